@@ -1,0 +1,5 @@
+import sys
+
+from bookbuilder.cli import main
+
+sys.exit(main())

@@ -1,0 +1,112 @@
+"""Build: run Sphinx's own builders on the rendered sources, one edition at a time.
+
+All editions share one doctree folder (``_build/doctrees``), so sources read for one edition are
+not read again for the next. Outputs keep Sphinx's usual layout under ``_build/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sphinx.cmd.build import main as sphinx_main
+
+EDITIONS = {"html": "html", "epub": "epub", "pdf": "latexpdf"}
+PDF_TOOLS = ("xelatex", "latexmk", "xindy")
+SETUP_PDF_HINT = "run `make setup-pdf` (Debian/Ubuntu) to install TeX Live"
+
+
+@dataclass
+class EditionResult:
+    edition: str
+    ok: bool
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+def missing_pdf_tools() -> list[str]:
+    return [tool for tool in PDF_TOOLS if shutil.which(tool) is None]
+
+
+def output_path(edition: str, builddir: Path, basename: str) -> Path:
+    return {
+        "html": builddir / "html" / "index.html",
+        "epub": builddir / "epub" / f"{basename}.epub",
+        "pdf": builddir / "latex" / f"{basename}.pdf",
+    }[edition]
+
+
+def run_sphinx(
+    edition: str, srcdir: Path, builddir: Path, confdir: Path, verbose: bool
+) -> EditionResult:
+    """Run one Sphinx builder; its warnings are collected, its chatter shown only when verbose."""
+    builder = EDITIONS[edition]
+    warnings_file = builddir / f"warnings-{edition}.log"
+    builddir.mkdir(parents=True, exist_ok=True)
+    args = ["-M", builder, str(srcdir), str(builddir), "-c", str(confdir), "-w", str(warnings_file)]
+    if not verbose:
+        args.append("-q")
+    env = {"LATEXMKOPTS": "-interaction=nonstopmode -halt-on-error"}
+    if not verbose:
+        env["LATEXMKOPTS"] += " -quiet"
+    log = builddir / f"sphinx-{edition}.log"
+    with _environment(env), _output_to(None if verbose else log):
+        status = sphinx_main(args)
+    warnings = warnings_file.read_text("utf-8").splitlines() if warnings_file.is_file() else []
+    output = "" if verbose else log.read_text("utf-8", "replace")
+    message = "" if status == 0 else _failure_message(edition, builddir, output)
+    return EditionResult(edition, status == 0, warnings=warnings, message=message)
+
+
+def _failure_message(edition: str, builddir: Path, output: str) -> str:
+    if edition == "pdf":
+        log = next((builddir / "latex").glob("*.log"), None)
+        if log is not None:
+            errors = re.findall(r"^! .*$", log.read_text("utf-8", "replace"), re.MULTILINE)
+            if errors:
+                return f"LaTeX stopped: {errors[0]} (see {log})"
+    tail = "\n".join(output.strip().splitlines()[-15:])
+    return f"Sphinx failed to build the {edition} edition:\n{tail}"
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
+def _output_to(log: Path | None):
+    """Send everything Sphinx and LaTeX print (subprocesses too) to a log file, unless verbose."""
+    if log is None:
+        yield
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with log.open("wb") as sink:
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])

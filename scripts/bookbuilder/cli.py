@@ -1,0 +1,148 @@
+"""The editors' commands: ``check``, ``plan``, ``build EDITION…``, ``clean``.
+
+Run through the Makefile (``make check``, ``make epub``…). Every failure is a message naming the
+file and line, and a non-zero exit status; a Python traceback here is a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bookbuilder import build as builder
+from bookbuilder.finish import check_pdf_log
+from bookbuilder.pipeline import Prepared, prepare, render_sources
+from bookbuilder.summary import format_problems, plan_lines, remap_warning, summary_lines
+
+BUILD_DIR = "_build"
+SOURCE_DIR = "src"
+ALL_EDITIONS = ("html", "epub", "pdf")
+
+
+def _say(*lines: str) -> None:
+    print(*lines, sep="\n", flush=True)
+
+
+def _blocked(prepared: Prepared) -> int:
+    _say(*format_problems(prepared.problems))
+    errors = prepared.errors
+    files = sorted({p.path for p in errors})
+    _say(
+        "",
+        f"{len(errors)} error(s) in {len(files)} file(s): {', '.join(files)}",
+        "Nothing was built. Fix these, or set a report's `status: draft` to leave it out for now.",
+    )
+    return 1
+
+
+def cmd_check(root: Path) -> int:
+    prepared = prepare(root)
+    if not prepared.ok:
+        return _blocked(prepared)
+    assert prepared.book is not None
+    _say(*summary_lines(prepared.book, prepared.problems), "", "All reports are valid.")
+    return 0
+
+
+def cmd_plan(root: Path) -> int:
+    prepared = prepare(root)
+    if prepared.book is None:
+        return _blocked(prepared)
+    for chapter in prepared.book.chapters:
+        _say(*plan_lines(prepared.book.__class__(prepared.book.meta, (chapter,))))
+        for report in chapter.reports:
+            _say(f"    {report.relpath}: {report.title}")
+    return 0 if prepared.ok else _blocked(prepared)
+
+
+def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
+    prepared = prepare(root)
+    if not prepared.ok:
+        return _blocked(prepared)
+    book = prepared.book
+    assert book is not None
+    if "pdf" in editions and (missing := builder.missing_pdf_tools()):
+        _say(
+            f"The PDF needs {', '.join(missing)}, which this machine lacks: "
+            f"{builder.SETUP_PDF_HINT}."
+        )
+        return 1
+    builddir = root / BUILD_DIR
+    rendered = render_sources(book, builddir / SOURCE_DIR)
+    problems = list(prepared.problems)
+    sphinx_warnings: list[str] = []
+    outputs: list[str] = []
+    failed = False
+    for edition in editions:
+        _say(f"Building the {edition} edition…")
+        result = builder.run_sphinx(edition, rendered.srcdir, builddir, root, verbose)
+        sphinx_warnings += [remap_warning(w, rendered.sources) for w in result.warnings]
+        if not result.ok:
+            _say(result.message)
+            failed = True
+            continue
+        if edition == "pdf":
+            log = builddir / "latex" / f"{book.meta.basename}.log"
+            pdf_errors = check_pdf_log(log, book)
+            problems += pdf_errors
+            if pdf_errors:
+                _say(*format_problems(pdf_errors))
+                failed = True
+        output = builder.output_path(edition, builddir, book.meta.basename)
+        if output.exists():
+            outputs.append(str(output.relative_to(root)))
+        else:
+            _say(f"The {edition} edition did not produce {output}.")
+            failed = True
+    _say("", *summary_lines(book, problems, sorted(set(sphinx_warnings))))
+    if outputs:
+        _say("Wrote:", *(f"  {o}" for o in outputs))
+    return 1 if failed else 0
+
+
+def cmd_clean(root: Path) -> int:
+    builddir = (root / BUILD_DIR).resolve()
+    # Never delete a folder that holds the editors' sources.
+    if builddir in {
+        root.resolve(),
+        (root / "experiences").resolve(),
+        (root / "chapters").resolve(),
+    }:
+        _say(f"Refusing to delete {builddir}: it holds sources.")
+        return 1
+    if builddir.exists():
+        shutil.rmtree(builddir)
+    _say(f"Removed {BUILD_DIR}/.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bookbuilder", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the book's folder")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="validate every report and chapter; build nothing")
+    sub.add_parser("plan", help="show which chapter each report lands in")
+    build_parser = sub.add_parser("build", help="build editions: html, epub, pdf, all")
+    build_parser.add_argument("editions", nargs="+", choices=[*ALL_EDITIONS, "all"])
+    build_parser.add_argument(
+        "-v", "--verbose", action="store_true", default=os.environ.get("V", "") not in ("", "0")
+    )
+    sub.add_parser("clean", help="remove _build/")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if args.command == "check":
+        return cmd_check(root)
+    if args.command == "plan":
+        return cmd_plan(root)
+    if args.command == "clean":
+        return cmd_clean(root)
+    editions = ALL_EDITIONS if "all" in args.editions else tuple(dict.fromkeys(args.editions))
+    return cmd_build(root, editions, args.verbose)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

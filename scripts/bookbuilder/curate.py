@@ -1,0 +1,172 @@
+"""Curate: place every accepted report in exactly one chapter, in the chapter's order.
+
+The rules are the contract's: chapters are tried in ``order``; the first whose ``collect`` rule
+matches takes the report, unless the report's ``chapter:`` names one. ``collect: rest`` takes
+whatever no earlier chapter took. A collecting chapter that receives nothing is left out, with a
+warning; a report that lands nowhere is an error.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from difflib import get_close_matches
+
+from bookbuilder.model import (
+    Book,
+    BookMeta,
+    Chapter,
+    ChapterSpec,
+    CollectRule,
+    LeftOut,
+    Problem,
+    Report,
+    Severity,
+    Status,
+)
+
+RegionOf = Callable[[str], str | None]
+CountryName = Callable[[str], str]
+
+
+def text_key(text: str) -> str:
+    """Compare text case- and accent-insensitively (``Øst`` ~ ``ost``, ``Élan`` ~ ``elan``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold().strip()
+
+
+def report_language(report: Report, meta: BookMeta) -> str:
+    return (report.language or meta.language).lower()
+
+
+def _language_matches(wanted: frozenset[str], language: str) -> bool:
+    # `languages: [pt]` also takes `pt-BR`: a chapter by language means the language, not a dialect.
+    return any(language == w or language.startswith(w + "-") for w in wanted)
+
+
+def matches(rule: CollectRule, report: Report, meta: BookMeta, region_of: RegionOf) -> bool:
+    """Whether a report satisfies every key of a ``collect`` rule (keys AND, values OR)."""
+    checks: list[bool] = []
+    if rule.region is not None:
+        checks.append(region_of(report.country) in rule.region)
+    if rule.countries is not None:
+        checks.append(report.country in rule.countries)
+    if rule.roles is not None:
+        checks.append(any(a.role in rule.roles for a in report.authors))
+    if rule.modalities is not None:
+        checks.append(any(m in rule.modalities for m in report.modalities))
+    if rule.topics is not None:
+        checks.append(any(t in rule.topics for t in report.topics))
+    if rule.languages is not None:
+        checks.append(_language_matches(rule.languages, report_language(report, meta)))
+    return all(checks)
+
+
+def sort_key(sort: Sequence[str], country_name: CountryName) -> Callable[[Report], tuple]:
+    def key(report: Report) -> tuple:
+        parts: list[object] = []
+        for name in sort:
+            if name == "submitted":
+                parts.append(report.submitted.toordinal())
+            elif name == "title":
+                parts.append(text_key(report.title))
+            elif name == "country":
+                parts.append(text_key(country_name(report.country)))
+            elif name == "author":
+                parts.append(text_key(report.first_author.name))
+        parts.append(report.slug)  # a stable order whatever the sort keys
+        return tuple(parts)
+
+    return key
+
+
+def _place(
+    report: Report,
+    chapters: Sequence[ChapterSpec],
+    meta: BookMeta,
+    region_of: RegionOf,
+) -> tuple[ChapterSpec | None, Problem | None]:
+    if report.chapter is not None:
+        by_id = {c.id: c for c in chapters}
+        target = by_id.get(report.chapter)
+        line = report.lines.get("chapter", 1)
+        if target is None or not target.collects:
+            collecting = [c.id for c in chapters if c.collects]
+            found = "no chapter" if target is None else "a chapter that collects no reports"
+            message = (
+                f"found '{report.chapter}', {found}; allowed: the id of a collecting chapter "
+                f"({', '.join(collecting) or 'none defined'})"
+            )
+            near = get_close_matches(report.chapter, collecting, n=1)
+            if near:
+                message += f"; did you mean '{near[0]}'?"
+            problem = Problem(report.relpath, line, message, "chapter", code="curate.chapter")
+            return None, problem
+        return target, None
+    for chapter in chapters:
+        if chapter.collects_rest:
+            return chapter, None
+        if chapter.collect is not None and matches(chapter.collect, report, meta, region_of):
+            return chapter, None
+    problem = Problem(
+        report.relpath,
+        1,
+        "matches no chapter's collect rules; add a chapter with `collect: rest`, widen a "
+        "chapter's rules, or name a chapter with the report's `chapter:` key",
+        code="curate.unplaced",
+    )
+    return None, problem
+
+
+def left_out_for_status(reports: Iterable[Report]) -> list[LeftOut]:
+    return [
+        LeftOut(r.relpath, r.title, f"status: {r.status.value}")
+        for r in reports
+        if r.status is not Status.ACCEPTED
+    ]
+
+
+def curate(
+    reports: Sequence[Report],
+    chapters: Sequence[ChapterSpec],
+    meta: BookMeta,
+    region_of: RegionOf,
+    country_name: CountryName,
+    left_out: Sequence[LeftOut] = (),
+) -> Book:
+    """Build the book's table of contents from validated reports and chapter specs."""
+    ordered = sorted(chapters, key=lambda c: (c.order, c.id))
+    placed: dict[str, list[Report]] = {c.id: [] for c in ordered}
+    problems: list[Problem] = []
+    excluded = list(left_out) + left_out_for_status(reports)
+
+    for report in reports:
+        if report.status is not Status.ACCEPTED:
+            continue
+        chapter, problem = _place(report, ordered, meta, region_of)
+        if problem is not None:
+            problems.append(problem)
+            excluded.append(LeftOut(report.relpath, report.title, problem.message))
+        if chapter is not None:
+            placed[chapter.id].append(report)
+
+    kept: list[Chapter] = []
+    for spec in ordered:
+        members = placed[spec.id]
+        if spec.collects and not members:
+            problems.append(
+                Problem(
+                    spec.relpath,
+                    spec.lines.get("collect", 1),
+                    "receives no report, so it is left out of the editions",
+                    "collect",
+                    Severity.WARNING,
+                    "curate.empty-chapter",
+                )
+            )
+            continue
+        members.sort(key=sort_key(spec.sort, country_name))
+        kept.append(Chapter(spec, tuple(members)))
+
+    return Book(meta, tuple(kept), tuple(excluded), tuple(problems))

@@ -1,0 +1,215 @@
+"""The plain data that flows between the pipeline's stages.
+
+load → validate → curate → render → build → finish. Each stage takes these objects and returns
+new ones; nothing here knows about Sphinx. Every item remembers the file (and line) it came from,
+so any later stage can still point an editor at the right place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing an editor must know about, pointing at a file and line.
+
+    ``path`` is relative to the book's root (``experiences/foo.md``), so messages read the same on
+    every machine. ``code`` is a short stable tag (``report.unknown-key``) that tests and
+    silencing can refer to.
+    """
+
+    path: str
+    line: int
+    message: str
+    key: str | None = None
+    severity: Severity = Severity.ERROR
+    code: str = "report"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}"
+        what = f"{self.key}: {self.message}" if self.key else self.message
+        label = "" if self.severity is Severity.ERROR else "warning: "
+        return f"{where}: {label}{what} [{self.code}]"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def demoted(self) -> Problem:
+        """The same problem as a warning (drafts and withdrawn reports never block a build)."""
+        return Problem(self.path, self.line, self.message, self.key, Severity.WARNING, self.code)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A front-matter value with the line (of the whole file) where it stands."""
+
+    value: Any
+    line: int
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A Markdown file split into front matter and body, before any contract check.
+
+    ``front_matter`` maps each key to a :class:`Located` value; nested mappings and lists hold
+    ``Located`` values too, so a nested value (an author's ``role``) knows its own line.
+    ``body_line`` is the file line on which the body's first line stands.
+    """
+
+    path: Path  # absolute
+    relpath: str  # relative to the book root, with forward slashes
+    stem: str
+    front_matter: dict[str, Located]
+    front_matter_line: int  # line of the opening '---' (1, or 2 after a blank line never: always 1)
+    body: str
+    body_line: int
+
+
+class Status(StrEnum):
+    ACCEPTED = "accepted"
+    DRAFT = "draft"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    role: str  # normalised, one of schema.ROLES
+    affiliation: str | None = None
+    orcid: str | None = None
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image a report's body refers to, as written and as resolved."""
+
+    target: str  # as written in the body: images/<slug>/ct-room.jpg
+    path: Path  # absolute path of the editor's original
+    line: int
+    alt: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """One validated experience report."""
+
+    slug: str
+    relpath: str  # experiences/<slug>.md
+    title: str
+    authors: tuple[Author, ...]
+    country: str  # ISO 3166-1 alpha-2, upper case
+    submitted: date
+    body: str
+    body_line: int
+    city: str | None = None
+    language: str | None = None  # BCP 47 as written; None: the book's language
+    summary: str | None = None
+    modalities: tuple[str, ...] = ()  # normalised names from schema.MODALITIES
+    topics: tuple[str, ...] = ()  # lowercase
+    status: Status = Status.ACCEPTED
+    chapter: str | None = None
+    images: tuple[ImageRef, ...] = ()
+    # Lines for messages that later stages (curation) may need to give.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def first_author(self) -> Author:
+        return self.authors[0]
+
+
+SORT_KEYS = ("submitted", "title", "country", "author")
+COLLECT_KEYS = ("region", "countries", "roles", "modalities", "topics", "languages")
+
+
+@dataclass(frozen=True)
+class CollectRule:
+    """A chapter's ``collect`` mapping: keys combine with AND, list values match with OR.
+
+    ``None`` means the key is absent. Values are normalised (regions as in schema.REGIONS,
+    countries upper case, roles/modalities normalised, topics and languages lower case).
+    """
+
+    region: frozenset[str] | None = None
+    countries: frozenset[str] | None = None
+    roles: frozenset[str] | None = None
+    modalities: frozenset[str] | None = None
+    topics: frozenset[str] | None = None
+    languages: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class ChapterSpec:
+    """An editor-written chapter page as validated, before reports are placed in it."""
+
+    id: str
+    relpath: str  # chapters/<id>.md
+    title: str
+    order: int
+    body: str
+    body_line: int
+    collect: CollectRule | None = None  # None: a plain page (preface, acknowledgements)
+    collects_rest: bool = False  # `collect: rest`
+    sort: tuple[str, ...] = ("submitted", "title")
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def collects(self) -> bool:
+        return self.collect is not None or self.collects_rest
+
+
+@dataclass(frozen=True)
+class BookMeta:
+    """The book's metadata, from ``conf.py``'s ``book`` mapping, used by all three editions."""
+
+    title: str
+    language: str  # BCP 47 / Sphinx language code, e.g. "en"
+    year: int
+    subtitle: str | None = None
+    editors: tuple[str, ...] = ()
+    publisher: str | None = None
+    edition: str | None = None
+    licence: str | None = None
+    isbn: str | None = None
+    cover: str | None = None  # path relative to the book root
+    description: str | None = None
+    basename: str = "book"  # file name of the EPUB and PDF, without extension
+
+
+@dataclass(frozen=True)
+class Chapter:
+    spec: ChapterSpec
+    reports: tuple[Report, ...]
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A report that is in no edition, and why (draft, withdrawn, invalid)."""
+
+    relpath: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Book:
+    """The curated book: what every edition publishes, in order."""
+
+    meta: BookMeta
+    chapters: tuple[Chapter, ...]  # only the chapters that appear (empty collecting ones dropped)
+    left_out: tuple[LeftOut, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def reports(self) -> tuple[Report, ...]:
+        return tuple(r for c in self.chapters for r in c.reports)

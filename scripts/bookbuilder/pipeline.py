@@ -1,0 +1,83 @@
+"""The stages before Sphinx, run in order: load → validate → curate (→ render).
+
+``prepare`` gives the curated book and every problem found on the way. It never raises for bad
+input: a broken report, chapter or book setting is a Problem with file and line.
+"""
+
+from __future__ import annotations
+
+import runpy
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bookbuilder import countries
+from bookbuilder.curate import curate
+from bookbuilder.images import publish_image
+from bookbuilder.model import Book, BookMeta, Problem
+from bookbuilder.render import RenderResult, render
+from bookbuilder.validate import validate_all, validate_book_meta
+
+CONF_FILE = "conf.py"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The outcome of the stages before Sphinx: a book to build, or the reasons not to."""
+
+    meta: BookMeta | None
+    book: Book | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def ok(self) -> bool:
+        return self.book is not None and not self.errors
+
+
+def read_book_settings(root: Path) -> tuple[BookMeta | None, list[Problem]]:
+    """The ``book`` mapping of conf.py, validated."""
+    conf = root / CONF_FILE
+    if not conf.is_file():
+        return None, [Problem(CONF_FILE, 1, "not found; the book's settings live there")]
+    text = conf.read_text("utf-8")
+    try:
+        namespace = runpy.run_path(str(conf))
+    except Exception as error:  # conf.py is the editors' Python: report, never trace back
+        line = getattr(error, "lineno", None) or 1
+        return None, [Problem(CONF_FILE, line, f"cannot be run: {error}", code="conf.error")]
+    book = namespace.get("book")
+    if not isinstance(book, dict):
+        return None, [Problem(CONF_FILE, 1, "has no `book = {...}` mapping", code="conf.book")]
+    return validate_book_meta(book, CONF_FILE, text, root)
+
+
+def prepare(root: Path, today: date | None = None) -> Prepared:
+    meta, problems = read_book_settings(root)
+    if meta is None:
+        return Prepared(None, None, tuple(problems))
+    validated = validate_all(root, meta.language, today or date.today())
+    problems += validated.problems
+    book = curate(
+        validated.reports,
+        validated.chapters,
+        meta,
+        region_of=countries.region_of,
+        country_name=lambda code: countries.country_name(code, meta.language),
+        left_out=validated.invalid,
+    )
+    problems += book.problems
+    ordered = tuple(sorted(problems, key=lambda p: (p.path, p.line)))
+    return Prepared(meta, book, ordered)
+
+
+def render_sources(book: Book, srcdir: Path) -> RenderResult:
+    language = book.meta.language
+    names = {
+        "country": lambda code: countries.country_name(code, language),
+        "region": countries.region_of,
+    }
+    return render(book, srcdir, names, publish_image)

@@ -1,0 +1,101 @@
+"""Sphinx settings derived from a book's metadata, so every book's conf.py is just its `book`.
+
+conf.py calls ``globals().update(sphinx_settings(book))`` and may override anything afterwards.
+The security settings (no raw HTML from MyST) are enforced again by ``sphinxext``, whatever
+conf.py says.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+from sphinx.util.texescape import escape as tex_escape
+
+# Noto covers Latin, Greek and Cyrillic; xeCJK switches to Noto CJK for Chinese, Japanese and
+# Korean; right-to-left runs (Arabic, Hebrew) are wrapped in \bookrtl by sphinxext's translator.
+LATEX_FONTS = r"""
+\setmainfont{Noto Serif}
+\setsansfont{Noto Sans}
+\setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
+"""
+LATEX_PREAMBLE = r"""
+\usepackage{xeCJK}
+\setCJKmainfont{Noto Serif CJK SC}
+\setCJKsansfont{Noto Sans CJK SC}
+\setCJKmonofont{Noto Sans CJK SC}
+\newfontfamily\bookrtlfont[Script=Arabic]{Noto Naskh Arabic}
+\TeXXeTstate=1
+\newcommand{\bookrtl}[1]{{\bookrtlfont\beginR #1\endR}}
+\tracinglostchars=2
+\setcounter{secnumdepth}{-1}
+\setcounter{tocdepth}{1}
+"""
+
+
+def basename(book: Mapping[str, Any]) -> str:
+    return str(book.get("basename") or "book")
+
+
+def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
+    """Every Sphinx setting of the three editions, from the book's metadata."""
+    editors = ", ".join(book.get("editors") or ())
+    copyright_ = f"{book.get('year', '')}, {book.get('publisher') or editors}".strip(", ")
+    release = str(book.get("edition") or book.get("year", ""))
+    name = basename(book)
+    return {
+        # general
+        "project": book["title"],
+        "author": editors,
+        "copyright": copyright_,
+        "language": book["language"],
+        "release": release,
+        "version": release,
+        "today": str(book.get("year", "")),  # the date on the title page, the same every build
+        "root_doc": "index",
+        "extensions": ["myst_parser", "bookbuilder.sphinxext"],
+        "exclude_patterns": ["**/*.sha256"],
+        "suppress_warnings": ["myst.header"],
+        # MyST: only the syntax the report format allows
+        "myst_enable_extensions": ["colon_fence"],
+        "myst_disable_syntax": ["html_block", "html_inline"],
+        "myst_heading_anchors": 0,
+        # HTML
+        "html_theme": "sphinx_book_theme",
+        "html_title": html.escape(book["title"]),  # Sphinx treats html_title as HTML
+        "html_copy_source": False,
+        "html_show_sourcelink": False,
+        "html_theme_options": {
+            "home_page_in_toc": True,
+            "show_toc_level": 2,
+            "use_download_button": False,
+            "use_fullscreen_button": False,
+        },
+        # EPUB
+        "epub_basename": name,
+        "epub_title": book["title"],
+        "epub_author": editors,
+        "epub_publisher": book.get("publisher") or editors,
+        "epub_copyright": copyright_,
+        "epub_language": book["language"],
+        "epub_description": book.get("description") or "",
+        "epub_show_urls": "no",
+        "epub_use_index": True,
+        # PDF (xelatex through latexmk); latex_documents' title and author are LaTeX markup
+        "latex_engine": "xelatex",
+        "latex_documents": [
+            ("index", f"{name}.tex", tex_escape(book["title"]), tex_escape(editors), "manual")
+        ],
+        "latex_toplevel_sectioning": "chapter",
+        "latex_show_urls": "footnote",
+        "latex_elements": {
+            "papersize": "a4paper",
+            "pointsize": "11pt",
+            "fontpkg": LATEX_FONTS,
+            "preamble": LATEX_PREAMBLE,
+            "releasename": "",
+            "fncychap": "",
+            "printindex": r"\footnotesize\raggedright\printindex",
+        },
+    }

@@ -1,0 +1,56 @@
+"""What a run tells the editor: problems, what was published where, what was left out and why."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from bookbuilder.model import Book, Problem
+
+GENERATED_LOCATION = re.compile(
+    r"(?P<prefix>\S*?_build/src/)?(?P<doc>(?:experiences|chapters)/[a-z0-9-]+)\.md:(?P<line>\d+)"
+)
+
+
+def remap_warning(line: str, sources: dict[str, dict]) -> str:
+    """Point a Sphinx warning about a generated page back at the editor's file and line."""
+
+    def replace(match: re.Match) -> str:
+        source = sources.get(match.group("doc"))
+        if source is None:
+            return match.group(0)
+        generated = int(match.group("line"))
+        original = max(source["body_line"] + generated - source["generated_line"], 1)
+        return f"{source['relpath']}:{original}"
+
+    return GENERATED_LOCATION.sub(replace, line)
+
+
+def format_problems(problems: Iterable[Problem]) -> list[str]:
+    return [str(p) for p in problems]
+
+
+def plan_lines(book: Book) -> list[str]:
+    lines = []
+    for chapter in book.chapters:
+        spec = chapter.spec
+        kind = f"{len(chapter.reports)} reports" if spec.collects else "page"
+        lines.append(f"  {spec.title} ({spec.relpath}): {kind}")
+    return lines
+
+
+def summary_lines(
+    book: Book, problems: Sequence[Problem], sphinx_warnings: Sequence[str] = ()
+) -> list[str]:
+    reports = book.reports
+    lines = [f"Published {len(reports)} reports in {len(book.chapters)} chapters:"]
+    lines += plan_lines(book)
+    if book.left_out:
+        lines.append(f"Left out of every edition ({len(book.left_out)}):")
+        lines += [f"  {item.relpath} \u2014 {item.reason}" for item in book.left_out]
+    warnings = [p for p in problems if not p.is_error]
+    if warnings or sphinx_warnings:
+        lines.append(f"Warnings ({len(warnings) + len(sphinx_warnings)}):")
+        lines += [f"  {w}" for w in format_problems(warnings)]
+        lines += [f"  {w}" for w in sphinx_warnings]
+    return lines
