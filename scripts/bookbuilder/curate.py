@@ -29,11 +29,28 @@ RegionOf = Callable[[str], str | None]
 CountryName = Callable[[str], str]
 
 
+# Latin letters whose diacritic is part of the letter, so Unicode decomposition keeps them whole.
+_STROKED = str.maketrans(
+    {
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ŧ": "t",
+        "æ": "ae",
+        "œ": "oe",
+        "ð": "d",
+        "þ": "th",
+    }
+)
+
+
 def text_key(text: str) -> str:
     """Compare text case- and accent-insensitively (``Øst`` ~ ``ost``, ``Élan`` ~ ``elan``)."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold().strip()
+    return stripped.translate(_STROKED).strip()
 
 
 def report_language(report: Report, meta: BookMeta) -> str:
