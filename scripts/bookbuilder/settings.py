@@ -34,6 +34,49 @@ LATEX_PREAMBLE = r"""
 """
 
 
+def _tex(value: object) -> str:
+    return tex_escape(str(value)) if value else ""
+
+
+def latex_title_page(book: Mapping[str, Any]) -> str:
+    """The PDF's title page and its back: every line from the book's metadata, escaped."""
+    editors = ", ".join(book.get("editors") or ())
+    lines = [
+        r"\begin{titlepage}\centering\vspace*{0.18\textheight}",
+        rf"{{\Huge\bfseries {_tex(book['title'])}\par}}\vspace{{1.5em}}",
+    ]
+    if book.get("subtitle"):
+        lines.append(rf"{{\Large {_tex(book['subtitle'])}\par}}\vspace{{3em}}")
+    if editors:
+        lines.append(rf"{{\large Edited by {_tex(editors)}\par}}")
+    lines.append(r"\vfill")
+    imprint = " \\textperiodcentered{} ".join(
+        _tex(v) for v in (book.get("publisher"), book.get("year")) if v
+    )
+    lines.append(rf"{{\large {imprint}\par}}")
+    lines.append(r"\end{titlepage}")
+    back = [_tex(book.get(k)) for k in ("edition", "licence") if book.get(k)]
+    if book.get("isbn"):
+        back.append("ISBN " + _tex(book["isbn"]))
+    if book.get("description"):
+        back.insert(0, _tex(book["description"]))
+    lines.append(
+        r"\thispagestyle{empty}\vspace*{\fill}\noindent " + r"\par\medskip\noindent ".join(back)
+    )
+    lines.append(r"\clearpage")
+    return "\n".join(lines)
+
+
+def latex_properties(book: Mapping[str, Any]) -> str:
+    editors = ", ".join(book.get("editors") or ())
+    return (
+        "\\usepackage{hyperref}\n\\usepackage{hypcap}\n\\hypersetup{"
+        f"pdftitle={{{_tex(book['title'])}}}, pdfauthor={{{_tex(editors)}}}, "
+        f"pdfsubject={{{_tex(book.get('subtitle') or book.get('description'))}}}, "
+        f"pdflang={{{_tex(book['language'])}}}}}\n"
+    )
+
+
 def basename(book: Mapping[str, Any]) -> str:
     return str(book.get("basename") or "book")
 
@@ -95,6 +138,8 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
             "fontpkg": LATEX_FONTS,
             "preamble": LATEX_PREAMBLE,
             "releasename": "",
+            "maketitle": latex_title_page(book),
+            "hyperref": latex_properties(book),
             "fncychap": "",
             "printindex": r"\footnotesize\raggedright\printindex",
         },
