@@ -1,0 +1,629 @@
+"""Checks of a report's body: the MyST Markdown below the front matter.
+
+A report comes from outside the editorial team, so its body is untrusted input. It is parsed
+with MyST's own markdown-it parser (the same syntax tree the build uses, with HTML recognised so
+that it can be refused) and every element is checked against allow-lists. Every problem names
+the file and the exact line, says what was found and what is allowed.
+
+What a body may contain:
+
+- paragraphs, emphasis, lists, block quotes, tables, footnotes, code (shown, never run),
+  MyST comments (``%`` lines) and block breaks (``+++``);
+- headings from level 2 (``##``) down: the title comes from the front matter, so a level-1
+  heading (``#`` or a line underlined with ``===``) is an error;
+- links to web and e-mail addresses only: the target must start with ``http://``, ``https://``
+  or ``mailto:`` (in lower case, as MyST only treats lower-case schemes as web links).
+  Everything else is refused: ``javascript:``, ``data:``, ``file:`` and other schemes, relative
+  paths (``other.md``), anchors (``#x``), MyST cross-references (``<project:…>``, ``inv:``,
+  ``path:``) — a report must not reach into another report or the book's structure. The
+  target is checked as markdown-it normalises it (entities such as ``&#x61;`` decoded, spaces
+  skipped) and as it was written before that normalisation; both must pass. Link reference
+  definitions (``[label]: target``) are checked the same way, used or not;
+- the directives in :data:`ALLOWED_DIRECTIVES`, with the options listed there; any other
+  directive (``raw``, ``include``, ``literalinclude``, ``eval-rst``, ``toctree``, ``math``, …)
+  is refused, with a "did you mean" for near misses. The ``:name:`` option is refused on every
+  directive (it creates a label other pages could refer to), and ``csv-table`` may not read a
+  ``:file:`` or ``:url:``. Directive content (admonitions, figure captions, tables) is checked
+  with the same rules, however deep the nesting;
+- the roles in :data:`ALLOWED_ROLES`;
+- images of the report's own folder, ``images/<slug>/…``, written as a relative path (file and
+  folder names of letters, digits, ``.``, ``_`` and ``-``), with alt text that describes the
+  image (at least 3 characters, not the file name, not a generic word such as "image"). For
+  ``{figure}`` and ``{image}`` the alt text is the ``:alt:`` option; a figure's body is its
+  caption. The file itself is checked by :func:`bookbuilder.images.check_image_file`.
+
+Refused outright: raw HTML blocks and inline HTML, HTML comments included (a MyST comment,
+a line starting with ``%``, is the way to leave a note that is never published); MyST targets
+``(label)=``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
+
+from .images import check_image_file
+from .model import ImageRef, Problem
+
+ADMONITIONS = (
+    "admonition",
+    "attention",
+    "caution",
+    "danger",
+    "error",
+    "hint",
+    "important",
+    "note",
+    "seealso",
+    "tip",
+    "warning",
+)
+_ADMONITION_OPTIONS = frozenset({"class", "collapsible"})
+_IMAGE_OPTIONS = frozenset(
+    {"alt", "width", "height", "scale", "align", "class", "target", "loading"}
+)
+_CODE_OPTIONS = frozenset(
+    {
+        "class",
+        "linenos",
+        "lineno-start",
+        "number-lines",
+        "emphasize-lines",
+        "caption",
+        "dedent",
+        "force",
+    }
+)
+
+#: Directive name → the options it may have.
+ALLOWED_DIRECTIVES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(ADMONITIONS, _ADMONITION_OPTIONS),
+    "figure": _IMAGE_OPTIONS | {"figwidth", "figclass"},
+    "image": _IMAGE_OPTIONS,
+    "table": frozenset({"class", "align", "width", "widths"}),
+    "list-table": frozenset({"class", "align", "width", "widths", "header-rows", "stub-columns"}),
+    "csv-table": frozenset(
+        {
+            "class",
+            "align",
+            "width",
+            "widths",
+            "header",
+            "header-rows",
+            "stub-columns",
+            "delim",
+            "quote",
+            "keepspace",
+            "escape",
+        }
+    ),
+    "epigraph": frozenset({"class"}),
+    "pull-quote": frozenset({"class"}),
+    "code-block": _CODE_OPTIONS,
+    "code": _CODE_OPTIONS,
+}
+
+#: Roles (``{name}`text```) a report may use.
+ALLOWED_ROLES = frozenset(
+    {"sub", "sup", "abbr", "emphasis", "strong", "literal", "code", "kbd", "title-reference"}
+)
+
+#: Link targets must start with one of these (lower case).
+ALLOWED_LINK_PREFIXES = ("http://", "https://", "mailto:")
+
+# Directives whose argument is not Markdown (a path or a language name).
+_PATH_ARGUMENT = frozenset({"figure", "image"})
+_CODE_DIRECTIVES = frozenset({"code-block", "code"})
+# Directives without arguments: text on the first line is the first line of the body.
+_NO_ARGUMENT = frozenset(ADMONITIONS) - {"admonition"} | {"epigraph", "pull-quote"}
+
+_WHY_REFUSED = {
+    "include": "it reads other files",
+    "literalinclude": "it reads other files",
+    "raw": "it puts raw output into the book",
+    "eval-rst": "it runs reStructuredText, which can read files and put raw output in the book",
+    "eval-md": "it runs Markdown from outside the report",
+    "toctree": "it changes the book's structure",
+    "download": "it links to files outside the report",
+    "only": "it changes what each edition contains",
+    "ifconfig": "it runs configuration code",
+    "automodule": "it runs code",
+    "program-output": "it runs a program",
+    "math": "mathematics is not enabled in this book",
+}
+_MAX_DEPTH = 20
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
+_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._\-]*\Z")
+_OPTION_LINE = re.compile(r"\s*:([^:\s][^:]*):(?:\s+(.*?))?\s*\Z")
+_GENERIC_ALT = frozenset(
+    {
+        "image",
+        "img",
+        "picture",
+        "pic",
+        "photo",
+        "figure",
+        "fig",
+        "graphic",
+        "screenshot",
+        "alt",
+        "alt text",
+        "untitled",
+        "foto",
+        "bild",
+        "immagine",
+        "imagen",
+        "afbeelding",
+    }
+)
+
+
+def check_body(
+    body: str, body_line: int, relpath: str, slug: str, experiences_dir: Path
+) -> tuple[tuple[ImageRef, ...], list[Problem]]:
+    """Check a report's body; return its valid images and every problem found.
+
+    ``body_line`` is the file line of the body's first line; ``experiences_dir`` is the folder
+    holding ``<slug>.md`` and ``images/<slug>/``. Never raises for any text: everything wrong
+    with the body is a :class:`Problem` (an error, ``code`` ``body.*``).
+    """
+    checker = _Checker(relpath=relpath, slug=slug, experiences_dir=experiences_dir)
+    checker.check_markdown(body, body_line, depth=0)
+    return tuple(checker.images), checker.problems
+
+
+def make_parser() -> tuple[MarkdownIt, dict[str, str]]:
+    """MyST's markdown-it parser as the book configures it, set up for checking.
+
+    HTML is recognised (so it can be refused), every link target is accepted by the parser (so
+    that a ``javascript:`` link becomes a link token we can refuse rather than plain text), and
+    YAML front matter is not looked for (the body has none). The returned dict maps each
+    normalised link target to the target as written (entities decoded), filled while parsing.
+    """
+    md = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
+    md.disable("front_matter")
+    md.options["html"] = True
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    written: dict[str, str] = {}
+    normalize = md.normalizeLink
+
+    def recording_normalize(url: str) -> str:
+        result = normalize(url)
+        written[result] = url
+        return result
+
+    md.normalizeLink = recording_normalize  # type: ignore[method-assign]
+    return md, written
+
+
+@dataclass
+class _Checker:
+    relpath: str
+    slug: str
+    experiences_dir: Path
+    images: list[ImageRef] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.md, self.written = make_parser()
+        self.image_targets: set[str] = set()
+
+    # ---------------------------------------------------------------------------------------
+    def error(self, line: int, code: str, message: str) -> None:
+        problem = Problem(self.relpath, line, message, None, code=code)
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def reported(self, line: int, code: str) -> bool:
+        return any(p.line == line and p.code == code for p in self.problems)
+
+    def check_markdown(self, text: str, first_line: int, depth: int) -> None:
+        """Check Markdown ``text`` whose first line is file line ``first_line``."""
+        if depth > _MAX_DEPTH:
+            self.error(
+                first_line,
+                "body.directive",
+                f"directives nested more than {_MAX_DEPTH} deep; nest them less deeply",
+            )
+            return
+        env: dict[str, Any] = {}
+        tokens = self.md.parse(text, env)
+        line = first_line
+        for i, token in enumerate(tokens):
+            if token.map:
+                line = first_line + token.map[0]
+            if token.type == "html_block":
+                self.html(token.content, line, block=True)
+            elif token.type == "heading_open" and token.tag == "h1":
+                title = tokens[i + 1].content if i + 1 < len(tokens) else ""
+                self.error(
+                    line,
+                    "body.heading",
+                    f"level-1 heading '{_short(title)}' found; headings in the body start at "
+                    "level 2 (##); the title comes from the front matter",
+                )
+            elif token.type == "myst_target":
+                self.error(
+                    line,
+                    "body.target",
+                    f"target '({_short(token.content)})=' found; reports may not define labels "
+                    "for cross-references: a report must not reach into another report or the "
+                    "book's structure",
+                )
+            elif token.type in ("fence", "colon_fence"):
+                self.fence(token, line, depth)
+            elif token.type == "inline":
+                self.inline(token.children or [], line)
+        for ref in env.get("references", {}).values():
+            href = ref.get("href", "")
+            if href in self.image_targets:
+                continue  # used as an image, checked as one
+            ref_line = first_line + ref["map"][0] if ref.get("map") else first_line
+            self.link(href, ref_line, what="link reference definition")
+
+    def check_inline_text(self, text: str, line: int) -> None:
+        """Check a directive argument or option that MyST renders as inline Markdown."""
+        for token in self.md.parseInline(text, {}):
+            self.inline(token.children or [], line)
+
+    # ---------------------------------------------------------------------------------------
+    def html(self, content: str, line: int, block: bool) -> None:
+        if content.lstrip().startswith("<!--"):
+            self.error(
+                line,
+                "body.raw-html",
+                f"HTML comment '{_short(content)}' found; HTML is not allowed in a report: "
+                "for a note that is never published, start a line with '%' (a MyST comment)",
+            )
+            return
+        kind = "raw HTML block" if block else "inline HTML"
+        self.error(
+            line,
+            "body.raw-html",
+            f"{kind} '{_short(content)}' found; HTML is not allowed in a report: use Markdown "
+            "(emphasis, links, lists, tables, admonitions) instead",
+        )
+
+    def inline(self, children: Sequence[Token], line: int) -> None:
+        for child in children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+                continue
+            if child.type == "html_inline":
+                # A closing tag after its (already refused) opening tag adds nothing.
+                if not (child.content.startswith("</") and self.reported(line, "body.raw-html")):
+                    self.html(child.content, line, block=False)
+            elif child.type == "myst_role":
+                self.role(str(child.meta.get("name", "")), line)
+            elif child.type == "link_open":
+                self.link(str(child.attrGet("href") or ""), line, what="link")
+            elif child.type == "image":
+                src = str(child.attrGet("src") or "")
+                self.image_targets.add(src)
+                alt = _plain_text(child.children or [])
+                self.image(self.written.get(src, src), alt, line, "image")
+                self.inline(child.children or [], line)
+            line += child.content.count("\n")
+
+    def role(self, name: str, line: int) -> None:
+        if name.lower() in ALLOWED_ROLES:
+            return
+        self.error(
+            line,
+            "body.role",
+            f"role '{{{name}}}' found{_did_you_mean(name, ALLOWED_ROLES)}; allowed roles: "
+            + ", ".join(sorted(ALLOWED_ROLES)),
+        )
+
+    def link(self, href: str, line: int, what: str) -> None:
+        written = self.written.get(href, href)
+        found = _link_refusal(href) or _link_refusal(written)
+        if found is None:
+            return
+        self.error(
+            line,
+            "body.link",
+            f"{what} to '{_short(written)}' found ({found}); links may only go to web or e-mail "
+            "addresses starting with http://, https:// or mailto: (a report must not reach into "
+            "another report or the book's structure)",
+        )
+
+    # ---------------------------------------------------------------------------------------
+    def fence(self, token: Token, line: int, depth: int) -> None:
+        parts = token.info.strip().split(maxsplit=1)
+        name = parts[0] if parts else ""
+        argument = parts[1] if len(parts) > 1 else ""
+        if len(name) >= 2 and name.startswith("{") and name.endswith("}"):
+            self.directive(name[1:-1], argument, token.content, line, depth)
+        elif token.type == "colon_fence":
+            # A plain ::: block is a container whose content is Markdown.
+            self.check_markdown(token.content, line + 1, depth + 1)
+        # Any other fence is a code block: shown as it is, never run.
+
+    def directive(self, name: str, argument: str, content: str, line: int, depth: int) -> None:
+        key = name.lower()
+        allowed_options = ALLOWED_DIRECTIVES.get(key)
+        if allowed_options is None:
+            why = f" ({_WHY_REFUSED[key]})" if key in _WHY_REFUSED else ""
+            self.error(
+                line,
+                "body.directive",
+                f"directive '{{{name}}}' found{why}{_did_you_mean(key, ALLOWED_DIRECTIVES)}; "
+                "allowed directives: " + ", ".join(sorted(ALLOWED_DIRECTIVES)),
+            )
+            return
+        options, body, body_line = self.split_options(content, line)
+        for option, (value, option_line) in options.items():
+            self.option(key, option, value, option_line, allowed_options)
+
+        if key in _PATH_ARGUMENT:
+            alt = options["alt"][0] if "alt" in options else None
+            if argument.strip():
+                self.image(argument.strip(), alt, line, f"{{{key}}}")
+            else:
+                self.error(
+                    line,
+                    "body.image",
+                    f"'{{{key}}}' without an image path; write the path after the directive "
+                    f"name: {{{key}}} images/{self.slug}/<file>",
+                )
+        elif key in _NO_ARGUMENT and argument:
+            self.check_markdown(argument, line, depth + 1)
+        elif key not in _CODE_DIRECTIVES and argument:
+            self.check_inline_text(argument, line)
+
+        if key in _CODE_DIRECTIVES or key == "image":
+            return
+        self.check_markdown(body, body_line, depth + 1)
+
+    def option(
+        self, directive: str, option: str, value: str, line: int, allowed: frozenset[str]
+    ) -> None:
+        opt = option.lower()
+        if opt == "name":
+            self.error(
+                line,
+                "body.directive",
+                f"option ':name:' on '{{{directive}}}' found; reports may not define labels "
+                "for cross-references: a report must not reach into another report or the "
+                "book's structure",
+            )
+        elif directive == "csv-table" and opt in ("file", "url", "encoding"):
+            self.error(
+                line,
+                "body.directive",
+                f"option ':{option}:' on '{{csv-table}}' found (it reads a file or the "
+                "network); write the table's rows inside the directive",
+            )
+        elif opt not in allowed:
+            listed = ", ".join(f":{o}:" for o in sorted(allowed))
+            self.error(
+                line,
+                "body.directive",
+                f"option ':{option}:' on '{{{directive}}}' found"
+                f"{_did_you_mean(opt, allowed, ':', ':')}; allowed options: {listed}",
+            )
+        elif opt == "target":
+            self.link(value.strip(), line, what=f"':target:' of '{{{directive}}}'")
+        elif opt in ("caption", "header"):
+            self.check_inline_text(value, line)
+
+    def split_options(self, content: str, line: int) -> tuple[dict[str, tuple[str, int]], str, int]:
+        """Split a directive's content into options and body, as MyST does.
+
+        ``line`` is the file line of the directive's opening fence. Returns the options
+        (name → (value, line)), the body and the file line of the body's first line.
+        """
+        lines = content.split("\n")
+        options: dict[str, tuple[str, int]] = {}
+        first = line + 1  # file line of content's first line
+        if lines[0].startswith("---"):
+            for end in range(1, len(lines)):
+                if lines[end].startswith("---"):
+                    break
+            else:
+                end = len(lines)
+            block = lines[1:end]
+            try:
+                data = yaml.safe_load("\n".join(block)) or {}
+            except yaml.YAMLError as err:
+                mark = getattr(err, "problem_mark", None)
+                where = first + 1 + (mark.line if mark is not None else 0)
+                self.error(
+                    where,
+                    "body.directive",
+                    "directive options between '---' lines are not valid YAML; write one "
+                    "'name: value' per line",
+                )
+                data = {}
+            if not isinstance(data, dict):
+                self.error(
+                    first,
+                    "body.directive",
+                    "directive options between '---' lines are not a mapping; write one "
+                    "'name: value' per line",
+                )
+                data = {}
+            for k, v in data.items():
+                opt_line = next(
+                    (first + 1 + j for j, b in enumerate(block) if b.lstrip().startswith(f"{k}")),
+                    first,
+                )
+                options[str(k)] = (_option_text(v), opt_line)
+            if end >= len(lines):
+                return options, "", first + len(lines)
+            remainder = lines[end].lstrip("-").removeprefix(" ")
+            if remainder:
+                return options, "\n".join([remainder, *lines[end + 1 :]]), first + end
+            return options, "\n".join(lines[end + 1 :]), first + end + 1
+        count = 0
+        while count < len(lines) and _is_option_line(lines[count]):
+            m = _OPTION_LINE.match(lines[count])
+            if m is None:
+                self.error(
+                    first + count,
+                    "body.directive",
+                    f"directive option line '{_short(lines[count])}' is not ':name: value'; "
+                    "write options as ':name: value'",
+                )
+            else:
+                options[m.group(1).strip()] = (m.group(2) or "", first + count)
+            count += 1
+        return options, "\n".join(lines[count:]), first + count
+
+    # ---------------------------------------------------------------------------------------
+    def image(self, target: str, alt: str | None, line: int, via: str) -> None:
+        errors_before = len(self.problems)
+        path = self.image_path(target, line)
+        self.alt_text(target, alt, line, via)
+        if path is not None and len(self.problems) == errors_before:
+            self.images.append(ImageRef(target, path, line, (alt or "").strip()))
+
+    def image_path(self, target: str, line: int) -> Path | None:
+        """The image file ``target`` names, if it may be used; else report why not."""
+        folder = f"images/{self.slug}/"
+        allowed = f"images must be files in this report's folder, written as {folder}<file>"
+
+        def refuse(found: str) -> None:
+            self.error(line, "body.image", f"image '{_short(target)}' {found}; {allowed}")
+
+        parts = target.split("/")
+        if target.startswith("//") or (
+            _SCHEME.match(target) and not re.match(r"[A-Za-z]:[\\/]", target)
+        ):
+            refuse("is a URL")
+        elif re.match(r"[A-Za-z]:[\\/]", target) or target.startswith(("/", "\\")):
+            refuse("is an absolute path")
+        elif "\\" in target:
+            refuse("contains a backslash (use '/' between folder names)")
+        elif ".." in parts:
+            refuse("goes up a folder with '..'")
+        elif parts[:2] != ["images", self.slug] or len(parts) < 3:
+            refuse("is outside this report's image folder")
+        elif not all(_SEGMENT.match(p) for p in parts[2:]):
+            refuse(
+                "has a file or folder name with characters other than letters, digits, "
+                "'.', '_' and '-' (or starting with '.')"
+            )
+        else:
+            return self.image_file(target, line, refuse)
+        return None
+
+    def image_file(self, target: str, line: int, refuse: Callable[[str], None]) -> Path | None:
+        try:
+            base = self.experiences_dir.resolve()
+            own = base / "images" / self.slug
+            path = (self.experiences_dir / target).resolve()
+            if not path.is_relative_to(own):
+                refuse("is a symbolic link that leads outside this report's image folder")
+                return None
+            if not path.exists():
+                refuse(f"was not found (looked for {path})")
+                return None
+            if not path.is_file():
+                refuse("is not a file")
+                return None
+            messages = check_image_file(path)
+        except OSError as err:
+            refuse(f"cannot be read ({err.strerror or err})")
+            return None
+        for message in messages:
+            self.error(line, "body.image", f"image '{_short(target)}': {message}")
+        return None if messages else path
+
+    def alt_text(self, target: str, alt: str | None, line: int, via: str) -> None:
+        name = target.rsplit("/", 1)[-1]
+        if via == "image":
+            how = f"write a description between the brackets: ![What the image shows]({target})"
+        else:
+            how = f"add an option ':alt: What the image shows' to the '{via}' directive"
+        text = " ".join((alt or "").split())
+        if not text:
+            self.error(line, "body.image", f"image '{_short(target)}' has no alt text; {how}")
+            return
+        low = text.lower()
+        stem = name.rsplit(".", 1)[0].lower()
+        if (
+            low in _GENERIC_ALT
+            or low in (name.lower(), stem, re.sub(r"[-_]+", " ", stem))
+            or len(text) < 3
+        ):
+            self.error(
+                line,
+                "body.image",
+                f"image '{_short(target)}' has alt text '{_short(text)}', which does not "
+                f"describe it; alt text says what the image shows, for readers who cannot see "
+                f"it: {how}",
+            )
+
+
+def _is_option_line(line: str) -> bool:
+    stripped = line.lstrip()
+    return stripped.startswith(":") and not stripped.startswith(":::")
+
+
+def _option_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _link_refusal(target: str) -> str | None:
+    """None if ``target`` may be linked to, else a short description of what it is."""
+    if target.startswith(ALLOWED_LINK_PREFIXES) and len(target) > target.index(":") + 1:
+        if target.startswith(("http://", "https://")) and len(target.split("/", 3)[2]) == 0:
+            return "a web address without a host"
+        return None
+    cleaned = _IGNORED_IN_URL.sub("", target)
+    if not cleaned:
+        return "an empty target"
+    if cleaned.startswith("#"):
+        return "an anchor, a cross-reference inside the book"
+    m = _SCHEME.match(cleaned)
+    if m is None:
+        return "a relative path, which points at another file of the book"
+    scheme = m.group(1)
+    low = scheme.lower()
+    if low in ("http", "https", "mailto"):
+        if scheme != low or cleaned != target:
+            return f"'{scheme}:' must be written in lower case, with nothing before it"
+        return f"an incomplete '{scheme}:' address"
+    if low in ("project", "path", "inv", "doc", "ref"):
+        return f"a MyST cross-reference ('{scheme}:')"
+    return f"the '{scheme}:' scheme"
+
+
+def _plain_text(tokens: Sequence[Token]) -> str:
+    parts: list[str] = []
+    for token in tokens:
+        if token.type in ("text", "code_inline", "myst_role"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        if token.children:
+            parts.append(_plain_text(token.children))
+    return "".join(parts)
+
+
+def _did_you_mean(name: str, allowed: Any, before: str = "{", after: str = "}") -> str:
+    matches = difflib.get_close_matches(name.lower(), list(allowed), n=1, cutoff=0.7)
+    return f" (did you mean '{before}{matches[0]}{after}'?)" if matches else ""
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,355 @@
+"""Image files: what a report may use, and the clean copies that go into the editions.
+
+Checking (``check_image_file``) judges a file by its bytes, never by its name:
+
+- accepted types: PNG, JPEG, WebP (magic bytes, confirmed by Pillow reading the header) and SVG
+  (an XML document whose root element is ``<svg>``);
+- the file name's extension must agree with the contents (``.png``; ``.jpg``/``.jpeg``;
+  ``.webp``; ``.svg``; any letter case): the EPUB and the web server announce an image's type
+  from its extension, so a PNG called ``photo.jpg`` would be announced as the wrong type;
+- at most 10 MiB, and (raster images) at most 50 megapixels, read from the header without
+  decoding the pixels;
+- DICOM files (``DICM`` at byte 128, whatever the name) are refused: export an anonymised PNG or
+  JPEG instead;
+- SVG is parsed with expat and refused when it holds a DOCTYPE or ENTITY declaration, a
+  ``<script>``, ``<foreignObject>`` (or other embedding elements), ``on…`` event attributes,
+  ``href``/``xlink:href``/``src`` that do not point inside the document (``#id``), ``url(…)`` or
+  ``@import`` in styles pointing outside the document, ``javascript:`` anywhere in an attribute,
+  an ``<?xml-stylesheet?>`` instruction, or animations that rewrite links or event handlers.
+
+Publishing (``publish_image``) writes the copy used by the editions; the editor's original is
+never modified. Raster images are turned upright (EXIF orientation applied) and saved in the same
+format without EXIF, XMP, IPTC, comments or text chunks (GPS position, camera serial numbers and
+timestamps are gone); the ICC colour profile is kept. The output is the same bytes on every run.
+SVG files are copied unchanged (they were checked).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+import xml.parsers.expat
+from pathlib import Path
+
+from PIL import Image, ImageOps, JpegImagePlugin
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 50_000_000
+
+KINDS = ("png", "jpeg", "webp", "svg")
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "png": (".png",),
+    "jpeg": (".jpg", ".jpeg"),
+    "webp": (".webp",),
+    "svg": (".svg",),
+}
+_PILLOW_FORMAT = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
+_LABEL = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP", "svg": "SVG"}
+
+# Types people commonly try, named in the message so they know what to convert from.
+_OTHER_MAGIC: tuple[tuple[bytes, int, str], ...] = (
+    (b"GIF87a", 0, "GIF"),
+    (b"GIF89a", 0, "GIF"),
+    (b"II*\x00", 0, "TIFF"),
+    (b"MM\x00*", 0, "TIFF"),
+    (b"BM", 0, "BMP"),
+    (b"%PDF", 0, "PDF"),
+    (b"ftypheic", 4, "HEIC"),
+    (b"ftypheix", 4, "HEIC"),
+    (b"ftypmif1", 4, "HEIF"),
+    (b"ftypavif", 4, "AVIF"),
+    (b"PK\x03\x04", 0, "ZIP"),
+)
+
+_SVG_START = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*"  # optional UTF-8 byte order mark, white space
+    rb"(?:<\?xml[^>]*\?>\s*)?"  # XML declaration
+    rb"(?:(?:<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>|<\?.*?\?>)\s*)*"  # prolog
+    rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]",
+    re.DOTALL,
+)
+
+
+def is_dicom(path: Path) -> bool:
+    """True for a DICOM file (``DICM`` at byte offset 128), whatever its name."""
+    with path.open("rb") as f:
+        head = f.read(132)
+    return len(head) == 132 and head[128:132] == b"DICM"
+
+
+def image_kind(path: Path) -> str | None:
+    """The image type judged by the file's bytes: ``png``, ``jpeg``, ``webp``, ``svg`` or None."""
+    with path.open("rb") as f:
+        head = f.read(65536)
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if _SVG_START.match(head):
+        return "svg"
+    return None
+
+
+def _other_type(path: Path) -> str | None:
+    with path.open("rb") as f:
+        head = f.read(16)
+    for magic, offset, name in _OTHER_MAGIC:
+        if head[offset : offset + len(magic)] == magic:
+            return name
+    return None
+
+
+def check_image_file(path: Path) -> list[str]:
+    """Problems with an image file, as messages ``"<what was found>; <what is allowed>"``.
+
+    An empty list means the file may be used. ``path`` must be an existing regular file.
+    """
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        return [f"the file is {size / 1024 / 1024:.1f} MiB; images may be at most 10 MiB"]
+    if is_dicom(path):
+        return [
+            "the file is a DICOM file; DICOM files carry patient data and are not allowed: "
+            "export an anonymised PNG or JPEG"
+        ]
+    kind = image_kind(path)
+    if kind is None:
+        other = _other_type(path)
+        found = f"the file is {other}" if other else "the file is not an image this book can use"
+        return [
+            f"{found} (judged by its contents, not its name); "
+            "images must be PNG, JPEG, WebP or SVG files"
+        ]
+    problems: list[str] = []
+    suffix = path.suffix.lower()
+    if suffix not in EXTENSIONS[kind]:
+        problems.append(
+            f"the file's contents are {_LABEL[kind]} but its name ends in "
+            f"'{path.suffix or '(nothing)'}'; rename it to end in {EXTENSIONS[kind][0]}"
+        )
+    if kind == "svg":
+        problems.extend(check_svg(path.read_bytes()))
+    else:
+        problems.extend(_check_raster(path, kind))
+    return problems
+
+
+def _check_raster(path: Path, kind: str) -> list[str]:
+    label = _LABEL[kind]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:  # reads the header only
+                if im.format != _PILLOW_FORMAT[kind]:
+                    return [
+                        f"the file starts like {label} but reads as {im.format}; "
+                        "save it again as PNG, JPEG or WebP"
+                    ]
+                width, height = im.size
+                if width * height > MAX_PIXELS:
+                    return [
+                        f"the image is {width}×{height} pixels "
+                        f"({width * height / 1e6:.1f} megapixels); "
+                        "images may be at most 50 megapixels"
+                    ]
+                im.verify()
+    except Image.DecompressionBombError:
+        return ["the image has far more than 50 megapixels; images may be at most 50 megapixels"]
+    except Exception as err:  # Pillow raises many kinds on damaged files; we report each
+        return [
+            f"the file cannot be read as {label} ({type(err).__name__}: {err}); "
+            "save it again as PNG, JPEG or WebP"
+        ]
+    return []
+
+
+# --------------------------------------------------------------------------------------------
+# SVG
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+_FORBIDDEN_ELEMENTS = {
+    "script": "a <script> element",
+    "foreignobject": "a <foreignObject> element",
+    "iframe": "an <iframe> element",
+    "embed": "an <embed> element",
+    "object": "an <object> element",
+    "handler": "a <handler> element",
+    "listener": "a <listener> element",
+}
+_ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform", "animatecolor"}
+_URL_IN_CSS = re.compile(r"url\(\s*(['\"]?)\s*([^'\")]*)", re.IGNORECASE)
+_SVG_ALLOWED = (
+    "SVG images may not contain scripts, event handlers, embedded documents or references "
+    "outside the image (only '#id' references)"
+)
+
+
+class _StopSvg(Exception):
+    """Stops expat at once (DOCTYPE: nothing after it is read)."""
+
+
+def check_svg(data: bytes) -> list[str]:
+    """Problems with SVG bytes: scripts, event handlers, external references, DOCTYPE/ENTITY."""
+    found: list[str] = []
+    root: list[str] = []
+    style_depth = 0
+    style_text: list[str] = []
+
+    def local(name: str) -> str:
+        return name.rsplit(" ", 1)[-1]
+
+    def check_css(css: str, where: str) -> None:
+        for m in _URL_IN_CSS.finditer(css):
+            target = m.group(2).strip()
+            if not target.startswith("#"):
+                found.append(f"url({target}) in {where}")
+        if "@import" in css.lower():
+            found.append(f"@import in {where}")
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal style_depth
+        tag = local(name)
+        if not root:
+            root.append(name)
+        low = tag.lower()
+        if low in _FORBIDDEN_ELEMENTS:
+            found.append(_FORBIDDEN_ELEMENTS[low])
+        if low == "style":
+            style_depth += 1
+        for attr, value in attrs.items():
+            a = local(attr).lower()
+            v = value.strip()
+            if a.startswith("on"):
+                found.append(f'an event attribute {local(attr)}="{_short(value)}" on <{tag}>')
+            elif a in ("href", "src") and not v.startswith("#"):
+                found.append(f'a reference {local(attr)}="{_short(value)}" on <{tag}>')
+            elif a == "style":
+                check_css(value, f"the style of <{tag}>")
+            elif "javascript:" in re.sub(r"\s", "", v).lower():
+                found.append(f"javascript: in {local(attr)} on <{tag}>")
+            elif "url(" in v.lower():
+                check_css(value, f"{local(attr)} on <{tag}>")
+            if low in _ANIMATIONS and a == "attributename":
+                target = local(v.replace(":", " ")).lower()
+                if target in ("href", "src") or target.startswith("on"):
+                    found.append(f"an animation of {v} on <{tag}>")
+
+    def end(name: str) -> None:
+        nonlocal style_depth
+        if local(name).lower() == "style" and style_depth:
+            style_depth -= 1
+            if not style_depth:
+                check_css("".join(style_text), "a <style> element")
+                style_text.clear()
+
+    def chars(text: str) -> None:
+        if style_depth:
+            style_text.append(text)
+
+    def doctype(*_args: object) -> None:
+        found.append("a DOCTYPE declaration (it can define entities)")
+        raise _StopSvg
+
+    def entity(*_args: object) -> None:
+        found.append("an ENTITY declaration")
+        raise _StopSvg
+
+    def instruction(target: str, _data: str) -> None:
+        if target.lower() == "xml-stylesheet":
+            found.append("an <?xml-stylesheet?> instruction (an external style sheet)")
+
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.ProcessingInstructionHandler = instruction
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(data, True)
+    except _StopSvg:
+        pass
+    except xml.parsers.expat.ExpatError as err:
+        return [
+            f"the SVG file is not well-formed XML ({xml.parsers.expat.ErrorString(err.code)} "
+            f"at line {err.lineno}); save it again from the drawing program"
+        ]
+    if root and root[0] not in (f"{_SVG_NS} svg", "svg"):
+        found.insert(0, f"the root element <{local(root[0])}> (not an SVG <svg> element)")
+    if not found:
+        return []
+    listed = "; ".join(dict.fromkeys(found))
+    return [f"the SVG file contains {listed}; {_SVG_ALLOWED}"]
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# Publishing
+
+
+def publish_image(src: Path, dest: Path) -> None:
+    """Write the editions' copy of ``src`` at ``dest``: upright, without private metadata.
+
+    Raster images (PNG, JPEG, WebP) are decoded, turned upright according to their EXIF
+    orientation, and saved in the same format with only the ICC colour profile (and, for PNG,
+    transparency) kept. JPEGs are saved with the original's quantisation tables and chroma
+    subsampling, so quality stays as close to the original as a re-encoding allows; lossless
+    WebP stays lossless. The same source gives the same bytes on every run. SVG is copied as
+    it is. ``src`` is only read. Raises ``ValueError`` for a file that is not one of the four
+    image types (``check_image_file`` refuses those earlier).
+    """
+    kind = image_kind(src)
+    if kind is None:
+        raise ValueError(f"{src} is not a PNG, JPEG, WebP or SVG image")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "svg":
+        dest.write_bytes(src.read_bytes())
+        return
+    with Image.open(src) as original:
+        original.load()
+        icc = original.info.get("icc_profile")
+        transparency = original.info.get("transparency")
+        params: dict[str, object] = {}
+        if kind == "jpeg":
+            params["qtables"] = original.quantization
+            sampling = JpegImagePlugin.get_sampling(original)
+            if sampling != -1:
+                params["subsampling"] = sampling
+            if original.info.get("progressive"):
+                params["progressive"] = True
+        elif kind == "webp":
+            lossless = _webp_is_lossless(src)
+            params["lossless"] = lossless
+            params["quality"] = 100 if lossless else 90
+            params["method"] = 4
+        clean = ImageOps.exif_transpose(original)
+    clean.info = {}  # nothing from the original's metadata travels by default
+    if icc:
+        params["icc_profile"] = icc
+    if kind == "png" and transparency is not None:
+        params["transparency"] = transparency
+    tmp = dest.with_name(dest.name + ".tmp")
+    clean.save(tmp, format=_PILLOW_FORMAT[kind], **params)
+    tmp.replace(dest)
+
+
+def _webp_is_lossless(path: Path) -> bool:
+    """True when the WebP's (first) image bitstream is lossless (a ``VP8L`` chunk)."""
+    data = path.read_bytes()
+    pos = 12
+    while pos + 8 <= len(data):
+        fourcc = data[pos : pos + 4]
+        length = int.from_bytes(data[pos + 4 : pos + 8], "little")
+        if fourcc == b"VP8L":
+            return True
+        if fourcc == b"VP8 ":
+            return False
+        pos += 8 + length + (length & 1)
+    return False
