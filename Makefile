@@ -12,7 +12,7 @@ BOOK   := $(BIN)/python -m bookbuilder
 PDF_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
 	texlive-fonts-recommended texlive-lang-cjk texlive-lang-chinese texlive-lang-arabic texlive-lang-greek \
 	texlive-lang-cyrillic texlive-lang-european texlive-lang-other latexmk xindy \
-	fonts-noto-core fonts-noto-cjk fonts-dejavu-core poppler-utils
+	fonts-noto-core fonts-noto-cjk fonts-dejavu-core librsvg2-bin poppler-utils
 
 .PHONY: help all html epub pdf check plan test lint clean setup-pdf
 

@@ -6,11 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from bookbuilder.body import ALLOWED_DIRECTIVES, ALLOWED_ROLES, check_body
-from bookbuilder.model import ImageRef, Problem, Severity
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
+
+from bookbuilder.body import ALLOWED_DIRECTIVES, ALLOWED_ROLES, check_body
+from bookbuilder.model import ImageRef, Problem, Severity
 
 FIXTURES = Path(__file__).parent / "fixtures" / "body"
 SLUG = "giulia-bianchi-night-shifts"

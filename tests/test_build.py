@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import runpy
 import subprocess
 import unicodedata
 import zipfile
@@ -18,8 +19,9 @@ from pathlib import Path
 import ebooklib
 import pytest
 import yaml
-from conftest import require_tool, run_book
 from ebooklib import epub
+
+from conftest import require_tool, run_book
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,10 @@ def pdf_build(sample_book: Path, screen_build) -> Path:
     require_tool("xelatex", "latexmk", "xindy", "pdftotext")
     result = run_book(sample_book, "build", "pdf")
     assert result.returncode == 0, result.stdout + result.stderr
-    pdfs = list((sample_book / "_build" / "latex").glob("*.pdf"))
-    assert len(pdfs) == 1
-    return pdfs[0]
+    basename = runpy.run_path(str(sample_book / "conf.py"))["book"]["basename"]
+    pdf = sample_book / "_build" / "latex" / f"{basename}.pdf"
+    assert pdf.is_file(), result.stdout
+    return pdf
 
 
 def test_sample_book_has_enough_reports(sample_book: Path) -> None:

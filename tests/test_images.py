@@ -8,9 +8,10 @@ import zlib
 from pathlib import Path
 
 import pytest
-from bookbuilder.images import check_image_file, check_svg, image_kind, publish_image
 from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
+
+from bookbuilder.images import check_image_file, check_svg, image_kind, publish_image
 
 SAFE_SVG = b"""<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from bookbuilder.model import Problem, Severity
-from bookbuilder.privacy import lint, nhs_number_valid
 from hypothesis import given
 from hypothesis import strategies as st
+
+from bookbuilder.model import Problem, Severity
+from bookbuilder.privacy import lint, nhs_number_valid
 
 RELPATH = "experiences/giulia-bianchi-night-shifts.md"
 

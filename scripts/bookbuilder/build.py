@@ -17,7 +17,7 @@ from pathlib import Path
 from sphinx.cmd.build import main as sphinx_main
 
 EDITIONS = {"html": "html", "epub": "epub", "pdf": "latexpdf"}
-PDF_TOOLS = ("xelatex", "latexmk", "xindy")
+PDF_TOOLS = ("xelatex", "latexmk", "xindy", "rsvg-convert")
 SETUP_PDF_HINT = "run `make setup-pdf` (Debian/Ubuntu) to install TeX Live"
 
 

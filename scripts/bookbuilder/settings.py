@@ -25,6 +25,12 @@ LATEX_PREAMBLE = r"""
 \setCJKmainfont{Noto Serif CJK SC}
 \setCJKsansfont{Noto Sans CJK SC}
 \setCJKmonofont{Noto Sans CJK SC}
+% Quotes, apostrophes, dashes, ellipsis and the middle dot are shared with Latin text: keep
+% them out of xeCJK's full-width classes, or every "l'esame" gets a wide gap.
+\xeCJKDeclareCharClass{Default}{"00B7, "2013, "2014, "2018, "2019, "201C, "201D, "2026}
+% The header shows the title alone; the edition is on the title page's back.
+\renewcommand{\release}[1]{}
+\makeatletter\renewcommand{\py@release}{}\makeatother
 \newfontfamily\bookrtlfont[Script=Arabic]{Noto Naskh Arabic}
 \TeXXeTstate=1
 \newcommand{\bookrtl}[1]{{\bookrtlfont\beginR #1\endR}}
@@ -97,7 +103,7 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
         "version": release,
         "today": str(book.get("year", "")),  # the date on the title page, the same every build
         "root_doc": "index",
-        "extensions": ["myst_parser", "bookbuilder.sphinxext"],
+        "extensions": ["myst_parser", "sphinxcontrib.rsvgconverter", "bookbuilder.sphinxext"],
         "exclude_patterns": ["**/*.sha256"],
         "suppress_warnings": ["myst.header"],
         # MyST: only the syntax the report format allows
