@@ -131,6 +131,7 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
         "epub_description": book.get("description") or "",
         "epub_show_urls": "no",
         "epub_use_index": True,
+        "epub_tocdepth": 2,  # the nav: chapters, and each report under its chapter
         # PDF (xelatex through latexmk); latex_documents' title and author are LaTeX markup
         "latex_engine": "xelatex",
         "latex_documents": [
