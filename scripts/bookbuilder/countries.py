@@ -1,0 +1,134 @@
+"""Countries: codes, names in the book's language, and the five UN M49 continental regions.
+
+- Codes are ISO 3166-1 alpha-2 (``IT``, ``NO``, ``BR``), upper case.
+- Names come from CLDR through Babel, in the book's language (English when Babel does not know
+  the language).
+- Regions come from the UN M49 table shipped in ``data/m49.csv``, which names its source in its
+  header (Babel has no country-to-region membership). Each country or area belongs to one of
+  ``Africa``, ``Americas``, ``Asia``, ``Europe``, ``Oceania``; Antarctica (``AQ``) belongs to none,
+  so it cannot be a report's country. Kosovo (``XK``) is not in M49 (nor in ISO 3166-1) either.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from babel import Locale, UnknownLocaleError
+
+DATA_FILE = "m49.csv"
+
+# Codes people write that are not ISO 3166-1 alpha-2 codes, but name one without doubt.
+COMMON_MISTAKES = {"UK": "GB", "EL": "GR"}
+
+
+@dataclass(frozen=True)
+class Area:
+    """One row of the UN M49 table."""
+
+    alpha2: str
+    alpha3: str
+    m49: str
+    region: str  # "" for Antarctica
+    sub_region: str
+    intermediate_region: str
+    name: str  # the English name used by the UN table
+
+
+@cache
+def table() -> dict[str, Area]:
+    """The M49 table by alpha-2 code."""
+    text = files("bookbuilder").joinpath("data", DATA_FILE).read_text("utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    areas: dict[str, Area] = {}
+    for row in csv.DictReader(lines):
+        area = Area(
+            alpha2=row["alpha-2"],
+            alpha3=row["alpha-3"],
+            m49=row["m49"],
+            region=row["region"],
+            sub_region=row["sub-region"],
+            intermediate_region=row["intermediate-region"],
+            name=row["name"],
+        )
+        areas[area.alpha2] = area
+    return areas
+
+
+def is_country(code: str) -> bool:
+    """Whether ``code`` (any case) is an ISO 3166-1 alpha-2 code in the M49 table."""
+    return isinstance(code, str) and code.strip().upper() in table()
+
+
+def region_of(code: str) -> str | None:
+    """The M49 continental region of a country code, or None (unknown code, Antarctica)."""
+    area = table().get(code.strip().upper()) if isinstance(code, str) else None
+    return (area.region or None) if area else None
+
+
+@cache
+def locale_for(language: str) -> Locale:
+    """Babel's locale for a BCP 47 tag or Sphinx language code; English when unknown."""
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError, AttributeError):
+        return Locale.parse("en")
+
+
+def country_name(code: str, language: str) -> str:
+    """The CLDR name of a country in ``language`` (``country_name("NO", "de")`` → ``Norwegen``)."""
+    code = code.strip().upper()
+    for locale in (locale_for(language), locale_for("en")):
+        name = locale.territories.get(code)
+        if name:
+            return name
+    area = table().get(code)
+    return area.name if area else code
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().replace("-", " ").split())
+
+
+@cache
+def _names(language: str) -> dict[str, str]:
+    """Folded country names (book language, English, UN table) → alpha-2 code."""
+    names: dict[str, str] = {}
+    for code, area in table().items():
+        names.setdefault(_fold(area.name), code)
+        for locale in (locale_for("en"), locale_for(language)):
+            name = locale.territories.get(code)
+            if name:
+                names.setdefault(_fold(name), code)
+    return names
+
+
+def suggest_country(text: str, language: str = "en") -> str | None:
+    """The alpha-2 code someone probably meant: ``Italy``/``ITA``/``it`` → ``IT``, ``uk`` → ``GB``.
+
+    Looks at alpha-2 and alpha-3 codes, common mistakes, and country names in the book's
+    language and in English (exact, then close matches). None when nothing is near enough.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    raw = text.strip()
+    upper = raw.upper()
+    if upper in table():
+        return upper
+    if upper in COMMON_MISTAKES:
+        return COMMON_MISTAKES[upper]
+    by_alpha3 = {area.alpha3: code for code, area in table().items()}
+    if upper in by_alpha3:
+        return by_alpha3[upper]
+    names = _names(language)
+    folded = _fold(raw)
+    if folded in names:
+        return names[folded]
+    close = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.8)
+    return names[close[0]] if close else None

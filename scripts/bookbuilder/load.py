@@ -1,0 +1,490 @@
+"""Load: read report and chapter files into :class:`~bookbuilder.model.SourceFile` objects.
+
+Nothing here knows the contract's keys; this stage only makes sure a file can be read safely and
+turns its front matter into plain values that remember their line. A file is refused, with a
+:class:`~bookbuilder.model.Problem` that names it and the line, when it is:
+
+- larger than 1 MiB (``file.too-large``), holds a NUL byte (``file.nul-byte``) or is not UTF-8
+  (``file.encoding``, with the line and column of the first bad byte); a UTF-8 byte order mark
+  is allowed and dropped;
+- a symbolic link to a file outside its folder (``file.symlink``);
+- without front matter: the first line must be ``---`` and a later line ``---`` closes it
+  (``file.front-matter``); the front matter may be at most 64 KiB.
+
+The front matter is YAML read with a safe loader and the YAML 1.2 core scalars only: ``true``
+and ``false`` (any case style: ``True``, ``TRUE``) are the only booleans, so ``NO``, ``no``,
+``yes``, ``on``, ``off`` are text (``country: NO`` is Norway); integers are plain decimal numbers
+(``012`` and ``0000-0002-1825-0097`` stay text); ``YYYY-MM-DD`` is a date; ``null``, ``~`` and
+nothing are empty. Refused (``yaml.*``): anchors and aliases (checked on the parser's events,
+before anything is built, so an "alias bomb" costs nothing), nesting deeper than
+:data:`MAX_DEPTH`, duplicate keys (naming both lines), keys that are not text, YAML tags, and
+syntax errors (at their real line in the file). Line numbers are lines of the whole file, the
+opening ``---`` being line 1.
+
+Files are read in name order. Names starting with a dot (editor back-up and lock files) are
+skipped; any other ``*.md`` file in the folder must have a valid slug as its stem.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bookbuilder.model import Located, Problem, SourceFile
+from bookbuilder.schema import SLUG, SLUG_MAX, slugify
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 10
+MAX_FRONT_MATTER = 64 * 1024  # a report's is under 2 KiB; this bounds the YAML parser's time
+BOM = b"\xef\xbb\xbf"
+DELIMITER = "---"
+
+REPORTS_DIR = "experiences"
+CHAPTERS_DIR = "chapters"
+
+_TAG = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (
+    _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+SEQ, MAP = _TAG + "seq", _TAG + "map"
+
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+# YAML (1.1, as PyYAML reads it) counts these as line breaks too; the file's lines are '\n' only.
+_YAML_BREAKS = "\n\x85\u2028\u2029"
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2 core scalars only (no ``yes``/``no``/``on``/``off``
+    booleans, no octal or sexagesimal numbers), plus plain ``YYYY-MM-DD`` dates.
+
+    The pure-Python parser is used on purpose (not libyaml): marks are always there, and messages
+    read the same on every machine. Values are never built by the constructor: :func:`parse_yaml`
+    walks the composed nodes itself.
+    """
+
+    yaml_implicit_resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012
+
+
+FrontMatterLoader.add_implicit_resolver(BOOL, _BOOL, list("tTfF"))
+FrontMatterLoader.add_implicit_resolver(INT, _INT, list("-+0123456789"))
+FrontMatterLoader.add_implicit_resolver(FLOAT, _FLOAT, list("-+.0123456789"))
+FrontMatterLoader.add_implicit_resolver(NULL, _NULL, ["~", "n", "N", ""])
+FrontMatterLoader.add_implicit_resolver(TIMESTAMP, _DATE, list("0123456789"))
+
+
+class _Refused(Exception):
+    """A front-matter problem found while walking the YAML: stops the walk."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+# -- Files ----------------------------------------------------------------------------------------
+
+
+def load_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
+    """Read one Markdown file: check its bytes, split front matter and body, parse the YAML.
+
+    Returns the file (None when it cannot be read at all) and its problems. Never raises for
+    bad content.
+    """
+    relpath = _relpath(path, root)
+    problems: list[Problem] = []
+
+    def refuse(line: int, found: str, allowed: str, code: str) -> tuple[None, list[Problem]]:
+        problems.append(Problem(relpath, line, f"{found}; allowed: {allowed}", None, code=code))
+        return None, problems
+
+    try:
+        folder = path.parent.resolve()
+        if not path.resolve().is_relative_to(folder):
+            found = f"found a symbolic link to {path.resolve()}, outside {_relpath(folder, root)}/"
+            return refuse(1, found, "files inside the folder", "file.symlink")
+        if not path.is_file():
+            return refuse(1, "found something that is not a file", "a Markdown file", "file.read")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except (OSError, RuntimeError) as error:
+        return refuse(
+            1, f"cannot be read ({error.strerror or error})", "a readable file", "file.read"
+        )
+
+    if len(data) > MAX_BYTES:
+        size = path.stat().st_size / MAX_BYTES
+        return refuse(1, f"found a file of {size:.1f} MiB", "at most 1 MiB", "file.too-large")
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, column = _position(data, nul)
+        found = f"found a NUL byte at line {line}, column {column}"
+        refuse(line, found, "text without NUL bytes (is this a binary file?)", "file.nul-byte")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _position(data, error.start)
+        bad = data[error.start : error.end].hex(" ").upper()
+        found = f"found bytes that are not UTF-8 (0x{bad}) at line {line}, column {column}"
+        return refuse(line, found, "UTF-8 text (save the file as UTF-8)", "file.encoding")
+    if problems:
+        return None, problems
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[0].rstrip() != DELIMITER:
+        allowed = "a file that starts with a '---' line, the front matter, and a closing '---'"
+        first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        if first is not None and lines[first].rstrip() == DELIMITER:
+            return refuse(
+                first + 1,
+                "found the front matter's '---' after blank lines",
+                allowed,
+                "file.front-matter",
+            )
+        return refuse(
+            1, "found no front matter (line 1 is not '---')", allowed, "file.front-matter"
+        )
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == DELIMITER), None)
+    if closing is None:
+        found = "found no closing '---' line for the front matter opened on line 1"
+        allowed = "front matter between a '---' line and a closing '---' line"
+        return refuse(1, found, allowed, "file.front-matter")
+
+    yaml_text = "\n".join(lines[1:closing])
+    if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER:
+        found = f"found a front matter of {len(yaml_text.encode('utf-8')) // 1024} KiB"
+        allowed = f"at most {MAX_FRONT_MATTER // 1024} KiB between the '---' lines"
+        return refuse(1, found, allowed, "file.front-matter")
+    front_matter, yaml_problems = parse_yaml(yaml_text, relpath, first_line=2)
+    problems += yaml_problems
+    if front_matter is None:
+        return None, problems
+    source = SourceFile(
+        path=path,
+        relpath=relpath,
+        stem=path.stem,
+        front_matter=front_matter,
+        front_matter_line=1,
+        body="\n".join(lines[closing + 1 :]),
+        body_line=closing + 2,
+    )
+    return source, problems
+
+
+def _relpath(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return path.name
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters, from 1) of a byte offset."""
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
+# -- YAML -----------------------------------------------------------------------------------------
+
+
+def parse_yaml(
+    text: str, relpath: str, first_line: int = 1
+) -> tuple[dict[str, Located] | None, list[Problem]]:
+    """Parse front-matter YAML into ``Located`` values; ``first_line``: the file line of its
+    first line. Returns None (and the problems) when the YAML cannot be used; an empty front
+    matter is an empty mapping."""
+    line_of = _line_map(text, first_line)
+    try:
+        _prescan(text, relpath, line_of)
+        loader = FrontMatterLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        if node is None:
+            return {}, []
+        walker = _Walker(relpath, line_of)
+        if isinstance(node, MappingNode) and node.tag != MAP:
+            walker._tagged(node, "")
+            return None, walker.problems
+        if not isinstance(node, MappingNode):
+            found = f"found {_kind(node)} as the front matter"
+            problem = Problem(
+                relpath,
+                line_of(node.start_mark.line),
+                f"{found}; allowed: a mapping of `key: value` lines",
+                None,
+                code="yaml.structure",
+            )
+            return None, [problem]
+        value = walker.mapping(node, "", 1)
+        return value, walker.problems
+    except _Refused as refused:
+        return None, [refused.problem]
+    except yaml.MarkedYAMLError as error:
+        return None, [_syntax_problem(error, relpath, line_of)]
+    except yaml.reader.ReaderError as error:
+        line = line_of(sum(1 for ch in text[: error.position] if ch in _YAML_BREAKS))
+        found = f"found the character {chr(error.character)!a}, which YAML does not allow"
+        problem = Problem(
+            relpath, line, f"{found}; allowed: printable text", None, code="yaml.character"
+        )
+        return None, [problem]
+    except (yaml.YAMLError, RecursionError, ValueError) as error:
+        problem = Problem(
+            relpath,
+            first_line,
+            f"found YAML that cannot be read ({error}); allowed: `key: value` lines",
+            None,
+            code="yaml.syntax",
+        )
+        return None, [problem]
+
+
+def _line_map(text: str, first_line: int):
+    """File line of a YAML mark's line (PyYAML also breaks lines at NEL, LS and PS)."""
+    file_lines = [first_line]
+    for ch in text:
+        if ch in _YAML_BREAKS:
+            file_lines.append(file_lines[-1] + (ch == "\n"))
+
+    def line_of(yaml_line: int) -> int:
+        return file_lines[min(max(yaml_line, 0), len(file_lines) - 1)]
+
+    return line_of
+
+
+def _prescan(text: str, relpath: str, line_of) -> None:
+    """Refuse anchors, aliases and deep nesting from the parser's events, before composing.
+
+    A syntax error at the end of the front matter inside an unclosed ``[`` or ``{`` is pointed
+    at the bracket that was never closed.
+    """
+    open_flows: list[Any] = []  # start marks of the open collections (None: block style)
+    try:
+        for event in yaml.parse(text, Loader=FrontMatterLoader):
+            line = line_of(event.start_mark.line) if event.start_mark else 1
+            if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
+                alias = isinstance(event, AliasEvent)
+                found = f"found the YAML {'alias' if alias else 'anchor'} "
+                found += f"'{'*' if alias else '&'}{event.anchor}'"
+                allowed = (
+                    "plain values (anchors and aliases are not supported: write the value out)"
+                )
+                message = f"{found}; allowed: {allowed}"
+                raise _Refused(Problem(relpath, line, message, None, code="yaml.alias"))
+            if isinstance(event, CollectionStartEvent):
+                open_flows.append(event.start_mark if event.flow_style else None)
+                if len(open_flows) > MAX_DEPTH:
+                    found = f"found lists or mappings nested more than {MAX_DEPTH} levels deep"
+                    message = f"{found}; allowed: at most {MAX_DEPTH}"
+                    raise _Refused(Problem(relpath, line, message, None, code="yaml.depth"))
+            elif isinstance(event, CollectionEndEvent):
+                open_flows.pop()
+    except yaml.MarkedYAMLError as error:
+        unclosed = [mark for mark in open_flows if mark is not None]
+        if unclosed and "stream end" in (error.problem or "") + (error.context or ""):
+            error.context = "while reading the list or mapping opened by this bracket"
+            error.context_mark = unclosed[-1]
+        raise
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, relpath: str, line_of) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    problem = (error.problem or "").strip() or "unreadable YAML"
+    if ("end of stream" in problem or "<stream end>" in problem) and error.context_mark:
+        mark = error.context_mark  # an unclosed quote or bracket: point at where it opened
+        problem = problem.replace("end of stream", "end of the front matter")
+        problem = problem.replace("'<stream end>'", "the end of the front matter")
+    line = line_of(mark.line) if mark else line_of(0)
+    if error.context:
+        context_line = line_of(error.context_mark.line) if error.context_mark else line
+        where = f" on line {context_line}" if context_line != line else ""
+        problem += f", {error.context.strip()}{where}"
+    allowed = (
+        "`key: value` lines indented with spaces; text in quotes when it contains ': ' or ' #' "
+        "or starts with a special character (- ? [ { & * ! | > ' \" % @ `)"
+    )
+    return Problem(
+        relpath,
+        line,
+        f"found invalid YAML ({problem}); allowed: {allowed}",
+        None,
+        code="yaml.syntax",
+    )
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    return f"the single value '{node.value}'"
+
+
+class _Walker:
+    """Turns composed YAML nodes into ``Located`` values, collecting structural problems."""
+
+    def __init__(self, relpath: str, line_of) -> None:
+        self.relpath = relpath
+        self.line_of = line_of
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, key: str | None, found: str, allowed: str, code: str) -> None:
+        self.problems.append(
+            Problem(self.relpath, line, f"{found}; allowed: {allowed}", key or None, code=code)
+        )
+
+    def line(self, node: Node) -> int:
+        return self.line_of(node.start_mark.line)
+
+    def node(self, node: Node, key: str, depth: int) -> Located | None:
+        if isinstance(node, MappingNode):
+            if node.tag != MAP:
+                return self._tagged(node, key)
+            return Located(self.mapping(node, key + ".", depth + 1), self.line(node))
+        if isinstance(node, SequenceNode):
+            if node.tag != SEQ:
+                return self._tagged(node, key)
+            items = [
+                self.node(item, f"{key}[{i}]", depth + 1) for i, item in enumerate(node.value, 1)
+            ]
+            return Located([item for item in items if item is not None], self.line(node))
+        assert isinstance(node, ScalarNode)
+        value = self.scalar(node, key)
+        return None if value is _BAD else Located(value, self.line(node))
+
+    def mapping(self, node: MappingNode, prefix: str, depth: int) -> dict[str, Located]:
+        result: dict[str, Located] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line = self.line(key_node)
+            if not (isinstance(key_node, ScalarNode) and key_node.tag == STR):
+                shown = key_node.value if isinstance(key_node, ScalarNode) else _kind(key_node)
+                self.add(
+                    key_line,
+                    prefix.rstrip(".") or None,
+                    f"found the key {shown!r}, which is not text",
+                    "text keys (put the key in quotes)",
+                    "yaml.key",
+                )
+                continue
+            key = key_node.value
+            if key in first_line:
+                self.add(
+                    key_line,
+                    prefix + key,
+                    f"found the key twice (lines {first_line[key]} and {key_line})",
+                    "each key once",
+                    "yaml.duplicate-key",
+                )
+                continue
+            first_line[key] = key_line
+            located = self.node(value_node, prefix + key, depth)
+            if located is None:
+                continue
+            # A list or mapping, or an empty value, stands where its key does.
+            if not isinstance(value_node, ScalarNode) or located.value is None:
+                located = Located(located.value, key_line)
+            result[key] = located
+        return result
+
+    def scalar(self, node: ScalarNode, key: str) -> Any:
+        value, tag = node.value, node.tag
+        if tag == STR:
+            return value
+        if tag == NULL and _NULL.match(value):
+            return None
+        if tag == BOOL and _BOOL.match(value):
+            return value.lower() == "true"
+        if tag == INT and _INT.match(value):
+            return int(value)
+        if tag == FLOAT and _FLOAT.match(value):
+            return float(value)
+        if tag == TIMESTAMP:
+            if _DATE.match(value):
+                try:
+                    return date.fromisoformat(value)
+                except ValueError:
+                    return value  # not a date of the calendar: validation says so
+            return value
+        return self._tagged(node, key)
+
+    def _tagged(self, node: Node, key: str) -> Any:
+        tag = node.tag.replace(_TAG, "!!", 1) if node.tag.startswith(_TAG) else node.tag
+        self.add(
+            self.line(node),
+            key or None,
+            f"found the YAML tag '{tag}'",
+            "plain values without tags",
+            "yaml.tag",
+        )
+        return _BAD
+
+
+_BAD = object()
+
+
+# -- Folders --------------------------------------------------------------------------------------
+
+
+def load_reports(root: Path) -> tuple[list[SourceFile], list[Problem]]:
+    """Every ``experiences/*.md`` file (not ``experiences/images/``), in name order."""
+    return _load_folder(root, REPORTS_DIR)
+
+
+def load_chapters(root: Path) -> tuple[list[SourceFile], list[Problem]]:
+    """Every ``chapters/*.md`` file, in name order."""
+    return _load_folder(root, CHAPTERS_DIR)
+
+
+def _load_folder(root: Path, name: str) -> tuple[list[SourceFile], list[Problem]]:
+    folder = root / name
+    sources: list[SourceFile] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return sources, problems
+    for path in sorted(folder.glob("*.md"), key=lambda p: p.name):
+        if path.name.startswith("."):
+            continue
+        slug_problem = check_stem(path, root)
+        if slug_problem is not None:
+            problems.append(slug_problem)
+        source, file_problems = load_source(path, root)
+        problems += file_problems
+        if source is not None:
+            sources.append(source)
+    return sources, problems
+
+
+def check_stem(path: Path, root: Path) -> Problem | None:
+    """The file name must be ``<slug>.md``: the slug is the report's or chapter's permanent id."""
+    stem = path.stem
+    if SLUG.match(stem) and len(stem) <= SLUG_MAX:
+        return None
+    relpath = _relpath(path, root)
+    suggestion = slugify(stem)
+    message = (
+        f"found the file name '{path.name}'; allowed: <slug>.md, the slug made of lowercase "
+        f"letters a-z, digits and hyphens, at most {SLUG_MAX} characters"
+    )
+    if suggestion:
+        message += f"; did you mean '{suggestion}.md'?"
+    return Problem(relpath, 1, message, None, code="file.slug")

@@ -1,0 +1,950 @@
+"""The contract's fields, each defined once: key, required or not, what it allows, help, check.
+
+Every front-matter key of a report (and of an author, a chapter, a chapter's ``collect`` rule and
+the book's metadata) is one :class:`Field` below. Validation walks these tables; the editors'
+documentation table is generated from them (:func:`fields_table_markdown`), so the docs, the
+checks and the messages cannot drift apart.
+
+A check takes the :class:`~bookbuilder.model.Located` value, the dotted key for messages
+(``authors[1].role``; list positions count from 1, as editors count) and a :class:`Checker`
+that collects problems. It returns the normalised value, or :data:`INVALID` after reporting
+why. Every message has the shape ``<what was found>; allowed: <what is allowed>[; did you mean
+'<x>'?]``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from bookbuilder import countries
+from bookbuilder.model import COLLECT_KEYS, SORT_KEYS, Located, Problem, Severity, Status
+
+__all__ = [
+    "AUTHOR_FIELDS",
+    "BOOK_FIELDS",
+    "CHAPTER_FIELDS",
+    "COLLECT_FIELDS",
+    "COLLECT_KEYS",
+    "INVALID",
+    "MODALITIES",
+    "MODALITY_ALIASES",
+    "REGIONS",
+    "REPORT_FIELDS",
+    "REST",
+    "ROLES",
+    "SLUG",
+    "SORT_KEYS",
+    "STATUSES",
+    "Checker",
+    "Field",
+    "check_mapping",
+    "fields_table_markdown",
+    "slugify",
+    "suggest",
+]
+
+# -- Vocabularies ---------------------------------------------------------------------------------
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG_MAX = 80
+
+ROLES = (
+    "radiologist",
+    "radiographer",
+    "radiological-technologist",
+    "medical-physicist",
+    "nurse",
+    "trainee",
+    "researcher",
+    "other",
+    "organisation",
+)
+ROLE_ALIASES = {
+    "organization": "organisation",
+    "radiologic-technologist": "radiological-technologist",
+}
+
+MODALITIES = (
+    "radiography",
+    "CT",
+    "MRI",
+    "ultrasound",
+    "fluoroscopy",
+    "mammography",
+    "nuclear-medicine",
+    "PET",
+    "interventional",
+    "teleradiology",
+)
+# Lower case, spaces/underscores/slashes written as hyphens → the display name.
+MODALITY_ALIASES = {
+    "x-ray": "radiography",
+    "x-rays": "radiography",
+    "xray": "radiography",
+    "xrays": "radiography",
+    "plain-film": "radiography",
+    "plain-films": "radiography",
+    "plain-radiography": "radiography",
+    "projection-radiography": "radiography",
+    "radiographs": "radiography",
+    "computed-tomography": "CT",
+    "ct-scan": "CT",
+    "mr": "MRI",
+    "magnetic-resonance": "MRI",
+    "magnetic-resonance-imaging": "MRI",
+    "us": "ultrasound",
+    "sonography": "ultrasound",
+    "ultrasonography": "ultrasound",
+    "echography": "ultrasound",
+    "pocus": "ultrasound",
+    "point-of-care-ultrasound": "ultrasound",
+    "fluoro": "fluoroscopy",
+    "mammo": "mammography",
+    "nm": "nuclear-medicine",
+    "nuclear": "nuclear-medicine",
+    "scintigraphy": "nuclear-medicine",
+    "spect": "nuclear-medicine",
+    "pet-ct": "PET",
+    "petct": "PET",
+    "pet-mri": "PET",
+    "pet-mr": "PET",
+    "positron-emission-tomography": "PET",
+    "ir": "interventional",
+    "interventional-radiology": "interventional",
+    "tele-radiology": "teleradiology",
+}
+
+REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+STATUSES = tuple(s.value for s in Status)
+DEFAULT_SORT = ("submitted", "title")
+
+TOPIC = re.compile(r"^[^\W_]+(?:-[^\W_]+)*$")
+TOPIC_MAX = 50
+ORCID = re.compile(r"^(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[0-9X])$")
+ORCID_PREFIXES = ("https://orcid.org/", "http://orcid.org/", "https://www.orcid.org/", "orcid.org/")
+LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{4}))?(?:[-_]([A-Za-z]{2}|[0-9]{3}))?$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# The line separators YAML and Markdown may treat as line breaks, on top of the C0/C1 controls.
+LINE_SEPARATORS = "\u2028\u2029"
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+"""What a check returns after it has reported a problem."""
+
+REST = "rest"
+"""The normalised value of ``collect: rest``."""
+
+
+# -- Messages -------------------------------------------------------------------------------------
+
+
+def suggest(value: object, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice closest to ``value`` (case-insensitive), for "did you mean"; None if none."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    folded = {c.casefold(): c for c in choices}
+    wanted = value.strip().casefold()
+    if wanted in folded:
+        return folded[wanted]
+    close = difflib.get_close_matches(wanted, list(folded), n=1, cutoff=cutoff)
+    return folded[close[0]] if close else None
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """Text quoted for a message: shortened, control characters made visible."""
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    visible = "".join(ascii(ch)[1:-1] if _is_control(ch) else ch for ch in short)
+    return f"'{visible}'"
+
+
+def describe(value: Any) -> str:
+    """What was found, for a message: ``'radiografer'``, ``the number 12``, ``a list`` …"""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, Mapping):
+        return "a mapping (key: value lines)"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a value of type {type(value).__name__}"
+
+
+def _is_control(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cc" or ch in LINE_SEPARATORS
+
+
+@dataclass
+class Checker:
+    """Collects the problems of one file while its fields are checked."""
+
+    relpath: str
+    prefix: str = "report"  # code prefix: report.unknown-key, chapter.type, book.isbn …
+    today: date | None = None
+    root: Path | None = None
+    language: str = "en"  # the book's language, for country names in suggestions
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        line: int,
+        key: str | None,
+        found: str,
+        allowed: str,
+        did_you_mean: str | None = None,
+        code: str = "value",
+        severity: Severity = Severity.ERROR,
+    ) -> Any:
+        """Record one problem; returns INVALID so a check can ``return ck.add(...)``."""
+        message = f"{found}; allowed: {allowed}"
+        if did_you_mean:
+            message += f"; did you mean '{did_you_mean}'?"
+        self.problems.append(
+            Problem(self.relpath, line, message, key or None, severity, f"{self.prefix}.{code}")
+        )
+        return INVALID
+
+    def wrong_type(self, loc: Located, key: str, allowed: str) -> Any:
+        return self.add(loc.line, key, f"found {describe(loc.value)}", allowed, code="type")
+
+
+Check = Callable[[Located, str, Checker], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of the contract, defined once."""
+
+    key: str
+    required: bool
+    allowed: str  # what is allowed, as the messages and the docs table say it
+    help: str
+    check: Check
+    default: Any = None
+
+
+# -- Checks ---------------------------------------------------------------------------------------
+
+
+def text(max_len: int = 200, min_len: int = 1, one_line: bool = True, collapse: bool = False):
+    """A check for plain text: stripped; optionally whitespace collapsed; no control characters."""
+    what = f"text of {min_len} to {max_len} characters" + (" on one line" if one_line else "")
+
+    def check(loc: Located, key: str, ck: Checker) -> Any:
+        value = loc.value
+        if not isinstance(value, str):
+            return ck.wrong_type(loc, key, what + " (put numbers and dates in quotes)")
+        value = " ".join(value.split()) if collapse else value.strip()
+        if one_line and ("\n" in value or any(ch in LINE_SEPARATORS for ch in value)):
+            return ck.add(loc.line, key, f"found a line break in {shown(value)}", what)
+        bad = next((ch for ch in value if _is_control(ch) and ch not in "\n\t"), None)
+        if bad is not None:
+            found = f"found the control character U+{ord(bad):04X} in {shown(value)}"
+            return ck.add(loc.line, key, found, what)
+        if len(value) < min_len:
+            return ck.add(loc.line, key, "found an empty text", what)
+        if len(value) > max_len:
+            return ck.add(loc.line, key, f"found a text of {len(value)} characters", what)
+        return value
+
+    return check
+
+
+def _word(value: str) -> str:
+    return re.sub(r"[\s_/]+", "-", value.strip().lower())
+
+
+def vocabulary(
+    choices: Sequence[str], aliases: Mapping[str, str] | None = None, what: str | None = None
+) -> Check:
+    """A check for one word of a vocabulary, case-insensitive, returned as listed in ``choices``."""
+    by_word = {_word(c): c for c in choices}
+    by_word.update(aliases or {})
+    allowed = what or ", ".join(choices)
+
+    def check(loc: Located, key: str, ck: Checker) -> Any:
+        if not isinstance(loc.value, str):
+            return ck.wrong_type(loc, key, allowed)
+        word = _word(loc.value)
+        if word in by_word:
+            return by_word[word]
+        near = suggest(word, list(by_word))
+        return ck.add(
+            loc.line,
+            key,
+            f"found {describe(loc.value)}",
+            allowed,
+            by_word[near] if near else None,
+            code="vocabulary",
+        )
+
+    return check
+
+
+def one_or_many(item: Check, what: str, allow_empty: bool = True) -> Check:
+    """A list of items (a single value counts as a one-item list); duplicates dropped."""
+
+    def check(loc: Located, key: str, ck: Checker) -> Any:
+        if isinstance(loc.value, list):
+            items = loc.value
+        elif isinstance(loc.value, Mapping):
+            return ck.wrong_type(loc, key, what)
+        else:
+            items = [loc]
+        if not items and not allow_empty:
+            return ck.add(loc.line, key, "found an empty list", what)
+        values: list[Any] = []
+        ok = True
+        for index, entry in enumerate(items, start=1):
+            item_key = f"{key}[{index}]" if isinstance(loc.value, list) else key
+            value = item(entry, item_key, ck)
+            if value is INVALID:
+                ok = False
+            elif value not in values:
+                values.append(value)
+        return tuple(values) if ok else INVALID
+
+    return check
+
+
+def check_title(loc: Located, key: str, ck: Checker) -> Any:
+    return text(200)(loc, key, ck)
+
+
+def check_orcid(loc: Located, key: str, ck: Checker) -> Any:
+    allowed = "an ORCID iD such as 0000-0002-1825-0097 (or https://orcid.org/0000-0002-1825-0097)"
+    if not isinstance(loc.value, str):
+        return ck.wrong_type(loc, key, allowed + ", in quotes")
+    value = loc.value.strip()
+    for prefix in ORCID_PREFIXES:
+        if value.lower().startswith(prefix):
+            value = value[len(prefix) :]
+            break
+    match = ORCID.match(value.upper())
+    if not match:
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, code="orcid")
+    digits = "".join(match.groups())
+    if orcid_check_digit(digits[:15]) != digits[15]:
+        found = f"found {describe(loc.value)}, whose check digit is wrong"
+        return ck.add(loc.line, key, found, allowed + " with a valid check digit", code="orcid")
+    return "-".join(match.groups())
+
+
+def orcid_check_digit(base: str) -> str:
+    """ISO 7064 MOD 11-2 check character of the first 15 digits of an ORCID iD."""
+    total = 0
+    for digit in base:
+        total = (total + int(digit)) * 2
+    result = (12 - total % 11) % 11
+    return "X" if result == 10 else str(result)
+
+
+def check_country(loc: Located, key: str, ck: Checker) -> Any:
+    allowed = "an ISO 3166-1 alpha-2 country code such as IT, NO, BR"
+    if not isinstance(loc.value, str):
+        return ck.wrong_type(loc, key, allowed)
+    code = loc.value.strip().upper()
+    if len(code) == 2 and code in countries.table():
+        if countries.region_of(code) is None:
+            name = countries.country_name(code, ck.language)
+            found = f"found '{code}' ({name}), which has no UN M49 region"
+            allowed_here = "a country in one of the regions " + ", ".join(REGIONS)
+            return ck.add(loc.line, key, found, allowed_here, code="country")
+        return code
+    near = countries.suggest_country(loc.value, ck.language)
+    return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, code="country")
+
+
+def check_region(loc: Located, key: str, ck: Checker) -> Any:
+    return vocabulary(REGIONS)(loc, key, ck)
+
+
+def check_submitted(loc: Located, key: str, ck: Checker) -> Any:
+    allowed = "an ISO date YYYY-MM-DD, not in the future"
+    value = loc.value
+    if isinstance(value, str) and DATE.match(value.strip()):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            found = f"found {describe(loc.value)}, which is not a date of the calendar"
+            return ck.add(loc.line, key, found, allowed, code="date")
+    if not isinstance(value, date):
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, code="date")
+    if ck.today is not None and value > ck.today:
+        found = f"found {value.isoformat()}, after today ({ck.today.isoformat()})"
+        return ck.add(loc.line, key, found, allowed, code="date")
+    return value
+
+
+def check_consent(loc: Located, key: str, ck: Checker) -> Any:
+    if loc.value is True:
+        return True
+    if loc.value is False:
+        found = "found false: the report cannot be published without the authors' permission"
+        return ck.add(loc.line, key, found, "true", code="consent")
+    if isinstance(loc.value, str) and loc.value.strip().lower() in ("true", "yes"):
+        found = f"found the text {describe(loc.value)}, not the value true"
+        return ck.add(loc.line, key, found, "true, without quotes", code="type")
+    return ck.add(loc.line, key, f"found {describe(loc.value)}", "true", code="type")
+
+
+def language_tag(value: str) -> str | None:
+    """A BCP 47 tag (``pt-br``, ``zh_Hant``) normalised (``pt-BR``, ``zh-Hant``) if Babel knows
+    it; else None."""
+    match = LANGUAGE_TAG.match(value.strip())
+    if not match:
+        return None
+    language, script, territory = match.groups()
+    parts = [language.lower()]
+    if script:
+        parts.append(script.title())
+    if territory:
+        parts.append(territory.upper())
+    try:
+        Locale.parse("_".join(parts))
+    except (UnknownLocaleError, ValueError):
+        return None
+    return "-".join(parts)
+
+
+def _language_suggestion(value: str, book_language: str) -> str | None:
+    names: dict[str, str] = {}
+    for locale in (countries.locale_for("en"), countries.locale_for(book_language)):
+        for code, name in locale.languages.items():
+            if language_tag(code.replace("_", "-")):
+                names.setdefault(name.casefold(), code.replace("_", "-"))
+    near = suggest(value, names)
+    if near:
+        return names[near.casefold()]
+    cleaned = value.strip().replace("_", "-")
+    return language_tag(cleaned.split("-")[0]) if cleaned else None
+
+
+def check_language(loc: Located, key: str, ck: Checker) -> Any:
+    allowed = "a BCP 47 language tag that Babel knows, such as en, it, no, pt-BR, zh-Hant"
+    if not isinstance(loc.value, str):
+        return ck.wrong_type(loc, key, allowed)
+    tag = language_tag(loc.value)
+    if tag is None:
+        near = _language_suggestion(loc.value, ck.language)
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, "language")
+    return tag
+
+
+def check_language_lower(loc: Located, key: str, ck: Checker) -> Any:
+    tag = check_language(loc, key, ck)
+    return tag if tag is INVALID else tag.lower()
+
+
+def check_topic(loc: Located, key: str, ck: Checker) -> Any:
+    allowed = f"a word or words joined by hyphens (letters and digits, at most {TOPIC_MAX})"
+    if not isinstance(loc.value, str):
+        return ck.wrong_type(loc, key, allowed)
+    value = loc.value.strip().lower()
+    if not TOPIC.match(value) or len(value) > TOPIC_MAX:
+        near = "-".join(re.findall(r"[^\W_]+", value))[:TOPIC_MAX] or None
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, "topic")
+    return value
+
+
+def check_status(loc: Located, key: str, ck: Checker) -> Any:
+    value = vocabulary(STATUSES)(loc, key, ck)
+    return value if value is INVALID else Status(value)
+
+
+def check_slug(what: str) -> Check:
+    allowed = f"{what}: lowercase letters a-z, digits and hyphens, at most {SLUG_MAX} characters"
+
+    def check(loc: Located, key: str, ck: Checker) -> Any:
+        if not isinstance(loc.value, str):
+            return ck.wrong_type(loc, key, allowed)
+        value = loc.value.strip()
+        if SLUG.match(value) and len(value) <= SLUG_MAX:
+            return value
+        near = slugify(value) or None
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, "slug")
+
+    return check
+
+
+def slugify(text: str) -> str:
+    """A valid slug made from any text: ``My Report`` → ``my-report`` ("" if nothing is left)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > SLUG_MAX:
+        slug = slug[:SLUG_MAX].rsplit("-", 1)[0] if "-" in slug[:SLUG_MAX] else slug[:SLUG_MAX]
+    return slug
+
+
+def check_whole_number(low: int | None = None, high: int | None = None, what: str = "") -> Check:
+    allowed = what or "a whole number"
+
+    def check(loc: Located, key: str, ck: Checker) -> Any:
+        value = loc.value
+        if isinstance(value, bool) or not isinstance(value, int):
+            return ck.wrong_type(loc, key, allowed)
+        if (low is not None and value < low) or (high is not None and value > high):
+            return ck.add(loc.line, key, f"found {describe(value)}", allowed)
+        return value
+
+    return check
+
+
+def check_isbn(loc: Located, key: str, ck: Checker) -> Any:
+    allowed = "an ISBN-10 or ISBN-13 with a valid check digit (hyphens and spaces allowed)"
+    if not isinstance(loc.value, str):
+        return ck.wrong_type(loc, key, allowed + ", as text")
+    compact = re.sub(r"[\s-]+", "", loc.value).upper()
+    if compact.startswith("ISBN"):
+        compact = compact[4:].lstrip(":")
+    if re.fullmatch(r"\d{9}[\dX]", compact):
+        total = sum((10 - i) * (10 if ch == "X" else int(ch)) for i, ch in enumerate(compact))
+        valid = total % 11 == 0
+    elif re.fullmatch(r"97[89]\d{10}", compact):
+        total = sum((1 if i % 2 == 0 else 3) * int(ch) for i, ch in enumerate(compact))
+        valid = total % 10 == 0
+    else:
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, code="isbn")
+    if not valid:
+        found = f"found {describe(loc.value)}, whose check digit is wrong"
+        return ck.add(loc.line, key, found, allowed, code="isbn")
+    return compact
+
+
+def check_cover(loc: Located, key: str, ck: Checker) -> Any:
+    allowed = "the path of a PNG, JPEG, SVG or WebP image inside the book's folder"
+    if not isinstance(loc.value, str | Path):
+        return ck.wrong_type(loc, key, allowed)
+    value = str(loc.value).strip()
+    suffix = Path(value).suffix.lower()
+    if not value or suffix not in (".png", ".jpg", ".jpeg", ".svg", ".webp"):
+        return ck.add(loc.line, key, f"found {describe(str(loc.value))}", allowed, code="cover")
+    if ck.root is not None:
+        root = ck.root.resolve()
+        path = (root / value).resolve()
+        if not path.is_relative_to(root):
+            found = f"found {describe(value)}, outside the book's folder"
+            return ck.add(loc.line, key, found, allowed, code="cover")
+        if not path.is_file():
+            found = f"found {describe(value)}, which does not exist"
+            return ck.add(loc.line, key, found, allowed, code="cover")
+    return Path(value).as_posix()
+
+
+def check_basename(loc: Located, key: str, ck: Checker) -> Any:
+    return check_slug("a file name")(loc, key, ck)
+
+
+def check_sort(loc: Located, key: str, ck: Checker) -> Any:
+    return one_or_many(vocabulary(SORT_KEYS), "a list of " + ", ".join(SORT_KEYS), False)(
+        loc, key, ck
+    )
+
+
+# -- Mappings -------------------------------------------------------------------------------------
+
+
+def check_mapping(
+    mapping: Mapping[str, Located], fields: Sequence[Field], prefix: str, line: int, ck: Checker
+) -> dict[str, Any]:
+    """Check a mapping against its fields: unknown keys, missing keys, every value.
+
+    Returns the normalised values by key (defaults for absent optional keys; an empty value
+    counts as absent); a value that failed is :data:`INVALID`. All problems go to ``ck``.
+    """
+    by_key = {f.key: f for f in fields}
+    keys = list(by_key)
+    for key, loc in mapping.items():
+        if key not in by_key:
+            ck.add(
+                loc.line,
+                prefix + key,
+                "found an unknown key",
+                "keys " + ", ".join(keys),
+                suggest(key, keys),
+                code="unknown-key",
+            )
+    values: dict[str, Any] = {}
+    for f in fields:
+        loc = mapping.get(f.key)
+        if _absent(loc, f.required):
+            if f.required:
+                found = "missing (required)" if loc is None else "found an empty value (required)"
+                ck.add(loc.line if loc else line, prefix + f.key, found, f.allowed, code="missing")
+                values[f.key] = INVALID
+            else:
+                values[f.key] = f.default
+            continue
+        values[f.key] = f.check(loc, prefix + f.key, ck)
+    return values
+
+
+def _absent(loc: Located | None, required: bool) -> bool:
+    """No key, an empty value, or (for an optional key) blank text: the key counts as absent."""
+    if loc is None or loc.value is None:
+        return True
+    return not required and isinstance(loc.value, str) and not loc.value.strip()
+
+
+def check_author(loc: Located, key: str, ck: Checker) -> Any:
+    allowed = "a mapping with name and role (and optionally affiliation, orcid)"
+    if not isinstance(loc.value, Mapping):
+        return ck.wrong_type(loc, key, allowed)
+    values = check_mapping(loc.value, AUTHOR_FIELDS, key + ".", loc.line, ck)
+    if any(v is INVALID for v in values.values()):
+        return INVALID
+    return values
+
+
+def check_authors(loc: Located, key: str, ck: Checker) -> Any:
+    allowed = "a list of one or more authors, each with name and role"
+    if not isinstance(loc.value, list):
+        return ck.wrong_type(loc, key, allowed)
+    if not loc.value:
+        return ck.add(loc.line, key, "found an empty list", allowed)
+    authors = [check_author(item, f"{key}[{i}]", ck) for i, item in enumerate(loc.value, 1)]
+    return INVALID if any(a is INVALID for a in authors) else tuple(authors)
+
+
+def check_collect(loc: Located, key: str, ck: Checker) -> Any:
+    allowed = "a mapping of " + ", ".join(COLLECT_KEYS) + " (combined with AND), or the word rest"
+    if isinstance(loc.value, str):
+        if loc.value.strip().lower() == REST:
+            return REST
+        return ck.add(
+            loc.line,
+            key,
+            f"found {describe(loc.value)}",
+            allowed,
+            suggest(loc.value, [REST]),
+            code="collect",
+        )
+    if not isinstance(loc.value, Mapping):
+        return ck.wrong_type(loc, key, allowed)
+    if not loc.value:
+        return ck.add(loc.line, key, "found an empty mapping", allowed, code="collect")
+    values = check_mapping(loc.value, COLLECT_FIELDS, key + ".", loc.line, ck)
+    if any(v is INVALID for v in values.values()):
+        return INVALID
+    return {k: frozenset(v) for k, v in values.items() if v is not None}
+
+
+# -- The tables -----------------------------------------------------------------------------------
+
+_ROLE = vocabulary(ROLES, ROLE_ALIASES)
+_MODALITY = vocabulary(MODALITIES, MODALITY_ALIASES)
+
+AUTHOR_FIELDS: tuple[Field, ...] = (
+    Field(
+        "name",
+        True,
+        "text of 1 to 200 characters on one line",
+        "The author's name as it should be printed; for an organisation, its name.",
+        text(200),
+    ),
+    Field(
+        "role",
+        True,
+        ", ".join(ROLES),
+        "What the author does; case-insensitive. `organisation` for a department or society "
+        "writing as a group.",
+        _ROLE,
+    ),
+    Field(
+        "affiliation",
+        False,
+        "text of 1 to 300 characters on one line",
+        "Hospital, department or institution, as it should be printed.",
+        text(300),
+    ),
+    Field(
+        "orcid",
+        False,
+        "an ORCID iD such as 0000-0002-1825-0097",
+        "ORCID iD, checksum-validated; `https://orcid.org/…` is accepted and shortened.",
+        check_orcid,
+    ),
+)
+
+REPORT_FIELDS: tuple[Field, ...] = (
+    Field(
+        "title",
+        True,
+        "text of 1 to 200 characters on one line",
+        "The report's title, printed as written (Markdown is not interpreted).",
+        check_title,
+    ),
+    Field(
+        "authors",
+        True,
+        "a list of one or more authors, each with name and role",
+        "The authors, in the order they are printed. Each has `name` and `role` (required), "
+        "`affiliation` and `orcid` (optional).",
+        check_authors,
+    ),
+    Field(
+        "country",
+        True,
+        "an ISO 3166-1 alpha-2 country code such as IT, NO, BR",
+        "Where it happened. Case-insensitive; its name is printed in the book's language and "
+        "its UN M49 region (Africa, Americas, Asia, Europe, Oceania) can place it in a chapter.",
+        check_country,
+    ),
+    Field(
+        "city", False, "text of 1 to 100 characters on one line", "The city, as printed.", text(100)
+    ),
+    Field(
+        "submitted",
+        True,
+        "an ISO date YYYY-MM-DD, not in the future",
+        "The date the report was submitted.",
+        check_submitted,
+    ),
+    Field(
+        "consent",
+        True,
+        "true",
+        "The authors' permission to publish. Must be `true` (without quotes).",
+        check_consent,
+    ),
+    Field(
+        "language",
+        False,
+        "a BCP 47 language tag such as en, it, no, pt-BR, zh-Hant",
+        "Language of the body text; default: the book's language.",
+        check_language,
+    ),
+    Field(
+        "summary",
+        False,
+        "text of 1 to 600 characters",
+        "A short plain-text summary; line breaks are folded into spaces.",
+        text(600, one_line=False, collapse=True),
+    ),
+    Field(
+        "modalities",
+        False,
+        "a list of " + ", ".join(MODALITIES),
+        "Imaging modalities involved; case-insensitive, common aliases (X-ray, US, MR, PET-CT…) "
+        "accepted. A single value may be written without brackets.",
+        one_or_many(_MODALITY, "a list of " + ", ".join(MODALITIES)),
+        (),
+    ),
+    Field(
+        "topics",
+        False,
+        "a list of words or hyphenated words",
+        "Free tags (letters, digits, hyphens); printed lower case, duplicates dropped.",
+        one_or_many(check_topic, "a list of words or hyphenated words"),
+        (),
+    ),
+    Field(
+        "status",
+        False,
+        ", ".join(STATUSES),
+        "Only accepted reports are published; drafts and withdrawn reports are checked, their "
+        "problems are warnings, and the build lists them as left out.",
+        check_status,
+        Status.ACCEPTED,
+    ),
+    Field(
+        "chapter",
+        False,
+        "a chapter id: lowercase letters a-z, digits and hyphens",
+        "Places the report in this chapter (which must collect reports), overriding the "
+        "chapters' rules.",
+        check_slug("a chapter id"),
+    ),
+)
+
+COLLECT_FIELDS: tuple[Field, ...] = (
+    Field(
+        "region",
+        False,
+        ", ".join(REGIONS),
+        "UN M49 regions of the report's country.",
+        one_or_many(check_region, "one or a list of " + ", ".join(REGIONS), False),
+    ),
+    Field(
+        "countries",
+        False,
+        "ISO 3166-1 alpha-2 codes",
+        "The report's country.",
+        one_or_many(check_country, "one or a list of country codes", False),
+    ),
+    Field(
+        "roles",
+        False,
+        ", ".join(ROLES),
+        "Any author has one of these roles.",
+        one_or_many(_ROLE, "one or a list of " + ", ".join(ROLES), False),
+    ),
+    Field(
+        "modalities",
+        False,
+        ", ".join(MODALITIES),
+        "The report has one of these modalities.",
+        one_or_many(_MODALITY, "one or a list of " + ", ".join(MODALITIES), False),
+    ),
+    Field(
+        "topics",
+        False,
+        "words or hyphenated words",
+        "The report has one of these topics.",
+        one_or_many(check_topic, "one or a list of topics", False),
+    ),
+    Field(
+        "languages",
+        False,
+        "BCP 47 language tags",
+        "The report's language (the book's when unset); `pt` also takes `pt-BR`.",
+        one_or_many(check_language_lower, "one or a list of language tags", False),
+    ),
+)
+
+CHAPTER_FIELDS: tuple[Field, ...] = (
+    Field(
+        "title",
+        True,
+        "text of 1 to 200 characters on one line",
+        "The chapter's title.",
+        check_title,
+    ),
+    Field(
+        "order",
+        True,
+        "a whole number",
+        "Position in the book (lowest first).",
+        check_whole_number(),
+    ),
+    Field(
+        "collect",
+        False,
+        "a mapping of " + ", ".join(COLLECT_KEYS) + ", or rest",
+        "Which accepted reports the chapter takes; without it the chapter is a plain page.",
+        check_collect,
+    ),
+    Field(
+        "sort",
+        False,
+        "a list of " + ", ".join(SORT_KEYS),
+        "How the collected reports are ordered; default [submitted, title].",
+        check_sort,
+        DEFAULT_SORT,
+    ),
+)
+
+BOOK_FIELDS: tuple[Field, ...] = (
+    Field(
+        "title", True, "text of 1 to 200 characters on one line", "The book's title.", check_title
+    ),
+    Field("subtitle", False, "text of 1 to 300 characters on one line", "The subtitle.", text(300)),
+    Field(
+        "editors",
+        False,
+        "a list of names",
+        "The editors, as printed.",
+        one_or_many(text(200), "a list of names"),
+        (),
+    ),
+    Field(
+        "publisher", False, "text of 1 to 200 characters on one line", "The publisher.", text(200)
+    ),
+    Field(
+        "year",
+        True,
+        "a year such as 2020",
+        "Year of publication.",
+        check_whole_number(1000, 9999, "a year such as 2020"),
+    ),
+    Field(
+        "edition",
+        False,
+        "text of 1 to 100 characters on one line",
+        "e.g. First edition.",
+        text(100),
+    ),
+    Field(
+        "language",
+        True,
+        "a BCP 47 language tag such as en, it, pt-BR",
+        "The book's language: country names, Sphinx labels, default for reports.",
+        check_language,
+    ),
+    Field(
+        "licence",
+        False,
+        "text of 1 to 200 characters on one line",
+        "e.g. CC BY-NC-ND 4.0.",
+        text(200),
+    ),
+    Field(
+        "isbn",
+        False,
+        "an ISBN-10 or ISBN-13 with a valid check digit",
+        "Stored without hyphens.",
+        check_isbn,
+    ),
+    Field(
+        "cover",
+        False,
+        "the path of a PNG, JPEG, SVG or WebP image",
+        "Cover image, relative to the book's folder.",
+        check_cover,
+    ),
+    Field(
+        "description",
+        False,
+        "text of 1 to 2000 characters",
+        "A paragraph for the HTML and EPUB metadata.",
+        text(2000, one_line=False, collapse=True),
+    ),
+    Field(
+        "basename",
+        False,
+        "a file name: lowercase letters a-z, digits and hyphens",
+        "File name of the EPUB and PDF; default: made from the title.",
+        check_basename,
+    ),
+)
+
+
+def fields_table_markdown(fields: Sequence[Field] = REPORT_FIELDS) -> str:
+    """The editors' table of report front-matter keys (authors' keys as ``authors[].name`` …)."""
+
+    def cell(text_: str) -> str:
+        return text_.replace("|", "\\|").replace("\n", " ")
+
+    rows = ["| key | required | allowed | help |", "|---|---|---|---|"]
+    for f in fields:
+        rows.append(
+            f"| `{f.key}` | {'yes' if f.required else 'no'} | {cell(f.allowed)} | {cell(f.help)} |"
+        )
+        if f.key == "authors" and fields is REPORT_FIELDS:
+            for sub in AUTHOR_FIELDS:
+                rows.append(
+                    f"| `authors[].{sub.key}` | {'yes' if sub.required else 'no'} | "
+                    f"{cell(sub.allowed)} | {cell(sub.help)} |"
+                )
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,351 @@
+"""Validate: turn loaded files into reports, chapter specs and book metadata, or say why not.
+
+Every rule of the contract (``report-format.md``) is checked here or in the modules called from
+here (:mod:`bookbuilder.schema` for each field, :mod:`bookbuilder.body` for the body,
+:mod:`bookbuilder.privacy` for patient-identifier warnings). All problems of a file are found in
+one pass; nothing stops at the first.
+
+What decides whether a problem blocks the build:
+
+- a report's problems are errors when it is ``accepted`` (or when its status cannot be read),
+  and warnings when it is ``draft`` or ``withdrawn``: those never block a build;
+- an accepted report with an error is left out (listed in :attr:`Validated.invalid`, "N errors")
+  and blocks the build until it is fixed or set to ``draft``;
+- chapters and the book's metadata have no status: their errors always block.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bookbuilder.body import check_body
+from bookbuilder.load import load_chapters, load_reports
+from bookbuilder.model import (
+    Author,
+    BookMeta,
+    ChapterSpec,
+    CollectRule,
+    LeftOut,
+    Located,
+    Problem,
+    Report,
+    Severity,
+    SourceFile,
+    Status,
+)
+from bookbuilder.privacy import lint
+from bookbuilder.schema import (
+    BOOK_FIELDS,
+    CHAPTER_FIELDS,
+    INVALID,
+    REPORT_FIELDS,
+    REST,
+    STATUSES,
+    Checker,
+    check_mapping,
+    slugify,
+)
+
+__all__ = [
+    "Validated",
+    "validate_all",
+    "validate_book_meta",
+    "validate_chapter",
+    "validate_report",
+]
+
+
+@dataclass(frozen=True)
+class Validated:
+    """What validation hands to curation."""
+
+    reports: tuple[Report, ...]  # every valid report, whatever its status
+    chapters: tuple[ChapterSpec, ...]  # every valid chapter
+    problems: tuple[Problem, ...]  # sorted by (path, line)
+    invalid: tuple[LeftOut, ...]  # reports refused because of errors
+
+
+def _by_line(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: p.line)
+
+
+def _ok(values: Mapping[str, Any]) -> bool:
+    return all(v is not INVALID for v in values.values())
+
+
+# -- Reports --------------------------------------------------------------------------------------
+
+
+def validate_report(
+    src: SourceFile, root: Path, book_language: str, today: date
+) -> tuple[Report | None, list[Problem]]:
+    """Check a report's front matter and body; the Report, or None when it has an error.
+
+    Every problem is returned as an error or (privacy) warning; demoting the problems of drafts
+    is :func:`validate_all`'s job.
+    """
+    ck = Checker(src.relpath, "report", today=today, root=root, language=book_language)
+    values = check_mapping(src.front_matter, REPORT_FIELDS, "", src.front_matter_line, ck)
+    images, body_problems = check_body(
+        src.body, src.body_line, src.relpath, src.stem, root / "experiences"
+    )
+    problems = _by_line(ck.problems + body_problems + lint(src.body, src.body_line, src.relpath))
+    if not _ok(values) or any(p.is_error for p in problems):
+        return None, problems
+    report = Report(
+        slug=src.stem,
+        relpath=src.relpath,
+        title=values["title"],
+        authors=tuple(Author(**author) for author in values["authors"]),
+        country=values["country"],
+        submitted=values["submitted"],
+        body=src.body,
+        body_line=src.body_line,
+        city=values["city"],
+        language=values["language"],
+        summary=values["summary"],
+        modalities=values["modalities"],
+        topics=values["topics"],
+        status=values["status"],
+        chapter=values["chapter"],
+        images=images,
+        lines={key: loc.line for key, loc in src.front_matter.items()},
+    )
+    return report, problems
+
+
+def raw_status(src: SourceFile) -> Status:
+    """The report's status as far as it can be read; accepted when it cannot."""
+    loc = src.front_matter.get("status")
+    if loc is not None and isinstance(loc.value, str) and loc.value.strip().lower() in STATUSES:
+        return Status(loc.value.strip().lower())
+    return Status.ACCEPTED
+
+
+# -- Chapters -------------------------------------------------------------------------------------
+
+
+def validate_chapter(src: SourceFile) -> tuple[ChapterSpec | None, list[Problem]]:
+    """Check a chapter page: its front matter (title, order, collect, sort) and its body.
+
+    The body (the chapter's introduction) is checked with the same rules as a report's body
+    (:func:`bookbuilder.body.check_body`, the chapter id as slug): editors' pages get the same
+    safety net, and a level-1 heading is an error there too, since the title comes from the
+    front matter. A chapter's own images would live in ``chapters/images/<id>/``. Privacy
+    warnings are not given for chapters: editors write them.
+    """
+    ck = Checker(src.relpath, "chapter")
+    values = check_mapping(src.front_matter, CHAPTER_FIELDS, "", src.front_matter_line, ck)
+    _, body_problems = check_body(src.body, src.body_line, src.relpath, src.stem, src.path.parent)
+    problems = _by_line(ck.problems + body_problems)
+    if not _ok(values) or any(p.is_error for p in problems):
+        return None, problems
+    collect = values["collect"]
+    spec = ChapterSpec(
+        id=src.stem,
+        relpath=src.relpath,
+        title=values["title"],
+        order=values["order"],
+        body=src.body,
+        body_line=src.body_line,
+        collect=CollectRule(**collect) if isinstance(collect, dict) else None,
+        collects_rest=collect == REST,
+        sort=values["sort"],
+        lines={key: loc.line for key, loc in src.front_matter.items()},
+    )
+    return spec, problems
+
+
+# -- Book metadata --------------------------------------------------------------------------------
+
+
+def validate_book_meta(
+    book: Mapping[str, Any],
+    conf_relpath: str = "conf.py",
+    conf_text: str | None = None,
+    root: Path | None = None,
+) -> tuple[BookMeta | None, list[Problem]]:
+    """Check conf.py's ``book`` mapping. Lines are found in ``conf_text`` (the text of conf.py)
+    when given, else 1; ``cover`` must exist under ``root`` when ``root`` is given.
+
+    ``None`` values count as absent. ``year`` is required (the title page and copyright line
+    print it). ``basename`` defaults to a slug of the title; ``isbn`` is stored without hyphens.
+    """
+    lines = _key_lines(conf_text or "")
+    start = lines.get("", 1)
+    ck = Checker(conf_relpath, "book", root=root)
+    if not isinstance(book, Mapping):
+        ck.add(start, "book", f"found a value of type {type(book).__name__}", "a dict")
+        return None, ck.problems
+    located: dict[str, Located] = {}
+    for key, value in book.items():
+        line = lines.get(str(key), start)
+        if not isinstance(key, str):
+            ck.add(line, None, f"found the key {key!r}, which is not text", "text keys")
+            continue
+        located[key] = Located(_located_value(value, line), line)
+    values = check_mapping(located, BOOK_FIELDS, "", start, ck)
+    if not _ok(values) or any(p.is_error for p in ck.problems):
+        return None, ck.problems
+    if values["basename"] is None:
+        values["basename"] = slugify(values["title"]) or "book"
+    return BookMeta(**values), ck.problems
+
+
+def _located_value(value: Any, line: int) -> Any:
+    """Python values from conf.py, shaped like front-matter values (lists of Located)."""
+    if isinstance(value, list | tuple):
+        return [Located(_located_value(v, line), line) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): Located(_located_value(v, line), line) for k, v in value.items()}
+    return value
+
+
+def _key_lines(conf_text: str) -> dict[str, int]:
+    """Line of ``book = {`` (key "") and of each ``"key":`` after it in conf.py."""
+    lines: dict[str, int] = {}
+    seen_book = False
+    for number, line in enumerate(conf_text.splitlines(), start=1):
+        if not seen_book:
+            if re.match(r"\s*book\s*(:[^=]*)?=\s*(\{|dict\()", line):
+                seen_book = True
+                lines[""] = number
+            continue
+        match = re.match(r"""\s*["']([^"']+)["']\s*:""", line) or re.match(r"\s*(\w+)\s*=", line)
+        if match and match.group(1) not in lines:
+            lines[match.group(1)] = number
+        if re.match(r"\s*[})]\s*$", line):
+            break
+    return lines
+
+
+# -- Everything -----------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def _count(problems: list[Problem]) -> str:
+    errors = sum(1 for p in problems if p.is_error)
+    return f"{errors} error" + ("" if errors == 1 else "s")
+
+
+def validate_all(root: Path, book_language: str, today: date) -> Validated:
+    """Load and check every report and chapter under ``root``."""
+    sources, load_problems = load_reports(root)
+    by_path: dict[str, list[Problem]] = defaultdict(list)
+    for problem in load_problems:
+        by_path[problem.path].append(problem)
+
+    reports: list[Report] = []
+    invalid: list[LeftOut] = []
+    problems: list[Problem] = []
+    for src in sources:
+        report, found = validate_report(src, root, book_language, today)
+        found = by_path.pop(src.relpath, []) + found
+        status = raw_status(src)
+        if any(p.is_error for p in found):
+            report = None
+            title = _raw_title(src)
+            reason = _count(found)
+            if status is not Status.ACCEPTED:
+                reason = f"status: {status.value}; {reason} (shown as warnings)"
+            invalid.append(LeftOut(src.relpath, title, reason))
+        if status is not Status.ACCEPTED:
+            found = [p.demoted() for p in found]
+        problems += found
+        if report is not None:
+            reports.append(report)
+    for relpath, found in by_path.items():  # files that could not be read at all
+        problems += found
+        invalid.append(LeftOut(relpath, Path(relpath).name, _count(found)))
+
+    problems += _double_submissions(reports)
+
+    chapter_sources, chapter_load_problems = load_chapters(root)
+    problems += chapter_load_problems
+    chapters: list[ChapterSpec] = []
+    for src in chapter_sources:
+        spec, found = validate_chapter(src)
+        problems += found
+        if spec is not None and not any(
+            p.is_error and p.path == src.relpath for p in chapter_load_problems
+        ):
+            chapters.append(spec)
+    problems += _duplicate_orders(chapters)
+
+    return Validated(
+        reports=tuple(reports),
+        chapters=tuple(chapters),
+        problems=tuple(sorted(problems, key=lambda p: (p.path, p.line))),
+        invalid=tuple(invalid),
+    )
+
+
+def _raw_title(src: SourceFile) -> str:
+    loc = src.front_matter.get("title")
+    if loc is not None and isinstance(loc.value, str) and loc.value.strip():
+        return " ".join(loc.value.split())
+    return Path(src.relpath).name
+
+
+def _double_submissions(reports: list[Report]) -> list[Problem]:
+    """Same title and same first author (case- and accent-insensitive): a warning on the later."""
+    first: dict[tuple[str, str], Report] = {}
+    problems: list[Problem] = []
+    for report in sorted(reports, key=lambda r: r.relpath):
+        key = (_fold(report.title), _fold(report.first_author.name))
+        if key in first:
+            earlier = first[key]
+            message = (
+                f"found the same title and first author as {earlier.relpath} (a likely double "
+                "submission); allowed: one file per report (set the copy to `status: withdrawn`)"
+            )
+            problems.append(
+                Problem(
+                    report.relpath,
+                    report.lines.get("title", 1),
+                    message,
+                    "title",
+                    Severity.WARNING,
+                    "report.duplicate",
+                )
+            )
+        else:
+            first[key] = report
+    return problems
+
+
+def _duplicate_orders(chapters: list[ChapterSpec]) -> list[Problem]:
+    first: dict[int, ChapterSpec] = {}
+    problems: list[Problem] = []
+    for chapter in sorted(chapters, key=lambda c: c.relpath):
+        if chapter.order in first:
+            earlier = first[chapter.order]
+            message = (
+                f"found {chapter.order}, also the order of {earlier.relpath}; allowed: a "
+                "different order for each chapter (until then, file names break the tie)"
+            )
+            problems.append(
+                Problem(
+                    chapter.relpath,
+                    chapter.lines.get("order", 1),
+                    message,
+                    "order",
+                    Severity.WARNING,
+                    "chapter.duplicate-order",
+                )
+            )
+        else:
+            first[chapter.order] = chapter
+    return problems
