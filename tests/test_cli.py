@@ -1,0 +1,181 @@
+"""The editors' commands on whole books: another book, bad reports, what the build says."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bookbuilder.finish import missing_characters
+from bookbuilder.summary import remap_warning
+from conftest import FIXTURES, copy_book, require_tool, run_book
+
+GOOD_FRONT = """---
+title: "A good report"
+authors:
+  - name: "Ann Example"
+    role: radiographer
+country: FR
+submitted: 2021-08-01
+consent: true
+---
+
+Fictional text.
+"""
+
+
+def toctree_slugs(page: Path) -> list[str]:
+    html = page.read_text("utf-8")
+    article = html[html.index('<article class="bd-article">') : html.index("</article>")]
+    return re.findall(r'href="(?:\.\./)?experiences/([a-z0-9-]+)\.html"', article)
+
+
+@pytest.fixture(scope="module")
+def small_build(small_book: Path) -> Path:
+    result = run_book(small_book, "build", "html", "epub")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return small_book
+
+
+def test_another_book_builds_with_no_code_change(small_build: Path) -> None:
+    html = small_build / "_build" / "html"
+    landing = (html / "index.html").read_text("utf-8")
+    assert "Imaging in the 2021 Heatwave" in landing
+    assert "Radiology Against COVID-19" not in landing
+    chapter_links = re.findall(r'href="chapters/([a-z0-9-]+)\.html"', landing)
+    assert list(dict.fromkeys(chapter_links)) == [
+        "preface",
+        "france-and-germany",
+        "ultrasound",
+        "elsewhere",
+    ]
+    assert (small_build / "_build" / "epub" / "heatwave-2021.epub").is_file()
+
+
+@pytest.mark.parametrize(
+    ("chapter", "slugs"),
+    [
+        # sort: [country, title] — France before Germany, whatever the dates
+        ("france-and-germany", ["chaleur-et-irm-lyon", "hitze-im-ct-koeln"]),
+        ("ultrasound", ["shade-for-the-scanner-sevilla"]),
+        ("elsewhere", ["wildfire-smoke-vancouver"]),
+    ],
+)
+def test_each_report_is_in_its_chapter_in_order(small_build: Path, chapter, slugs) -> None:
+    page = small_build / "_build" / "html" / "chapters" / f"{chapter}.html"
+    assert list(dict.fromkeys(toctree_slugs(page))) == slugs
+
+
+def test_epub_navigation_follows_the_book_order(small_build: Path) -> None:
+    epub_file = small_build / "_build" / "epub" / "heatwave-2021.epub"
+    with zipfile.ZipFile(epub_file) as archive:
+        nav_name = next(n for n in archive.namelist() if n.endswith("nav.xhtml"))
+        nav = archive.read(nav_name).decode("utf-8")
+    hrefs = re.findall(r'href="([^"#]+)"', nav)
+    reports = [h for h in dict.fromkeys(hrefs) if h.startswith("experiences/")]
+    assert reports == [
+        "experiences/chaleur-et-irm-lyon.xhtml",
+        "experiences/hitze-im-ct-koeln.xhtml",
+        "experiences/shade-for-the-scanner-sevilla.xhtml",
+        "experiences/wildfire-smoke-vancouver.xhtml",
+    ]
+    assert "air-conditioning-failure-athens" not in nav
+
+
+def test_a_report_in_another_language_carries_it(small_build: Path) -> None:
+    html = (small_build / "_build/html/experiences/chaleur-et-irm-lyon.html").read_text("utf-8")
+    assert re.search(r'<div class="report-body"[^>]* lang="fr"', html)
+    with zipfile.ZipFile(small_build / "_build/epub/heatwave-2021.epub") as archive:
+        page = archive.read("experiences/chaleur-et-irm-lyon.xhtml").decode("utf-8")
+    assert re.search(r'lang="fr"[^>]* xml:lang="fr"', page)
+
+
+@pytest.fixture
+def broken_book(tmp_path: Path) -> Path:
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    experiences = root / "experiences"
+    (experiences / "typo-in-key.md").write_text(
+        GOOD_FRONT.replace("country: FR", "contry: FR"), "utf-8"
+    )
+    (experiences / "bad-role.md").write_text(
+        GOOD_FRONT.replace("role: radiographer", "role: radiografer"), "utf-8"
+    )
+    (experiences / "bad-draft.md").write_text(
+        GOOD_FRONT.replace("consent: true", "consent: true\nstatus: draft\ntopics: [a b]"),
+        "utf-8",
+    )
+    return root
+
+
+def test_check_lists_every_problem_of_every_report(broken_book: Path) -> None:
+    result = run_book(broken_book, "check")
+    out = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in out
+    assert re.search(
+        r"^experiences/typo-in-key\.md:6: contry: .*did you mean 'country'\?", out, re.M
+    ), out
+    assert re.search(r"^experiences/typo-in-key\.md:\d+: .*country", out, re.M)  # missing key
+    assert re.search(
+        r"^experiences/bad-role\.md:5: authors\[1\]\.role: found 'radiografer'.*"
+        r"did you mean 'radiographer'\?",
+        out,
+        re.M,
+    ), out
+    # a draft's problems are warnings: they are shown, but do not block
+    assert re.search(r"^experiences/bad-draft\.md:\d+: warning: ", out, re.M), out
+    assert re.search(
+        r"^3 error\(s\) in 2 file\(s\): experiences/bad-role.md, "
+        r"experiences/typo-in-key.md$",
+        out,
+        re.M,
+    ), out
+
+
+def test_a_build_with_errors_builds_nothing(broken_book: Path) -> None:
+    result = run_book(broken_book, "build", "html")
+    assert result.returncode == 1
+    assert "Nothing was built" in result.stdout
+    assert not (broken_book / "_build" / "html").exists()
+
+
+def test_draft_with_errors_does_not_block(tmp_path: Path) -> None:
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    (root / "experiences" / "rough-draft.md").write_text(
+        GOOD_FRONT.replace("consent: true", "consent: false\nstatus: draft"), "utf-8"
+    )
+    result = run_book(root, "check")
+    assert result.returncode == 0, result.stdout
+    assert "experiences/rough-draft.md" in result.stdout
+
+
+def test_missing_pdf_character_is_an_error_naming_the_report(tmp_path: Path) -> None:
+    require_tool("xelatex", "latexmk", "xindy", "rsvg-convert")
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    (root / "experiences" / "with-emoji.md").write_text(
+        GOOD_FRONT + "\nA line with a test tube \U0001f9ea in it.\n", "utf-8"
+    )
+    result = run_book(root, "build", "pdf")
+    assert result.returncode == 1
+    assert re.search(
+        r"experiences/with-emoji\.md:13: body: character '\U0001f9ea' \(U\+1F9EA\) has no glyph",
+        result.stdout,
+    ), result.stdout
+
+
+def test_missing_characters_are_read_from_the_xetex_log() -> None:
+    log = (
+        "Missing character: There is no \U0001f9ea (U+1F9EA) in font NotoSerif:mode=harf;!\n"
+        "Missing character: There is no ☃ in font [lmroman10-regular]:mapping=tex-text;!\n"
+    )
+    assert missing_characters(log) == ["\U0001f9ea", "☃"]
+
+
+def test_sphinx_warnings_point_at_the_editors_file() -> None:
+    sources = {
+        "experiences/x": {"relpath": "experiences/x.md", "body_line": 12, "generated_line": 9}
+    }
+    line = "/tmp/b/_build/src/experiences/x.md:10: WARNING: something"
+    assert remap_warning(line, sources) == "experiences/x.md:13: WARNING: something"
