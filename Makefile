@@ -14,7 +14,7 @@ PDF_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
 	texlive-lang-cyrillic texlive-lang-european texlive-lang-other latexmk xindy \
 	fonts-noto-core fonts-noto-cjk fonts-dejavu-core librsvg2-bin poppler-utils
 
-.PHONY: help all html epub pdf check plan test lint clean setup-pdf
+.PHONY: help all html epub pdf check plan test lint clean setup-pdf docs
 
 help:
 	@echo "make epub       build the EPUB   -> _build/epub/<book>.epub"
@@ -47,6 +47,9 @@ plan: $(STAMP)
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest
+
+docs: $(STAMP)
+	@$(BOOK) docs
 
 lint: $(STAMP)
 	@$(BIN)/ruff check scripts tests conf.py

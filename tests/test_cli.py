@@ -179,3 +179,11 @@ def test_sphinx_warnings_point_at_the_editors_file() -> None:
     }
     line = "/tmp/b/_build/src/experiences/x.md:10: WARNING: something"
     assert remap_warning(line, sources) == "experiences/x.md:13: WARNING: something"
+
+
+def test_the_format_doc_quotes_the_current_field_tables() -> None:
+    from bookbuilder import docs
+
+    text = (Path(__file__).resolve().parents[1] / docs.DOC).read_text("utf-8")
+    assert docs.BLOCK.search(text), "the doc has generated blocks"
+    assert docs.refreshed(text) == text, "run `make docs` to refresh docs/report-format.md"

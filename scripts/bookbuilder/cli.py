@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bookbuilder import build as builder
+from bookbuilder import docs
 from bookbuilder.finish import check_pdf_log
 from bookbuilder.pipeline import Prepared, prepare, render_sources
 from bookbuilder.summary import format_problems, plan_lines, remap_warning, summary_lines
@@ -132,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "-v", "--verbose", action="store_true", default=os.environ.get("V", "") not in ("", "0")
     )
     sub.add_parser("clean", help="remove _build/")
+    fields_parser = sub.add_parser("fields", help="print a front-matter reference table")
+    fields_parser.add_argument("kind", choices=sorted(docs.TABLES))
+    sub.add_parser("docs", help="refresh the generated tables in docs/report-format.md")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.command == "check":
@@ -140,6 +144,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_plan(root)
     if args.command == "clean":
         return cmd_clean(root)
+    if args.command == "fields":
+        _say(docs.table(args.kind))
+        return 0
+    if args.command == "docs":
+        changed = docs.refresh(root)
+        _say(f"{docs.DOC} {'updated' if changed else 'is up to date'}.")
+        return 0
     editions = ALL_EDITIONS if "all" in args.editions else tuple(dict.fromkeys(args.editions))
     return cmd_build(root, editions, args.verbose)
 

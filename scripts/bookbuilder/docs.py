@@ -1,0 +1,37 @@
+"""The editors' docs quote the field tables generated from schema.py, so they cannot drift.
+
+Blocks between ``<!-- generated: NAME … -->`` and ``<!-- end generated -->`` are rewritten by
+``python -m bookbuilder docs``; a test fails when a block differs from what it would be.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bookbuilder.schema import BOOK_FIELDS, CHAPTER_FIELDS, REPORT_FIELDS, fields_table_markdown
+
+TABLES = {"report": REPORT_FIELDS, "chapter": CHAPTER_FIELDS, "book": BOOK_FIELDS}
+BLOCK = re.compile(
+    r"(<!-- generated: (?P<name>[a-z]+)-fields[^>]*-->\n)(?P<body>.*?)(<!-- end generated -->)",
+    re.S,
+)
+DOC = Path("docs") / "report-format.md"
+
+
+def table(name: str) -> str:
+    return fields_table_markdown(TABLES[name]).rstrip("\n") + "\n"
+
+
+def refreshed(text: str) -> str:
+    return BLOCK.sub(lambda m: m.group(1) + table(m.group("name")) + m.group(4), text)
+
+
+def refresh(root: Path) -> bool:
+    """Rewrite the generated tables of the format doc; whether anything changed."""
+    path = root / DOC
+    text = path.read_text("utf-8")
+    new = refreshed(text)
+    if new != text:
+        path.write_text(new, "utf-8")
+    return new != text
