@@ -187,3 +187,21 @@ def test_the_format_doc_quotes_the_current_field_tables() -> None:
     text = (Path(__file__).resolve().parents[1] / docs.DOC).read_text("utf-8")
     assert docs.BLOCK.search(text), "the doc has generated blocks"
     assert docs.refreshed(text) == text, "run `make docs` to refresh docs/report-format.md"
+
+
+def test_a_chapter_may_show_its_own_images(tmp_path: Path) -> None:
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    images = root / "chapters" / "images" / "preface"
+    images.mkdir(parents=True)
+    original = next((root / "experiences" / "images").rglob("*.png"))
+    (images / "banner.png").write_bytes(original.read_bytes())
+    with (root / "chapters" / "preface.md").open("a", encoding="utf-8") as page:
+        page.write(
+            "\n```{figure} images/preface/banner.png\n:alt: A banner for the book.\n\n"
+            "The banner.\n```\n"
+        )
+    result = run_book(root, "build", "html")
+    assert result.returncode == 0, result.stdout
+    html = (root / "_build/html/chapters/preface.html").read_text("utf-8")
+    assert 'alt="A banner for the book."' in html
+    assert (root / "_build/html/_images/banner.png").is_file()

@@ -161,6 +161,7 @@ class ChapterSpec:
     collect: CollectRule | None = None  # None: a plain page (preface, acknowledgements)
     collects_rest: bool = False  # `collect: rest`
     sort: tuple[str, ...] = ("submitted", "title")
+    images: tuple[ImageRef, ...] = ()  # from chapters/images/<id>/
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

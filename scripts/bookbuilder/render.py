@@ -183,6 +183,8 @@ def render(
         docname = f"chapters/{chapter.spec.id}"
         writer.text(docname + ".md", page)
         sources[docname] = _source(chapter.spec.relpath, chapter.spec.body_line, offset)
+        for image in chapter.spec.images:
+            _copy_image(writer, image.path, f"chapters/{image.target}", publish_image)
         for report in chapter.reports:
             page, offset = report_page(report, byline_data(report, chapter, book.meta, names))
             docname = f"experiences/{report.slug}"

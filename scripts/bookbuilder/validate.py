@@ -143,7 +143,9 @@ def validate_chapter(src: SourceFile) -> tuple[ChapterSpec | None, list[Problem]
     """
     ck = Checker(src.relpath, "chapter")
     values = check_mapping(src.front_matter, CHAPTER_FIELDS, "", src.front_matter_line, ck)
-    _, body_problems = check_body(src.body, src.body_line, src.relpath, src.stem, src.path.parent)
+    images, body_problems = check_body(
+        src.body, src.body_line, src.relpath, src.stem, src.path.parent
+    )
     problems = _by_line(ck.problems + body_problems)
     if not _ok(values) or any(p.is_error for p in problems):
         return None, problems
@@ -158,6 +160,7 @@ def validate_chapter(src: SourceFile) -> tuple[ChapterSpec | None, list[Problem]
         collect=CollectRule(**collect) if isinstance(collect, dict) else None,
         collects_rest=collect == REST,
         sort=values["sort"],
+        images=images,
         lines={key: loc.line for key, loc in src.front_matter.items()},
     )
     return spec, problems
