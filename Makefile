@@ -7,13 +7,6 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK   := $(BIN)/python -m bookbuilder
 
-# TeX Live for the PDF: XeLaTeX, latexmk, xindy, the languages' hyphenation and the fonts that
-# cover Latin, Greek, Cyrillic, CJK and Arabic script.
-PDF_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
-	texlive-fonts-recommended texlive-lang-cjk texlive-lang-chinese texlive-lang-arabic texlive-lang-greek \
-	texlive-lang-cyrillic texlive-lang-european texlive-lang-other latexmk xindy \
-	fonts-noto-core fonts-noto-cjk fonts-dejavu-core librsvg2-bin poppler-utils
-
 .PHONY: help all html epub pdf check plan test lint clean setup-pdf docs
 
 help:
@@ -28,7 +21,7 @@ help:
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
-	@echo "Setting up $(VENV) (first run only)…"
+	@echo "Setting up $(VENV) (first run only)…" >&2
 	@$(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
@@ -58,10 +51,12 @@ lint: $(STAMP)
 clean:
 	@if [ -x $(BIN)/python ]; then $(BOOK) clean; else rm -rf _build; fi
 
-setup-pdf:
+# TeX Live and fonts for the PDF; the list lives in scripts/bookbuilder/build.py.
+setup-pdf: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(PDF_PACKAGES)
+	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y --no-install-recommends $$($(BOOK) pdf-packages)
 
 # One list of system packages, for `make setup-pdf` and for CI.
-print-pdf-packages:
-	@echo $(PDF_PACKAGES)
+print-pdf-packages: $(STAMP)
+	@$(BOOK) pdf-packages

@@ -36,14 +36,16 @@ def copy_book(source: Path, target: Path) -> Path:
     return target
 
 
-def run_book(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_book(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The editors' command line, as `make` runs it, on the book in `root`."""
     return subprocess.run(
         [sys.executable, "-m", "bookbuilder", "--root", str(root), *args],
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "V": ""},
+        env={**os.environ, "V": "", **(env or {})},
     )
 
 

@@ -205,3 +205,11 @@ def test_a_chapter_may_show_its_own_images(tmp_path: Path) -> None:
     html = (root / "_build/html/chapters/preface.html").read_text("utf-8")
     assert 'alt="A banner for the book."' in html
     assert (root / "_build/html/_images/banner.png").is_file()
+
+
+def test_pdf_without_tex_live_names_what_to_install(small_book: Path, tmp_path: Path) -> None:
+    result = run_book(small_book, "build", "pdf", env={"PATH": str(tmp_path)})
+    assert result.returncode == 1
+    assert "The PDF needs xelatex, latexmk" in result.stdout
+    assert "make setup-pdf" in result.stdout and "texlive-xetex" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

@@ -18,7 +18,32 @@ from sphinx.cmd.build import main as sphinx_main
 
 EDITIONS = {"html": "html", "epub": "epub", "pdf": "latexpdf"}
 PDF_TOOLS = ("xelatex", "latexmk", "xindy", "rsvg-convert")
-SETUP_PDF_HINT = "run `make setup-pdf` (Debian/Ubuntu) to install TeX Live"
+# Debian/Ubuntu packages for the PDF: XeLaTeX, latexmk, xindy, hyphenation for the languages,
+# xeCJK (in texlive-lang-chinese), and fonts for Latin, Greek, Cyrillic, CJK and Arabic script.
+PDF_PACKAGES = (
+    "texlive-xetex",
+    "texlive-latex-recommended",
+    "texlive-latex-extra",
+    "texlive-fonts-recommended",
+    "texlive-lang-cjk",
+    "texlive-lang-chinese",
+    "texlive-lang-arabic",
+    "texlive-lang-greek",
+    "texlive-lang-cyrillic",
+    "texlive-lang-european",
+    "texlive-lang-other",
+    "latexmk",
+    "xindy",
+    "fonts-noto-core",
+    "fonts-noto-cjk",
+    "fonts-dejavu-core",
+    "librsvg2-bin",
+    "poppler-utils",
+)
+SETUP_PDF_HINT = (
+    "run `make setup-pdf` (Debian/Ubuntu), which installs these packages with apt: "
+    + " ".join(PDF_PACKAGES)
+)
 
 
 @dataclass

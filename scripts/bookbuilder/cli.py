@@ -136,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fields_parser = sub.add_parser("fields", help="print a front-matter reference table")
     fields_parser.add_argument("kind", choices=sorted(docs.TABLES))
     sub.add_parser("docs", help="refresh the generated tables in docs/report-format.md")
+    sub.add_parser("pdf-packages", help="the Debian packages the PDF edition needs")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.command == "check":
@@ -146,6 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_clean(root)
     if args.command == "fields":
         _say(docs.table(args.kind))
+        return 0
+    if args.command == "pdf-packages":
+        _say(" ".join(builder.PDF_PACKAGES))
         return 0
     if args.command == "docs":
         changed = docs.refresh(root)
