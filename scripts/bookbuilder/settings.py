@@ -31,6 +31,7 @@ LATEX_PREAMBLE = r"""
 % The header shows the title alone; the edition is on the title page's back.
 \renewcommand{\release}[1]{}
 \makeatletter\renewcommand{\py@release}{}\makeatother
+\renewcommand{\sphinxheadercomma}{}
 \newfontfamily\bookrtlfont[Script=Arabic]{Noto Naskh Arabic}
 \TeXXeTstate=1
 \newcommand{\bookrtl}[1]{{\bookrtlfont\beginR #1\endR}}
@@ -109,6 +110,7 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
         # MyST: only the syntax the report format allows
         "myst_enable_extensions": ["colon_fence"],
         "myst_disable_syntax": ["html_block", "html_inline"],
+        "myst_url_schemes": ["http", "https", "mailto"],  # links: web and e-mail only
         "myst_heading_anchors": 0,
         # HTML
         "html_theme": "sphinx_book_theme",
