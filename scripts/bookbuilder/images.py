@@ -302,12 +302,16 @@ def publish_image(src: Path, dest: Path) -> None:
     transparency) kept. JPEGs are saved with the original's quantisation tables and chroma
     subsampling, so quality stays as close to the original as a re-encoding allows; lossless
     WebP stays lossless. The same source gives the same bytes on every run. SVG is copied as
-    it is. ``src`` is only read. Raises ``ValueError`` for a file that is not one of the four
-    image types (``check_image_file`` refuses those earlier).
+    it is. ``src`` is only read. Raises ``ValueError`` for a file that ``check_image_file``
+    refuses (validation refuses those earlier, with file and line).
     """
     kind = image_kind(src)
     if kind is None:
         raise ValueError(f"{src} is not a PNG, JPEG, WebP or SVG image")
+    # Validation refused bad images already; this second look keeps a scripted SVG, a DICOM
+    # file or a decompression bomb out of the editions should validation ever be bypassed.
+    if problems := check_image_file(src):
+        raise ValueError(f"{src}: {problems[0]}")
     dest.parent.mkdir(parents=True, exist_ok=True)
     if kind == "svg":
         dest.write_bytes(src.read_bytes())
