@@ -41,6 +41,7 @@ __all__ = [
     "REPORT_FIELDS",
     "REST",
     "ROLES",
+    "ROLE_NAMES",
     "SLUG",
     "SORT_KEYS",
     "STATUSES",
@@ -68,6 +69,9 @@ ROLES = (
     "other",
     "organisation",
 )
+# How a role is printed: the browse page's filters and cards, and (but "other" and
+# "organisation", which say nothing in a byline) the byline.
+ROLE_NAMES = {role: role.replace("-", " ").capitalize() for role in ROLES}
 ROLE_ALIASES = {
     "organization": "organisation",
     "radiologic-technologist": "radiological-technologist",

@@ -1,0 +1,125 @@
+"""The collection at a glance: bar charts of reports per region, country, role, modality, topic.
+
+Drawn with matplotlib as SVG, byte-for-byte the same on every build (fixed hash salt, no date,
+text kept as text), so the render stage rewrites them only when the counts change. The HTML and
+EPUB show the SVGs; the PDF gets vector PDFs of them through ``sphinxcontrib.rsvgconverter``.
+Every chart travels with a text alternative: alt text here, and a data table on the page.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from bookbuilder.browse import FacetValue
+
+# Charts longer than this show the most frequent values; the table below lists them all.
+MAX_BARS = 25
+BAR_COLOUR = "#1f6f8b"  # the book's primary colour; 6.1:1 on white
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    filename: str
+    alt: str
+    values: tuple[FacetValue, ...]  # every value, for the data table
+    svg: bytes
+
+
+def _alt(title: str, values: list[FacetValue], total: int) -> str:
+    parts = [f"{v.label}: {v.count}" for v in values[:8]]
+    more = len(values) - 8
+    listed = "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+    return f"Bar chart of {title.lower()}, {total} reports in all. {listed}."
+
+
+def bar_chart_svg(values: list[FacetValue], xlabel: str) -> bytes:
+    """A horizontal bar chart, largest first, as deterministic SVG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    shown = values[:MAX_BARS]
+    height = 0.9 + 0.32 * len(shown)
+    with matplotlib.rc_context(
+        {
+            "svg.hashsalt": "bookbuilder",
+            "svg.fonttype": "none",  # text stays text: searchable, and read by screen readers
+            "font.family": "DejaVu Sans",
+            "font.size": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    ):
+        fig, ax = plt.subplots(figsize=(7.0, height))
+        labels = [v.label for v in reversed(shown)]
+        counts = [v.count for v in reversed(shown)]
+        bars = ax.barh(range(len(shown)), counts, color=BAR_COLOUR, height=0.7)
+        ax.set_yticks(range(len(shown)), labels)
+        ax.bar_label(bars, padding=3, fontsize=9)
+        ax.set_xlabel(xlabel)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xlim(0, max(counts, default=1) * 1.15)
+        ax.margins(y=0.02)
+        fig.tight_layout()
+        out = io.BytesIO()
+        fig.savefig(out, format="svg", metadata={"Date": None}, transparent=False)
+        plt.close(fig)
+    return out.getvalue()
+
+
+def charts(facet_values: dict[str, list[FacetValue]], total: int) -> list[Chart]:
+    """One chart per facet that has values; countries and topics sorted by count."""
+    specs = [
+        ("region", "Reports per region"),
+        ("country", "Reports per country"),
+        ("role", "Reports per author role"),
+        ("modality", "Reports per imaging modality"),
+        ("topic", "Reports per topic"),
+    ]
+    out = []
+    for key, title in specs:
+        values = sorted(facet_values.get(key, []), key=lambda v: (-v.count, v.label.casefold()))
+        if not values:
+            continue
+        svg = bar_chart_svg(values, "Reports")
+        out.append(
+            Chart(
+                key, title, f"reports-per-{key}.svg", _alt(title, values, total), tuple(values), svg
+            )
+        )
+    return out
+
+
+def social_card_png(title: str, subtitle: str) -> bytes:
+    """The 1200×630 picture that link previews show: the title and subtitle, deterministic."""
+    import textwrap
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    with matplotlib.rc_context({"font.family": "DejaVu Sans"}):
+        fig = plt.figure(figsize=(12, 6.3), dpi=100)
+        fig.patch.set_facecolor(BAR_COLOUR)
+        fig.text(
+            0.06,
+            0.62,
+            textwrap.fill(title, 34),
+            color="white",
+            fontsize=44,
+            fontweight="bold",
+            va="bottom",
+        )
+        if subtitle:
+            fig.text(
+                0.06, 0.52, textwrap.fill(subtitle, 60), color="#e8f4f8", fontsize=22, va="top"
+            )
+        out = io.BytesIO()
+        fig.savefig(out, format="png", metadata={"Software": None}, facecolor=fig.get_facecolor())
+        plt.close(fig)
+    return out.getvalue()

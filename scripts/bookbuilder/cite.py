@@ -1,0 +1,70 @@
+"""How to cite a report: a plain-text reference and a BibTeX entry.
+
+Both are built from the report's data as plain strings; the BibTeX one escapes every character
+that means something to (Bib)TeX, and wraps each name in braces so that a name with "and" or a
+comma in it (an organisation's) stays one name.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters with a meaning in BibTeX field values and in the LaTeX they end up in.
+_TEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+}
+_TEX_SPECIAL = re.compile("|".join(re.escape(c) for c in _TEX_SPECIALS))
+
+
+def bibtex_escape(text: str) -> str:
+    """Plain text as a BibTeX field value (inside braces): specials escaped, white space one."""
+    return _TEX_SPECIAL.sub(lambda m: _TEX_SPECIALS[m.group(0)], " ".join(text.split()))
+
+
+def _names(names: list[str]) -> str:
+    return " and ".join("{" + bibtex_escape(n) + "}" for n in names)
+
+
+def bibtex(data: dict, url: str | None = None) -> str:
+    """An ``@incollection`` entry; the key is the report's slug, which is already safe."""
+    book = data["book"]
+    fields = [
+        ("author", _names(data["authors"])),
+        ("title", "{" + bibtex_escape(data["title"]) + "}"),
+        ("booktitle", bibtex_escape(book["title"])),
+    ]
+    if book.get("editors"):
+        fields.append(("editor", _names(book["editors"])))
+    if book.get("publisher"):
+        fields.append(("publisher", bibtex_escape(book["publisher"])))
+    fields.append(("year", bibtex_escape(str(book["year"]))))
+    if url:
+        fields.append(("url", bibtex_escape(url)))
+    fields.append(("note", "Submitted " + bibtex_escape(data["submitted"])))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@incollection{{{data['slug']},\n{body}\n}}\n"
+
+
+def plain(data: dict, url: str | None = None) -> str:
+    """A reference as a reader would type it: authors, title, book, editors, publisher, year."""
+    book = data["book"]
+    authors = data["authors"]
+    who = ", ".join(authors[:-1]) + " and " + authors[-1] if len(authors) > 1 else authors[0]
+    parts = [f"{who}. “{data['title']}”. In: {book['title']}"]
+    if book.get("editors"):
+        eds = "eds." if len(book["editors"]) > 1 else "ed."
+        parts[0] += f", {', '.join(book['editors'])} ({eds})"
+    tail = ", ".join(str(p) for p in (book.get("publisher"), book["year"]) if p)
+    text = f"{parts[0]}. {tail}."
+    if url:
+        text += f" {url}"
+    return text

@@ -1,0 +1,504 @@
+"""The online edition: landing page, downloads, browse page, charts, citations, link previews.
+
+A Sphinx extension (listed in ``settings.sphinx_settings``). The render stage writes JSON into
+four directives of ours; they build docutils nodes, so report text is always a Text node that each
+writer escapes. The doctree is shared by all three editions, so what is web-only is decided when
+writing: the web-only nodes here are skipped by the EPUB and LaTeX writers.
+
+- ``book-landing``: subtitle, editors, description, cover, the downloads of this very build
+  (filled in when the HTML is written, from the EPUB and PDF that exist) and the ways in.
+- ``report-browse``: every report as a card with its facets as ``data-*`` attributes, and a
+  filter form (web only; ``static/browse.js`` makes it work, the full list shows without it).
+- ``book-chart``: an SVG chart (a vector PDF in the PDF) with alt text and a data table.
+- ``report-trailer``: back to the chapter, and "cite this report" (web only).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
+
+from bookbuilder import cite
+from bookbuilder.render import BROWSE_DOC, GLANCE_DOC
+
+DOWNLOADS_DIR = "downloads"
+HTML_TEMPLATES = Path(__file__).parent / "templates" / "html"
+FACET_KEYS = ("region", "country", "role", "modality", "topic", "language")
+
+
+def is_web(builder: Any) -> bool:
+    """The HTML edition (html, dirhtml, singlehtml), not the EPUB, whose builder is a subclass."""
+    return builder.format == "html" and not builder.name.startswith("epub")
+
+
+# -- nodes ------------------------------------------------------------------------------------
+
+
+class web_only(nodes.General, nodes.Element):
+    """Children shown in the web edition only."""
+
+
+class book_downloads(nodes.General, nodes.Element):
+    """The EPUB and PDF of this build, found when the HTML is written."""
+
+
+class browse_filters(nodes.General, nodes.Element):
+    """The filter form of the browse page; ``facets`` holds its choices."""
+
+
+class browse_card(nodes.General, nodes.Element):
+    """One report on the browse page; ``facets`` maps each facet to its values."""
+
+
+class report_cite(nodes.General, nodes.Element):
+    """A disclosure with a report's citation in plain text and BibTeX."""
+
+
+class report_trailer(nodes.General, nodes.Element):
+    """What follows a report in the web edition: its chapter, and how to cite it."""
+
+
+def _skip(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def _pass(self: Any, node: nodes.Node) -> None:
+    pass
+
+
+def visit_web_only(self: Any, node: web_only) -> None:
+    if not is_web(self.builder):
+        raise nodes.SkipNode
+    self.body.append(self.starttag(node, "div"))
+
+
+def depart_div(self: Any, node: nodes.Element) -> None:
+    self.body.append("</div>\n")
+
+
+def visit_report_trailer(self: Any, node: report_trailer) -> None:
+    if not is_web(self.builder):
+        raise nodes.SkipNode
+    self.body.append(
+        self.starttag(node, "aside", CLASS="report-trailer", **{"aria-label": "About this report"})
+    )
+
+
+def depart_report_trailer(self: Any, node: report_trailer) -> None:
+    self.body.append("</aside>\n")
+
+
+def visit_report_cite(self: Any, node: report_cite) -> None:
+    self.body.append(self.starttag(node, "details", CLASS="report-cite"))
+    self.body.append(f"<summary>{html.escape(node['label'])}</summary>\n")
+
+
+def depart_report_cite(self: Any, node: report_cite) -> None:
+    self.body.append("</details>\n")
+
+
+def visit_browse_card(self: Any, node: browse_card) -> None:
+    attrs = {f"data-{key}": " ".join(values) for key, values in node["facets"].items()}
+    self.body.append(self.starttag(node, "li", CLASS="browse-card", **attrs))
+
+
+def depart_browse_card(self: Any, node: browse_card) -> None:
+    self.body.append("</li>\n")
+
+
+def visit_browse_filters(self: Any, node: browse_filters) -> None:
+    if not is_web(self.builder):
+        raise nodes.SkipNode
+    esc = html.escape
+    out = [
+        '<form class="browse-filters" id="browse-filters" hidden '
+        'aria-label="Filter the reports" role="search">\n'
+    ]
+    for facet in node["facets"]:
+        key = facet["key"]
+        if key not in FACET_KEYS or len(facet["values"]) < 2:
+            continue
+        total = node["total"]
+        out.append(
+            f'<div class="browse-filter"><label for="filter-{key}">{esc(facet["label"])}</label>'
+            f'<select id="filter-{key}" name="{key}">'
+            f'<option value="">All {esc(facet["plural"].lower())} ({total})</option>'
+        )
+        for value, label, count in facet["values"]:
+            out.append(f'<option value="{esc(value)}">{esc(label)} ({count})</option>')
+        out.append("</select></div>\n")
+    out.append('<button type="reset" class="browse-reset">Clear all filters</button>\n</form>\n')
+    out.append(
+        f'<p class="browse-count" id="browse-count" role="status" aria-live="polite">'
+        f"{node['total']} reports</p>\n"
+    )
+    self.body.append("".join(out))
+    raise nodes.SkipNode
+
+
+def _human_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} kB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def edition_files(config: Any) -> list[tuple[str, str, str]]:
+    """(build folder, file name, label) of the editions the landing page offers."""
+    files = [("epub", f"{config.epub_basename}.epub", "EPUB e-book")]
+    if config.latex_documents:
+        files.append(("latex", Path(config.latex_documents[0][1]).stem + ".pdf", "PDF"))
+    return files
+
+
+def visit_book_downloads(self: Any, node: book_downloads) -> None:
+    if not is_web(self.builder):
+        raise nodes.SkipNode
+    outdir = Path(self.builder.outdir)
+    here = self.builder.get_target_uri(self.builder.current_docname)
+    items = []
+    for _folder, name, label in edition_files(self.builder.config):
+        path = outdir / DOWNLOADS_DIR / name
+        if not path.is_file():
+            continue
+        href = relative_uri(here, f"{DOWNLOADS_DIR}/{name}")
+        size = _human_size(path.stat().st_size)
+        items.append(
+            f'<li><a class="book-download" href="{html.escape(href)}" download>'
+            f'<span class="book-download-label">Download the {html.escape(label)}</span> '
+            f'<span class="book-download-size">({size})</span></a></li>'
+        )
+    if items:
+        self.body.append(
+            '<section class="book-downloads" aria-labelledby="book-downloads-title">'
+            '<h2 id="book-downloads-title">Take the whole book with you</h2>'
+            f"<ul>{''.join(items)}</ul></section>\n"
+        )
+    raise nodes.SkipNode
+
+
+# -- directives -------------------------------------------------------------------------------
+
+
+def _doc_link(env: BuildEnvironment, target: str, text: str, classes=()) -> addnodes.pending_xref:
+    ref = addnodes.pending_xref(
+        "",
+        refdomain="std",
+        reftype="doc",
+        reftarget=target,
+        refexplicit=True,
+        refwarn=True,
+        refdoc=env.docname,
+        classes=list(classes),
+    )
+    ref += nodes.inline(text, text)
+    return ref
+
+
+def _para(text: str, *classes: str) -> nodes.paragraph:
+    return nodes.paragraph("", text, classes=list(classes))
+
+
+class JSONDirective(SphinxDirective):
+    has_content = True
+
+    def data(self) -> dict[str, Any]:
+        return json.loads("\n".join(self.content))
+
+
+class BookLanding(JSONDirective):
+    """The landing page's screen part (the PDF has a title page instead)."""
+
+    def run(self) -> list[nodes.Node]:
+        data = self.data()
+        self.env.metadata[self.env.docname]["bookbuilder_description"] = (
+            data.get("description") or ""
+        )
+        hero = nodes.container(classes=["book-hero"])
+        if data.get("cover"):
+            hero += nodes.image(
+                uri=data["cover"], alt=f"The cover of {data['title']}", classes=["book-cover"]
+            )
+        text = nodes.container(classes=["book-hero-text"])
+        if data.get("subtitle"):
+            text += _para(data["subtitle"], "book-subtitle")
+        if data.get("editors"):
+            text += _para("Edited by " + ", ".join(data["editors"]), "book-editors")
+        if data.get("description"):
+            text += _para(data["description"], "book-description")
+        hero += text
+        ways = web_only(classes=["book-ways-in"])
+        count = data.get("reports", 0)
+        links = nodes.paragraph(classes=["book-ways-in-links"])
+        if count:
+            links += _doc_link(
+                self.env, f"/{BROWSE_DOC}", f"Browse all {count} reports", ["book-button"]
+            )
+            links += _doc_link(
+                self.env, f"/{GLANCE_DOC}", "The collection at a glance", ["book-button"]
+            )
+        if data.get("chapters"):
+            first = data["chapters"][0]
+            links += _doc_link(
+                self.env, f"/chapters/{first['id']}", "Start reading", ["book-button"]
+            )
+        ways += links
+        text += ways
+        return [hero, book_downloads()]
+
+
+class ReportBrowse(JSONDirective):
+    """Every report as a card, and the filters (web edition)."""
+
+    def run(self) -> list[nodes.Node]:
+        data = self.data()
+        reports = data["reports"]
+        total = len(reports)
+        filters = browse_filters(facets=data["facets"], total=total)
+        cards = nodes.bullet_list(classes=["browse-cards"], ids=["browse-cards"])
+        for report in reports:
+            cards += self._card(report)
+        empty = _para("No report matches these filters.", "browse-empty")
+        empty["ids"] = ["browse-empty"]
+        return [filters, cards, empty]
+
+    def _card(self, r: dict[str, Any]) -> browse_card:
+        values = {key: r[key] if isinstance(r[key], list) else [r[key]] for key in FACET_KEYS}
+        card = browse_card(facets={k: [v for v in vs if v] for k, vs in values.items()})
+        title = nodes.paragraph(classes=["browse-title"])
+        title += _doc_link(self.env, f"/experiences/{r['slug']}", r["title"])
+        card += title
+        from bookbuilder.schema import ROLE_NAMES
+
+        authors = ", ".join(
+            f"{a['name']} ({ROLE_NAMES.get(a['role'], a['role'])})" for a in r["authors"]
+        )
+        card += _para(authors, "browse-authors")
+        place = ", ".join(p for p in (r.get("city"), r["country_name"]) if p)
+        card += _para(f"{place} · {r['region']} · {r['submitted_display']}", "browse-place")
+        if r.get("summary"):
+            card += _para(r["summary"], "browse-summary")
+        tags = [*r["modality"], *r["topic"]]
+        if tags:
+            card += _para(" · ".join(tags), "browse-tags")
+        chapter = nodes.paragraph("", "In ", classes=["browse-chapter"])
+        chapter += _doc_link(self.env, f"/chapters/{r['chapter']}", r["chapter_title"])
+        card += chapter
+        return card
+
+
+class BookChart(JSONDirective):
+    """A chart with its alt text, and the same numbers as a table."""
+
+    def run(self) -> list[nodes.Node]:
+        data = self.data()
+        figure = nodes.figure(classes=["book-chart"])
+        figure += nodes.image(uri=data["file"], alt=data["alt"], classes=["book-chart-image"])
+        if data.get("caption"):
+            figure += nodes.caption(data["caption"], data["caption"])
+        table = nodes.table(classes=["book-chart-table"])
+        group = nodes.tgroup(cols=2)
+        table += group
+        group += nodes.colspec(colwidth=3)
+        group += nodes.colspec(colwidth=1)
+        head = nodes.thead()
+        group += head
+        head += self._row(data.get("heading", "Value"), "Reports")
+        body = nodes.tbody()
+        group += body
+        for label, count in data["rows"]:
+            body += self._row(label, str(count))
+        return [figure, table]
+
+    @staticmethod
+    def _row(*cells: str) -> nodes.row:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            entry += nodes.paragraph("", cell)
+            row += entry
+        return row
+
+
+class ReportTrailer(JSONDirective):
+    """Back to the chapter, and "cite this report"; web edition only."""
+
+    def run(self) -> list[nodes.Node]:
+        data = self.data()
+        metadata = self.env.metadata[self.env.docname]
+        metadata["bookbuilder_description"] = data.get("summary") or ""
+        metadata["bookbuilder_type"] = "article"
+        base = self.config.html_baseurl
+        url = f"{base.rstrip('/')}/experiences/{data['slug']}.html" if base else None
+        trailer = report_trailer()
+        back = nodes.paragraph("", "Part of the chapter ", classes=["report-chapter"])
+        back += _doc_link(self.env, f"/chapters/{data['chapter']}", data["chapter_title"])
+        trailer += back
+        box = report_cite(label="Cite this report")
+        box += _para("Plain text", "report-cite-label")
+        box += _para(cite.plain(data, url), "report-cite-plain")
+        box += _para("BibTeX", "report-cite-label")
+        entry = cite.bibtex(data, url)
+        box += nodes.literal_block(entry, entry, language="bibtex", classes=["report-cite-bibtex"])
+        trailer += box
+        return [trailer]
+
+
+class TrailerLast(SphinxPostTransform):
+    """Move a report's trailer to the end of its page (after its body and footnotes)."""
+
+    default_priority = 950
+
+    def run(self, **kwargs: Any) -> None:
+        for trailer in list(self.document.findall(report_trailer)):
+            section = next(self.document.findall(nodes.section), None)
+            if section is None:
+                continue
+            trailer.parent.remove(trailer)
+            section += trailer
+
+
+# -- events -----------------------------------------------------------------------------------
+
+
+def _sync_downloads(app: Sphinx) -> None:
+    """Copy the EPUB and PDF that exist into the web edition; drop copies whose original is gone.
+
+    Runs when the HTML is built (``make all`` builds it last), so the landing page offers
+    exactly the editions of this build that exist, and the HTML folder alone can be published.
+    """
+    if not is_web(app.builder):
+        return
+    builddir = Path(app.outdir).parent
+    target = Path(app.outdir) / DOWNLOADS_DIR
+    found = []
+    for folder, name, _label in edition_files(app.config):
+        source = builddir / folder / name
+        copy = target / name
+        if source.is_file():
+            target.mkdir(parents=True, exist_ok=True)
+            if not copy.is_file() or copy.read_bytes() != source.read_bytes():
+                shutil.copyfile(source, copy)
+            found.append((name, source.stat().st_size))
+        elif copy.is_file():
+            copy.unlink()
+    app.env.bookbuilder_downloads_now = tuple(found)
+
+
+def _landing_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set
+) -> list[str]:
+    # The landing page lists the downloads: write it again when they changed.
+    now = getattr(env, "bookbuilder_downloads_now", None)
+    if now is None or getattr(env, "bookbuilder_downloads", None) == now:
+        return []
+    env.bookbuilder_downloads = now
+    return [app.config.root_doc] if app.config.root_doc in env.found_docs else []
+
+
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Link previews (OpenGraph, Twitter card) and the browse page's script; web edition only."""
+    if not is_web(app.builder):
+        return
+    if pagename == BROWSE_DOC:
+        app.add_js_file("browse.js", loading_method="defer")
+    env = app.env
+    metadata = env.metadata.get(pagename, {})
+    title_node = env.titles.get(pagename)
+    title = title_node.astext() if title_node is not None else app.config.project
+    description = metadata.get("bookbuilder_description") or app.config.epub_description
+    base = app.config.html_baseurl
+    tags = {
+        "og:title": title,
+        "og:type": metadata.get("bookbuilder_type", "website"),
+        "og:site_name": app.config.project,
+        "og:locale": app.config.language or "en",
+        "twitter:card": "summary_large_image" if base else "summary",
+        "twitter:title": title,
+    }
+    if description:
+        tags["og:description"] = description
+        tags["twitter:description"] = description
+    if base:
+        tags["og:url"] = base.rstrip("/") + "/" + app.builder.get_target_uri(pagename)
+        tags["og:image"] = base.rstrip("/") + "/_static/social-card.png"
+        tags["og:image:alt"] = f"{app.config.project}: {app.config.epub_description}".strip(": ")
+        tags["twitter:image"] = tags["og:image"]
+    lines = []
+    if description:
+        lines.append(f'<meta name="description" content="{html.escape(description)}" />')
+    for key, value in tags.items():
+        attr = "name" if key.startswith("twitter:") else "property"
+        lines.append(f'<meta {attr}="{key}" content="{html.escape(str(value))}" />')
+    context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
+
+
+def _social_card(app: Sphinx, exception: Exception | None) -> None:
+    """The picture a shared link shows: the title and subtitle on the book's colour."""
+    if exception is not None or not is_web(app.builder):
+        return
+    from bookbuilder.charts import social_card_png
+
+    target = Path(app.outdir) / "_static" / "social-card.png"
+    subtitle = app.config.html_context.get("bookbuilder_subtitle", "")
+    data = social_card_png(app.config.project, subtitle or app.config.author)
+    if not target.is_file() or target.read_bytes() != data:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _add_templates(app: Sphinx, config: Any) -> None:
+    # Our fixes to the theme's templates (accessibility), found before the theme's own.
+    config.templates_path = [str(HTML_TEMPLATES), *config.templates_path]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    html_only = (visit_web_only, depart_div)
+    skip = (_skip, None)
+    for node, visitors in (
+        (web_only, html_only),
+        (book_downloads, (visit_book_downloads, None)),
+        (browse_filters, (visit_browse_filters, None)),
+        (report_trailer, (visit_report_trailer, depart_report_trailer)),
+    ):
+        app.add_node(
+            node, html=visitors, epub=visitors, latex=skip, text=skip, man=skip, texinfo=skip
+        )
+    app.add_node(
+        report_cite,
+        html=(visit_report_cite, depart_report_cite),
+        epub=(visit_report_cite, depart_report_cite),
+        latex=skip,
+        text=skip,
+    )
+    app.add_node(
+        browse_card,
+        html=(visit_browse_card, depart_browse_card),
+        epub=(visit_browse_card, depart_browse_card),
+        latex=(_pass, _pass),
+        text=(_pass, _pass),
+    )
+    app.add_directive("book-landing", BookLanding)
+    app.add_directive("report-browse", ReportBrowse)
+    app.add_directive("book-chart", BookChart)
+    app.add_directive("report-trailer", ReportTrailer)
+    app.add_post_transform(TrailerLast)
+    app.add_css_file("online.css")
+    app.connect("config-inited", _add_templates)
+    app.connect("builder-inited", _sync_downloads)
+    app.connect("env-get-outdated", _landing_outdated)
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _social_card)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
