@@ -342,7 +342,8 @@ def test_load_reports_sorted_not_recursive_images_ignored(tmp_path: Path) -> Non
     write(tmp_path, "experiences/.#a-report.md", "editor lock file")
     write(tmp_path, "experiences/readme.txt", "not markdown")
     sources, problems = load_reports(tmp_path)
-    assert problems == []
+    # the hidden lock file is not read, but said (test_hidden_files_are_skipped_with_a_warning)
+    assert [p.code for p in problems] == ["file.hidden"]
     assert [s.relpath for s in sources] == ["experiences/a-report.md", "experiences/b-report.md"]
 
 
@@ -430,3 +431,14 @@ def test_arbitrary_front_matter_never_raises(tmp_path: Path, front: str, body: s
     if src is not None:
         _, more = validate_report(src, tmp_path, "en", date(2024, 6, 1))
         assert all(isinstance(p, Problem) for p in more)
+
+
+def test_hidden_files_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    from bookbuilder.load import load_reports
+
+    write(tmp_path, "experiences/.backup-of-x.md", REPORT.encode())
+    sources, problems = load_reports(tmp_path)
+    assert sources == []
+    assert [(p.path, p.code, p.is_error) for p in problems] == [
+        ("experiences/.backup-of-x.md", "file.hidden", False)
+    ]

@@ -208,6 +208,19 @@ def make_parser() -> tuple[MarkdownIt, dict[str, str]]:
     return md, written
 
 
+_PARSER: list[tuple[MarkdownIt, dict[str, str]]] = []
+
+
+def _shared_parser() -> tuple[MarkdownIt, dict[str, str]]:
+    """One parser for every report (setting one up cost as much as parsing a report), with its
+    record of link targets emptied for the next report."""
+    if not _PARSER:
+        _PARSER.append(make_parser())
+    md, written = _PARSER[0]
+    written.clear()
+    return md, written
+
+
 @dataclass
 class _Checker:
     relpath: str
@@ -217,7 +230,7 @@ class _Checker:
     problems: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.md, self.written = make_parser()
+        self.md, self.written = _shared_parser()
         self.image_targets: set[str] = set()
 
     # ---------------------------------------------------------------------------------------

@@ -18,10 +18,20 @@ from pathlib import Path
 
 from babel.dates import format_date
 
+from bookbuilder.browse import FACETS, browse_data, facets, records
+from bookbuilder.charts import Chart, charts
 from bookbuilder.curate import report_language
 from bookbuilder.model import Book, BookMeta, Chapter, Report
 
 DATA_FILE = "_bookbuilder.json"
+ACCESSIBILITY_DOC = "accessibility"  # the same page in every book: what the editions provide
+ACCESSIBILITY_PAGE = Path(__file__).parent / "templates" / "accessibility.md"
+BROWSE_DOC = "browse"
+BROWSE_TITLE = "Browse the reports"
+GLANCE_DOC = "at-a-glance"
+GLANCE_TITLE = "The collection at a glance"
+GLANCE_DIR = "glance"
+FACET_LABELS = {key: label for key, label, _plural in FACETS}
 ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 PublishImage = Callable[[Path, Path], None]
@@ -69,8 +79,7 @@ class _Writer:
         self.bytes(relpath, content.encode("utf-8"))
 
     def bytes(self, relpath: str, data: bytes) -> None:
-        target = self.root / relpath
-        self.kept.add(target)
+        target = self.keep(relpath)
         if target.is_file() and target.read_bytes() == data:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -79,6 +88,10 @@ class _Writer:
 
     def keep(self, relpath: str) -> Path:
         target = self.root / relpath
+        # Validation keeps slugs and image paths tame; should it ever miss one, nothing is
+        # written outside the source folder all the same.
+        if not target.resolve().is_relative_to(self.root.resolve()):
+            raise ValueError(f"refusing to write {relpath!r}: it is outside {self.root}")
         self.kept.add(target)
         return target
 
@@ -144,22 +157,100 @@ def chapter_page(chapter: Chapter) -> tuple[str, int]:
     return page, head.count("\n") + 1
 
 
-def landing_page(book: Book) -> str:
+def landing_page(book: Book, cover: str | None = None) -> str:
+    """The book's home page. Its screen part (cover, subtitle, editors, description, downloads,
+    ways into the reports) is left out of the PDF, which has its own title page."""
     meta = book.meta
+    landing = {
+        "title": meta.title,
+        "subtitle": meta.subtitle,
+        "editors": list(meta.editors),
+        "description": meta.description,
+        "cover": cover,
+        "reports": len(book.reports),
+        "chapters": [
+            {"id": c.spec.id, "title": c.spec.title, "reports": len(c.reports)}
+            for c in book.chapters
+        ],
+    }
+    data = _json_line(landing)
+    fence = _fence(data)
     lines = [f"# {escape_markdown(meta.title)}", ""]
-    intro: list[str] = []
-    if meta.subtitle:
-        intro += [f"**{escape_markdown(meta.subtitle)}**", ""]
-    if meta.editors:
-        intro += [f"Edited by {escape_markdown(', '.join(meta.editors))}", ""]
-    if meta.description:
-        intro += [escape_markdown(meta.description), ""]
-    if intro:
-        # The PDF has its own title page; the landing text is for the screen editions.
-        lines += ["```{only} not latex", *intro, "```", ""]
+    lines += [":::{only} not latex", f"{fence}{{book-landing}}", data, fence, ":::", ""]
+    # The browse page is for the web edition: the PDF and the EPUB have their own contents.
+    lines += [":::{only} html and not epub", "```{toctree}", ":hidden:", "", BROWSE_DOC, "```"]
+    lines += [":::", ""]
     entries = "\n".join(f"chapters/{c.spec.id}" for c in book.chapters)
+    if book.reports:
+        entries += "\n" + GLANCE_DOC
+    entries += "\n" + ACCESSIBILITY_DOC  # every book says what its editions provide, last
     lines += ["```{toctree}", ":maxdepth: 1", "", entries, "```", ""]
     return "\n".join(lines)
+
+
+def browse_page(book: Book, names: dict) -> str:
+    data = _json_line(browse_data(book, names))
+    fence = _fence(data)
+    return f"# {BROWSE_TITLE}\n\n{fence}{{report-browse}}\n{data}\n{fence}\n"
+
+
+def glance_page(book: Book, made: list[Chart]) -> str:
+    """The "at a glance" page: one chart per facet, each with alt text and a data table."""
+    reports = book.reports
+    countries = {r.country for r in reports}
+    authors = {a.name for r in reports for a in r.authors}
+    lines = [
+        f"# {GLANCE_TITLE}",
+        "",
+        f"{len(reports)} reports from {len(countries)} "
+        f"{'country' if len(countries) == 1 else 'countries'}, "
+        f"by {len(authors)} {'author' if len(authors) == 1 else 'authors'}.",
+        "",
+    ]
+    for chart in made:
+        data = _json_line(
+            {
+                "file": f"{GLANCE_DIR}/{chart.filename}",
+                "alt": chart.alt,
+                "key": chart.key,
+                "heading": FACET_LABELS[chart.key],
+                "caption": f"{chart.title}: the numbers are in the table below.",
+                "rows": [[v.label, v.count] for v in chart.values],
+            }
+        )
+        fence = _fence(data)
+        lines += [
+            f"## {escape_markdown(chart.title)}",
+            "",
+            f"{fence}{{book-chart}}",
+            data,
+            fence,
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def report_trailer(report: Report, chapter: Chapter, meta: BookMeta) -> str:
+    """After a report's body: the way back to its chapter, and how to cite it (web edition)."""
+    data = _json_line(
+        {
+            "slug": report.slug,
+            "title": report.title,
+            "authors": [a.name for a in report.authors],
+            "submitted": report.submitted.isoformat(),
+            "summary": report.summary,
+            "chapter": chapter.spec.id,
+            "chapter_title": chapter.spec.title,
+            "book": {
+                "title": meta.title,
+                "editors": list(meta.editors),
+                "publisher": meta.publisher,
+                "year": meta.year,
+            },
+        }
+    )
+    fence = _fence(data)
+    return f"\n{fence}{{report-trailer}}\n{data}\n{fence}\n"
 
 
 def render(
@@ -167,17 +258,27 @@ def render(
     srcdir: Path,
     names: dict[str, Callable[[str], str | None]],
     publish_image: PublishImage,
+    book_root: Path | None = None,
 ) -> RenderResult:
     """Write the book's MyST sources, copies of its images and its data file into ``srcdir``.
 
     ``names`` holds ``country`` (code → name in the book's language) and ``region`` (code →
     M49 region) lookups; ``publish_image`` writes the metadata-stripped copy of an image.
+    ``book_root`` (where ``meta.cover`` is found) defaults to the folder above ``_build/``.
     """
     srcdir.mkdir(parents=True, exist_ok=True)
     writer = _Writer(srcdir)
     sources: dict[str, dict] = {}
 
-    writer.text("index.md", landing_page(book))
+    cover = _copy_cover(writer, book.meta, book_root or srcdir.parents[1])
+    writer.text("index.md", landing_page(book, cover))
+    writer.text(BROWSE_DOC + ".md", browse_page(book, names))
+    writer.text(ACCESSIBILITY_DOC + ".md", ACCESSIBILITY_PAGE.read_text("utf-8"))
+    if book.reports:
+        made = charts(facets(book, records(book, names)), len(book.reports))
+        for chart in made:
+            writer.bytes(f"{GLANCE_DIR}/{chart.filename}", chart.svg)
+        writer.text(GLANCE_DOC + ".md", glance_page(book, made))
     for chapter in book.chapters:
         page, offset = chapter_page(chapter)
         docname = f"chapters/{chapter.spec.id}"
@@ -187,10 +288,14 @@ def render(
             _copy_image(writer, image.path, f"chapters/{image.target}", publish_image)
         for report in chapter.reports:
             page, offset = report_page(report, byline_data(report, chapter, book.meta, names))
+            body_end = page.count("\n") + 1  # the build holds lines [offset, body_end) to the
+            page += report_trailer(report, chapter, book.meta)  # report format (lockdown.py)
             docname = f"experiences/{report.slug}"
             writer.text(docname + ".md", page)
             sources[docname] = _source(report.relpath, report.body_line, offset)
+            sources[docname]["generated_end"] = body_end
             for image in report.images:
+                _check_report_image(report, image.path, image.target)
                 _copy_image(writer, image.path, f"experiences/{image.target}", publish_image)
 
     languages = sorted(
@@ -201,6 +306,8 @@ def render(
         "languages": languages,
         "sources": sources,
         "reports": [r.slug for r in book.reports],
+        # every report author once, in book order: the EPUB's dc:contributor entries
+        "contributors": list(dict.fromkeys(a.name for r in book.reports for a in r.authors)),
     }
     writer.text(DATA_FILE, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
     removed = writer.remove_stale()
@@ -225,6 +332,31 @@ def _meta_dict(meta: BookMeta) -> dict:
         "description": meta.description,
         "basename": meta.basename,
     }
+
+
+def _copy_cover(writer: _Writer, meta: BookMeta, root: Path) -> str | None:
+    """The cover image for the landing page, copied next to it; None if the book has none."""
+    if not meta.cover:
+        return None
+    source = root / meta.cover
+    if not source.is_file():
+        return None
+    relpath = f"_cover/cover{source.suffix.lower()}"
+    writer.bytes(relpath, source.read_bytes())
+    return relpath
+
+
+def _check_report_image(report: Report, source: Path, target: str) -> None:
+    """Validation's image rules again, where the copy is made: images/<slug>/…, no way out."""
+    parts = target.split("/")
+    own = source.parents[len(parts) - 3] if len(parts) >= 3 else None  # images/<slug>
+    if (
+        own is None
+        or parts[:2] != ["images", report.slug]
+        or any(p in ("", ".", "..") for p in parts)
+        or not source.resolve().is_relative_to(own.resolve())
+    ):
+        raise ValueError(f"{report.relpath}: refusing to publish image {target!r} ({source})")
 
 
 def _copy_image(writer: _Writer, source: Path, relpath: str, publish: PublishImage) -> None:

@@ -8,16 +8,15 @@ markup, so every writer escapes it for its own format.
 
 from __future__ import annotations
 
-import html
+import hashlib
 import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from docutils import nodes
-from docutils.parsers.rst import Directive
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -25,19 +24,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.latex import LaTeXTranslator
 
+from bookbuilder import lockdown
 from bookbuilder.render import DATA_FILE
+from bookbuilder.schema import ROLE_NAMES
 
-ROLE_LABELS = {
-    "radiologist": "Radiologist",
-    "radiographer": "Radiographer",
-    "radiological-technologist": "Radiological technologist",
-    "medical-physicist": "Medical physicist",
-    "nurse": "Nurse",
-    "trainee": "Trainee",
-    "researcher": "Researcher",
-    "other": "",
-    "organisation": "",
-}
+# "other" and "organisation" say nothing in a byline: left out.
+ROLE_LABELS = {**ROLE_NAMES, "other": "", "organisation": ""}
 DEFAULT_LABELS = {"modalities": "Modalities", "topics": "Topics", "submitted": "Submitted"}
 
 
@@ -179,22 +171,6 @@ class BookLaTeXTranslator(LaTeXTranslator):
         return RTL_RUN.sub(lambda m: f"\\bookrtl{{{m.group(0)}}}", encoded)
 
 
-class RefusedDirective(Directive):
-    """Stands in for directives that read files or emit raw output, should validation miss one."""
-
-    has_content = True
-    optional_arguments = 10
-    final_argument_whitespace = True
-    option_spec: ClassVar[dict] = {}
-
-    def run(self) -> list[nodes.Node]:
-        raise self.error(f'The "{self.name}" directive is not allowed in this book.')
-
-
-REFUSED_DIRECTIVES = ("raw", "include", "literalinclude")
-SAFE_MYST = {"colon_fence", "deflist", "smartquotes", "strikethrough", "tasklist"}
-
-
 def _read_book_data(app: Sphinx, config: Config) -> None:
     """Load what the render stage wrote about the book, and set up the PDF's languages."""
     data_path = Path(app.srcdir) / DATA_FILE
@@ -240,28 +216,30 @@ def _add_static(app: Sphinx, config: Config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
 
 
-def _enforce_safe_myst(app: Sphinx, config: Config) -> None:
-    # Whatever conf.py says, MyST must not pass raw HTML through (docutils' raw_enabled does not
-    # cover it), and no MyST extension beyond the report format's may be switched on.
-    config.myst_disable_syntax = sorted({*config.myst_disable_syntax, "html_block", "html_inline"})
-    config.myst_enable_extensions = [e for e in config.myst_enable_extensions if e in SAFE_MYST]
+STRUCTURE_KEY = "bookbuilder_structure"
 
 
-def _lock_down(app: Sphinx) -> None:
-    # Second layer behind validation: even a report that slipped through cannot include a file
-    # of the build machine or emit raw HTML/LaTeX.
-    app.env.settings["raw_enabled"] = False
-    app.env.settings["file_insertion_enabled"] = False
+def structure_fingerprint(env: Any) -> str:
+    """What every page shows of the book's structure: its pages, their titles, the toctrees."""
+    data = {
+        "docs": sorted(env.found_docs),
+        "titles": sorted((doc, title.astext()) for doc, title in env.titles.items()),
+        "toctrees": sorted((doc, list(entries)) for doc, entries in env.toctree_includes.items()),
+    }
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _escape_page_title(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    # sphinx-book-theme sets these to plain text (a report's title is untrusted) and then prints
-    # them unescaped (print header, sidebar); it runs at the default priority, so we run after.
-    for key in ("pagetitle", "root_title", "page_description"):
-        if isinstance(context.get(key), str):
-            context[key] = html.escape(context[key])
+def rewrite_all_when_structure_changes(app: Sphinx, env: Any) -> list[str]:
+    """Sphinx rewrites only the pages it re-read; the navigation, chapter listings and
+    previous/next links of the others would keep the old set of reports. When the set, order or
+    titles of the pages changed since the last build, every page is written again (not re-read);
+    an edit inside one report's text changes nothing here and rewrites that page alone."""
+    fingerprint = structure_fingerprint(env)
+    previous = getattr(env, STRUCTURE_KEY, None)
+    setattr(env, STRUCTURE_KEY, fingerprint)
+    if previous is None or previous == fingerprint:
+        return []
+    return sorted(env.found_docs)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -279,14 +257,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_directive("report-start", ReportStart)
     app.add_directive("report-byline", ReportByline)
-    for name in REFUSED_DIRECTIVES:
-        app.add_directive(name, RefusedDirective, override=True)
     app.add_post_transform(WrapReportLanguage)
     app.set_translator("latex", BookLaTeXTranslator, override=True)
     app.connect("config-inited", _read_book_data)
     app.connect("config-inited", _add_static)
-    app.connect("config-inited", _enforce_safe_myst)
+    app.connect("env-get-updated", rewrite_all_when_structure_changes)
     app.add_css_file("book.css")
-    app.connect("builder-inited", _lock_down)
-    app.connect("html-page-context", _escape_page_title, priority=900)
+    lockdown.setup(app)  # the second layer behind validation: see lockdown.py
+    app.setup_extension("bookbuilder.epub")  # the accessible, reproducible EPUB builder
+    app.setup_extension("bookbuilder.navigation")  # the sidebar, linear in the book's size
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,521 @@
+"""The benchmark: deterministic books of any size, built the way editors build them.
+
+``make bench`` (``python -m bookbuilder.bench``) writes books of 140, 1,000 and 5,000 reports
+into ``_build/bench/<size>/`` and runs the editors' command line on each, one child process per
+command, measuring its wall time and peak memory (``os.wait4``: the child and the processes it
+waited for, so LaTeX counts for the PDF). For each size:
+
+- ``check``; ``html``, ``epub``, ``pdf`` (up to ``--pdf-max``) and ``all`` from an empty
+  ``_build/``; ``all`` leaves the PDF out above ``--pdf-max`` (it says so);
+- incremental HTML: nothing changed; one report added; one report's text edited; with the
+  number of HTML pages each rewrote;
+- output sizes: the HTML folder, the EPUB, the PDF, and the mean report page.
+
+The figures go to ``_build/bench/results.json``; ``--jupyter-book`` also builds the same reports
+with Jupyter Book 1 (installed into ``_build/bench/jb1-venv`` on first use) for a side-by-side
+HTML figure. Report ``i`` is the same in every book (its own seeded generator), so the 1,000-report
+book starts with the 140 reports of the small one. docs/performance.md says what the figures mean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import struct
+import subprocess
+import sys
+import time
+import zlib
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+DEFAULT_SIZES = (140, 1000, 5000)
+BENCH_DIR = Path("_build") / "bench"
+RESULTS = "results.json"
+
+# Countries by UN M49 region, and a city each: varied enough for every chapter rule.
+PLACES = {
+    "Europe": [
+        ("IT", "Bergamo"),
+        ("ES", "Madrid"),
+        ("FR", "Lyon"),
+        ("DE", "Cologne"),
+        ("GB", "Leeds"),
+        ("NO", "Oslo"),
+        ("GR", "Athens"),
+        ("PL", "Warsaw"),
+        ("NL", "Utrecht"),
+        ("PT", "Porto"),
+        ("SE", "Uppsala"),
+        ("IE", "Galway"),
+    ],
+    "Americas": [
+        ("US", "Chicago"),
+        ("BR", "Sao Paulo"),
+        ("CA", "Vancouver"),
+        ("MX", "Puebla"),
+        ("AR", "Rosario"),
+        ("CL", "Valparaiso"),
+        ("CO", "Medellin"),
+    ],
+    "Asia": [
+        ("JP", "Tokyo"),
+        ("KR", "Seoul"),
+        ("IN", "Pune"),
+        ("CN", "Shenzhen"),
+        ("TR", "Istanbul"),
+        ("SG", "Singapore"),
+        ("PH", "Cebu"),
+    ],
+    "Africa": [("EG", "Cairo"), ("NG", "Ibadan"), ("KE", "Nairobi"), ("ZA", "Durban")],
+    "Oceania": [("AU", "Perth"), ("NZ", "Auckland"), ("FJ", "Suva")],
+}
+REGION_WEIGHTS = {"Europe": 5, "Americas": 3, "Asia": 3, "Africa": 1, "Oceania": 1}
+ROLES = ("radiologist", "radiographer", "radiological-technologist", "medical-physicist", "nurse")
+ROLES += ("trainee", "researcher", "other")
+MODALITIES = ("CT", "radiography", "MRI", "ultrasound", "mammography", "nuclear-medicine")
+MODALITIES += ("PET", "interventional", "teleradiology", "fluoroscopy")
+TOPICS = ("workflow", "ppe", "wellbeing", "teamwork", "night-shifts", "teaching", "research")
+TOPICS += ("infection-control", "screening", "supply", "remote-reading", "icu")
+FIRST = ("Giulia", "Ana", "Kari", "Hiroshi", "Amara", "Lucas", "Mei", "Olga", "Tomasz", "Sara")
+FIRST += ("Kwame", "Ingrid", "Rafael", "Aylin", "Priya", "Noah", "Elena", "Jamal", "Chloe", "Min")
+LAST = ("Bianchi", "Garcia", "Nordmo", "Tanaka", "Okafor", "Silva", "Chen", "Ivanova", "Nowak")
+LAST += ("Lindqvist", "Mensah", "Haaland", "Costa", "Yilmaz", "Iyer", "Smith", "Rossi", "Kim")
+LANGUAGES = ("it", "es", "fr", "de", "pt")
+SUBJECTS = (
+    "Night shifts in a converted CT suite",
+    "One machine that never left the ICU",
+    "Reading from the kitchen table",
+    "A screening programme that had to start again",
+    "Teaching residents through a visor",
+    "Cleaning between every scan",
+    "When the isotopes came by air",
+    "Half the staff, all the patients",
+    "Lung ultrasound at the bedside",
+    "A research dataset built in a hurry",
+    "The radiographers who stayed",
+    "Triage by chest radiograph",
+)
+SENTENCES = (
+    "We reorganised the department within a week, and nobody asked whether it was possible.",
+    "The corridor to the scanner became a one-way street, with tape on the floor.",
+    "Every patient was moved once instead of three times, which saved time and strength.",
+    "Our team met every morning for five minutes, standing, to share what had changed.",
+    "The protective suits made every gesture slower, so we planned each scan in advance.",
+    "Colleagues from other departments learnt our vocabulary faster than we learnt theirs.",
+    "We kept a notebook at the console where everyone wrote what worked and what did not.",
+    "Reading images at home meant a quiet room, a good screen and a telephone always nearby.",
+    "Some days the waiting room was empty, and that silence was the hardest part.",
+    "Trainees took on more than their rotation asked of them, and they did it well.",
+    "The supply of contrast media ran short twice, and the pharmacy found a way each time.",
+    "We learnt to explain the procedure through a mask, with our eyes and our hands.",
+    "Nobody had planned for this, but the old emergency plan was a useful place to start.",
+    "When the second wave came we were tired, but we knew what to do.",
+)
+LIST_ITEMS = (
+    "a named radiographer for each shift",
+    "a shared calendar for the mobile units",
+    "a checklist on the door of the scanner room",
+    "ten minutes between patients for cleaning",
+    "a telephone line for the wards",
+    "a weekly message to the whole department",
+)
+
+
+def _rng(i: int) -> random.Random:
+    return random.Random(f"bench-report-{i}")
+
+
+def _place(rng: random.Random) -> tuple[str, str, str]:
+    regions = list(REGION_WEIGHTS)
+    region = rng.choices(regions, weights=[REGION_WEIGHTS[r] for r in regions])[0]
+    country, city = rng.choice(PLACES[region])
+    return region, country, city
+
+
+def _png(rng: random.Random, width: int = 48, height: int = 32) -> bytes:
+    """A small valid PNG in one colour, without Pillow (the book builder's own dependency)."""
+    colour = bytes(rng.randrange(256) for _ in range(3))
+    raw = b"".join(b"\x00" + colour * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _paragraph(rng: random.Random) -> str:
+    return " ".join(rng.sample(SENTENCES, rng.randint(3, 5)))
+
+
+def report(i: int) -> tuple[str, str, bytes | None]:
+    """Report number ``i``: its slug, its file's text, and its image (about one in eight)."""
+    rng = _rng(i)
+    _region, country, city = _place(rng)
+    subject = rng.choice(SUBJECTS)
+    word = max(subject.split(), key=len).lower()
+    slug = f"{word}-{city.lower().replace(' ', '-')}-{i:05d}"
+    authors = []
+    for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        authors.append(
+            f'  - name: "{name}"\n    role: {rng.choice(ROLES)}\n'
+            f'    affiliation: "Department of Radiology, Example Hospital, {city}"'
+        )
+    submitted = date(2020, 9, 1) + timedelta(days=rng.randrange(80))
+    front = [
+        "---",
+        f'title: "{subject}, {city} (report {i})"',
+        "authors:",
+        *authors,
+        f"country: {country}",
+        f"city: {city}",
+        f"submitted: {submitted.isoformat()}",
+        "consent: true",
+    ]
+    if rng.random() < 0.1:
+        front.append(f"language: {rng.choice(LANGUAGES)}")
+    front.append(f'summary: "{rng.choice(SENTENCES)}"')
+    front.append(f"modalities: [{', '.join(rng.sample(MODALITIES, rng.randint(1, 3)))}]")
+    front.append(f"topics: [{', '.join(rng.sample(TOPICS, rng.randint(1, 4)))}]")
+    front.append("---")
+    body = [_paragraph(rng), _paragraph(rng)]
+    image = None
+    if rng.random() < 0.125:
+        image = _png(rng)
+        body.append(
+            f"![A plain coloured placeholder standing in for a photograph of the department in "
+            f"{city}.](images/{slug}/photo.png)"
+        )
+    body += ["## What changed", _paragraph(rng)]
+    body.append("\n".join(f"- {item}" for item in rng.sample(LIST_ITEMS, 3)))
+    if rng.random() < 0.3:
+        body.append(f"```{{note}}\n{rng.choice(SENTENCES)}\n```")
+    body += ["## What we would keep", _paragraph(rng)]
+    if rng.random() < 0.3:
+        body[-1] += " We wrote it down for the next time.[^keep]"
+        body.append(f"[^keep]: {rng.choice(SENTENCES)}")
+    if rng.random() < 0.3:
+        body.append("Our guidance is on [the department's page](https://example.org/guidance).")
+    body.append(_paragraph(rng))
+    return slug, "\n".join(front) + "\n\n" + "\n\n".join(body) + "\n", image
+
+
+CHAPTERS = {
+    "preface": ("Preface", 10, None),
+    "europe": ("Europe", 30, "  region: Europe"),
+    "americas": ("The Americas", 40, "  region: Americas"),
+    "asia": ("Asia", 50, "  region: Asia"),
+    "around-the-world": ("Around the World", 90, "rest"),
+    "acknowledgements": ("Acknowledgements", 100, None),
+}
+CONF = '''"""A generated benchmark book (bookbuilder.bench): every report is fictional."""
+
+from bookbuilder.settings import sphinx_settings
+
+book = {{
+    "title": "Benchmark Book of {size} Reports",
+    "subtitle": "Generated by make bench",
+    "editors": ["The Benchmark"],
+    "publisher": "Book builder benchmark",
+    "year": 2020,
+    "edition": "Benchmark edition",
+    "language": "en",
+    "licence": "CC0-1.0",
+    "description": "A generated book for measuring the book builder.",
+    "basename": "bench-{size}",
+}}
+
+globals().update(sphinx_settings(book))
+'''
+
+
+def write_book(root: Path, size: int) -> None:
+    """A book of ``size`` reports in ``root`` (its sources replaced; its _build kept)."""
+    for folder in ("chapters", "experiences"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+    (root / "chapters").mkdir(parents=True)
+    (root / "experiences").mkdir()
+    (root / "conf.py").write_text(CONF.format(size=size), "utf-8")
+    for chapter_id, (title, order, collect) in CHAPTERS.items():
+        front = [f'title: "{title}"', f"order: {order}"]
+        if collect == "rest":
+            front += ["collect: rest"]
+        elif collect:
+            front += ["collect:", collect]
+        if collect:
+            front.append("sort: [country, title]")
+        text = "---\n" + "\n".join(front) + "\n---\n\n" + _paragraph(_rng(-order)) + "\n"
+        (root / "chapters" / f"{chapter_id}.md").write_text(text, "utf-8")
+    for i in range(size):
+        add_report(root, i)
+
+
+def add_report(root: Path, i: int) -> str:
+    slug, text, image = report(i)
+    (root / "experiences" / f"{slug}.md").write_text(text, "utf-8")
+    if image is not None:
+        folder = root / "experiences" / "images" / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "photo.png").write_bytes(image)
+    return slug
+
+
+# -- measuring ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    name: str
+    seconds: float
+    peak_mb: float
+    ok: bool
+    pages_written: int | None = None
+    note: str = ""
+
+
+@dataclass
+class SizeResult:
+    size: int
+    runs: list[Run] = field(default_factory=list)
+    outputs: dict[str, int] = field(default_factory=dict)
+
+
+def measure(name: str, argv: list[str], cwd: Path, log: Path) -> Run:
+    """Run one child process; its wall time and peak resident memory (it and its children)."""
+    with log.open("ab") as sink:
+        sink.write(f"\n$ {' '.join(argv)}\n".encode())
+        sink.flush()
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    run = Run(name, round(seconds, 2), round(peak_mb, 1), child.returncode == 0)
+    print(f"  {name:<24} {seconds:8.2f} s {peak_mb:8.0f} MB{'' if run.ok else '  FAILED'}")
+    return run
+
+
+def _book(root: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "bookbuilder", "--root", str(root), *args]
+
+
+def _html_stamps(root: Path) -> dict[str, int]:
+    html = root / "_build" / "html"
+    return {str(p): p.stat().st_mtime_ns for p in html.rglob("*.html")}
+
+
+def _incremental(name: str, root: Path, log: Path, before: dict[str, int]) -> Run:
+    run = measure(name, _book(root, "build", "html"), root, log)
+    after = _html_stamps(root)
+    run.pages_written = sum(1 for page, stamp in after.items() if before.get(page) != stamp)
+    print(f"  {'':<24} {run.pages_written} HTML page(s) written")
+    return run
+
+
+def _du(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def bench_size(size: int, base: Path, pdf_max: int, log: Path) -> SizeResult:
+    root = base / str(size)
+    print(f"{size} reports ({root})", flush=True)
+    write_book(root, size)
+    result = SizeResult(size)
+    build = root / "_build"
+    editions = ["html", "epub", *(["pdf"] if size <= pdf_max else [])]
+
+    def clean() -> None:
+        shutil.rmtree(build, ignore_errors=True)
+
+    result.runs.append(measure("check", _book(root, "check"), root, log))
+    for edition in editions:
+        clean()
+        result.runs.append(measure(edition, _book(root, "build", edition), root, log))
+        if edition == "html":
+            pages = list((build / "html" / "experiences").glob("*.html"))
+            result.outputs["html_bytes"] = _du(build / "html")
+            result.outputs["html_pages"] = len(list((build / "html").rglob("*.html")))
+            result.outputs["report_page_mean_bytes"] = round(
+                sum(p.stat().st_size for p in pages) / max(len(pages), 1)
+            )
+        elif edition == "epub":
+            result.outputs["epub_bytes"] = _du(next((build / "epub").glob("*.epub")))
+        else:
+            result.outputs["pdf_bytes"] = _du(next((build / "latex").glob("*.pdf")))
+    clean()
+    run = measure("all", _book(root, "build", *editions), root, log)
+    if "pdf" not in editions:
+        run.note = f"html and epub: the PDF is measured up to {pdf_max} reports"
+    result.runs.append(run)
+    separate = sum(r.seconds for r in result.runs if r.name in editions)
+    print(f"  {'':<24} separate builds: {separate:.2f} s in all")
+
+    # Incremental HTML, on the output of `all`.
+    result.runs.append(_incremental("html, nothing changed", root, log, _html_stamps(root)))
+    added = add_report(root, size)
+    result.runs.append(_incremental("html, 1 report added", root, log, _html_stamps(root)))
+    result.runs[-1].note = f"experiences/{added}.md"
+    edited = root / "experiences" / f"{report(size // 2)[0]}.md"
+    edited.write_text(edited.read_text("utf-8") + "\nOne more sentence, edited.\n", "utf-8")
+    result.runs.append(_incremental("html, 1 report edited", root, log, _html_stamps(root)))
+    result.runs[-1].note = edited.relative_to(root).as_posix()
+    return result
+
+
+# -- Jupyter Book 1, for comparison -------------------------------------------------------------
+
+
+def jupyter_book(base: Path) -> Path:
+    """Jupyter Book 1 in its own venv under the bench folder (installed on first use)."""
+    venv = base / "jb1-venv"
+    jb = venv / "bin" / "jupyter-book"
+    if not jb.exists():
+        print("Installing Jupyter Book 1 into", venv, flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        subprocess.run([*pip, "jupyter-book<2"], check=True)
+    return jb
+
+
+def write_jupyter_book(root: Path, size: int) -> Path:
+    """The same reports and chapters as a Jupyter Book 1 project (its _toc.yml, _config.yml)."""
+    jb_root = root / "jupyter-book"
+    shutil.rmtree(jb_root, ignore_errors=True)
+    shutil.copytree(root / "chapters", jb_root / "chapters")
+    shutil.copytree(root / "experiences", jb_root / "experiences")
+    (jb_root / "intro.md").write_text(f"# Benchmark Book of {size} Reports\n", "utf-8")
+    from bookbuilder.pipeline import prepare
+
+    prepared = prepare(root)
+    assert prepared.book is not None
+    toc = ["format: jb-book", "root: intro", "chapters:"]
+    for chapter in prepared.book.chapters:
+        toc.append(f"- file: chapters/{chapter.spec.id}")
+        if chapter.reports:
+            toc.append("  sections:")
+            toc += [f"  - file: experiences/{r.slug}" for r in chapter.reports]
+    (jb_root / "_toc.yml").write_text("\n".join(toc) + "\n", "utf-8")
+    config = [
+        f"title: Benchmark Book of {size} Reports",
+        "execute:",
+        "  execute_notebooks: 'off'",
+        "parse:",
+        "  myst_enable_extensions: [colon_fence]",
+        "sphinx:",
+        "  config:",
+        "    suppress_warnings: ['myst.header']",
+        "    myst_title_to_header: true",
+    ]
+    (jb_root / "_config.yml").write_text("\n".join(config) + "\n", "utf-8")
+    return jb_root
+
+
+def bench_jupyter_book(size: int, base: Path, log: Path) -> Run:
+    jb = jupyter_book(base)
+    jb_root = write_jupyter_book(base / str(size), size)
+    return measure("jupyter-book 1 html", [str(jb), "build", "--quiet", str(jb_root)], jb_root, log)
+
+
+# -- report -------------------------------------------------------------------------------------
+
+
+def _per_report(results: list[SizeResult], name: str) -> dict[int, float]:
+    return {
+        r.size: run.seconds / r.size
+        for r in results
+        for run in r.runs
+        if run.name == name and r.size
+    }
+
+
+def summary(results: list[SizeResult]) -> list[str]:
+    lines = ["", "Seconds per report (linear scaling means equal figures):"]
+    for name in ("check", "html", "epub", "pdf", "all"):
+        per = _per_report(results, name)
+        if per:
+            cells = ", ".join(f"{size}: {1000 * s:.1f} ms" for size, s in per.items())
+            lines.append(f"  {name:<6} {cells}")
+    for r in results:
+        runs = {run.name: run for run in r.runs}
+        full = runs.get("html")
+        added = runs.get("html, 1 report added")
+        if full and added:
+            lines.append(
+                f"  {r.size}: adding a report rebuilds the HTML in "
+                f"{100 * added.seconds / full.seconds:.0f}% of a full build"
+            )
+        jb = runs.get("jupyter-book 1 html")
+        if full and jb:
+            lines.append(
+                f"  {r.size}: HTML {jb.seconds / full.seconds:.1f}× faster than Jupyter Book 1"
+            )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bookbuilder.bench", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, DEFAULT_SIZES)),
+        help="comma-separated numbers of reports (default: %(default)s)",
+    )
+    parser.add_argument("--pdf-max", type=int, default=1000, help="largest book to build a PDF of")
+    parser.add_argument(
+        "--jupyter-book", action="store_true", help="also build the HTML with Jupyter Book 1"
+    )
+    parser.add_argument(
+        "--jupyter-book-max", type=int, default=1000, help="largest book to build with it"
+    )
+    parser.add_argument("--out", type=Path, default=BENCH_DIR, help="(default: %(default)s)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.replace(" ", "").split(",") if s]
+    base = args.out.resolve()
+    base.mkdir(parents=True, exist_ok=True)
+    log = base / "bench.log"
+    log.write_text("")
+    if any(shutil.which(tool) is None for tool in ("xelatex", "latexmk")):
+        args.pdf_max = 0
+        print("No TeX on this machine: the PDF is not measured.")
+    load = os.getloadavg()
+    started = time.strftime("%Y-%m-%d %H:%M:%S")
+    results = []
+    for size in sizes:
+        result = bench_size(size, base, args.pdf_max, log)
+        if args.jupyter_book and size <= args.jupyter_book_max:
+            result.runs.append(bench_jupyter_book(size, base, log))
+        results.append(result)
+    for line in summary(results):
+        print(line)
+    data = {
+        "started": started,
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_before": [round(x, 2) for x in load],
+            "load_after": [round(x, 2) for x in os.getloadavg()],
+        },
+        "sizes": [asdict(r) for r in results],
+    }
+    (base / RESULTS).write_text(json.dumps(data, indent=1) + "\n", "utf-8")
+    print(f"\nFigures: {base / RESULTS}; the commands' output: {log}")
+    return 0 if all(run.ok for r in results for run in r.runs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
