@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK   := $(BIN)/python -m bookbuilder
 
-.PHONY: help all html epub pdf check plan test lint clean setup-pdf docs
+.PHONY: help all html epub pdf check plan test lint clean setup-pdf docs epubcheck ace setup-ace bench
+.PHONY: new import serve
 
 help:
 	@echo "make epub       build the EPUB   -> _build/epub/<book>.epub"
@@ -16,7 +17,13 @@ help:
 	@echo "make all        build all three editions"
 	@echo "make check      validate every report and chapter, build nothing"
 	@echo "make plan       show which chapter each report lands in"
+	@echo "make new        write a new report: asks for its details (or ARGS=\"--title ... --yes\")"
+	@echo "make import FILE=submission.docx   a Word file (or a folder of them) -> draft report(s)"
+	@echo "make serve      live preview on http://127.0.0.1:8000/ (PORT=8001 for another port)"
+	@echo "make epubcheck  build the EPUB and check it with EPUBCheck (needs Java)"
+	@echo "make ace        build the EPUB and check its accessibility with DAISY Ace -> _build/ace/report.html"
 	@echo "make test       run the tests"
+	@echo "make bench      time and measure books of 140, 1,000 and 5,000 generated reports (SIZES=140,1000)"
 	@echo "make clean      remove _build/"
 
 $(STAMP): pyproject.toml
@@ -41,12 +48,46 @@ plan: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/python -m pytest
 
+# The benchmark (docs/performance.md): SIZES=140,1000 for a quick run; BENCH_FLAGS=--jupyter-book
+# adds Jupyter Book 1's HTML build of the same reports. Figures: _build/bench/results.json.
+SIZES ?= 140,1000,5000
+bench: $(STAMP)
+	@$(BIN)/python -m bookbuilder.bench --sizes $(SIZES) $(BENCH_FLAGS)
+
 docs: $(STAMP)
 	@$(BOOK) docs
+
+# The editors' everyday work: docs/editors-guide.md.
+new: $(STAMP)
+	@$(BOOK) new $(ARGS)
+
+import: $(STAMP)
+	@if [ -z "$(FILE)" ]; then echo "Say which Word file: make import FILE=submission.docx (or a folder)"; exit 2; fi
+	@$(BOOK) import $(ARGS) "$(FILE)"
+
+PORT ?= 8000
+serve: $(STAMP)
+	@$(BOOK) serve --port $(PORT)
 
 lint: $(STAMP)
 	@$(BIN)/ruff check scripts tests conf.py
 	@$(BIN)/ruff format --check scripts tests conf.py
+
+# The EPUB's checkers: EPUBCheck (Java; the jar comes with the `epubcheck` Python package) and
+# DAISY Ace (Node.js >= 20, installed into tools/ace from its lock file, run with Debian's chromium).
+ACE := tools/ace/node_modules/.bin/ace-cli
+
+epubcheck: epub
+	@$(BIN)/python -m bookbuilder.epub epubcheck
+
+ace: epub $(ACE)
+	@$(BIN)/python -m bookbuilder.epub ace
+
+setup-ace: $(ACE)
+
+$(ACE): tools/ace/package-lock.json
+	@cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $(ACE)
 
 clean:
 	@if [ -x $(BIN)/python ]; then $(BOOK) clean; else rm -rf _build; fi

@@ -1,4 +1,5 @@
-"""The editors' commands: ``check``, ``plan``, ``build EDITION…``, ``clean``.
+"""The editors' commands: ``check``, ``plan``, ``build EDITION…``, ``clean``, ``new``,
+``import``, ``serve``.
 
 Run through the Makefile (``make check``, ``make epub``…). Every failure is a message naming the
 file and line, and a non-zero exit status; a Python traceback here is a bug.
@@ -13,15 +14,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bookbuilder import build as builder
-from bookbuilder import docs
+from bookbuilder import docs, importer, serve
+from bookbuilder import new as new_report
 from bookbuilder.finish import check_pdf_log
-from bookbuilder.pipeline import Prepared, prepare, render_sources
+from bookbuilder.pipeline import Prepared, prepare, read_book_settings, render_sources
 from bookbuilder.summary import format_problems, plan_lines, remap_warning, summary_lines
 
 BUILD_DIR = "_build"
 SOURCE_DIR = "src"
 ALL_EDITIONS = ("html", "epub", "pdf")
+BUILD_ORDER = ("epub", "pdf", "html")
 
 
 def _say(*lines: str) -> None:
@@ -61,6 +63,8 @@ def cmd_plan(root: Path) -> int:
 
 
 def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
+    from bookbuilder import build as builder  # Sphinx: imported by the commands that build
+
     prepared = prepare(root)
     if not prepared.ok:
         return _blocked(prepared)
@@ -105,6 +109,16 @@ def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
     return 1 if failed else 0
 
 
+def cmd_render(root: Path) -> int:
+    prepared = prepare(root)
+    if not prepared.ok:
+        return _blocked(prepared)
+    assert prepared.book is not None
+    rendered = render_sources(prepared.book, root / BUILD_DIR / SOURCE_DIR)
+    _say(f"{len(rendered.written) + len(rendered.removed)} file(s) changed in _build/src.")
+    return 0
+
+
 def cmd_clean(root: Path) -> int:
     builddir = (root / BUILD_DIR).resolve()
     # Never delete a folder that holds the editors' sources.
@@ -137,6 +151,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     fields_parser.add_argument("kind", choices=sorted(docs.TABLES))
     sub.add_parser("docs", help="refresh the generated tables in docs/report-format.md")
     sub.add_parser("pdf-packages", help="the Debian packages the PDF edition needs")
+    new_parser = sub.add_parser("new", help="write a new report (asks, or takes flags)")
+    new_report.add_arguments(new_parser)
+    import_parser = sub.add_parser("import", help="turn Word files (.docx) into draft reports")
+    import_parser.add_argument("files", nargs="+", type=Path, help=".docx files or folders")
+    import_parser.add_argument("--slug", help="the report's file name (one Word file only)")
+    serve_parser = sub.add_parser("serve", help="a live preview of the web edition")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000, help="0: any free port")
+    serve_parser.add_argument(
+        "-v", "--verbose", action="store_true", default=os.environ.get("V", "") not in ("", "0")
+    )
+    render_parser = sub.add_parser("render", help="write the MyST sources into _build/src")
+    render_parser.add_argument(
+        "--preview", action="store_true", help="on errors, keep the last good sources"
+    )
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.command == "check":
@@ -148,7 +177,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "fields":
         _say(docs.table(args.kind))
         return 0
+    if args.command in ("new", "import"):
+        meta, problems = read_book_settings(root)
+        if meta is None:
+            _say(*format_problems(problems), f"{root} does not look like a book's folder.")
+            return 1
+        if args.command == "new":
+            return new_report.run(args, root, meta.language)
+        return importer.run(args.files, root, meta.language, args.slug)
+    if args.command == "serve":
+        return serve.serve(root, args.host, args.port, args.verbose)
+    if args.command == "render":
+        return serve.render_for_preview(root) if args.preview else cmd_render(root)
     if args.command == "pdf-packages":
+        from bookbuilder import build as builder
+
         _say(" ".join(builder.PDF_PACKAGES))
         return 0
     if args.command == "docs":
@@ -156,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"{docs.DOC} {'updated' if changed else 'is up to date'}.")
         return 0
     editions = ALL_EDITIONS if "all" in args.editions else tuple(dict.fromkeys(args.editions))
+    # The web edition last: its landing page offers the EPUB and PDF this build just made.
+    editions = tuple(sorted(editions, key=BUILD_ORDER.index))
     return cmd_build(root, editions, args.verbose)
 
 

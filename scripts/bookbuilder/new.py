@@ -1,0 +1,469 @@
+"""``make new``: a new report file, asked for question by question or given as flags.
+
+Every answer is checked as soon as it is given, by the very checks ``make check`` runs (the
+:class:`~bookbuilder.schema.Field` checks of :data:`~bookbuilder.schema.REPORT_FIELDS` and
+:data:`~bookbuilder.schema.AUTHOR_FIELDS`), so the messages are the same too. The command writes
+``experiences/<slug>.md`` (front matter and a body template) and the report's image folder
+``experiences/images/<slug>/``. It never overwrites a file.
+
+The new report's status is ``draft``: its body is a template, not a report yet, and a draft is
+checked but never published. The editor sets ``status: accepted`` (or removes the line) when the
+text is in. ``--status accepted`` is there for a report whose text is pasted in at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bookbuilder.load import REPORTS_DIR, load_source
+from bookbuilder.model import Located, Problem
+from bookbuilder.schema import (
+    AUTHOR_FIELDS,
+    INVALID,
+    MODALITIES,
+    REPORT_FIELDS,
+    ROLES,
+    SLUG,
+    SLUG_MAX,
+    STATUSES,
+    Checker,
+    Field,
+    check_slug,
+    slugify,
+)
+from bookbuilder.validate import validate_report
+
+FIELDS = {f.key: f for f in REPORT_FIELDS}
+AUTHOR = {f.key: f for f in AUTHOR_FIELDS}
+DEFAULT_STATUS = "draft"
+
+
+class Cancelled(Exception):
+    """The editor stopped the questions (Ctrl-C, Ctrl-D) or gave up on an answer."""
+
+
+# -- Checking one answer with the schema's own checks ----------------------------------------------
+
+
+def check_value(f: Field, value: Any, key: str | None = None, language: str = "en") -> Any:
+    """Run a field's check on one answer; the normalised value, or a list of messages."""
+    ck = Checker("answer", today=date.today(), language=language)
+    result = f.check(Located(value, 1), key or f.key, ck)
+    if result is INVALID or ck.problems:
+        return [_message(p) for p in ck.problems] or [f"{key or f.key}: not allowed"]
+    return result
+
+
+def _message(problem: Problem) -> str:
+    return f"{problem.key}: {problem.message}" if problem.key else problem.message
+
+
+def as_list(text: str) -> list[Located]:
+    """``CT, X-ray`` → a YAML-like list of located items (commas or semicolons between)."""
+    items = [part.strip() for part in text.replace(";", ",").split(",")]
+    return [Located(item, 1) for item in items if item]
+
+
+def parse_author(text: str, language: str = "en") -> dict[str, Any] | list[str]:
+    """``Name;role;affiliation;orcid`` (the last two optional) → the checked author."""
+    parts = [p.strip() for p in text.split(";")]
+    if len(parts) > 4:
+        return [
+            f"author: found {len(parts)} parts separated by ';'; allowed: "
+            "'name;role;affiliation;orcid' (affiliation and orcid optional)"
+        ]
+    keys = ("name", "role", "affiliation", "orcid")
+    author: dict[str, Any] = {}
+    messages: list[str] = []
+    for key, value in zip(keys, parts, strict=False):
+        if not value and not AUTHOR[key].required:
+            continue
+        if not value:
+            messages.append(f"author.{key}: missing (required); allowed: {AUTHOR[key].allowed}")
+            continue
+        result = check_value(AUTHOR[key], value, f"author.{key}", language)
+        if isinstance(result, list):
+            messages += result
+        else:
+            author[key] = result
+    if "role" not in author and len(parts) < 2:
+        messages.append(f"author.role: missing (required); allowed: {AUTHOR['role'].allowed}")
+    return messages or author
+
+
+# -- The answers -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Answers:
+    title: str | None = None
+    authors: list[dict[str, Any]] = field(default_factory=list)
+    country: str | None = None
+    city: str | None = None
+    submitted: date | None = None
+    language: str | None = None
+    summary: str | None = None
+    modalities: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    consent: bool = False
+    status: str = DEFAULT_STATUS
+    slug: str | None = None
+
+
+def front_matter(a: Answers, book_language: str) -> str:
+    """The YAML front matter; free text in double quotes (JSON strings are YAML strings)."""
+
+    def q(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    lines = ["---", f"title: {q(a.title or '')}", "authors:"]
+    for author in a.authors:
+        lines.append(f"  - name: {q(author['name'])}")
+        lines.append(f"    role: {author['role']}")
+        if author.get("affiliation"):
+            lines.append(f"    affiliation: {q(author['affiliation'])}")
+        if author.get("orcid"):
+            lines.append(f'    orcid: "{author["orcid"]}"')
+    lines.append(f"country: {a.country}")
+    if a.city:
+        lines.append(f"city: {q(a.city)}")
+    lines.append(f"submitted: {(a.submitted or date.today()).isoformat()}")
+    if a.consent:
+        lines.append("consent: true")
+    else:
+        lines.append("consent: false  # set to true once the authors agreed to publication")
+    if a.language and a.language.lower() != book_language.lower():
+        lines.append(f"language: {a.language}")
+    if a.summary:
+        lines.append(f"summary: {q(a.summary)}")
+    if a.modalities:
+        lines.append(f"modalities: [{', '.join(a.modalities)}]")
+    if a.topics:
+        lines.append(f"topics: [{', '.join(a.topics)}]")
+    note = "  # set to accepted when the text is final" if a.status == "draft" else ""
+    lines.append(f"status: {a.status}{note}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def body_template(slug: str) -> str:
+    return f"""
+% Write the report below. Lines starting with % are notes: they are never published.
+% The title comes from the front matter: headings in the text start at ## (level 2).
+% Images go into experiences/images/{slug}/ and are shown like this:
+%
+% :::{{figure}} images/{slug}/photo.jpg
+% :alt: What the image shows, for readers who cannot see it.
+%
+% The caption.
+% :::
+
+## What happened
+
+Replace this paragraph with the report's text.
+"""
+
+
+# -- Writing ---------------------------------------------------------------------------------------
+
+
+def report_path(root: Path, slug: str) -> Path:
+    return root / REPORTS_DIR / f"{slug}.md"
+
+
+def slug_problem(root: Path, slug: str) -> str | None:
+    """Why ``slug`` cannot be the new report's file name, or None."""
+    if not SLUG.match(slug) or len(slug) > SLUG_MAX:
+        result = check_value(Field("slug", True, "", "", check_slug("a file name")), slug)
+        return "; ".join(result) if isinstance(result, list) else None
+    if report_path(root, slug).exists():
+        return f"experiences/{slug}.md already exists; choose another file name"
+    return None
+
+
+def free_slug(root: Path, title: str) -> str:
+    base = slugify(title)[: SLUG_MAX - 3].strip("-") or "report"
+    slug, n = base, 2
+    while report_path(root, slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def write_report(root: Path, slug: str, text: str) -> Path:
+    """Write ``experiences/<slug>.md`` and make its image folder; never overwrite."""
+    path = report_path(root, slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as out:  # 'x': fails if the file exists
+        out.write(text)
+    (root / REPORTS_DIR / "images" / slug).mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def check_written(root: Path, path: Path, book_language: str) -> list[Problem]:
+    """The problems ``make check`` finds in one report file (as if it were accepted)."""
+    source, problems = load_source(path, root)
+    if source is None:
+        return problems
+    _, found = validate_report(source, root, book_language, date.today())
+    return problems + found
+
+
+# -- The questions ---------------------------------------------------------------------------------
+
+
+Ask = Callable[[str], str]
+
+
+def _ask(ask: Ask, prompt: str, default: str | None = None) -> str:
+    shown = f"{prompt} [{default}]: " if default else f"{prompt}: "
+    try:
+        answer = ask(shown).strip()
+    except (EOFError, KeyboardInterrupt) as stop:
+        raise Cancelled from stop
+    return answer or (default or "")
+
+
+def _until_valid(ask: Ask, prompt: str, check: Callable[[str], Any], optional: bool = False):
+    """Ask until ``check`` accepts the answer (returns a value, not a list of messages)."""
+    for _ in range(20):
+        answer = _ask(ask, prompt)
+        if not answer and optional:
+            return None
+        if not answer:
+            print("  This one is required.")
+            continue
+        result = check(answer)
+        if not isinstance(result, list):
+            return result
+        for message in result:
+            print(f"  {message}")
+    raise Cancelled
+
+
+def interview(ask: Ask, a: Answers, root: Path, book_language: str) -> Answers:
+    """Ask for every answer not given as a flag; each is checked when given."""
+    lang = book_language
+
+    def single(key: str):
+        return lambda text: check_value(FIELDS[key], text, language=lang)
+
+    if a.title is None:
+        a.title = _until_valid(ask, "Title", single("title"))
+    if not a.authors:
+        print("Authors, in the order they are printed (an empty name ends the list).")
+        while True:
+            n = len(a.authors) + 1
+            name = _until_valid(
+                ask,
+                f"  Author {n}: name" + (" (Enter if there are no more authors)" if n > 1 else ""),
+                lambda t: check_value(AUTHOR["name"], t, "name", lang),
+                optional=n > 1,
+            )
+            if name is None:
+                break
+            author: dict[str, Any] = {"name": name}
+            author["role"] = _until_valid(
+                ask,
+                f"  Author {n}: role ({', '.join(ROLES)})",
+                lambda t: check_value(AUTHOR["role"], t, "role", lang),
+            )
+            for key, prompt in (("affiliation", "affiliation"), ("orcid", "ORCID iD")):
+                value = _until_valid(
+                    ask,
+                    f"  Author {n}: {prompt} (optional)",
+                    lambda t, k=key: check_value(AUTHOR[k], t, k, lang),
+                    optional=True,
+                )
+                if value:
+                    author[key] = value
+            a.authors.append(author)
+    if a.country is None:
+        a.country = _until_valid(ask, "Country (ISO code such as IT, NO, BR)", single("country"))
+    if a.city is None:
+        a.city = _until_valid(ask, "City (optional)", single("city"), optional=True)
+    if a.submitted is None:
+        today = date.today().isoformat()
+        a.submitted = (
+            _until_valid(ask, f"Date submitted [{today}]", single("submitted"), optional=True)
+            or date.today()
+        )
+    if a.language is None:
+        a.language = _until_valid(
+            ask, f"Language of the text [{book_language}]", single("language"), optional=True
+        )
+    if not a.modalities:
+        a.modalities = (
+            _until_valid(
+                ask,
+                f"Modalities, separated by commas (optional; {', '.join(MODALITIES)})",
+                lambda t: check_list("modalities", t, lang),
+                optional=True,
+            )
+            or ()
+        )
+    if not a.topics:
+        a.topics = (
+            _until_valid(
+                ask,
+                "Topics, separated by commas (optional; e.g. workflow, ppe, wellbeing)",
+                lambda t: check_list("topics", t, lang),
+                optional=True,
+            )
+            or ()
+        )
+    if not a.consent:
+        answer = _ask(ask, "Have all authors given permission to publish? (yes/no)", "no")
+        a.consent = answer.lower() in ("y", "yes", "true")
+    if a.slug is None:
+        suggested = free_slug(root, a.title or "")
+        while True:
+            slug = _ask(ask, "File name (experiences/<name>.md)", suggested)
+            problem = slug_problem(root, slug)
+            if problem is None:
+                a.slug = slug
+                break
+            print(f"  {problem}")
+    return a
+
+
+def check_list(key: str, text: str, language: str = "en") -> Any:
+    result = check_value(FIELDS[key], as_list(text), language=language)
+    return result
+
+
+# -- The command -----------------------------------------------------------------------------------
+
+
+def apply_flags(args: Any, book_language: str) -> tuple[Answers, list[str]]:
+    """The answers given as flags, each checked; and the messages of those that failed."""
+    a = Answers(status=args.status or DEFAULT_STATUS, consent=bool(args.consent))
+    messages: list[str] = []
+
+    def take(key: str, value: Any) -> Any:
+        if value is None:
+            return None
+        result = check_value(FIELDS[key], value, language=book_language)
+        if isinstance(result, list):
+            messages.extend(result)
+            return None
+        return result
+
+    a.title = take("title", args.title)
+    for text in args.author or ():
+        author = parse_author(text, book_language)
+        if isinstance(author, list):
+            messages.extend(f"--author {text!r}: {m}" for m in author)
+        else:
+            a.authors.append(author)
+    a.country = take("country", args.country)
+    a.city = take("city", args.city)
+    a.submitted = take("submitted", args.submitted)
+    a.language = take("language", args.language)
+    a.summary = take("summary", args.summary)
+    if args.modalities:
+        a.modalities = take("modalities", as_list(",".join(args.modalities))) or ()
+    if args.topics:
+        a.topics = take("topics", as_list(",".join(args.topics))) or ()
+    if args.status and args.status not in STATUSES:
+        messages.append(f"--status: found '{args.status}'; allowed: {', '.join(STATUSES)}")
+    if args.slug is not None:
+        a.slug = args.slug
+    return a, messages
+
+
+def missing(a: Answers) -> list[str]:
+    need = []
+    if a.title is None:
+        need.append("--title TEXT")
+    if not a.authors:
+        need.append('--author "Name;role;affiliation;orcid"')
+    if a.country is None:
+        need.append("--country CODE")
+    return need
+
+
+def run(args: Any, root: Path, book_language: str, ask: Ask | None = None) -> int:
+    a, messages = apply_flags(args, book_language)
+    if messages:
+        print(*messages, sep="\n")
+        print("Nothing was written.")
+        return 1
+    if args.yes:
+        need = missing(a)
+        if need:
+            print("Missing with --yes: " + ", ".join(need) + ". Nothing was written.")
+            return 1
+        if a.slug is None:
+            a.slug = free_slug(root, a.title or "")
+    else:
+        try:
+            interview(ask or input, a, root, book_language)
+        except Cancelled:
+            print("\nCancelled; nothing was written.")
+            return 1
+    assert a.slug is not None
+    problem = slug_problem(root, a.slug)
+    if problem is not None:
+        print(f"{problem}. Nothing was written.")
+        return 1
+    text = front_matter(a, book_language) + body_template(a.slug)
+    if not args.yes:
+        print("", text.split("\n---\n", 1)[0] + "\n---", sep="\n")
+        answer = _safe_ask(ask or input, f"Write experiences/{a.slug}.md? (yes/no) [yes]: ")
+        if answer.lower() not in ("", "y", "yes"):
+            print("Nothing was written.")
+            return 1
+    try:
+        path = write_report(root, a.slug, text)
+    except FileExistsError:
+        print(f"experiences/{a.slug}.md already exists; nothing was written.")
+        return 1
+    except OSError as error:
+        print(f"Cannot write experiences/{a.slug}.md: {error.strerror or error}")
+        return 1
+    rel = path.relative_to(root).as_posix()
+    print(f"Wrote {rel} (status: {a.status}) and the folder experiences/images/{a.slug}/.")
+    left = check_written(root, path, book_language)
+    if left:
+        print("Still to do before it can be published (as `make check` says):")
+        print(*(f"  {p}" for p in left), sep="\n")
+    if a.status == "draft":
+        print("Write the text, then set `status: accepted`; `make check` checks it.")
+    return 0
+
+
+def _safe_ask(ask: Ask, prompt: str) -> str:
+    try:
+        return ask(prompt).strip()
+    except (EOFError, KeyboardInterrupt):
+        return "no"
+
+
+def add_arguments(parser: Any) -> None:
+    parser.add_argument("--title")
+    parser.add_argument(
+        "--author",
+        action="append",
+        metavar='"NAME;ROLE;AFFILIATION;ORCID"',
+        help="repeat for each author; affiliation and ORCID may be left out",
+    )
+    parser.add_argument("--country", metavar="CODE")
+    parser.add_argument("--city")
+    parser.add_argument("--submitted", metavar="YYYY-MM-DD", help="default: today")
+    parser.add_argument("--language", help="default: the book's language")
+    parser.add_argument("--summary")
+    parser.add_argument("--modalities", action="append", metavar="LIST", help="comma-separated")
+    parser.add_argument("--topics", action="append", metavar="LIST", help="comma-separated")
+    parser.add_argument(
+        "--consent", action="store_true", help="the authors gave permission to publish"
+    )
+    parser.add_argument(
+        "--status", choices=STATUSES, help=f"default: {DEFAULT_STATUS} (the body is a template)"
+    )
+    parser.add_argument("--slug", help="the file name without .md; default: made from the title")
+    parser.add_argument("--yes", action="store_true", help="ask nothing; fail if something lacks")
