@@ -268,6 +268,20 @@ def test_landing_page_downloads_resolve(browser, server: str, full_build: Path) 
     page.close()
 
 
+def test_landing_page_shows_a_cover_even_when_none_is_configured(
+    browser, server: str, full_build: Path
+) -> None:
+    page = browser.new_page()
+    page.goto(server + "index.html")
+    cover = page.locator("img.book-cover")
+    assert cover.count() == 1
+    assert cover.get_attribute("alt")
+    # loaded, and a portrait (the typographic cover, drawn like the EPUB's)
+    width, height = cover.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    assert 0 < width < height
+    page.close()
+
+
 def test_filters_combine_and_the_url_reproduces_the_view(browser, full_build: Path) -> None:
     url = (html_dir(full_build) / "browse.html").as_uri()
     page = browser.new_page()

@@ -1,4 +1,5 @@
-"""The EPUB's cover: the image the book's metadata names, or a typographic cover drawn here.
+"""The book's cover (the EPUB's and the landing page's): the image the book's metadata names,
+or a typographic cover drawn here.
 
 The drawn cover holds the title, the subtitle and the year in the book's own words, set in Noto
 (installed with the PDF's fonts) or, failing that, Pillow's built-in font. The same metadata on
@@ -7,6 +8,7 @@ the same machine gives the same PNG bytes: no timestamps, no random state.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,21 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int) -> list[s
 
 def draw_cover(book: Mapping[str, Any], target: Path) -> None:
     """Draw the typographic cover of ``book`` (its ``title``, ``subtitle``, ``year``) as PNG."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(cover_png(book))
+
+
+def cover_png(book: Mapping[str, Any], width: int | None = None) -> bytes:
+    """The typographic cover as PNG bytes; ``width``: scaled down to that many pixels wide."""
+    image = _cover_image(book)
+    if width and width < SIZE[0]:
+        image = image.resize((width, width * SIZE[1] // SIZE[0]), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def _cover_image(book: Mapping[str, Any]) -> Image.Image:
     image = Image.new("RGB", SIZE, BACKGROUND)
     draw = ImageDraw.Draw(image)
     margin = 150
@@ -81,5 +98,4 @@ def draw_cover(book: Mapping[str, Any], target: Path) -> None:
     if book.get("year"):
         year_font = _font("bold", 84)
         draw.text((margin, SIZE[1] - 330), str(book["year"]), font=year_font, fill=TEXT)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    image.save(target, format="PNG", optimize=False)
+    return image

@@ -20,6 +20,7 @@ from babel.dates import format_date
 
 from bookbuilder.browse import FACETS, browse_data, facets, records
 from bookbuilder.charts import Chart, charts
+from bookbuilder.cover import cover_png
 from bookbuilder.curate import report_language
 from bookbuilder.model import Book, BookMeta, Chapter, Report
 
@@ -334,16 +335,22 @@ def _meta_dict(meta: BookMeta) -> dict:
     }
 
 
+WEB_COVER_WIDTH = 480  # pixels: twice the width the landing page shows it at
+
+
 def _copy_cover(writer: _Writer, meta: BookMeta, root: Path) -> str | None:
-    """The cover image for the landing page, copied next to it; None if the book has none."""
-    if not meta.cover:
-        return None
-    source = root / meta.cover
-    if not source.is_file():
-        return None
-    relpath = f"_cover/cover{source.suffix.lower()}"
-    writer.bytes(relpath, source.read_bytes())
-    return relpath
+    """The cover image for the landing page, copied next to it: the configured one, or the
+    typographic cover that the EPUB also gets (drawn smaller); None if neither can be had."""
+    source = root / meta.cover if meta.cover else None
+    if source is not None and source.is_file():
+        relpath = f"_cover/cover{source.suffix.lower()}"
+        writer.bytes(relpath, source.read_bytes())
+        return relpath
+    if source is not None:
+        return None  # a configured cover that is missing: validation of conf.py says so
+    fields = {"title": meta.title, "subtitle": meta.subtitle, "year": meta.year}
+    writer.bytes("_cover/cover.png", cover_png(fields, width=WEB_COVER_WIDTH))
+    return "_cover/cover.png"
 
 
 def _check_report_image(report: Report, source: Path, target: str) -> None:
