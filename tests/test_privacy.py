@@ -169,3 +169,9 @@ def test_nhs_mod_11(digits: str, valid: bool) -> None:
 def test_any_text_gives_warnings_not_exceptions(text: str) -> None:
     problems = lint(text, 1, RELPATH)
     assert all(p.severity is Severity.WARNING and p.code.startswith("privacy.") for p in problems)
+
+
+def test_codice_fiscale_with_letters_for_every_digit_is_seen() -> None:
+    # "omocodia": every digit of a codice fiscale may be replaced by a letter (0=L … 9=V)
+    problems = lint("Il codice era RSSMRAULALMHRLMZ, scritto sul referto.", 3, "x.md")
+    assert [(p.line, p.code) for p in problems] == [(3, "privacy.national-id")]

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bookbuilder import docs, importer, serve
+from bookbuilder import docs
 from bookbuilder import new as new_report
 from bookbuilder.finish import check_pdf_log
 from bookbuilder.pipeline import Prepared, prepare, read_book_settings, render_sources
@@ -184,10 +184,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         if args.command == "new":
             return new_report.run(args, root, meta.language)
+        from bookbuilder import importer  # mammoth and lxml: loaded by the command that needs them
+
         return importer.run(args.files, root, meta.language, args.slug)
-    if args.command == "serve":
-        return serve.serve(root, args.host, args.port, args.verbose)
-    if args.command == "render":
+    if args.command in ("serve", "render"):
+        from bookbuilder import serve  # sphinx-autobuild: loaded by the commands that need it
+
+        if args.command == "serve":
+            return serve.serve(root, args.host, args.port, args.verbose)
         return serve.render_for_preview(root) if args.preview else cmd_render(root)
     if args.command == "pdf-packages":
         from bookbuilder import build as builder

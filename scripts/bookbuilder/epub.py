@@ -33,9 +33,8 @@ import shutil
 import subprocess
 import sys
 import time
-import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -51,7 +50,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from bookbuilder.cover import cover_alt, draw_cover
 from bookbuilder.images import publish_image
-from bookbuilder.render import BROWSE_DOC, DATA_FILE
+from bookbuilder.render import DATA_FILE
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +58,6 @@ TEMPLATES = Path(__file__).parent / "templates" / "epub3"
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 CERTIFIER_NOTE = "self-declared; tested with EPUBCheck and DAISY Ace"
 UID = "bookid"
-# The namespace of the identifiers derived from a book's metadata (uuid5 of this and the data).
-BOOK_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/idor/bookbuilder/book")
 XHTML = "{http://www.w3.org/1999/xhtml}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ACCESSIBILITY_SUMMARY = (
@@ -76,35 +73,6 @@ ACCESSIBILITY_SUMMARY_UNCHECKED = (
     "chapter and every report, and the reading order follows it. This edition did not pass the "
     "builder's accessibility checks, so it makes no conformance claim."
 )
-
-
-# --------------------------------------------------------------------------------------------
-# Settings (used by bookbuilder.settings): identifier and cover, from the book's metadata
-
-
-def book_identifier(book: Mapping[str, Any]) -> tuple[str, str]:
-    """The book's ``dc:identifier`` and its scheme: the ISBN, else a UUID from the metadata.
-
-    The UUID depends only on what identifies the book (title, subtitle, editors, publisher,
-    year, edition, language), so every build of the same book carries the same identifier.
-    """
-    isbn = str(book.get("isbn") or "").replace("-", "").replace(" ", "")
-    if isbn:
-        return f"urn:isbn:{isbn}", "ISBN"
-    keys = ("title", "subtitle", "editors", "publisher", "year", "edition", "language")
-    name = json.dumps([book.get(k) for k in keys], ensure_ascii=False, sort_keys=True)
-    return f"urn:uuid:{uuid.uuid5(BOOK_NAMESPACE, name)}", "UUID"
-
-
-def excluded_files() -> list[str]:
-    """Pages of the web edition that no EPUB page links to (EPUBCheck refuses those)."""
-    return [f"{BROWSE_DOC}.xhtml"]
-
-
-def cover_target(book: Mapping[str, Any]) -> str:
-    """Where the cover image stands in the EPUB (the configured one keeps its type)."""
-    suffix = Path(str(book["cover"])).suffix.lower() if book.get("cover") else ".png"
-    return f"_images/cover{'.jpg' if suffix == '.jpeg' else suffix}"
 
 
 # --------------------------------------------------------------------------------------------

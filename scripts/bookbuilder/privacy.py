@@ -103,6 +103,9 @@ _CF_NUM = "[0-9LMNPQRSTUV]"
 CODICE_FISCALE = re.compile(
     rf"\b[A-Z]{{6}}{_CF_NUM}{{2}}[ABCDEHLMPRST]{_CF_NUM}{{2}}[A-Z]{_CF_NUM}{{3}}[A-Z]\b"
 )
+# What a line needs for anything but a name: a digit, an '@' or a codice fiscale's start (its
+# digits may all be letters).
+_DIGIT_OR_AT = re.compile(rf"[\d@]|[A-Z]{{6}}{_CF_NUM}{{2}}")
 DNI = re.compile(r"\b([XYZ]?)(\d{7,8})-?([A-Z])\b")
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
@@ -218,32 +221,40 @@ def _scan(text: str) -> list[_Hit]:
             return
         hits.append(_Hit(start, end, kind, what))
 
-    for m in EMAIL.finditer(text):
-        add(m.start(), m.end(), "email", "an e-mail address")
-    for m in BIRTH_DATE.finditer(text):
-        add(m.start(), m.end(), "birth-date", "a date of birth")
-    for m in RECORD_NUMBER.finditer(text):
-        if sum(c.isdigit() for c in m.group("value")) >= 3:
-            add(m.start(), m.end(), "record-number", "a medical record or patient number")
-    for start, end, what in _national_ids(text):
-        add(start, end, "national-id", what)
-
-    numbers = _mask(text, _URL)
-    for m in PHONE_INTL.finditer(numbers):
-        if 7 <= _digits(m.group()) <= 15:
-            add(m.start(), m.end(), "phone", "a phone number")
-    for m in PHONE_AREA.finditer(numbers):
-        if 6 <= _digits(m.group()) <= 15:
-            add(m.start(), m.end(), "phone", "a phone number")
-    for m in LONG_NUMBER.finditer(numbers):
-        if _is_long_number(m.group()):
-            add(m.start(), m.end(), "number", "a phone, record or ID number")
+    # Every identifier but a name has a digit or an '@': most lines need only the name patterns
+    # (profiled: this halves the lint, a quarter of `make check`).
+    if _DIGIT_OR_AT.search(text):
+        for start, end, kind, what in _numbers_and_addresses(text):
+            add(start, end, kind, what)
 
     for pattern in (TITLE_NAME, PATIENT_NAME):
         for m in pattern.finditer(text):
             if _looks_like_name(m.group("name")):
                 add(m.start(), m.end(), "name", "a person's name")
     return sorted(hits, key=lambda h: h.start)
+
+
+def _numbers_and_addresses(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """E-mail addresses, dates of birth, record, ID and phone numbers: strongest first."""
+    for m in EMAIL.finditer(text):
+        yield m.start(), m.end(), "email", "an e-mail address"
+    for m in BIRTH_DATE.finditer(text):
+        yield m.start(), m.end(), "birth-date", "a date of birth"
+    for m in RECORD_NUMBER.finditer(text):
+        if sum(c.isdigit() for c in m.group("value")) >= 3:
+            yield m.start(), m.end(), "record-number", "a medical record or patient number"
+    for start, end, what in _national_ids(text):
+        yield start, end, "national-id", what
+    numbers = _mask(text, _URL)
+    for m in PHONE_INTL.finditer(numbers):
+        if 7 <= _digits(m.group()) <= 15:
+            yield m.start(), m.end(), "phone", "a phone number"
+    for m in PHONE_AREA.finditer(numbers):
+        if 6 <= _digits(m.group()) <= 15:
+            yield m.start(), m.end(), "phone", "a phone number"
+    for m in LONG_NUMBER.finditer(numbers):
+        if _is_long_number(m.group()):
+            yield m.start(), m.end(), "number", "a phone, record or ID number"
 
 
 def _national_ids(text: str) -> Iterator[tuple[int, int, str]]:

@@ -195,6 +195,10 @@ def describe(value: Any) -> str:
     return f"a value of type {type(value).__name__}"
 
 
+# Control characters (Unicode category Cc) and line separators, but tab and line feed.
+_CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f{LINE_SEPARATORS}]")
+
+
 def _is_control(ch: str) -> bool:
     return unicodedata.category(ch) == "Cc" or ch in LINE_SEPARATORS
 
@@ -262,8 +266,9 @@ def text(max_len: int = 200, min_len: int = 1, one_line: bool = True, collapse: 
         value = " ".join(value.split()) if collapse else value.strip()
         if one_line and ("\n" in value or any(ch in LINE_SEPARATORS for ch in value)):
             return ck.add(loc.line, key, f"found a line break in {shown(value)}", what)
-        bad = next((ch for ch in value if _is_control(ch) and ch not in "\n\t"), None)
-        if bad is not None:
+        control = _CONTROL.search(value)  # one regex, not a call per character (profiled)
+        if control is not None:
+            bad = control.group()
             found = f"found the control character U+{ord(bad):04X} in {shown(value)}"
             return ck.add(loc.line, key, found, what)
         if len(value) < min_len:

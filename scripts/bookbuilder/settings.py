@@ -8,13 +8,14 @@ conf.py says.
 from __future__ import annotations
 
 import html
+import json
 import os
+import uuid
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from sphinx.util.texescape import escape as tex_escape
-
-from bookbuilder.epub import book_identifier, cover_target, excluded_files
 
 # Noto covers Latin, Greek and Cyrillic; xeCJK switches to Noto CJK for Chinese, Japanese and
 # Korean; right-to-left runs (Arabic, Hebrew) are wrapped in \bookrtl by sphinxext's translator.
@@ -94,6 +95,41 @@ def _base_url() -> str:
 
 def basename(book: Mapping[str, Any]) -> str:
     return str(book.get("basename") or "book")
+
+
+# The namespace of the identifiers derived from a book's metadata (uuid5 of this and the data).
+BOOK_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/idor/bookbuilder/book")
+
+
+# --------------------------------------------------------------------------------------------
+# The EPUB's identifier and cover, from the book's metadata (the EPUB builder itself is
+# bookbuilder.epub: not imported here, so `make check` runs conf.py without loading Sphinx's
+# builders)
+
+
+def book_identifier(book: Mapping[str, Any]) -> tuple[str, str]:
+    """The book's ``dc:identifier`` and its scheme: the ISBN, else a UUID from the metadata.
+
+    The UUID depends only on what identifies the book (title, subtitle, editors, publisher,
+    year, edition, language), so every build of the same book carries the same identifier.
+    """
+    isbn = str(book.get("isbn") or "").replace("-", "").replace(" ", "")
+    if isbn:
+        return f"urn:isbn:{isbn}", "ISBN"
+    keys = ("title", "subtitle", "editors", "publisher", "year", "edition", "language")
+    name = json.dumps([book.get(k) for k in keys], ensure_ascii=False, sort_keys=True)
+    return f"urn:uuid:{uuid.uuid5(BOOK_NAMESPACE, name)}", "UUID"
+
+
+def excluded_files() -> list[str]:
+    """Pages of the web edition that no EPUB page links to (EPUBCheck refuses those)."""
+    return ["browse.xhtml"]  # render.BROWSE_DOC
+
+
+def cover_target(book: Mapping[str, Any]) -> str:
+    """Where the cover image stands in the EPUB (the configured one keeps its type)."""
+    suffix = Path(str(book["cover"])).suffix.lower() if book.get("cover") else ".png"
+    return f"_images/cover{'.jpg' if suffix == '.jpeg' else suffix}"
 
 
 def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
