@@ -8,7 +8,10 @@ Every chart travels with a text alternative: alt text here, and a data table on 
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bookbuilder.browse import FacetValue
@@ -71,8 +74,20 @@ def bar_chart_svg(values: list[FacetValue], xlabel: str) -> bytes:
     return out.getvalue()
 
 
-def charts(facet_values: dict[str, list[FacetValue]], total: int) -> list[Chart]:
-    """One chart per facet that has values; countries and topics sorted by count."""
+DrawChart = Callable[[list[FacetValue], str], bytes]
+
+
+def chart_key(values: list[FacetValue], xlabel: str) -> str:
+    """What a chart's SVG depends on: a cache of drawn charts is keyed by it."""
+    data = [xlabel, MAX_BARS, BAR_COLOUR, [(v.label, v.count) for v in values[:MAX_BARS]]]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def charts(
+    facet_values: dict[str, list[FacetValue]], total: int, draw: DrawChart | None = None
+) -> list[Chart]:
+    """One chart per facet that has values; countries and topics sorted by count. ``draw``
+    (default :func:`bar_chart_svg`) may answer from a cache (render's, keyed by chart_key)."""
     specs = [
         ("region", "Reports per region"),
         ("country", "Reports per country"),
@@ -85,7 +100,7 @@ def charts(facet_values: dict[str, list[FacetValue]], total: int) -> list[Chart]
         values = sorted(facet_values.get(key, []), key=lambda v: (-v.count, v.label.casefold()))
         if not values:
             continue
-        svg = bar_chart_svg(values, "Reports")
+        svg = (draw or bar_chart_svg)(values, "Reports")
         out.append(
             Chart(
                 key, title, f"reports-per-{key}.svg", _alt(title, values, total), tuple(values), svg

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from sphinx.util.osutil import relative_uri
 
 from bookbuilder import cite
 from bookbuilder.render import BROWSE_DOC, GLANCE_DOC
+from bookbuilder.schema import ROLE_NAMES
 
 DOWNLOADS_DIR = "downloads"
 HTML_TEMPLATES = Path(__file__).parent / "templates" / "html"
@@ -57,8 +59,8 @@ class browse_filters(nodes.General, nodes.Element):
     """The filter form of the browse page; ``facets`` holds its choices."""
 
 
-class browse_card(nodes.General, nodes.Element):
-    """One report on the browse page; ``facets`` maps each facet to its values."""
+class browse_cards(nodes.General, nodes.Element):
+    """Every report on the browse page, as a list of cards; ``reports`` holds their data."""
 
 
 class report_cite(nodes.General, nodes.Element):
@@ -71,10 +73,6 @@ class report_trailer(nodes.General, nodes.Element):
 
 def _skip(self: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
-
-
-def _pass(self: Any, node: nodes.Node) -> None:
-    pass
 
 
 def visit_web_only(self: Any, node: web_only) -> None:
@@ -108,13 +106,53 @@ def depart_report_cite(self: Any, node: report_cite) -> None:
     self.body.append("</details>\n")
 
 
-def visit_browse_card(self: Any, node: browse_card) -> None:
-    attrs = {f"data-{key}": " ".join(values) for key, values in node["facets"].items()}
-    self.body.append(self.starttag(node, "li", CLASS="browse-card", **attrs))
+def visit_browse_cards(self: Any, node: browse_cards) -> None:
+    here = self.builder.current_docname
+    out = ['<ul class="browse-cards" id="browse-cards">\n']
+    for report in node["reports"]:
+        out.append(_card_html(report, lambda doc: self.builder.get_relative_uri(here, doc)))
+    out.append("</ul>\n")
+    self.body.append("".join(out))
+    raise nodes.SkipNode
 
 
-def depart_browse_card(self: Any, node: browse_card) -> None:
-    self.body.append("</li>\n")
+def _card_html(r: dict[str, Any], uri: Callable[[str], str]) -> str:
+    """One report's card: the same markup Sphinx writes for a paragraph and a document link."""
+    esc = html.escape
+    values = {key: r[key] if isinstance(r[key], list) else [r[key]] for key in FACET_KEYS}
+    attrs = "".join(
+        f' data-{key}="{esc(" ".join(v for v in vs if v))}"' for key, vs in sorted(values.items())
+    )
+
+    def link(doc: str, text: str) -> str:
+        return (
+            f'<a class="reference internal" href="{esc(uri(doc))}">'
+            f'<span class="doc">{esc(text, quote=False)}</span></a>'
+        )
+
+    def para(text: str, cls: str) -> str:
+        return f'<p class="{cls}">{text}</p>\n'
+
+    authors = ", ".join(
+        f"{a['name']} ({ROLE_NAMES.get(a['role'], a['role'])})" for a in r["authors"]
+    )
+    place = ", ".join(p for p in (r.get("city"), r["country_name"]) if p)
+    where = f"{place} · {r['region']}"
+    parts = [
+        f'<li class="browse-card"{attrs}>\n',
+        para(link(f"experiences/{r['slug']}", r["title"]), "browse-title"),
+        para(esc(authors, quote=False), "browse-authors"),
+        para(esc(f"{where} · {r['submitted_display']}", quote=False), "browse-place"),
+    ]
+    if r.get("summary"):
+        parts.append(para(esc(r["summary"], quote=False), "browse-summary"))
+    tags = [*r["modality"], *r["topic"]]
+    if tags:
+        parts.append(para(esc(" · ".join(tags), quote=False), "browse-tags"))
+    chapter = link(f"chapters/{r['chapter']}", r["chapter_title"])
+    parts.append(para("In " + chapter, "browse-chapter"))
+    parts.append("</li>\n")
+    return "".join(parts)
 
 
 def visit_browse_filters(self: Any, node: browse_filters) -> None:
@@ -265,36 +303,12 @@ class ReportBrowse(JSONDirective):
         reports = data["reports"]
         total = len(reports)
         filters = browse_filters(facets=data["facets"], total=total)
-        cards = nodes.bullet_list(classes=["browse-cards"], ids=["browse-cards"])
-        for report in reports:
-            cards += self._card(report)
+        # One node for all the cards, written out by visit_browse_cards: thousands of docutils
+        # nodes and cross-references made this page cost as much as 50 reports (profiled).
+        cards = browse_cards(reports=reports)
         empty = _para("No report matches these filters.", "browse-empty")
         empty["ids"] = ["browse-empty"]
         return [filters, cards, empty]
-
-    def _card(self, r: dict[str, Any]) -> browse_card:
-        values = {key: r[key] if isinstance(r[key], list) else [r[key]] for key in FACET_KEYS}
-        card = browse_card(facets={k: [v for v in vs if v] for k, vs in values.items()})
-        title = nodes.paragraph(classes=["browse-title"])
-        title += _doc_link(self.env, f"/experiences/{r['slug']}", r["title"])
-        card += title
-        from bookbuilder.schema import ROLE_NAMES
-
-        authors = ", ".join(
-            f"{a['name']} ({ROLE_NAMES.get(a['role'], a['role'])})" for a in r["authors"]
-        )
-        card += _para(authors, "browse-authors")
-        place = ", ".join(p for p in (r.get("city"), r["country_name"]) if p)
-        card += _para(f"{place} · {r['region']} · {r['submitted_display']}", "browse-place")
-        if r.get("summary"):
-            card += _para(r["summary"], "browse-summary")
-        tags = [*r["modality"], *r["topic"]]
-        if tags:
-            card += _para(" · ".join(tags), "browse-tags")
-        chapter = nodes.paragraph("", "In ", classes=["browse-chapter"])
-        chapter += _doc_link(self.env, f"/chapters/{r['chapter']}", r["chapter_title"])
-        card += chapter
-        return card
 
 
 class BookChart(JSONDirective):
@@ -452,11 +466,15 @@ def _social_card(app: Sphinx, exception: Exception | None) -> None:
     from bookbuilder.charts import social_card_png
 
     target = Path(app.outdir) / "_static" / "social-card.png"
-    subtitle = app.config.html_context.get("bookbuilder_subtitle", "")
-    data = social_card_png(app.config.project, subtitle or app.config.author)
-    if not target.is_file() or target.read_bytes() != data:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    subtitle = app.config.html_context.get("bookbuilder_subtitle", "") or app.config.author
+    # Drawn again only when its words change (matplotlib costs more than half a second).
+    key = json.dumps([app.config.project, subtitle], ensure_ascii=False)
+    stamp = Path(app.doctreedir) / f"social-card-{app.builder.name}.key"
+    if target.is_file() and stamp.is_file() and stamp.read_text("utf-8") == key:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(social_card_png(app.config.project, subtitle))
+    stamp.write_text(key, "utf-8")
 
 
 def _add_templates(app: Sphinx, config: Any) -> None:
@@ -484,11 +502,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
         text=skip,
     )
     app.add_node(
-        browse_card,
-        html=(visit_browse_card, depart_browse_card),
-        epub=(visit_browse_card, depart_browse_card),
-        latex=(_pass, _pass),
-        text=(_pass, _pass),
+        browse_cards,
+        html=(visit_browse_cards, None),
+        epub=(visit_browse_cards, None),
+        latex=skip,
+        text=skip,
     )
     app.add_directive("book-landing", BookLanding)
     app.add_directive("report-browse", ReportBrowse)

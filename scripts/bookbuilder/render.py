@@ -18,8 +18,8 @@ from pathlib import Path
 
 from babel.dates import format_date
 
-from bookbuilder.browse import FACETS, browse_data, facets, records
-from bookbuilder.charts import Chart, charts
+from bookbuilder.browse import FACETS, FacetValue, browse_data, facets, records
+from bookbuilder.charts import Chart, DrawChart, bar_chart_svg, chart_key, charts
 from bookbuilder.cover import cover_png
 from bookbuilder.curate import report_language
 from bookbuilder.model import Book, BookMeta, Chapter, Report
@@ -276,7 +276,8 @@ def render(
     writer.text(BROWSE_DOC + ".md", browse_page(book, names))
     writer.text(ACCESSIBILITY_DOC + ".md", ACCESSIBILITY_PAGE.read_text("utf-8"))
     if book.reports:
-        made = charts(facets(book, records(book, names)), len(book.reports))
+        draw = _cached_chart(writer)
+        made = charts(facets(book, records(book, names)), len(book.reports), draw)
         for chart in made:
             writer.bytes(f"{GLANCE_DIR}/{chart.filename}", chart.svg)
         writer.text(GLANCE_DOC + ".md", glance_page(book, made))
@@ -364,6 +365,24 @@ def _check_report_image(report: Report, source: Path, target: str) -> None:
         or not source.resolve().is_relative_to(own.resolve())
     ):
         raise ValueError(f"{report.relpath}: refusing to publish image {target!r} ({source})")
+
+
+def _cached_chart(writer: _Writer) -> DrawChart:
+    """Draw a chart only when its data changed (matplotlib costs a second per build; profiled):
+    the last drawing is kept with its key beside it, as image copies keep their digest."""
+
+    def draw(values: list[FacetValue], xlabel: str) -> bytes:
+        key = chart_key(values, xlabel)
+        name = f"{GLANCE_DIR}/.cache/{key}.svg"
+        cached = writer.keep(name)
+        if cached.is_file():
+            return cached.read_bytes()
+        svg = bar_chart_svg(values, xlabel)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(svg)
+        return svg
+
+    return draw
 
 
 def _copy_image(writer: _Writer, source: Path, relpath: str, publish: PublishImage) -> None:
