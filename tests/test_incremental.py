@@ -98,6 +98,17 @@ def test_adding_a_report_updates_its_chapter_and_neighbours(built_then_added) ->
     written = {page for page, stamp in _stamps(html).items() if before.get(page) != stamp}
     assert f"experiences/{NEW_SLUG}.html" in written
     assert "chapters/france-and-germany.html" in written
+    # The new report lands between the chapter's two reports (sorted by country): both get new
+    # previous/next links. Pages whose navigation did not change are not written again.
+    assert "experiences/chaleur-et-irm-lyon.html" in written
+    assert "experiences/hitze-im-ct-koeln.html" in written
+    for untouched in (
+        "experiences/shade-for-the-scanner-sevilla.html",
+        "experiences/wildfire-smoke-vancouver.html",
+        "chapters/preface.html",
+        "chapters/elsewhere.html",
+    ):
+        assert untouched not in written, untouched
 
 
 def test_editing_a_reports_text_rewrites_only_its_page(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ check`` does) and leaves ``_build/src`` as it was: the last good book stays serv
 keeps running, and the next save that fixes the error updates the preview.
 
 Sphinx rewrites only the pages whose sources changed; pages that show the set of reports
-(navigation, chapter listings, previous/next links) are kept current by ``sphinxext``'s
-structure fingerprint (:func:`bookbuilder.sphinxext.rewrite_all_when_structure_changes`).
+(navigation, chapter listings, previous/next links) are kept current by
+:func:`bookbuilder.sphinxext.rewrite_pages_whose_structure_changed`.
 """
 
 from __future__ import annotations

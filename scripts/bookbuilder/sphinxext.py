@@ -8,7 +8,6 @@ markup, so every writer escapes it for its own format.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -216,30 +215,62 @@ def _add_static(app: Sphinx, config: Config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
 
 
-STRUCTURE_KEY = "bookbuilder_structure"
+def _title(env: Any, doc: str | None) -> str | None:
+    return env.titles[doc].astext() if doc in env.titles else None
 
 
-def structure_fingerprint(env: Any) -> str:
-    """What every page shows of the book's structure: its pages, their titles, the toctrees."""
-    data = {
-        "docs": sorted(env.found_docs),
-        "titles": sorted((doc, title.astext()) for doc, title in env.titles.items()),
-        "toctrees": sorted((doc, list(entries)) for doc, entries in env.toctree_includes.items()),
-    }
-    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+def structure_seen_by_pages(env: Any, root_doc: str) -> dict[str, Any]:
+    """What the web pages show of the book's structure: ``sidebar``, the part every page shows
+    (the root document's toctree entries and their titles), and ``pages``, each page's own part
+    (its parents up to the root, its previous and next pages, with their titles)."""
+    sidebar = []
+    if root_doc in env.all_docs:
+        for toctree in env.get_doctree(root_doc).findall(addnodes.toctree):
+            sidebar += [
+                [title, ref, _title(env, ref), bool(toctree.get("hidden"))]
+                for title, ref in toctree["entries"]
+            ]
+    relations = env.collect_relations()
+    pages: dict[str, Any] = {}
+    for doc in sorted(env.found_docs):
+        parent, previous, following = relations.get(doc, (None, None, None))
+        chain: list[str] = []
+        while parent is not None and parent not in chain:
+            chain.append(parent)
+            parent = relations.get(parent, (None, None, None))[0]
+        pages[doc] = [len(chain), [[d, _title(env, d)] for d in (*chain, previous, following)]]
+    return {"sidebar": sidebar, "pages": pages}
 
 
-def rewrite_all_when_structure_changes(app: Sphinx, env: Any) -> list[str]:
-    """Sphinx rewrites only the pages it re-read; the navigation, chapter listings and
-    previous/next links of the others would keep the old set of reports. When the set, order or
-    titles of the pages changed since the last build, every page is written again (not re-read);
-    an edit inside one report's text changes nothing here and rewrites that page alone."""
-    fingerprint = structure_fingerprint(env)
-    previous = getattr(env, STRUCTURE_KEY, None)
-    setattr(env, STRUCTURE_KEY, fingerprint)
-    if previous is None or previous == fingerprint:
-        return []
-    return sorted(env.found_docs)
+def _structure_file(app: Sphinx) -> Path:
+    # One per builder (the EPUB and the website share an environment, not their pages).
+    return Path(app.doctreedir) / f"bookbuilder-structure-{app.builder.name}.json"
+
+
+def rewrite_pages_whose_structure_changed(app: Sphinx, env: Any) -> list[str]:
+    """Sphinx rewrites the pages it re-read and their toctree parents; the pages next to a new,
+    moved or retitled report would keep stale previous/next links. Those are written again (not
+    re-read). When the sidebar changes (a chapter added, removed, moved or retitled), every page
+    is. An edit inside one report's text changes nothing here: that page alone is rewritten.
+
+    The structure of the last finished build is kept beside the doctrees (``_save_structure``):
+    a build that fails compares the next one with the last good one."""
+    current = structure_seen_by_pages(env, app.config.root_doc)
+    app.builder._bookbuilder_structure = current  # type: ignore[attr-defined]
+    try:
+        previous = json.loads(_structure_file(app).read_text("utf-8"))
+    except (OSError, ValueError):
+        return []  # the first build of this edition: every page is written anyway
+    if previous.get("sidebar") != current["sidebar"]:
+        return sorted(env.found_docs)
+    before = previous.get("pages", {})
+    return sorted(doc for doc, seen in current["pages"].items() if before.get(doc) != seen)
+
+
+def _save_structure(app: Sphinx, exception: Exception | None) -> None:
+    current = getattr(app.builder, "_bookbuilder_structure", None)
+    if exception is None and current is not None:
+        _structure_file(app).write_text(json.dumps(current, ensure_ascii=False), "utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -261,7 +292,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.set_translator("latex", BookLaTeXTranslator, override=True)
     app.connect("config-inited", _read_book_data)
     app.connect("config-inited", _add_static)
-    app.connect("env-get-updated", rewrite_all_when_structure_changes)
+    app.connect("env-get-updated", rewrite_pages_whose_structure_changed)
+    app.connect("build-finished", _save_structure)
     app.add_css_file("book.css")
     lockdown.setup(app)  # the second layer behind validation: see lockdown.py
     app.setup_extension("bookbuilder.epub")  # the accessible, reproducible EPUB builder
