@@ -30,11 +30,15 @@ def format_problems(problems: Iterable[Problem]) -> list[str]:
     return [str(p) for p in problems]
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def plan_lines(book: Book) -> list[str]:
     lines = []
     for chapter in book.chapters:
         spec = chapter.spec
-        kind = f"{len(chapter.reports)} reports" if spec.collects else "page"
+        kind = _count(len(chapter.reports), "report") if spec.collects else "page"
         lines.append(f"  {spec.title} ({spec.relpath}): {kind}")
     return lines
 
@@ -43,7 +47,8 @@ def summary_lines(
     book: Book, problems: Sequence[Problem], sphinx_warnings: Sequence[str] = ()
 ) -> list[str]:
     reports = book.reports
-    lines = [f"Published {len(reports)} reports in {len(book.chapters)} chapters:"]
+    published = _count(len(reports), "report")
+    lines = [f"Published {published} in {_count(len(book.chapters), 'chapter')}:"]
     lines += plan_lines(book)
     if book.left_out:
         lines.append(f"Left out of every edition ({len(book.left_out)}):")
