@@ -33,6 +33,7 @@ back to the report's own file and line).
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -76,11 +77,18 @@ def _body_lines(env: Any, docname: str) -> tuple[int, float]:
     the whole page is body.
     """
     try:
-        data = json.loads((Path(env.srcdir) / DATA_FILE).read_text("utf-8"))
-        source = data["sources"][docname]
+        path = Path(env.srcdir) / DATA_FILE
+        source = _sources(str(path), path.stat().st_mtime_ns)[docname]
         return int(source["generated_line"]), float(source.get("generated_end", "inf"))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return 1, float("inf")
+
+
+@functools.lru_cache(maxsize=1)
+def _sources(path: str, mtime_ns: int) -> dict[str, Any]:
+    """The data file's ``sources``, read once per build (it describes every page: reading it
+    for each page made the build grow with the square of the book; profiled)."""
+    return json.loads(Path(path).read_text("utf-8"))["sources"]
 
 
 def _warn(message: str, node_or_location: Any) -> None:
