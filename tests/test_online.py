@@ -143,6 +143,11 @@ def test_epub_has_charts_but_no_web_only_parts(full_build: Path) -> None:
         assert "report-trailer" not in page, name
         assert "browse-filters" not in page, name
         assert "<script" not in page or "browse.js" not in page, name
+        # the landing page's cover picture: the EPUB has its own cover page
+        assert "book-cover" not in page, name
+    assert [n for n in names if "cover" in n.rsplit("/", 1)[-1] and n.endswith(".png")] == [
+        "_images/cover.png"
+    ], names
 
 
 def test_report_pages_carry_link_previews_and_a_way_back(html_build: Path) -> None:

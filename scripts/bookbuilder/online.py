@@ -263,10 +263,12 @@ class BookLanding(JSONDirective):
             data.get("description") or ""
         )
         hero = nodes.container(classes=["book-hero"])
-        if data.get("cover"):
-            hero += nodes.image(
+        if data.get("cover"):  # the EPUB has a cover page of its own; the PDF a title page
+            cover = web_only(classes=["book-cover-frame"])
+            cover += nodes.image(
                 uri=data["cover"], alt=f"The cover of {data['title']}", classes=["book-cover"]
             )
+            hero += cover
         text = nodes.container(classes=["book-hero-text"])
         if data.get("subtitle"):
             text += _para(data["subtitle"], "book-subtitle")
@@ -380,6 +382,19 @@ class TrailerLast(SphinxPostTransform):
                 continue
             trailer.parent.remove(trailer)
             section += trailer
+
+
+class WebOnlyOut(SphinxPostTransform):
+    """The EPUB and PDF lose the web edition's parts before they are written, so images in
+    them (the landing page's cover) are not copied into those editions either."""
+
+    default_priority = 100
+
+    def run(self, **kwargs: Any) -> None:
+        if is_web(self.env._builder_cls):  # Sphinx's own post-transforms look here too
+            return
+        for node in list(self.document.findall(web_only)):
+            node.parent.remove(node)
 
 
 # -- events -----------------------------------------------------------------------------------
@@ -513,6 +528,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("book-chart", BookChart)
     app.add_directive("report-trailer", ReportTrailer)
     app.add_post_transform(TrailerLast)
+    app.add_post_transform(WebOnlyOut)
     app.add_css_file("online.css")
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _sync_downloads)

@@ -341,17 +341,18 @@ WEB_COVER_WIDTH = 480  # pixels: twice the width the landing page shows it at
 
 def _copy_cover(writer: _Writer, meta: BookMeta, root: Path) -> str | None:
     """The cover image for the landing page, copied next to it: the configured one, or the
-    typographic cover that the EPUB also gets (drawn smaller); None if neither can be had."""
+    typographic cover that the EPUB also gets (drawn smaller); None if neither can be had.
+    Not named ``cover``: the EPUB builder writes its own cover image under that name."""
     source = root / meta.cover if meta.cover else None
     if source is not None and source.is_file():
-        relpath = f"_cover/cover{source.suffix.lower()}"
+        relpath = f"_cover/book-cover{source.suffix.lower()}"
         writer.bytes(relpath, source.read_bytes())
         return relpath
     if source is not None:
         return None  # a configured cover that is missing: validation of conf.py says so
     fields = {"title": meta.title, "subtitle": meta.subtitle, "year": meta.year}
-    writer.bytes("_cover/cover.png", cover_png(fields, width=WEB_COVER_WIDTH))
-    return "_cover/cover.png"
+    writer.bytes("_cover/book-cover.png", cover_png(fields, width=WEB_COVER_WIDTH))
+    return "_cover/book-cover.png"
 
 
 def _check_report_image(report: Report, source: Path, target: str) -> None:
