@@ -144,3 +144,28 @@ def test_nothing_changed_rewrites_no_page_of_the_book(tmp_path: Path) -> None:
     _build(root)
     written = sorted(page for page, stamp in _stamps(html).items() if before.get(page) != stamp)
     assert written == ["genindex.html", "search.html"]
+
+
+def test_reading_uses_the_linear_toctree_collector(tmp_path: Path) -> None:
+    """Sphinx's own collector forgets a page by walking every page (docs/performance.md);
+    bookbuilder.toctree replaces it, and the tests above show the rebuilds stay right."""
+    from sphinx.application import Sphinx
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    from bookbuilder.toctree import LinearTocTreeCollector
+
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    result = run_book(root, "render")
+    assert result.returncode == 0, result.stdout + result.stderr
+    build = root / "_build"
+    app = Sphinx(build / "src", root, build / "html", build / "doctrees", "html", status=None)
+    owners = [
+        type(getattr(listener.handler, "__self__", None))
+        for listener in app.events.listeners["env-purge-doc"]
+    ]
+    assert LinearTocTreeCollector in owners
+    assert TocTreeCollector not in owners
+    app.build()
+    assert app.statuscode == 0
+    # a page's parents are still known: the chapter that lists a report is rebuilt with it
+    assert "chapters/elsewhere" in app.env.files_to_rebuild["experiences/wildfire-smoke-vancouver"]

@@ -298,4 +298,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     lockdown.setup(app)  # the second layer behind validation: see lockdown.py
     app.setup_extension("bookbuilder.epub")  # the accessible, reproducible EPUB builder
     app.setup_extension("bookbuilder.navigation")  # the sidebar, linear in the book's size
+    app.setup_extension("bookbuilder.toctree")  # reading, linear in the book's size
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
