@@ -22,8 +22,14 @@ from bookbuilder.summary import format_problems, plan_lines, remap_warning, summ
 
 BUILD_DIR = "_build"
 SOURCE_DIR = "src"
+CACHE_DIR = "cache"
 ALL_EDITIONS = ("html", "epub", "pdf")
 BUILD_ORDER = ("epub", "pdf", "html")
+
+
+def _prepare(root: Path) -> Prepared:
+    # Unchanged reports' results are remembered in _build/cache (bookbuilder.cache).
+    return prepare(root, cache_dir=root / BUILD_DIR / CACHE_DIR)
 
 
 def _say(*lines: str) -> None:
@@ -43,7 +49,7 @@ def _blocked(prepared: Prepared) -> int:
 
 
 def cmd_check(root: Path) -> int:
-    prepared = prepare(root)
+    prepared = _prepare(root)
     if not prepared.ok:
         return _blocked(prepared)
     assert prepared.book is not None
@@ -52,7 +58,7 @@ def cmd_check(root: Path) -> int:
 
 
 def cmd_plan(root: Path) -> int:
-    prepared = prepare(root)
+    prepared = _prepare(root)
     if prepared.book is None:
         return _blocked(prepared)
     for chapter in prepared.book.chapters:
@@ -65,7 +71,7 @@ def cmd_plan(root: Path) -> int:
 def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
     from bookbuilder import build as builder  # Sphinx: imported by the commands that build
 
-    prepared = prepare(root)
+    prepared = _prepare(root)
     if not prepared.ok:
         return _blocked(prepared)
     book = prepared.book
@@ -110,7 +116,7 @@ def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
 
 
 def cmd_render(root: Path) -> int:
-    prepared = prepare(root)
+    prepared = _prepare(root)
     if not prepared.ok:
         return _blocked(prepared)
     assert prepared.book is not None

@@ -55,11 +55,12 @@ def read_book_settings(root: Path) -> tuple[BookMeta | None, list[Problem]]:
     return validate_book_meta(book, CONF_FILE, text, root)
 
 
-def prepare(root: Path, today: date | None = None) -> Prepared:
+def prepare(root: Path, today: date | None = None, cache_dir: Path | None = None) -> Prepared:
+    """``cache_dir``: where the validate stage remembers unchanged reports' results."""
     meta, problems = read_book_settings(root)
     if meta is None:
         return Prepared(None, None, tuple(problems))
-    validated = validate_all(root, meta.language, today or date.today())
+    validated = validate_all(root, meta.language, today or date.today(), cache_dir)
     problems += validated.problems
     book = curate(
         validated.reports,

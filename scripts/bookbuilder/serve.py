@@ -29,6 +29,7 @@ from bookbuilder.summary import format_problems
 SOURCE = Path("_build") / "src"
 OUTPUT = Path("_build") / "preview"
 DOCTREES = Path("_build") / "preview-doctrees"
+CACHE = Path("_build") / "cache"
 WATCHED = ("experiences", "chapters", "conf.py")
 # Editors' temporary and back-up files: saving them is not a change to the book.
 IGNORED = r"(/\.[^/]*$|~$|\.swp$|\.swx$|\.tmp$|/#[^/]*#$|/4913$)"
@@ -41,7 +42,7 @@ def render_for_preview(root: Path, *, first: bool = False) -> int:
     traceback; the editor's mistake is not the program's). On the first run, with no book
     rendered yet, the valid reports are rendered so that there is something to show.
     """
-    prepared = prepare(root)
+    prepared = prepare(root, cache_dir=root / CACHE)
     srcdir = root / SOURCE
     if prepared.problems:
         print(*format_problems(prepared.problems), sep="\n", flush=True)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bookbuilder.body import check_body
+from bookbuilder.cache import cached_results, report_key
 from bookbuilder.load import load_chapters, load_reports
 from bookbuilder.model import (
     Author,
@@ -253,10 +254,27 @@ PARALLEL_FROM = 300
 
 
 def _validate_reports(
+    sources: list[SourceFile],
+    root: Path,
+    book_language: str,
+    today: date,
+    cache_dir: Path | None = None,
+) -> list[tuple[Report | None, list[Problem]]]:
+    """``validate_report`` on every source, or its remembered result when nothing it depends
+    on changed (:mod:`bookbuilder.cache`)."""
+    if cache_dir is None:
+        return _check_all(sources, root, book_language, today)
+    keys = [report_key(src, root, book_language, today) for src in sources]
+    return cached_results(
+        sources, keys, cache_dir, lambda todo: _check_all(todo, root, book_language, today)
+    )
+
+
+def _check_all(
     sources: list[SourceFile], root: Path, book_language: str, today: date
 ) -> list[tuple[Report | None, list[Problem]]]:
-    """``validate_report`` on every source; on two or more cores, large books are shared out
-    between forked processes (profiled: checking the bodies is most of ``make check``)."""
+    """On two or more cores, large books are shared out between forked processes (profiled:
+    checking the bodies is most of ``make check``)."""
     check = functools.partial(validate_report, root=root, book_language=book_language, today=today)
     workers = min(os.cpu_count() or 1, 4)
     if len(sources) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
@@ -269,8 +287,11 @@ def _validate_reports(
         return [check(src) for src in sources]
 
 
-def validate_all(root: Path, book_language: str, today: date) -> Validated:
-    """Load and check every report and chapter under ``root``."""
+def validate_all(
+    root: Path, book_language: str, today: date, cache_dir: Path | None = None
+) -> Validated:
+    """Load and check every report and chapter under ``root``; ``cache_dir``: where results
+    of unchanged reports are remembered between runs (None: check everything)."""
     sources, load_problems = load_reports(root)
     by_path: dict[str, list[Problem]] = defaultdict(list)
     for problem in load_problems:
@@ -279,7 +300,7 @@ def validate_all(root: Path, book_language: str, today: date) -> Validated:
     reports: list[Report] = []
     invalid: list[LeftOut] = []
     problems: list[Problem] = []
-    checked = _validate_reports(sources, root, book_language, today)
+    checked = _validate_reports(sources, root, book_language, today, cache_dir)
     for src, (report, found) in zip(sources, checked, strict=True):
         found = by_path.pop(src.relpath, []) + found
         status = raw_status(src)

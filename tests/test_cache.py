@@ -1,0 +1,76 @@
+"""The validate stage's cache: a second run says exactly what the first said, and any change
+to what a report's result depends on (its text, its images, the date) checks it again."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bookbuilder.cache import CACHE_FILE
+from bookbuilder.validate import validate_all
+from conftest import ROOT, copy_book, run_book
+
+TODAY = date(2024, 6, 1)
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    return copy_book(ROOT, tmp_path / "book")
+
+
+def test_second_check_says_the_same_from_the_cache(book: Path) -> None:
+    first = run_book(book, "check")
+    assert (book / "_build" / "cache" / CACHE_FILE).is_file()
+    second = run_book(book, "check")
+    assert (second.returncode, second.stdout, second.stderr) == (
+        first.returncode,
+        first.stdout,
+        first.stderr,
+    )
+
+
+def test_cached_and_fresh_validation_are_equal(book: Path, tmp_path: Path) -> None:
+    fresh = validate_all(book, "en", TODAY)
+    cache = tmp_path / "cache"
+    assert validate_all(book, "en", TODAY, cache) == fresh  # filling the cache
+    assert validate_all(book, "en", TODAY, cache) == fresh  # answered from it
+
+
+def test_a_removed_image_is_seen_on_the_next_run(book: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert validate_all(book, "en", TODAY, cache).invalid == ()
+    image = book / "experiences" / "images" / "one-x-ray-room-cairo" / "chest-radiograph.png"
+    image.unlink()
+    again = validate_all(book, "en", TODAY, cache)
+    assert [item.relpath for item in again.invalid] == ["experiences/one-x-ray-room-cairo.md"]
+    assert any("was not found" in p.message for p in again.problems)
+
+
+def test_an_edited_report_is_checked_again(book: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    validate_all(book, "en", TODAY, cache)
+    report = book / "experiences" / "one-x-ray-room-cairo.md"
+    report.write_text(report.read_text("utf-8") + "\n<b>bold</b>\n", "utf-8")
+    again = validate_all(book, "en", TODAY, cache)
+    assert [item.relpath for item in again.invalid] == ["experiences/one-x-ray-room-cairo.md"]
+
+
+def test_the_date_is_part_of_the_key(book: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert validate_all(book, "en", TODAY, cache).invalid == ()
+    # the day before the sample reports were submitted, they are in the future
+    early = validate_all(book, "en", date(2020, 1, 1), cache)
+    assert early.invalid
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05K\x01."])
+def test_a_damaged_cache_is_ignored_and_rewritten(
+    book: Path, tmp_path: Path, damage: bytes
+) -> None:
+    cache = tmp_path / "cache"
+    fresh = validate_all(book, "en", TODAY, cache)
+    (cache / CACHE_FILE).write_bytes(damage)
+    assert validate_all(book, "en", TODAY, cache) == fresh
+    assert (cache / CACHE_FILE).stat().st_size > 1000
