@@ -357,7 +357,8 @@ def bench_size(size: int, base: Path, pdf_max: int, log: Path) -> SizeResult:
         elif edition == "epub":
             result.outputs["epub_bytes"] = _du(next((build / "epub").glob("*.epub")))
         else:
-            result.outputs["pdf_bytes"] = _du(next((build / "latex").glob("*.pdf")))
+            # the book's PDF, not the charts' PDFs beside it in the same folder
+            result.outputs["pdf_bytes"] = _du(build / "latex" / f"bench-{size}.pdf")
     clean()
     run = measure("all", _book(root, "build", *editions), root, log)
     if "pdf" not in editions:
