@@ -213,3 +213,28 @@ def test_pdf_without_tex_live_names_what_to_install(small_book: Path, tmp_path: 
     assert "The PDF needs xelatex, latexmk" in result.stdout
     assert "make setup-pdf" in result.stdout and "texlive-xetex" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_bad_chapter_override_is_said_even_beside_other_errors(tmp_path: Path) -> None:
+    """One run names every problem: the curate stage also looks at the `chapter:` of reports
+    that validation refused (an error) and of drafts (a warning)."""
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    broken = GOOD_FRONT.replace("consent: true\n", "consent: yes\nchapter: elswhere\n")
+    (root / "experiences" / "broken-override.md").write_text(broken, "utf-8")
+    draft = GOOD_FRONT.replace("true\n", "true\nstatus: draft\nchapter: nowhere\n")
+    (root / "experiences" / "draft-override.md").write_text(draft, "utf-8")
+    result = run_book(root, "check")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("experiences/broken-override.md:8: consent:") for line in lines), (
+        result.stdout
+    )
+    assert any(
+        line.startswith("experiences/broken-override.md:9: chapter: found 'elswhere', no chapter")
+        and "did you mean 'elsewhere'?" in line
+        for line in lines
+    ), result.stdout
+    assert any(
+        line.startswith("experiences/draft-override.md:10: warning: chapter: found 'nowhere'")
+        for line in lines
+    ), result.stdout

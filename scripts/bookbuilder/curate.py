@@ -98,6 +98,46 @@ def sort_key(sort: Sequence[str], country_name: CountryName) -> Callable[[Report
     return key
 
 
+def chapter_problem(
+    relpath: str, value: str, line: int, chapters: Sequence[ChapterSpec]
+) -> Problem | None:
+    """The problem with a ``chapter:`` override, if it names no chapter that collects."""
+    target = next((c for c in chapters if c.id == value), None)
+    if target is not None and target.collects:
+        return None
+    collecting = [c.id for c in chapters if c.collects]
+    found = "no chapter" if target is None else "a chapter that collects no reports"
+    message = (
+        f"found '{value}', {found}; allowed: the id of a collecting chapter "
+        f"({', '.join(collecting) or 'none defined'})"
+    )
+    near = get_close_matches(value, collecting, n=1)
+    if near:
+        message += f"; did you mean '{near[0]}'?"
+    return Problem(relpath, line, message, "chapter", code="curate.chapter")
+
+
+def _other_chapter_problems(
+    reports: Sequence[Report], left_out: Sequence[LeftOut], chapters: Sequence[ChapterSpec]
+) -> list[Problem]:
+    """``chapter:`` overrides of reports that are not placed (drafts, withdrawn, invalid): the
+    same check, in the same run, as a warning unless the report is an accepted one."""
+    found = []
+    for report in reports:
+        if report.status is not Status.ACCEPTED and report.chapter is not None:
+            line = report.lines.get("chapter", 1)
+            problem = chapter_problem(report.relpath, report.chapter, line, chapters)
+            if problem is not None:
+                found.append(problem.demoted())
+    for item in left_out:
+        if item.chapter is not None:
+            value = str(item.chapter.value).strip()
+            problem = chapter_problem(item.relpath, value, item.chapter.line, chapters)
+            if problem is not None:
+                found.append(problem if item.accepted else problem.demoted())
+    return found
+
+
 def _place(
     report: Report,
     chapters: Sequence[ChapterSpec],
@@ -105,22 +145,11 @@ def _place(
     region_of: RegionOf,
 ) -> tuple[ChapterSpec | None, Problem | None]:
     if report.chapter is not None:
-        by_id = {c.id: c for c in chapters}
-        target = by_id.get(report.chapter)
         line = report.lines.get("chapter", 1)
-        if target is None or not target.collects:
-            collecting = [c.id for c in chapters if c.collects]
-            found = "no chapter" if target is None else "a chapter that collects no reports"
-            message = (
-                f"found '{report.chapter}', {found}; allowed: the id of a collecting chapter "
-                f"({', '.join(collecting) or 'none defined'})"
-            )
-            near = get_close_matches(report.chapter, collecting, n=1)
-            if near:
-                message += f"; did you mean '{near[0]}'?"
-            problem = Problem(report.relpath, line, message, "chapter", code="curate.chapter")
+        problem = chapter_problem(report.relpath, report.chapter, line, chapters)
+        if problem is not None:
             return None, problem
-        return target, None
+        return next(c for c in chapters if c.id == report.chapter), None
     for chapter in chapters:
         if chapter.collects_rest:
             return chapter, None
@@ -157,6 +186,7 @@ def curate(
     placed: dict[str, list[Report]] = {c.id: [] for c in ordered}
     problems: list[Problem] = []
     excluded = list(left_out) + left_out_for_status(reports)
+    problems += _other_chapter_problems(reports, left_out, ordered)
 
     for report in reports:
         if report.status is not Status.ACCEPTED:

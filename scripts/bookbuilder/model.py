@@ -195,11 +195,17 @@ class Chapter:
 
 @dataclass(frozen=True)
 class LeftOut:
-    """A report that is in no edition, and why (draft, withdrawn, invalid)."""
+    """A report that is in no edition, and why (draft, withdrawn, invalid).
+
+    For an invalid report, ``chapter`` keeps its ``chapter:`` value as written (with its line),
+    so that curation can still say, in the same run, when it names no chapter that collects.
+    """
 
     relpath: str
     title: str
     reason: str
+    chapter: Located | None = None
+    accepted: bool = True
 
 
 @dataclass(frozen=True)

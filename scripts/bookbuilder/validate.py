@@ -310,7 +310,11 @@ def validate_all(
             reason = _count(found)
             if status is not Status.ACCEPTED:
                 reason = f"status: {status.value}; {reason} (shown as warnings)"
-            invalid.append(LeftOut(src.relpath, title, reason))
+            chapter = src.front_matter.get("chapter")
+            if chapter is not None and not isinstance(chapter.value, str):
+                chapter = None  # a wrong type: validation has said so already
+            accepted = status is Status.ACCEPTED
+            invalid.append(LeftOut(src.relpath, title, reason, chapter, accepted))
         if status is not Status.ACCEPTED:
             found = [p.demoted() for p in found]
         problems += found
