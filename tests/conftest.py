@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -15,15 +16,42 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def require_tool(*names: str) -> None:
-    """Skip when a system tool is missing on a developer's machine; fail under CI."""
-    missing = [n for n in names if shutil.which(n) is None]
-    if not missing:
+def require(available: bool, reason: str) -> None:
+    """Skip when something a test needs is missing on a developer's machine; fail under CI."""
+    if available:
         return
-    reason = f"needs {', '.join(missing)} (install with `make setup-pdf` / see .ci/run)"
     if IN_CI:
-        pytest.fail(f"CI must have these tools: {reason}")
+        pytest.fail(f"CI must have this: {reason}")
     pytest.skip(reason)
+
+
+def require_tool(*names: str) -> None:
+    """A system tool on the PATH (see ``require``)."""
+    missing = [n for n in names if shutil.which(n) is None]
+    require(
+        not missing, f"needs {', '.join(missing)} (install with `make setup-pdf` / see .ci/run)"
+    )
+
+
+def require_module(name: str) -> None:
+    """A Python package of the test extra (see ``require``)."""
+    require(importlib.util.find_spec(name) is not None, f"needs the Python package {name}")
+
+
+def report_front(extra: str = "", title: str = "A report under test") -> str:
+    """A valid report's front matter (one radiographer, France, accepted), with ``extra`` lines
+    before its closing ``---`` (line 9 on), and the blank line the body follows (line 11 on)."""
+    return f"""---
+title: "{title}"
+authors:
+  - name: "Ann Example"
+    role: radiographer
+country: FR
+submitted: 2021-08-01
+consent: true
+{extra}---
+
+"""
 
 
 def copy_book(source: Path, target: Path) -> Path:

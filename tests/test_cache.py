@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bookbuilder import validate
 from bookbuilder.cache import CACHE_FILE
 from bookbuilder.validate import validate_all
 from conftest import ROOT, copy_book, run_book
@@ -22,20 +23,52 @@ def book(tmp_path: Path) -> Path:
 
 def test_second_check_says_the_same_from_the_cache(book: Path) -> None:
     first = run_book(book, "check")
-    assert (book / "_build" / "cache" / CACHE_FILE).is_file()
+    cache = book / "_build" / "cache" / CACHE_FILE
+    written = cache.stat().st_mtime_ns
     second = run_book(book, "check")
     assert (second.returncode, second.stdout, second.stderr) == (
         first.returncode,
         first.stdout,
         first.stderr,
     )
+    # every report was answered from the cache: a report checked again rewrites it
+    assert cache.stat().st_mtime_ns == written
 
 
-def test_cached_and_fresh_validation_are_equal(book: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The reports each validation actually checked (not answered from the cache)."""
+    calls: list[list[str]] = []
+    real = validate._check_all
+
+    def recording(sources, *args):
+        calls.append([src.relpath for src in sources])
+        return real(sources, *args)
+
+    monkeypatch.setattr(validate, "_check_all", recording)
+    return calls
+
+
+def test_cached_and_fresh_validation_are_equal(
+    book: Path, tmp_path: Path, checked: list[list[str]]
+) -> None:
     fresh = validate_all(book, "en", TODAY)
     cache = tmp_path / "cache"
     assert validate_all(book, "en", TODAY, cache) == fresh  # filling the cache
     assert validate_all(book, "en", TODAY, cache) == fresh  # answered from it
+    assert [len(c) for c in checked] == [14, 14, 0]
+
+
+def test_only_the_edited_report_is_checked_again(
+    book: Path, tmp_path: Path, checked: list[list[str]]
+) -> None:
+    cache = tmp_path / "cache"
+    validate_all(book, "en", TODAY, cache)
+    report = book / "experiences" / "one-x-ray-room-cairo.md"
+    report.write_text(report.read_text("utf-8") + "\n<b>bold</b>\n", "utf-8")
+    again = validate_all(book, "en", TODAY, cache)
+    assert checked[-1] == ["experiences/one-x-ray-room-cairo.md"]
+    assert [item.relpath for item in again.invalid] == ["experiences/one-x-ray-room-cairo.md"]
 
 
 def test_a_removed_image_is_seen_on_the_next_run(book: Path, tmp_path: Path) -> None:
@@ -46,15 +79,6 @@ def test_a_removed_image_is_seen_on_the_next_run(book: Path, tmp_path: Path) -> 
     again = validate_all(book, "en", TODAY, cache)
     assert [item.relpath for item in again.invalid] == ["experiences/one-x-ray-room-cairo.md"]
     assert any("was not found" in p.message for p in again.problems)
-
-
-def test_an_edited_report_is_checked_again(book: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    validate_all(book, "en", TODAY, cache)
-    report = book / "experiences" / "one-x-ray-room-cairo.md"
-    report.write_text(report.read_text("utf-8") + "\n<b>bold</b>\n", "utf-8")
-    again = validate_all(book, "en", TODAY, cache)
-    assert [item.relpath for item in again.invalid] == ["experiences/one-x-ray-room-cairo.md"]
 
 
 def test_the_date_is_part_of_the_key(book: Path, tmp_path: Path) -> None:

@@ -10,20 +10,9 @@ import pytest
 
 from bookbuilder.finish import missing_characters
 from bookbuilder.summary import remap_warning
-from conftest import FIXTURES, copy_book, require_tool, run_book
+from conftest import FIXTURES, copy_book, report_front, require_tool, run_book
 
-GOOD_FRONT = """---
-title: "A good report"
-authors:
-  - name: "Ann Example"
-    role: radiographer
-country: FR
-submitted: 2021-08-01
-consent: true
----
-
-Fictional text.
-"""
+GOOD_FRONT = report_front(title="A good report") + "Fictional text.\n"
 
 
 def toctree_slugs(page: Path) -> list[str]:

@@ -24,8 +24,15 @@ import yaml
 from ebooklib import epub as ebook
 from PIL import Image
 
-from bookbuilder.epub import Audit, ace_command, audit_page, chromium, run_ace, run_epubcheck
-from conftest import FIXTURES, IN_CI, ROOT, copy_book, require_tool
+from bookbuilder.epub import (
+    Audit,
+    ace_command,
+    audit_page,
+    chromium,
+    run_ace,
+    run_epubcheck,
+)
+from conftest import FIXTURES, ROOT, copy_book, require, require_tool
 
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
 NS = {
@@ -164,12 +171,10 @@ def require_epubcheck() -> None:
 
 
 def require_ace() -> None:
-    if ace_command() is not None and chromium() is not None:
-        return
-    reason = "needs DAISY Ace and chromium (`make setup-ace`, see .ci/run)"
-    if IN_CI:
-        pytest.fail(f"CI must have these tools: {reason}")
-    pytest.skip(reason)
+    require(
+        ace_command() is not None and chromium() is not None,
+        "needs DAISY Ace and chromium (`make setup-ace`, see .ci/run)",
+    )
 
 
 # ---------------------------------------------------------------------------------- checkers

@@ -135,7 +135,8 @@ def test_docx_becomes_a_draft_that_make_check_accepts(book: Path, tmp_path: Path
 
 
 def test_completed_import_is_published(book: Path, tmp_path: Path) -> None:
-    run_book(book, "import", str(make_docx(tmp_path / "s.docx")))
+    imported = run_book(book, "import", str(make_docx(tmp_path / "s.docx")))
+    assert imported.returncode == 0, imported.stdout + imported.stderr
     path = book / "experiences" / "night-shifts-in-a-converted-ct-suite.md"
     text = path.read_text("utf-8")
     text = re.sub(r"    role:.*", "    role: radiographer", text)
@@ -146,6 +147,8 @@ def test_completed_import_is_published(book: Path, tmp_path: Path) -> None:
     check = run_book(book, "check")
     assert check.returncode == 0, check.stdout
     assert "night-shifts-in-a-converted-ct-suite.md:" not in check.stdout
+    plan = run_book(book, "plan")  # published: it lands in a chapter
+    assert "experiences/night-shifts-in-a-converted-ct-suite.md:" in plan.stdout, plan.stdout
 
 
 def test_missing_alt_text_is_flagged(book: Path, tmp_path: Path) -> None:

@@ -32,25 +32,13 @@ from PIL import Image, PngImagePlugin
 
 from bookbuilder import build, cli
 from bookbuilder.model import Book, ImageRef
-from bookbuilder.pipeline import prepare, render_sources
-from conftest import FIXTURES, copy_book, require_tool, run_book
+from bookbuilder.pipeline import BUILD_DIR, SOURCE_DIR, prepare, render_sources
+from conftest import FIXTURES, copy_book, report_front, require_tool, run_book
 
 CANARY = "CANARY-5e1f0c2b9d7a"  # only ever in the secret files outside the book
 MARK = "PWNED"  # in every payload that would run if it got through
 SLUG = "chaleur-et-irm-lyon"  # the small book's report that the attacks replace
 BASENAME = "heatwave-2021"  # the small book's file name
-
-FRONT = """---
-title: "A report under test"
-authors:
-  - name: "Ann Example"
-    role: radiographer
-country: FR
-submitted: 2021-08-01
-consent: true
-{extra}---
-
-"""
 
 
 # ------------------------------------------------------------------------------------------
@@ -98,7 +86,7 @@ def hostile_book(base: Path) -> tuple[Path, Path]:
 
 def write_report(root: Path, body: str, extra: str = "", name: str = SLUG) -> Path:
     path = root / "experiences" / f"{name}.md"
-    path.write_text(FRONT.replace("{extra}", extra) + body, "utf-8")
+    path.write_text(report_front(extra) + body, "utf-8")
     return path
 
 
@@ -387,9 +375,9 @@ def test_yaml_python_tag_runs_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("attack", "data", "line", "word"),
     [
-        ("too-large", FRONT.format(extra="").encode() + b"x" * (1024 * 1024), 1, "MiB"),
-        ("nul-byte", FRONT.format(extra="").encode() + b"Te\0xt\n", 11, "NUL"),
-        ("bad-utf-8", FRONT.format(extra="").encode() + b"Te\xff\xfext\n", 11, "UTF-8"),
+        ("too-large", report_front().encode() + b"x" * (1024 * 1024), 1, "MiB"),
+        ("nul-byte", report_front().encode() + b"Te\0xt\n", 11, "NUL"),
+        ("bad-utf-8", report_front().encode() + b"Te\xff\xfext\n", 11, "UTF-8"),
     ],
 )
 def test_layer1_refuses_hostile_file(tmp_path: Path, attack: str, data: bytes, line, word) -> None:
@@ -404,7 +392,7 @@ def test_layer1_refuses_hostile_file(tmp_path: Path, attack: str, data: bytes, l
 )
 def test_layer1_refuses_slug_tricks(tmp_path: Path, name: str) -> None:
     root, _ = hostile_book(tmp_path)
-    (root / "experiences" / name).write_text(FRONT.format(extra="") + "Text.\n", "utf-8")
+    (root / "experiences" / name).write_text(report_front() + "Text.\n", "utf-8")
     assert_refused(root, f"experiences/{name}", 1, "file name")
 
 
@@ -548,8 +536,8 @@ def layer2(tmp_path_factory: pytest.TempPathFactory) -> Layer2:
     book = with_body(prepared.book, SLUG, hostile_body(outside))
     before = file_digests(root, skip="_build")
     before_outside = file_digests(outside)
-    builddir = root / cli.BUILD_DIR
-    rendered = render_sources(book, builddir / cli.SOURCE_DIR)
+    builddir = root / BUILD_DIR
+    rendered = render_sources(book, root / SOURCE_DIR)
     editions = ["html", "epub"]
     if not build.missing_pdf_tools():
         editions.append("pdf")
@@ -621,8 +609,9 @@ def test_layer2_pdf_has_no_secret(layer2: Layer2) -> None:
     assert "\\write18{" not in tex
     assert r"\textbackslash{}input" in tex, "the LaTeX in the text is printed, as text"
     pdf = latex / f"{BASENAME}.pdf"
-    assert CANARY not in pdf_text(pdf)
-    assert "input" in pdf_text(pdf)
+    text = pdf_text(pdf)
+    assert CANARY not in text
+    assert "\\input" in text, "the LaTeX in the text is printed, as text"
 
 
 def test_layer2_render_refuses_slug_that_leaves_the_source_folder(tmp_path: Path) -> None:
@@ -836,8 +825,9 @@ def test_dicom_is_refused_end_to_end(tmp_path: Path) -> None:
     target = image_case(root, "scan.jpg", dicom)
     write_report(root, f"Text.\n\n```{{figure}} {target}\n:alt: A chest CT slice.\n```\n")
     out = assert_refused(root, f"experiences/{SLUG}.md", 13, "DICOM")
+    assert "DICOM" in out
     result = run_book(root, "build", "html")
-    assert result.returncode == 1 and "Nothing was built" in result.stdout, out
+    assert result.returncode == 1 and "Nothing was built" in result.stdout, result.stdout
     assert not (root / "_build" / "html").exists()
 
 
@@ -991,13 +981,13 @@ def test_check_never_traces_back_on_any_yaml(fuzz_book: Path, capsys, values, bo
 @FUZZ
 @given(body=markdownish)
 def test_check_never_traces_back_on_any_markdown(fuzz_book: Path, capsys, body: str) -> None:
-    check_in_process(fuzz_book, (FRONT.format(extra="") + body).encode(), capsys)
+    check_in_process(fuzz_book, (report_front() + body).encode(), capsys)
 
 
 def test_one_hostile_report_does_not_hide_the_others(tmp_path: Path) -> None:
     root = copy_book(FIXTURES / "book-small", tmp_path / "book")
     (root / "experiences" / "zz-hostile.md").write_bytes(
-        FRONT.format(extra="").encode() + b"<script>alert(1)</script>\n\0\xff"
+        report_front().encode() + b"<script>alert(1)</script>\n\0\xff"
     )
     typo = root / "experiences" / "hitze-im-ct-koeln.md"
     typo.write_text(typo.read_text("utf-8").replace("country:", "contry:", 1), "utf-8")

@@ -34,6 +34,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from bookbuilder import schema
+from bookbuilder.build import missing_pdf_tools, output_path
+
 DEFAULT_SIZES = (140, 1000, 5000)
 BENCH_DIR = Path("_build") / "bench"
 RESULTS = "results.json"
@@ -76,8 +79,8 @@ PLACES = {
     "Oceania": [("AU", "Perth"), ("NZ", "Auckland"), ("FJ", "Suva")],
 }
 REGION_WEIGHTS = {"Europe": 5, "Americas": 3, "Asia": 3, "Africa": 1, "Oceania": 1}
-ROLES = ("radiologist", "radiographer", "radiological-technologist", "medical-physicist", "nurse")
-ROLES += ("trainee", "researcher", "other")
+# the report format's roles but the group one (the bench's authors are people)
+ROLES = tuple(role for role in schema.ROLES if role != "organisation")
 MODALITIES = ("CT", "radiography", "MRI", "ultrasound", "mammography", "nuclear-medicine")
 MODALITIES += ("PET", "interventional", "teleradiology", "fluoroscopy")
 TOPICS = ("workflow", "ppe", "wellbeing", "teamwork", "night-shifts", "teaching", "research")
@@ -354,11 +357,9 @@ def bench_size(size: int, base: Path, pdf_max: int, log: Path) -> SizeResult:
             result.outputs["report_page_mean_bytes"] = round(
                 sum(p.stat().st_size for p in pages) / max(len(pages), 1)
             )
-        elif edition == "epub":
-            result.outputs["epub_bytes"] = _du(next((build / "epub").glob("*.epub")))
-        else:
-            # the book's PDF, not the charts' PDFs beside it in the same folder
-            result.outputs["pdf_bytes"] = _du(build / "latex" / f"bench-{size}.pdf")
+        else:  # 0 when the build failed (the run says FAILED)
+            output = output_path(edition, build, f"bench-{size}")
+            result.outputs[f"{edition}_bytes"] = _du(output) if output.is_file() else 0
     clean()
     run = measure("all", _book(root, "build", *editions), root, log)
     if "pdf" not in editions:
@@ -490,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     base.mkdir(parents=True, exist_ok=True)
     log = base / "bench.log"
     log.write_text("")
-    if any(shutil.which(tool) is None for tool in ("xelatex", "latexmk")):
+    if missing_pdf_tools():
         args.pdf_max = 0
         print("No TeX on this machine: the PDF is not measured.")
     load = os.getloadavg()

@@ -76,12 +76,23 @@ def bar_chart_svg(values: list[FacetValue], xlabel: str) -> bytes:
     return out.getvalue()
 
 
+# Bump when the drawing changes (bar_chart_svg, _fit_margins): cached charts are drawn again.
+CHART_STYLE = 2
+
+
+def _matplotlib_version() -> str:
+    from importlib.metadata import version
+
+    return version("matplotlib")
+
+
 DrawChart = Callable[[list[FacetValue], str], bytes]
 
 
 def chart_key(values: list[FacetValue], xlabel: str) -> str:
     """What a chart's SVG depends on: a cache of drawn charts is keyed by it."""
-    data = [xlabel, MAX_BARS, BAR_COLOUR, [(v.label, v.count) for v in values[:MAX_BARS]]]
+    drawing = [CHART_STYLE, FIGURE_WIDTH, MAX_BARS, BAR_COLOUR, _matplotlib_version()]
+    data = [*drawing, xlabel, [(v.label, v.count) for v in values[:MAX_BARS]]]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

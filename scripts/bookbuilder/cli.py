@@ -17,19 +17,24 @@ from pathlib import Path
 from bookbuilder import docs
 from bookbuilder import new as new_report
 from bookbuilder.finish import check_pdf_log
-from bookbuilder.pipeline import Prepared, prepare, read_book_settings, render_sources
+from bookbuilder.pipeline import (
+    BUILD_DIR,
+    CACHE_DIR,
+    SOURCE_DIR,
+    Prepared,
+    prepare,
+    read_book_settings,
+    render_sources,
+)
 from bookbuilder.summary import format_problems, plan_lines, remap_warning, summary_lines
 
-BUILD_DIR = "_build"
-SOURCE_DIR = "src"
-CACHE_DIR = "cache"
 ALL_EDITIONS = ("html", "epub", "pdf")
 BUILD_ORDER = ("epub", "pdf", "html")
 
 
 def _prepare(root: Path) -> Prepared:
     # Unchanged reports' results are remembered in _build/cache (bookbuilder.cache).
-    return prepare(root, cache_dir=root / BUILD_DIR / CACHE_DIR)
+    return prepare(root, cache_dir=root / CACHE_DIR)
 
 
 def _say(*lines: str) -> None:
@@ -83,7 +88,7 @@ def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
         )
         return 1
     builddir = root / BUILD_DIR
-    rendered = render_sources(book, builddir / SOURCE_DIR)
+    rendered = render_sources(book, root / SOURCE_DIR)
     problems = list(prepared.problems)
     sphinx_warnings: list[str] = []
     outputs: list[str] = []
@@ -120,7 +125,7 @@ def cmd_render(root: Path) -> int:
     if not prepared.ok:
         return _blocked(prepared)
     assert prepared.book is not None
-    rendered = render_sources(prepared.book, root / BUILD_DIR / SOURCE_DIR)
+    rendered = render_sources(prepared.book, root / SOURCE_DIR)
     _say(f"{len(rendered.written) + len(rendered.removed)} file(s) changed in _build/src.")
     return 0
 

@@ -50,14 +50,13 @@ from sphinx.writers.html5 import HTML5Translator
 
 from bookbuilder.cover import cover_alt, draw_cover
 from bookbuilder.images import publish_image
-from bookbuilder.render import DATA_FILE
+from bookbuilder.render import read_book_data
 
 logger = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates" / "epub3"
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 CERTIFIER_NOTE = "self-declared; tested with EPUBCheck and DAISY Ace"
-UID = "bookid"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ACCESSIBILITY_SUMMARY = (
@@ -155,10 +154,7 @@ class BookEpubBuilder(Epub3Builder):
 
     def init(self) -> None:
         super().init()
-        data_path = Path(self.srcdir) / DATA_FILE
-        self.book_data: dict[str, Any] = (
-            json.loads(data_path.read_text("utf-8")) if data_path.is_file() else {}
-        )
+        self.book_data: dict[str, Any] = read_book_data(self.srcdir)
         lang = html.escape(self.config.epub_language)
         self.html_tag = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}">'
         self.audit = Audit()
@@ -216,7 +212,8 @@ class BookEpubBuilder(Epub3Builder):
         self.audit = Audit()
         for path in sorted(Path(self.outdir).rglob(f"*{self.out_suffix}")):
             name = path.relative_to(self.outdir).as_posix()
-            if name in {"nav.xhtml", self.coverpage_name}:
+            # the nav and cover page are ours; excluded pages are not in the package
+            if name in {"nav.xhtml", self.coverpage_name, *self.config.epub_exclude_files}:
                 continue
             audit_page(name, path.read_bytes(), self.audit)
         for page, message in self.audit.problems:
@@ -445,13 +442,13 @@ def run_ace(epub: Path, outdir: Path) -> CheckResult:
 
 
 def _epub_path(root: Path) -> Path | None:
-    from bookbuilder.pipeline import read_book_settings
+    from bookbuilder.pipeline import BUILD_DIR, read_book_settings
 
     meta, problems = read_book_settings(root)
     if meta is None:
         print(*problems, sep="\n")
         return None
-    return root / "_build" / "epub" / f"{meta.basename}.epub"
+    return root / BUILD_DIR / "epub" / f"{meta.basename}.epub"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -461,6 +458,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("checker", choices=["epubcheck", "ace"])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the book's folder")
     args = parser.parse_args(argv)
+    from bookbuilder.pipeline import BUILD_DIR
+
     root = args.root.resolve()
     epub = _epub_path(root)
     if epub is None:
@@ -469,13 +468,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{epub.relative_to(root)} does not exist: run `make epub` first.")
         return 1
     if args.checker == "epubcheck":
-        report = root / "_build" / "epubcheck" / "report.json"
+        report = root / BUILD_DIR / "epubcheck" / "report.json"
         result = run_epubcheck(epub, report)
         summary = ", ".join(f"{n} {k}" for k, n in result.counts.items())
         print(*result.lines, sep="\n")
         print(f"EPUBCheck: {summary or 'did not run'} — {epub.relative_to(root)}")
     else:
-        outdir = root / "_build" / "ace"
+        outdir = root / BUILD_DIR / "ace"
         result = run_ace(epub, outdir)
         print(*(line for line in result.lines if any(i in line for i in ACE_FAILING)), sep="\n")
         summary = ", ".join(f"{n} {k}" for k, n in result.counts.items())

@@ -33,7 +33,7 @@ from urllib.parse import quote
 from xml.etree import ElementTree
 
 from bookbuilder.load import REPORTS_DIR
-from bookbuilder.new import check_written, free_slug, report_path, slug_problem
+from bookbuilder.new import check_written, free_slug, slug_problem, write_report
 from bookbuilder.schema import ROLES
 
 MAX_DOCX = 50 * 1024 * 1024
@@ -138,16 +138,6 @@ class Image:
     alt: str
 
 
-@dataclass
-class Converted:
-    title: str | None
-    body: str
-    notes: list[str]
-    images: int
-    footnotes: int
-    tables: int
-
-
 class _Writer:
     """Writes MyST from mammoth's HTML; knows only the elements mammoth produces."""
 
@@ -241,7 +231,7 @@ class _Writer:
             if self.is_notes(node):
                 self.collect_notes(node)
                 return []
-            return ["\n".join(self.list_lines(node, 0))]
+            return ["\n".join(self.list_lines(node))]
         if tag == "table":
             return self.table(node)
         if tag == "blockquote":
@@ -282,7 +272,7 @@ class _Writer:
         self.pending = []
         return out
 
-    def list_lines(self, node: Element, depth: int) -> list[str]:
+    def list_lines(self, node: Element) -> list[str]:
         ordered = node.tag == "ol"
         number = int(node.attrs.get("start", "1") or 1) if ordered else 0
         lines: list[str] = []
@@ -306,7 +296,7 @@ class _Writer:
             lines.append(marker + first)
             lines += [indent + line for line in rest]
             for sub in nested:
-                lines += [indent + line for line in self.list_lines(sub, depth + 1)]
+                lines += [indent + line for line in self.list_lines(sub)]
         return lines
 
     def table(self, node: Element) -> list[str]:
@@ -407,18 +397,24 @@ def _flatten(cell: Element) -> list[Element | str]:
     return out
 
 
-def convert_html(html: str, slug: str, images: list[Image], saved: dict[int, str | None]):
-    """mammoth's HTML → (title or None, MyST body, writer) with headings shifted to start at ##."""
-    tree = parse_html(html)
-    title = None
+def take_title(tree: Element) -> str | None:
+    """The document's title, taken out of ``tree``: a "Title" paragraph, else a level-1
+    heading that opens the document; None if there is neither."""
     top = [c for c in tree.children if isinstance(c, Element)]
-    # The title: a "Title" paragraph, else a level-1 heading that opens the document.
     titled = next((c for c in top if "doc-title" in c.attrs.get("class", "")), None)
     if titled is None and top and top[0].tag == "h1":
         titled = top[0]
-    if titled is not None:
-        title = " ".join(titled.text().split()) or None
-        tree.children.remove(titled)
+    if titled is None:
+        return None
+    tree.children.remove(titled)
+    return " ".join(titled.text().split()) or None
+
+
+def convert_tree(
+    tree: Element, slug: str, images: list[Image], saved: dict[int, str | None]
+) -> tuple[str, _Writer]:
+    """mammoth's HTML, parsed and without its title → (MyST body, writer), with headings
+    shifted to start at ##."""
     levels = [
         int(c.tag[1])
         for c in _all_elements(tree)
@@ -439,7 +435,7 @@ def convert_html(html: str, slug: str, images: list[Image], saved: dict[int, str
         body.append(block)
     for label, text in writer.footnotes.items():
         body.append(f"[^{label}]: {text}")
-    return title, "\n\n".join(body) + "\n", writer
+    return "\n\n".join(body) + "\n", writer
 
 
 def _all_elements(node: Element):
@@ -587,31 +583,24 @@ def import_file(
 ) -> tuple[Path, list[str]]:
     """Import one .docx; the report written and the notes for the editor."""
     word = read_docx(path)
-    images_probe = list(word.images)
-    # The title decides the slug, and the slug the image paths: a first pass finds the title.
-    probe_title, _, _ = convert_html(word.html, "x", images_probe, {})
-    title = probe_title or word.title or _title_from_name(path)
+    tree = parse_html(word.html)
+    found_title = take_title(tree)  # the title decides the slug, the slug the image paths
+    title = found_title or word.title or _title_from_name(path)
     notes: list[str] = []
-    if not (probe_title or word.title):
+    if not (found_title or word.title):
         notes.append(f"no title in the Word file: the title '{title}' is made from its name")
     if slug is None:
         slug = free_slug(root, title)
     elif problem := slug_problem(root, slug):
         raise ImportFailed(problem)
-    if report_path(root, slug).exists():
-        raise ImportFailed(f"experiences/{slug}.md already exists")
     image_dir = root / REPORTS_DIR / "images" / slug
     saved, image_notes = save_images(word.images, image_dir) if word.images else ({}, [])
     notes += image_notes
-    _, body, writer = convert_html(word.html, slug, word.images, saved)
+    body, writer = convert_tree(tree, slug, word.images, saved)
     notes += writer.notes
     notes += [f"converter: {m}" for m in word.messages]
     text = front_matter(title, word.creators, date.today()) + "\n" + body
-    target = report_path(root, slug)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as out:
-        out.write(text)
-    image_dir.mkdir(parents=True, exist_ok=True)
+    target = write_report(root, slug, text)
     summary = (
         f"{len([s for s in saved.values() if s])} image(s), {len(writer.footnotes)} "
         f"footnote(s), {writer.tables} table(s)"
@@ -651,7 +640,8 @@ def run(paths: list[Path], root: Path, book_language: str, slug: str | None = No
     if slug is not None and len(files) > 1:
         print("--slug names one report: give one Word file with it.")
         return 1
-    print(*problems, sep="\n")
+    if problems:
+        print(*problems, sep="\n")
     written = 0
     for index, path in enumerate(files, start=1):
         if len(files) > 1:

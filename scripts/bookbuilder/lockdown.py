@@ -33,9 +33,7 @@ back to the report's own file and line).
 
 from __future__ import annotations
 
-import functools
 import html
-import json
 import re
 from pathlib import Path
 from typing import Any, ClassVar
@@ -52,7 +50,7 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from bookbuilder.body import ALLOWED_DIRECTIVES, ALLOWED_LINK_PREFIXES, ALLOWED_ROLES
-from bookbuilder.render import DATA_FILE
+from bookbuilder.render import read_book_data
 
 logger = logging.getLogger(__name__)
 
@@ -77,18 +75,10 @@ def _body_lines(env: Any, docname: str) -> tuple[int, float]:
     the whole page is body.
     """
     try:
-        path = Path(env.srcdir) / DATA_FILE
-        source = _sources(str(path), path.stat().st_mtime_ns)[docname]
+        source = read_book_data(env.srcdir)["sources"][docname]
         return int(source["generated_line"]), float(source.get("generated_end", "inf"))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return 1, float("inf")
-
-
-@functools.lru_cache(maxsize=1)
-def _sources(path: str, mtime_ns: int) -> dict[str, Any]:
-    """The data file's ``sources``, read once per build (it describes every page: reading it
-    for each page made the build grow with the square of the book; profiled)."""
-    return json.loads(Path(path).read_text("utf-8"))["sources"]
 
 
 def _warn(message: str, node_or_location: Any) -> None:

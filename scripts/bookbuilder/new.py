@@ -369,8 +369,6 @@ def apply_flags(args: Any, book_language: str) -> tuple[Answers, list[str]]:
         a.modalities = take("modalities", as_list(",".join(args.modalities))) or ()
     if args.topics:
         a.topics = take("topics", as_list(",".join(args.topics))) or ()
-    if args.status and args.status not in STATUSES:
-        messages.append(f"--status: found '{args.status}'; allowed: {', '.join(STATUSES)}")
     if args.slug is not None:
         a.slug = args.slug
     return a, messages

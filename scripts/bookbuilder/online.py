@@ -31,12 +31,13 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from bookbuilder import cite
+from bookbuilder.browse import FACETS
 from bookbuilder.render import BROWSE_DOC, GLANCE_DOC
 from bookbuilder.schema import ROLE_NAMES
 
 DOWNLOADS_DIR = "downloads"
 HTML_TEMPLATES = Path(__file__).parent / "templates" / "html"
-FACET_KEYS = ("region", "country", "role", "modality", "topic", "language")
+FACET_KEYS = tuple(key for key, _label, _plural in FACETS)
 
 
 def is_web(builder: Any) -> bool:
@@ -107,6 +108,8 @@ def depart_report_cite(self: Any, node: report_cite) -> None:
 
 
 def visit_browse_cards(self: Any, node: browse_cards) -> None:
+    if not is_web(self.builder):  # the EPUB leaves the browse page out of its package
+        raise nodes.SkipNode
     here = self.builder.current_docname
     out = ['<ul class="browse-cards" id="browse-cards">\n']
     for report in node["reports"]:
@@ -416,12 +419,20 @@ def _sync_downloads(app: Sphinx) -> None:
         copy = target / name
         if source.is_file():
             target.mkdir(parents=True, exist_ok=True)
-            if not copy.is_file() or copy.read_bytes() != source.read_bytes():
-                shutil.copyfile(source, copy)
+            if not _same_file_state(source, copy):  # not reading tens of MB on every build
+                shutil.copy2(source, copy)
             found.append((name, source.stat().st_size))
         elif copy.is_file():
             copy.unlink()
     app.env.bookbuilder_downloads_now = tuple(found)
+
+
+def _same_file_state(source: Path, copy: Path) -> bool:
+    """``copy`` was made from ``source`` as it is now (copy2 keeps the modification time)."""
+    if not copy.is_file():
+        return False
+    a, b = source.stat(), copy.stat()
+    return (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns)
 
 
 def _landing_outdated(
@@ -500,29 +511,19 @@ def _add_templates(app: Sphinx, config: Any) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     html_only = (visit_web_only, depart_div)
     skip = (_skip, None)
+    # Web-edition nodes: written in HTML and the EPUB (where visitors may still skip them),
+    # never in the other formats.
     for node, visitors in (
         (web_only, html_only),
         (book_downloads, (visit_book_downloads, None)),
         (browse_filters, (visit_browse_filters, None)),
         (report_trailer, (visit_report_trailer, depart_report_trailer)),
+        (report_cite, (visit_report_cite, depart_report_cite)),
+        (browse_cards, (visit_browse_cards, None)),
     ):
         app.add_node(
             node, html=visitors, epub=visitors, latex=skip, text=skip, man=skip, texinfo=skip
         )
-    app.add_node(
-        report_cite,
-        html=(visit_report_cite, depart_report_cite),
-        epub=(visit_report_cite, depart_report_cite),
-        latex=skip,
-        text=skip,
-    )
-    app.add_node(
-        browse_cards,
-        html=(visit_browse_cards, None),
-        epub=(visit_browse_cards, None),
-        latex=skip,
-        text=skip,
-    )
     app.add_directive("book-landing", BookLanding)
     app.add_directive("report-browse", ReportBrowse)
     app.add_directive("book-chart", BookChart)

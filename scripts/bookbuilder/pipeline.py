@@ -19,6 +19,10 @@ from bookbuilder.render import RenderResult, render
 from bookbuilder.validate import validate_all, validate_book_meta
 
 CONF_FILE = "conf.py"
+# Where everything generated goes, under the book's folder (`make clean` removes it).
+BUILD_DIR = Path("_build")
+SOURCE_DIR = BUILD_DIR / "src"  # the MyST sources Sphinx reads (render)
+CACHE_DIR = BUILD_DIR / "cache"  # the validate stage's memory (bookbuilder.cache)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ JSON inside a ``report-byline`` directive whose nodes are built in Python (see `
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -15,6 +16,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel.dates import format_date
 
@@ -36,6 +38,25 @@ FACET_LABELS = {key: label for key, label, _plural in FACETS}
 ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 PublishImage = Callable[[Path, Path], None]
+
+
+def read_book_data(srcdir: Path | str) -> dict[str, Any]:
+    """What :func:`render` wrote about the book (``DATA_FILE``), or {} when there is none.
+
+    Read once per build and shared (Sphinx's extension, the EPUB builder and every report page
+    use it; it describes every page, so reading it per page made builds quadratic). Callers
+    must not change the mapping."""
+    path = Path(srcdir) / DATA_FILE
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    return _read_book_data(str(path), mtime)
+
+
+@functools.lru_cache(maxsize=1)
+def _read_book_data(path: str, mtime_ns: int) -> dict[str, Any]:
+    return json.loads(Path(path).read_text("utf-8"))
 
 
 def escape_markdown(text: str) -> str:
@@ -73,6 +94,7 @@ class _Writer:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.resolved_root = root.resolve()
         self.kept: set[Path] = set()
         self.written: list[str] = []
 
@@ -91,7 +113,7 @@ class _Writer:
         target = self.root / relpath
         # Validation keeps slugs and image paths tame; should it ever miss one, nothing is
         # written outside the source folder all the same.
-        if not target.resolve().is_relative_to(self.root.resolve()):
+        if not target.resolve().is_relative_to(self.resolved_root):
             raise ValueError(f"refusing to write {relpath!r}: it is outside {self.root}")
         self.kept.add(target)
         return target

@@ -23,13 +23,11 @@ import socket
 import sys
 from pathlib import Path
 
-from bookbuilder.pipeline import prepare, render_sources
+from bookbuilder.pipeline import BUILD_DIR, CACHE_DIR, SOURCE_DIR, prepare, render_sources
 from bookbuilder.summary import format_problems
 
-SOURCE = Path("_build") / "src"
-OUTPUT = Path("_build") / "preview"
-DOCTREES = Path("_build") / "preview-doctrees"
-CACHE = Path("_build") / "cache"
+OUTPUT = BUILD_DIR / "preview"
+DOCTREES = BUILD_DIR / "preview-doctrees"
 WATCHED = ("experiences", "chapters", "conf.py")
 # Editors' temporary and back-up files: saving them is not a change to the book.
 IGNORED = r"(/\.[^/]*$|~$|\.swp$|\.swx$|\.tmp$|/#[^/]*#$|/4913$)"
@@ -42,8 +40,8 @@ def render_for_preview(root: Path, *, first: bool = False) -> int:
     traceback; the editor's mistake is not the program's). On the first run, with no book
     rendered yet, the valid reports are rendered so that there is something to show.
     """
-    prepared = prepare(root, cache_dir=root / CACHE)
-    srcdir = root / SOURCE
+    prepared = prepare(root, cache_dir=root / CACHE_DIR)
+    srcdir = root / SOURCE_DIR
     if prepared.problems:
         print(*format_problems(prepared.problems), sep="\n", flush=True)
     if prepared.book is None:
@@ -79,7 +77,7 @@ def autobuild_arguments(root: Path, host: str, port: int, verbose: bool) -> list
         [sys.executable, "-m", "bookbuilder", "--root", str(root), "render", "--preview"]
     )
     args = [
-        str(root / SOURCE),
+        str(root / SOURCE_DIR),
         str(root / OUTPUT),
         "-b",
         "html",
@@ -94,7 +92,7 @@ def autobuild_arguments(root: Path, host: str, port: int, verbose: bool) -> list
         "--pre-build",
         render,
         "--ignore",
-        str(root / SOURCE),
+        str(root / SOURCE_DIR),
         "--re-ignore",
         IGNORED,
     ]
@@ -118,7 +116,7 @@ def serve(root: Path, host: str, port: int, verbose: bool) -> int:
     if port == 0:
         port = free_port(host)
     render_for_preview(root, first=True)
-    if not (root / SOURCE / "index.md").is_file():
+    if not (root / SOURCE_DIR / "index.md").is_file():
         print("Nothing to preview yet: fix the problems above and run `make serve` again.")
         return 1
     print(

@@ -17,6 +17,8 @@ from typing import Any
 
 from sphinx.util.texescape import escape as tex_escape
 
+from bookbuilder.render import BROWSE_DOC
+
 # Noto covers Latin, Greek and Cyrillic; xeCJK switches to Noto CJK for Chinese, Japanese and
 # Korean; right-to-left runs (Arabic, Hebrew) are wrapped in \bookrtl by sphinxext's translator.
 LATEX_FONTS = r"""
@@ -123,7 +125,7 @@ def book_identifier(book: Mapping[str, Any]) -> tuple[str, str]:
 
 def excluded_files() -> list[str]:
     """Pages of the web edition that no EPUB page links to (EPUBCheck refuses those)."""
-    return ["browse.xhtml"]  # render.BROWSE_DOC
+    return [f"{BROWSE_DOC}.xhtml"]
 
 
 def cover_target(book: Mapping[str, Any]) -> str:
@@ -134,6 +136,7 @@ def cover_target(book: Mapping[str, Any]) -> str:
 
 def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
     """Every Sphinx setting of the three editions, from the book's metadata."""
+    identifier, scheme = book_identifier(book)
     editors = ", ".join(book.get("editors") or ())
     copyright_ = f"{book.get('year', '')}, {book.get('publisher') or editors}".strip(", ")
     release = str(book.get("edition") or book.get("year", ""))
@@ -193,8 +196,8 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
         "epub_tocdepth": 2,  # the nav: chapters, and each report under its chapter
         # The identifier: the ISBN, else a UUID derived from the metadata (the same every build);
         # the cover: book["cover"], else a typographic one drawn at build time (bookbuilder.epub).
-        "epub_identifier": book_identifier(book)[0],
-        "epub_scheme": book_identifier(book)[1],
+        "epub_identifier": identifier,
+        "epub_scheme": scheme,
         "epub_uid": "bookid",
         "epub_cover": (cover_target(book), "epub-cover.html"),
         "bookbuilder_cover": str(book.get("cover") or ""),

@@ -24,7 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.latex import LaTeXTranslator
 
 from bookbuilder import lockdown
-from bookbuilder.render import DATA_FILE
+from bookbuilder.render import read_book_data
 from bookbuilder.schema import ROLE_NAMES
 
 # "other" and "organisation" say nothing in a byline: left out.
@@ -172,8 +172,7 @@ class BookLaTeXTranslator(LaTeXTranslator):
 
 def _read_book_data(app: Sphinx, config: Config) -> None:
     """Load what the render stage wrote about the book, and set up the PDF's languages."""
-    data_path = Path(app.srcdir) / DATA_FILE
-    data = json.loads(data_path.read_text("utf-8")) if data_path.is_file() else {}
+    data = read_book_data(app.srcdir)
     config.bookbuilder_polyglossia = _polyglossia_names(data.get("languages", []))
     if config.bookbuilder_polyglossia:
         names = sorted(set(config.bookbuilder_polyglossia.values()))
