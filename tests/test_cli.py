@@ -227,3 +227,23 @@ def test_a_bad_chapter_override_is_said_even_beside_other_errors(tmp_path: Path)
         line.startswith("experiences/draft-override.md:10: warning: chapter: found 'nowhere'")
         for line in lines
     ), result.stdout
+
+
+def test_book_title_with_latex_characters_prints_in_the_pdf(tmp_path: Path) -> None:
+    """The book's metadata goes into the PDF's title page and properties as text."""
+    require_tool("xelatex", "latexmk", "xindy", "rsvg-convert", "pdftotext", "pdfinfo")
+    import subprocess
+
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    conf = root / "conf.py"
+    title = "Heat & cold: 50% of #1_x {a} ~ $5"
+    conf.write_text(
+        conf.read_text("utf-8").replace('"Imaging in the 2021 Heatwave"', repr(title)), "utf-8"
+    )
+    result = run_book(root, "build", "pdf")
+    assert result.returncode == 0, result.stdout + result.stderr
+    pdf = root / "_build" / "latex" / "heatwave-2021.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert title in text
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert f"Title:           {title}" in info

@@ -15,9 +15,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sphinx.util.texescape import escape as tex_escape
+from sphinx.util import texescape
 
 from bookbuilder.render import BROWSE_DOC
+
+# Sphinx fills its escaping tables only when its LaTeX builder starts, after conf.py ran: without
+# this, the title page and the PDF's properties got the book's `& % # _` unescaped.
+texescape.init()
+
+
+def tex_escape(text: str) -> str:
+    return texescape.escape(text, "xelatex")
+
 
 # Noto covers Latin, Greek and Cyrillic; xeCJK switches to Noto CJK for Chinese, Japanese and
 # Korean; right-to-left runs (Arabic, Hebrew) are wrapped in \bookrtl by sphinxext's translator.
