@@ -364,3 +364,26 @@ def test_no_serious_accessibility_violation_and_screenshots(
         assert violations == [], f"{name} at {width}px: {violations}"
         page.screenshot(path=str(ARTIFACTS / f"online-{name}-{label}.png"), full_page=True)
         page.close()
+
+
+def test_configured_cover_loses_its_metadata_on_the_landing_page(tmp_path: Path) -> None:
+    from PIL import Image
+
+    root = copy_book(SMALL, tmp_path / "book")
+    exif = Image.Exif()
+    exif[0x010F] = "Example Camera Maker"  # Make
+    exif[0x0131] = "Secret Software 1.0"  # Software
+    original = root / "cover.jpg"
+    Image.new("RGB", (600, 900), (40, 90, 60)).save(original, exif=exif)
+    before = original.read_bytes()
+    conf = root / "conf.py"
+    text = conf.read_text("utf-8")
+    assert '"cover"' not in text
+    conf.write_text(text.replace("book = {", 'book = {\n    "cover": "cover.jpg",'), "utf-8")
+    result = run_book(root, "render")
+    assert result.returncode == 0, result.stdout + result.stderr
+    copy = root / "_build" / "src" / "_cover" / "book-cover.jpg"
+    with Image.open(copy) as image:
+        assert dict(image.getexif()) == {}
+    assert b"Secret Software" not in copy.read_bytes()
+    assert original.read_bytes() == before  # the editor's file is never changed

@@ -293,7 +293,7 @@ def render(
     writer = _Writer(srcdir)
     sources: dict[str, dict] = {}
 
-    cover = _copy_cover(writer, book.meta, book_root or srcdir.parents[1])
+    cover = _copy_cover(writer, book.meta, book_root or srcdir.parents[1], publish_image)
     writer.text("index.md", landing_page(book, cover))
     writer.text(BROWSE_DOC + ".md", browse_page(book, names))
     writer.text(ACCESSIBILITY_DOC + ".md", ACCESSIBILITY_PAGE.read_text("utf-8"))
@@ -361,14 +361,14 @@ def _meta_dict(meta: BookMeta) -> dict:
 WEB_COVER_WIDTH = 480  # pixels: twice the width the landing page shows it at
 
 
-def _copy_cover(writer: _Writer, meta: BookMeta, root: Path) -> str | None:
+def _copy_cover(writer: _Writer, meta: BookMeta, root: Path, publish: PublishImage) -> str | None:
     """The cover image for the landing page, copied next to it: the configured one, or the
     typographic cover that the EPUB also gets (drawn smaller); None if neither can be had.
     Not named ``cover``: the EPUB builder writes its own cover image under that name."""
     source = root / meta.cover if meta.cover else None
     if source is not None and source.is_file():
         relpath = f"_cover/book-cover{source.suffix.lower()}"
-        writer.bytes(relpath, source.read_bytes())
+        _copy_image(writer, source, relpath, publish)  # without its metadata, like every image
         return relpath
     if source is not None:
         return None  # a configured cover that is missing: validation of conf.py says so
