@@ -162,3 +162,17 @@ def test_cancel_writes_nothing(book: Path) -> None:
     assert "Cancelled; nothing was written." in result.stdout
     assert "Traceback" not in result.stderr
     assert not (book / "experiences" / "a-title.md").exists()
+
+
+def test_a_slug_is_the_file_name_exactly(book: Path) -> None:
+    from bookbuilder.new import slug_problem
+
+    # spaces around a --slug are dropped before it names the file
+    result = run_book(book, "new", *FLAGS, "--slug", " heat-in-tromso ", "--yes")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (book / "experiences" / "heat-in-tromso.md").is_file()
+    assert [p.name for p in (book / "experiences").glob(" *")] == []
+    # and slug_problem, which guards every writer, never lets them through
+    assert "without the spaces" in (slug_problem(book, " other-name") or "")
+    assert "already exists" in (slug_problem(book, "heat-in-tromso") or "")
+    assert "did you mean 'bad-name'" in (slug_problem(book, "Bad Name") or "")

@@ -637,6 +637,7 @@ def word_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
 def run(paths: list[Path], root: Path, book_language: str, slug: str | None = None) -> int:
     files, problems = word_files(paths)
+    slug = slug.strip() if slug is not None else None
     if slug is not None and len(files) > 1:
         print("--slug names one report: give one Word file with it.")
         return 1

@@ -28,7 +28,6 @@ from bookbuilder.schema import (
     MODALITIES,
     REPORT_FIELDS,
     ROLES,
-    SLUG,
     SLUG_MAX,
     STATUSES,
     Checker,
@@ -176,11 +175,17 @@ def report_path(root: Path, slug: str) -> Path:
     return root / REPORTS_DIR / f"{slug}.md"
 
 
+SLUG_FIELD = Field("slug", True, "", "", check_slug("a file name"))
+
+
 def slug_problem(root: Path, slug: str) -> str | None:
-    """Why ``slug`` cannot be the new report's file name, or None."""
-    if not SLUG.match(slug) or len(slug) > SLUG_MAX:
-        result = check_value(Field("slug", True, "", "", check_slug("a file name")), slug)
-        return "; ".join(result) if isinstance(result, list) else None
+    """Why ``slug`` cannot be the new report's file name, or None. The file name is ``slug``
+    exactly: callers strip what the editor typed first."""
+    result = check_value(SLUG_FIELD, slug)
+    if isinstance(result, list):
+        return "; ".join(result)
+    if result != slug:  # the format's check forgives spaces around a value; a file name cannot
+        return f"slug: found {slug!r}; allowed: {result!r}, without the spaces"
     if report_path(root, slug).exists():
         return f"experiences/{slug}.md already exists; choose another file name"
     return None
@@ -322,7 +327,7 @@ def interview(ask: Ask, a: Answers, root: Path, book_language: str) -> Answers:
     if a.slug is None:
         suggested = free_slug(root, a.title or "")
         while True:
-            slug = _ask(ask, "File name (experiences/<name>.md)", suggested)
+            slug = _ask(ask, "File name (experiences/<name>.md)", suggested).strip()
             problem = slug_problem(root, slug)
             if problem is None:
                 a.slug = slug
@@ -370,7 +375,7 @@ def apply_flags(args: Any, book_language: str) -> tuple[Answers, list[str]]:
     if args.topics:
         a.topics = take("topics", as_list(",".join(args.topics))) or ()
     if args.slug is not None:
-        a.slug = args.slug
+        a.slug = args.slug.strip()
     return a, messages
 
 
