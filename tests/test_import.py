@@ -185,15 +185,25 @@ def test_folder_import_never_overwrites(book: Path, tmp_path: Path) -> None:
     [
         (b"not a zip file at all", "is not a Word .docx file"),
         (None, "is not a Word document (.docx): it has no word/document.xml"),
+        ("encrypted", "is damaged or password-protected"),
     ],
 )
 def test_bad_files_are_refused_clearly(
-    book: Path, tmp_path: Path, content: bytes | None, message: str
+    book: Path, tmp_path: Path, content: bytes | str | None, message: str
 ) -> None:
     path = tmp_path / "bad.docx"
     if content is None:
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("hello.txt", "hi")
+    elif content == "encrypted":
+        # a real .docx whose members say they are encrypted (flag bit 0 in the central
+        # directory): zipfile refuses to read them with a RuntimeError
+        data = bytearray(make_docx(tmp_path / "real.docx").read_bytes())
+        start = 0
+        while (start := data.find(b"PK\x01\x02", start)) != -1:
+            data[start + 8] |= 1
+            start += 4
+        path.write_bytes(bytes(data))
     else:
         path.write_bytes(content)
     result = run_book(book, "import", str(path))

@@ -25,6 +25,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -482,6 +483,12 @@ def read_docx(path: Path) -> WordFile:
         raise ImportFailed(
             "is not a Word .docx file (an old .doc? open it in Word or LibreOffice and save it "
             "as .docx)"
+        ) from error
+    except (zlib.error, RuntimeError, EOFError) as error:  # RuntimeError: encrypted, or a
+        # compression zipfile cannot read (NotImplementedError)
+        raise ImportFailed(
+            f"is damaged or password-protected ({error}); save it again as .docx, without a "
+            "password"
         ) from error
     title, creators = _core_properties(core)
 
