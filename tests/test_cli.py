@@ -247,3 +247,13 @@ def test_book_title_with_latex_characters_prints_in_the_pdf(tmp_path: Path) -> N
     assert title in text
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert f"Title:           {title}" in info
+
+
+def test_a_conf_py_that_is_not_utf8_is_a_message(tmp_path: Path) -> None:
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    conf = root / "conf.py"
+    conf.write_bytes(conf.read_bytes().replace(b"Test Editor", b"Test \xe9ditor"))  # Latin-1
+    result = run_book(root, "check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stdout.startswith("conf.py:1: cannot be read:"), result.stdout

@@ -47,7 +47,10 @@ def read_book_settings(root: Path) -> tuple[BookMeta | None, list[Problem]]:
     conf = root / CONF_FILE
     if not conf.is_file():
         return None, [Problem(CONF_FILE, 1, "not found; the book's settings live there")]
-    text = conf.read_text("utf-8")
+    try:
+        text = conf.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Problem(CONF_FILE, 1, f"cannot be read: {error}", code="conf.error")]
     try:
         namespace = runpy.run_path(str(conf))
     except Exception as error:  # conf.py is the editors' Python: report, never trace back
