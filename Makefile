@@ -52,7 +52,7 @@ test: $(STAMP)
 # adds Jupyter Book 1's HTML build of the same reports. Figures: _build/bench/results.json.
 SIZES ?= 140,1000,5000
 bench: $(STAMP)
-	@$(BIN)/python -m bookbuilder.bench --sizes $(SIZES) $(BENCH_FLAGS)
+	@$(BIN)/python scripts/benchmark.py --sizes $(SIZES) $(BENCH_FLAGS)
 
 docs: $(STAMP)
 	@$(BOOK) docs
@@ -78,10 +78,10 @@ lint: $(STAMP)
 ACE := tools/ace/node_modules/.bin/ace-cli
 
 epubcheck: epub
-	@$(BIN)/python -m bookbuilder.epub epubcheck
+	@$(BIN)/python -m bookbuilder.sphinx.epub epubcheck
 
 ace: epub $(ACE)
-	@$(BIN)/python -m bookbuilder.epub ace
+	@$(BIN)/python -m bookbuilder.sphinx.epub ace
 
 setup-ace: $(ACE)
 
@@ -92,7 +92,7 @@ $(ACE): tools/ace/package-lock.json
 clean:
 	@if [ -x $(BIN)/python ]; then $(BOOK) clean; else rm -rf _build; fi
 
-# TeX Live and fonts for the PDF; the list lives in scripts/bookbuilder/build.py.
+# TeX Live and fonts for the PDF; the list lives in scripts/bookbuilder/sphinx/build.py.
 setup-pdf: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \

@@ -3,7 +3,7 @@
 Editors change the `book` mapping for a new book; nothing here names a chapter or a report (those
 are data: `chapters/` and `experiences/`). `make check` validates `book`, and all three editions
 take their title page, metadata and file names from it. Every Sphinx setting is derived from it
-by `bookbuilder.settings`; override one below the `globals().update(...)` line if you must.
+by `bookbuilder.sphinx.settings`; override one below the `globals().update(...)` line if you must.
 """
 
 import sys
@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "scripts"))
 
-from bookbuilder.settings import sphinx_settings
+from bookbuilder.sphinx.settings import sphinx_settings
 
 book = {
     "title": "Radiology Against COVID-19",

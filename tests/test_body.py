@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from bookbuilder.body import ALLOWED_DIRECTIVES, ALLOWED_ROLES, check_body
+from bookbuilder.check.body import ALLOWED_DIRECTIVES, ALLOWED_ROLES, check_body
 from bookbuilder.model import ImageRef, Problem, Severity
 
 FIXTURES = Path(__file__).parent / "fixtures" / "body"

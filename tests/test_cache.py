@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bookbuilder import validate
-from bookbuilder.cache import CACHE_FILE
-from bookbuilder.validate import validate_all
+from bookbuilder.check import validate
+from bookbuilder.check.cache import CACHE_FILE
+from bookbuilder.check.validate import validate_all
 from conftest import ROOT, copy_book, run_book
 
 TODAY = date(2024, 6, 1)

@@ -24,7 +24,7 @@ import yaml
 from ebooklib import epub as ebook
 from PIL import Image
 
-from bookbuilder.epub import (
+from bookbuilder.sphinx.epub import (
     Audit,
     _run_for_report,
     ace_command,
@@ -475,7 +475,7 @@ def test_epubcheck_command_as_make_runs_it(sample_epub) -> None:
     require_epubcheck()
     root, _ = sample_epub
     result = subprocess.run(
-        [sys.executable, "-m", "bookbuilder.epub", "epubcheck", "--root", str(root)],
+        [sys.executable, "-m", "bookbuilder.sphinx.epub", "epubcheck", "--root", str(root)],
         capture_output=True,
         text=True,
         check=False,

@@ -20,7 +20,7 @@ from docx.oxml import parse_xml
 from docx.shared import Inches
 from PIL import Image
 
-from bookbuilder.importer import escape_line_starts, escape_text
+from bookbuilder.editor.importer import escape_line_starts, escape_text
 from conftest import FIXTURES, copy_book, run_book
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -5,7 +5,7 @@ pages a fresh full build of the same sources writes (navigation, chapter listing
 browse and landing pages included), with run-to-run noise stripped. A report's text is edited:
 only that report's page and the chapter page listing it are written again (with Sphinx's index
 and search pages, which every build writes). Every build here also compares each page's fast
-sidebar with Sphinx's own (``BOOKBUILDER_CHECK_NAV``, see ``bookbuilder.navigation``).
+sidebar with Sphinx's own (``BOOKBUILDER_CHECK_NAV``, see ``bookbuilder.sphinx.navigation``).
 """
 
 from __future__ import annotations
@@ -148,11 +148,11 @@ def test_nothing_changed_rewrites_no_page_of_the_book(tmp_path: Path) -> None:
 
 def test_reading_uses_the_linear_toctree_collector(tmp_path: Path) -> None:
     """Sphinx's own collector forgets a page by walking every page (docs/performance.md);
-    bookbuilder.toctree replaces it, and the tests above show the rebuilds stay right."""
+    bookbuilder.sphinx.toctree replaces it, and the tests above show the rebuilds stay right."""
     from sphinx.application import Sphinx
     from sphinx.environment.collectors.toctree import TocTreeCollector
 
-    from bookbuilder.toctree import LinearTocTreeCollector
+    from bookbuilder.sphinx.toctree import LinearTocTreeCollector
 
     root = copy_book(FIXTURES / "book-small", tmp_path / "book")
     result = run_book(root, "render")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookbuilder.load import (
+from bookbuilder.check.load import (
     MAX_BYTES,
     MAX_DEPTH,
     MAX_FRONT_MATTER,
@@ -422,7 +422,7 @@ def test_arbitrary_bytes_never_raise(tmp_path: Path, data: bytes) -> None:
 @SETTINGS
 @given(front=YAMLISH, body=st.text(max_size=100))
 def test_arbitrary_front_matter_never_raises(tmp_path: Path, front: str, body: str) -> None:
-    from bookbuilder.validate import validate_report
+    from bookbuilder.check.validate import validate_report
 
     content = ("---\n" + front + "\n---\n" + body).encode("utf-8", "surrogatepass")
     path = write(tmp_path, "experiences/x.md", content)
@@ -434,7 +434,7 @@ def test_arbitrary_front_matter_never_raises(tmp_path: Path, front: str, body: s
 
 
 def test_hidden_files_are_skipped_with_a_warning(tmp_path: Path) -> None:
-    from bookbuilder.load import load_reports
+    from bookbuilder.check.load import load_reports
 
     write(tmp_path, "experiences/.backup-of-x.md", REPORT.encode())
     sources, problems = load_reports(tmp_path)

@@ -165,7 +165,7 @@ def test_cancel_writes_nothing(book: Path) -> None:
 
 
 def test_a_slug_is_the_file_name_exactly(book: Path) -> None:
-    from bookbuilder.new import slug_problem
+    from bookbuilder.editor.new import slug_problem
 
     # spaces around a --slug are dropped before it names the file
     result = run_book(book, "new", *FLAGS, "--slug", " heat-in-tromso ", "--yes")

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bookbuilder import charts, cite
-from bookbuilder.browse import FacetValue
+from bookbuilder.render import charts, cite
+from bookbuilder.render.browse import FacetValue
 from conftest import FIXTURES, ROOT, copy_book, require, require_module, require_tool, run_book
 
 AXE = ROOT / "tools" / "ace" / "node_modules" / "axe-core" / "axe.min.js"

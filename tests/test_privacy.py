@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bookbuilder.check.privacy import lint, nhs_number_valid
 from bookbuilder.model import Problem, Severity
-from bookbuilder.privacy import lint, nhs_number_valid
 
 RELPATH = "experiences/giulia-bianchi-night-shifts.md"
 

@@ -30,9 +30,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
-from bookbuilder import build, cli
+from bookbuilder import cli
 from bookbuilder.model import Book, ImageRef
 from bookbuilder.pipeline import BUILD_DIR, SOURCE_DIR, prepare, render_sources
+from bookbuilder.sphinx import build
 from conftest import FIXTURES, copy_book, report_front, require_tool, run_book
 
 CANARY = "CANARY-5e1f0c2b9d7a"  # only ever in the secret files outside the book

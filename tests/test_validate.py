@@ -17,16 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from bookbuilder import countries, schema
-from bookbuilder.load import load_source
-from bookbuilder.model import Located, Problem, Report, Severity, Status
-from bookbuilder.validate import (
+from bookbuilder.check import countries, schema
+from bookbuilder.check.load import load_source
+from bookbuilder.check.validate import (
     Validated,
     validate_all,
     validate_book_meta,
     validate_chapter,
     validate_report,
 )
+from bookbuilder.model import Located, Problem, Report, Severity, Status
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 TODAY = date(2024, 6, 1)

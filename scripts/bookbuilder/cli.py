@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bookbuilder import docs
-from bookbuilder import new as new_report
+from bookbuilder.editor import new as new_report
 from bookbuilder.finish import check_pdf_log
 from bookbuilder.pipeline import (
     BUILD_DIR,
@@ -33,7 +33,7 @@ BUILD_ORDER = ("epub", "pdf", "html")
 
 
 def _prepare(root: Path) -> Prepared:
-    # Unchanged reports' results are remembered in _build/cache (bookbuilder.cache).
+    # Unchanged reports' results are remembered in _build/cache (bookbuilder.check.cache).
     return prepare(root, cache_dir=root / CACHE_DIR)
 
 
@@ -74,7 +74,7 @@ def cmd_plan(root: Path) -> int:
 
 
 def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
-    from bookbuilder import build as builder  # Sphinx: imported by the commands that build
+    from bookbuilder.sphinx import build as builder  # Sphinx: imported by the commands that build
 
     prepared = _prepare(root)
     if not prepared.ok:
@@ -195,17 +195,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         if args.command == "new":
             return new_report.run(args, root, meta.language)
-        from bookbuilder import importer  # mammoth and lxml: loaded by the command that needs them
+        from bookbuilder.editor import (
+            importer,  # mammoth and lxml: loaded by the command that needs them
+        )
 
         return importer.run(args.files, root, meta.language, args.slug)
     if args.command in ("serve", "render"):
-        from bookbuilder import serve  # sphinx-autobuild: loaded by the commands that need it
+        from bookbuilder.editor import (
+            serve,  # sphinx-autobuild: loaded by the commands that need it
+        )
 
         if args.command == "serve":
             return serve.serve(root, args.host, args.port, args.verbose)
         return serve.render_for_preview(root) if args.preview else cmd_render(root)
     if args.command == "pdf-packages":
-        from bookbuilder import build as builder
+        from bookbuilder.sphinx import build as builder
 
         _say(" ".join(builder.PDF_PACKAGES))
         return 0

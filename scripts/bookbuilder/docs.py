@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bookbuilder.schema import BOOK_FIELDS, CHAPTER_FIELDS, REPORT_FIELDS, fields_table_markdown
+from bookbuilder.check.schema import (
+    BOOK_FIELDS,
+    CHAPTER_FIELDS,
+    REPORT_FIELDS,
+    fields_table_markdown,
+)
 
 TABLES = {"report": REPORT_FIELDS, "chapter": CHAPTER_FIELDS, "book": BOOK_FIELDS}
 BLOCK = re.compile(

@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bookbuilder import countries
+from bookbuilder.check import countries
+from bookbuilder.check.images import publish_image
+from bookbuilder.check.validate import validate_all, validate_book_meta
 from bookbuilder.curate import curate
-from bookbuilder.images import publish_image
 from bookbuilder.model import Book, BookMeta, Problem
-from bookbuilder.render import RenderResult, render
-from bookbuilder.validate import validate_all, validate_book_meta
+from bookbuilder.render.pages import RenderResult, render
 
 CONF_FILE = "conf.py"
 # Where everything generated goes, under the book's folder (`make clean` removes it).
 BUILD_DIR = Path("_build")
 SOURCE_DIR = BUILD_DIR / "src"  # the MyST sources Sphinx reads (render)
-CACHE_DIR = BUILD_DIR / "cache"  # the validate stage's memory (bookbuilder.cache)
+CACHE_DIR = BUILD_DIR / "cache"  # the validate stage's memory (bookbuilder.check.cache)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import Problem, Severity
+from bookbuilder.model import Problem, Severity
 
 SILENCE = re.compile(r"\s*%\s*privacy\s*:\s*ok\b", re.IGNORECASE)
 _COMMENT = re.compile(r"\s*%")

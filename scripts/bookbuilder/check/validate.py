@@ -1,9 +1,9 @@
 """Validate: turn loaded files into reports, chapter specs and book metadata, or say why not.
 
 Every rule of the contract (``report-format.md``) is checked here or in the modules called from
-here (:mod:`bookbuilder.schema` for each field, :mod:`bookbuilder.body` for the body,
-:mod:`bookbuilder.privacy` for patient-identifier warnings). All problems of a file are found in
-one pass; nothing stops at the first.
+here (:mod:`bookbuilder.check.schema` for each field, :mod:`bookbuilder.check.body` for the
+body, :mod:`bookbuilder.check.privacy` for patient-identifier warnings). All problems of a file
+are found in one pass; nothing stops at the first.
 
 What decides whether a problem blocks the build:
 
@@ -30,9 +30,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bookbuilder.body import check_body
-from bookbuilder.cache import cached_results, report_key
-from bookbuilder.load import load_chapters, load_reports
+from bookbuilder.check.body import check_body
+from bookbuilder.check.cache import cached_results, report_key
+from bookbuilder.check.load import load_chapters, load_reports
+from bookbuilder.check.privacy import lint
+from bookbuilder.check.schema import (
+    BOOK_FIELDS,
+    CHAPTER_FIELDS,
+    INVALID,
+    REPORT_FIELDS,
+    REST,
+    STATUSES,
+    Checker,
+    check_mapping,
+    slugify,
+)
 from bookbuilder.model import (
     Author,
     BookMeta,
@@ -45,18 +57,6 @@ from bookbuilder.model import (
     Severity,
     SourceFile,
     Status,
-)
-from bookbuilder.privacy import lint
-from bookbuilder.schema import (
-    BOOK_FIELDS,
-    CHAPTER_FIELDS,
-    INVALID,
-    REPORT_FIELDS,
-    REST,
-    STATUSES,
-    Checker,
-    check_mapping,
-    slugify,
 )
 
 __all__ = [
@@ -142,7 +142,7 @@ def validate_chapter(src: SourceFile) -> tuple[ChapterSpec | None, list[Problem]
     """Check a chapter page: its front matter (title, order, collect, sort) and its body.
 
     The body (the chapter's introduction) is checked with the same rules as a report's body
-    (:func:`bookbuilder.body.check_body`, the chapter id as slug): editors' pages get the same
+    (:func:`bookbuilder.check.body.check_body`, the chapter id as slug): editors' pages get the same
     safety net, and a level-1 heading is an error there too, since the title comes from the
     front matter. A chapter's own images would live in ``chapters/images/<id>/``. Privacy
     warnings are not given for chapters: editors write them.
@@ -261,7 +261,7 @@ def _validate_reports(
     cache_dir: Path | None = None,
 ) -> list[tuple[Report | None, list[Problem]]]:
     """``validate_report`` on every source, or its remembered result when nothing it depends
-    on changed (:mod:`bookbuilder.cache`)."""
+    on changed (:mod:`bookbuilder.check.cache`)."""
     if cache_dir is None:
         return _check_all(sources, root, book_language, today)
     keys = [report_key(src, root, book_language, today) for src in sources]

@@ -25,7 +25,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from bookbuilder import countries
+from bookbuilder.check import countries
 from bookbuilder.model import COLLECT_KEYS, SORT_KEYS, Located, Problem, Severity, Status
 
 __all__ = [

@@ -30,13 +30,13 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from bookbuilder import cite
-from bookbuilder.browse import FACETS
-from bookbuilder.render import BROWSE_DOC, GLANCE_DOC
-from bookbuilder.schema import ROLE_NAMES
+from bookbuilder.check.schema import ROLE_NAMES
+from bookbuilder.render import cite
+from bookbuilder.render.browse import FACETS
+from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
 
 DOWNLOADS_DIR = "downloads"
-HTML_TEMPLATES = Path(__file__).parent / "templates" / "html"
+HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
 FACET_KEYS = tuple(key for key, _label, _plural in FACETS)
 
 
@@ -489,7 +489,7 @@ def _social_card(app: Sphinx, exception: Exception | None) -> None:
     """The picture a shared link shows: the title and subtitle on the book's colour."""
     if exception is not None or not is_web(app.builder):
         return
-    from bookbuilder.charts import social_card_png
+    from bookbuilder.render.charts import social_card_png
 
     target = Path(app.outdir) / "_static" / "social-card.png"
     subtitle = app.config.html_context.get("bookbuilder_subtitle", "") or app.config.author

@@ -1,9 +1,10 @@
 """``make new``: a new report file, asked for question by question or given as flags.
 
 Every answer is checked as soon as it is given, by the very checks ``make check`` runs (the
-:class:`~bookbuilder.schema.Field` checks of :data:`~bookbuilder.schema.REPORT_FIELDS` and
-:data:`~bookbuilder.schema.AUTHOR_FIELDS`), so the messages are the same too. The command writes
-``experiences/<slug>.md`` (front matter and a body template) and the report's image folder
+:class:`~bookbuilder.check.schema.Field` checks of
+:data:`~bookbuilder.check.schema.REPORT_FIELDS` and
+:data:`~bookbuilder.check.schema.AUTHOR_FIELDS`), so the messages are the same too. The command
+writes ``experiences/<slug>.md`` (front matter and a body template) and the report's image folder
 ``experiences/images/<slug>/``. It never overwrites a file.
 
 The new report's status is ``draft``: its body is a template, not a report yet, and a draft is
@@ -20,9 +21,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bookbuilder.load import REPORTS_DIR, load_source
-from bookbuilder.model import Located, Problem
-from bookbuilder.schema import (
+from bookbuilder.check.load import REPORTS_DIR, load_source
+from bookbuilder.check.schema import (
     AUTHOR_FIELDS,
     INVALID,
     MODALITIES,
@@ -35,7 +35,8 @@ from bookbuilder.schema import (
     check_slug,
     slugify,
 )
-from bookbuilder.validate import validate_report
+from bookbuilder.check.validate import validate_report
+from bookbuilder.model import Located, Problem
 
 FIELDS = {f.key: f for f in REPORT_FIELDS}
 AUTHOR = {f.key: f for f in AUTHOR_FIELDS}

@@ -3,7 +3,7 @@
 Validation (``body.py``, ``images.py``) refuses hostile reports with a message naming the file and
 line. This module locks Sphinx, docutils and MyST down so that a report that slipped through
 anyway (a bug in a check, a check skipped) still cannot run script, read a file of the build
-machine or change the book. It is part of the ``bookbuilder.sphinxext`` extension, and treats
+machine or change the book. It is part of the ``bookbuilder.sphinx.extension`` extension, and treats
 every page under ``experiences/`` as untrusted, except the head that the render stage writes
 before the report's body (its title, ``report-start`` and ``report-byline``): the line where the
 body starts is read from the render stage's data file, and without it the whole page is body.
@@ -49,8 +49,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from bookbuilder.body import ALLOWED_DIRECTIVES, ALLOWED_LINK_PREFIXES, ALLOWED_ROLES
-from bookbuilder.render import read_book_data
+from bookbuilder.check.body import ALLOWED_DIRECTIVES, ALLOWED_LINK_PREFIXES, ALLOWED_ROLES
+from bookbuilder.render.pages import read_book_data
 
 logger = logging.getLogger(__name__)
 
@@ -292,7 +292,7 @@ def _escape_page_title(
 
 
 def setup(app: Sphinx) -> None:
-    """Called from ``bookbuilder.sphinxext.setup``."""
+    """Called from ``bookbuilder.sphinx.extension.setup``."""
     for name in REFUSED_DIRECTIVES:
         app.add_directive(name, RefusedDirective, override=True)
     app.add_source_parser(LockedMystParser, override=True)

@@ -36,8 +36,8 @@ import yaml
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bookbuilder.check.schema import SLUG, SLUG_MAX, slugify
 from bookbuilder.model import Located, Problem, Severity, SourceFile
-from bookbuilder.schema import SLUG, SLUG_MAX, slugify
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 10

@@ -17,7 +17,7 @@ the book registers a subclass of it under the same name (``epub``) that:
 - writes the zip in a fixed order with fixed timestamps and permissions, so the same sources
   and the same ``SOURCE_DATE_EPOCH`` give the same bytes.
 
-``python -m bookbuilder.epub epubcheck|ace --root DIR`` runs the two checkers on a built EPUB
+``python -m bookbuilder.sphinx.epub epubcheck|ace --root DIR`` runs the two checkers on a built EPUB
 (``make epubcheck``, ``make ace``).
 """
 
@@ -48,13 +48,13 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from bookbuilder.cover import cover_alt, draw_cover
-from bookbuilder.images import publish_image
-from bookbuilder.render import read_book_data
+from bookbuilder.check.images import publish_image
+from bookbuilder.render.cover import cover_alt, draw_cover
+from bookbuilder.render.pages import read_book_data
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES = Path(__file__).parent / "templates" / "epub3"
+TEMPLATES = Path(__file__).parents[1] / "templates" / "epub3"
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 CERTIFIER_NOTE = "self-declared; tested with EPUBCheck and DAISY Ace"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -332,7 +332,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 # The checkers: EPUBCheck (Java) and DAISY Ace (Node), for `make epubcheck` / `make ace` and tests
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 ACE_DIR = REPO_ROOT / "tools" / "ace"
 ACE_SETUP_HINT = "run `make setup-ace` (needs Node.js 20 or newer, npm and chromium)"
 
@@ -455,7 +455,7 @@ def _epub_path(root: Path) -> Path | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bookbuilder.epub", description="Check the built EPUB."
+        prog="python -m bookbuilder.sphinx.epub", description="Check the built EPUB."
     )
     parser.add_argument("checker", choices=["epubcheck", "ace"])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the book's folder")

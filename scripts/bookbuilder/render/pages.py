@@ -20,15 +20,15 @@ from typing import Any
 
 from babel.dates import format_date
 
-from bookbuilder.browse import FACETS, FacetValue, browse_data, facets, records
-from bookbuilder.charts import Chart, DrawChart, bar_chart_svg, chart_key, charts
-from bookbuilder.cover import cover_png
 from bookbuilder.curate import report_language
 from bookbuilder.model import Book, BookMeta, Chapter, Report
+from bookbuilder.render.browse import FACETS, FacetValue, browse_data, facets, records
+from bookbuilder.render.charts import Chart, DrawChart, bar_chart_svg, chart_key, charts
+from bookbuilder.render.cover import cover_png
 
 DATA_FILE = "_bookbuilder.json"
 ACCESSIBILITY_DOC = "accessibility"  # the same page in every book: what the editions provide
-ACCESSIBILITY_PAGE = Path(__file__).parent / "templates" / "accessibility.md"
+ACCESSIBILITY_PAGE = Path(__file__).parents[1] / "templates" / "accessibility.md"
 BROWSE_DOC = "browse"
 BROWSE_TITLE = "Browse the reports"
 GLANCE_DOC = "at-a-glance"

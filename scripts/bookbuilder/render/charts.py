@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bookbuilder.browse import FacetValue
+from bookbuilder.render.browse import FacetValue
 
 # Charts longer than this show the most frequent values; the table below lists them all.
 MAX_BARS = 25

@@ -35,9 +35,9 @@ _UNREADABLE += (TypeError, ValueError, KeyError)
 def code_fingerprint() -> str:
     """The builder's own files: a new version of the checks forgets every cached result."""
     digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted([*package.glob("*.py"), *package.glob("data/*")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    package = Path(__file__).parents[1]
+    for path in sorted([*package.rglob("*.py"), *package.glob("data/*")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

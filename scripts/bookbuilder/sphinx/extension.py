@@ -23,9 +23,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.latex import LaTeXTranslator
 
-from bookbuilder import lockdown
-from bookbuilder.render import read_book_data
-from bookbuilder.schema import ROLE_NAMES
+from bookbuilder.check.schema import ROLE_NAMES
+from bookbuilder.render.pages import read_book_data
+from bookbuilder.sphinx import lockdown
 
 # "other" and "organisation" say nothing in a byline: left out.
 ROLE_LABELS = {**ROLE_NAMES, "other": "", "organisation": ""}
@@ -206,7 +206,7 @@ def _polyglossia_names(languages: list[str]) -> dict[str, str]:
     return names
 
 
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = Path(__file__).parents[1] / "static"
 
 
 def _add_static(app: Sphinx, config: Config) -> None:
@@ -295,7 +295,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", _save_structure)
     app.add_css_file("book.css")
     lockdown.setup(app)  # the second layer behind validation: see lockdown.py
-    app.setup_extension("bookbuilder.epub")  # the accessible, reproducible EPUB builder
-    app.setup_extension("bookbuilder.navigation")  # the sidebar, linear in the book's size
-    app.setup_extension("bookbuilder.toctree")  # reading, linear in the book's size
+    app.setup_extension("bookbuilder.sphinx.epub")  # the accessible, reproducible EPUB builder
+    app.setup_extension("bookbuilder.sphinx.navigation")  # the sidebar, linear in the book's size
+    app.setup_extension("bookbuilder.sphinx.toctree")  # reading, linear in the book's size
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

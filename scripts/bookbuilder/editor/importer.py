@@ -33,9 +33,9 @@ from pathlib import Path
 from urllib.parse import quote
 from xml.etree import ElementTree
 
-from bookbuilder.load import REPORTS_DIR
-from bookbuilder.new import check_written, free_slug, slug_problem, write_report
-from bookbuilder.schema import ROLES
+from bookbuilder.check.load import REPORTS_DIR
+from bookbuilder.check.schema import ROLES
+from bookbuilder.editor.new import check_written, free_slug, slug_problem, write_report
 
 MAX_DOCX = 50 * 1024 * 1024
 MAX_UNPACKED = 300 * 1024 * 1024

@@ -30,7 +30,7 @@ What a body may contain:
   folder names of letters, digits, ``.``, ``_`` and ``-``), with alt text that describes the
   image (at least 3 characters, not the file name, not a generic word such as "image"). For
   ``{figure}`` and ``{image}`` the alt text is the ``:alt:`` option; a figure's body is its
-  caption. The file itself is checked by :func:`bookbuilder.images.check_image_file`.
+  caption. The file itself is checked by :func:`bookbuilder.check.images.check_image_file`.
 
 Refused outright: raw HTML blocks and inline HTML, HTML comments included (a MyST comment,
 a line starting with ``%``, is the way to leave a note that is never published); MyST targets
@@ -53,8 +53,8 @@ from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from .images import check_image_file
-from .model import ImageRef, Problem
+from bookbuilder.check.images import check_image_file
+from bookbuilder.model import ImageRef, Problem
 
 ADMONITIONS = (
     "admonition",

@@ -17,7 +17,7 @@ from typing import Any
 
 from sphinx.util import texescape
 
-from bookbuilder.render import BROWSE_DOC
+from bookbuilder.render.pages import BROWSE_DOC
 
 # Sphinx fills its escaping tables only when its LaTeX builder starts, after conf.py ran: without
 # this, the title page and the PDF's properties got the book's `& % # _` unescaped.
@@ -114,7 +114,7 @@ BOOK_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/idor/bookbui
 
 # --------------------------------------------------------------------------------------------
 # The EPUB's identifier and cover, from the book's metadata (the EPUB builder itself is
-# bookbuilder.epub: not imported here, so `make check` runs conf.py without loading Sphinx's
+# bookbuilder.sphinx.epub: not imported here, so `make check` runs conf.py without loading Sphinx's
 # builders)
 
 
@@ -163,8 +163,8 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
         "extensions": [
             "myst_parser",
             "sphinxcontrib.rsvgconverter",
-            "bookbuilder.sphinxext",
-            "bookbuilder.online",
+            "bookbuilder.sphinx.extension",
+            "bookbuilder.sphinx.online",
         ],
         "exclude_patterns": ["**/*.sha256"],
         "suppress_warnings": ["myst.header"],
@@ -204,7 +204,7 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
         "epub_use_index": True,
         "epub_tocdepth": 2,  # the nav: chapters, and each report under its chapter
         # The identifier: the ISBN, else a UUID derived from the metadata (the same every build);
-        # the cover: book["cover"], else a typographic one drawn at build time (bookbuilder.epub).
+        # the cover: book["cover"], else a typographic one drawn at build time (sphinx/epub.py).
         "epub_identifier": identifier,
         "epub_scheme": scheme,
         "epub_uid": "bookid",

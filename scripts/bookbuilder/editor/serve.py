@@ -12,7 +12,7 @@ keeps running, and the next save that fixes the error updates the preview.
 
 Sphinx rewrites only the pages whose sources changed; pages that show the set of reports
 (navigation, chapter listings, previous/next links) are kept current by
-:func:`bookbuilder.sphinxext.rewrite_pages_whose_structure_changed`.
+:func:`bookbuilder.sphinx.extension.rewrite_pages_whose_structure_changed`.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
+from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.curate import report_language
 from bookbuilder.model import Book, Chapter, Report
-from bookbuilder.schema import ROLE_NAMES
 
 Names = dict[str, Callable[[str], str | None]]
 

@@ -1,6 +1,6 @@
 """The benchmark: deterministic books of any size, built the way editors build them.
 
-``make bench`` (``python -m bookbuilder.bench``) writes books of 140, 1,000 and 5,000 reports
+``make bench`` (``python scripts/benchmark.py``) writes books of 140, 1,000 and 5,000 reports
 into ``_build/bench/<size>/`` and runs the editors' command line on each, one child process per
 command, measuring its wall time and peak memory (``os.wait4``: the child and the processes it
 waited for, so LaTeX counts for the PDF). For each size:
@@ -34,8 +34,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from bookbuilder import schema
-from bookbuilder.build import missing_pdf_tools, output_path
+from bookbuilder.check import schema
+from bookbuilder.sphinx.build import missing_pdf_tools, output_path
 
 DEFAULT_SIZES = (140, 1000, 5000)
 BENCH_DIR = Path("_build") / "bench"
@@ -226,7 +226,7 @@ CHAPTERS = {
 }
 CONF = '''"""A generated benchmark book (bookbuilder.bench): every report is fictional."""
 
-from bookbuilder.settings import sphinx_settings
+from bookbuilder.sphinx.settings import sphinx_settings
 
 book = {{
     "title": "Benchmark Book of {size} Reports",

@@ -1,0 +1,1 @@
+"""The editors' own commands around the pipeline: new, import, serve."""

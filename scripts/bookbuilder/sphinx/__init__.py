@@ -1,0 +1,1 @@
+"""Build: the Sphinx side (one extension, ``extension.setup``), its settings, the builders."""
