@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 BOOK   := $(BIN)/python -m bookbuilder
 
 .PHONY: help all html epub pdf check plan test lint clean setup-pdf docs epubcheck ace setup-ace bench
-.PHONY: new import serve
+.PHONY: new import serve overview
 
 help:
 	@echo "make epub       build the EPUB   -> _build/epub/<book>.epub"
@@ -17,6 +17,8 @@ help:
 	@echo "make all        build all three editions"
 	@echo "make check      validate every report and chapter, build nothing"
 	@echo "make plan       show which chapter each report lands in"
+	@echo "make overview   one row per report: status, chapter, words, images, problems -> _build/overview.csv"
+	@echo "                (ARGS=\"--status draft --sort words\")"
 	@echo "make new        write a new report: asks for its details (or ARGS=\"--title ... --yes\")"
 	@echo "make import FILE=submission.docx   a Word file (or a folder of them) -> draft report(s)"
 	@echo "make serve      live preview on http://127.0.0.1:8000/ (PORT=8001 for another port)"
@@ -44,6 +46,9 @@ check: $(STAMP)
 
 plan: $(STAMP)
 	@$(BOOK) plan
+
+overview: $(STAMP)
+	@$(BOOK) overview $(ARGS)
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest

@@ -1,4 +1,4 @@
-"""The editors' commands: ``check``, ``plan``, ``build EDITION…``, ``clean``, ``new``,
+"""The editors' commands: ``check``, ``plan``, ``overview``, ``build EDITION…``, ``clean``, ``new``,
 ``import``, ``serve``.
 
 Run through the Makefile (``make check``, ``make epub``…). Every failure is a message naming the
@@ -14,7 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bookbuilder import docs
+from bookbuilder import docs, overview
+from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
 from bookbuilder.finish import check_pdf_log
 from bookbuilder.pipeline import (
@@ -71,6 +72,15 @@ def cmd_plan(root: Path) -> int:
         for report in chapter.reports:
             _say(f"    {report.relpath}: {report.title}")
     return 0 if prepared.ok else _blocked(prepared)
+
+
+def cmd_overview(root: Path, sort: str, statuses: Sequence[str]) -> int:
+    meta, problems = read_book_settings(root)
+    if meta is None:
+        _say(*format_problems(problems), "The overview needs the book's settings in conf.py.")
+        return 1
+    target = root / BUILD_DIR / "overview.csv"
+    return overview.run(root, meta, sort, statuses, target, _say, root / CACHE_DIR)
 
 
 def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
@@ -152,6 +162,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="validate every report and chapter; build nothing")
     sub.add_parser("plan", help="show which chapter each report lands in")
+    overview_parser = sub.add_parser(
+        "overview", help="one row per report file: status, chapter, words, images, problems"
+    )
+    overview_parser.add_argument(
+        "--sort", default="slug", choices=overview.COLUMNS, help="the column to order by"
+    )
+    overview_parser.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        choices=[*STATUSES, overview.UNREADABLE],
+        help="only reports with this status (repeat for several)",
+    )
     build_parser = sub.add_parser("build", help="build editions: html, epub, pdf, all")
     build_parser.add_argument("editions", nargs="+", choices=[*ALL_EDITIONS, "all"])
     build_parser.add_argument(
@@ -183,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_check(root)
     if args.command == "plan":
         return cmd_plan(root)
+    if args.command == "overview":
+        return cmd_overview(root, args.sort, args.status)
     if args.command == "clean":
         return cmd_clean(root)
     if args.command == "fields":

@@ -184,6 +184,15 @@ def check_body(
     return tuple(checker.images), checker.problems
 
 
+def image_references(
+    body: str, body_line: int, relpath: str, slug: str, experiences_dir: Path
+) -> list[tuple[str, str]]:
+    """Every image the body shows, valid or not, as (target as written, alt text or "")."""
+    checker = _Checker(relpath=relpath, slug=slug, experiences_dir=experiences_dir)
+    checker.check_markdown(body, body_line, depth=0)
+    return checker.seen
+
+
 def make_parser() -> tuple[MarkdownIt, dict[str, str]]:
     """MyST's markdown-it parser as the book configures it, set up for checking.
 
@@ -228,6 +237,7 @@ class _Checker:
     experiences_dir: Path
     images: list[ImageRef] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    seen: list[tuple[str, str]] = field(default_factory=list)  # every image: (target, alt)
 
     def __post_init__(self) -> None:
         self.md, self.written = _shared_parser()
@@ -498,6 +508,7 @@ class _Checker:
 
     # ---------------------------------------------------------------------------------------
     def image(self, target: str, alt: str | None, line: int, via: str) -> None:
+        self.seen.append((target, " ".join((alt or "").split())))
         errors_before = len(self.problems)
         path = self.image_path(target, line)
         self.alt_text(target, alt, line, via)

@@ -76,6 +76,7 @@ class Validated:
     chapters: tuple[ChapterSpec, ...]  # every valid chapter
     problems: tuple[Problem, ...]  # sorted by (path, line)
     invalid: tuple[LeftOut, ...]  # reports refused because of errors
+    sources: tuple[SourceFile, ...] = ()  # every report file that could be read, as loaded
 
 
 def _by_line(problems: list[Problem]) -> list[Problem]:
@@ -343,6 +344,7 @@ def validate_all(
         chapters=tuple(chapters),
         problems=tuple(sorted(problems, key=lambda p: (p.path, p.line))),
         invalid=tuple(invalid),
+        sources=tuple(sources),
     )
 
 
