@@ -344,7 +344,7 @@ def test_repository_conf_book_is_valid() -> None:
         (
             {"publsher": "x"},
             "conf.py:4: publsher: found an unknown key; allowed: keys title, subtitle, editors, "
-            "publisher, year, edition, language, licence, isbn, cover, description, basename; "
+            "publisher, year, edition, language, licence, isbn, doi, cover, description, basename; "
             "did you mean 'publisher'? [book.unknown-key]",
         ),
         (
@@ -465,3 +465,26 @@ def test_validate_all(tmp_path: Path) -> None:
 
 def test_empty_book(tmp_path: Path) -> None:
     assert validate_all(tmp_path, "en", TODAY) == Validated((), (), (), ())
+
+
+@pytest.mark.parametrize(
+    "doi", ["10.5555/idor2020", "doi:10.5555/idor2020", "https://doi.org/10.5555/idor2020"]
+)
+def test_book_doi_is_stored_bare(doi: str) -> None:
+    meta, problems = validate_book_meta(conf_book() | {"doi": doi})
+    assert problems == []
+    assert meta is not None and meta.doi == "10.5555/idor2020"
+
+
+@pytest.mark.parametrize("doi", ["10.55/x", "11.5555/x", "10.5555/", "10.5555/a b", 1055])
+def test_book_doi_that_is_not_one(doi: object) -> None:
+    meta, problems = validate_book_meta(conf_book() | {"doi": doi})
+    assert meta is None
+    assert [(p.key, p.code) for p in problems] in ([("doi", "book.doi")], [("doi", "book.type")])
+
+
+def test_report_doi_is_kept(tmp_path: Path) -> None:
+    fixture = FIXTURES / "reports" / "good" / "doi-resolver-address.md"
+    report, problems = check_fixture("reports", fixture, tmp_path)
+    assert problems == []
+    assert isinstance(report, Report) and report.doi == "10.5555/idor2020.017"

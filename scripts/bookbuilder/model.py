@@ -119,6 +119,7 @@ class Report:
     topics: tuple[str, ...] = ()  # lowercase
     status: Status = Status.ACCEPTED
     chapter: str | None = None
+    doi: str | None = None  # bare: 10.5555/x
     images: tuple[ImageRef, ...] = ()
     # Lines for messages that later stages (curation) may need to give.
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
@@ -182,6 +183,7 @@ class BookMeta:
     edition: str | None = None
     licence: str | None = None
     isbn: str | None = None
+    doi: str | None = None  # bare: 10.5555/x
     cover: str | None = None  # path relative to the book root
     description: str | None = None
     basename: str = "book"  # file name of the EPUB and PDF, without extension

@@ -541,6 +541,29 @@ def check_isbn(loc: Located, key: str, ck: Checker) -> Any:
     return compact
 
 
+DOI_ALLOWED = (
+    "a DOI such as 10.5555/idor2020.017: 10., a registrant code of 4 to 9 digits, /, a suffix "
+    "without spaces"
+)
+_DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
+_DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
+
+
+def check_doi(loc: Located, key: str, ck: Checker) -> Any:
+    """A DOI, stored bare (``10.5555/x``): a resolver address or ``doi:`` before it is dropped,
+    as editors paste DOIs in every form; spaces and control characters are never part of one."""
+    if not isinstance(loc.value, str):
+        return ck.wrong_type(loc, key, DOI_ALLOWED + ", as text")
+    value = loc.value.strip()
+    for prefix in _DOI_PREFIXES:
+        if value.lower().startswith(prefix):
+            value = value[len(prefix) :].strip()
+            break
+    if not _DOI.fullmatch(value) or any(_is_control(ch) for ch in value):
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", DOI_ALLOWED, code="doi")
+    return value
+
+
 def check_cover(loc: Located, key: str, ck: Checker) -> Any:
     allowed = "the path of a PNG, JPEG, SVG or WebP image inside the book's folder"
     if not isinstance(loc.value, str | Path):
@@ -785,6 +808,14 @@ REPORT_FIELDS: tuple[Field, ...] = (
         "chapters' rules.",
         check_slug("a chapter id"),
     ),
+    Field(
+        "doi",
+        False,
+        DOI_ALLOWED,
+        "The report's DOI, when the publisher registers one (a https://doi.org/ address is "
+        "accepted and stored bare).",
+        check_doi,
+    ),
 )
 
 COLLECT_FIELDS: tuple[Field, ...] = (
@@ -914,6 +945,13 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "an ISBN-10 or ISBN-13 with a valid check digit",
         "Stored without hyphens.",
         check_isbn,
+    ),
+    Field(
+        "doi",
+        False,
+        DOI_ALLOWED,
+        "The book's DOI, when the publisher registers one (stored bare).",
+        check_doi,
     ),
     Field(
         "cover",

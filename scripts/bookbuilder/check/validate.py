@@ -122,6 +122,7 @@ def validate_report(
         topics=values["topics"],
         status=values["status"],
         chapter=values["chapter"],
+        doi=values["doi"],
         images=images,
         lines={key: loc.line for key, loc in src.front_matter.items()},
     )
