@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK   := $(BIN)/python -m bookbuilder
 
-.PHONY: help all html epub pdf check plan test lint clean setup-pdf docs epubcheck ace setup-ace bench
+.PHONY: help all html epub pdf check plan test lint clean setup-pdf docs epubcheck ace setup-ace bench lock
 .PHONY: new import serve overview
 
 help:
@@ -27,13 +27,32 @@ help:
 	@echo "make test       run the tests"
 	@echo "make bench      time and measure books of 140, 1,000 and 5,000 generated reports (SIZES=140,1000)"
 	@echo "make clean      remove _build/"
+	@echo "make lock       refresh requirements.lock after changing pyproject.toml's dependencies (UPGRADE=1: newest versions)"
 
-$(STAMP): pyproject.toml
+# The Python environment is installed from requirements.lock: every package at an exact version,
+# checked against its hash, so every machine builds the same book. The project itself comes on top
+# with --no-deps; scripts/check_lock.py then fails if pyproject.toml asks for more than the lock
+# gives. After changing the dependencies in pyproject.toml: `make lock`, and commit both files.
+LOCK := requirements.lock
+
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
-	@echo "Setting up $(VENV) (first run only)…" >&2
+	@echo "Setting up $(VENV) from $(LOCK)…" >&2
 	@$(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(BIN)/python scripts/check_lock.py pyproject.toml $(LOCK)
 	@touch $(STAMP)
+
+# Rewrites requirements.lock from pyproject.toml (all extras, every Python from 3.11 on, one
+# version per package), keeping the versions already locked where they still fit; UPGRADE=1 moves
+# every package to its newest allowed version. uv comes from PyPI into its own small venv.
+LOCKER := $(VENV)-lock
+lock:
+	@test -x $(LOCKER)/bin/uv || { $(PYTHON) -m venv $(LOCKER) && $(LOCKER)/bin/python -m pip install --quiet --disable-pip-version-check 'uv>=0.5'; }
+	@$(LOCKER)/bin/uv pip compile pyproject.toml --all-extras --universal --fork-strategy fewest \
+	  --python-version 3.11 --generate-hashes --quiet $(if $(UPGRADE),--upgrade) -o $(LOCK)
+	@echo "$(LOCK) updated: commit it with pyproject.toml."
 
 html epub pdf: $(STAMP)
 	@$(BOOK) build $@
