@@ -170,6 +170,13 @@ SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.o
             "an animation of href",
         ),
         ('<set attributeName="onmouseover" to="alert(1)"/>', "an animation of onmouseover"),
+        # CSS escapes are read as a browser reads them (issue 11)
+        (r'<style>@\69mport "https://x.example/s.css";</style>', "@import in a <style>"),
+        (r"<style>@\000069 mport url(x.css);</style>", "@import in a <style>"),
+        (r'<rect style="fill: u\72l(https://x.example/a.svg#g)"/>', "url(https://x.example"),
+        (r'<rect fill="\75 rl(http://x.example/#g)"/>', "url(http://x.example/#g) in fill"),
+        ("<style>rect { fill: u/**/rl(x.svg) }</style>", "url(x.svg)"),
+        ('<style>g { background: image-set("x.png" 1x) }</style>', "image-set( in a <style>"),
     ],
 )
 def test_unsafe_svg_is_refused(inner: str, found: str) -> None:

@@ -15,6 +15,8 @@ from bookbuilder.check.load import (
     MAX_BYTES,
     MAX_DEPTH,
     MAX_FRONT_MATTER,
+    MAX_LINE_BREAK_PROBLEMS,
+    OTHER_LINE_BREAKS,
     load_chapters,
     load_reports,
     load_source,
@@ -275,6 +277,38 @@ def test_nul_byte_is_refused_with_its_position(tmp_path: Path) -> None:
     assert src is None
     assert [(p.line, p.code) for p in problems] == [(11, "file.nul-byte")]
     assert "line 11, column 5" in problems[0].message
+
+
+@pytest.mark.parametrize("char", list(OTHER_LINE_BREAKS))
+@pytest.mark.parametrize("where", ["body", "front matter"])
+def test_every_other_line_break_is_refused_where_it_stands(
+    tmp_path: Path, char: str, where: str
+) -> None:
+    # str.splitlines (MyST's directive content, docutils) and YAML break lines at these,
+    # markdown-it does not: the check and the build would read different lines.
+    assert f"a{char}b".splitlines() == ["a", "b"]
+    old, line, column = ("Body text.", 11, 5) if where == "body" else ("country: IT", 6, 9)
+    text = REPORT.replace(old, old[: column - 1] + char + old[column - 1 :])
+    path = write(tmp_path, "experiences/x.md", text)
+    src, problems = load_source(path, tmp_path)
+    assert src is None
+    assert [(p.line, p.code) for p in problems] == [(line, "file.line-break")]
+    assert f"{OTHER_LINE_BREAKS[char]} at line {line}, column {column}" in problems[0].message
+    assert "delete the character" in problems[0].message
+
+
+def test_lone_carriage_returns_are_line_breaks_for_every_stage(tmp_path: Path) -> None:
+    path = write(tmp_path, "experiences/x.md", REPORT.replace("\n", "\r"))
+    src, problems = load_source(path, tmp_path)
+    assert problems == []
+    assert src is not None and "\r" not in src.body and src.body_line == 10
+
+
+def test_many_other_line_breaks_are_counted_not_listed(tmp_path: Path) -> None:
+    path = write(tmp_path, "experiences/x.md", REPORT.replace("Body text.", "a\u2028" * 5000))
+    problems = load_source(path, tmp_path)[1]
+    assert len(problems) == MAX_LINE_BREAK_PROBLEMS + 1
+    assert "4980 more" in problems[-1].message
 
 
 def test_bad_utf8_names_line_and_character_column(tmp_path: Path) -> None:

@@ -242,15 +242,19 @@ class _Checker:
     def __post_init__(self) -> None:
         self.md, self.written = _shared_parser()
         self.image_targets: set[str] = set()
+        self.seen: set[Problem] = set()  # a set: de-duplicating stays linear in the problems
+        self.seen_at: set[tuple[int, str]] = set()
 
     # ---------------------------------------------------------------------------------------
     def error(self, line: int, code: str, message: str) -> None:
         problem = Problem(self.relpath, line, message, None, code=code)
-        if problem not in self.problems:
+        if problem not in self.seen:
+            self.seen.add(problem)
+            self.seen_at.add((line, code))
             self.problems.append(problem)
 
     def reported(self, line: int, code: str) -> bool:
-        return any(p.line == line and p.code == code for p in self.problems)
+        return (line, code) in self.seen_at
 
     def check_markdown(self, text: str, first_line: int, depth: int) -> None:
         """Check Markdown ``text`` whose first line is file line ``first_line``."""

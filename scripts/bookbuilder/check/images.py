@@ -180,6 +180,28 @@ _FORBIDDEN_ELEMENTS = {
 }
 _ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform", "animatecolor"}
 _URL_IN_CSS = re.compile(r"url\(\s*(['\"]?)\s*([^'\")]*)", re.IGNORECASE)
+# CSS that fetches something other than url(…): rules and functions taking a bare string.
+_CSS_FETCHES = re.compile(r"@import|image-set\(|(?<![\w-])src\(|expression\(", re.IGNORECASE)
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
+_CSS_ESCAPE = re.compile(
+    r"\\(?:([0-9A-Fa-f]{1,6})(?:\r\n|[ \t\r\n\f])?|(\r\n|[\r\n\f])|(.)|\Z)", re.DOTALL
+)
+
+
+def css_as_read(css: str) -> str:
+    """CSS text as a browser's tokenizer reads it: comments gone, escapes decoded (CSS Syntax
+    Level 3, 4.3.7: a hexadecimal escape is a code point, any other escaped character is
+    itself, an escaped line break is nothing)."""
+
+    def decode(m: re.Match[str]) -> str:
+        if m.group(1):
+            code = int(m.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        return m.group(3) or ""
+
+    return _CSS_ESCAPE.sub(decode, _CSS_COMMENT.sub("", css))
+
+
 _SVG_ALLOWED = (
     "SVG images may not contain scripts, event handlers, embedded documents or references "
     "outside the image (only '#id' references)"
@@ -200,13 +222,15 @@ def check_svg(data: bytes) -> list[str]:
     def local(name: str) -> str:
         return name.rsplit(" ", 1)[-1]
 
-    def check_css(css: str, where: str) -> None:
+    def check_css(written: str, where: str) -> None:
+        # Read as a browser reads it: 'u\\72l(' is 'url(' and '@\\69mport' is '@import'.
+        css = css_as_read(written)
         for m in _URL_IN_CSS.finditer(css):
             target = m.group(2).strip()
             if not target.startswith("#"):
                 found.append(f"url({target}) in {where}")
-        if "@import" in css.lower():
-            found.append(f"@import in {where}")
+        for m in _CSS_FETCHES.finditer(css):
+            found.append(f"{m.group(0).lower()} in {where}")
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal style_depth
@@ -229,7 +253,7 @@ def check_svg(data: bytes) -> list[str]:
                 check_css(value, f"the style of <{tag}>")
             elif "javascript:" in re.sub(r"\s", "", v).lower():
                 found.append(f"javascript: in {local(attr)} on <{tag}>")
-            elif "url(" in v.lower():
+            elif "url(" in css_as_read(v).lower() or _CSS_FETCHES.search(css_as_read(v)):
                 check_css(value, f"{local(attr)} on <{tag}>")
             if low in _ANIMATIONS and a == "attributename":
                 target = local(v.replace(":", " ")).lower()

@@ -7,6 +7,12 @@ turns its front matter into plain values that remember their line. A file is ref
 - larger than 1 MiB (``file.too-large``), holds a NUL byte (``file.nul-byte``) or is not UTF-8
   (``file.encoding``, with the line and column of the first bad byte); a UTF-8 byte order mark
   is allowed and dropped;
+- holding a character that some reader of the file takes for a line break and another does not
+  (``file.line-break``: :data:`OTHER_LINE_BREAKS`, with the line and column of each). Python's
+  ``str.splitlines`` (MyST's directive content, docutils) and YAML break lines there, markdown-it
+  does not: a line the check read as text inside a note could become a directive in the build.
+  Only ``\n``, ``\r\n`` and ``\r`` end a line; the last two become ``\n`` here, so every later
+  stage reads one kind of line;
 - a symbolic link to a file outside its folder (``file.symlink``);
 - without front matter: the first line must be ``---`` and a later line ``---`` closes it
   (``file.front-matter``); the front matter may be at most 64 KiB.
@@ -59,6 +65,21 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?:\.[0-9]*)?[eE][-
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+#: Characters that ``str.splitlines`` (docutils, MyST's directive content) or YAML treat as a line
+#: break and markdown-it does not: refused in every file, with how to write them instead.
+OTHER_LINE_BREAKS = {
+    "\v": "a vertical tab (U+000B)",
+    "\f": "a form feed (U+000C, a page break)",
+    "\x1c": "a file separator (U+001C)",
+    "\x1d": "a group separator (U+001D)",
+    "\x1e": "a record separator (U+001E)",
+    "\x85": "a next-line character (U+0085)",
+    "\u2028": "a line separator (U+2028)",
+    "\u2029": "a paragraph separator (U+2029)",
+}
+_OTHER_LINE_BREAK = re.compile("[" + "".join(OTHER_LINE_BREAKS) + "]")
+MAX_LINE_BREAK_PROBLEMS = 20  # then one line says how many more
 
 # YAML (1.1, as PyYAML reads it) counts these as line breaks too; the file's lines are '\n' only.
 _YAML_BREAKS = "\n\x85\u2028\u2029"
@@ -168,6 +189,9 @@ def load_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem
         return None, problems
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    problems += _other_line_breaks(text, relpath)
+    if problems:
+        return None, problems
     lines = text.split("\n")
     if lines[0].rstrip() != DELIMITER:
         allowed = "a file that starts with a '---' line, the front matter, and a closing '---'"
@@ -217,6 +241,29 @@ def _relpath(path: Path, root: Path) -> str:
             return path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             return path.name
+
+
+def _other_line_breaks(text: str, relpath: str) -> list[Problem]:
+    """A problem for each character that another reader would take for a line break."""
+    problems = []
+    found = list(_OTHER_LINE_BREAK.finditer(text))
+    for match in found[:MAX_LINE_BREAK_PROBLEMS]:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        what = OTHER_LINE_BREAKS[match.group()]
+        message = (
+            f"found {what} at line {line}, column {column}, an invisible character that some "
+            "programs read as a line break and others do not; allowed: ordinary line breaks "
+            "(press Enter) and spaces: delete the character, or retype the line in a plain "
+            "text editor"
+        )
+        problems.append(Problem(relpath, line, message, None, code="file.line-break"))
+    if len(found) > MAX_LINE_BREAK_PROBLEMS:
+        more = len(found) - MAX_LINE_BREAK_PROBLEMS
+        line = problems[-1].line
+        message = f"found {more} more such characters after this one; allowed: none"
+        problems.append(Problem(relpath, line, message, None, code="file.line-break"))
+    return problems
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:

@@ -79,8 +79,29 @@ class Validated:
     sources: tuple[SourceFile, ...] = ()  # every report file that could be read, as loaded
 
 
+#: Problems listed per file; the rest are counted in one last line (a file with 200,000 errors
+#: is one mistake repeated, and its list must not drown every other report's).
+MAX_PROBLEMS_PER_FILE = 100
+
+
 def _by_line(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: p.line)
+    """A file's problems in line order, at most :data:`MAX_PROBLEMS_PER_FILE` and a count."""
+    ordered = sorted(problems, key=lambda p: p.line)
+    if len(ordered) <= MAX_PROBLEMS_PER_FILE:
+        return ordered
+    shown, rest = ordered[:MAX_PROBLEMS_PER_FILE], ordered[MAX_PROBLEMS_PER_FILE:]
+    errors = sum(1 for p in rest if p.is_error)
+    last = shown[-1]
+    more = Problem(
+        last.path,
+        last.line,
+        f"{len(rest)} more problems in this file after this one ({errors} errors); fix these "
+        "and run the check again",
+        None,
+        Severity.ERROR if errors else Severity.WARNING,
+        code="file.more-problems",
+    )
+    return [*shown, more]
 
 
 def _ok(values: Mapping[str, Any]) -> bool:

@@ -170,19 +170,19 @@ def visit_browse_filters(self: Any, node: browse_filters) -> None:
         key = facet["key"]
         if key not in FACET_KEYS or len(facet["values"]) < 2:
             continue
-        total = node["total"]
+        total = esc(str(node["total"]))
         out.append(
             f'<div class="browse-filter"><label for="filter-{key}">{esc(facet["label"])}</label>'
             f'<select id="filter-{key}" name="{key}">'
             f'<option value="">All {esc(facet["plural"].lower())} ({total})</option>'
         )
         for value, label, count in facet["values"]:
-            out.append(f'<option value="{esc(value)}">{esc(label)} ({count})</option>')
+            out.append(f'<option value="{esc(value)}">{esc(label)} ({esc(str(count))})</option>')
         out.append("</select></div>\n")
     out.append('<button type="reset" class="browse-reset">Clear all filters</button>\n</form>\n')
     out.append(
         f'<p class="browse-count" id="browse-count" role="status" aria-live="polite">'
-        f"{node['total']} reports</p>\n"
+        f"{esc(str(node['total']))} reports</p>\n"
     )
     self.body.append("".join(out))
     raise nodes.SkipNode
