@@ -242,14 +242,14 @@ class _Checker:
     def __post_init__(self) -> None:
         self.md, self.written = _shared_parser()
         self.image_targets: set[str] = set()
-        self.seen: set[Problem] = set()  # a set: de-duplicating stays linear in the problems
+        self.found: set[Problem] = set()  # a set: de-duplicating stays linear in the problems
         self.seen_at: set[tuple[int, str]] = set()
 
     # ---------------------------------------------------------------------------------------
     def error(self, line: int, code: str, message: str) -> None:
         problem = Problem(self.relpath, line, message, None, code=code)
-        if problem not in self.seen:
-            self.seen.add(problem)
+        if problem not in self.found:
+            self.found.add(problem)
             self.seen_at.add((line, code))
             self.problems.append(problem)
 
