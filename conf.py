@@ -33,4 +33,4 @@ book = {
     "basename": "idor-2020-radiology-against-covid-19",
 }
 
-globals().update(sphinx_settings(book))
+globals().update(sphinx_settings(book, __file__))

@@ -241,7 +241,7 @@ book = {{
     "basename": "bench-{size}",
 }}
 
-globals().update(sphinx_settings(book))
+globals().update(sphinx_settings(book, __file__))
 '''
 
 

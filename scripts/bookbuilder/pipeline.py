@@ -17,6 +17,7 @@ from bookbuilder.check.validate import validate_all, validate_book_meta
 from bookbuilder.curate import curate
 from bookbuilder.model import Book, BookMeta, Problem
 from bookbuilder.render.pages import RenderResult, render
+from bookbuilder.sphinx.settings import BookSettingsError
 
 CONF_FILE = "conf.py"
 # Where everything generated goes, under the book's folder (`make clean` removes it).
@@ -53,6 +54,8 @@ def read_book_settings(root: Path) -> tuple[BookMeta | None, list[Problem]]:
         return None, [Problem(CONF_FILE, 1, f"cannot be read: {error}", code="conf.error")]
     try:
         namespace = runpy.run_path(str(conf))
+    except BookSettingsError as error:  # sphinx_settings(book) found what validation finds
+        return None, list(error.problems)
     except Exception as error:  # conf.py is the editors' Python: report, never trace back
         line = getattr(error, "lineno", None) or 1
         return None, [Problem(CONF_FILE, line, f"cannot be run: {error}", code="conf.error")]

@@ -224,11 +224,12 @@ def validate_book_meta(
             continue
         located[key] = Located(_located_value(value, line), line)
     values = check_mapping(located, BOOK_FIELDS, "", start, ck)
-    if not _ok(values) or any(p.is_error for p in ck.problems):
-        return None, ck.problems
+    problems = _by_line(ck.problems)
+    if not _ok(values) or any(p.is_error for p in problems):
+        return None, problems
     if values["basename"] is None:
         values["basename"] = slugify(values["title"]) or "book"
-    return BookMeta(**values), ck.problems
+    return BookMeta(**values), problems
 
 
 def _located_value(value: Any, line: int) -> Any:

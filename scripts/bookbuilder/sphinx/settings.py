@@ -1,6 +1,10 @@
 """Sphinx settings derived from a book's metadata, so every book's conf.py is just its `book`.
 
-conf.py calls ``globals().update(sphinx_settings(book))`` and may override anything afterwards.
+conf.py calls ``globals().update(sphinx_settings(book, __file__))`` and may override anything
+afterwards. The mapping is validated first, by the very function ``make check`` uses, and every
+setting is derived from the validated :class:`~bookbuilder.model.BookMeta`, never from the raw
+mapping: what the editions publish is what validation accepted (``editors: "Jane Doe"`` is one
+editor, ``isbn: "ISBN 978-…"`` its digits, a missing ``basename`` the title's slug).
 The security settings (no raw HTML from MyST) are enforced again by ``sphinxext``, whatever
 conf.py says.
 """
@@ -11,12 +15,15 @@ import html
 import json
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sphinx.errors import ConfigError
 from sphinx.util import texescape
 
+from bookbuilder.check.validate import validate_book_meta
+from bookbuilder.model import BookMeta, Problem
 from bookbuilder.render.pages import BROWSE_DOC
 
 # Sphinx fills its escaping tables only when its LaTeX builder starts, after conf.py ran: without
@@ -60,28 +67,23 @@ def _tex(value: object) -> str:
     return tex_escape(str(value)) if value else ""
 
 
-def latex_title_page(book: Mapping[str, Any]) -> str:
+def latex_title_page(meta: BookMeta) -> str:
     """The PDF's title page and its back: every line from the book's metadata, escaped."""
-    editors = ", ".join(book.get("editors") or ())
     lines = [
         r"\begin{titlepage}\centering\vspace*{0.18\textheight}",
-        rf"{{\Huge\bfseries {_tex(book['title'])}\par}}\vspace{{1.5em}}",
+        rf"{{\Huge\bfseries {_tex(meta.title)}\par}}\vspace{{1.5em}}",
     ]
-    if book.get("subtitle"):
-        lines.append(rf"{{\Large {_tex(book['subtitle'])}\par}}\vspace{{3em}}")
-    if editors:
-        lines.append(rf"{{\large Edited by {_tex(editors)}\par}}")
+    if meta.subtitle:
+        lines.append(rf"{{\Large {_tex(meta.subtitle)}\par}}\vspace{{3em}}")
+    if meta.editors:
+        lines.append(rf"{{\large Edited by {_tex(editors_line(meta))}\par}}")
     lines.append(r"\vfill")
-    imprint = " \\textperiodcentered{} ".join(
-        _tex(v) for v in (book.get("publisher"), book.get("year")) if v
-    )
+    imprint = " \\textperiodcentered{} ".join(_tex(v) for v in (meta.publisher, meta.year) if v)
     lines.append(rf"{{\large {imprint}\par}}")
     lines.append(r"\end{titlepage}")
-    back = [_tex(book.get(k)) for k in ("edition", "licence") if book.get(k)]
-    if book.get("isbn"):
-        back.append("ISBN " + _tex(book["isbn"]))
-    if book.get("description"):
-        back.insert(0, _tex(book["description"]))
+    back = [_tex(v) for v in (meta.description, meta.edition, meta.licence) if v]
+    if meta.isbn:
+        back.append("ISBN " + _tex(meta.isbn))
     lines.append(
         r"\thispagestyle{empty}\vspace*{\fill}\noindent " + r"\par\medskip\noindent ".join(back)
     )
@@ -89,23 +91,23 @@ def latex_title_page(book: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def latex_properties(book: Mapping[str, Any]) -> str:
-    editors = ", ".join(book.get("editors") or ())
+def latex_properties(meta: BookMeta) -> str:
     return (
         "\\usepackage{hyperref}\n\\usepackage{hypcap}\n\\hypersetup{"
-        f"pdftitle={{{_tex(book['title'])}}}, pdfauthor={{{_tex(editors)}}}, "
-        f"pdfsubject={{{_tex(book.get('subtitle') or book.get('description'))}}}, "
-        f"pdflang={{{_tex(book['language'])}}}}}\n"
+        f"pdftitle={{{_tex(meta.title)}}}, pdfauthor={{{_tex(editors_line(meta))}}}, "
+        f"pdfsubject={{{_tex(meta.subtitle or meta.description)}}}, "
+        f"pdflang={{{_tex(meta.language)}}}}}\n"
     )
+
+
+def editors_line(meta: BookMeta) -> str:
+    """The editors as one line of text: "A, B" (the EPUB's and PDF's author field)."""
+    return ", ".join(meta.editors)
 
 
 def _base_url() -> str:
     url = os.environ.get("BOOK_BASE_URL") or os.environ.get("READTHEDOCS_CANONICAL_URL") or ""
     return url if not url or url.endswith("/") else url + "/"
-
-
-def basename(book: Mapping[str, Any]) -> str:
-    return str(book.get("basename") or "book")
 
 
 # The namespace of the identifiers derived from a book's metadata (uuid5 of this and the data).
@@ -118,17 +120,25 @@ BOOK_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/idor/bookbui
 # builders)
 
 
-def book_identifier(book: Mapping[str, Any]) -> tuple[str, str]:
+def book_identifier(meta: BookMeta) -> tuple[str, str]:
     """The book's ``dc:identifier`` and its scheme: the ISBN, else a UUID from the metadata.
 
-    The UUID depends only on what identifies the book (title, subtitle, editors, publisher,
-    year, edition, language), so every build of the same book carries the same identifier.
+    The ISBN is validation's: digits only (and a final X), whatever hyphens, spaces or "ISBN"
+    prefix conf.py wrote. The UUID depends only on what identifies the book (title, subtitle,
+    editors, publisher, year, edition, language), so every build of it carries the same one.
     """
-    isbn = str(book.get("isbn") or "").replace("-", "").replace(" ", "")
-    if isbn:
-        return f"urn:isbn:{isbn}", "ISBN"
-    keys = ("title", "subtitle", "editors", "publisher", "year", "edition", "language")
-    name = json.dumps([book.get(k) for k in keys], ensure_ascii=False, sort_keys=True)
+    if meta.isbn:
+        return f"urn:isbn:{meta.isbn}", "ISBN"
+    identity = (
+        meta.title,
+        meta.subtitle,
+        list(meta.editors) or None,
+        meta.publisher,
+        meta.year,
+        meta.edition,
+        meta.language,
+    )
+    name = json.dumps(list(identity), ensure_ascii=False, sort_keys=True)
     return f"urn:uuid:{uuid.uuid5(BOOK_NAMESPACE, name)}", "UUID"
 
 
@@ -137,28 +147,62 @@ def excluded_files() -> list[str]:
     return [f"{BROWSE_DOC}.xhtml"]
 
 
-def cover_target(book: Mapping[str, Any]) -> str:
+def cover_target(meta: BookMeta) -> str:
     """Where the cover image stands in the EPUB (the configured one keeps its type)."""
-    suffix = Path(str(book["cover"])).suffix.lower() if book.get("cover") else ".png"
+    suffix = Path(meta.cover).suffix.lower() if meta.cover else ".png"
     return f"_images/cover{'.jpg' if suffix == '.jpeg' else suffix}"
 
 
-def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
-    """Every Sphinx setting of the three editions, from the book's metadata."""
-    identifier, scheme = book_identifier(book)
-    editors = ", ".join(book.get("editors") or ())
-    copyright_ = f"{book.get('year', '')}, {book.get('publisher') or editors}".strip(", ")
-    release = str(book.get("edition") or book.get("year", ""))
-    name = basename(book)
+class BookSettingsError(ConfigError):
+    """conf.py's ``book`` mapping has values validation cannot use: every problem, located."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def book_meta(book: Mapping[str, Any], conf_file: str | Path | None = None) -> BookMeta:
+    """conf.py's ``book`` mapping, validated (``make check``'s own reading of it).
+
+    ``conf_file`` (conf.py's ``__file__``) lets a problem name conf.py's line and a ``cover``
+    be looked for beside it; without it, problems point at line 1.
+    """
+    name, text, root = "conf.py", None, None
+    if conf_file is not None:
+        path = Path(conf_file).resolve()
+        name, root = path.name, path.parent
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = None  # make check names that problem; lines are then unknown here
+    meta, problems = validate_book_meta(book, name, text, root)
+    if meta is None:
+        raise BookSettingsError([p for p in problems if p.is_error])
+    return meta
+
+
+def sphinx_settings(book: Mapping[str, Any], conf_file: str | Path | None = None) -> dict[str, Any]:
+    """Every Sphinx setting of the three editions, from conf.py's ``book`` mapping as
+    validated (:func:`book_meta`; raises :class:`BookSettingsError` naming conf.py's lines)."""
+    return settings_for(book_meta(book, conf_file))
+
+
+def settings_for(meta: BookMeta) -> dict[str, Any]:
+    """Every Sphinx setting of the three editions, from the validated metadata only."""
+    identifier, scheme = book_identifier(meta)
+    editors = editors_line(meta)
+    copyright_ = f"{meta.year}, {meta.publisher or editors}".strip(", ")
+    release = meta.edition or str(meta.year)
+    name = meta.basename
     return {
         # general
-        "project": book["title"],
+        "project": meta.title,
         "author": editors,
         "copyright": copyright_,
-        "language": book["language"],
+        "language": meta.language,
         "release": release,
         "version": release,
-        "today": str(book.get("year", "")),  # the date on the title page, the same every build
+        "today": str(meta.year),  # the date on the title page, the same every build
         "root_doc": "index",
         "extensions": [
             "myst_parser",
@@ -175,7 +219,7 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
         "myst_heading_anchors": 0,
         # HTML
         "html_theme": "sphinx_book_theme",
-        "html_title": html.escape(book["title"]),  # Sphinx treats html_title as HTML
+        "html_title": html.escape(meta.title),  # Sphinx treats html_title as HTML
         "html_copy_source": False,
         "html_show_sourcelink": False,
         "html_theme_options": {
@@ -191,30 +235,30 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
         # Absolute links (link previews, citations) need the address the book is published at:
         # the Pages workflow and Read the Docs set it; conf.py may also set html_baseurl.
         "html_baseurl": _base_url(),
-        "html_context": {"bookbuilder_subtitle": book.get("subtitle") or ""},
+        "html_context": {"bookbuilder_subtitle": meta.subtitle or ""},
         # EPUB
         "epub_basename": name,
-        "epub_title": book["title"],
+        "epub_title": meta.title,
         "epub_author": editors,
-        "epub_publisher": book.get("publisher") or editors,
+        "epub_publisher": meta.publisher or editors,
         "epub_copyright": copyright_,
-        "epub_language": book["language"],
-        "epub_description": book.get("description") or "",
+        "epub_language": meta.language,
+        "epub_description": meta.description or "",
         "epub_show_urls": "no",
         "epub_use_index": True,
         "epub_tocdepth": 2,  # the nav: chapters, and each report under its chapter
         # The identifier: the ISBN, else a UUID derived from the metadata (the same every build);
-        # the cover: book["cover"], else a typographic one drawn at build time (sphinx/epub.py).
+        # the cover: meta.cover, else a typographic one drawn at build time (sphinx/epub.py).
         "epub_identifier": identifier,
         "epub_scheme": scheme,
         "epub_uid": "bookid",
-        "epub_cover": (cover_target(book), "epub-cover.html"),
-        "bookbuilder_cover": str(book.get("cover") or ""),
+        "epub_cover": (cover_target(meta), "epub-cover.html"),
+        "bookbuilder_cover": meta.cover or "",
         "epub_exclude_files": excluded_files(),
         # PDF (xelatex through latexmk); latex_documents' title and author are LaTeX markup
         "latex_engine": "xelatex",
         "latex_documents": [
-            ("index", f"{name}.tex", tex_escape(book["title"]), tex_escape(editors), "manual")
+            ("index", f"{name}.tex", tex_escape(meta.title), tex_escape(editors), "manual")
         ],
         "latex_toplevel_sectioning": "chapter",
         "latex_show_urls": "footnote",
@@ -224,8 +268,8 @@ def sphinx_settings(book: Mapping[str, Any]) -> dict[str, Any]:
             "fontpkg": LATEX_FONTS,
             "preamble": LATEX_PREAMBLE,
             "releasename": "",
-            "maketitle": latex_title_page(book),
-            "hyperref": latex_properties(book),
+            "maketitle": latex_title_page(meta),
+            "hyperref": latex_properties(meta),
             "fncychap": "",
             "printindex": r"\footnotesize\raggedright\printindex",
         },
