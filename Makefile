@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 BOOK   := $(BIN)/python -m bookbuilder
 
 .PHONY: help all html epub pdf check plan test lint clean setup-pdf docs epubcheck ace setup-ace bench lock
-.PHONY: new import serve overview
+.PHONY: new import serve crossref overview
 
 help:
 	@echo "make epub       build the EPUB   -> _build/epub/<book>.epub"
@@ -22,6 +22,7 @@ help:
 	@echo "make new        write a new report: asks for its details (or ARGS=\"--title ... --yes\")"
 	@echo "make import FILE=submission.docx   a Word file (or a folder of them) -> draft report(s)"
 	@echo "make serve      live preview on http://127.0.0.1:8000/ (PORT=8001 for another port)"
+	@echo "make crossref   a Crossref deposit XML for the book and reports with a DOI (BOOK_BASE_URL=..., never sent)"
 	@echo "make epubcheck  build the EPUB and check it with EPUBCheck (needs Java)"
 	@echo "make ace        build the EPUB and check its accessibility with DAISY Ace -> _build/ace/report.html"
 	@echo "make test       run the tests"
@@ -88,6 +89,10 @@ new: $(STAMP)
 import: $(STAMP)
 	@if [ -z "$(FILE)" ]; then echo "Say which Word file: make import FILE=submission.docx (or a folder)"; exit 2; fi
 	@$(BOOK) import $(ARGS) "$(FILE)"
+
+# A Crossref deposit of the book and its reports with a DOI: _build/crossref/<book>.xml (never sent).
+crossref: $(STAMP)
+	@$(BOOK) crossref $(ARGS)
 
 PORT ?= 8000
 serve: $(STAMP)

@@ -156,6 +156,47 @@ def cmd_clean(root: Path) -> int:
     return 0
 
 
+def cmd_crossref(root: Path, depositor_name: str | None, email: str | None) -> int:
+    """Write the Crossref deposit of the book as it stands; nothing is sent anywhere."""
+    from datetime import UTC, datetime
+
+    from bookbuilder.render.crossref import Depositor, deposit
+    from bookbuilder.sphinx.settings import base_url
+
+    prepared = _prepare(root)
+    if not prepared.ok:
+        return _blocked(prepared)
+    assert prepared.book is not None and prepared.meta is not None
+    missing = []
+    if not prepared.meta.doi:
+        missing.append('the book\'s DOI: add `"doi": "10.xxxx/…"` to the book in conf.py')
+    if not base_url():
+        missing.append("the site's address: BOOK_BASE_URL=https://… make crossref")
+    if not depositor_name or not email:
+        missing.append(
+            "who sends it: make crossref ARGS=\"--depositor 'Name' --email name@example.org\""
+        )
+    if missing:
+        _say("A Crossref deposit needs:", *(f"  - {m}" for m in missing))
+        return 1
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    result = deposit(prepared.book, Depositor(depositor_name, email), base_url(), when)
+    target = root / BUILD_DIR / "crossref" / f"{prepared.meta.basename}.xml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(result.xml)
+    _say(
+        f"Wrote {target.relative_to(root)}: the book and {len(result.registered)} report(s) with "
+        "a DOI. Nothing was sent: upload it to Crossref yourself.",
+    )
+    if result.without_doi:
+        _say(
+            f"Left out, without a `doi:` in their front matter ({len(result.without_doi)}):",
+            *(f"  experiences/{slug}.md" for slug in result.without_doi),
+        )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bookbuilder", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the book's folder")
@@ -181,6 +222,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "-v", "--verbose", action="store_true", default=os.environ.get("V", "") not in ("", "0")
     )
     sub.add_parser("clean", help="remove _build/")
+    crossref_parser = sub.add_parser(
+        "crossref", help="write a Crossref deposit XML for the book and its reports (not sent)"
+    )
+    crossref_parser.add_argument("--depositor", default=os.environ.get("CROSSREF_DEPOSITOR"))
+    crossref_parser.add_argument("--email", default=os.environ.get("CROSSREF_EMAIL"))
     fields_parser = sub.add_parser("fields", help="print a front-matter reference table")
     fields_parser.add_argument("kind", choices=sorted(docs.TABLES))
     sub.add_parser("docs", help="refresh the generated tables in docs/report-format.md")
@@ -210,6 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_overview(root, args.sort, args.status)
     if args.command == "clean":
         return cmd_clean(root)
+    if args.command == "crossref":
+        return cmd_crossref(root, args.depositor, args.email)
     if args.command == "fields":
         _say(docs.table(args.kind))
         return 0

@@ -105,7 +105,9 @@ def editors_line(meta: BookMeta) -> str:
     return ", ".join(meta.editors)
 
 
-def _base_url() -> str:
+def base_url() -> str:
+    """The published site's address (``BOOK_BASE_URL``, or Read the Docs' own), ending in /;
+    empty when unknown."""
     url = os.environ.get("BOOK_BASE_URL") or os.environ.get("READTHEDOCS_CANONICAL_URL") or ""
     return url if not url or url.endswith("/") else url + "/"
 
@@ -234,7 +236,7 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         },
         # Absolute links (link previews, citations) need the address the book is published at:
         # the Pages workflow and Read the Docs set it; conf.py may also set html_baseurl.
-        "html_baseurl": _base_url(),
+        "html_baseurl": base_url(),
         "html_context": {"bookbuilder_subtitle": meta.subtitle or ""},
         # EPUB
         "epub_basename": name,
