@@ -16,6 +16,7 @@ from bookbuilder.check.images import publish_image
 from bookbuilder.check.validate import validate_all, validate_book_meta
 from bookbuilder.curate import curate
 from bookbuilder.model import Book, BookMeta, Problem
+from bookbuilder.render.contributors import write_csv as write_contributors_csv
 from bookbuilder.render.pages import RenderResult, render
 from bookbuilder.sphinx.settings import BookSettingsError
 
@@ -23,6 +24,7 @@ CONF_FILE = "conf.py"
 # Where everything generated goes, under the book's folder (`make clean` removes it).
 BUILD_DIR = Path("_build")
 SOURCE_DIR = BUILD_DIR / "src"  # the MyST sources Sphinx reads (render)
+CONTRIBUTORS_CSV = "contributors.csv"
 CACHE_DIR = BUILD_DIR / "cache"  # the validate stage's memory (bookbuilder.check.cache)
 
 
@@ -91,4 +93,7 @@ def render_sources(book: Book, srcdir: Path) -> RenderResult:
         "country": lambda code: countries.country_name(code, language),
         "region": countries.region_of,
     }
-    return render(book, srcdir, names, publish_image)
+    result = render(book, srcdir, names, publish_image)
+    # The Contributors page's list, for the editors' letters: beside the sources, in _build/.
+    write_contributors_csv(result.contributors, srcdir.parent / CONTRIBUTORS_CSV)
+    return result

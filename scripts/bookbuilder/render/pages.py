@@ -24,6 +24,13 @@ from bookbuilder.curate import report_language
 from bookbuilder.model import Book, BookMeta, Chapter, Report
 from bookbuilder.render.browse import FACETS, FacetValue, browse_data, facets, records
 from bookbuilder.render.charts import Chart, DrawChart, bar_chart_svg, chart_key, charts
+from bookbuilder.render.contributors import (
+    CONTRIBUTORS_DOC,
+    CONTRIBUTORS_TITLE,
+    Contributor,
+    contributors,
+    page_data,
+)
 from bookbuilder.render.cover import cover_png
 
 DATA_FILE = "_bookbuilder.json"
@@ -87,6 +94,7 @@ class RenderResult:
     removed: tuple[str, ...]
     # docname → where its text came from, to point Sphinx's warnings back at the editor's file
     sources: dict[str, dict]
+    contributors: tuple[Contributor, ...] = ()  # as the Contributors page lists them
 
 
 class _Writer:
@@ -205,7 +213,7 @@ def landing_page(book: Book, cover: str | None = None) -> str:
     lines += [":::", ""]
     entries = "\n".join(f"chapters/{c.spec.id}" for c in book.chapters)
     if book.reports:
-        entries += "\n" + GLANCE_DOC
+        entries += f"\n{GLANCE_DOC}\n{CONTRIBUTORS_DOC}"
     entries += "\n" + ACCESSIBILITY_DOC  # every book says what its editions provide, last
     lines += ["```{toctree}", ":maxdepth: 1", "", entries, "```", ""]
     return "\n".join(lines)
@@ -253,6 +261,18 @@ def glance_page(book: Book, made: list[Chart]) -> str:
     return "\n".join(lines)
 
 
+def contributors_page(people: list[Contributor]) -> str:
+    """The "Contributors" page: its entries are built by the ``book-contributors`` directive
+    (docutils nodes, so every edition and any PDF engine prints them)."""
+    data = _json_line(page_data(people))
+    fence = _fence(data)
+    return (
+        f"# {CONTRIBUTORS_TITLE}\n\n"
+        "Everyone who wrote a report in this book, with the reports they wrote.\n\n"
+        f"{fence}{{book-contributors}}\n{data}\n{fence}\n"
+    )
+
+
 def report_trailer(report: Report, chapter: Chapter, meta: BookMeta) -> str:
     """After a report's body: the way back to its chapter, and how to cite it (web edition)."""
     data = _json_line(
@@ -292,6 +312,7 @@ def render(
     srcdir.mkdir(parents=True, exist_ok=True)
     writer = _Writer(srcdir)
     sources: dict[str, dict] = {}
+    people: list[Contributor] = []
 
     cover = _copy_cover(writer, book.meta, book_root or srcdir.parents[1], publish_image)
     writer.text("index.md", landing_page(book, cover))
@@ -303,6 +324,8 @@ def render(
         for chart in made:
             writer.bytes(f"{GLANCE_DIR}/{chart.filename}", chart.svg)
         writer.text(GLANCE_DOC + ".md", glance_page(book, made))
+        people = contributors(book)
+        writer.text(CONTRIBUTORS_DOC + ".md", contributors_page(people))
     for chapter in book.chapters:
         page, offset = chapter_page(chapter)
         docname = f"chapters/{chapter.spec.id}"
@@ -335,7 +358,7 @@ def render(
     }
     writer.text(DATA_FILE, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
     removed = writer.remove_stale()
-    return RenderResult(srcdir, tuple(writer.written), tuple(removed), sources)
+    return RenderResult(srcdir, tuple(writer.written), tuple(removed), sources, tuple(people))
 
 
 def _source(relpath: str, body_line: int, generated_line: int) -> dict:

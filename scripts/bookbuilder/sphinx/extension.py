@@ -26,6 +26,7 @@ from sphinx.writers.latex import LaTeXTranslator
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import lockdown
+from bookbuilder.sphinx.contributors import BookContributors
 
 # "other" and "organisation" say nothing in a byline: left out.
 ROLE_LABELS = {**ROLE_NAMES, "other": "", "organisation": ""}
@@ -287,6 +288,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_directive("report-start", ReportStart)
     app.add_directive("report-byline", ReportByline)
+    app.add_directive("book-contributors", BookContributors)  # the Contributors page
     app.add_post_transform(WrapReportLanguage)
     app.set_translator("latex", BookLaTeXTranslator, override=True)
     app.connect("config-inited", _read_book_data)

@@ -1,0 +1,156 @@
+"""The book's contributors: everyone who wrote a published report, once, sorted by name.
+
+An edited volume lists its contributors (and the editors write to each of them), so the book
+gets a "Contributors" page in all three editions and ``_build/contributors.csv``, both from
+:func:`contributors`. Only published reports count: a draft's authors are not contributors yet.
+
+One person is one entry: the same ORCID iD, or the same name (compared case- and
+accent-insensitively) without conflicting ORCID iDs, is the same person; their roles and
+affiliations are gathered from every report they wrote, in book order.
+
+Names sort the way the book's language sorts them: ICU's collator with CLDR's rules for that
+language (Swedish puts Å and Ö after Z, Spanish Ñ after N, German Ö with O). Babel, which gives
+the book its country names, has no collation; ICU is the library made for it. Names sort as
+they are printed, first word first: the format has no family-name field, and guessing one
+("Nuria Peña Ibáñez", "山田 花子", a department writing as a group) would be wrong too often.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookbuilder.check.schema import ROLE_NAMES
+from bookbuilder.curate import text_key
+from bookbuilder.model import Book
+
+CONTRIBUTORS_DOC = "contributors"
+CONTRIBUTORS_TITLE = "Contributors"
+CSV_COLUMNS = ("name", "roles", "affiliations", "orcid", "contributed_as", "reports", "slugs")
+# Roles that say nothing in a list of people ("other"), or that the name already says.
+UNSHOWN_ROLES = frozenset({"other", "organisation"})
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One report a contributor wrote (or, with translations, translated)."""
+
+    slug: str
+    title: str
+    kind: str = "author"  # "author"; "translator" once translations are published (issue 14)
+
+
+@dataclass(frozen=True)
+class Contributor:
+    name: str
+    roles: tuple[str, ...]  # normalised roles, as in schema.ROLES, in book order
+    affiliations: tuple[str, ...]
+    orcid: str | None
+    contributions: tuple[Contribution, ...]  # in book order
+
+    @property
+    def role_labels(self) -> tuple[str, ...]:
+        return tuple(ROLE_NAMES[r] for r in self.roles if r not in UNSHOWN_ROLES)
+
+
+@dataclass
+class _Entry:
+    name: str
+    orcid: str | None
+    roles: list[str]
+    affiliations: list[str]
+    contributions: list[Contribution]
+
+
+def name_sort_key(language: str) -> Callable[[str], bytes]:
+    """A sort key for names in the book's language (ICU's collator, CLDR's rules)."""
+    import icu  # PyICU (the pyicu-wheels package ships ICU itself)
+
+    locale = icu.Locale(language.replace("-", "_"))
+    collator = icu.Collator.createInstance(locale)
+    return collator.getSortKey
+
+
+def contributors(book: Book) -> list[Contributor]:
+    """Everyone who wrote a published report, each once, sorted by name in the book's
+    language (ties: the ORCID iD, so the order never depends on the run)."""
+    entries: list[_Entry] = []
+    for report in book.reports:
+        contribution = Contribution(report.slug, report.title)
+        for author in report.authors:
+            entry = _find(entries, author.name, author.orcid)
+            if entry is None:
+                entry = _Entry(author.name, author.orcid, [], [], [])
+                entries.append(entry)
+            entry.orcid = entry.orcid or author.orcid
+            _add(entry.roles, author.role)
+            if author.affiliation:
+                _add(entry.affiliations, author.affiliation)
+            if contribution not in entry.contributions:
+                entry.contributions.append(contribution)
+    # Translations (issue 14): each published translation's translators join here with
+    # Contribution(original's slug, translated title, kind="translator") and no role.
+    key = name_sort_key(book.meta.language)
+    entries.sort(key=lambda e: (key(e.name), e.orcid or ""))
+    return [
+        Contributor(e.name, tuple(e.roles), tuple(e.affiliations), e.orcid, tuple(e.contributions))
+        for e in entries
+    ]
+
+
+def _find(entries: Iterable[_Entry], name: str, orcid: str | None) -> _Entry | None:
+    """The same person: the same ORCID iD, or the same name where neither iD contradicts."""
+    folded = " ".join(text_key(name).split())
+    for entry in entries:
+        if orcid and entry.orcid == orcid:
+            return entry
+    for entry in entries:
+        same_name = " ".join(text_key(entry.name).split()) == folded
+        if same_name and not (orcid and entry.orcid and orcid != entry.orcid):
+            return entry
+    return None
+
+
+def _add(values: list[str], value: str) -> None:
+    if value not in values:
+        values.append(value)
+
+
+def page_data(people: Sequence[Contributor]) -> dict:
+    """What the ``book-contributors`` directive builds the page from (plain JSON data)."""
+    return {
+        "contributors": [
+            {
+                "name": p.name,
+                "roles": list(p.role_labels),
+                "affiliations": list(p.affiliations),
+                "orcid": p.orcid,
+                "contributions": [
+                    {"slug": c.slug, "title": c.title, "kind": c.kind} for c in p.contributions
+                ],
+            }
+            for p in people
+        ]
+    }
+
+
+def write_csv(people: Sequence[Contributor], target: Path) -> None:
+    """The same list for the editors' letters and spreadsheets (UTF-8)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for p in people:
+            writer.writerow(
+                [
+                    p.name,
+                    "; ".join(p.role_labels),
+                    "; ".join(p.affiliations),
+                    p.orcid or "",
+                    "; ".join(dict.fromkeys(c.kind for c in p.contributions)),
+                    "; ".join(c.title for c in p.contributions),
+                    " ".join(c.slug for c in p.contributions),
+                ]
+            )

@@ -1,0 +1,171 @@
+"""The Contributors page and _build/contributors.csv: published reports' authors, once each,
+sorted the way the book's language sorts, in all three editions."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bookbuilder.model import Author, Book, BookMeta, Chapter, ChapterSpec, Report
+from bookbuilder.render.contributors import contributors
+from conftest import FIXTURES, copy_book, report_front, require_tool, run_book
+
+ORCID = "0000-0002-1825-0097"
+
+
+def book_of(language: str, *authors_per_report: tuple[Author, ...]) -> Book:
+    reports = tuple(
+        Report(
+            slug=f"report-{i}",
+            relpath=f"experiences/report-{i}.md",
+            title=f"Report {i}",
+            authors=authors,
+            country="SE",
+            submitted=date(2021, 1, 1),
+            body="Text.\n",
+            body_line=10,
+        )
+        for i, authors in enumerate(authors_per_report, 1)
+    )
+    spec = ChapterSpec("all", "chapters/all.md", "All", 1, "", 5)
+    return Book(BookMeta("Test", language, 2021), (Chapter(spec, reports),))
+
+
+def test_names_sort_the_way_the_books_language_sorts() -> None:
+    names = ["Åsa Berg", "Zara Lind", "Anna Ek", "Örjan Holm", "Olle Dahl"]
+    authors = [(Author(n, "nurse"),) for n in names]
+    swedish = [p.name for p in contributors(book_of("sv", *authors))]
+    assert swedish == ["Anna Ek", "Olle Dahl", "Zara Lind", "Åsa Berg", "Örjan Holm"]
+    english = [p.name for p in contributors(book_of("en", *authors))]
+    assert english == ["Anna Ek", "Åsa Berg", "Olle Dahl", "Örjan Holm", "Zara Lind"]
+
+
+def test_one_person_is_one_entry() -> None:
+    people = contributors(
+        book_of(
+            "en",
+            (Author("Jürgen Weiß", "radiologist", "Köln"), Author("Ann Lee", "nurse")),
+            (Author("JÜRGEN WEISS", "researcher", "Bonn", ORCID),),
+            (Author("Ann Lee", "nurse", None, "0000-0001-5109-3700"),),
+            (Author("Ann Lee", "trainee", None, ORCID.replace("0097", "0000")),),
+        )
+    )
+    jurgen = next(p for p in people if p.name == "Jürgen Weiß")
+    assert jurgen.roles == ("radiologist", "researcher")
+    assert jurgen.affiliations == ("Köln", "Bonn")
+    assert jurgen.orcid == ORCID
+    assert [c.slug for c in jurgen.contributions] == ["report-1", "report-2"]
+    # Two different ORCID iDs are two people, even with one name.
+    lees = [p for p in people if p.name == "Ann Lee"]
+    assert len(lees) == 2
+    assert [c.slug for c in lees[0].contributions] == ["report-1", "report-3"]
+
+
+@pytest.fixture(scope="module")
+def contributors_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small book, plus a second report by one of its authors (now with an ORCID iD) and a
+    draft whose author must not be listed."""
+    root = copy_book(FIXTURES / "book-small", tmp_path_factory.mktemp("contributors"))
+    (root / "experiences" / "second-heatwave-koeln.md").write_text(
+        f"""---
+title: "A second hot week & *no* rest"
+authors:
+  - name: "Jürgen Weiß"
+    role: researcher
+    affiliation: "Universität Beispiel"
+    orcid: "{ORCID}"
+  - name: "Zoë Ørsted"
+    role: organisation
+country: DE
+submitted: 2021-08-21
+consent: true
+---
+
+Fictional text.
+""",
+        "utf-8",
+    )
+    (root / "experiences" / "unfinished-draft.md").write_text(
+        report_front("status: draft\n").replace("Ann Example", "Drafty Person") + "Text.\n",
+        "utf-8",
+    )
+    result = run_book(root, "build", "html", "epub")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+EXPECTED_ORDER = [
+    "Amélie Rousseau-Lefèvre",
+    "Emily Tremblay",
+    "Jürgen Weiß",
+    "Nuria Peña Ibáñez",
+    "Tomás Gil",
+    "Zoë Ørsted",
+]
+
+
+def test_csv_lists_every_published_author_once(contributors_book: Path) -> None:
+    with (contributors_book / "_build" / "contributors.csv").open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [r["name"] for r in rows] == EXPECTED_ORDER
+    jurgen = rows[2]  # in book order: the chapter sorts by title, "A second…" first
+    assert jurgen["roles"] == "Researcher; Radiologist"
+    assert jurgen["affiliations"] == (
+        "Universität Beispiel; Institut für Radiologie, Beispielklinikum Köln"
+    )
+    assert jurgen["orcid"] == ORCID
+    assert jurgen["slugs"] == "second-heatwave-koeln hitze-im-ct-koeln"
+    assert rows[-1]["roles"] == ""  # "organisation" says nothing the name does not
+
+
+def test_web_page_links_reports_and_orcid(contributors_book: Path) -> None:
+    page = (contributors_book / "_build" / "html" / "contributors.html").read_text("utf-8")
+    article = page[page.index('<article class="bd-article">') : page.index("</article>")]
+    assert [article.index(f"<dt>{name}</dt>") for name in EXPECTED_ORDER] == sorted(
+        article.index(f"<dt>{name}</dt>") for name in EXPECTED_ORDER
+    )
+    assert "Drafty Person" not in article
+    assert (
+        "Researcher, Radiologist · Universität Beispiel; Institut für Radiologie, "
+        "Beispielklinikum Köln · <a" in article
+    )
+    assert f'href="https://orcid.org/{ORCID}"' in article
+    assert "Reports: " in article
+    assert 'href="experiences/second-heatwave-koeln.html"' in article
+    # Titles are text: their Markdown characters are printed, never read.
+    assert "A second hot week &amp; *no* rest" in article
+    landing = (contributors_book / "_build" / "html" / "index.html").read_text("utf-8")
+    assert 'href="contributors.html"' in landing
+
+
+def test_epub_has_the_page_in_its_reading_order(contributors_book: Path) -> None:
+    from ebooklib import epub as ebook
+
+    path = next((contributors_book / "_build" / "epub").glob("*.epub"))
+    book = ebook.read_epub(str(path), {"ignore_ncx": True})
+    spine = [book.get_item_with_id(item_id).file_name for item_id, _linear in book.spine]
+    assert "contributors.xhtml" in spine
+    assert spine.index("contributors.xhtml") > spine.index("experiences/hitze-im-ct-koeln.xhtml")
+    page = book.get_item_with_href("contributors.xhtml").get_content().decode("utf-8")
+    assert "<dt>Zoë Ørsted</dt>" in page
+    assert 'href="experiences/hitze-im-ct-koeln.xhtml"' in page
+
+
+def test_pdf_prints_the_list(contributors_book: Path) -> None:
+    require_tool("xelatex", "latexmk", "xindy", "pdftotext")
+    result = run_book(contributors_book, "build", "pdf")
+    assert result.returncode == 0, result.stdout + result.stderr
+    pdf = contributors_book / "_build" / "latex" / "heatwave-2021.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    start = text.index("Everyone who wrote a report in this book")
+    listed = text[start:]
+    positions = [listed.index(name) for name in EXPECTED_ORDER]
+    assert positions == sorted(positions)
+    assert f"https://orcid.org/{ORCID}" in listed
+    assert "Reports: A second hot week & *no* rest; Thirty-nine degrees" in " ".join(listed.split())
