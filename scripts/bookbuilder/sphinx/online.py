@@ -34,6 +34,7 @@ from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.render import cite
 from bookbuilder.render.browse import FACETS
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
+from bookbuilder.sphinx import offline
 
 DOWNLOADS_DIR = "downloads"
 HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
@@ -297,7 +298,7 @@ class BookLanding(JSONDirective):
             )
         ways += links
         text += ways
-        return [hero, book_downloads()]
+        return [hero, book_downloads(), offline.offline_panel()]
 
 
 class ReportBrowse(JSONDirective):
@@ -520,6 +521,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         (report_trailer, (visit_report_trailer, depart_report_trailer)),
         (report_cite, (visit_report_cite, depart_report_cite)),
         (browse_cards, (visit_browse_cards, None)),
+        (offline.offline_panel, (offline.visit_offline_panel, None)),
     ):
         app.add_node(
             node, html=visitors, epub=visitors, latex=skip, text=skip, man=skip, texinfo=skip
@@ -536,4 +538,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", _landing_outdated)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _social_card)
+    app.connect("builder-inited", offline.add_offline_script)
+    app.connect("html-page-context", offline.link_manifest)
+    # After every other build-finished handler: the listing covers the files they write.
+    app.connect("build-finished", offline.write_offline_files, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,174 @@
+"""Reading offline: the website installs as a progressive web app.
+
+For the web edition only (the EPUB is offline by nature), when the HTML build finishes:
+
+- ``manifest.webmanifest`` and two square icons: the book can be installed on a phone's home
+  screen, with its title, language and colours;
+- ``sw.js``, the service worker (``templates/offline/sw.js``): every page a reader opens is kept
+  with what it needs, and shown again without a network;
+- ``offline-files.json``: what "Save the whole book" (a panel on the landing page) keeps, with
+  sizes; the EPUB and PDF downloads are listed apart and kept only when the reader asks.
+
+Every page links the manifest and loads ``_static/offline.js``, which registers the worker. The
+worker's version is a digest of the site's files, so a new build replaces what readers kept, and
+the same sources give the same files (no dates, no random state).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from PIL import Image
+from sphinx.application import Sphinx
+
+from bookbuilder.render.cover import BACKGROUND, cover_png
+
+MANIFEST = "manifest.webmanifest"
+WORKER = "sw.js"
+LISTING = "offline-files.json"
+ICON_SIZES = (192, 512)
+WORKER_TEMPLATE = Path(__file__).parents[1] / "templates" / "offline" / WORKER
+# Not worth keeping for a reader: Sphinx's sources and inventory, our own offline files.
+_NOT_KEPT_DIRS = ("_sources/", ".doctrees/")
+_NOT_KEPT_FILES = frozenset({".buildinfo", "objects.inv", WORKER, LISTING})
+# Files whose bytes make the version (small, and they change when the book does); others by size.
+_DIGESTED = frozenset({".html", ".js", ".css", ".json", ".svg", ".webmanifest", ".txt"})
+
+
+class offline_panel(nodes.General, nodes.Element):
+    """The landing page's "Save the whole book for offline reading" (hidden without the worker)."""
+
+
+def visit_offline_panel(self: Any, node: offline_panel) -> None:
+    if self.builder.format != "html" or self.builder.name.startswith("epub"):
+        raise nodes.SkipNode
+    self.body.append(
+        '<section class="book-offline" id="book-offline" hidden '
+        'aria-labelledby="book-offline-title">'
+        '<h2 id="book-offline-title">Read without a connection</h2>'
+        "<p>Every page you open stays readable offline. To take the whole book with you, save "
+        "it in this browser:</p>"
+        '<p><button type="button" class="book-button book-offline-save">Save the whole book '
+        'for offline reading <span class="book-offline-size"></span></button></p>'
+        '<p><label><input type="checkbox" name="downloads"> Also save the EPUB and PDF '
+        '<span class="book-offline-downloads-size"></span></label></p>'
+        '<p class="book-offline-status" role="status" aria-live="polite"></p>'
+        "</section>\n"
+    )
+    raise nodes.SkipNode
+
+
+def _is_web(app: Sphinx) -> bool:
+    return app.builder.format == "html" and not app.builder.name.startswith("epub")
+
+
+def add_offline_script(app: Sphinx) -> None:
+    """builder-inited: every page of the website registers the worker (the EPUB has no script)."""
+    if _is_web(app):
+        app.add_js_file("offline.js", loading_method="defer")
+
+
+def link_manifest(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """html-page-context: the manifest and the theme colour in every page's head."""
+    if not _is_web(app):
+        return
+    href = html.escape(context["pathto"](MANIFEST, 1))
+    tags = (
+        f'<link rel="manifest" href="{href}" />\n'
+        f'<meta name="theme-color" content="{_hex(BACKGROUND)}" />\n'
+    )
+    context["metatags"] = context.get("metatags", "") + tags
+
+
+def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: icons, manifest, the file listing and the worker, in that order (the
+    worker's version covers the other three)."""
+    if exception is not None or not _is_web(app):
+        return
+    outdir = Path(app.outdir)
+    config = app.config
+    _write_if_changed(outdir / MANIFEST, json.dumps(_manifest(config), indent=1).encode())
+    fields = {"title": config.project, "subtitle": None, "year": None}
+    for size in ICON_SIZES:
+        _write_if_changed(outdir / f"_static/icon-{size}.png", _icon(fields, size))
+    downloads_dir = _downloads_dir()
+    listing = offline_listing(outdir, downloads_dir)
+    _write_if_changed(outdir / LISTING, json.dumps(listing, indent=1).encode())
+    worker = WORKER_TEMPLATE.read_text("utf-8")
+    worker = worker.replace("@VERSION@", listing["version"]).replace(
+        "@DOWNLOADS_DIR@", downloads_dir
+    )
+    _write_if_changed(outdir / WORKER, worker.encode())
+
+
+def _downloads_dir() -> str:
+    from bookbuilder.sphinx.online import DOWNLOADS_DIR  # the folder the landing page offers
+
+    return DOWNLOADS_DIR
+
+
+def _manifest(config: Any) -> dict[str, Any]:
+    colour = _hex(BACKGROUND)
+    return {
+        "name": config.project,
+        "short_name": config.project if len(config.project) <= 30 else config.project[:29] + "…",
+        "description": config.epub_description or config.project,
+        "lang": config.language or "en",
+        "start_url": "./",
+        "scope": "./",
+        "display": "standalone",
+        "background_color": colour,
+        "theme_color": colour,
+        "icons": [
+            {"src": f"_static/icon-{size}.png", "sizes": f"{size}x{size}", "type": "image/png"}
+            for size in ICON_SIZES
+        ],
+    }
+
+
+def offline_listing(outdir: Path, downloads_dir: str) -> dict[str, Any]:
+    """What "Save the whole book" keeps (``files``), the downloads apart, and a version that
+    changes when any of them does."""
+    files, downloads = [], []
+    digest = hashlib.sha256()
+    for path in sorted(p for p in outdir.rglob("*") if p.is_file()):
+        relpath = path.relative_to(outdir).as_posix()
+        if relpath in _NOT_KEPT_FILES or relpath.startswith(_NOT_KEPT_DIRS):
+            continue
+        size = path.stat().st_size
+        entry = {"path": relpath, "size": size}
+        (downloads if relpath.startswith(downloads_dir + "/") else files).append(entry)
+        content = path.read_bytes() if path.suffix in _DIGESTED else str(size).encode()
+        digest.update(relpath.encode() + b"\0" + hashlib.sha256(content).digest())
+    return {"version": digest.hexdigest()[:16], "files": files, "downloads": downloads}
+
+
+def _icon(fields: dict[str, Any], size: int) -> bytes:
+    """A square icon: the typographic cover, centred on the cover's colour."""
+    with Image.open(io.BytesIO(cover_png(fields, width=size))) as cover:
+        cover = cover.convert("RGB")
+        cover.thumbnail((size, size))
+        icon = Image.new("RGB", (size, size), BACKGROUND)
+        icon.paste(cover, ((size - cover.width) // 2, (size - cover.height) // 2))
+    out = io.BytesIO()
+    icon.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _hex(colour: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*colour)
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
