@@ -170,8 +170,8 @@ def test_syntax_error_names_the_real_line() -> None:
     _, problems = parse("title: a\ncity: b: c\n")
     assert len(problems) == 1
     assert problems[0].line == 3
-    assert problems[0].code == "yaml.syntax"
-    assert "mapping values are not allowed here" in problems[0].message
+    assert problems[0].code == "yaml.colon"  # text with ": " not in quotes
+    assert "did you mean 'city: \"b: c\"'?" in problems[0].message
 
 
 def test_front_matter_must_be_a_mapping() -> None:
@@ -362,7 +362,7 @@ def test_syntax_error_line_in_file(tmp_path: Path) -> None:
     path = write(tmp_path, "experiences/x.md", REPORT.replace("country: IT", "country: IT: FR"))
     src, problems = load_source(path, tmp_path)
     assert src is None
-    assert [(p.line, p.code) for p in problems] == [(6, "yaml.syntax")]
+    assert [(p.line, p.code) for p in problems] == [(6, "yaml.colon")]
 
 
 # -- Folders --------------------------------------------------------------------------------------
@@ -476,3 +476,18 @@ def test_hidden_files_are_skipped_with_a_warning(tmp_path: Path) -> None:
     assert [(p.path, p.code, p.is_error) for p in problems] == [
         ("experiences/.backup-of-x.md", "file.hidden", False)
     ]
+
+
+def test_list_item_without_space_that_yaml_reads_as_text() -> None:
+    # To YAML, "-CT" is the text "-CT"; to the editor it is a list item missing its space.
+    _, problems = parse("title: a\nmodalities:\n  -CT\n")
+    assert [(p.line, p.key, p.code) for p in problems] == [(4, "modalities", "yaml.dash")]
+    assert "did you mean '- CT'?" in problems[0].message
+
+
+def test_editors_mistakes_are_only_looked_for_when_yaml_fails() -> None:
+    # A tab inside a value, a quoted text over two lines, a colon in quotes: all valid YAML.
+    values, problems = parse('title: "a\tb"\nsummary: "one\n  two"\ncity: "Bergamo: Alta"\n')
+    assert problems == []
+    assert values is not None
+    assert values["summary"].value == "one two"

@@ -42,6 +42,7 @@ import yaml
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bookbuilder.check import yaml_mistakes
 from bookbuilder.check.schema import SLUG, SLUG_MAX, slugify
 from bookbuilder.model import Located, Problem, Severity, SourceFile
 
@@ -307,7 +308,7 @@ def _parse_yaml(
             loader.dispose()
         if node is None:
             return {}, []
-        walker = _Walker(relpath, line_of)
+        walker = _Walker(relpath, line_of, text.split("\n"))
         if isinstance(node, MappingNode) and node.tag != MAP:
             walker._tagged(node, "")
             return None, walker.problems
@@ -326,7 +327,7 @@ def _parse_yaml(
     except _Refused as refused:
         return None, [refused.problem]
     except yaml.MarkedYAMLError as error:
-        return None, [_syntax_problem(error, relpath, line_of)]
+        return None, [_editors_mistake(error, text, relpath, line_of)]
     except yaml.reader.ReaderError as error:
         line = line_of(sum(1 for ch in text[: error.position] if ch in _YAML_BREAKS))
         found = f"found the character {chr(error.character)!a}, which YAML does not allow"
@@ -393,6 +394,25 @@ def _prescan(text: str, relpath: str, line_of, loader_class: Any = FrontMatterLo
         raise
 
 
+def _editors_mistake(error: yaml.MarkedYAMLError, text: str, relpath: str, line_of) -> Problem:
+    """The usual mistake behind a syntax error in an editor's words (tab, unclosed quote, ``-``
+    without a space, unquoted ``: ``), else the parser's own (:mod:`.yaml_mistakes`)."""
+    mark = error.problem_mark or error.context_mark
+    if mark is not None and not _OTHER_BREAKS.search(text):
+        reading_quote = "quoted scalar" in (error.context or "") and error.context_mark
+        explained = yaml_mistakes.explain(
+            error.problem or "",
+            mark.line,
+            error.context_mark.line if reading_quote else None,
+            text,
+            relpath,
+            line_of,
+        )
+        if explained is not None:
+            return explained
+    return _syntax_problem(error, relpath, line_of)
+
+
 def _syntax_problem(error: yaml.MarkedYAMLError, relpath: str, line_of) -> Problem:
     mark = error.problem_mark or error.context_mark
     problem = (error.problem or "").strip() or "unreadable YAML"
@@ -429,9 +449,10 @@ def _kind(node: Node) -> str:
 class _Walker:
     """Turns composed YAML nodes into ``Located`` values, collecting structural problems."""
 
-    def __init__(self, relpath: str, line_of) -> None:
+    def __init__(self, relpath: str, line_of, lines: list[str] | None = None) -> None:
         self.relpath = relpath
         self.line_of = line_of
+        self.lines = lines or []  # the YAML's lines, for what the parser accepts but means else
         self.problems: list[Problem] = []
 
     def add(self, line: int, key: str | None, found: str, allowed: str, code: str) -> None:
@@ -457,8 +478,23 @@ class _Walker:
             ]
             return Located([item for item in items if item is not None], self.line(node))
         assert isinstance(node, ScalarNode)
+        if not node.style and self._dash_without_space(node, key):  # plain: None, or '' (libyaml)
+            return None
         value = self.scalar(node, key)
         return None if value is _BAD else Located(value, self.line(node))
+
+    def _dash_without_space(self, node: ScalarNode, key: str) -> bool:
+        """``-CT`` under ``modalities:`` is, to YAML, the text "-CT": a list item without its
+        space. Said as such, at the item's line."""
+        for index in range(node.start_mark.line, node.end_mark.line + 1):
+            if index < len(self.lines):
+                message = yaml_mistakes.dash_without_space(self.lines[index])
+                if message is not None:
+                    self.problems.append(
+                        Problem(self.relpath, self.line_of(index), message, key, code="yaml.dash")
+                    )
+                    return True
+        return False
 
     def mapping(self, node: MappingNode, prefix: str, depth: int) -> dict[str, Located]:
         result: dict[str, Located] = {}

@@ -15,6 +15,7 @@ why. Every message has the shape ``<what was found>; allowed: <what is allowed>[
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -261,6 +262,8 @@ def text(max_len: int = 200, min_len: int = 1, one_line: bool = True, collapse: 
 
     def check(loc: Located, key: str, ck: Checker) -> Any:
         value = loc.value
+        if isinstance(value, list):
+            return _list_for_text(loc, key, what, ck)
         if not isinstance(value, str):
             return ck.wrong_type(loc, key, what + " (put numbers and dates in quotes)")
         value = " ".join(value.split()) if collapse else value.strip()
@@ -278,6 +281,16 @@ def text(max_len: int = 200, min_len: int = 1, one_line: bool = True, collapse: 
         return value
 
     return check
+
+
+def _list_for_text(loc: Located, key: str, what: str, ck: Checker) -> Any:
+    """A list (``- item`` lines or ``[a, b]``) where one text is expected: the text to write."""
+    items = [str(item.value) for item in loc.value if isinstance(item, Located) and item.value]
+    shown_items = ", ".join(shown(item) for item in items[:3]) + (", …" if len(items) > 3 else "")
+    found = f"found a list ({shown_items})" if items else "found an empty list"
+    fix = f"{key.rsplit('.', 1)[-1]}: {json.dumps('; '.join(items), ensure_ascii=False)}"
+    allowed = f"{what}, written after the key on its line, without '-' or brackets"
+    return ck.add(loc.line, key, found + " where text is expected", allowed, fix, code="type")
 
 
 def _word(value: str) -> str:
