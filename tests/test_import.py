@@ -167,12 +167,24 @@ def test_folder_import_never_overwrites(book: Path, tmp_path: Path) -> None:
     (folder / "~$a.docx").write_bytes(b"lock file")
     (folder / "notes.txt").write_text("not Word")
     result = run_book(book, "import", str(folder))
-    assert result.returncode == 0, result.stdout
-    assert "2 report(s) imported" in result.stdout
+    # The second file has the first one's title: refused (no terminal to ask), not "…-2.md".
+    assert result.returncode == 1, result.stdout
+    assert "1 report(s) imported, 1 file(s) not imported." in result.stdout
     first = book / "experiences" / "night-shifts-in-a-converted-ct-suite.md"
     second = book / "experiences" / "night-shifts-in-a-converted-ct-suite-2.md"
-    assert first.is_file() and second.is_file()
+    assert (
+        "b.docx: experiences/night-shifts-in-a-converted-ct-suite.md already has the title "
+        "'Night shifts in a converted CT suite' (status: draft, first author Giulia Bianchi): "
+        "already imported?"
+    ) in result.stdout
+    assert first.is_file() and not second.exists()
+    assert not (book / "experiences" / "images" / second.stem).exists()
+    # Told it is another report, the import writes it beside the first.
+    result = run_book(book, "import", "--same-title", str(folder / "b.docx"))
+    assert result.returncode == 0, result.stdout
     assert "images/night-shifts-in-a-converted-ct-suite-2/image-1.png" in second.read_text()
+    check = run_book(book, "check")  # and make check warns of a likely double submission
+    assert f"{second.relative_to(book)}:2: warning: title: found the same title" in check.stdout
     before = first.read_bytes()
     again = run_book(book, "import", "--slug", first.stem, str(folder / "a.docx"))
     assert again.returncode == 1

@@ -29,10 +29,10 @@ def book(tmp_path: Path) -> Path:
     return copy_book(FIXTURES / "book-small", tmp_path / "book")
 
 
-def ask(book: Path, answers: str) -> subprocess.CompletedProcess[str]:
+def ask(book: Path, answers: str, *flags: str) -> subprocess.CompletedProcess[str]:
     """`make new` with answers typed on its standard input, one per line."""
     return subprocess.run(
-        [sys.executable, "-m", "bookbuilder", "--root", str(book), "new"],
+        [sys.executable, "-m", "bookbuilder", "--root", str(book), "new", *flags],
         input=answers,
         capture_output=True,
         text=True,
@@ -74,10 +74,19 @@ def test_never_overwrites(book: Path) -> None:
     assert result.returncode == 1
     assert "experiences/hitze-im-ct-koeln.md already exists" in result.stdout
     assert existing.read_bytes() == before
-    # Without --slug, a free name is chosen next to an existing one.
+    # A second report with the same title is refused, never written as "…-2.md"…
     first = run_book(book, "new", *FLAGS, "--yes")
     second = run_book(book, "new", *FLAGS, "--yes")
-    assert first.returncode == second.returncode == 0
+    assert (first.returncode, second.returncode) == (0, 1)
+    assert (
+        "experiences/heat-dust-in-the-mri-suite.md already has the title 'Heat & *dust* in the "
+        "MRI suite' (status: draft, first author Giulia Bianchi)"
+    ) in second.stdout
+    assert "Nothing was written" in second.stdout
+    assert not (book / "experiences" / "heat-dust-in-the-mri-suite-2.md").exists()
+    # …unless the editor says it is another report: then a free name is chosen beside it.
+    third = run_book(book, "new", *FLAGS, "--yes", "--same-title")
+    assert third.returncode == 0, third.stdout
     assert (book / "experiences" / "heat-dust-in-the-mri-suite-2.md").is_file()
 
 
@@ -176,3 +185,22 @@ def test_a_slug_is_the_file_name_exactly(book: Path) -> None:
     assert "without the spaces" in (slug_problem(book, " other-name") or "")
     assert "already exists" in (slug_problem(book, "heat-in-tromso") or "")
     assert "did you mean 'bad-name'" in (slug_problem(book, "Bad Name") or "")
+
+
+def test_a_title_that_exists_is_asked_about(book: Path) -> None:
+    # Case and accents aside, "shade first, then scan" is the title of a report of the book.
+    answers = ["SHADE FIRST, THEN SCÁN", "no", "Shade first, then scan again", "Lena Berg", ""]
+    result = ask(book, "\n".join(answers))
+    assert result.returncode == 1  # the input ends at the role question: nothing written
+    out = result.stdout
+    assert "experiences/shade-for-the-scanner-sevilla.md already has the title" in out
+    assert "Then give it another title" in out
+    assert "Author 1: name" in out  # asked on, with the new title
+    assert sorted(p.name for p in (book / "experiences").glob("shade*")) == [
+        "shade-for-the-scanner-sevilla.md"
+    ]
+    # With the title as a flag, the question comes first; "no" writes nothing.
+    result = ask(book, "no\n", "--title", "Shade first, then scan")
+    assert result.returncode == 1
+    assert "Is this a different report" in result.stdout
+    assert "Nothing was written" in result.stdout

@@ -454,14 +454,19 @@ def test_validate_all(tmp_path: Path) -> None:
         ("chapters/broken.md", 3, Severity.ERROR, "chapter.type"),
         ("chapters/rest.md", 3, Severity.WARNING, "chapter.duplicate-order"),
         ("experiences/Bad Name.md", 1, Severity.WARNING, "file.slug"),
+        # The same title and first author: drafts and broken files count too ("Bad Name.md"
+        # sorts first), the withdrawn one does not.
+        ("experiences/a-good.md", 2, Severity.WARNING, "report.duplicate"),
+        ("experiences/b-draft-broken.md", 2, Severity.WARNING, "report.duplicate"),
         ("experiences/b-draft-broken.md", 5, Severity.WARNING, "report.vocabulary"),
+        ("experiences/c-accepted-broken.md", 2, Severity.WARNING, "report.duplicate"),
         ("experiences/c-accepted-broken.md", 8, Severity.ERROR, "report.country"),
         ("experiences/d-double.md", 2, Severity.WARNING, "report.duplicate"),
         ("experiences/f-unreadable.md", 1, Severity.ERROR, "file.front-matter"),
         ("experiences/g-bad-status.md", 18, Severity.ERROR, "report.vocabulary"),
     ]
-    double = next(p for p in result.problems if p.code == "report.duplicate")
-    assert "experiences/a-good.md" in double.message
+    double = next(p for p in result.problems if p.path == "experiences/d-double.md")
+    assert "experiences/Bad Name.md (status: draft)" in double.message
 
 
 def test_empty_book(tmp_path: Path) -> None:

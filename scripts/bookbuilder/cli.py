@@ -236,6 +236,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     import_parser = sub.add_parser("import", help="turn Word files (.docx) into draft reports")
     import_parser.add_argument("files", nargs="+", type=Path, help=".docx files or folders")
     import_parser.add_argument("--slug", help="the report's file name (one Word file only)")
+    import_parser.add_argument(
+        "--same-title",
+        action="store_true",
+        help="import files whose title a report already has (other reports, not copies)",
+    )
     serve_parser = sub.add_parser("serve", help="a live preview of the web edition")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000, help="0: any free port")
@@ -272,7 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             importer,  # mammoth and lxml: loaded by the command that needs them
         )
 
-        return importer.run(args.files, root, meta.language, args.slug)
+        ask = input if sys.stdin.isatty() else None  # a title that exists: asked, or refused
+        return importer.run(args.files, root, meta.language, args.slug, args.same_title, ask)
     if args.command in ("serve", "render"):
         from bookbuilder.editor import (
             serve,  # sphinx-autobuild: loaded by the commands that need it

@@ -24,9 +24,15 @@ from pathlib import Path
 
 from bookbuilder.check import countries
 from bookbuilder.check.body import image_references
-from bookbuilder.check.validate import Validated, raw_status, validate_all
+from bookbuilder.check.validate import (
+    Validated,
+    raw_first_author,
+    raw_status,
+    raw_text,
+    validate_all,
+)
 from bookbuilder.curate import curate, text_key
-from bookbuilder.model import BookMeta, Located, Report, SourceFile, Status
+from bookbuilder.model import BookMeta, Report, SourceFile, Status
 
 UNREADABLE = "unreadable"
 MISSING = "—"
@@ -84,25 +90,6 @@ def count_words(body: str) -> int:
     text = _LINK_TARGET.sub("]", "\n".join(lines))
     text = re.sub(r"^\s*\{[\w-]+\}.*$", "", text, flags=re.MULTILINE)
     return len(_WORD.findall(text))
-
-
-def _raw_text(src: SourceFile | None, key: str) -> str:
-    loc = src.front_matter.get(key) if src else None
-    if loc is None or loc.value is None or isinstance(loc.value, list | dict):
-        return MISSING
-    return " ".join(str(loc.value).split()) or MISSING
-
-
-def _raw_first_author(src: SourceFile | None) -> str:
-    loc = src.front_matter.get("authors") if src else None
-    if loc is None or not isinstance(loc.value, list) or not loc.value:
-        return MISSING
-    first = loc.value[0]
-    if isinstance(first, Located) and isinstance(first.value, dict):
-        name = first.value.get("name")
-        if isinstance(name, Located) and isinstance(name.value, str) and name.value.strip():
-            return " ".join(name.value.split())
-    return MISSING
 
 
 def placements(validated: Validated, meta: BookMeta) -> dict[str, str]:
@@ -163,11 +150,11 @@ def _row(
         chapter = chapter_of.get(relpath, report.chapter or MISSING)
     else:
         status = raw_status(src).value if src is not None else UNREADABLE
-        title, first_author = _raw_text(src, "title"), _raw_first_author(src)
-        country = _raw_text(src, "country").upper()
-        written = _raw_text(src, "language")
-        language = meta.language if written == MISSING else written
-        chapter = _raw_text(src, "chapter")
+        title = (raw_text(src, "title") if src else None) or MISSING
+        first_author = (raw_first_author(src) if src else None) or MISSING
+        country = ((raw_text(src, "country") if src else None) or MISSING).upper()
+        language = (raw_text(src, "language") if src else None) or meta.language
+        chapter = (raw_text(src, "chapter") if src else None) or MISSING
     return Row(
         slug=slug,
         status=status,

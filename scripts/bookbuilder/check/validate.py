@@ -348,7 +348,7 @@ def validate_all(
         problems += found
         invalid.append(LeftOut(relpath, Path(relpath).name, _count(found)))
 
-    problems += _double_submissions(reports)
+    problems += _double_submissions(sources)
 
     chapter_sources, chapter_load_problems = load_chapters(root)
     problems += chapter_load_problems
@@ -372,36 +372,57 @@ def validate_all(
 
 
 def _raw_title(src: SourceFile) -> str:
-    loc = src.front_matter.get("title")
+    return raw_text(src, "title") or Path(src.relpath).name
+
+
+def raw_text(src: SourceFile, key: str) -> str | None:
+    """A front-matter text as far as it can be read (spaces collapsed), or None."""
+    loc = src.front_matter.get(key)
     if loc is not None and isinstance(loc.value, str) and loc.value.strip():
         return " ".join(loc.value.split())
-    return Path(src.relpath).name
+    return None
 
 
-def _double_submissions(reports: list[Report]) -> list[Problem]:
-    """Same title and same first author (case- and accent-insensitive): a warning on the later."""
-    first: dict[tuple[str, str], Report] = {}
+def raw_first_author(src: SourceFile) -> str | None:
+    """The first author's name as far as it can be read, or None."""
+    loc = src.front_matter.get("authors")
+    if loc is None or not isinstance(loc.value, list) or not loc.value:
+        return None
+    first = loc.value[0]
+    if isinstance(first, Located) and isinstance(first.value, dict):
+        name = first.value.get("name")
+        if isinstance(name, Located) and isinstance(name.value, str) and name.value.strip():
+            return " ".join(name.value.split())
+    return None
+
+
+def _double_submissions(sources: list[SourceFile]) -> list[Problem]:
+    """Same title and same first author (case- and accent-insensitive): a warning on the later
+    file. Every report file that can be read counts, drafts and reports with errors included
+    (an imported Word file is a draft with empty keys until the editor completes it); a
+    withdrawn copy does not, since withdrawing it is how the editor settles the matter."""
+    first: dict[tuple[str, str], SourceFile] = {}
     problems: list[Problem] = []
-    for report in sorted(reports, key=lambda r: r.relpath):
-        key = (_fold(report.title), _fold(report.first_author.name))
-        if key in first:
-            earlier = first[key]
-            message = (
-                f"found the same title and first author as {earlier.relpath} (a likely double "
-                "submission); allowed: one file per report (set the copy to `status: withdrawn`)"
-            )
-            problems.append(
-                Problem(
-                    report.relpath,
-                    report.lines.get("title", 1),
-                    message,
-                    "title",
-                    Severity.WARNING,
-                    "report.duplicate",
-                )
-            )
-        else:
-            first[key] = report
+    for src in sorted(sources, key=lambda s: s.stem):  # by name: "x" before "x-2"
+        title, author = raw_text(src, "title"), raw_first_author(src)
+        if title is None or author is None or raw_status(src) is Status.WITHDRAWN:
+            continue
+        key = (_fold(title), _fold(author))
+        if key not in first:
+            first[key] = src
+            continue
+        earlier = first[key]
+        status = raw_status(earlier)
+        shown = "" if status is Status.ACCEPTED else f" (status: {status.value})"
+        message = (
+            f"found the same title and first author as {earlier.relpath}{shown} (a likely "
+            "double submission); allowed: one file per report (set the copy to "
+            "`status: withdrawn`, or delete it)"
+        )
+        line = src.front_matter["title"].line
+        problems.append(
+            Problem(src.relpath, line, message, "title", Severity.WARNING, "report.duplicate")
+        )
     return problems
 
 

@@ -26,6 +26,7 @@ import json
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -35,7 +36,16 @@ from xml.etree import ElementTree
 
 from bookbuilder.check.load import REPORTS_DIR
 from bookbuilder.check.schema import ROLES
-from bookbuilder.editor.new import check_written, free_slug, slug_problem, write_report
+from bookbuilder.editor.new import (
+    Ask,
+    SameTitle,
+    check_written,
+    confirm,
+    free_slug,
+    same_title,
+    slug_problem,
+    write_report,
+)
 
 MAX_DOCX = 50 * 1024 * 1024
 MAX_UNPACKED = 300 * 1024 * 1024
@@ -585,14 +595,30 @@ def front_matter(title: str, creators: list[str], submitted: date) -> str:
     return "\n".join(lines) + "\n"
 
 
+SameTitleAllowed = Callable[[SameTitle], bool]
+
+
 def import_file(
-    path: Path, root: Path, book_language: str, slug: str | None = None
+    path: Path,
+    root: Path,
+    book_language: str,
+    slug: str | None = None,
+    same_title_allowed: SameTitleAllowed = lambda existing: False,
 ) -> tuple[Path, list[str]]:
-    """Import one .docx; the report written and the notes for the editor."""
+    """Import one .docx; the report written and the notes for the editor.
+
+    A title that a report already has is refused (``ImportFailed``: most often the same file
+    imported twice) unless ``same_title_allowed`` says it is another report."""
     word = read_docx(path)
     tree = parse_html(word.html)
     found_title = take_title(tree)  # the title decides the slug, the slug the image paths
     title = found_title or word.title or _title_from_name(path)
+    existing = same_title(root, title)
+    if existing is not None and not same_title_allowed(existing):
+        raise ImportFailed(
+            f"{existing.describe()}: already imported? If it is another report, import "
+            "it with ARGS=--same-title (or --slug NAME)"
+        )
     notes: list[str] = []
     if not (found_title or word.title):
         notes.append(f"no title in the Word file: the title '{title}' is made from its name")
@@ -642,7 +668,25 @@ def word_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return found, problems
 
 
-def run(paths: list[Path], root: Path, book_language: str, slug: str | None = None) -> int:
+def run(
+    paths: list[Path],
+    root: Path,
+    book_language: str,
+    slug: str | None = None,
+    same_title: bool = False,
+    ask: Ask | None = None,
+) -> int:
+    """``same_title``: import files whose title a report already has; otherwise the editor is
+    asked when ``ask`` is given (a terminal), and such files are refused when not."""
+
+    def allowed(existing: SameTitle) -> bool:
+        if same_title or slug is not None:  # the editor named the new file: another report
+            return True
+        if ask is None:
+            return False
+        print(f"  {existing.describe()}.")
+        return confirm(ask, "  Is this Word file another report, to be imported all the same?")
+
     files, problems = word_files(paths)
     slug = slug.strip() if slug is not None else None
     if slug is not None and len(files) > 1:
@@ -655,7 +699,7 @@ def run(paths: list[Path], root: Path, book_language: str, slug: str | None = No
         if len(files) > 1:
             print(f"[{index}/{len(files)}] {path.name}", flush=True)
         try:
-            target, notes = import_file(path, root, book_language, slug)
+            target, notes = import_file(path, root, book_language, slug, allowed)
         except ImportFailed as error:
             problems.append(f"{path}: {error}")
             print(f"{path}: {error}; nothing was written for it.")

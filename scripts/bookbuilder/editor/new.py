@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bookbuilder.check.load import REPORTS_DIR, load_source
+from bookbuilder.check.load import REPORTS_DIR, load_reports, load_source
 from bookbuilder.check.schema import (
     AUTHOR_FIELDS,
     INVALID,
@@ -35,7 +35,8 @@ from bookbuilder.check.schema import (
     check_slug,
     slugify,
 )
-from bookbuilder.check.validate import validate_report
+from bookbuilder.check.validate import raw_first_author, raw_status, raw_text, validate_report
+from bookbuilder.curate import text_key
 from bookbuilder.model import Located, Problem
 
 FIELDS = {f.key: f for f in REPORT_FIELDS}
@@ -113,6 +114,7 @@ class Answers:
     consent: bool = False
     status: str = DEFAULT_STATUS
     slug: str | None = None
+    same_title: bool = False  # the editor said a report with this title is another report
 
 
 def front_matter(a: Answers, book_language: str) -> str:
@@ -192,6 +194,37 @@ def slug_problem(root: Path, slug: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class SameTitle:
+    """A report file that already has the title being written."""
+
+    relpath: str
+    title: str  # as that file writes it
+    status: str
+    first_author: str | None
+
+    def describe(self) -> str:
+        by = f", first author {self.first_author}" if self.first_author else ""
+        return f"{self.relpath} already has the title '{self.title}' (status: {self.status}{by})"
+
+
+def same_title(root: Path, title: str) -> SameTitle | None:
+    """The report file whose title is ``title`` (case- and accent-insensitive), if any: a new
+    report or an import with that title is most often the same submission a second time."""
+    wanted = " ".join(text_key(title).split())
+    sources, _problems = load_reports(root)
+    for src in sources:
+        existing = raw_text(src, "title")
+        if existing is not None and " ".join(text_key(existing).split()) == wanted:
+            return SameTitle(src.relpath, existing, raw_status(src).value, raw_first_author(src))
+    return None
+
+
+def confirm(ask: Ask, prompt: str) -> bool:
+    """A yes/no question whose default is no; Ctrl-C or Ctrl-D is no."""
+    return _safe_ask(ask, f"{prompt} (yes/no) [no]: ").lower() in ("y", "yes")
+
+
 def free_slug(root: Path, title: str) -> str:
     base = slugify(title)[: SLUG_MAX - 3].strip("-") or "report"
     slug, n = base, 2
@@ -258,8 +291,16 @@ def interview(ask: Ask, a: Answers, root: Path, book_language: str) -> Answers:
     def single(key: str):
         return lambda text: check_value(FIELDS[key], text, language=lang)
 
-    if a.title is None:
+    while a.title is None:
         a.title = _until_valid(ask, "Title", single("title"))
+        existing = None if a.same_title else same_title(root, a.title)
+        if existing is not None:
+            print(f"  {existing.describe()}.")
+            if confirm(ask, "  Is this a different report, to be written all the same?"):
+                a.same_title = True
+            else:
+                print("  Then give it another title (Ctrl-C stops without writing anything).")
+                a.title = None
     if not a.authors:
         print("Authors, in the order they are printed (an empty name ends the list).")
         while True:
@@ -347,7 +388,11 @@ def check_list(key: str, text: str, language: str = "en") -> Any:
 
 def apply_flags(args: Any, book_language: str) -> tuple[Answers, list[str]]:
     """The answers given as flags, each checked; and the messages of those that failed."""
-    a = Answers(status=args.status or DEFAULT_STATUS, consent=bool(args.consent))
+    a = Answers(
+        status=args.status or DEFAULT_STATUS,
+        consent=bool(args.consent),
+        same_title=bool(getattr(args, "same_title", False)),
+    )
     messages: list[str] = []
 
     def take(key: str, value: Any) -> Any:
@@ -397,6 +442,17 @@ def run(args: Any, root: Path, book_language: str, ask: Ask | None = None) -> in
         print(*messages, sep="\n")
         print("Nothing was written.")
         return 1
+    if a.title is not None and not a.same_title and (existing := same_title(root, a.title)):
+        # Before any question: most often this is the same submission a second time.
+        print(f"{existing.describe()}.")
+        question = "Is this a different report, to be written all the same?"
+        if args.yes or not confirm(ask or input, question):
+            print(
+                "Nothing was written. If it is the same report, edit that file; if it is another "
+                "one, give it another title, or add --same-title to write it all the same."
+            )
+            return 1
+        a.same_title = True
     if args.yes:
         need = missing(a)
         if need:
@@ -471,3 +527,8 @@ def add_arguments(parser: Any) -> None:
     )
     parser.add_argument("--slug", help="the file name without .md; default: made from the title")
     parser.add_argument("--yes", action="store_true", help="ask nothing; fail if something lacks")
+    parser.add_argument(
+        "--same-title",
+        action="store_true",
+        help="write it even though a report has this title (a different report, not a copy)",
+    )
