@@ -51,29 +51,13 @@ from sphinx.writers.html5 import HTML5Translator
 from bookbuilder.check.images import publish_image
 from bookbuilder.render.cover import cover_alt, draw_cover
 from bookbuilder.render.pages import read_book_data
+from bookbuilder.sphinx import a11y
 
 logger = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parents[1] / "templates" / "epub3"
-CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-CERTIFIER_NOTE = "self-declared; tested with EPUBCheck and DAISY Ace"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-ACCESSIBILITY_SUMMARY = (
-    "This publication meets the requirements of EPUB Accessibility 1.1 and WCAG 2.2 level AA. "
-    "All content is text that can be resized and read aloud; the language of every page, and of "
-    "every report written in another language, is declared. Every image has a text alternative "
-    "written by the report's authors. The table of contents lists every chapter and every report, "
-    "the reading order follows it, headings structure each page, and an index lists authors, "
-    "countries, roles, modalities and topics. There are no flashing, motion or sound hazards."
-)
-ACCESSIBILITY_SUMMARY_UNCHECKED = (
-    "All content is text that can be resized and read aloud. The table of contents lists every "
-    "chapter and every report, and the reading order follows it. This edition did not pass the "
-    "builder's accessibility checks, so it makes no conformance claim."
-)
-
-
 # --------------------------------------------------------------------------------------------
 # The accessibility checks behind the conformance claim
 
@@ -87,6 +71,7 @@ class Audit:
     images: int = 0
     figures: int = 0
     tables: int = 0
+    charts: int = 0  # images of the "at a glance" charts (each has a data table)
 
     @property
     def ok(self) -> bool:
@@ -105,6 +90,8 @@ def audit_page(name: str, data: bytes, audit: Audit) -> None:
     for element in root.iter():
         if element.tag == f"{XHTML}img":
             audit.images += 1
+            if "book-chart-image" in (element.get("class") or "").split():
+                audit.charts += 1
             alt = (element.get("alt") or "").strip()
             src = element.get("src") or ""
             file_name = src.rsplit("/", 1)[-1]
@@ -186,7 +173,27 @@ class BookEpubBuilder(Epub3Builder):
     def handle_finish(self) -> None:
         self.write_cover_image()
         self.audit_pages()
+        self.facts = a11y.facts_from_checks(
+            images=self.audit.images,
+            charts=self.audit.charts,
+            checks_passed=self.audit.ok,
+            has_index=bool(self.use_index),
+            publisher=self.config.epub_publisher,
+        )
+        self.write_statement()
         super().handle_finish()
+        epub = Path(self.outdir) / f"{self.config.epub_basename}.epub"
+        a11y.save_facts(
+            Path(self.outdir).parent / a11y.FACTS_FILE, self.facts, a11y.file_sha256(epub)
+        )
+
+    def write_statement(self) -> None:
+        """Fill the Accessibility page's statement in, now that the pages have been checked."""
+        statement = a11y.statement_html(self.facts, level=3)
+        for path in sorted(Path(self.outdir).rglob(f"*{self.out_suffix}")):
+            text = path.read_text("utf-8")
+            if a11y.PLACEHOLDER in text:
+                path.write_text(text.replace(a11y.PLACEHOLDER, statement), "utf-8")
 
     def write_cover_image(self) -> None:
         if not self.config.epub_cover:
@@ -241,23 +248,16 @@ class BookEpubBuilder(Epub3Builder):
         if meta.get("licence"):
             rights = f"© {rights}. Licence: {meta['licence']}."
         metadata["rights"] = esc(rights)
-        has_images = self.audit.images > 0
-        metadata["access_modes"] = ["textual", "visual"] if has_images else ["textual"]
-        metadata["access_mode_sufficient"] = ["textual"]
-        features = ["structuralNavigation", "tableOfContents", "readingOrder"]
-        if has_images and self.audit.ok:
-            features.insert(0, "alternativeText")
-        if self.use_index:
-            features.append("index")
-        metadata["features"] = sorted(features)
-        metadata["hazards"] = ["none"]
-        metadata["summary"] = esc(
-            ACCESSIBILITY_SUMMARY if self.audit.ok else ACCESSIBILITY_SUMMARY_UNCHECKED
-        )
+        facts = self.facts
+        metadata["access_modes"] = list(facts.access_modes)
+        metadata["access_mode_sufficient"] = list(facts.access_mode_sufficient)
+        metadata["features"] = list(facts.features)
+        metadata["hazards"] = list(facts.hazards)
+        metadata["summary"] = esc(facts.summary)
         has_cover_page = bool(self.config.epub_cover and self.config.epub_cover[1])
         metadata["nav_after"] = self.make_id(self.coverpage_name) if has_cover_page else ""
-        metadata["conforms_to"] = esc(CONFORMANCE) if self.audit.ok else ""
-        metadata["certified_by"] = esc(f"{self.config.epub_publisher} ({CERTIFIER_NOTE})")
+        metadata["conforms_to"] = esc(facts.conforms_to or "")
+        metadata["certified_by"] = esc(facts.certified_by)
         return metadata
 
     def build_content(self) -> None:
@@ -453,6 +453,14 @@ def _epub_path(root: Path) -> Path | None:
     return root / BUILD_DIR / "epub" / f"{meta.basename}.epub"
 
 
+def _record(builddir: Path, checker: str, result: CheckResult, summary: str, epub: Path) -> None:
+    """What a checker found on this very EPUB, for the website's accessibility statement."""
+    if not result.counts:
+        return  # it did not run: nothing was shown
+    found = a11y.CheckerResult(checker, result.ok, summary, a11y.file_sha256(epub))
+    a11y.save_checker_result(builddir, found)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bookbuilder.sphinx.epub", description="Check the built EPUB."
@@ -475,12 +483,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary = ", ".join(f"{n} {k}" for k, n in result.counts.items())
         print(*result.lines, sep="\n")
         print(f"EPUBCheck: {summary or 'did not run'} — {epub.relative_to(root)}")
+        _record(root / BUILD_DIR, "EPUBCheck", result, summary, epub)
     else:
         outdir = root / BUILD_DIR / "ace"
         result = run_ace(epub, outdir)
         print(*(line for line in result.lines if any(i in line for i in ACE_FAILING)), sep="\n")
         summary = ", ".join(f"{n} {k}" for k, n in result.counts.items())
         print(f"DAISY Ace: {summary or 'did not run'} — report: {outdir / 'report.html'}")
+        _record(root / BUILD_DIR, "DAISY Ace", result, summary, epub)
     return 0 if result.ok else 1
 
 

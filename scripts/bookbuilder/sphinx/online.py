@@ -34,7 +34,7 @@ from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.render import cite
 from bookbuilder.render.browse import FACETS
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
-from bookbuilder.sphinx import offline
+from bookbuilder.sphinx import a11y, offline
 
 DOWNLOADS_DIR = "downloads"
 HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
@@ -298,7 +298,10 @@ class BookLanding(JSONDirective):
             )
         ways += links
         text += ways
-        return [hero, book_downloads(), offline.offline_panel()]
+        self.env.metadata[self.env.docname][a11y.STATEMENT_FLAG] = "yes"
+        statement = web_only(classes=["book-accessibility"])
+        statement += a11y.accessibility_statement(collapsed=True)
+        return [hero, book_downloads(), statement, offline.offline_panel()]
 
 
 class ReportBrowse(JSONDirective):
@@ -538,6 +541,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", _landing_outdated)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _social_card)
+    a11y.setup_statement(app)
     app.connect("builder-inited", offline.add_offline_script)
     app.connect("html-page-context", offline.link_manifest)
     # After every other build-finished handler: the listing covers the files they write.
