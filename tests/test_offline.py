@@ -172,7 +172,7 @@ def test_the_downloads_only_when_asked(page, server: Server) -> None:
     page.goto(server.url + "index.html")
     page.locator("#book-offline").wait_for(state="visible")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.get_by_label("Also save the EPUB and PDF").check()
+    page.get_by_label("Also save the downloads").check()
     page.locator("#book-offline").get_by_role("button").click()
     page.wait_for_function(
         "document.querySelector('.book-offline-status').textContent.includes('downloads are')",

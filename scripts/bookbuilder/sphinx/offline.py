@@ -56,7 +56,7 @@ def visit_offline_panel(self: Any, node: offline_panel) -> None:
         "it in this browser:</p>"
         '<p><button type="button" class="book-button book-offline-save">Save the whole book '
         'for offline reading <span class="book-offline-size"></span></button></p>'
-        '<p><label><input type="checkbox" name="downloads"> Also save the EPUB and PDF '
+        '<p><label><input type="checkbox" name="downloads"> Also save the downloads (EPUB, PDF) '
         '<span class="book-offline-downloads-size"></span></label></p>'
         '<p class="book-offline-status" role="status" aria-live="polite"></p>'
         "</section>\n"
