@@ -17,11 +17,13 @@ import shutil
 import threading
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
+from bookbuilder.model import Author, BookMeta, Place, ReportRecord
 from bookbuilder.render import charts, cite
 from bookbuilder.render.browse import FacetValue
 from conftest import FIXTURES, ROOT, copy_book, require, require_module, require_tool, run_book
@@ -192,14 +194,20 @@ def test_chapter_page_lists_its_reports(html_build: Path) -> None:
 
 
 def test_bibtex_escapes_every_special_and_keeps_names_whole() -> None:
-    data = {
-        "slug": "x",
-        "title": "A {b} & c_d 50% #1 $2 ^ ~ \\",
-        "authors": ["Smith and Jones, Ltd.", "Zoë"],
-        "submitted": "2020-11-19",
-        "book": {"title": "B", "editors": ["E"], "publisher": "P", "year": 2020},
-    }
-    entry = cite.bibtex(data, "https://example.org/x_y.html")
+    record = ReportRecord(
+        slug="x",
+        title="A {b} & c_d 50% #1 $2 ^ ~ \\",
+        authors=(Author("Smith and Jones, Ltd.", "organisation"), Author("Zoë", "nurse")),
+        place=Place("FR", "France", "Europe"),
+        submitted=date(2020, 11, 19),
+        submitted_display="19 November 2020",
+        language="en",
+        book_language="en",
+        chapter="c",
+        chapter_title="C",
+    )
+    book = BookMeta(title="B", language="en", year=2020, editors=("E",), publisher="P")
+    entry = cite.bibtex(record, book, "https://example.org/x_y.html")
     assert "author = {{Smith and Jones, Ltd.} and {Zoë}}" in entry
     assert (
         r"title = {{A \{b\} \& c\_d 50\% \#1 \$2 \textasciicircum{} \textasciitilde{} "

@@ -222,3 +222,90 @@ class Book:
     @property
     def reports(self) -> tuple[Report, ...]:
         return tuple(r for c in self.chapters for r in c.reports)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a report happened, resolved once: the country's code, its name in the book's
+    language (CLDR), its UN M49 continental region, and the city when the report gives one."""
+
+    country: str  # ISO 3166-1 alpha-2, upper case
+    name: str  # in the book's language
+    region: str  # one of schema.REGIONS
+    city: str | None = None
+
+    @property
+    def label(self) -> str:
+        """As a byline or a card prints it: ``Bergamo, Italy``."""
+        return ", ".join(p for p in (self.city, self.name) if p)
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    """One published report as every edition presents it: byline, browse card, chart counts,
+    index entries and citation all read this record, resolved once by the render stage.
+
+    It crosses into Sphinx as JSON inside a directive; :meth:`to_data` and :meth:`from_data` are
+    the one pair that writes and reads it, so both sides agree on every field.
+    """
+
+    slug: str
+    title: str
+    authors: tuple[Author, ...]
+    place: Place
+    submitted: date
+    submitted_display: str  # the date as the book's language writes it (CLDR "long")
+    language: str  # lower case BCP 47: the report's own, or the book's when it sets none
+    book_language: str  # lower case
+    chapter: str  # the id of the chapter the report is in
+    chapter_title: str
+    summary: str | None = None
+    modalities: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The authors' roles, each once, sorted."""
+        return tuple(sorted({a.role for a in self.authors}))
+
+    @property
+    def own_language(self) -> str | None:
+        """The report's language when it is not the book's (its body is marked with it)."""
+        return None if self.language == self.book_language else self.language
+
+    def to_data(self) -> dict[str, Any]:
+        """The record as JSON-ready data (dates as ISO text, tuples as lists)."""
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "authors": [
+                {"name": a.name, "role": a.role, "affiliation": a.affiliation, "orcid": a.orcid}
+                for a in self.authors
+            ],
+            "place": {
+                "country": self.place.country,
+                "name": self.place.name,
+                "region": self.place.region,
+                "city": self.place.city,
+            },
+            "submitted": self.submitted.isoformat(),
+            "submitted_display": self.submitted_display,
+            "language": self.language,
+            "book_language": self.book_language,
+            "chapter": self.chapter,
+            "chapter_title": self.chapter_title,
+            "summary": self.summary,
+            "modalities": list(self.modalities),
+            "topics": list(self.topics),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> ReportRecord:
+        """The record :meth:`to_data` wrote (a missing or unknown key is a KeyError/TypeError)."""
+        values = dict(data)
+        values["authors"] = tuple(Author(**a) for a in data["authors"])
+        values["place"] = Place(**data["place"])
+        values["submitted"] = date.fromisoformat(data["submitted"])
+        values["modalities"] = tuple(data["modalities"])
+        values["topics"] = tuple(data["topics"])
+        return cls(**values)

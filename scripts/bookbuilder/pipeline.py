@@ -15,7 +15,7 @@ from bookbuilder.check import countries
 from bookbuilder.check.images import publish_image
 from bookbuilder.check.validate import validate_all, validate_book_meta
 from bookbuilder.curate import curate
-from bookbuilder.model import Book, BookMeta, Problem
+from bookbuilder.model import Book, BookMeta, Place, Problem
 from bookbuilder.render.contributors import write_csv as write_contributors_csv
 from bookbuilder.render.pages import RenderResult, render
 from bookbuilder.sphinx.settings import BookSettingsError
@@ -89,11 +89,11 @@ def prepare(root: Path, today: date | None = None, cache_dir: Path | None = None
 
 def render_sources(book: Book, srcdir: Path) -> RenderResult:
     language = book.meta.language
-    names = {
-        "country": lambda code: countries.country_name(code, language),
-        "region": countries.region_of,
-    }
-    result = render(book, srcdir, names, publish_image)
+
+    def place_of(code: str, city: str | None) -> Place:
+        return countries.place(code, language, city)
+
+    result = render(book, srcdir, place_of, publish_image)
     # The Contributors page's list, for the editors' letters: beside the sources, in _build/.
     write_contributors_csv(result.contributors, srcdir.parent / CONTRIBUTORS_CSV)
     return result

@@ -20,6 +20,8 @@ from importlib.resources import files
 
 from babel import Locale, UnknownLocaleError
 
+from bookbuilder.model import Place
+
 DATA_FILE = "m49.csv"
 
 # Codes people write that are not ISO 3166-1 alpha-2 codes, but name one without doubt.
@@ -88,6 +90,14 @@ def country_name(code: str, language: str) -> str:
             return name
     area = table().get(code)
     return area.name if area else code
+
+
+@cache
+def place(code: str, language: str, city: str | None = None) -> Place:
+    """Where a report happened, as every edition names it: ``code``'s name in ``language``
+    and its M49 region ("" for a code validation would refuse)."""
+    code = code.strip().upper()
+    return Place(code, country_name(code, language), region_of(code) or "", city)
 
 
 def _fold(text: str) -> str:

@@ -1,14 +1,15 @@
 """The collection as data: one record per published report, and the facets to browse it by.
 
-The render stage hands these to Sphinx as JSON (the ``report-browse`` and ``book-charts``
-directives of ``sphinxext``); nothing here writes markup, so report text stays data all the way
-to the writers, which escape it for their own format.
+The render stage hands these to Sphinx as JSON (the ``report-browse`` and ``report-byline``
+directives; :class:`~bookbuilder.model.ReportRecord` writes and reads it); nothing here writes
+markup, so report text stays data all the way to the writers, which escape it for their own
+format.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
@@ -16,10 +17,7 @@ from babel.dates import format_date
 
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.curate import report_language
-from bookbuilder.model import Book, Chapter, Report
-
-Names = dict[str, Callable[[str], str | None]]
-
+from bookbuilder.model import Book, BookMeta, Chapter, Place, Report, ReportRecord
 
 # The facets, in the order the browse page shows its filters: key, label, plural label.
 FACETS = (
@@ -49,42 +47,54 @@ def language_name(tag: str, in_language: str) -> str:
     return (name[:1].upper() + name[1:]) if name else tag
 
 
-def report_record(report: Report, chapter: Chapter, book: Book, names: Names) -> dict:
-    """What the browse page shows and filters on for one report: plain text and codes."""
-    meta = book.meta
-    language = report_language(report, meta)
-    return {
-        "slug": report.slug,
-        "title": report.title,
-        "authors": [{"name": a.name, "role": a.role} for a in report.authors],
-        "region": names["region"](report.country) or "",
-        "country": report.country,
-        "country_name": names["country"](report.country) or report.country,
-        "city": report.city or "",
-        "submitted": report.submitted.isoformat(),
-        "submitted_display": format_date(
+PlaceOf = Callable[[str, str | None], Place]
+
+
+def report_record(
+    report: Report, chapter: Chapter, meta: BookMeta, place_of: PlaceOf
+) -> ReportRecord:
+    """Everything the editions show of one report, resolved once (``place_of``: country code and
+    city → :class:`Place`, in the book's language)."""
+    return ReportRecord(
+        slug=report.slug,
+        title=report.title,
+        authors=report.authors,
+        place=place_of(report.country, report.city),
+        submitted=report.submitted,
+        submitted_display=format_date(
             report.submitted, "long", locale=meta.language.replace("-", "_")
         ),
-        "summary": report.summary or "",
-        "role": sorted({a.role for a in report.authors}),
-        "modality": list(report.modalities),
-        "topic": list(report.topics),
-        "language": language,
-        "chapter": chapter.spec.id,
-        "chapter_title": chapter.spec.title,
-    }
+        language=report_language(report, meta),
+        book_language=meta.language.lower(),
+        chapter=chapter.spec.id,
+        chapter_title=chapter.spec.title,
+        summary=report.summary,
+        modalities=report.modalities,
+        topics=report.topics,
+    )
 
 
-def records(book: Book, names: Names) -> list[dict]:
-    return [report_record(r, c, book, names) for c in book.chapters for r in c.reports]
+def records(book: Book, place_of: PlaceOf) -> tuple[ReportRecord, ...]:
+    """One record per published report, in book order."""
+    return tuple(report_record(r, c, book.meta, place_of) for c in book.chapters for r in c.reports)
 
 
-def _values(record: dict, key: str) -> Iterable[str]:
-    value = record[key]
-    return value if isinstance(value, list) else [value] if value else []
+# What each facet's filter matches in a record.
+FACET_VALUES: dict[str, Callable[[ReportRecord], tuple[str, ...]]] = {
+    "region": lambda r: (r.place.region,) if r.place.region else (),
+    "country": lambda r: (r.place.country,),
+    "role": lambda r: r.roles,
+    "modality": lambda r: r.modalities,
+    "topic": lambda r: r.topics,
+    "language": lambda r: (r.language,),
+}
 
 
-def facets(book: Book, recs: list[dict]) -> dict[str, list[FacetValue]]:
+def _values(record: ReportRecord, key: str) -> tuple[str, ...]:
+    return FACET_VALUES[key](record)
+
+
+def facets(book: Book, recs: Sequence[ReportRecord]) -> dict[str, list[FacetValue]]:
     """Each facet's values with their report counts; regions and countries by name, the rest
     most frequent first."""
     language = book.meta.language
@@ -106,9 +116,9 @@ def facets(book: Book, recs: list[dict]) -> dict[str, list[FacetValue]]:
     return out
 
 
-def facet_label(key: str, value: str, record: dict, language: str) -> str:
+def facet_label(key: str, value: str, record: ReportRecord, language: str) -> str:
     if key == "country":
-        return record["country_name"]
+        return record.place.name
     if key == "role":
         return ROLE_NAMES.get(value, value)
     if key == "language":
@@ -116,9 +126,8 @@ def facet_label(key: str, value: str, record: dict, language: str) -> str:
     return value
 
 
-def browse_data(book: Book, names: Names) -> dict:
+def browse_data(book: Book, recs: Sequence[ReportRecord]) -> dict:
     """The JSON the ``report-browse`` directive builds its page from."""
-    recs = records(book, names)
     return {
         "facets": [
             {
@@ -131,5 +140,5 @@ def browse_data(book: Book, names: Names) -> dict:
                 FACETS, facets(book, recs).values(), strict=True
             )
         ],
-        "reports": recs,
+        "reports": [r.to_data() for r in recs],
     }

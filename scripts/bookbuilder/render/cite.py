@@ -8,6 +8,9 @@ comma in it (an organisation's) stays one name.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from bookbuilder.model import BookMeta, ReportRecord
 
 # Characters with a meaning in BibTeX field values and in the LaTeX they end up in.
 _TEX_SPECIALS = {
@@ -30,40 +33,38 @@ def bibtex_escape(text: str) -> str:
     return _TEX_SPECIAL.sub(lambda m: _TEX_SPECIALS[m.group(0)], " ".join(text.split()))
 
 
-def _names(names: list[str]) -> str:
+def _names(names: Sequence[str]) -> str:
     return " and ".join("{" + bibtex_escape(n) + "}" for n in names)
 
 
-def bibtex(data: dict, url: str | None = None) -> str:
+def bibtex(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
     """An ``@incollection`` entry; the key is the report's slug, which is already safe."""
-    book = data["book"]
     fields = [
-        ("author", _names(data["authors"])),
-        ("title", "{" + bibtex_escape(data["title"]) + "}"),
-        ("booktitle", bibtex_escape(book["title"])),
+        ("author", _names([a.name for a in record.authors])),
+        ("title", "{" + bibtex_escape(record.title) + "}"),
+        ("booktitle", bibtex_escape(book.title)),
     ]
-    if book.get("editors"):
-        fields.append(("editor", _names(book["editors"])))
-    if book.get("publisher"):
-        fields.append(("publisher", bibtex_escape(book["publisher"])))
-    fields.append(("year", bibtex_escape(str(book["year"]))))
+    if book.editors:
+        fields.append(("editor", _names(book.editors)))
+    if book.publisher:
+        fields.append(("publisher", bibtex_escape(book.publisher)))
+    fields.append(("year", bibtex_escape(str(book.year))))
     if url:
         fields.append(("url", bibtex_escape(url)))
-    fields.append(("note", "Submitted " + bibtex_escape(data["submitted"])))
+    fields.append(("note", "Submitted " + bibtex_escape(record.submitted.isoformat())))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@incollection{{{data['slug']},\n{body}\n}}\n"
+    return f"@incollection{{{record.slug},\n{body}\n}}\n"
 
 
-def plain(data: dict, url: str | None = None) -> str:
+def plain(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
     """A reference as a reader would type it: authors, title, book, editors, publisher, year."""
-    book = data["book"]
-    authors = data["authors"]
+    authors = [a.name for a in record.authors]
     who = ", ".join(authors[:-1]) + " and " + authors[-1] if len(authors) > 1 else authors[0]
-    parts = [f"{who}. “{data['title']}”. In: {book['title']}"]
-    if book.get("editors"):
-        eds = "eds." if len(book["editors"]) > 1 else "ed."
-        parts[0] += f", {', '.join(book['editors'])} ({eds})"
-    tail = ", ".join(str(p) for p in (book.get("publisher"), book["year"]) if p)
+    parts = [f"{who}. “{record.title}”. In: {book.title}"]
+    if book.editors:
+        eds = "eds." if len(book.editors) > 1 else "ed."
+        parts[0] += f", {', '.join(book.editors)} ({eds})"
+    tail = ", ".join(str(p) for p in (book.publisher, book.year) if p)
     text = f"{parts[0]}. {tail}."
     if url:
         text += f" {url}"

@@ -9,11 +9,12 @@ the same machine gives the same PNG bytes: no timestamps, no random state.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
+
+from bookbuilder.model import BookMeta
 
 SIZE = (1600, 2400)  # the 2:3 portrait that e-book shops ask for
 BACKGROUND = (22, 50, 79)  # deep blue; white text on it has a contrast ratio above 12:1
@@ -26,13 +27,12 @@ FONT_FILES = {
 }
 
 
-def cover_alt(book: Mapping[str, Any]) -> str:
+def cover_alt(meta: BookMeta) -> str:
     """The cover's text alternative: what the drawn cover says, or the title for a picture."""
-    parts = [str(book.get("title") or "")]
-    if book.get("subtitle"):
-        parts.append(str(book["subtitle"]))
-    if book.get("year"):
-        parts.append(str(book["year"]))
+    parts = [meta.title]
+    if meta.subtitle:
+        parts.append(meta.subtitle)
+    parts.append(str(meta.year))
     return "Cover: " + ". ".join(p.rstrip(".") for p in parts if p) + "."
 
 
@@ -55,15 +55,15 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int) -> list[s
     return lines
 
 
-def draw_cover(book: Mapping[str, Any], target: Path) -> None:
-    """Draw the typographic cover of ``book`` (its ``title``, ``subtitle``, ``year``) as PNG."""
+def draw_cover(meta: BookMeta, target: Path) -> None:
+    """Draw the typographic cover of the book (its title, subtitle and year) as PNG."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(cover_png(book))
+    target.write_bytes(cover_png(meta))
 
 
-def cover_png(book: Mapping[str, Any], width: int | None = None) -> bytes:
+def cover_png(meta: BookMeta, width: int | None = None) -> bytes:
     """The typographic cover as PNG bytes; ``width``: scaled down to that many pixels wide."""
-    image = _cover_image(book)
+    image = _cover_image(meta)
     if width and width < SIZE[0]:
         image = image.resize((width, width * SIZE[1] // SIZE[0]), Image.Resampling.LANCZOS)
     out = io.BytesIO()
@@ -71,7 +71,7 @@ def cover_png(book: Mapping[str, Any], width: int | None = None) -> bytes:
     return out.getvalue()
 
 
-def _cover_image(book: Mapping[str, Any]) -> Image.Image:
+def _cover_image(meta: BookMeta) -> Image.Image:
     image = Image.new("RGB", SIZE, BACKGROUND)
     draw = ImageDraw.Draw(image)
     margin = 150
@@ -79,23 +79,22 @@ def _cover_image(book: Mapping[str, Any]) -> Image.Image:
     y = 520
     title_size = 130
     title_font = _font("bold", title_size)
-    title_lines = _wrap(draw, str(book["title"]), title_font, width)
+    title_lines = _wrap(draw, meta.title, title_font, width)
     while len(title_lines) > 5 and title_size > 60:  # long titles: smaller, never cut
         title_size -= 10
         title_font = _font("bold", title_size)
-        title_lines = _wrap(draw, str(book["title"]), title_font, width)
+        title_lines = _wrap(draw, meta.title, title_font, width)
     for line in title_lines:
         draw.text((margin, y), line, font=title_font, fill=TEXT)
         y += int(title_size * 1.25)
     y += 60
     draw.rectangle((margin, y, margin + 360, y + 14), fill=RULE)
     y += 110
-    if book.get("subtitle"):
+    if meta.subtitle:
         sub_font = _font("regular", 64)
-        for line in _wrap(draw, str(book["subtitle"]), sub_font, width)[:8]:
+        for line in _wrap(draw, meta.subtitle, sub_font, width)[:8]:
             draw.text((margin, y), line, font=sub_font, fill=TEXT)
             y += 84
-    if book.get("year"):
-        year_font = _font("bold", 84)
-        draw.text((margin, SIZE[1] - 330), str(book["year"]), font=year_font, fill=TEXT)
+    year_font = _font("bold", 84)
+    draw.text((margin, SIZE[1] - 330), str(meta.year), font=year_font, fill=TEXT)
     return image

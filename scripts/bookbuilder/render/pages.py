@@ -2,8 +2,9 @@
 
 Everything here is generated into a git-ignored folder (``_build/src``) and rewritten only when
 its content changed, so Sphinx's incremental build stays useful. Report text that is data (titles,
-names, affiliations) never becomes Markdown: titles are backslash-escaped, and the byline travels as
-JSON inside a ``report-byline`` directive whose nodes are built in Python (see ``sphinxext``).
+names, affiliations) never becomes Markdown: titles are backslash-escaped, and each report's
+:class:`~bookbuilder.model.ReportRecord` travels as JSON inside the ``report-byline`` directive,
+whose nodes are built in Python (``sphinx/extension.py``).
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
-
 from bookbuilder.curate import report_language
-from bookbuilder.model import Book, BookMeta, Chapter, Report
-from bookbuilder.render.browse import FACETS, FacetValue, browse_data, facets, records
+from bookbuilder.model import Book, BookMeta, Chapter, Report, ReportRecord
+from bookbuilder.render.browse import (
+    FACETS,
+    FacetValue,
+    PlaceOf,
+    browse_data,
+    facets,
+    records,
+)
 from bookbuilder.render.charts import Chart, DrawChart, bar_chart_svg, chart_key, charts
 from bookbuilder.render.contributors import (
     CONTRIBUTORS_DOC,
@@ -137,37 +143,9 @@ class _Writer:
         return removed
 
 
-def byline_data(report: Report, chapter: Chapter, meta: BookMeta, names: dict) -> dict:
-    language = report_language(report, meta)
-    return {
-        "slug": report.slug,
-        "title": report.title,
-        "authors": [
-            {"name": a.name, "role": a.role, "affiliation": a.affiliation, "orcid": a.orcid}
-            for a in report.authors
-        ],
-        "country": report.country,
-        "country_name": names["country"](report.country),
-        "region": names["region"](report.country),
-        "city": report.city,
-        "submitted": report.submitted.isoformat(),
-        "submitted_display": format_date(report.submitted, "long", locale=_babel(meta.language)),
-        "summary": report.summary,
-        "modalities": list(report.modalities),
-        "topics": list(report.topics),
-        "language": language if language != meta.language.lower() else None,
-        "chapter": chapter.spec.id,
-        "chapter_title": chapter.spec.title,
-    }
-
-
-def _babel(language: str) -> str:
-    return language.replace("-", "_")
-
-
-def report_page(report: Report, byline: dict) -> tuple[str, int]:
+def report_page(report: Report, record: ReportRecord) -> tuple[str, int]:
     """The MyST source of a report's page, and the line of it where the body starts."""
-    data = _json_line(byline)
+    data = _json_line(record.to_data())
     fence = _fence(data)
     head = (
         f"{fence}{{report-start}}\n{fence}\n\n"
@@ -219,8 +197,8 @@ def landing_page(book: Book, cover: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def browse_page(book: Book, names: dict) -> str:
-    data = _json_line(browse_data(book, names))
+def browse_page(book: Book, recs: Sequence[ReportRecord]) -> str:
+    data = _json_line(browse_data(book, recs))
     fence = _fence(data)
     return f"# {BROWSE_TITLE}\n\n{fence}{{report-browse}}\n{data}\n{fence}\n"
 
@@ -273,25 +251,9 @@ def contributors_page(people: list[Contributor]) -> str:
     )
 
 
-def report_trailer(report: Report, chapter: Chapter, meta: BookMeta) -> str:
+def report_trailer(record: ReportRecord) -> str:
     """After a report's body: the way back to its chapter, and how to cite it (web edition)."""
-    data = _json_line(
-        {
-            "slug": report.slug,
-            "title": report.title,
-            "authors": [a.name for a in report.authors],
-            "submitted": report.submitted.isoformat(),
-            "summary": report.summary,
-            "chapter": chapter.spec.id,
-            "chapter_title": chapter.spec.title,
-            "book": {
-                "title": meta.title,
-                "editors": list(meta.editors),
-                "publisher": meta.publisher,
-                "year": meta.year,
-            },
-        }
-    )
+    data = _json_line(record.to_data())
     fence = _fence(data)
     return f"\n{fence}{{report-trailer}}\n{data}\n{fence}\n"
 
@@ -299,14 +261,15 @@ def report_trailer(report: Report, chapter: Chapter, meta: BookMeta) -> str:
 def render(
     book: Book,
     srcdir: Path,
-    names: dict[str, Callable[[str], str | None]],
+    place_of: PlaceOf,
     publish_image: PublishImage,
     book_root: Path | None = None,
 ) -> RenderResult:
     """Write the book's MyST sources, copies of its images and its data file into ``srcdir``.
 
-    ``names`` holds ``country`` (code → name in the book's language) and ``region`` (code →
-    M49 region) lookups; ``publish_image`` writes the metadata-stripped copy of an image.
+    ``place_of`` resolves a report's country code and city into a :class:`Place` (name in the
+    book's language, M49 region): each report's record is made once, here, and every page that
+    shows the report reads it; ``publish_image`` writes the metadata-stripped copy of an image.
     ``book_root`` (where ``meta.cover`` is found) defaults to the folder above ``_build/``.
     """
     srcdir.mkdir(parents=True, exist_ok=True)
@@ -314,13 +277,15 @@ def render(
     sources: dict[str, dict] = {}
     people: list[Contributor] = []
 
+    recs = records(book, place_of)
+    record_of = {r.slug: r for r in recs}
     cover = _copy_cover(writer, book.meta, book_root or srcdir.parents[1], publish_image)
     writer.text("index.md", landing_page(book, cover))
-    writer.text(BROWSE_DOC + ".md", browse_page(book, names))
+    writer.text(BROWSE_DOC + ".md", browse_page(book, recs))
     writer.text(ACCESSIBILITY_DOC + ".md", ACCESSIBILITY_PAGE.read_text("utf-8"))
     if book.reports:
         draw = _cached_chart(writer)
-        made = charts(facets(book, records(book, names)), len(book.reports), draw)
+        made = charts(facets(book, recs), len(book.reports), draw)
         for chart in made:
             writer.bytes(f"{GLANCE_DIR}/{chart.filename}", chart.svg)
         writer.text(GLANCE_DOC + ".md", glance_page(book, made))
@@ -334,9 +299,10 @@ def render(
         for image in chapter.spec.images:
             _copy_image(writer, image.path, f"chapters/{image.target}", publish_image)
         for report in chapter.reports:
-            page, offset = report_page(report, byline_data(report, chapter, book.meta, names))
+            record = record_of[report.slug]
+            page, offset = report_page(report, record)
             body_end = page.count("\n") + 1  # the build holds lines [offset, body_end) to the
-            page += report_trailer(report, chapter, book.meta)  # report format (lockdown.py)
+            page += report_trailer(record)  # report format (lockdown.py)
             docname = f"experiences/{report.slug}"
             writer.text(docname + ".md", page)
             sources[docname] = _source(report.relpath, report.body_line, offset)
@@ -349,7 +315,6 @@ def render(
         {report_language(r, book.meta) for r in book.reports} - {book.meta.language.lower()}
     )
     data = {
-        "meta": _meta_dict(book.meta),
         "languages": languages,
         "sources": sources,
         "reports": [r.slug for r in book.reports],
@@ -363,22 +328,6 @@ def render(
 
 def _source(relpath: str, body_line: int, generated_line: int) -> dict:
     return {"relpath": relpath, "body_line": body_line, "generated_line": generated_line}
-
-
-def _meta_dict(meta: BookMeta) -> dict:
-    return {
-        "title": meta.title,
-        "subtitle": meta.subtitle,
-        "editors": list(meta.editors),
-        "publisher": meta.publisher,
-        "year": meta.year,
-        "edition": meta.edition,
-        "language": meta.language,
-        "licence": meta.licence,
-        "isbn": meta.isbn,
-        "description": meta.description,
-        "basename": meta.basename,
-    }
 
 
 WEB_COVER_WIDTH = 480  # pixels: twice the width the landing page shows it at
@@ -395,8 +344,7 @@ def _copy_cover(writer: _Writer, meta: BookMeta, root: Path, publish: PublishIma
         return relpath
     if source is not None:
         return None  # a configured cover that is missing: validation of conf.py says so
-    fields = {"title": meta.title, "subtitle": meta.subtitle, "year": meta.year}
-    writer.bytes("_cover/book-cover.png", cover_png(fields, width=WEB_COVER_WIDTH))
+    writer.bytes("_cover/book-cover.png", cover_png(meta, width=WEB_COVER_WIDTH))
     return "_cover/book-cover.png"
 
 

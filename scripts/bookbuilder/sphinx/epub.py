@@ -49,6 +49,7 @@ from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
 from bookbuilder.check.images import publish_image
+from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt, draw_cover
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import a11y
@@ -147,10 +148,9 @@ class BookEpubBuilder(Epub3Builder):
         self.audit = Audit()
 
     @property
-    def meta(self) -> dict[str, Any]:
-        meta = dict(self.book_data.get("meta") or {})
-        meta.setdefault("title", self.config.epub_title)
-        return meta
+    def meta(self) -> BookMeta:
+        """The book's metadata as validated (``settings.sphinx_settings``)."""
+        return self.config.bookbuilder_meta
 
     def init_templates(self) -> None:
         super().init_templates()
@@ -199,7 +199,7 @@ class BookEpubBuilder(Epub3Builder):
         if not self.config.epub_cover:
             return
         target = Path(self.outdir) / self.config.epub_cover[0]
-        configured = self.config.bookbuilder_cover
+        configured = self.meta.cover
         if configured:
             try:
                 publish_image(Path(self.confdir) / configured, target)
@@ -239,14 +239,14 @@ class BookEpubBuilder(Epub3Builder):
         meta = self.meta
         esc = html.escape
         metadata["modified"] = metadata["date"]  # SOURCE_DATE_EPOCH, else now
-        metadata["pubdate"] = esc(str(meta.get("year") or metadata["date"][:4]))
-        editors = [str(e) for e in meta.get("editors") or ()]
+        metadata["pubdate"] = esc(str(meta.year))
+        editors = list(meta.editors)
         metadata["editors"] = [esc(e) for e in editors or [self.config.epub_publisher]]
         contributors = [c for c in self.book_data.get("contributors", []) if c not in editors]
         metadata["contributors"] = [esc(c) for c in contributors]
         rights = self.config.epub_copyright
-        if meta.get("licence"):
-            rights = f"© {rights}. Licence: {meta['licence']}."
+        if meta.licence:
+            rights = f"© {rights}. Licence: {meta.licence}."
         metadata["rights"] = esc(rights)
         facts = self.facts
         metadata["access_modes"] = list(facts.access_modes)
@@ -323,7 +323,6 @@ def zip_timestamp() -> tuple[int, int, int, int, int, int]:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("bookbuilder_cover", "", "env", types=[str])
     app.add_builder(BookEpubBuilder, override=True)
     app.set_translator("epub", BookEpubTranslator, override=True)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

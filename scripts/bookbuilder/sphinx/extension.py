@@ -24,6 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.latex import LaTeXTranslator
 
 from bookbuilder.check.schema import ROLE_NAMES
+from bookbuilder.model import Author, BookMeta, ReportRecord
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import lockdown
 from bookbuilder.sphinx.contributors import BookContributors
@@ -49,44 +50,42 @@ class ReportStart(SphinxDirective):
 
 
 class ReportByline(SphinxDirective):
-    """The byline under a report's title, built from the JSON the render stage wrote."""
+    """The byline under a report's title, built from the report's record (JSON the render
+    stage wrote with :meth:`ReportRecord.to_data`)."""
 
     has_content = True
 
     def run(self) -> list[nodes.Node]:
-        data = json.loads("\n".join(self.content))
+        record = ReportRecord.from_data(json.loads("\n".join(self.content)))
         labels = {**DEFAULT_LABELS, **self.config.bookbuilder_labels}
         byline = nodes.container(classes=["report-byline"])
-        for author in data["authors"]:
+        for author in record.authors:
             byline += _author_paragraph(author)
-        place = [data.get("city"), data["country_name"]]
-        when = f"{labels['submitted']} {data['submitted_display']}"
-        byline += nodes.paragraph(
-            "", ", ".join(p for p in place if p) + " · " + when, classes=["report-place"]
-        )
-        if data.get("summary"):
-            byline += nodes.paragraph("", data["summary"], classes=["report-summary"])
+        when = f"{labels['submitted']} {record.submitted_display}"
+        byline += nodes.paragraph("", f"{record.place.label} · {when}", classes=["report-place"])
+        if record.summary:
+            byline += nodes.paragraph("", record.summary, classes=["report-summary"])
         tags = []
-        if data["modalities"]:
-            tags.append(f"{labels['modalities']}: {', '.join(data['modalities'])}")
-        if data["topics"]:
-            tags.append(f"{labels['topics']}: {', '.join(data['topics'])}")
+        if record.modalities:
+            tags.append(f"{labels['modalities']}: {', '.join(record.modalities)}")
+        if record.topics:
+            tags.append(f"{labels['topics']}: {', '.join(record.topics)}")
         if tags:
             byline += nodes.paragraph("", " · ".join(tags), classes=["report-tags"])
-        result: list[nodes.Node] = [*self._index(data), byline]
-        if data.get("language"):
-            result.append(report_language(lang=data["language"]))
+        result: list[nodes.Node] = [*self._index(record), byline]
+        if record.own_language:
+            result.append(report_language(lang=record.own_language))
         return result
 
-    def _index(self, data: dict[str, Any]) -> list[nodes.Node]:
+    def _index(self, record: ReportRecord) -> list[nodes.Node]:
         target_id = f"index-{self.env.new_serialno('index')}"
-        entries = [("single", _index_text(a["name"]), target_id, "", None) for a in data["authors"]]
-        entries.append(("single", _index_text(data["country_name"]), target_id, "", None))
-        for role in sorted({a["role"] for a in data["authors"]}):
+        entries = [("single", _index_text(a.name), target_id, "", None) for a in record.authors]
+        entries.append(("single", _index_text(record.place.name), target_id, "", None))
+        for role in record.roles:
             entries.append(("single", f"Roles; {role}", target_id, "", None))
-        for modality in data["modalities"]:
+        for modality in record.modalities:
             entries.append(("single", f"Modalities; {modality}", target_id, "", None))
-        for topic in data["topics"]:
+        for topic in record.topics:
             entries.append(("single", f"Topics; {_index_text(topic)}", target_id, "", None))
         index = addnodes.index(entries=entries, inline=False)
         target = nodes.target("", "", ids=[target_id])
@@ -99,17 +98,16 @@ def _index_text(text: str) -> str:
     return text.replace(";", ",").lstrip("!") or "?"
 
 
-def _author_paragraph(author: dict[str, Any]) -> nodes.paragraph:
+def _author_paragraph(author: Author) -> nodes.paragraph:
     para = nodes.paragraph(classes=["report-author"])
-    para += nodes.strong("", author["name"])
-    details = [ROLE_LABELS.get(author["role"], author["role"]), author.get("affiliation")]
-    details = [d for d in details if d]
+    para += nodes.strong("", author.name)
+    details = [d for d in (ROLE_LABELS.get(author.role, author.role), author.affiliation) if d]
     if details:
         para += nodes.Text(", " + ", ".join(details))
-    if author.get("orcid"):
+    if author.orcid:
         para += nodes.Text(" · ")
         # ORCID asks for the full https URL as the link text; the PDF then needs no footnote.
-        uri = f"https://orcid.org/{author['orcid']}"
+        uri = f"https://orcid.org/{author.orcid}"
         para += nodes.reference("", uri, refuri=uri)
     return para
 
@@ -274,6 +272,7 @@ def _save_structure(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("bookbuilder_meta", None, "env", types=[BookMeta])
     app.add_config_value("bookbuilder_labels", {}, "env", types=[dict])
     app.add_config_value("bookbuilder_polyglossia", {}, "env", types=[dict])
     app.add_node(report_language)

@@ -31,8 +31,9 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from bookbuilder.check.schema import ROLE_NAMES
+from bookbuilder.model import BookMeta, ReportRecord
 from bookbuilder.render import cite
-from bookbuilder.render.browse import FACETS
+from bookbuilder.render.browse import FACET_VALUES, FACETS
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
 from bookbuilder.sphinx import a11y, offline
 
@@ -120,12 +121,12 @@ def visit_browse_cards(self: Any, node: browse_cards) -> None:
     raise nodes.SkipNode
 
 
-def _card_html(r: dict[str, Any], uri: Callable[[str], str]) -> str:
+def _card_html(r: ReportRecord, uri: Callable[[str], str]) -> str:
     """One report's card: the same markup Sphinx writes for a paragraph and a document link."""
     esc = html.escape
-    values = {key: r[key] if isinstance(r[key], list) else [r[key]] for key in FACET_KEYS}
     attrs = "".join(
-        f' data-{key}="{esc(" ".join(v for v in vs if v))}"' for key, vs in sorted(values.items())
+        f' data-{key}="{esc(" ".join(v for v in FACET_VALUES[key](r) if v))}"'
+        for key in sorted(FACET_KEYS)
     )
 
     def link(doc: str, text: str) -> str:
@@ -137,23 +138,20 @@ def _card_html(r: dict[str, Any], uri: Callable[[str], str]) -> str:
     def para(text: str, cls: str) -> str:
         return f'<p class="{cls}">{text}</p>\n'
 
-    authors = ", ".join(
-        f"{a['name']} ({ROLE_NAMES.get(a['role'], a['role'])})" for a in r["authors"]
-    )
-    place = ", ".join(p for p in (r.get("city"), r["country_name"]) if p)
-    where = f"{place} · {r['region']}"
+    authors = ", ".join(f"{a.name} ({ROLE_NAMES.get(a.role, a.role)})" for a in r.authors)
+    where = f"{r.place.label} · {r.place.region}"
     parts = [
         f'<li class="browse-card"{attrs}>\n',
-        para(link(f"experiences/{r['slug']}", r["title"]), "browse-title"),
+        para(link(f"experiences/{r.slug}", r.title), "browse-title"),
         para(esc(authors, quote=False), "browse-authors"),
-        para(esc(f"{where} · {r['submitted_display']}", quote=False), "browse-place"),
+        para(esc(f"{where} · {r.submitted_display}", quote=False), "browse-place"),
     ]
-    if r.get("summary"):
-        parts.append(para(esc(r["summary"], quote=False), "browse-summary"))
-    tags = [*r["modality"], *r["topic"]]
+    if r.summary:
+        parts.append(para(esc(r.summary, quote=False), "browse-summary"))
+    tags = [*r.modalities, *r.topics]
     if tags:
         parts.append(para(esc(" · ".join(tags), quote=False), "browse-tags"))
-    chapter = link(f"chapters/{r['chapter']}", r["chapter_title"])
+    chapter = link(f"chapters/{r.chapter}", r.chapter_title)
     parts.append(para("In " + chapter, "browse-chapter"))
     parts.append("</li>\n")
     return "".join(parts)
@@ -309,7 +307,7 @@ class ReportBrowse(JSONDirective):
 
     def run(self) -> list[nodes.Node]:
         data = self.data()
-        reports = data["reports"]
+        reports = tuple(ReportRecord.from_data(r) for r in data["reports"])
         total = len(reports)
         filters = browse_filters(facets=data["facets"], total=total)
         # One node for all the cards, written out by visit_browse_cards: thousands of docutils
@@ -357,21 +355,22 @@ class ReportTrailer(JSONDirective):
     """Back to the chapter, and "cite this report"; web edition only."""
 
     def run(self) -> list[nodes.Node]:
-        data = self.data()
+        record = ReportRecord.from_data(self.data())
+        meta: BookMeta = self.config.bookbuilder_meta
         metadata = self.env.metadata[self.env.docname]
-        metadata["bookbuilder_description"] = data.get("summary") or ""
+        metadata["bookbuilder_description"] = record.summary or ""
         metadata["bookbuilder_type"] = "article"
         base = self.config.html_baseurl
-        url = f"{base.rstrip('/')}/experiences/{data['slug']}.html" if base else None
+        url = f"{base.rstrip('/')}/experiences/{record.slug}.html" if base else None
         trailer = report_trailer()
         back = nodes.paragraph("", "Part of the chapter ", classes=["report-chapter"])
-        back += _doc_link(self.env, f"/chapters/{data['chapter']}", data["chapter_title"])
+        back += _doc_link(self.env, f"/chapters/{record.chapter}", record.chapter_title)
         trailer += back
         box = report_cite(label="Cite this report")
         box += _para("Plain text", "report-cite-label")
-        box += _para(cite.plain(data, url), "report-cite-plain")
+        box += _para(cite.plain(record, meta, url), "report-cite-plain")
         box += _para("BibTeX", "report-cite-label")
-        entry = cite.bibtex(data, url)
+        entry = cite.bibtex(record, meta, url)
         box += nodes.literal_block(entry, entry, language="bibtex", classes=["report-cite-bibtex"])
         trailer += box
         return [trailer]

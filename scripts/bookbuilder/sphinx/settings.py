@@ -206,6 +206,7 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         "version": release,
         "today": str(meta.year),  # the date on the title page, the same every build
         "root_doc": "index",
+        "bookbuilder_meta": meta,  # the Sphinx side reads the book's metadata typed, from here
         "extensions": [
             "myst_parser",
             "sphinxcontrib.rsvgconverter",
@@ -255,7 +256,6 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         "epub_scheme": scheme,
         "epub_uid": "bookid",
         "epub_cover": (cover_target(meta), "epub-cover.html"),
-        "bookbuilder_cover": meta.cover or "",
         "epub_exclude_files": excluded_files(),
         # PDF (xelatex through latexmk); latex_documents' title and author are LaTeX markup
         "latex_engine": "xelatex",
