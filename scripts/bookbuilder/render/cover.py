@@ -58,12 +58,14 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int) -> list[s
 def draw_cover(meta: BookMeta, target: Path) -> None:
     """Draw the typographic cover of the book (its title, subtitle and year) as PNG."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(cover_png(meta))
+    target.write_bytes(cover_png(meta.title, meta.subtitle, meta.year))
 
 
-def cover_png(meta: BookMeta, width: int | None = None) -> bytes:
+def cover_png(
+    title: str, subtitle: str | None = None, year: int | None = None, width: int | None = None
+) -> bytes:
     """The typographic cover as PNG bytes; ``width``: scaled down to that many pixels wide."""
-    image = _cover_image(meta)
+    image = _cover_image(title, subtitle, year)
     if width and width < SIZE[0]:
         image = image.resize((width, width * SIZE[1] // SIZE[0]), Image.Resampling.LANCZOS)
     out = io.BytesIO()
@@ -71,7 +73,7 @@ def cover_png(meta: BookMeta, width: int | None = None) -> bytes:
     return out.getvalue()
 
 
-def _cover_image(meta: BookMeta) -> Image.Image:
+def _cover_image(title: str, subtitle: str | None, year: int | None) -> Image.Image:
     image = Image.new("RGB", SIZE, BACKGROUND)
     draw = ImageDraw.Draw(image)
     margin = 150
@@ -79,22 +81,23 @@ def _cover_image(meta: BookMeta) -> Image.Image:
     y = 520
     title_size = 130
     title_font = _font("bold", title_size)
-    title_lines = _wrap(draw, meta.title, title_font, width)
+    title_lines = _wrap(draw, title, title_font, width)
     while len(title_lines) > 5 and title_size > 60:  # long titles: smaller, never cut
         title_size -= 10
         title_font = _font("bold", title_size)
-        title_lines = _wrap(draw, meta.title, title_font, width)
+        title_lines = _wrap(draw, title, title_font, width)
     for line in title_lines:
         draw.text((margin, y), line, font=title_font, fill=TEXT)
         y += int(title_size * 1.25)
     y += 60
     draw.rectangle((margin, y, margin + 360, y + 14), fill=RULE)
     y += 110
-    if meta.subtitle:
+    if subtitle:
         sub_font = _font("regular", 64)
-        for line in _wrap(draw, meta.subtitle, sub_font, width)[:8]:
+        for line in _wrap(draw, subtitle, sub_font, width)[:8]:
             draw.text((margin, y), line, font=sub_font, fill=TEXT)
             y += 84
-    year_font = _font("bold", 84)
-    draw.text((margin, SIZE[1] - 330), str(meta.year), font=year_font, fill=TEXT)
+    if year:
+        year_font = _font("bold", 84)
+        draw.text((margin, SIZE[1] - 330), str(year), font=year_font, fill=TEXT)
     return image

@@ -344,7 +344,9 @@ def _copy_cover(writer: _Writer, meta: BookMeta, root: Path, publish: PublishIma
         return relpath
     if source is not None:
         return None  # a configured cover that is missing: validation of conf.py says so
-    writer.bytes("_cover/book-cover.png", cover_png(meta, width=WEB_COVER_WIDTH))
+    writer.bytes(
+        "_cover/book-cover.png", cover_png(meta.title, meta.subtitle, meta.year, WEB_COVER_WIDTH)
+    )
     return "_cover/book-cover.png"
 
 

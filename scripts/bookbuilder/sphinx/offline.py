@@ -96,9 +96,8 @@ def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     config = app.config
     _write_if_changed(outdir / MANIFEST, json.dumps(_manifest(config), indent=1).encode())
-    fields = {"title": config.project, "subtitle": None, "year": None}
     for size in ICON_SIZES:
-        _write_if_changed(outdir / f"_static/icon-{size}.png", _icon(fields, size))
+        _write_if_changed(outdir / f"_static/icon-{size}.png", _icon(config.project, size))
     downloads_dir = _downloads_dir()
     listing = offline_listing(outdir, downloads_dir)
     _write_if_changed(outdir / LISTING, json.dumps(listing, indent=1).encode())
@@ -151,9 +150,9 @@ def offline_listing(outdir: Path, downloads_dir: str) -> dict[str, Any]:
     return {"version": digest.hexdigest()[:16], "files": files, "downloads": downloads}
 
 
-def _icon(fields: dict[str, Any], size: int) -> bytes:
-    """A square icon: the typographic cover, centred on the cover's colour."""
-    with Image.open(io.BytesIO(cover_png(fields, width=size))) as cover:
+def _icon(title: str, size: int) -> bytes:
+    """A square icon: the typographic cover (its title alone), centred on the cover's colour."""
+    with Image.open(io.BytesIO(cover_png(title, width=size))) as cover:
         cover = cover.convert("RGB")
         cover.thumbnail((size, size))
         icon = Image.new("RGB", (size, size), BACKGROUND)
