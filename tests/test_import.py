@@ -237,3 +237,108 @@ def test_escaping_keeps_text_literal() -> None:
     assert escape_text("a*b_c[d]<e>{f}|`g`") == r"a\*b\_c\[d\]\<e\>\{f\}\|\`g\`"
     assert escape_text("AT&T &amp;") == r"AT&T \&amp;"
     assert escape_line_starts("- x\n+ y\n% z\n12. w\n:::") == "\\- x\n\\+ y\n\\% z\n12\\. w\n\\:::"
+
+
+# -- An import an editor can trust ----------------------------------------------------------------
+
+
+def photo_with_private_metadata() -> io.BytesIO:
+    """A JPEG as a phone writes it: GPS position, camera make and model, time."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x0110] = "Phone 12"
+    exif[0x0132] = "2020:11:19 02:14:00"
+    exif[0x8825] = {1: "N", 2: (45.0, 41.0, 51.0), 3: "E", 4: (9.0, 40.0, 12.0)}
+    data = io.BytesIO()
+    Image.new("RGB", (60, 40), "navy").save(data, "JPEG", exif=exif)
+    data.seek(0)
+    return data
+
+
+def make_trusting_docx(path: Path) -> Path:
+    """Authors under the title, a tool as the document's author, a phone photo with a
+    "Figure 1:" caption, and a note typed as a superscript number with its text at the end."""
+    doc = Document()
+    doc.core_properties.author = "python-docx"
+    doc.add_paragraph("Heat and light in the reading room", style="Title")
+    doc.add_paragraph("Giulia Bianchi, radiographer, Ospedale Esempio, Bergamo")
+    doc.add_paragraph("Marco Rossi (Radiologist), ASST Bergamo Est")
+    doc.add_paragraph("Head of the night team, Bergamo")
+    doc.add_heading("What happened", level=1)
+    p = doc.add_paragraph("We doubled the night staff")
+    p.add_run("1").font.superscript = True
+    p.add_run(" in March.")
+    picture = doc.add_paragraph().add_run().add_picture(photo_with_private_metadata())
+    picture._inline.docPr.set("descr", "The reading room at night, lit by one lamp.")
+    doc.add_paragraph("Figure 1: The reading room at night.", style="Caption")
+    doc.add_heading("Notes", level=1)
+    doc.add_paragraph("1 Source: the rota of March 2020.")
+    doc.save(path)
+    return path
+
+
+def test_an_import_an_editor_can_trust(book: Path, tmp_path: Path) -> None:
+    source = make_trusting_docx(tmp_path / "submission.docx")
+    original = source.read_bytes()
+    result = run_book(book, "import", str(source))
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    slug = "heat-and-light-in-the-reading-room"
+    text = imported(book, slug)
+    front, body = text.split("\n---\n", 1)
+    # Authors, roles and affiliations from the lines under the title, not "python-docx".
+    assert (
+        '  - name: "Giulia Bianchi"\n    role: radiographer\n'
+        '    affiliation: "Ospedale Esempio, Bergamo"\n'
+        '  - name: "Marco Rossi"\n    role: radiologist\n    affiliation: "ASST Bergamo Est"'
+    ) in front
+    assert "python-docx" not in text
+    assert "Giulia Bianchi, radiographer" not in body  # taken out of the text
+    assert "Head of the night team, Bergamo" in body  # not read: kept, and said
+    assert "'Head of the night team, Bergamo' under the title could not be read" in out
+    assert "the document's author 'python-docx': a program's name, not a person" in out
+    # The photo: in experiences/images/, without where, with what and when; the .docx intact.
+    photo = book / "experiences" / "images" / slug / "image-1.jpg"
+    with Image.open(photo) as written:
+        exif = written.getexif()
+        assert not exif.get_ifd(0x8825) and 0x010F not in exif and 0x0132 not in exif
+    assert "image-1.jpg: metadata removed (location (GPS), device, time)" in out
+    assert source.read_bytes() == original
+    # The caption without Word's "Figure 1:", which the book's own numbering would double.
+    assert f":::{{figure}} images/{slug}/image-1.jpg" in body
+    assert ":alt: The reading room at night, lit by one lamp.\n\nThe reading room at night." in body
+    assert "Figure 1:" not in body
+    assert "caption prefix 'Figure 1:' removed" in out
+    # The typed superscript note: a real footnote, its "Notes" heading gone.
+    assert "We doubled the night staff[^1] in March." in body
+    assert "[^1]: Source: the rota of March 2020." in body
+    assert "{sup}" not in body and "## Notes" not in body
+    assert "superscript numbers 1 and their typed notes → footnotes" in out
+    # The report of the import: kept, changed, dropped.
+    for label in ("  kept: ", "  changed: ", "  dropped: "):
+        assert label in out
+    check = run_book(book, "check")
+    lines = [line for line in check.stdout.splitlines() if f"experiences/{slug}.md:" in line]
+    assert not any("body." in line or "authors[" in line for line in lines), lines
+
+
+def test_numbered_affiliations_and_a_by_line() -> None:
+    from bookbuilder.editor.byline import is_tool_name, read_byline
+
+    marked = read_byline(
+        ["Ana Souza¹, Lena Berg², Bo Ek¹", "¹ Hospital Exemplo, Recife", "² Umeå University", "x"]
+    )
+    assert marked.authors == [
+        {"name": "Ana Souza", "affiliation": "Hospital Exemplo, Recife"},
+        {"name": "Lena Berg", "affiliation": "Umeå University"},
+        {"name": "Bo Ek", "affiliation": "Hospital Exemplo, Recife"},
+    ]
+    assert marked.used == 3
+    by = read_byline(["By Ana Souza and Jean de la Fontaine", "It was a long winter."])
+    assert [a["name"] for a in by.authors] == ["Ana Souza", "Jean de la Fontaine"]
+    assert read_byline(["The winter was long and the nights longer."]).authors == []
+    assert [is_tool_name(n) for n in ("Microsoft Office User", "python-docx", "Ana Souza")] == [
+        True,
+        True,
+        False,
+    ]

@@ -8,12 +8,16 @@ allow-list of elements; every piece of text is escaped, so nothing in a submissi
 markup or raw HTML. What the writer does not know becomes plain text.
 
 The result is a draft (``status: draft``): front matter with what the file tells (title from a
-"Title" paragraph, a first level-1 heading or the document's properties; authors from its
-properties; the day of the import as ``submitted``, since a Word file's saved date is often
-stale), and empty required keys (role, country,
-consent) that ``make check`` names. Headings are shifted so that the body's top level is ``##``.
-Images are written into ``experiences/images/<slug>/`` and shown as figures with the alt text
-the author gave in Word; a figure without one is flagged (and ``make check`` reports it).
+"Title" paragraph, a first level-1 heading or the document's properties; authors, roles and
+affiliations from the lines under the title (:mod:`bookbuilder.editor.byline`), else from the
+document's "author" property unless a program wrote its own name there; the day of the import as
+``submitted``, since a Word file's saved date is often stale), and empty required keys (role,
+country, consent) that ``make check`` names. Headings are shifted so that the body's top level is
+``##``. Images are written into ``experiences/images/<slug>/`` through the editions' own
+metadata-stripping copy (no GPS position, device or time reaches the repository) and shown as
+figures with the alt text the author gave in Word (a figure without one is flagged); a caption's
+"Figure 1:" goes (the book numbers figures). Notes typed as superscript numbers with their text
+at the end become footnotes. Each import reports what it kept, changed and dropped.
 
 A .docx is a ZIP file from outside the team: files over 50 MiB, or whose parts would unpack to
 more than 300 MiB, are refused before they are read.
@@ -36,6 +40,7 @@ from xml.etree import ElementTree
 
 from bookbuilder.check.load import REPORTS_DIR
 from bookbuilder.check.schema import ROLES
+from bookbuilder.editor.byline import SUPERSCRIPT_DIGITS, is_tool_name, read_byline
 from bookbuilder.editor.new import (
     Ask,
     SameTitle,
@@ -152,7 +157,13 @@ class Image:
 class _Writer:
     """Writes MyST from mammoth's HTML; knows only the elements mammoth produces."""
 
-    def __init__(self, slug: str, images: list[Image], saved: dict[int, str | None]) -> None:
+    def __init__(
+        self,
+        slug: str,
+        images: list[Image],
+        saved: dict[int, str | None],
+        typed_notes: frozenset[str] = frozenset(),
+    ) -> None:
         self.slug = slug
         self.images = images
         self.saved = saved  # image index → file name written (None: could not be used)
@@ -161,6 +172,10 @@ class _Writer:
         self.footnotes: dict[str, str] = {}
         self.tables = 0
         self.shift = 0
+        # Notes typed as a numbered list at the end, referred to by superscript numbers.
+        self.typed_notes = typed_notes
+        self.typed_references: set[str] = set()
+        self.captions_unprefixed: list[str] = []
 
     # inline ----------------------------------------------------------------------------------
     def inline(self, node: Element, in_table: bool = False) -> str:
@@ -180,8 +195,12 @@ class _Writer:
                 parts.append(_wrap(self.inline(child, in_table), "*"))
             elif tag in ("sup", "sub"):
                 note = self.note_reference(child)
+                typed = _typed_reference(child, self.typed_notes) if tag == "sup" else None
                 if note is not None:
                     parts.append(note)
+                elif typed:
+                    self.typed_references.update(typed)
+                    parts.append("".join(f"[^{label}]" for label in typed))
                 else:
                     inner = child.text().replace("`", "").strip()
                     parts.append(f"{{{tag}}}`{inner}`" if inner else "")
@@ -231,7 +250,7 @@ class _Writer:
         tag = node.tag
         if tag == "p":
             text = escape_line_starts(self.inline(node).strip())
-            if "caption" in node.attrs.get("class", "") and text:
+            if text and ("caption" in node.attrs.get("class", "") or FIGURE_PREFIX.match(text)):
                 return [f"\x00caption\x00{text}"]
             return [text] if text else []
         if re.fullmatch(r"h[1-6]", tag):
@@ -351,6 +370,91 @@ class _Writer:
             self.footnotes[str(label)] = body.strip()
 
 
+# "Figure 2:", "Fig. 2.", "Abb. 2 –" at the start of a caption (the book numbers figures itself).
+FIGURE_PREFIX = re.compile(
+    r"^(?:figure|fig\\?\.?|figura|figur|abbildung|abb\\?\.|afbeelding|illustration|image|"
+    r"photo|foto|imagen|immagine|imagem|bild|kuva|rysunek|rys\\?\.)\s*\d+[a-z]?"
+    r"\s*(?:[:.\-–—]|\\[.\-])\s*",
+    re.IGNORECASE,
+)
+NOTES_HEADING = re.compile(
+    r"^\s*(?:notes?|footnotes?|endnotes?|references?|sources?|anmerkungen|fußnoten|"
+    r"quellen|note|riferimenti|notas|referencias|referências|références)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_TYPED_NOTE = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)]?|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))\s+(\S.*)$", re.S)
+
+
+def _typed_reference(node: Element, notes: frozenset[str]) -> list[str] | None:
+    """``<sup>1</sup>`` or ``<sup>1,2</sup>`` typed in the text, naming typed notes."""
+    labels = [part.strip() for part in node.text().split(",")]
+    if labels and all(label in notes for label in labels):
+        return labels
+    return None
+
+
+def take_typed_notes(tree: Element) -> dict[str, Element]:
+    """Notes an author typed at the end (a numbered list, or paragraphs "1 text", "[1] text",
+    "¹ text", under a heading such as "Notes" or "References" or none), taken out of ``tree``:
+    label → the note's content. Only those the text refers to with superscript numbers become
+    footnotes; the caller keeps the others as text."""
+    top = [c for c in tree.children if isinstance(c, Element)]
+    if not top:
+        return {}
+    notes: dict[str, Element] = {}
+    last = top[-1]
+    taken: list[Element] = []
+    if last.tag == "ol" and not any(
+        _note_label("#" + li.attrs.get("id", "")) for li in _find_all(last, "li")
+    ):
+        start = int(last.attrs.get("start", "1") or 1)
+        items = [c for c in last.children if isinstance(c, Element) and c.tag == "li"]
+        notes = {str(start + i): item for i, item in enumerate(items)}
+        taken = [last]
+    else:
+        for element in reversed(top):
+            match = _TYPED_NOTE.match(element.text()) if element.tag == "p" else None
+            if match is None:
+                break
+            label = (match.group(1) or match.group(2) or match.group(3)).translate(
+                SUPERSCRIPT_DIGITS
+            )
+            notes[label] = _without_label(element)
+            taken.append(element)
+        notes = dict(reversed(notes.items()))
+    if not notes or not _references_in(tree, taken, set(notes)):
+        return {}
+    for element in taken:
+        tree.children.remove(element)
+    index = len([c for c in tree.children if isinstance(c, Element)]) - 1
+    heading = [c for c in tree.children if isinstance(c, Element)][index] if index >= 0 else None
+    if heading is not None and heading.tag.startswith("h") and NOTES_HEADING.match(heading.text()):
+        tree.children.remove(heading)
+    return notes
+
+
+def _without_label(paragraph: Element) -> Element:
+    """A typed note's paragraph without its leading number (in text or superscript)."""
+    children = list(paragraph.children)
+    while children and (
+        (isinstance(children[0], Element) and children[0].tag == "sup")
+        or (isinstance(children[0], str) and not children[0].strip())
+    ):
+        children.pop(0)
+    if children and isinstance(children[0], str):
+        children[0] = re.sub(r"^\s*(?:\[\d{1,3}\]|\d{1,3}[.)]?|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s+", "", children[0])
+    return Element("p", {}, children)
+
+
+def _references_in(tree: Element, skip: list[Element], labels: set[str]) -> bool:
+    return any(
+        element.tag == "sup" and set(element.text().replace(" ", "").split(",")) <= labels
+        for top in tree.children
+        if isinstance(top, Element) and top not in skip
+        for element in [top, *_all_elements(top)]
+    )
+
+
 def _wrap(text: str, marker: str) -> str:
     """``**text**`` with the spaces outside the markers (else Markdown ignores them)."""
     stripped = text.strip()
@@ -431,15 +535,26 @@ def convert_tree(
         for c in _all_elements(tree)
         if re.fullmatch(r"h[1-6]", c.tag) and "doc-title" not in c.attrs.get("class", "")
     ]
-    writer = _Writer(slug, images, saved)
+    typed = take_typed_notes(tree)
+    writer = _Writer(slug, images, saved, frozenset(typed))
     writer.shift = 2 - min(levels) if levels else 0
     blocks = writer.blocks(tree)
+    for label, content in typed.items():
+        if label in writer.typed_references:
+            paragraphs = writer.blocks(content) or [""]
+            writer.footnotes[label] = "\n\n".join(paragraphs).replace("\x00caption\x00", "")
+        else:  # a numbered line nothing refers to: kept as the text it was
+            blocks.append(f"{label}\\. " + "\n".join(writer.blocks(content)))
     body: list[str] = []
     for block in blocks:
         if block.startswith("\x00caption\x00"):
             caption = block.removeprefix("\x00caption\x00")
             if body and ":::{figure}" in body[-1] and body[-1].endswith("\n:::"):
-                body[-1] = body[-1][: -len(":::")] + caption + "\n:::"
+                # The book numbers its figures: Word's own "Figure 1:" would print twice.
+                unprefixed = FIGURE_PREFIX.sub("", caption, count=1)
+                if unprefixed != caption:
+                    writer.captions_unprefixed.append(caption[: len(caption) - len(unprefixed)])
+                body[-1] = body[-1][: -len(":::")] + unprefixed + "\n:::"
             else:
                 body.append(caption)
             continue
@@ -537,20 +652,72 @@ def _core_properties(core: bytes) -> tuple[str | None, list[str]]:
     return title, creators
 
 
-def save_images(images: list[Image], folder: Path) -> tuple[dict[int, str | None], list[str]]:
-    """Write the usable images as image-1.png …; never overwrites a file already there."""
+@dataclass
+class ImportReport:
+    """What an import did with a Word file, for the editor: kept, changed, dropped, to do."""
+
+    kept: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    todo: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = []
+        for label, items in (
+            ("kept", self.kept),
+            ("changed", self.changed),
+            ("dropped", self.dropped),
+        ):
+            if items:
+                out.append(f"{label}: " + "; ".join(items))
+        out += [f"note: {item}" for item in self.todo]
+        return out
+
+
+# EXIF tags that say where, with what, when: never into experiences/ (the editor commits it).
+_PRIVATE_EXIF = {0x8825: "location (GPS)", 0x010F: "device", 0x0110: "device", 0xA431: "device"}
+_PRIVATE_EXIF |= {0x0132: "time", 0x9003: "time", 0x9004: "time", 0x013B: "author"}
+
+
+def private_metadata(data: bytes) -> list[str]:
+    """What an image's metadata tells of where, with what and when it was taken."""
+    from PIL import Image as PILImage
+
+    found: set[str] = set()
+    try:
+        with PILImage.open(io.BytesIO(data)) as picture:
+            exif = picture.getexif()
+            tags = set(exif) | set(exif.get_ifd(0x8769))
+            found |= {what for tag, what in _PRIVATE_EXIF.items() if tag in tags}
+            if exif.get_ifd(0x8825):
+                found.add("location (GPS)")
+            if any(key in picture.info for key in ("xmp", "XML:com.adobe.xmp")):
+                found.add("XMP")
+    except Exception:  # not an image Pillow reads (SVG): nothing of this kind to tell
+        return []
+    order = ["location (GPS)", "device", "time", "author", "XMP"]
+    return [what for what in order if what in found]
+
+
+def save_images(images: list[Image], folder: Path, report: ImportReport) -> dict[int, str | None]:
+    """Write the usable images as image-1.png …, without their location, device and time
+    metadata (the same clean copy the editions get: bookbuilder.check.images.publish_image);
+    never overwrites a file already there. The Word file itself is never changed."""
+    from bookbuilder.check.images import publish_image
+
     saved: dict[int, str | None] = {}
-    notes: list[str] = []
     folder.mkdir(parents=True, exist_ok=True)
     for index, image in enumerate(images):
         data, suffix = image.data, IMAGE_TYPES.get(image.content_type)
         if suffix is None and image.content_type in CONVERTIBLE:
             data, suffix = _to_png(data), ".png"
+            if data is not None:
+                report.changed.append(f"image {index + 1} converted to PNG")
         if suffix is None or data is None:
             saved[index] = None
-            notes.append(
-                f"image {index + 1} ({image.content_type or 'unknown type'}) cannot be used: "
-                "export it as PNG or JPEG"
+            report.dropped.append(
+                f"image {index + 1} ({image.content_type or 'unknown type'}), which cannot be "
+                "used: export it as PNG or JPEG"
             )
             continue
         number = index + 1
@@ -558,10 +725,20 @@ def save_images(images: list[Image], folder: Path) -> tuple[dict[int, str | None
         while (folder / name).exists():
             number += 100
             name = f"image-{number}{suffix}"
-        with (folder / name).open("xb") as out:
-            out.write(data)
+        original = folder / f".from-word-{name}"  # hidden, and the type's own suffix
+        try:
+            original.write_bytes(data)
+            publish_image(original, folder / name)
+        except (ValueError, OSError) as error:
+            saved[index] = None
+            report.dropped.append(f"image {index + 1}, which cannot be used ({error})")
+            continue
+        finally:
+            original.unlink(missing_ok=True)
         saved[index] = name
-    return saved, notes
+        if private := private_metadata(data):
+            report.changed.append(f"{name}: metadata removed ({', '.join(private)})")
+    return saved
 
 
 def _to_png(data: bytes) -> bytes | None:
@@ -579,12 +756,20 @@ def _to_png(data: bytes) -> bytes | None:
 # -- The report -----------------------------------------------------------------------------------
 
 
-def front_matter(title: str, creators: list[str], submitted: date) -> str:
+def front_matter(title: str, authors: list[dict[str, str]], submitted: date) -> str:
+    """The draft's front matter: what the Word file tells, and each empty required key with a
+    comment that says what it takes."""
     q = lambda text: json.dumps(text, ensure_ascii=False)  # noqa: E731
     lines = ["---", f"title: {q(title)}", "authors:"]
-    for name in creators or [""]:
+    for author in authors or [{}]:
+        name = author.get("name")
         lines.append(f"  - name: {q(name)}" if name else "  - name:  # required: as printed")
-        lines.append(f"    role:  # required: one of {', '.join(ROLES)}")
+        role = author.get("role")
+        lines.append(
+            f"    role: {role}" if role else f"    role:  # required: one of {', '.join(ROLES)}"
+        )
+        if author.get("affiliation"):
+            lines.append(f"    affiliation: {q(author['affiliation'])}")
     lines += [
         "country:  # required: the ISO code of the country where it happened, such as IT",
         f"submitted: {submitted.isoformat()}  # the day of the import: correct it if need be",
@@ -593,6 +778,52 @@ def front_matter(title: str, creators: list[str], submitted: date) -> str:
         "---",
     ]
     return "\n".join(lines) + "\n"
+
+
+def take_byline(tree: Element, report: ImportReport) -> list[dict[str, str]]:
+    """Authors (with roles and affiliations) from the paragraphs right under the title, taken
+    out of ``tree`` (:mod:`bookbuilder.editor.byline` says which lines are read)."""
+    candidates: list[Element] = []
+    for child in tree.children:
+        if isinstance(child, str):
+            if child.strip():
+                break
+            continue
+        if "doc-subtitle" in child.attrs.get("class", ""):
+            continue
+        if child.tag != "p" or "caption" in child.attrs.get("class", ""):
+            break
+        if any(e.tag == "img" for e in _all_elements(child)):
+            break
+        candidates.append(child)
+    byline = read_byline([_text_with_superscripts(p) for p in candidates])
+    for paragraph in candidates[: byline.used]:
+        tree.children.remove(paragraph)
+    for line in byline.unread:
+        report.todo.append(
+            f"'{line}' under the title could not be read as an author, role or affiliation: it "
+            "is kept in the text; put it into the front matter if it is one"
+        )
+    for number, author in enumerate(byline.authors, 1):
+        if "role" not in author:
+            report.todo.append(f"no role given for {author['name']}: set authors[{number}].role")
+    return byline.authors
+
+
+def _text_with_superscripts(node: Element) -> str:
+    """A paragraph's text, with superscript numbers as Unicode superscripts (affiliation marks)."""
+    parts = []
+    for child in node.children:
+        if isinstance(child, str):
+            parts.append(child)
+        elif child.tag == "sup":
+            parts.append(child.text().strip().translate(_TO_SUPERSCRIPT))
+        else:
+            parts.append(_text_with_superscripts(child))
+    return "".join(parts)
+
+
+_TO_SUPERSCRIPT = str.maketrans("0123456789,", "⁰¹²³⁴⁵⁶⁷⁸⁹ ")
 
 
 SameTitleAllowed = Callable[[SameTitle], bool]
@@ -604,8 +835,8 @@ def import_file(
     book_language: str,
     slug: str | None = None,
     same_title_allowed: SameTitleAllowed = lambda existing: False,
-) -> tuple[Path, list[str]]:
-    """Import one .docx; the report written and the notes for the editor.
+) -> tuple[Path, ImportReport]:
+    """Import one .docx; the report written and what the import kept, changed and dropped.
 
     A title that a report already has is refused (``ImportFailed``: most often the same file
     imported twice) unless ``same_title_allowed`` says it is another report."""
@@ -619,26 +850,67 @@ def import_file(
             f"{existing.describe()}: already imported? If it is another report, import "
             "it with ARGS=--same-title (or --slug NAME)"
         )
-    notes: list[str] = []
-    if not (found_title or word.title):
-        notes.append(f"no title in the Word file: the title '{title}' is made from its name")
+    report = ImportReport()
+    if found_title:
+        report.kept.append(f"the title '{title}'")
+    elif word.title:
+        report.kept.append(f"the title '{title}' (from the document's properties)")
+    else:
+        report.changed.append(f"no title in the Word file: '{title}' is made from its name")
     if slug is None:
         slug = free_slug(root, title)
     elif problem := slug_problem(root, slug):
         raise ImportFailed(problem)
+    authors = take_byline(tree, report)
+    people = [c for c in word.creators if not is_tool_name(c)]
+    tools = [c for c in word.creators if is_tool_name(c)]
+    if tools:
+        shown = ", ".join(f"'{t}'" for t in tools)
+        report.dropped.append(f"the document's author {shown}: a program's name, not a person")
+    if authors:
+        report.kept.append("authors from under the title: " + ", ".join(_who(a) for a in authors))
+        if people:
+            report.dropped.append(
+                "the document's author property (" + ", ".join(people) + "): the names under "
+                "the title are used"
+            )
+    elif people:
+        authors = [{"name": name} for name in people]
+        report.kept.append("authors from the document's properties: " + ", ".join(people))
+    else:
+        report.todo.append("no author found: write each author's name in the front matter")
+    if not authors and not any("role" in item for item in report.todo):
+        report.todo.append("each author's role is not in the Word file: set it")
     image_dir = root / REPORTS_DIR / "images" / slug
-    saved, image_notes = save_images(word.images, image_dir) if word.images else ({}, [])
-    notes += image_notes
+    saved = save_images(word.images, image_dir, report) if word.images else {}
     body, writer = convert_tree(tree, slug, word.images, saved)
-    notes += writer.notes
-    notes += [f"converter: {m}" for m in word.messages]
-    text = front_matter(title, word.creators, date.today()) + "\n" + body
+    _describe_body(report, writer, saved)
+    report.todo += writer.notes
+    report.todo += [f"converter: {m}" for m in word.messages]
+    text = front_matter(title, authors, date.today()) + "\n" + body
     target = write_report(root, slug, text)
-    summary = (
-        f"{len([s for s in saved.values() if s])} image(s), {len(writer.footnotes)} "
-        f"footnote(s), {writer.tables} table(s)"
+    return target, report
+
+
+def _who(author: dict[str, str]) -> str:
+    details = [d for d in (author.get("role"), author.get("affiliation")) if d]
+    return author["name"] + (f" ({', '.join(details)})" if details else "")
+
+
+def _describe_body(report: ImportReport, writer: _Writer, saved: dict[int, str | None]) -> None:
+    images = len([name for name in saved.values() if name])
+    report.kept.append(
+        f"{images} image(s), {len(writer.footnotes)} footnote(s), {writer.tables} table(s)"
     )
-    return target, [summary, *notes]
+    if writer.shift:
+        report.changed.append(f"heading levels shifted by {writer.shift} (the body starts at ##)")
+    if writer.typed_references:
+        labels = ", ".join(sorted(writer.typed_references, key=int))
+        report.changed.append(f"superscript numbers {labels} and their typed notes → footnotes")
+    for prefix in writer.captions_unprefixed:
+        shown = prefix.strip()
+        report.changed.append(f"caption prefix '{shown}' removed (the book numbers its figures)")
+    report.dropped.append("fonts, colours, sizes and page layout (the book has its own)")
 
 
 def _title_from_name(path: Path) -> str:
@@ -699,7 +971,7 @@ def run(
         if len(files) > 1:
             print(f"[{index}/{len(files)}] {path.name}", flush=True)
         try:
-            target, notes = import_file(path, root, book_language, slug, allowed)
+            target, report = import_file(path, root, book_language, slug, allowed)
         except ImportFailed as error:
             problems.append(f"{path}: {error}")
             print(f"{path}: {error}; nothing was written for it.")
@@ -710,9 +982,8 @@ def run(
             continue
         written += 1
         rel = target.relative_to(root).as_posix()
-        print(f"Imported {path.name} → {rel} (status: draft; {notes[0]})")
-        for note in notes[1:]:
-            print(f"  note: {note}")
+        print(f"Imported {path.name} → {rel} (status: draft)")
+        print(*(f"  {line}" for line in report.lines()), sep="\n")
         left = check_written(root, target, book_language)
         if left:
             print("  To complete before it can be accepted (as `make check` says):")
