@@ -18,7 +18,7 @@ import pytest
 import xmlschema
 from lxml import etree
 
-from bookbuilder.render.crossref import split_name
+from bookbuilder.render.cite import split_name
 from conftest import FIXTURES, copy_book, require, run_book
 
 SCHEMA_WHEEL = "commonmeta_py-0.312-py3-none-any.whl"

@@ -28,6 +28,15 @@ _TEX_SPECIALS = {
 _TEX_SPECIAL = re.compile("|".join(re.escape(c) for c in _TEX_SPECIALS))
 
 
+def split_name(name: str) -> tuple[str | None, str]:
+    """(given names, family name) where a format wants them apart (Crossref, CSL, RIS): the
+    report format has one name as printed, so the last word is taken as the family name."""
+    words = name.split()
+    if len(words) < 2:
+        return None, name.strip()
+    return " ".join(words[:-1]), words[-1]
+
+
 def bibtex_escape(text: str) -> str:
     """Plain text as a BibTeX field value (inside braces): specials escaped, white space one."""
     return _TEX_SPECIAL.sub(lambda m: _TEX_SPECIALS[m.group(0)], " ".join(text.split()))

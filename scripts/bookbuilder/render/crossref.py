@@ -24,6 +24,7 @@ from typing import Any
 from lxml import etree
 
 from bookbuilder.model import Author, Book, Report
+from bookbuilder.render.cite import split_name
 
 SCHEMA_VERSION = "5.5.0"
 NS = f"http://www.crossref.org/schema/{SCHEMA_VERSION}"
@@ -45,14 +46,6 @@ class Deposit:
     xml: bytes
     registered: tuple[str, ...]  # slugs of the reports in the deposit
     without_doi: tuple[str, ...]  # slugs of published reports left out: they have no DOI
-
-
-def split_name(name: str) -> tuple[str | None, str]:
-    """(given names, surname) for Crossref: the last word is the surname."""
-    words = name.split()
-    if len(words) < 2:
-        return None, name.strip()
-    return " ".join(words[:-1]), words[-1]
 
 
 def report_url(base_url: str, slug: str) -> str:

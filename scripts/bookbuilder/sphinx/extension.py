@@ -26,7 +26,7 @@ from sphinx.writers.latex import LaTeXTranslator
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import Author, BookMeta, ReportRecord
 from bookbuilder.render.pages import read_book_data
-from bookbuilder.sphinx import lockdown
+from bookbuilder.sphinx import lockdown, scholarly
 from bookbuilder.sphinx.contributors import BookContributors
 
 # "other" and "organisation" say nothing in a byline: left out.
@@ -296,6 +296,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", _save_structure)
     app.add_css_file("book.css")
     lockdown.setup(app)  # the second layer behind validation: see lockdown.py
+    scholarly.setup_scholarly(app)  # citation tags, JSON-LD and downloads on report pages
     app.setup_extension("bookbuilder.sphinx.epub")  # the accessible, reproducible EPUB builder
     app.setup_extension("bookbuilder.sphinx.navigation")  # the sidebar, linear in the book's size
     app.setup_extension("bookbuilder.sphinx.toctree")  # reading, linear in the book's size

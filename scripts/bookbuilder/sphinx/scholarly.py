@@ -1,0 +1,102 @@
+"""Scholarly metadata on report pages, and the citation downloads (web edition only).
+
+Each report page's head gets Google Scholar's ``citation_*`` tags, Dublin Core tags and a
+schema.org JSON-LD ``Chapter`` that ``isPartOf`` the ``Book``, all from the report's citation
+record (``render/scholarly.py``, carried in the render stage's data file). Its "Cite this
+report" box gains two downloads, ``cite/<slug>.json`` (CSL-JSON) and ``cite/<slug>.ris``, written
+beside the pages. Absolute addresses (the page's, the DOI's) need the site's address,
+``html_baseurl`` (``BOOK_BASE_URL``); without it the tags leave the address out.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.osutil import relative_uri
+
+from bookbuilder.render import scholarly
+from bookbuilder.render.pages import read_book_data
+from bookbuilder.sphinx.online import is_web, report_cite
+
+REPORTS_DIR = "experiences/"
+CITE_DIR = "cite"
+DOWNLOADS = (("json", "CSL-JSON (Zotero, Mendeley)"), ("ris", "RIS (EndNote)"))
+
+
+def _record(srcdir: Any, pagename: str) -> scholarly.CitationRecord | None:
+    if not pagename.startswith(REPORTS_DIR):
+        return None
+    data = read_book_data(srcdir).get("citations", {}).get(pagename[len(REPORTS_DIR) :])
+    return scholarly.CitationRecord.from_data(data) if data else None
+
+
+def _urls(app: Sphinx, pagename: str) -> tuple[str | None, str | None]:
+    base = app.config.html_baseurl
+    if not base:
+        return None, None
+    base = base.rstrip("/") + "/"
+    return base + app.builder.get_target_uri(pagename), base
+
+
+def page_metadata(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """html-page-context: the report's tags and JSON-LD in its head, its downloads beside it."""
+    if not is_web(app.builder):
+        return
+    record = _record(app.srcdir, pagename)
+    if record is None:
+        return
+    url, book_url = _urls(app, pagename)
+    tags = scholarly.highwire_tags(record, url) + scholarly.dublin_core_tags(record, url)
+    lines = [f'<meta name="{name}" content="{html.escape(value)}" />' for name, value in tags]
+    data = scholarly.json_ld(record, url, book_url)
+    lines.append(f'<script type="application/ld+json">\n{scholarly.script_json(data)}\n</script>')
+    context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
+    folder = Path(app.outdir) / CITE_DIR
+    csl = json.dumps(scholarly.csl_json(record, url), ensure_ascii=False, indent=1) + "\n"
+    _write_if_changed(folder / f"{record.slug}.json", csl.encode("utf-8"))
+    _write_if_changed(folder / f"{record.slug}.ris", scholarly.ris(record, url).encode("utf-8"))
+
+
+class CiteDownloads(SphinxPostTransform):
+    """The "Cite this report" box offers the CSL-JSON and RIS files (web edition)."""
+
+    default_priority = 960  # after the trailer has moved to the end of the page
+
+    def run(self, **kwargs: Any) -> None:
+        docname = self.env.docname
+        if not is_web(self.app.builder) or not docname.startswith(REPORTS_DIR):
+            return
+        slug = docname[len(REPORTS_DIR) :]
+        here = self.app.builder.get_target_uri(docname)
+        for box in self.document.findall(report_cite):
+            para = nodes.paragraph("", "Download: ", classes=["report-cite-downloads"])
+            for suffix, label in (
+                ("json", "CSL-JSON (Zotero, Mendeley)"),
+                ("ris", "RIS (EndNote)"),
+            ):
+                uri = relative_uri(here, f"{CITE_DIR}/{slug}.{suffix}")
+                if len(para) > 1:
+                    para += nodes.Text(" · ")
+                para += nodes.reference("", label, refuri=uri, classes=["report-cite-download"])
+            box += para
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def setup_scholarly(app: Sphinx) -> None:
+    """Called from the extension's setup."""
+    app.add_post_transform(CiteDownloads)
+    app.connect("html-page-context", page_metadata)
