@@ -82,12 +82,20 @@ class Status(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+ORGANISATION_ROLE = "organisation"  # the role of a group author (schema.ROLES)
+
+
 @dataclass(frozen=True)
 class Author:
     name: str
     role: str  # normalised, one of schema.ROLES
     affiliation: str | None = None
     orcid: str | None = None
+
+    @property
+    def is_organisation(self) -> bool:
+        """A department or society writing as a group: its name is the organisation's."""
+        return self.role == ORGANISATION_ROLE
 
 
 @dataclass(frozen=True)
@@ -262,6 +270,7 @@ class ReportRecord:
     summary: str | None = None
     modalities: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    doi: str | None = None  # bare: 10.5555/x
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -297,6 +306,7 @@ class ReportRecord:
             "summary": self.summary,
             "modalities": list(self.modalities),
             "topics": list(self.topics),
+            "doi": self.doi,
         }
 
     @classmethod

@@ -71,6 +71,7 @@ def report_record(
         summary=report.summary,
         modalities=report.modalities,
         topics=report.topics,
+        doi=report.doi,
     )
 
 

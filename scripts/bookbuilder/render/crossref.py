@@ -30,7 +30,6 @@ SCHEMA_VERSION = "5.5.0"
 NS = f"http://www.crossref.org/schema/{SCHEMA_VERSION}"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{NS} https://www.crossref.org/schemas/crossref{SCHEMA_VERSION}.xsd"
-ORGANISATION_ROLE = "organisation"
 
 
 @dataclass(frozen=True)
@@ -126,7 +125,7 @@ def _contributors(parent: Any, authors: Sequence[Author], role: str) -> None:
     people = _sub(parent, "contributors")
     for index, author in enumerate(authors):
         sequence = "first" if index == 0 else "additional"
-        if author.role == ORGANISATION_ROLE:
+        if author.is_organisation:
             _sub(people, "organization", author.name, sequence=sequence, contributor_role=role)
             continue
         person = _sub(people, "person_name", sequence=sequence, contributor_role=role)

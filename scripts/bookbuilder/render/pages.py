@@ -38,7 +38,6 @@ from bookbuilder.render.contributors import (
     page_data,
 )
 from bookbuilder.render.cover import cover_png
-from bookbuilder.render.scholarly import citation_record
 
 DATA_FILE = "_bookbuilder.json"
 ACCESSIBILITY_DOC = "accessibility"  # the same page in every book: what the editions provide
@@ -319,12 +318,8 @@ def render(
         "languages": languages,
         "sources": sources,
         "reports": [r.slug for r in book.reports],
-        # what indexes and reference managers read from each report's page (sphinx/scholarly.py)
-        "citations": {
-            r.slug: citation_record(r, c, book.meta).to_data()
-            for c in book.chapters
-            for r in c.reports
-        },
+        # each report's record, for the page's scholarly metadata (sphinx/scholarly.py)
+        "records": {r.slug: r.to_data() for r in recs},
         # every report author once, in book order: the EPUB's dc:contributor entries
         "contributors": list(dict.fromkeys(a.name for r in book.reports for a in r.authors)),
     }

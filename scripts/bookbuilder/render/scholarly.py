@@ -1,8 +1,9 @@
 """What indexes and reference managers read from a report's page: one citation record, many forms.
 
-A :class:`CitationRecord` is made once per published report (in the render stage, from the
-curated book) and travels in the render stage's data file to the Sphinx side, which puts it into
-each report page's head and writes its downloads. From it come:
+Everything comes from the report's :class:`~bookbuilder.model.ReportRecord` (resolved once by
+the render stage, carried to the Sphinx side in its data file) and the book's
+:class:`~bookbuilder.model.BookMeta`; the Sphinx side puts it into each report page's head and
+writes its downloads. From them come:
 
 - Highwire Press ``citation_*`` meta tags (what Google Scholar reads): title, each author with
   institution and ORCID, the book (``citation_inbook_title``), date, language, publisher, ISBN,
@@ -18,85 +19,14 @@ and the JSON-LD has ``<``, ``>`` and ``&`` as JSON escapes so it can never close
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 from typing import Any
 
-from bookbuilder.model import Author, BookMeta, Chapter, Report
+from bookbuilder.model import Author, BookMeta, ReportRecord
 from bookbuilder.render.cite import split_name
 
-ORGANISATION_ROLE = "organisation"
 
-
-@dataclass(frozen=True)
-class CitedAuthor:
-    name: str
-    organisation: bool = False
-    affiliation: str | None = None
-    orcid: str | None = None
-
-
-@dataclass(frozen=True)
-class CitationRecord:
-    slug: str
-    title: str
-    authors: tuple[CitedAuthor, ...]
-    language: str  # BCP 47, the report's (the book's when unset)
-    submitted: str  # ISO date
-    year: int  # the book's year of publication: the report's publication date
-    book_title: str
-    chapter_title: str
-    summary: str | None = None
-    doi: str | None = None
-    topics: tuple[str, ...] = ()
-    book_subtitle: str | None = None
-    editors: tuple[str, ...] = ()
-    publisher: str | None = None
-    edition: str | None = None
-    isbn: str | None = None
-    book_doi: str | None = None
-    book_language: str = "en"
-    licence: str | None = None
-
-    def to_data(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_data(cls, data: dict[str, Any]) -> CitationRecord:
-        fields = dict(data)
-        fields["authors"] = tuple(CitedAuthor(**a) for a in data["authors"])
-        fields["topics"] = tuple(data.get("topics") or ())
-        fields["editors"] = tuple(data.get("editors") or ())
-        return cls(**fields)
-
-
-def citation_record(report: Report, chapter: Chapter, meta: BookMeta) -> CitationRecord:
-    return CitationRecord(
-        slug=report.slug,
-        title=report.title,
-        authors=tuple(_cited(a) for a in report.authors),
-        language=report.language or meta.language,
-        submitted=report.submitted.isoformat(),
-        year=meta.year,
-        book_title=meta.title,
-        chapter_title=chapter.spec.title,
-        summary=report.summary,
-        doi=report.doi,
-        topics=(*report.modalities, *report.topics),
-        book_subtitle=meta.subtitle,
-        editors=meta.editors,
-        publisher=meta.publisher,
-        edition=meta.edition,
-        isbn=meta.isbn,
-        book_doi=meta.doi,
-        book_language=meta.language,
-        licence=meta.licence,
-    )
-
-
-def _cited(author: Author) -> CitedAuthor:
-    return CitedAuthor(
-        author.name, author.role == ORGANISATION_ROLE, author.affiliation, author.orcid
-    )
+def _topics(record: ReportRecord) -> tuple[str, ...]:
+    return (*record.modalities, *record.topics)
 
 
 def orcid_url(orcid: str) -> str:
@@ -111,7 +41,7 @@ def doi_url(doi: str) -> str:
 
 
 def highwire_tags(
-    record: CitationRecord, url: str | None, pdf_url: str | None = None
+    record: ReportRecord, meta: BookMeta, url: str | None, pdf_url: str | None = None
 ) -> list[tuple[str, str]]:
     """Google Scholar's ``citation_*`` tags, in its order (each author's details after it)."""
     tags = [("citation_title", record.title)]
@@ -122,14 +52,14 @@ def highwire_tags(
         if author.orcid:
             tags.append(("citation_author_orcid", orcid_url(author.orcid)))
     tags += [
-        ("citation_publication_date", str(record.year)),
-        ("citation_inbook_title", record.book_title),
-        ("citation_book_title", record.book_title),
+        ("citation_publication_date", str(meta.year)),
+        ("citation_inbook_title", meta.title),
+        ("citation_book_title", meta.title),
         ("citation_language", record.language),
     ]
     optional = (
-        ("citation_publisher", record.publisher),
-        ("citation_isbn", record.isbn),
+        ("citation_publisher", meta.publisher),
+        ("citation_isbn", meta.isbn),
         ("citation_doi", record.doi),
         ("citation_abstract", record.summary),
         ("citation_abstract_html_url", url),
@@ -137,49 +67,51 @@ def highwire_tags(
         ("citation_pdf_url", pdf_url),
     )
     tags += [(name, value) for name, value in optional if value]
-    tags += [("citation_keywords", topic) for topic in record.topics]
+    tags += [("citation_keywords", topic) for topic in _topics(record)]
     return tags
 
 
-def dublin_core_tags(record: CitationRecord, url: str | None) -> list[tuple[str, str]]:
+def dublin_core_tags(
+    record: ReportRecord, meta: BookMeta, url: str | None
+) -> list[tuple[str, str]]:
     tags = [("DC.title", record.title), ("DC.type", "Text")]
     tags += [("DC.creator", author.name) for author in record.authors]
     tags += [
-        ("DC.date", str(record.year)),
+        ("DC.date", str(meta.year)),
         ("DC.language", record.language),
-        ("DC.relation.ispartof", record.book_title),
+        ("DC.relation.ispartof", meta.title),
     ]
     identifier = f"doi:{record.doi}" if record.doi else url
     optional = (
-        ("DC.publisher", record.publisher),
+        ("DC.publisher", meta.publisher),
         ("DC.identifier", identifier),
         ("DC.description", record.summary),
-        ("DC.rights", record.licence),
+        ("DC.rights", meta.licence),
     )
     tags += [(name, value) for name, value in optional if value]
-    tags += [("DC.subject", topic) for topic in record.topics]
+    tags += [("DC.subject", topic) for topic in _topics(record)]
     return tags
 
 
-def json_ld(record: CitationRecord, url: str | None, book_url: str | None) -> dict[str, Any]:
+def json_ld(
+    record: ReportRecord, meta: BookMeta, url: str | None, book_url: str | None
+) -> dict[str, Any]:
     """schema.org: the report as a ``Chapter`` of the ``Book``."""
     book: dict[str, Any] = {
         "@type": "Book",
-        "name": record.book_title,
-        "inLanguage": record.book_language,
-        "datePublished": str(record.year),
-        "editor": [{"@type": "Person", "name": name} for name in record.editors],
+        "name": meta.title,
+        "inLanguage": meta.language,
+        "datePublished": str(meta.year),
+        "editor": [{"@type": "Person", "name": name} for name in meta.editors],
     }
     optional_book = {
-        "alternativeHeadline": record.book_subtitle,
-        "bookEdition": record.edition,
-        "isbn": record.isbn,
-        "license": record.licence,
+        "alternativeHeadline": meta.subtitle,
+        "bookEdition": meta.edition,
+        "isbn": meta.isbn,
+        "license": meta.licence,
         "url": book_url,
-        "publisher": {"@type": "Organization", "name": record.publisher}
-        if record.publisher
-        else None,
-        "identifier": _doi_value(record.book_doi),
+        "publisher": {"@type": "Organization", "name": meta.publisher} if meta.publisher else None,
+        "identifier": _doi_value(meta.doi),
     }
     book |= {k: v for k, v in optional_book.items() if v}
     chapter: dict[str, Any] = {
@@ -189,23 +121,23 @@ def json_ld(record: CitationRecord, url: str | None, book_url: str | None) -> di
         "headline": record.title,
         "author": [_person(author) for author in record.authors],
         "inLanguage": record.language,
-        "dateCreated": record.submitted,
-        "datePublished": str(record.year),
+        "dateCreated": record.submitted.isoformat(),
+        "datePublished": str(meta.year),
         "isPartOf": book,
     }
     optional = {
         "abstract": record.summary,
         "url": url,
-        "keywords": ", ".join(record.topics) if record.topics else None,
-        "license": record.licence,
+        "keywords": ", ".join(_topics(record)) or None,
+        "license": meta.licence,
         "identifier": _doi_value(record.doi),
         "sameAs": doi_url(record.doi) if record.doi else None,
     }
     return chapter | {k: v for k, v in optional.items() if v}
 
 
-def _person(author: CitedAuthor) -> dict[str, Any]:
-    if author.organisation:
+def _person(author: Author) -> dict[str, Any]:
+    if author.is_organisation:
         return {"@type": "Organization", "name": author.name}
     person: dict[str, Any] = {"@type": "Person", "name": author.name}
     if author.affiliation:
@@ -230,58 +162,58 @@ def script_json(data: Any) -> str:
 # -- downloads ---------------------------------------------------------------------------------
 
 
-def _csl_name(author: CitedAuthor | str) -> dict[str, str]:
+def _csl_name(author: Author | str) -> dict[str, str]:
     name = author if isinstance(author, str) else author.name
-    if not isinstance(author, str) and author.organisation:
+    if not isinstance(author, str) and author.is_organisation:
         return {"literal": name}
     given, family = split_name(name)
     return {"family": family, "given": given} if given else {"literal": name}
 
 
-def csl_json(record: CitationRecord, url: str | None) -> list[dict[str, Any]]:
+def csl_json(record: ReportRecord, meta: BookMeta, url: str | None) -> list[dict[str, Any]]:
     """CSL-JSON, as Zotero, Mendeley and pandoc import it: a list with one ``chapter``."""
     item: dict[str, Any] = {
         "id": record.slug,
         "type": "chapter",
         "title": record.title,
         "author": [_csl_name(a) for a in record.authors],
-        "container-title": record.book_title,
-        "issued": {"date-parts": [[record.year]]},
+        "container-title": meta.title,
+        "issued": {"date-parts": [[meta.year]]},
         "language": record.language,
     }
     optional = {
-        "editor": [_csl_name(e) for e in record.editors] or None,
-        "publisher": record.publisher,
-        "edition": record.edition,
-        "ISBN": record.isbn,
+        "editor": [_csl_name(e) for e in meta.editors] or None,
+        "publisher": meta.publisher,
+        "edition": meta.edition,
+        "ISBN": meta.isbn,
         "DOI": record.doi,
         "URL": url,
         "abstract": record.summary,
-        "keyword": ", ".join(record.topics) if record.topics else None,
+        "keyword": ", ".join(_topics(record)) or None,
     }
     return [item | {k: v for k, v in optional.items() if v}]
 
 
-def ris(record: CitationRecord, url: str | None) -> str:
+def ris(record: ReportRecord, meta: BookMeta, url: str | None) -> str:
     """An RIS record (``TY  - CHAP``), one tag a line, values on one line each."""
     lines = [("TY", "CHAP"), ("TI", record.title)]
     lines += [("AU", _ris_name(a)) for a in record.authors]
-    lines += [("A2", _ris_name(e)) for e in record.editors]
-    lines += [("T2", record.book_title), ("PY", str(record.year)), ("LA", record.language)]
+    lines += [("A2", _ris_name(e)) for e in meta.editors]
+    lines += [("T2", meta.title), ("PY", str(meta.year)), ("LA", record.language)]
     optional = (
-        ("PB", record.publisher),
-        ("ET", record.edition),
-        ("SN", record.isbn),
+        ("PB", meta.publisher),
+        ("ET", meta.edition),
+        ("SN", meta.isbn),
         ("DO", record.doi),
         ("UR", url),
         ("AB", record.summary),
     )
     lines += [(tag, value) for tag, value in optional if value]
-    lines += [("KW", topic) for topic in record.topics]
+    lines += [("KW", topic) for topic in _topics(record)]
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines)
 
 
-def _ris_name(author: CitedAuthor | str) -> str:
+def _ris_name(author: Author | str) -> str:
     name = _csl_name(author)
     return name["literal"] if "literal" in name else f"{name['family']}, {name['given']}"

@@ -1,8 +1,9 @@
 """Scholarly metadata on report pages, and the citation downloads (web edition only).
 
 Each report page's head gets Google Scholar's ``citation_*`` tags, Dublin Core tags and a
-schema.org JSON-LD ``Chapter`` that ``isPartOf`` the ``Book``, all from the report's citation
-record (``render/scholarly.py``, carried in the render stage's data file). Its "Cite this
+schema.org JSON-LD ``Chapter`` that ``isPartOf`` the ``Book``, all from the report's
+:class:`~bookbuilder.model.ReportRecord` (carried in the render stage's data file) and the book's
+:class:`~bookbuilder.model.BookMeta` (``render/scholarly.py``). Its "Cite this
 report" box gains two downloads, ``cite/<slug>.json`` (CSL-JSON) and ``cite/<slug>.ris``, written
 beside the pages. Absolute addresses (the page's, the DOI's) need the site's address,
 ``html_baseurl`` (``BOOK_BASE_URL``); without it the tags leave the address out.
@@ -20,6 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
+from bookbuilder.model import BookMeta, ReportRecord
 from bookbuilder.render import scholarly
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx.online import is_web, report_cite
@@ -29,11 +31,11 @@ CITE_DIR = "cite"
 DOWNLOADS = (("json", "CSL-JSON (Zotero, Mendeley)"), ("ris", "RIS (EndNote)"))
 
 
-def _record(srcdir: Any, pagename: str) -> scholarly.CitationRecord | None:
+def _record(srcdir: Any, pagename: str) -> ReportRecord | None:
     if not pagename.startswith(REPORTS_DIR):
         return None
-    data = read_book_data(srcdir).get("citations", {}).get(pagename[len(REPORTS_DIR) :])
-    return scholarly.CitationRecord.from_data(data) if data else None
+    data = read_book_data(srcdir).get("records", {}).get(pagename[len(REPORTS_DIR) :])
+    return ReportRecord.from_data(data) if data else None
 
 
 def _urls(app: Sphinx, pagename: str) -> tuple[str | None, str | None]:
@@ -51,18 +53,22 @@ def page_metadata(
     if not is_web(app.builder):
         return
     record = _record(app.srcdir, pagename)
-    if record is None:
+    meta: BookMeta | None = app.config.bookbuilder_meta
+    if record is None or meta is None:
         return
     url, book_url = _urls(app, pagename)
-    tags = scholarly.highwire_tags(record, url) + scholarly.dublin_core_tags(record, url)
+    tags = scholarly.highwire_tags(record, meta, url) + scholarly.dublin_core_tags(
+        record, meta, url
+    )
     lines = [f'<meta name="{name}" content="{html.escape(value)}" />' for name, value in tags]
-    data = scholarly.json_ld(record, url, book_url)
+    data = scholarly.json_ld(record, meta, url, book_url)
     lines.append(f'<script type="application/ld+json">\n{scholarly.script_json(data)}\n</script>')
     context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
     folder = Path(app.outdir) / CITE_DIR
-    csl = json.dumps(scholarly.csl_json(record, url), ensure_ascii=False, indent=1) + "\n"
-    _write_if_changed(folder / f"{record.slug}.json", csl.encode("utf-8"))
-    _write_if_changed(folder / f"{record.slug}.ris", scholarly.ris(record, url).encode("utf-8"))
+    csl = json.dumps(scholarly.csl_json(record, meta, url), ensure_ascii=False, indent=1)
+    _write_if_changed(folder / f"{record.slug}.json", (csl + "\n").encode("utf-8"))
+    ris = scholarly.ris(record, meta, url)
+    _write_if_changed(folder / f"{record.slug}.ris", ris.encode("utf-8"))
 
 
 class CiteDownloads(SphinxPostTransform):
