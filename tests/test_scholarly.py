@@ -7,7 +7,9 @@ citation downloads are compared with the report's own front matter, read here wi
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -183,6 +185,13 @@ def test_csl_json_and_ris_downloads(site: Path) -> None:
     assert "DO  - 10.5555/heatwave.koeln" in ris
     hostile = (html_dir / "cite" / "hostile-metadata.ris").read_text("utf-8").splitlines()
     assert "AU  - Radiology Society <b>" in hostile  # an organisation stays one name
+
+
+def test_the_plain_and_bibtex_citations_give_the_doi(site: Path) -> None:
+    page = (site / "_build" / "html" / "experiences" / "hitze-im-ct-koeln.html").read_text("utf-8")
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))  # the BibTeX is syntax-highlighted
+    assert "https://doi.org/10.5555/heatwave.koeln https://example.org/" in text
+    assert "doi = {10.5555/heatwave.koeln}" in text
 
 
 def test_the_epub_carries_none_of_it(site: Path) -> None:

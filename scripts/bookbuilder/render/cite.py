@@ -58,6 +58,8 @@ def bibtex(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
     if book.publisher:
         fields.append(("publisher", bibtex_escape(book.publisher)))
     fields.append(("year", bibtex_escape(str(book.year))))
+    if record.doi:
+        fields.append(("doi", bibtex_escape(record.doi)))
     if url:
         fields.append(("url", bibtex_escape(url)))
     fields.append(("note", "Submitted " + bibtex_escape(record.submitted.isoformat())))
@@ -75,6 +77,8 @@ def plain(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
         parts[0] += f", {', '.join(book.editors)} ({eds})"
     tail = ", ".join(str(p) for p in (book.publisher, book.year) if p)
     text = f"{parts[0]}. {tail}."
+    if record.doi:  # the DOI is the lasting address, so it comes before the page's
+        text += f" https://doi.org/{record.doi}"
     if url:
         text += f" {url}"
     return text
