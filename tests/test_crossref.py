@@ -137,6 +137,16 @@ def test_the_schema_check_can_fail(
     assert not crossref_schema.is_valid(str(broken))
 
 
+def test_the_epub_names_the_book_doi(doi_book: Path) -> None:
+    result = run_book(doi_book, "build", "epub")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with zipfile.ZipFile(doi_book / "_build" / "epub" / "heatwave-2021.epub") as epub:
+        package = etree.fromstring(epub.read("content.opf"))
+    dc = {"dc": "http://purl.org/dc/elements/1.1/"}
+    identifiers = [e.text for e in package.iterfind(".//dc:identifier", dc)]
+    assert identifiers == ["urn:isbn:9780306406157", "doi:10.5555/heatwave"]
+
+
 def test_same_sources_same_deposit(doi_book: Path) -> None:
     target = doi_book / "_build" / "crossref" / "heatwave-2021.xml"
     assert run_book(doi_book, "crossref", env=ENV).returncode == 0

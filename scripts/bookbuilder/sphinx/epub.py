@@ -240,6 +240,7 @@ class BookEpubBuilder(Epub3Builder):
         esc = html.escape
         metadata["modified"] = metadata["date"]  # SOURCE_DATE_EPOCH, else now
         metadata["pubdate"] = esc(str(meta.year))
+        metadata["doi"] = esc(meta.doi or "")  # a second identifier, beside the ISBN or UUID
         editors = list(meta.editors)
         metadata["editors"] = [esc(e) for e in editors or [self.config.epub_publisher]]
         contributors = [c for c in self.book_data.get("contributors", []) if c not in editors]
