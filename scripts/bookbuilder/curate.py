@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from difflib import get_close_matches
 
 from bookbuilder.model import (
+    FACETS,
+    Author,
     Book,
     BookMeta,
     Chapter,
     ChapterSpec,
     CollectRule,
     LeftOut,
+    Place,
     Problem,
     Report,
     Severity,
@@ -57,27 +61,29 @@ def report_language(report: Report, meta: BookMeta) -> str:
     return (report.language or meta.language).lower()
 
 
-def _language_matches(wanted: frozenset[str], language: str) -> bool:
-    # `languages: [pt]` also takes `pt-BR`: a chapter by language means the language, not a dialect.
-    return any(language == w or language.startswith(w + "-") for w in wanted)
+@dataclass(frozen=True)
+class _Facts:
+    """What the facets read of a report, before it has a record (its place: code and region)."""
+
+    place: Place
+    authors: tuple[Author, ...]
+    modalities: tuple[str, ...]
+    topics: tuple[str, ...]
+    language: str
 
 
 def matches(rule: CollectRule, report: Report, meta: BookMeta, region_of: RegionOf) -> bool:
-    """Whether a report satisfies every key of a ``collect`` rule (keys AND, values OR)."""
-    checks: list[bool] = []
-    if rule.region is not None:
-        checks.append(region_of(report.country) in rule.region)
-    if rule.countries is not None:
-        checks.append(report.country in rule.countries)
-    if rule.roles is not None:
-        checks.append(any(a.role in rule.roles for a in report.authors))
-    if rule.modalities is not None:
-        checks.append(any(m in rule.modalities for m in report.modalities))
-    if rule.topics is not None:
-        checks.append(any(t in rule.topics for t in report.topics))
-    if rule.languages is not None:
-        checks.append(_language_matches(rule.languages, report_language(report, meta)))
-    return all(checks)
+    """Whether a report satisfies every key of a ``collect`` rule (keys AND, values OR; each
+    key is a facet of :data:`~bookbuilder.model.FACETS`, which says how it matches)."""
+    place = Place(report.country, "", region_of(report.country) or "")  # rules match codes
+    facts = _Facts(
+        place, report.authors, report.modalities, report.topics, report_language(report, meta)
+    )
+    for facet in FACETS:
+        wanted = getattr(rule, facet.collect)
+        if wanted is not None and not facet.matches(wanted, facts):
+            return False
+    return True
 
 
 def sort_key(sort: Sequence[str], country_name: CountryName) -> Callable[[Report], tuple]:

@@ -7,11 +7,12 @@ so any later stage can still point an editor at the right place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 
 class Severity(StrEnum):
@@ -138,7 +139,6 @@ class Report:
 
 
 SORT_KEYS = ("submitted", "title", "country", "author")
-COLLECT_KEYS = ("region", "countries", "roles", "modalities", "topics", "languages")
 
 
 @dataclass(frozen=True)
@@ -319,3 +319,104 @@ class ReportRecord:
         values["modalities"] = tuple(data["modalities"])
         values["topics"] = tuple(data["topics"])
         return cls(**values)
+
+
+class Faceted(Protocol):
+    """What a facet reads of a report: a ReportRecord, or curation's view of a Report."""
+
+    @property
+    def place(self) -> Place: ...
+    @property
+    def authors(self) -> tuple[Author, ...]: ...
+    @property
+    def modalities(self) -> tuple[str, ...]: ...
+    @property
+    def topics(self) -> tuple[str, ...]: ...
+    @property
+    def language(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One way of grouping the reports, defined once for every place that groups them: a
+    chapter's ``collect`` rule, the browse page's filter (and its cards' ``data-*``), the "at a
+    glance" chart, the byline's tags and the index entries."""
+
+    key: str  # the browse filter, its data-* attribute and chart file: "country"
+    collect: str  # the key of a chapter's collect rule: "countries"
+    label: str  # "Country"
+    plural: str  # "Countries"
+    values: Callable[[Faceted], tuple[str, ...]]  # a report's values: codes, as rules match them
+    chart: str | None = None  # the "at a glance" chart's title; None: no chart
+    index: str | None = None  # index entries under this heading; "": top level; None: none
+    tags: bool = False  # listed under the byline ("Topics: heat, cooling")
+    by_prefix: bool = False  # a rule's value also takes its subtags (`pt` takes `pt-br`)
+
+    def matches(self, wanted: frozenset[str], report: Faceted) -> bool:
+        """Whether a report has any of a rule's ``wanted`` values."""
+        found = self.values(report)
+        if self.by_prefix:
+            return any(v == w or v.startswith(w + "-") for v in found for w in wanted)
+        return any(v in wanted for v in found)
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet(
+        "region",
+        "region",
+        "Region",
+        "Regions",
+        lambda r: (r.place.region,) if r.place.region else (),
+        chart="Reports per region",
+    ),
+    Facet(
+        "country",
+        "countries",
+        "Country",
+        "Countries",
+        lambda r: (r.place.country,),
+        chart="Reports per country",
+        index="",
+    ),
+    Facet(
+        "role",
+        "roles",
+        "Role",
+        "Roles",
+        lambda r: tuple(sorted({a.role for a in r.authors})),
+        chart="Reports per author role",
+        index="Roles",
+    ),
+    Facet(
+        "modality",
+        "modalities",
+        "Modality",
+        "Modalities",
+        lambda r: r.modalities,
+        chart="Reports per imaging modality",
+        index="Modalities",
+        tags=True,
+    ),
+    Facet(
+        "topic",
+        "topics",
+        "Topic",
+        "Topics",
+        lambda r: r.topics,
+        chart="Reports per topic",
+        index="Topics",
+        tags=True,
+    ),
+    Facet(
+        "language",
+        "languages",
+        "Language",
+        "Languages",
+        lambda r: (r.language,),
+        by_prefix=True,
+    ),
+)
+COLLECT_KEYS = tuple(f.collect for f in FACETS)
+
+# A chapter's rule has one key per facet, in the facets' order.
+assert tuple(f.name for f in fields(CollectRule)) == COLLECT_KEYS, "CollectRule follows FACETS"

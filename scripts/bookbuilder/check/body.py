@@ -55,6 +55,14 @@ from myst_parser.parsers.mdit import create_md_parser
 
 from bookbuilder.check.images import check_image_file
 from bookbuilder.model import ImageRef, Problem
+from bookbuilder.syntax import (
+    IMAGES_DIR,
+    LINK_SCHEMES,
+    MYST_EXTENSIONS,
+    image_folder,
+    in_image_folder,
+    plain_names,
+)
 
 ADMONITIONS = (
     "admonition",
@@ -145,7 +153,6 @@ _WHY_REFUSED = {
 _MAX_DEPTH = 20
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
-_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._\-]*\Z")
 _OPTION_LINE = re.compile(r"\s*:([^:\s][^:]*):(?:\s+(.*?))?\s*\Z")
 _GENERIC_ALT = frozenset(
     {
@@ -201,7 +208,7 @@ def make_parser() -> tuple[MarkdownIt, dict[str, str]]:
     YAML front matter is not looked for (the body has none). The returned dict maps each
     normalised link target to the target as written (entities decoded), filled while parsing.
     """
-    md = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
+    md = create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), RendererHTML)
     md.disable("front_matter")
     md.options["html"] = True
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -521,7 +528,7 @@ class _Checker:
 
     def image_path(self, target: str, line: int) -> Path | None:
         """The image file ``target`` names, if it may be used; else report why not."""
-        folder = f"images/{self.slug}/"
+        folder = image_folder(self.slug)
         allowed = f"images must be files in this report's folder, written as {folder}<file>"
 
         def refuse(found: str) -> None:
@@ -538,9 +545,9 @@ class _Checker:
             refuse("contains a backslash (use '/' between folder names)")
         elif ".." in parts:
             refuse("goes up a folder with '..'")
-        elif parts[:2] != ["images", self.slug] or len(parts) < 3:
+        elif not in_image_folder(target, self.slug):
             refuse("is outside this report's image folder")
-        elif not all(_SEGMENT.match(p) for p in parts[2:]):
+        elif not plain_names(target):
             refuse(
                 "has a file or folder name with characters other than letters, digits, "
                 "'.', '_' and '-' (or starting with '.')"
@@ -552,7 +559,7 @@ class _Checker:
     def image_file(self, target: str, line: int, refuse: Callable[[str], None]) -> Path | None:
         try:
             base = self.experiences_dir.resolve()
-            own = base / "images" / self.slug
+            own = base / IMAGES_DIR / self.slug
             path = (self.experiences_dir / target).resolve()
             if not path.is_relative_to(own):
                 refuse("is a symbolic link that leads outside this report's image folder")
@@ -626,7 +633,7 @@ def _link_refusal(target: str) -> str | None:
         return "a relative path, which points at another file of the book"
     scheme = m.group(1)
     low = scheme.lower()
-    if low in ("http", "https", "mailto"):
+    if low in LINK_SCHEMES:
         if scheme != low or cleaned != target:
             return f"'{scheme}:' must be written in lower case, with nothing before it"
         return f"an incomplete '{scheme}:' address"

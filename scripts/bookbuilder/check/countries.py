@@ -61,11 +61,6 @@ def table() -> dict[str, Area]:
     return areas
 
 
-def is_country(code: str) -> bool:
-    """Whether ``code`` (any case) is an ISO 3166-1 alpha-2 code in the M49 table."""
-    return isinstance(code, str) and code.strip().upper() in table()
-
-
 def region_of(code: str) -> str | None:
     """The M49 continental region of a country code, or None (unknown code, Antarctica)."""
     area = table().get(code.strip().upper()) if isinstance(code, str) else None

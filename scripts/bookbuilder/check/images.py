@@ -36,7 +36,6 @@ from PIL import Image, ImageOps, JpegImagePlugin
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 50_000_000
 
-KINDS = ("png", "jpeg", "webp", "svg")
 EXTENSIONS: dict[str, tuple[str, ...]] = {
     "png": (".png",),
     "jpeg": (".jpg", ".jpeg"),

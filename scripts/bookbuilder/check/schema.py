@@ -831,49 +831,42 @@ REPORT_FIELDS: tuple[Field, ...] = (
     ),
 )
 
-COLLECT_FIELDS: tuple[Field, ...] = (
-    Field(
-        "region",
-        False,
+# A chapter's `collect` keys are the facets' (model.FACETS), in their order; here is how each
+# key's value is checked and what the docs say of it.
+_COLLECT_CHECKS: dict[str, tuple[str, str, Check]] = {
+    "region": (
         ", ".join(REGIONS),
         "UN M49 regions of the report's country.",
         one_or_many(check_region, "one or a list of " + ", ".join(REGIONS), False),
     ),
-    Field(
-        "countries",
-        False,
+    "countries": (
         "ISO 3166-1 alpha-2 codes",
         "The report's country.",
         one_or_many(check_country, "one or a list of country codes", False),
     ),
-    Field(
-        "roles",
-        False,
+    "roles": (
         ", ".join(ROLES),
         "Any author has one of these roles.",
         one_or_many(_ROLE, "one or a list of " + ", ".join(ROLES), False),
     ),
-    Field(
-        "modalities",
-        False,
+    "modalities": (
         ", ".join(MODALITIES),
         "The report has one of these modalities.",
         one_or_many(_MODALITY, "one or a list of " + ", ".join(MODALITIES), False),
     ),
-    Field(
-        "topics",
-        False,
+    "topics": (
         "words or hyphenated words",
         "The report has one of these topics.",
         one_or_many(check_topic, "one or a list of topics", False),
     ),
-    Field(
-        "languages",
-        False,
+    "languages": (
         "BCP 47 language tags",
         "The report's language (the book's when unset); `pt` also takes `pt-BR`.",
         one_or_many(check_language_lower, "one or a list of language tags", False),
     ),
+}
+COLLECT_FIELDS: tuple[Field, ...] = tuple(
+    Field(key, False, *_COLLECT_CHECKS[key]) for key in COLLECT_KEYS
 )
 
 CHAPTER_FIELDS: tuple[Field, ...] = (

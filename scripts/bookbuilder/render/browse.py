@@ -17,17 +17,7 @@ from babel.dates import format_date
 
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.curate import report_language
-from bookbuilder.model import Book, BookMeta, Chapter, Place, Report, ReportRecord
-
-# The facets, in the order the browse page shows its filters: key, label, plural label.
-FACETS = (
-    ("region", "Region", "Regions"),
-    ("country", "Country", "Countries"),
-    ("role", "Role", "Roles"),
-    ("modality", "Modality", "Modalities"),
-    ("topic", "Topic", "Topics"),
-    ("language", "Language", "Languages"),
-)
+from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Place, Report, ReportRecord
 
 
 @dataclass(frozen=True)
@@ -80,31 +70,17 @@ def records(book: Book, place_of: PlaceOf) -> tuple[ReportRecord, ...]:
     return tuple(report_record(r, c, book.meta, place_of) for c in book.chapters for r in c.reports)
 
 
-# What each facet's filter matches in a record.
-FACET_VALUES: dict[str, Callable[[ReportRecord], tuple[str, ...]]] = {
-    "region": lambda r: (r.place.region,) if r.place.region else (),
-    "country": lambda r: (r.place.country,),
-    "role": lambda r: r.roles,
-    "modality": lambda r: r.modalities,
-    "topic": lambda r: r.topics,
-    "language": lambda r: (r.language,),
-}
-
-
-def _values(record: ReportRecord, key: str) -> tuple[str, ...]:
-    return FACET_VALUES[key](record)
-
-
 def facets(book: Book, recs: Sequence[ReportRecord]) -> dict[str, list[FacetValue]]:
     """Each facet's values with their report counts; regions and countries by name, the rest
     most frequent first."""
     language = book.meta.language
     out: dict[str, list[FacetValue]] = {}
-    for key, _label, _plural in FACETS:
-        counts = Counter(v for rec in recs for v in dict.fromkeys(_values(rec, key)))
+    for facet in FACETS:
+        key = facet.key
+        counts = Counter(v for rec in recs for v in dict.fromkeys(facet.values(rec)))
         labels: dict[str, str] = {}
         for rec in recs:
-            for v in _values(rec, key):
+            for v in facet.values(rec):
                 labels[v] = facet_label(key, v, rec, language)
         by_name = key in ("region", "country")
         order = sorted(
@@ -132,14 +108,12 @@ def browse_data(book: Book, recs: Sequence[ReportRecord]) -> dict:
     return {
         "facets": [
             {
-                "key": key,
-                "label": label,
-                "plural": plural,
+                "key": facet.key,
+                "label": facet.label,
+                "plural": facet.plural,
                 "values": [[f.value, f.label, f.count] for f in values],
             }
-            for (key, label, plural), values in zip(
-                FACETS, facets(book, recs).values(), strict=True
-            )
+            for facet, values in zip(FACETS, facets(book, recs).values(), strict=True)
         ],
         "reports": [r.to_data() for r in recs],
     }

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bookbuilder.model import FACETS
 from bookbuilder.render.browse import FacetValue
 
 # Charts longer than this show the most frequent values; the table below lists them all.
@@ -118,15 +119,8 @@ def charts(
 ) -> list[Chart]:
     """One chart per facet that has values; countries and topics sorted by count. ``draw``
     (default :func:`bar_chart_svg`) may answer from a cache (render's, keyed by chart_key)."""
-    specs = [
-        ("region", "Reports per region"),
-        ("country", "Reports per country"),
-        ("role", "Reports per author role"),
-        ("modality", "Reports per imaging modality"),
-        ("topic", "Reports per topic"),
-    ]
     out = []
-    for key, title in specs:
+    for key, title in ((f.key, f.chart) for f in FACETS if f.chart):
         values = sorted(facet_values.get(key, []), key=lambda v: (-v.count, v.label.casefold()))
         if not values:
             continue

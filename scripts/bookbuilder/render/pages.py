@@ -13,16 +13,14 @@ import functools
 import hashlib
 import json
 import re
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bookbuilder.curate import report_language
-from bookbuilder.model import Book, BookMeta, Chapter, Report, ReportRecord
+from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Report, ReportRecord
 from bookbuilder.render.browse import (
-    FACETS,
     FacetValue,
     PlaceOf,
     browse_data,
@@ -38,6 +36,7 @@ from bookbuilder.render.contributors import (
     page_data,
 )
 from bookbuilder.render.cover import cover_png
+from bookbuilder.syntax import in_image_folder
 
 DATA_FILE = "_bookbuilder.json"
 ACCESSIBILITY_DOC = "accessibility"  # the same page in every book: what the editions provide
@@ -47,7 +46,7 @@ BROWSE_TITLE = "Browse the reports"
 GLANCE_DOC = "at-a-glance"
 GLANCE_TITLE = "The collection at a glance"
 GLANCE_DIR = "glance"
-FACET_LABELS = {key: label for key, label, _plural in FACETS}
+FACET_LABELS = {f.key: f.label for f in FACETS}
 ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 PublishImage = Callable[[Path, Path], None]
@@ -358,7 +357,7 @@ def _check_report_image(report: Report, source: Path, target: str) -> None:
     own = source.parents[len(parts) - 3] if len(parts) >= 3 else None  # images/<slug>
     if (
         own is None
-        or parts[:2] != ["images", report.slug]
+        or not in_image_folder(target, report.slug)
         or any(p in ("", ".", "..") for p in parts)
         or not source.resolve().is_relative_to(own.resolve())
     ):
@@ -394,8 +393,3 @@ def _copy_image(writer: _Writer, source: Path, relpath: str, publish: PublishIma
     publish(source, target)
     stamp.write_text(digest)
     writer.written.append(relpath)
-
-
-def clean(srcdir: Path) -> None:
-    if srcdir.exists():
-        shutil.rmtree(srcdir)

@@ -50,7 +50,6 @@ SETUP_PDF_HINT = (
 class EditionResult:
     edition: str
     ok: bool
-    outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     message: str = ""
 

@@ -24,14 +24,17 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.latex import LaTeXTranslator
 
 from bookbuilder.check.schema import ROLE_NAMES
-from bookbuilder.model import Author, BookMeta, ReportRecord
+from bookbuilder.model import FACETS, Author, BookMeta, ReportRecord
+from bookbuilder.render.browse import facet_label
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import lockdown, scholarly
 from bookbuilder.sphinx.contributors import BookContributors
 
 # "other" and "organisation" say nothing in a byline: left out.
 ROLE_LABELS = {**ROLE_NAMES, "other": "", "organisation": ""}
-DEFAULT_LABELS = {"modalities": "Modalities", "topics": "Topics", "submitted": "Submitted"}
+# The byline's words, which conf.py's `bookbuilder_labels` may replace: the tag lines are the
+# facets shown under a byline, by their rule keys ("modalities", "topics").
+DEFAULT_LABELS = {"submitted": "Submitted", **{f.collect: f.plural for f in FACETS if f.tags}}
 
 
 class report_language(nodes.Element):
@@ -65,11 +68,11 @@ class ReportByline(SphinxDirective):
         byline += nodes.paragraph("", f"{record.place.label} · {when}", classes=["report-place"])
         if record.summary:
             byline += nodes.paragraph("", record.summary, classes=["report-summary"])
-        tags = []
-        if record.modalities:
-            tags.append(f"{labels['modalities']}: {', '.join(record.modalities)}")
-        if record.topics:
-            tags.append(f"{labels['topics']}: {', '.join(record.topics)}")
+        tags = [
+            f"{labels[f.collect]}: {', '.join(values)}"
+            for f in FACETS
+            if f.tags and (values := f.values(record))
+        ]
         if tags:
             byline += nodes.paragraph("", " · ".join(tags), classes=["report-tags"])
         result: list[nodes.Node] = [*self._index(record), byline]
@@ -80,13 +83,13 @@ class ReportByline(SphinxDirective):
     def _index(self, record: ReportRecord) -> list[nodes.Node]:
         target_id = f"index-{self.env.new_serialno('index')}"
         entries = [("single", _index_text(a.name), target_id, "", None) for a in record.authors]
-        entries.append(("single", _index_text(record.place.name), target_id, "", None))
-        for role in record.roles:
-            entries.append(("single", f"Roles; {role}", target_id, "", None))
-        for modality in record.modalities:
-            entries.append(("single", f"Modalities; {modality}", target_id, "", None))
-        for topic in record.topics:
-            entries.append(("single", f"Topics; {_index_text(topic)}", target_id, "", None))
+        for facet in FACETS:
+            if facet.index is None:
+                continue
+            for value in facet.values(record):
+                text = _index_text(facet_label(facet.key, value, record, record.book_language))
+                entry = f"{facet.index}; {text}" if facet.index else text
+                entries.append(("single", entry, target_id, "", None))
         index = addnodes.index(entries=entries, inline=False)
         target = nodes.target("", "", ids=[target_id])
         self.state.document.note_explicit_target(target)

@@ -51,17 +51,23 @@ from sphinx.util import logging
 
 from bookbuilder.check.body import ALLOWED_DIRECTIVES, ALLOWED_LINK_PREFIXES, ALLOWED_ROLES
 from bookbuilder.render.pages import read_book_data
+from bookbuilder.syntax import (
+    IMAGES_DIR,
+    LINK_SCHEMES,
+    MYST_DISABLED_SYNTAX,
+    MYST_EXTENSIONS,
+    image_folder,
+    in_image_folder,
+    plain_names,
+)
 
 logger = logging.getLogger(__name__)
 
 REPORTS_DIR = "experiences/"
 REFUSED_DIRECTIVES = ("raw", "include", "literalinclude")
-SAFE_MYST = {"colon_fence", "deflist", "smartquotes", "strikethrough", "tasklist"}
-URL_SCHEMES = ("http", "https", "mailto")
 #: Set on the nodes of the directives that the render stage wrote around a report's body; no
 #: report markup can set a node attribute, so the node guard leaves these subtrees alone.
 TRUSTED = "bookbuilder_trusted"
-_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._\-]*\Z")
 
 
 def is_report(docname: str | None) -> bool:
@@ -201,7 +207,7 @@ class GuardReportNodes(Transform):
         if env is None or not is_report(env.docname):
             return
         slug = env.docname[len(REPORTS_DIR) :]
-        own = (Path(env.srcdir) / REPORTS_DIR / "images" / slug).resolve()
+        own = (Path(env.srcdir) / REPORTS_DIR / IMAGES_DIR / slug).resolve()
         for node in list(self.document.findall(nodes.Element)):
             # not removed with an ancestor already, and not written by the render stage
             if _attached(node, self.document) and not _trusted(node):
@@ -218,7 +224,7 @@ class GuardReportNodes(Transform):
             uri = str(node.get("uri", ""))
             if not _own_image(uri, slug, own):
                 _warn(
-                    f"image '{_short(uri)}' is outside images/{slug}/ (refused by the build)",
+                    f"image '{_short(uri)}' is outside {image_folder(slug)} (refused by the build)",
                     node,
                 )
                 node.parent.remove(node)
@@ -251,12 +257,9 @@ def _attached(node: nodes.Node, document: nodes.document) -> bool:
 
 
 def _own_image(uri: str, slug: str, own: Path) -> bool:
-    parts = uri.split("/")
-    if parts[:2] != ["images", slug] or len(parts) < 3:
+    if not in_image_folder(uri, slug) or not plain_names(uri):
         return False
-    if not all(_SEGMENT.match(p) for p in parts[2:]):
-        return False
-    path = (own / "/".join(parts[2:])).resolve()
+    path = (own / "/".join(uri.split("/")[2:])).resolve()
     return path.is_relative_to(own) and path.is_file()
 
 
@@ -268,9 +271,9 @@ def _enforce_safe_myst(app: Sphinx, config: Config) -> None:
     # Whatever conf.py says, MyST must not pass raw HTML through (docutils' raw_enabled does not
     # cover it), links are web and e-mail addresses only, and no MyST extension beyond the
     # report format's may be switched on.
-    config.myst_disable_syntax = sorted({*config.myst_disable_syntax, "html_block", "html_inline"})
-    config.myst_enable_extensions = [e for e in config.myst_enable_extensions if e in SAFE_MYST]
-    config.myst_url_schemes = list(URL_SCHEMES)
+    config.myst_disable_syntax = sorted({*config.myst_disable_syntax, *MYST_DISABLED_SYNTAX})
+    config.myst_enable_extensions = list(MYST_EXTENSIONS)  # exactly what `make check` reads
+    config.myst_url_schemes = list(LINK_SCHEMES)
     config.myst_all_links_external = False
 
 

@@ -31,15 +31,14 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from bookbuilder.check.schema import ROLE_NAMES
-from bookbuilder.model import BookMeta, ReportRecord
+from bookbuilder.model import FACETS, BookMeta, ReportRecord
 from bookbuilder.render import cite
-from bookbuilder.render.browse import FACET_VALUES, FACETS
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
 from bookbuilder.sphinx import a11y, offline
 
 DOWNLOADS_DIR = "downloads"
 HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
-FACET_KEYS = tuple(key for key, _label, _plural in FACETS)
+FACET_KEYS = tuple(f.key for f in FACETS)
 
 
 def is_web(builder: Any) -> bool:
@@ -125,8 +124,8 @@ def _card_html(r: ReportRecord, uri: Callable[[str], str]) -> str:
     """One report's card: the same markup Sphinx writes for a paragraph and a document link."""
     esc = html.escape
     attrs = "".join(
-        f' data-{key}="{esc(" ".join(v for v in FACET_VALUES[key](r) if v))}"'
-        for key in sorted(FACET_KEYS)
+        f' data-{f.key}="{esc(" ".join(v for v in f.values(r) if v))}"'
+        for f in sorted(FACETS, key=lambda f: f.key)
     )
 
     def link(doc: str, text: str) -> str:

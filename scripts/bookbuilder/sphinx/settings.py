@@ -25,6 +25,7 @@ from sphinx.util import texescape
 from bookbuilder.check.validate import validate_book_meta
 from bookbuilder.model import BookMeta, Problem
 from bookbuilder.render.pages import BROWSE_DOC
+from bookbuilder.syntax import LINK_SCHEMES, MYST_DISABLED_SYNTAX, MYST_EXTENSIONS
 
 # Sphinx fills its escaping tables only when its LaTeX builder starts, after conf.py ran: without
 # this, the title page and the PDF's properties got the book's `& % # _` unescaped.
@@ -216,9 +217,9 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         "exclude_patterns": ["**/*.sha256"],
         "suppress_warnings": ["myst.header"],
         # MyST: only the syntax the report format allows
-        "myst_enable_extensions": ["colon_fence"],
-        "myst_disable_syntax": ["html_block", "html_inline"],
-        "myst_url_schemes": ["http", "https", "mailto"],  # links: web and e-mail only
+        "myst_enable_extensions": list(MYST_EXTENSIONS),
+        "myst_disable_syntax": list(MYST_DISABLED_SYNTAX),
+        "myst_url_schemes": list(LINK_SCHEMES),  # links: web and e-mail only
         "myst_heading_anchors": 0,
         # HTML
         "html_theme": "sphinx_book_theme",
