@@ -345,8 +345,8 @@ def test_repository_conf_book_is_valid() -> None:
         (
             {"publsher": "x"},
             "conf.py:4: publsher: found an unknown key; allowed: keys title, subtitle, editors, "
-            "publisher, year, edition, language, licence, isbn, doi, cover, description, basename; "
-            "did you mean 'publisher'? [book.unknown-key]",
+            "publisher, year, edition, language, licence, isbn, doi, cover, description, basename, "
+            "silence; did you mean 'publisher'? [book.unknown-key]",
         ),
         (
             {"title": None},

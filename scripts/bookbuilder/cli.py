@@ -59,7 +59,11 @@ def cmd_check(root: Path) -> int:
     if not prepared.ok:
         return _blocked(prepared)
     assert prepared.book is not None
-    _say(*summary_lines(prepared.book, prepared.problems), "", "All reports are valid.")
+    _say(
+        *summary_lines(prepared.book, prepared.problems, silenced=prepared.silenced),
+        "",
+        "All reports are valid.",
+    )
     return 0
 
 
@@ -124,7 +128,7 @@ def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
         else:
             _say(f"The {edition} edition did not produce {output}.")
             failed = True
-    _say("", *summary_lines(book, problems, sorted(set(sphinx_warnings))))
+    _say("", *summary_lines(book, problems, sorted(set(sphinx_warnings)), prepared.silenced))
     if outputs:
         _say("Wrote:", *(f"  {o}" for o in outputs))
     return 1 if failed else 0

@@ -1,4 +1,4 @@
-"""The editors' docs quote the field tables generated from schema.py, so they cannot drift.
+"""The editors' docs quote the tables generated from schema.py and codes.py, so they cannot drift.
 
 Blocks between ``<!-- generated: NAME … -->`` and ``<!-- end generated -->`` are rewritten by
 ``python -m bookbuilder docs``; a test fails when a block differs from what it would be.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bookbuilder import codes
 from bookbuilder.check.schema import (
     BOOK_FIELDS,
     CHAPTER_FIELDS,
@@ -18,8 +19,7 @@ from bookbuilder.check.schema import (
 
 TABLES = {"report": REPORT_FIELDS, "chapter": CHAPTER_FIELDS, "book": BOOK_FIELDS}
 BLOCK = re.compile(
-    r"(<!-- generated: (?P<name>[a-z]+)-fields[^>]*-->\n)(?P<body>.*?)(<!-- end generated -->)",
-    re.S,
+    r"(<!-- generated: (?P<name>[a-z-]+)[^>]*-->\n)(?P<body>.*?)(<!-- end generated -->)", re.S
 )
 DOC = Path("docs") / "report-format.md"
 
@@ -28,8 +28,15 @@ def table(name: str) -> str:
     return fields_table_markdown(TABLES[name]).rstrip("\n") + "\n"
 
 
+def block(name: str) -> str:
+    """The text of a generated block: ``report-fields`` (… ``book-fields``) or ``codes``."""
+    if name == "codes":
+        return codes.table_markdown()
+    return table(name.removesuffix("-fields"))
+
+
 def refreshed(text: str) -> str:
-    return BLOCK.sub(lambda m: m.group(1) + table(m.group("name")) + m.group(4), text)
+    return BLOCK.sub(lambda m: m.group(1) + block(m.group("name")) + m.group(4), text)
 
 
 def refresh(root: Path) -> bool:

@@ -25,8 +25,8 @@ class Problem:
     """One thing an editor must know about, pointing at a file and line.
 
     ``path`` is relative to the book's root (``experiences/foo.md``), so messages read the same on
-    every machine. ``code`` is a short stable tag (``report.unknown-key``) that tests and
-    silencing can refer to.
+    every machine. ``code`` is a short stable tag (``report.unknown-key``), one of the registry
+    :class:`bookbuilder.codes.Code`, that tests and conf.py's ``silence`` refer to.
     """
 
     path: str
@@ -195,6 +195,7 @@ class BookMeta:
     cover: str | None = None  # path relative to the book root
     description: str | None = None
     basename: str = "book"  # file name of the EPUB and PDF, without extension
+    silence: tuple[str, ...] = ()  # warning codes not to show (bookbuilder.codes)
 
 
 @dataclass(frozen=True)

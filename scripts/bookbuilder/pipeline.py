@@ -35,6 +35,7 @@ class Prepared:
     meta: BookMeta | None
     book: Book | None
     problems: tuple[Problem, ...]
+    silenced: int = 0  # warnings not shown, by conf.py's `silence`
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -49,7 +50,9 @@ def read_book_settings(root: Path) -> tuple[BookMeta | None, list[Problem]]:
     """The ``book`` mapping of conf.py, validated."""
     conf = root / CONF_FILE
     if not conf.is_file():
-        return None, [Problem(CONF_FILE, 1, "not found; the book's settings live there")]
+        return None, [
+            Problem(CONF_FILE, 1, "not found; the book's settings live there", code="conf.error")
+        ]
     try:
         text = conf.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -84,7 +87,8 @@ def prepare(root: Path, today: date | None = None, cache_dir: Path | None = None
     )
     problems += book.problems
     ordered = tuple(sorted(problems, key=lambda p: (p.path, p.line)))
-    return Prepared(meta, book, ordered)
+    shown = tuple(p for p in ordered if p.is_error or p.code not in meta.silence)
+    return Prepared(meta, book, shown, len(ordered) - len(shown))
 
 
 def render_sources(book: Book, srcdir: Path) -> RenderResult:

@@ -44,7 +44,10 @@ def plan_lines(book: Book) -> list[str]:
 
 
 def summary_lines(
-    book: Book, problems: Sequence[Problem], sphinx_warnings: Sequence[str] = ()
+    book: Book,
+    problems: Sequence[Problem],
+    sphinx_warnings: Sequence[str] = (),
+    silenced: int = 0,
 ) -> list[str]:
     reports = book.reports
     published = _count(len(reports), "report")
@@ -58,4 +61,7 @@ def summary_lines(
         lines.append(f"Warnings ({len(warnings) + len(sphinx_warnings)}):")
         lines += [f"  {w}" for w in format_problems(warnings)]
         lines += [f"  {w}" for w in sphinx_warnings]
+    if silenced:
+        codes = ", ".join(book.meta.silence)
+        lines.append(f"{_count(silenced, 'warning')} silenced by conf.py (silence: {codes}).")
     return lines

@@ -27,6 +27,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from bookbuilder.check import countries
+from bookbuilder.codes import SILENCEABLE, Code
 from bookbuilder.model import COLLECT_KEYS, SORT_KEYS, Located, Problem, Severity, Status
 
 __all__ = [
@@ -601,6 +602,21 @@ def check_basename(loc: Located, key: str, ck: Checker) -> Any:
     return check_slug("a file name")(loc, key, ck)
 
 
+def check_silenced(loc: Located, key: str, ck: Checker) -> Any:
+    """A warning's code (:mod:`bookbuilder.codes`), as conf.py's ``silence`` lists them."""
+    allowed = "warning codes: " + ", ".join(SILENCEABLE)
+    if not isinstance(loc.value, str):
+        return ck.wrong_type(loc, key, allowed)
+    value = loc.value.strip().strip("[]").lower()
+    if value in SILENCEABLE:
+        return value
+    if value in {c.value for c in Code}:
+        found = f"found '{value}', the code of an error: errors cannot be silenced"
+        return ck.add(loc.line, key, found, allowed, code="silence")
+    near = suggest(value, SILENCEABLE)
+    return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, code="silence")
+
+
 def check_sort(loc: Located, key: str, ck: Checker) -> Any:
     return one_or_many(vocabulary(SORT_KEYS), "a list of " + ", ".join(SORT_KEYS), False)(
         loc, key, ck
@@ -979,6 +995,15 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "a file name: lowercase letters a-z, digits and hyphens",
         "File name of the EPUB and PDF; default: made from the title.",
         check_basename,
+    ),
+    Field(
+        "silence",
+        False,
+        "a list of warning codes, such as privacy.number",
+        "Warnings not to show, by their code (the table below); errors cannot be silenced. "
+        "The summary still says how many were silenced.",
+        one_or_many(check_silenced, "a list of warning codes"),
+        (),
     ),
 )
 
