@@ -25,10 +25,14 @@ import os
 import platform
 import random
 import shutil
+import signal
+import socket
 import struct
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -377,7 +381,59 @@ def bench_size(size: int, base: Path, pdf_max: int, log: Path) -> SizeResult:
     edited.write_text(edited.read_text("utf-8") + "\nOne more sentence, edited.\n", "utf-8")
     result.runs.append(_incremental("html, 1 report edited", root, log, _html_stamps(root)))
     result.runs[-1].note = edited.relative_to(root).as_posix()
+    result.runs.append(bench_preview(root, edited, log))
     return result
+
+
+def bench_preview(root: Path, edited: Path, log: Path) -> Run:
+    """`make serve` as an editor sees it: the seconds from saving a one-line edit to the
+    server giving the page with it (the server's own first build is not counted)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    page = f"http://127.0.0.1:{port}/experiences/{edited.stem}.html"
+    marker = f"Preview marker {time.time_ns()}"
+    with log.open("ab") as sink:
+        server = subprocess.Popen(
+            _book(root, "serve", "--port", str(port)), stdout=sink, stderr=subprocess.STDOUT
+        )
+        try:
+            if not _until(lambda: _fetch(page) is not None, 900):
+                print("  preview, 1 report edited   FAILED (the server did not start)")
+                return Run("preview, 1 report edited", 0.0, 0.0, False)
+            time.sleep(1)  # the watcher is up once the first build has been served
+            start = time.perf_counter()
+            edited.write_text(edited.read_text("utf-8") + f"\n{marker}.\n", "utf-8")
+            seen = _until(lambda: marker in (_fetch(page) or ""), 300)
+            seconds = time.perf_counter() - start
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    run = Run("preview, 1 report edited", round(seconds, 2), 0.0, seen)
+    run.note = "make serve: from saving the file to the page served with the edit"
+    print(f"  {run.name:<24} {seconds:8.2f} s{'' if seen else '  FAILED'}")
+    return run
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _until(condition, limit: float) -> bool:
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
 
 
 # -- Jupyter Book 1, for comparison -------------------------------------------------------------
@@ -461,6 +517,12 @@ def summary(results: list[SizeResult]) -> list[str]:
             lines.append(
                 f"  {r.size}: adding a report rebuilds the HTML in "
                 f"{100 * added.seconds / full.seconds:.0f}% of a full build"
+            )
+        preview = runs.get("preview, 1 report edited")
+        if full and preview and preview.ok:
+            lines.append(
+                f"  {r.size}: make serve shows a one-line edit in {preview.seconds:.2f} s, "
+                f"{100 * preview.seconds / full.seconds:.0f}% of a full HTML build"
             )
         jb = runs.get("jupyter-book 1 html")
         if full and jb:

@@ -140,3 +140,34 @@ def test_preview_follows_reports_and_chapters(server) -> None:
         lambda: slug not in (fetch(base + "chapters/ultrasound.html") or slug),
         log,
     )
+
+
+def test_sphinx_warnings_name_the_reports_file_and_line(server) -> None:
+    book, base, log = server
+    report = book / "experiences" / "hitze-im-ct-koeln.md"
+    lines = report.read_text("utf-8").splitlines()
+    report.write_text("\n".join([*lines, "", "A sentence with a note[^nowhere]."]) + "\n", "utf-8")
+    line = len(lines) + 2
+    wait_for(
+        "the warning, at the report's own line",
+        lambda: f"experiences/hitze-im-ct-koeln.md:{line}: ERROR: Unknown target name"
+        in log.read_text(),
+        log,
+    )
+    assert "_build/src" not in log.read_text()
+    wait_for("the edit served", contains(base + "experiences/hitze-im-ct-koeln.html", "nowhere"), log)
+
+
+def test_a_busy_port_is_said_first_with_the_fix(tmp_path: Path) -> None:
+    book = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_book(book, "serve", "--port", str(port))
+    assert result.returncode == 1
+    first, *rest = result.stdout.splitlines()
+    assert first.startswith(f"Port {port} on 127.0.0.1 is in use by another program")
+    assert "use another port: make serve PORT=" in first
+    assert rest == [] and result.stderr == ""  # nothing built, no traceback, no "Serving on"
+    assert not (book / "_build").exists()

@@ -1,130 +1,271 @@
 """``make serve``: a live preview of the web edition on localhost, kept current as editors work.
 
-sphinx-autobuild serves ``_build/preview/`` and reloads the browser after each build. It watches
-``experiences/``, ``chapters/`` and ``conf.py``; on a change it first runs ``bookbuilder render
---preview`` (load → validate → curate → render into ``_build/src``, which rewrites only the
-files whose text changed), then Sphinx's html builder on ``_build/src``. ``_build/src`` itself is
-not watched: the render step is the only thing that writes there, just before the build.
+One process serves ``_build/preview/html`` (uvicorn and Starlette, with sphinx-autobuild's
+script that reloads the browser) and watches ``experiences/``, ``chapters/`` and ``conf.py``
+(watchfiles). On a change it builds the book as ``make html`` does: load → validate → curate →
+render into ``_build/src`` (only the files whose text changed are rewritten), then Sphinx's html
+builder, incrementally, with the same extension, checks and lock-down as every build.
 
-When a report or chapter has an error, the render step prints it (``file:line: …``, as ``make
-check`` does) and leaves ``_build/src`` as it was: the last good book stays served, the server
-keeps running, and the next save that fixes the error updates the preview.
+Keeping up: starting Python and importing Sphinx, MyST, the theme and the builder cost more than
+a one-line edit's whole rebuild. The server imports them once; each rebuild runs in a process
+forked from it (warm modules, nothing to import), so one build can never leave state behind for
+the next: the same correctness as ``make html``, in a fraction of its time (docs/performance.md).
 
-Sphinx rewrites only the pages whose sources changed; pages that show the set of reports
-(navigation, chapter listings, previous/next links) are kept current by
-:func:`bookbuilder.sphinx.extension.rewrite_pages_whose_structure_changed`.
+When a report or chapter has an error, the rebuild prints it (``file:line: …``, as ``make
+check`` does) and builds nothing: the last good book stays served, the server keeps running, and
+the next save that fixes the error updates the preview. Sphinx's warnings name the editor's file
+and line, never ``_build/src``. A port that is taken is said before anything else, with the fix.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import shlex
+import errno
+import multiprocessing as mp
+import re
 import socket
-import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from bookbuilder.pipeline import BUILD_DIR, CACHE_DIR, SOURCE_DIR, prepare, render_sources
-from bookbuilder.summary import format_problems
+from bookbuilder.summary import format_problems, remap_warning
 
-OUTPUT = BUILD_DIR / "preview"
-DOCTREES = BUILD_DIR / "preview-doctrees"
+PREVIEW_DIR = BUILD_DIR / "preview"  # Sphinx's -M folder: html/ and doctrees/ inside
+OUTPUT = PREVIEW_DIR / "html"
 WATCHED = ("experiences", "chapters", "conf.py")
 # Editors' temporary and back-up files: saving them is not a change to the book.
-IGNORED = r"(/\.[^/]*$|~$|\.swp$|\.swx$|\.tmp$|/#[^/]*#$|/4913$)"
+IGNORED = re.compile(r"(/\.[^/]*$|~$|\.swp$|\.swx$|\.tmp$|/#[^/]*#$|/4913$)")
 
 
-def render_for_preview(root: Path, *, first: bool = False) -> int:
-    """The pre-build step: render the book if it is valid; otherwise say why and keep the last.
+def say(*lines: str) -> None:
+    print(*lines, sep="\n", flush=True)
 
-    Returns 0 either way (a failing pre-build step would make sphinx-autobuild print a Python
-    traceback; the editor's mistake is not the program's). On the first run, with no book
-    rendered yet, the valid reports are rendered so that there is something to show.
-    """
-    prepared = prepare(root, cache_dir=root / CACHE_DIR)
-    srcdir = root / SOURCE_DIR
-    if prepared.problems:
-        print(*format_problems(prepared.problems), sep="\n", flush=True)
-    if prepared.book is None:
-        print("The book's settings cannot be read; the preview shows the last good version.")
-        return 0
-    if not prepared.ok:
-        files = sorted({p.path for p in prepared.errors})
-        if first and not (srcdir / "index.md").is_file():
-            print(f"Errors in {', '.join(files)}: showing the book without these reports.")
-        else:
-            print(
-                f"{len(prepared.errors)} error(s) in {', '.join(files)}: the preview shows the "
-                "last good version until they are fixed.",
-                flush=True,
+
+# -- The port -------------------------------------------------------------------------------------
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the preview cannot listen on ``host:port``, with the fix; None when it can."""
+    try:
+        with socket.socket(_family(host), socket.SOCK_STREAM) as probe:
+            # As uvicorn does: a port left in TIME_WAIT by a preview just stopped is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        if error.errno in (errno.EADDRINUSE, errno.EACCES):
+            taken = "in use by another program (another `make serve`?)"
+            if error.errno == errno.EACCES:
+                taken = "reserved for the system"
+            return (
+                f"Port {port} on {host} is {taken}: the preview cannot start there. Stop the "
+                f"other program, or use another port: make serve PORT={next_free_port(host, port)}"
             )
-            return 0
-    result = render_sources(prepared.book, srcdir)
-    changed = len(result.written) + len(result.removed)
-    reports = len(prepared.book.reports)
-    print(f"Rendered {reports} report(s); {changed} file(s) changed.", flush=True)
-    return 0
+        return f"The preview cannot listen on {host}:{port} ({error.strerror or error})."
+    return None
+
+
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def next_free_port(host: str, after: int) -> int:
+    for candidate in range(after + 1, min(after + 100, 65536)):
+        with socket.socket(_family(host), socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                continue
+            return candidate
+    return free_port(host)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
+    with socket.socket(_family(host)) as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
 
 
-def autobuild_arguments(root: Path, host: str, port: int, verbose: bool) -> list[str]:
-    """sphinx-autobuild's command line for this book."""
-    render = shlex.join(
-        [sys.executable, "-m", "bookbuilder", "--root", str(root), "render", "--preview"]
+# -- One rebuild ----------------------------------------------------------------------------------
+
+
+def build_preview(root: Path, verbose: bool = False, *, first: bool = False) -> bool:
+    """Check, render and build the web edition into ``_build/preview``; say what happened.
+
+    Returns whether a book is there to serve. With errors, nothing is built and the last good
+    book stays; on the first build, with no book yet, the valid reports are built so that there
+    is something to show."""
+    from bookbuilder.sphinx import build as builder  # Sphinx: loaded by the commands that build
+
+    started = time.monotonic()
+    prepared = prepare(root, cache_dir=root / CACHE_DIR)
+    srcdir = root / SOURCE_DIR
+    index = root / OUTPUT / "index.html"
+    if prepared.problems:
+        say(*format_problems(prepared.problems))
+    if prepared.book is None:
+        say("The book's settings cannot be read; the preview shows the last good version.")
+        return index.is_file()
+    if not prepared.ok:
+        files = ", ".join(sorted({p.path for p in prepared.errors}))
+        if not (first and not index.is_file()):
+            say(
+                f"{len(prepared.errors)} error(s) in {files}: the preview shows the last good "
+                "version until they are fixed."
+            )
+            return index.is_file()
+        say(f"Errors in {files}: showing the book without these reports.")
+    rendered = render_sources(prepared.book, srcdir)
+    result = builder.run_sphinx("html", rendered.srcdir, root / PREVIEW_DIR, root, verbose)
+    warnings = sorted({remap_warning(w, rendered.sources) for w in result.warnings})
+    if warnings:
+        say(*warnings)
+    if not result.ok:
+        say(result.message, "The preview shows the last good version.")
+        return index.is_file()
+    changed = len(rendered.written) + len(rendered.removed)
+    say(
+        f"Updated in {time.monotonic() - started:.1f} s: {len(prepared.book.reports)} report(s), "
+        f"{changed} source file(s) changed."
     )
-    args = [
-        str(root / SOURCE_DIR),
-        str(root / OUTPUT),
-        "-b",
-        "html",
-        "-c",
-        str(root),
-        "-d",
-        str(root / DOCTREES),
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--pre-build",
-        render,
-        "--ignore",
-        str(root / SOURCE_DIR),
-        "--re-ignore",
-        IGNORED,
-    ]
-    for name in WATCHED:
-        if (root / name).exists():
-            args += ["--watch", str(root / name)]
-    if not verbose:
-        args.append("-q")
-    return args
+    return True
+
+
+def render_for_preview(root: Path) -> int:
+    """``bookbuilder render --preview``: the check and render steps of a rebuild, alone."""
+    prepared = prepare(root, cache_dir=root / CACHE_DIR)
+    if prepared.problems:
+        say(*format_problems(prepared.problems))
+    if prepared.book is None or not prepared.ok:
+        say("Nothing rendered: the last good sources stay in _build/src.")
+        return 0
+    result = render_sources(prepared.book, root / SOURCE_DIR)
+    say(f"{len(result.written) + len(result.removed)} file(s) changed in _build/src.")
+    return 0
+
+
+def _rebuild(root: Path, verbose: bool, changed: Sequence[str]) -> bool:
+    shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    say("", f"Changed: {shown}; rebuilding…")
+    try:
+        return build_preview(root, verbose)
+    except Exception as error:  # a bug must not stop the preview: say it, keep serving
+        say(f"The rebuild failed ({type(error).__name__}: {error}); the last good version stays.")
+        return False
+
+
+# -- The server -----------------------------------------------------------------------------------
+
+
+class Watcher:
+    """Watches the book's sources; rebuilds in a forked process on each change and tells every
+    open page to reload (sphinx-autobuild's script, over a websocket)."""
+
+    def __init__(self, root: Path, verbose: bool) -> None:
+        self.root = root
+        self.verbose = verbose
+        self.generation = 0
+        self.changed = asyncio.Condition()
+        self.stop = asyncio.Event()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: Any):
+        task = asyncio.create_task(self.watch())
+        yield
+        self.stop.set()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def watch(self) -> None:
+        import watchfiles
+
+        paths = [self.root / name for name in WATCHED if (self.root / name).exists()]
+        context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        async for changes in watchfiles.awatch(
+            *paths, watch_filter=lambda _change, path: not IGNORED.search(path), step=50
+        ):
+            changed = sorted({_relative(Path(path), self.root) for _change, path in changes})
+            with ProcessPoolExecutor(1, mp_context=context) as pool:
+                future = pool.submit(_rebuild, self.root, self.verbose, changed)
+                built = await asyncio.wrap_future(future)
+            if built:
+                async with self.changed:
+                    self.generation += 1
+                    self.changed.notify_all()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        from starlette.websockets import WebSocket, WebSocketDisconnect
+
+        socket_ = WebSocket(scope, receive, send)
+        await socket_.accept()
+        seen = self.generation
+
+        async def reloads() -> None:
+            nonlocal seen
+            while True:
+                async with self.changed:
+                    await self.changed.wait_for(lambda last=seen: self.generation != last)
+                    seen = self.generation
+                await socket_.send_text("refresh")
+
+        async def closed() -> None:
+            with contextlib.suppress(WebSocketDisconnect):
+                async for _ in socket_.iter_text():
+                    pass
+
+        tasks = [asyncio.create_task(reloads()), asyncio.create_task(closed())]
+        _done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def serve(root: Path, host: str, port: int, verbose: bool) -> int:
-    try:
-        from sphinx_autobuild.__main__ import main as autobuild
-    except ImportError:
-        print(
-            "The preview needs sphinx-autobuild: run `make serve` (it installs what the book "
-            "needs), or `.venv/bin/pip install -e .`"
-        )
-        return 1
     if port == 0:
         port = free_port(host)
-    render_for_preview(root, first=True)
-    if not (root / SOURCE_DIR / "index.md").is_file():
-        print("Nothing to preview yet: fix the problems above and run `make serve` again.")
+    if problem := port_problem(host, port):
+        say(problem)  # before anything else: the editor's next step is to choose another port
         return 1
-    print(
+    try:
+        import uvicorn
+        from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
+        from starlette.applications import Starlette
+        from starlette.middleware import Middleware
+        from starlette.routing import Mount, WebSocketRoute
+        from starlette.staticfiles import StaticFiles
+    except ImportError:
+        say("The preview needs sphinx-autobuild: run `make serve` (it installs what it needs).")
+        return 1
+    say("Building the preview…")
+    # In this process: every module a build needs is then loaded, and each rebuild, forked from
+    # here, starts warm.
+    if not build_preview(root, verbose, first=True):
+        say("Nothing to preview yet: fix the problems above and run `make serve` again.")
+        return 1
+    watcher = Watcher(root, verbose)
+    app = Starlette(
+        routes=[
+            WebSocketRoute("/websocket-reload", watcher, name="reload"),
+            Mount("/", app=StaticFiles(directory=root / OUTPUT, html=True), name="static"),
+        ],
+        middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=f"{host}:{port}")],
+        lifespan=watcher.lifespan,
+    )
+    say(
         f"Preview on http://{host}:{port}/ — it follows your edits to experiences/, chapters/ "
-        "and conf.py. Stop it with Ctrl-C.",
-        flush=True,
+        "and conf.py. Stop it with Ctrl-C."
     )
     with contextlib.suppress(KeyboardInterrupt):
-        autobuild(autobuild_arguments(root, host, port, verbose))
-    print("Preview stopped.")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    say("Preview stopped.")
     return 0
