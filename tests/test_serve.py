@@ -150,12 +150,15 @@ def test_sphinx_warnings_name_the_reports_file_and_line(server) -> None:
     line = len(lines) + 2
     wait_for(
         "the warning, at the report's own line",
-        lambda: f"experiences/hitze-im-ct-koeln.md:{line}: ERROR: Unknown target name"
-        in log.read_text(),
+        lambda: (
+            f"experiences/hitze-im-ct-koeln.md:{line}: ERROR: Unknown target name"
+            in log.read_text()
+        ),
         log,
     )
     assert "_build/src" not in log.read_text()
-    wait_for("the edit served", contains(base + "experiences/hitze-im-ct-koeln.html", "nowhere"), log)
+    page = base + "experiences/hitze-im-ct-koeln.html"
+    wait_for("the edit served", contains(page, "nowhere"), log)
 
 
 def test_a_busy_port_is_said_first_with_the_fix(tmp_path: Path) -> None:

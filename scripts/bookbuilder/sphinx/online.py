@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -147,7 +148,11 @@ def _card_html(r: ReportRecord, uri: Callable[[str], str]) -> str:
     ]
     if r.summary:
         parts.append(para(esc(r.summary, quote=False), "browse-summary"))
-    tags = [*r.modalities, *r.topics]
+    # A modality and a topic may be one word ("CT", "ct"): printed once.
+    tags: list[str] = []
+    for tag in (*r.modalities, *r.topics):
+        if tag.casefold() not in {t.casefold() for t in tags}:
+            tags.append(tag)
     if tags:
         parts.append(para(esc(" · ".join(tags), quote=False), "browse-tags"))
     chapter = link(f"chapters/{r.chapter}", r.chapter_title)
@@ -359,6 +364,7 @@ class ReportTrailer(JSONDirective):
         metadata = self.env.metadata[self.env.docname]
         metadata["bookbuilder_description"] = record.summary or ""
         metadata["bookbuilder_type"] = "article"
+        metadata["bookbuilder_authors"] = ", ".join(a.name for a in record.authors)
         base = self.config.html_baseurl
         url = f"{base.rstrip('/')}/experiences/{record.slug}.html" if base else None
         trailer = report_trailer()
@@ -448,6 +454,51 @@ def _landing_outdated(
     return [app.config.root_doc] if app.config.root_doc in env.found_docs else []
 
 
+def _report_footer(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """A report's page names its own authors and licence, not the book's editors: the theme's
+    footer says "By {author}" and "© Copyright {copyright}". Connected after the theme, which
+    sets ``author`` to the book's."""
+    authors = app.env.metadata.get(pagename, {}).get("bookbuilder_authors")
+    if not authors or not is_web(app.builder):
+        return
+    meta: BookMeta | None = app.config.bookbuilder_meta
+    context["author"] = authors
+    rights = f"{meta.year}, {authors}" if meta is not None else authors
+    if meta is not None and meta.licence:
+        rights += f". Licence: {meta.licence}"
+    context["copyright"] = rights
+
+
+class UnbrokenBookTitle(SphinxPostTransform):
+    """The book's title on its landing page never breaks after a hyphen ("COVID-19"): each
+    hyphenated word becomes an inline of class ``nowrap`` (online.css; the PDF ignores it)."""
+
+    default_priority = 960
+
+    def run(self, **kwargs: Any) -> None:
+        if self.env.docname != self.config.root_doc:
+            return
+        title = next(self.document.findall(nodes.title), None)
+        if title is None:
+            return
+        for text in list(title.findall(nodes.Text)):
+            parts = _HYPHENATED_WORD.split(str(text))
+            if len(parts) == 1:
+                continue
+            replacement: list[nodes.Node] = []
+            for index, part in enumerate(parts):
+                if index % 2:
+                    replacement.append(nodes.inline(part, part, classes=["nowrap"]))
+                elif part:
+                    replacement.append(nodes.Text(part))
+            text.parent.replace(text, replacement)
+
+
+_HYPHENATED_WORD = re.compile(r"(\S*\w[-‐]\w\S*)")
+
+
 def _page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -532,12 +583,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("book-chart", BookChart)
     app.add_directive("report-trailer", ReportTrailer)
     app.add_post_transform(TrailerLast)
+    app.add_post_transform(UnbrokenBookTitle)
     app.add_post_transform(WebOnlyOut)
     app.add_css_file("online.css")
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _sync_downloads)
     app.connect("env-get-outdated", _landing_outdated)
     app.connect("html-page-context", _page_context)
+    app.connect("html-page-context", _report_footer, priority=600)
     app.connect("build-finished", _social_card)
     a11y.setup_statement(app)
     app.connect("builder-inited", offline.add_offline_script)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -104,6 +105,15 @@ def latex_properties(meta: BookMeta) -> str:
 def editors_line(meta: BookMeta) -> str:
     """The editors as one line of text: "A, B" (the EPUB's and PDF's author field)."""
     return ", ".join(meta.editors)
+
+
+_HYPHENATED = re.compile(r"\S*\w[-‐]\w\S*")
+
+
+def unbroken_html(text: str) -> str:
+    """``text`` as HTML in which no word breaks after its hyphen ("COVID-19" stays whole on a
+    phone): each hyphenated word in a ``nowrap`` span."""
+    return _HYPHENATED.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', html.escape(text))
 
 
 def base_url() -> str:
@@ -223,7 +233,11 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         "myst_heading_anchors": 0,
         # HTML
         "html_theme": "sphinx_book_theme",
-        "html_title": html.escape(meta.title),  # Sphinx treats html_title as HTML
+        # Sphinx treats html_title as HTML: escaped, hyphenated words kept whole (online.py)
+        "html_title": unbroken_html(meta.title),
+        # One search field, the header's (on every page and every width): the theme also put
+        # one in the sidebar, so readers saw two.
+        "html_sidebars": {"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]},
         "html_copy_source": False,
         "html_show_sourcelink": False,
         "html_theme_options": {
