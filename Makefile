@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 BOOK   := $(BIN)/python -m bookbuilder
 
 .PHONY: help all html epub pdf check plan test lint clean setup-pdf docs epubcheck ace setup-ace bench lock
-.PHONY: new import serve crossref overview
+.PHONY: new import serve crossref overview test-other-book golden
 
 help:
 	@echo "make epub       build the EPUB   -> _build/epub/<book>.epub"
@@ -26,6 +26,8 @@ help:
 	@echo "make epubcheck  build the EPUB and check it with EPUBCheck (needs Java)"
 	@echo "make ace        build the EPUB and check its accessibility with DAISY Ace -> _build/ace/report.html"
 	@echo "make test       run the tests"
+	@echo "make test-other-book  the tests with a generated book in the repository's place"
+	@echo "make golden     rewrite the golden files in tests/golden/ (then review git diff)"
 	@echo "make bench      time and measure books of 140, 1,000 and 5,000 generated reports (SIZES=140,1000)"
 	@echo "make clean      remove _build/"
 	@echo "make lock       refresh requirements.lock after changing pyproject.toml's dependencies (UPGRADE=1: newest versions)"
@@ -72,6 +74,15 @@ overview: $(STAMP)
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest
+
+# The tests again, with another (generated) book in the repository's place: they must not count
+# on the sample book (scripts/other_book.py; runs on a temporary clone of the last commit).
+test-other-book: $(STAMP)
+	@$(BIN)/python scripts/other_book.py
+
+# Rewrites tests/golden/ from what the code makes now; review with `git diff tests/golden`.
+golden: $(STAMP)
+	@$(BIN)/python -m pytest -q tests/test_golden.py --refresh-golden
 
 # The benchmark (docs/performance.md): SIZES=140,1000 for a quick run; BENCH_FLAGS=--jupyter-book
 # adds Jupyter Book 1's HTML build of the same reports. Figures: _build/bench/results.json.

@@ -1,7 +1,15 @@
-"""Shared test helpers: real books built in temporary folders; system tools CI must have."""
+"""Shared test helpers: real books built in temporary folders; system tools CI must have.
+
+The tests build their own books (``tests/fixtures/``, or written into ``tmp_path``) and never
+count on the book that sits in the repository's ``experiences/``, ``chapters/`` and ``conf.py``:
+that one is only checked to pass ``check`` and to build (``test_shipped_book.py``), and
+``make test-other-book`` runs the suite with another book in its place.
+"""
 
 from __future__ import annotations
 
+import difflib
+import hashlib
 import importlib.util
 import os
 import shutil
@@ -13,6 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SMALL = FIXTURES / "book-small"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -77,11 +87,77 @@ def run_book(
     )
 
 
-@pytest.fixture(scope="session")
-def sample_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_book(ROOT, tmp_path_factory.mktemp("sample-book"))
+def tree_digest(*folders: Path) -> str:
+    """One digest of every file's name and bytes under ``folders`` (symbolic links as links)."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder).as_posix().encode()
+            if path.is_symlink():
+                digest.update(name + b" -> " + os.readlink(path).encode())
+            elif path.is_file():
+                digest.update(name + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @pytest.fixture(scope="session")
 def small_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_book(FIXTURES / "book-small", tmp_path_factory.mktemp("small-book"))
+    return copy_book(SMALL, tmp_path_factory.mktemp("small-book"))
+
+
+@pytest.fixture(scope="session")
+def small_build(small_book: Path) -> Path:
+    """The small fixture book's web edition and EPUB (`make html epub`), for reading only."""
+    result = run_book(small_book, "build", "html", "epub")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return small_book
+
+
+@pytest.fixture(scope="session")
+def small_all_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small fixture book with all three editions (`make all`), for reading only."""
+    require_tool("xelatex", "latexmk", "xindy", "rsvg-convert")
+    root = copy_book(SMALL, tmp_path_factory.mktemp("small-all"))
+    result = run_book(root, "build", "all")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+# -- golden files ---------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--refresh-golden",
+        action="store_true",
+        help="rewrite the golden files in tests/golden/ from what the code makes now "
+        "(`make golden`; review the change with `git diff tests/golden`)",
+    )
+
+
+def compare_golden(name: str, text: str, refresh: bool = False, folder: Path = GOLDEN) -> None:
+    """``text`` must equal the golden file ``folder/name``; with ``refresh`` it is written."""
+    path = folder / name
+    if refresh:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+        return
+    hint = "if the change is meant, run `make golden` and review `git diff tests/golden`"
+    if not path.is_file():
+        pytest.fail(f"tests/golden/{name} does not exist; {hint}")
+    expected = path.read_text("utf-8")
+    if text != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            f"tests/golden/{name}",
+            "made now",
+        )
+        pytest.fail(f"tests/golden/{name} differs ({hint}):\n{''.join(diff)}")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """``golden(name, text)``: see ``compare_golden``; ``--refresh-golden`` rewrites."""
+    refresh = request.config.getoption("--refresh-golden")
+    return lambda name, text: compare_golden(name, text, refresh)

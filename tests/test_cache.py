@@ -11,14 +11,16 @@ import pytest
 from bookbuilder.check import validate
 from bookbuilder.check.cache import CACHE_FILE
 from bookbuilder.check.validate import validate_all
-from conftest import ROOT, copy_book, run_book
+from conftest import SMALL, copy_book, run_book
 
 TODAY = date(2024, 6, 1)
+EDITED = "experiences/wildfire-smoke-vancouver.md"  # a report of the small fixture book
+WITH_IMAGE = "experiences/shade-for-the-scanner-sevilla.md"  # and the one with an image
 
 
 @pytest.fixture
 def book(tmp_path: Path) -> Path:
-    return copy_book(ROOT, tmp_path / "book")
+    return copy_book(SMALL, tmp_path / "book")
 
 
 def test_second_check_says_the_same_from_the_cache(book: Path) -> None:
@@ -56,7 +58,8 @@ def test_cached_and_fresh_validation_are_equal(
     cache = tmp_path / "cache"
     assert validate_all(book, "en", TODAY, cache) == fresh  # filling the cache
     assert validate_all(book, "en", TODAY, cache) == fresh  # answered from it
-    assert [len(c) for c in checked] == [14, 14, 0]
+    reports = len(list((book / "experiences").glob("*.md")))
+    assert [len(c) for c in checked] == [reports, reports, 0]
 
 
 def test_only_the_edited_report_is_checked_again(
@@ -64,27 +67,27 @@ def test_only_the_edited_report_is_checked_again(
 ) -> None:
     cache = tmp_path / "cache"
     validate_all(book, "en", TODAY, cache)
-    report = book / "experiences" / "one-x-ray-room-cairo.md"
+    report = book / EDITED
     report.write_text(report.read_text("utf-8") + "\n<b>bold</b>\n", "utf-8")
     again = validate_all(book, "en", TODAY, cache)
-    assert checked[-1] == ["experiences/one-x-ray-room-cairo.md"]
-    assert [item.relpath for item in again.invalid] == ["experiences/one-x-ray-room-cairo.md"]
+    assert checked[-1] == [EDITED]
+    assert [item.relpath for item in again.invalid] == [EDITED]
 
 
 def test_a_removed_image_is_seen_on_the_next_run(book: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert validate_all(book, "en", TODAY, cache).invalid == ()
-    image = book / "experiences" / "images" / "one-x-ray-room-cairo" / "chest-radiograph.png"
-    image.unlink()
+    images = book / "experiences" / "images" / Path(WITH_IMAGE).stem
+    next(images.glob("*.png")).unlink()
     again = validate_all(book, "en", TODAY, cache)
-    assert [item.relpath for item in again.invalid] == ["experiences/one-x-ray-room-cairo.md"]
+    assert [item.relpath for item in again.invalid] == [WITH_IMAGE]
     assert any("was not found" in p.message for p in again.problems)
 
 
 def test_the_date_is_part_of_the_key(book: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert validate_all(book, "en", TODAY, cache).invalid == ()
-    # the day before the sample reports were submitted, they are in the future
+    # before the small book's reports were submitted: they are in the future
     early = validate_all(book, "en", date(2020, 1, 1), cache)
     assert early.invalid
 

@@ -33,7 +33,7 @@ from bookbuilder.sphinx.epub import (
     run_ace,
     run_epubcheck,
 )
-from conftest import FIXTURES, ROOT, copy_book, require, require_tool
+from conftest import SMALL, copy_book, require, require_tool
 
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
 NS = {
@@ -113,8 +113,9 @@ class Epub:
 
 
 @pytest.fixture(scope="module")
-def sample_epub(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Epub]:
-    root = copy_book(ROOT, tmp_path_factory.mktemp("epub-sample"))
+def small_epub(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Epub]:
+    """The small fixture book's EPUB: reports in two languages, a draft, an image, no cover."""
+    root = copy_book(SMALL, tmp_path_factory.mktemp("epub-small"))
     return root, Epub(build_epub(root))
 
 
@@ -125,7 +126,7 @@ def write_big_book(root: Path, count: int = 200) -> Path:
     (root / "chapters").mkdir()
     (root / "art").mkdir()
     Image.new("RGB", (600, 900), (40, 90, 60)).save(root / "art" / "cover.png")
-    conf = (FIXTURES / "book-small" / "conf.py").read_text("utf-8")
+    conf = (SMALL / "conf.py").read_text("utf-8")
     conf = conf.replace('"basename": "heatwave-2021",', '"basename": "generated-200",')
     conf = conf.replace(
         '"licence": "CC0-1.0",',
@@ -181,9 +182,9 @@ def require_ace() -> None:
 # ---------------------------------------------------------------------------------- checkers
 
 
-def test_epubcheck_passes_on_the_sample_book(sample_epub, tmp_path: Path) -> None:
+def test_epubcheck_passes_on_the_small_book(small_epub, tmp_path: Path) -> None:
     require_epubcheck()
-    _, book = sample_epub
+    _, book = small_epub
     result = run_epubcheck(book.path, tmp_path / "epubcheck.json")
     assert result.counts == {"fatal": 0, "error": 0, "warning": 0}, "\n".join(result.lines)
     assert result.ok
@@ -196,10 +197,10 @@ def test_epubcheck_passes_on_a_book_of_200_reports(big_epub, tmp_path: Path) -> 
     assert result.counts == {"fatal": 0, "error": 0, "warning": 0}, "\n".join(result.lines)
 
 
-def test_epubcheck_reports_a_broken_epub(sample_epub, tmp_path: Path) -> None:
+def test_epubcheck_reports_a_broken_epub(small_epub, tmp_path: Path) -> None:
     """The check can fail: a package without its nav's file is an error."""
     require_epubcheck()
-    _, book = sample_epub
+    _, book = small_epub
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(book.path) as source, zipfile.ZipFile(broken, "w") as target:
         for info in source.infolist():
@@ -220,9 +221,9 @@ def test_a_checker_that_writes_no_report_fails_even_after_a_pass(tmp_path: Path)
     assert not report.exists()
 
 
-def test_ace_finds_no_serious_violation_in_the_sample_book(sample_epub, tmp_path: Path) -> None:
+def test_ace_finds_no_serious_violation_in_the_small_book(small_epub, tmp_path: Path) -> None:
     require_ace()
-    _, book = sample_epub
+    _, book = small_epub
     result = run_ace(book.path, tmp_path / "ace")
     failing = [line for line in result.lines if re.search(r": (critical|serious|moderate):", line)]
     assert result.ok, "\n".join(failing or result.lines)
@@ -232,8 +233,8 @@ def test_ace_finds_no_serious_violation_in_the_sample_book(sample_epub, tmp_path
 # ---------------------------------------------------------------------------------- metadata
 
 
-def test_package_describes_the_book(sample_epub) -> None:
-    root, book = sample_epub
+def test_package_describes_the_book(small_epub) -> None:
+    root, book = small_epub
     settings = book_settings(root)
     assert book.dc("title") == [settings["title"]]
     assert book.dc("language") == [settings["language"]]
@@ -254,12 +255,12 @@ def test_package_describes_the_book(sample_epub) -> None:
         if front_matter(p).get("status", "accepted") != "accepted"
         for a in front_matter(p)["authors"]
     } - set(authors)
-    assert left_out, "the sample book has authors of drafts only"
+    assert left_out, "the small book has authors of drafts only"
     assert not left_out & set(book.dc("contributor"))
 
 
-def test_identifier_is_a_stable_uuid_without_isbn(sample_epub) -> None:
-    _, book = sample_epub
+def test_identifier_is_a_stable_uuid_without_isbn(small_epub) -> None:
+    _, book = small_epub
     uid = book.opf.get("unique-identifier")
     identifier = book.opf.find(f".//dc:identifier[@id='{uid}']", NS).text
     assert identifier.startswith("urn:uuid:")
@@ -273,8 +274,8 @@ def test_identifier_is_the_isbn_when_given(big_epub) -> None:
     assert book.dc("identifier") == [f"urn:isbn:{ISBN}"]
 
 
-def test_accessibility_metadata_and_conformance(sample_epub) -> None:
-    _, book = sample_epub
+def test_accessibility_metadata_and_conformance(small_epub) -> None:
+    _, book = small_epub
     assert set(book.meta("schema:accessMode")) == {"textual", "visual"}
     assert book.meta("schema:accessModeSufficient") == ["textual"]
     features = set(book.meta("schema:accessibilityFeature"))
@@ -291,8 +292,8 @@ def test_accessibility_metadata_and_conformance(sample_epub) -> None:
     assert book.meta("a11y:certifiedBy") and book.meta("a11y:certifiedBy")[0]
 
 
-def test_ebooklib_reads_the_metadata(sample_epub) -> None:
-    root, book = sample_epub
+def test_ebooklib_reads_the_metadata(small_epub) -> None:
+    root, book = small_epub
     read = ebook.read_epub(str(book.path))
     assert read.get_metadata("DC", "title")[0][0] == book_settings(root)["title"]
     assert len(read.get_metadata("DC", "contributor")) == len(book.dc("contributor"))
@@ -303,27 +304,27 @@ def test_ebooklib_reads_the_metadata(sample_epub) -> None:
 # ---------------------------------------------------------------------------------- pages
 
 
-def test_every_page_declares_its_language(sample_epub) -> None:
-    root, book = sample_epub
+def test_every_page_declares_its_language(small_epub) -> None:
+    root, book = small_epub
     language = book_settings(root)["language"]
     for name, page in book.pages().items():
         assert page.get("lang") == language, name
         assert page.get(XML_LANG) == language, name
 
 
-def test_reports_in_another_language_mark_their_body(sample_epub) -> None:
-    root, book = sample_epub
+def test_reports_in_another_language_mark_their_body(small_epub) -> None:
+    root, book = small_epub
     others = {s: d["language"] for s, d in accepted_reports(root).items() if d.get("language")}
     others = {s: lang for s, lang in others.items() if lang != book_settings(root)["language"]}
-    assert others, "the sample book has reports in other languages"
+    assert others, "the small book has reports in other languages"
     pages = book.pages()
     for slug, lang in others.items():
         bodies = pages[f"experiences/{slug}.xhtml"].findall(".//x:div[@class='report-body']", NS)
         assert [(b.get("lang"), b.get(XML_LANG)) for b in bodies] == [(lang, lang)], slug
 
 
-def test_images_have_meaningful_alt_text_and_figures_captions(sample_epub) -> None:
-    root, book = sample_epub
+def test_images_have_meaningful_alt_text_and_figures_captions(small_epub) -> None:
+    root, book = small_epub
     images = 0
     for name, page in book.pages().items():
         for img in page.iter(f"{{{NS['x']}}}img"):
@@ -362,8 +363,8 @@ def test_audit_finds_what_blocks_the_conformance_claim() -> None:
 # ---------------------------------------------------------------------------------- structure
 
 
-def test_cover_is_drawn_when_none_is_set(sample_epub) -> None:
-    root, book = sample_epub
+def test_cover_is_drawn_when_none_is_set(small_epub) -> None:
+    root, book = small_epub
     assert book_settings(root).get("cover") is None
     covers = [i for i in book.manifest().values() if i.get("properties") == "cover-image"]
     assert len(covers) == 1
@@ -393,8 +394,8 @@ def nav_entries(element: ET.Element) -> list[tuple[str, list]]:
     return entries
 
 
-def test_nav_lists_every_report_under_its_chapter(sample_epub) -> None:
-    root, book = sample_epub
+def test_nav_lists_every_report_under_its_chapter(small_epub) -> None:
+    root, book = small_epub
     top = nav_entries(book.toc())
     listed = {
         child.split("#")[0]: href
@@ -416,8 +417,8 @@ def test_nav_of_200_reports(big_epub) -> None:
     assert len([h for h, _ in chapter if h.startswith("experiences/")]) == 200
 
 
-def test_landmarks(sample_epub) -> None:
-    _, book = sample_epub
+def test_landmarks(small_epub) -> None:
+    _, book = small_epub
     landmarks = book.nav.find(".//x:nav[@epub:type='landmarks']", NS)
     marks = {a.get(EPUB_TYPE): a.get("href") for a in landmarks.iter(f"{{{NS['x']}}}a")}
     assert set(marks) == {"cover", "toc", "bodymatter", "index"}
@@ -428,8 +429,8 @@ def test_landmarks(sample_epub) -> None:
     assert book.toc().get("id") == marks["toc"].lstrip("#")
 
 
-def test_reading_order_is_nav_order(sample_epub) -> None:
-    _, book = sample_epub
+def test_reading_order_is_nav_order(small_epub) -> None:
+    _, book = small_epub
     nav_order: list[str] = []
     for a in book.toc().iter(f"{{{NS['x']}}}a"):
         page = a.get("href").split("#")[0]
@@ -449,9 +450,9 @@ def test_accessibility_page_is_in_every_book(big_epub) -> None:
 # ---------------------------------------------------------------------------------- reproducible
 
 
-def test_two_builds_give_the_same_bytes(sample_epub, tmp_path: Path) -> None:
-    _, first = sample_epub
-    other = copy_book(ROOT, tmp_path / "elsewhere" / "book")
+def test_two_builds_give_the_same_bytes(small_epub, tmp_path: Path) -> None:
+    _, first = small_epub
+    other = copy_book(SMALL, tmp_path / "elsewhere" / "book")
     second = build_epub(other)
     assert first.path.name == second.name
     if first.path.read_bytes() != second.read_bytes():
@@ -470,10 +471,10 @@ def test_two_builds_give_the_same_bytes(sample_epub, tmp_path: Path) -> None:
     assert {i.date_time[:3] for i in infos} == {(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)}
 
 
-def test_epubcheck_command_as_make_runs_it(sample_epub) -> None:
+def test_epubcheck_command_as_make_runs_it(small_epub) -> None:
     """`make epubcheck` runs this command on the book's built EPUB."""
     require_epubcheck()
-    root, _ = sample_epub
+    root, _ = small_epub
     result = subprocess.run(
         [sys.executable, "-m", "bookbuilder.sphinx.epub", "epubcheck", "--root", str(root)],
         capture_output=True,

@@ -26,7 +26,7 @@ import yaml
 from bookbuilder.model import Author, BookMeta, Place, ReportRecord
 from bookbuilder.render import charts, cite
 from bookbuilder.render.browse import FacetValue
-from conftest import FIXTURES, ROOT, copy_book, require, require_module, require_tool, run_book
+from conftest import ROOT, SMALL, copy_book, require, require_module, require_tool, run_book
 
 AXE = ROOT / "tools" / "ace" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -40,7 +40,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 BASENAME = "heatwave-2021"
-SMALL = FIXTURES / "book-small"
 
 
 def published_slugs() -> list[str]:
@@ -57,13 +56,9 @@ def published_slugs() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def full_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small book with all three editions (`make all`)."""
-    require_tool("xelatex", "latexmk", "xindy", "rsvg-convert")
-    root = copy_book(SMALL, tmp_path_factory.mktemp("online-all"))
-    result = run_book(root, "build", "all")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
+def full_build(small_all_build: Path) -> Path:
+    """The small book with all three editions (`make all`; shared with other tests)."""
+    return small_all_build
 
 
 @pytest.fixture(scope="module")

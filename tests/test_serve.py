@@ -26,12 +26,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(url: str) -> str | None:
+def try_fetch(url: str) -> str | None:
+    """The page at ``url``, or None while the server does not serve it (yet): for waiting only."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None
+
+
+def fetch(url: str) -> str:
+    """The page at ``url``; a request that fails fails the test, saying why."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+        pytest.fail(f"GET {url} failed: {error}")
 
 
 def wait_for(what: str, condition: Callable[[], bool], log: Path, limit: float = LIMIT) -> None:
@@ -59,7 +69,7 @@ def server(tmp_path: Path):
         )
     base = f"http://127.0.0.1:{port}/"
     try:
-        wait_for("the first build", lambda: fetch(base) is not None, log, 120)
+        wait_for("the first build", lambda: try_fetch(base) is not None, log, 120)
         yield book, base, log
     finally:
         process.send_signal(signal.SIGINT)
@@ -71,12 +81,15 @@ def server(tmp_path: Path):
 
 
 def contains(url: str, text: str) -> Callable[[], bool]:
-    return lambda: text in (fetch(url) or "")
+    return lambda: text in (try_fetch(url) or "")
 
 
 def test_preview_follows_reports_and_chapters(server) -> None:
     book, base, log = server
-    assert "ultrasound-on-the-ward-oslo" not in (fetch(base + "chapters/ultrasound.html") or "")
+    with pytest.raises(pytest.fail.Exception, match="404"):  # a failed request is no page
+        fetch(base + "chapters/no-such-chapter.html")
+    assert "shade-for-the-scanner-sevilla" in fetch(base + "chapters/ultrasound.html")
+    assert "ultrasound-on-the-ward-oslo" not in fetch(base + "chapters/ultrasound.html")
 
     # A new report appears on its page, in its chapter's listing and on the browse page.
     made = run_book(
@@ -95,7 +108,7 @@ def test_preview_follows_reports_and_chapters(server) -> None:
     slug = "ultrasound-on-the-ward-oslo"
     wait_for("the new report's page", contains(base + f"experiences/{slug}.html", "Kari"), log)
     wait_for("its chapter's listing", contains(base + "chapters/ultrasound.html", slug), log)
-    assert slug in (fetch(base + "browse.html") or "")
+    assert slug in fetch(base + "browse.html")
 
     # A new chapter (with a report for it) shows in the navigation of every page, including
     # pages whose own sources did not change.
@@ -131,13 +144,13 @@ def test_preview_follows_reports_and_chapters(server) -> None:
     )
     assert "last good version" in log.read_text()
     assert "Traceback" not in log.read_text()
-    assert "Kari" in (fetch(base + f"experiences/{slug}.html") or "")
+    assert "Kari" in fetch(base + f"experiences/{slug}.html")
 
     # Deleting a report takes it out of its chapter.
     broken.unlink()
     wait_for(
         "the report gone from its chapter",
-        lambda: slug not in (fetch(base + "chapters/ultrasound.html") or slug),
+        lambda: slug not in (try_fetch(base + "chapters/ultrasound.html") or slug),
         log,
     )
 
