@@ -4,7 +4,8 @@ A change to the curated model or to the pages is then seen whole and reviewed as
 guessed from a few ``in`` assertions. Few and focused, so they are cheap to refresh:
 
 - ``model.yaml``: the curated book: which report lands in which chapter, in order, with every
-  value the curate stage resolved, what was left out and why, every warning;
+  value the curate stage resolved, what was left out and why, every warning; and each published
+  report's record as the editions show it (its place resolved: country name, region);
 - one report's and one chapter's MyST source, as the render stage writes them for Sphinx;
 - the same report's byline and body, and the chapter's list of reports, in the HTML and the EPUB.
 
@@ -26,7 +27,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bookbuilder.check import countries
 from bookbuilder.pipeline import prepare
+from bookbuilder.render import browse
 from conftest import compare_golden
 
 REPORT = "chaleur-et-irm-lyon"  # in its own language, with an affiliation, a note and a quote
@@ -117,7 +120,12 @@ def report_fragment(page: str) -> str:
 def test_the_curated_model(small_book: Path, golden) -> None:
     prepared = prepare(small_book, today=TODAY)
     assert prepared.ok, [str(p) for p in prepared.problems]
-    data = plain(prepared.book, small_book)
+    book = prepared.book
+    data = plain(book, small_book)
+    # and each published report as every edition shows it, its place resolved (render stage)
+    language = book.meta.language
+    records = browse.records(book, lambda code, city: countries.place(code, language, city))
+    data["records"] = plain(records, small_book)
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     golden("book-small/model.yaml", stable(text, small_book))
 
