@@ -134,7 +134,10 @@ class Markup(HTMLParser):
         if tag in ("iframe", "object", "embed", "frame", "base"):
             self.found.append(f"<{tag}>")
         if tag == "script":
-            self.in_script = True
+            # A JSON-LD block is data a browser never runs (our scholarly metadata carries the
+            # report's title in it); a title that broke out of it would open a script of its
+            # own, which is caught here like any other.
+            self.in_script = dict(attrs).get("type") != "application/ld+json"
         for name, value in attrs:
             value = value or ""
             if name.startswith("on"):

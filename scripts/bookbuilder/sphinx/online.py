@@ -464,7 +464,9 @@ def _report_footer(
     if not authors or not is_web(app.builder):
         return
     meta: BookMeta | None = app.config.bookbuilder_meta
-    context["author"] = authors
+    # The theme prints ``author`` unescaped ("By {{ author }}") and escapes ``copyright``
+    # itself: names are untrusted text, so they are escaped here, once.
+    context["author"] = html.escape(authors)
     rights = f"{meta.year}, {authors}" if meta is not None else authors
     if meta is not None and meta.licence:
         rights += f". Licence: {meta.licence}"
