@@ -185,7 +185,7 @@ def test_a_chapter_may_show_its_own_images(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout
     html = (root / "_build/html/chapters/preface.html").read_text("utf-8")
     assert 'alt="A banner for the book."' in html
-    assert (root / "_build/html/_images/banner.png").is_file()
+    assert (root / "_build/html/_images/chapters-images-preface-banner.png").is_file()
 
 
 def test_pdf_without_tex_live_names_what_to_install(small_book: Path, tmp_path: Path) -> None:

@@ -343,7 +343,7 @@ def test_audit_finds_what_blocks_the_conformance_claim() -> None:
     audit = Audit()
     page = (
         b'<html xmlns="http://www.w3.org/1999/xhtml"><body>'
-        b'<img src="_images/ct-room.jpg" alt="ct-room"/>'
+        b'<img src="_images/experiences-images-a-report-ct-room.jpg" alt="ct-room"/>'
         b'<p role="heading">Contents</p></body></html>'
     )
     audit_page("bad.xhtml", page, audit)

@@ -27,6 +27,7 @@ from bookbuilder.pipeline import (
     read_book_settings,
     render_sources,
 )
+from bookbuilder.sphinx import editions
 from bookbuilder.summary import format_problems, plan_lines, remap_warning, summary_lines
 
 ALL_EDITIONS = ("html", "epub", "pdf")
@@ -87,7 +88,7 @@ def cmd_overview(root: Path, sort: str, statuses: Sequence[str]) -> int:
     return overview.run(root, meta, sort, statuses, target, _say, root / CACHE_DIR)
 
 
-def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
+def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> int:
     from bookbuilder.sphinx import build as builder  # Sphinx: imported by the commands that build
 
     prepared = _prepare(root)
@@ -95,7 +96,7 @@ def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
         return _blocked(prepared)
     book = prepared.book
     assert book is not None
-    if "pdf" in editions and (missing := builder.missing_pdf_tools()):
+    if "pdf" in editions_to_build and (missing := builder.missing_pdf_tools()):
         _say(
             f"The PDF needs {', '.join(missing)}, which this machine lacks: "
             f"{builder.SETUP_PDF_HINT}."
@@ -103,11 +104,14 @@ def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
         return 1
     builddir = root / BUILD_DIR
     rendered = render_sources(book, root / SOURCE_DIR)
+    sources = editions.sources_fingerprint(rendered.fingerprint, root)
+    editions.start(builddir, sources, tuple(editions_to_build))
     problems = list(prepared.problems)
     sphinx_warnings: list[str] = []
     outputs: list[str] = []
     failed = False
-    for edition in editions:
+    for edition in editions_to_build:
+        pdf_errors = []
         _say(f"Building the {edition} edition…")
         result = builder.run_sphinx(edition, rendered.srcdir, builddir, root, verbose)
         sphinx_warnings += [remap_warning(w, rendered.sources) for w in result.warnings]
@@ -125,13 +129,32 @@ def cmd_build(root: Path, editions: Sequence[str], verbose: bool) -> int:
         output = builder.output_path(edition, builddir, book.meta.basename)
         if output.exists():
             outputs.append(str(output.relative_to(root)))
+            if not pdf_errors:  # a PDF that prints characters as nothing is never offered
+                editions.built(builddir, edition)
         else:
             _say(f"The {edition} edition did not produce {output}.")
             failed = True
     _say("", *summary_lines(book, problems, sorted(set(sphinx_warnings)), prepared.silenced))
+    if "html" in editions_to_build:
+        _say(*_downloads_left_out(builddir, book.meta.basename))
     if outputs:
         _say("Wrote:", *(f"  {o}" for o in outputs))
     return 1 if failed else 0
+
+
+def _downloads_left_out(builddir: Path, basename: str) -> list[str]:
+    """The editions that exist but that the website does not offer: built from older sources."""
+    from bookbuilder.sphinx import build as builder
+
+    lines = []
+    for edition in editions.DOWNLOADABLE:
+        output = builder.output_path(edition, builddir, basename)
+        if output.is_file() and not editions.is_current(builddir, edition):
+            lines.append(
+                f"Not offered for download: {output.relative_to(builddir.parent)} was built from "
+                f"older sources (`make {edition}` or `make all` builds it again)."
+            )
+    return lines
 
 
 def cmd_render(root: Path) -> int:

@@ -147,6 +147,16 @@ class Code(StrEnum):
         Kind.ERROR,
         "an image outside images/<slug>/, missing, too large, unsafe or without alt text",
     )
+    BODY_PLACEHOLDER = (
+        "body.placeholder",
+        Kind.WARNING,
+        "an accepted report still holds the template sentence of make new",
+    )
+    BODY_SHORT = (
+        "body.short",
+        Kind.WARNING,
+        "an accepted report's text has fewer words than the book's min_words",
+    )
     # -- privacy (patients)
     PRIVACY_BIRTH_DATE = (
         "privacy.birth-date",

@@ -14,6 +14,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
+# The book setting `min_words`: an accepted report whose text has fewer words gets a warning
+# (check.body.unfinished_body).
+DEFAULT_MIN_WORDS = 80
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -196,6 +200,7 @@ class BookMeta:
     description: str | None = None
     basename: str = "book"  # file name of the EPUB and PDF, without extension
     silence: tuple[str, ...] = ()  # warning codes not to show (bookbuilder.codes)
+    min_words: int = DEFAULT_MIN_WORDS
 
 
 @dataclass(frozen=True)

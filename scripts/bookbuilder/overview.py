@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from bookbuilder.check import countries
-from bookbuilder.check.body import image_references
+from bookbuilder.check.body import count_words, image_references
 from bookbuilder.check.validate import (
     Validated,
     raw_first_author,
@@ -74,22 +73,6 @@ SHOWN = (
     ("errors", "errs", 4),
     ("warnings", "warns", 5),
 )
-
-# Words of running text: letters and digits, joined by apostrophes or hyphens; each Chinese or
-# Japanese character counts as one word (those scripts put no spaces between words).
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:['’\-][^\W_{_CJK}]+)*")
-_NOT_TEXT = re.compile(r"^\s*(%|```|~~~|:::|:[\w-]+:(\s|$)|\[\^[^\]]+\]:\s*$)")
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")
-
-
-def count_words(body: str) -> int:
-    """Words of a report's text: MyST comments (``%`` lines), fences, directive options and
-    link targets are not text."""
-    lines = [line for line in body.split("\n") if not _NOT_TEXT.match(line)]
-    text = _LINK_TARGET.sub("]", "\n".join(lines))
-    text = re.sub(r"^\s*\{[\w-]+\}.*$", "", text, flags=re.MULTILINE)
-    return len(_WORD.findall(text))
 
 
 def placements(validated: Validated, meta: BookMeta) -> dict[str, str]:

@@ -12,10 +12,11 @@ from datetime import date
 from pathlib import Path
 
 from bookbuilder.check import countries
+from bookbuilder.check.body import unfinished_body
 from bookbuilder.check.images import publish_image
 from bookbuilder.check.validate import validate_all, validate_book_meta
 from bookbuilder.curate import curate
-from bookbuilder.model import Book, BookMeta, Place, Problem
+from bookbuilder.model import Book, BookMeta, Place, Problem, Status
 from bookbuilder.render.contributors import write_csv as write_contributors_csv
 from bookbuilder.render.pages import RenderResult, render
 from bookbuilder.sphinx.settings import BookSettingsError
@@ -77,6 +78,9 @@ def prepare(root: Path, today: date | None = None, cache_dir: Path | None = None
         return Prepared(None, None, tuple(problems))
     validated = validate_all(root, meta.language, today or date.today(), cache_dir)
     problems += validated.problems
+    for report in validated.reports:
+        if report.status is Status.ACCEPTED:
+            problems += unfinished_body(report, meta.min_words)
     book = curate(
         validated.reports,
         validated.chapters,

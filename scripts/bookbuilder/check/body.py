@@ -54,7 +54,8 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
 from bookbuilder.check.images import check_image_file
-from bookbuilder.model import ImageRef, Problem
+from bookbuilder.codes import Code
+from bookbuilder.model import ImageRef, Problem, Report, Severity
 from bookbuilder.syntax import (
     IMAGES_DIR,
     LINK_SCHEMES,
@@ -63,6 +64,62 @@ from bookbuilder.syntax import (
     in_image_folder,
     plain_names,
 )
+
+# Words of running text: letters and digits, joined by apostrophes or hyphens; each Chinese or
+# Japanese character counts as one word (those scripts put no spaces between words).
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:['’\-][^\W_{_CJK}]+)*")
+_NOT_TEXT = re.compile(r"^\s*(%|```|~~~|:::|:[\w-]+:(\s|$)|\[\^[^\]]+\]:\s*$)")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
+def count_words(body: str) -> int:
+    """Words of a report's text: MyST comments (``%`` lines), fences, directive options and
+    link targets are not text."""
+    lines = [line for line in body.split("\n") if not _NOT_TEXT.match(line)]
+    text = _LINK_TARGET.sub("]", "\n".join(lines))
+    text = re.sub(r"^\s*\{[\w-]+\}.*$", "", text, flags=re.MULTILINE)
+    return len(_WORD.findall(text))
+
+
+# The sentence `make new` leaves where a report's text goes (editor/new.py writes it from here):
+# an accepted report that still holds it is not finished.
+PLACEHOLDER = "Replace this paragraph with the report's text."
+
+
+def unfinished_body(report: Report, min_words: int) -> list[Problem]:
+    """Warnings for an accepted report whose text is still the template's, or too short."""
+    problems = []
+    for offset, line in enumerate(report.body.split("\n")):
+        if PLACEHOLDER in line:
+            problems.append(
+                Problem(
+                    report.relpath,
+                    report.body_line + offset,
+                    f"still holds the template sentence of `make new` ({PLACEHOLDER!r}); "
+                    "replace it with the report's text, or set `status: draft` until then",
+                    "body",
+                    Severity.WARNING,
+                    Code.BODY_PLACEHOLDER,
+                )
+            )
+    words = count_words(report.body)
+    if words < min_words:
+        lines = report.body.split("\n")
+        first = next((i for i, line in enumerate(lines) if line.strip()), 0)  # where text starts
+        problems.append(
+            Problem(
+                report.relpath,
+                report.body_line + first,
+                f"the text has {words} word{'' if words == 1 else 's'}; an accepted report has at "
+                f"least {min_words} (the book's `min_words` setting in conf.py)",
+                "body",
+                Severity.WARNING,
+                Code.BODY_SHORT,
+            )
+        )
+    return problems
+
 
 ADMONITIONS = (
     "admonition",

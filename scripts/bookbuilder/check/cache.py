@@ -33,11 +33,14 @@ _UNREADABLE += (TypeError, ValueError, KeyError)
 
 @cache
 def code_fingerprint() -> str:
-    """The builder's own files: a new version of the checks forgets every cached result."""
+    """The builder's own files (code, data, templates, styles): a new version of the checks
+    forgets every cached result, and an edition built by another version is not current."""
     digest = hashlib.sha256()
     package = Path(__file__).parents[1]
-    for path in sorted([*package.rglob("*.py"), *package.glob("data/*")]):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            relative = path.relative_to(package).as_posix()
+            digest.update(relative.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -28,7 +28,15 @@ from babel import Locale, UnknownLocaleError
 
 from bookbuilder.check import countries
 from bookbuilder.codes import SILENCEABLE, Code
-from bookbuilder.model import COLLECT_KEYS, SORT_KEYS, Located, Problem, Severity, Status
+from bookbuilder.model import (
+    COLLECT_KEYS,
+    DEFAULT_MIN_WORDS,
+    SORT_KEYS,
+    Located,
+    Problem,
+    Severity,
+    Status,
+)
 
 __all__ = [
     "AUTHOR_FIELDS",
@@ -995,6 +1003,15 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "a file name: lowercase letters a-z, digits and hyphens",
         "File name of the EPUB and PDF; default: made from the title.",
         check_basename,
+    ),
+    Field(
+        "min_words",
+        False,
+        "a whole number from 0 to 100000",
+        f"An accepted report whose text has fewer words gets a warning (0: never); "
+        f"default {DEFAULT_MIN_WORDS}.",
+        check_whole_number(0, 100000, "a whole number from 0 to 100000"),
+        DEFAULT_MIN_WORDS,
     ),
     Field(
         "silence",

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bookbuilder.check.body import PLACEHOLDER
 from bookbuilder.check.load import REPORTS_DIR, load_reports, load_source
 from bookbuilder.check.schema import (
     AUTHOR_FIELDS,
@@ -167,7 +168,7 @@ def body_template(slug: str) -> str:
 
 ## What happened
 
-Replace this paragraph with the report's text.
+{PLACEHOLDER}
 """
 
 

@@ -100,6 +100,8 @@ class RenderResult:
     # docname → where its text came from, to point Sphinx's warnings back at the editor's file
     sources: dict[str, dict]
     contributors: tuple[Contributor, ...] = ()  # as the Contributors page lists them
+    # a digest of every file Sphinx reads (their names and bytes): the same book, the same value
+    fingerprint: str = ""
 
 
 class _Writer:
@@ -110,12 +112,14 @@ class _Writer:
         self.resolved_root = root.resolve()
         self.kept: set[Path] = set()
         self.written: list[str] = []
+        self.digests: dict[str, str] = {}  # relpath → sha256 of what the file holds
 
     def text(self, relpath: str, content: str) -> None:
         self.bytes(relpath, content.encode("utf-8"))
 
     def bytes(self, relpath: str, data: bytes) -> None:
         target = self.keep(relpath)
+        self.digests[relpath] = hashlib.sha256(data).hexdigest()
         if target.is_file() and target.read_bytes() == data:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -130,6 +134,11 @@ class _Writer:
             raise ValueError(f"refusing to write {relpath!r}: it is outside {self.root}")
         self.kept.add(target)
         return target
+
+    def fingerprint(self) -> str:
+        """The written tree in one digest (image copies by their original's digest)."""
+        listing = "\n".join(f"{path}\0{digest}" for path, digest in sorted(self.digests.items()))
+        return hashlib.sha256(listing.encode("utf-8", "surrogatepass")).hexdigest()
 
     def remove_stale(self) -> list[str]:
         removed = []
@@ -324,7 +333,14 @@ def render(
     }
     writer.text(DATA_FILE, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
     removed = writer.remove_stale()
-    return RenderResult(srcdir, tuple(writer.written), tuple(removed), sources, tuple(people))
+    return RenderResult(
+        srcdir,
+        tuple(writer.written),
+        tuple(removed),
+        sources,
+        tuple(people),
+        writer.fingerprint(),
+    )
 
 
 def _source(relpath: str, body_line: int, generated_line: int) -> dict:
@@ -387,6 +403,7 @@ def _copy_image(writer: _Writer, source: Path, relpath: str, publish: PublishIma
     target = writer.keep(relpath)
     stamp = writer.keep(relpath + ".sha256")
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    writer.digests[relpath] = digest
     if target.is_file() and stamp.is_file() and stamp.read_text() == digest:
         return
     target.parent.mkdir(parents=True, exist_ok=True)

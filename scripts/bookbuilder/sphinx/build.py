@@ -16,6 +16,8 @@ from pathlib import Path
 
 from sphinx.cmd.build import main as sphinx_main
 
+from bookbuilder.sphinx.remembered import LAST_RUN
+
 EDITIONS = {"html": "html", "epub": "epub", "pdf": "latexpdf"}
 PDF_TOOLS = ("xelatex", "latexmk", "xindy", "rsvg-convert")
 # Debian/Ubuntu packages for the PDF: XeLaTeX, latexmk, xindy, hyphenation for the languages,
@@ -73,7 +75,10 @@ def run_sphinx(
     builder = EDITIONS[edition]
     warnings_file = builddir / f"warnings-{edition}.log"
     builddir.mkdir(parents=True, exist_ok=True)
+    remembered = builddir / "doctrees" / LAST_RUN  # -M's doctree folder: see module docstring
+    remembered.unlink(missing_ok=True)
     args = ["-M", builder, str(srcdir), str(builddir), "-c", str(confdir), "-w", str(warnings_file)]
+    args.append("--no-color")  # warnings compared line by line with the remembered ones
     if not verbose:
         args.append("-q")
     env = {"LATEXMKOPTS": "-interaction=nonstopmode -halt-on-error"}
@@ -83,6 +88,9 @@ def run_sphinx(
     with _environment(env), _output_to(None if verbose else log):
         status = sphinx_main(args)
     warnings = warnings_file.read_text("utf-8").splitlines() if warnings_file.is_file() else []
+    # and those of the pages this run did not read or write again (sphinx/remembered.py)
+    if remembered.is_file():
+        warnings = sorted({*warnings, *remembered.read_text("utf-8").splitlines()})
     output = "" if verbose else log.read_text("utf-8", "replace")
     message = "" if status == 0 else _failure_message(edition, builddir, output)
     return EditionResult(edition, status == 0, warnings=warnings, message=message)

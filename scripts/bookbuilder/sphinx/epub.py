@@ -53,6 +53,7 @@ from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt, draw_cover
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import a11y
+from bookbuilder.sphinx.outputs import prune
 
 logger = logging.getLogger(__name__)
 
@@ -95,10 +96,12 @@ def audit_page(name: str, data: bytes, audit: Audit) -> None:
                 audit.charts += 1
             alt = (element.get("alt") or "").strip()
             src = element.get("src") or ""
-            file_name = src.rsplit("/", 1)[-1]
+            file_name = src.rsplit("/", 1)[-1].lower()
+            # _images/ names carry the image's folders (sphinx/outputs.py): a-b-photo.jpg
+            names = {file_name, file_name.rsplit(".", 1)[0]}
             if not alt:
                 audit.problems.append((name, f"image {src} has no text alternative"))
-            elif alt.lower() in {file_name.lower(), file_name.rsplit(".", 1)[0].lower()}:
+            elif alt.lower() in names or any(n.endswith("-" + alt.lower()) for n in names):
                 audit.problems.append((name, f"image {src}'s text alternative is its file name"))
         elif element.tag == f"{XHTML}figure":
             audit.figures += 1
@@ -171,6 +174,7 @@ class BookEpubBuilder(Epub3Builder):
             del self.template_dir  # back to the class's: Sphinx's own templates
 
     def handle_finish(self) -> None:
+        self.drop_stale_files()
         self.write_cover_image()
         self.audit_pages()
         self.facts = a11y.facts_from_checks(
@@ -194,6 +198,14 @@ class BookEpubBuilder(Epub3Builder):
             text = path.read_text("utf-8")
             if a11y.PLACEHOLDER in text:
                 path.write_text(text.replace(a11y.PLACEHOLDER, statement), "utf-8")
+
+    def drop_stale_files(self) -> None:
+        """The package is made from whatever the folder holds: first, everything a clean build
+        would not have (a withdrawn report's page and photographs, an e-book of another name)."""
+        prune(self)
+        for old in Path(self.outdir).glob("*.epub"):
+            if old.name != f"{self.config.epub_basename}.epub":
+                old.unlink()
 
     def write_cover_image(self) -> None:
         if not self.config.epub_cover:

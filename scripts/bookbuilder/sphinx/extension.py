@@ -317,4 +317,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("bookbuilder.sphinx.epub")  # the accessible, reproducible EPUB builder
     app.setup_extension("bookbuilder.sphinx.navigation")  # the sidebar, linear in the book's size
     app.setup_extension("bookbuilder.sphinx.toctree")  # reading, linear in the book's size
+    app.setup_extension("bookbuilder.sphinx.outputs")  # nothing stale left in the outputs
+    app.setup_extension("bookbuilder.sphinx.remembered")  # every warning, every build
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

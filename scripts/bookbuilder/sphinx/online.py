@@ -35,7 +35,7 @@ from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, BookMeta, ReportRecord
 from bookbuilder.render import cite
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
-from bookbuilder.sphinx import a11y, offline
+from bookbuilder.sphinx import a11y, editions, offline
 
 DOWNLOADS_DIR = "downloads"
 HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
@@ -197,11 +197,11 @@ def _human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def edition_files(config: Any) -> list[tuple[str, str, str]]:
-    """(build folder, file name, label) of the editions the landing page offers."""
-    files = [("epub", f"{config.epub_basename}.epub", "EPUB e-book")]
+def edition_files(config: Any) -> list[tuple[str, str, str, str]]:
+    """(edition, build folder, file name, label) of the editions the landing page offers."""
+    files = [("epub", "epub", f"{config.epub_basename}.epub", "EPUB e-book")]
     if config.latex_documents:
-        files.append(("latex", Path(config.latex_documents[0][1]).stem + ".pdf", "PDF"))
+        files.append(("pdf", "latex", Path(config.latex_documents[0][1]).stem + ".pdf", "PDF"))
     return files
 
 
@@ -211,7 +211,7 @@ def visit_book_downloads(self: Any, node: book_downloads) -> None:
     outdir = Path(self.builder.outdir)
     here = self.builder.get_target_uri(self.builder.current_docname)
     items = []
-    for _folder, name, label in edition_files(self.builder.config):
+    for _edition, _folder, name, label in edition_files(self.builder.config):
         path = outdir / DOWNLOADS_DIR / name
         if not path.is_file():
             continue
@@ -412,26 +412,37 @@ class WebOnlyOut(SphinxPostTransform):
 
 
 def _sync_downloads(app: Sphinx) -> None:
-    """Copy the EPUB and PDF that exist into the web edition; drop copies whose original is gone.
+    """Copy the EPUB and PDF that are current into the web edition; drop every other file.
 
     Runs when the HTML is built (``make all`` builds it last), so the landing page offers
-    exactly the editions of this build that exist, and the HTML folder alone can be published.
+    exactly the editions that exist and were built from the sources as they stand
+    (``editions.is_current``: never an e-book with a withdrawn report in it), and the HTML
+    folder alone can be published.
     """
     if not is_web(app.builder):
         return
     builddir = Path(app.outdir).parent
     target = Path(app.outdir) / DOWNLOADS_DIR
     found = []
-    for folder, name, _label in edition_files(app.config):
+    for edition, folder, name, _label in edition_files(app.config):
         source = builddir / folder / name
-        copy = target / name
-        if source.is_file():
+        if source.is_file() and editions.is_current(builddir, edition):
+            copy = target / name
             target.mkdir(parents=True, exist_ok=True)
             if not _same_file_state(source, copy):  # not reading tens of MB on every build
                 shutil.copy2(source, copy)
             found.append((name, source.stat().st_size))
-        elif copy.is_file():
-            copy.unlink()
+    if target.is_dir():
+        offered = {name for name, _size in found}
+        for old in target.iterdir():
+            if old.name in offered:
+                continue
+            if old.is_dir():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
+        if not offered:
+            target.rmdir()
     app.env.bookbuilder_downloads_now = tuple(found)
 
 
@@ -548,14 +559,16 @@ def _social_card(app: Sphinx, exception: Exception | None) -> None:
 
     target = Path(app.outdir) / "_static" / "social-card.png"
     subtitle = app.config.html_context.get("bookbuilder_subtitle", "") or app.config.author
-    # Drawn again only when its words change (matplotlib costs more than half a second).
+    # Drawn again only when its words change (matplotlib costs more than half a second); kept
+    # beside the doctrees, since _static/ is emptied before every build (sphinx/outputs.py).
     key = json.dumps([app.config.project, subtitle], ensure_ascii=False)
     stamp = Path(app.doctreedir) / f"social-card-{app.builder.name}.key"
-    if target.is_file() and stamp.is_file() and stamp.read_text("utf-8") == key:
-        return
+    drawn = stamp.with_suffix(".png")
+    if not (drawn.is_file() and stamp.is_file() and stamp.read_text("utf-8") == key):
+        drawn.write_bytes(social_card_png(app.config.project, subtitle))
+        stamp.write_text(key, "utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(social_card_png(app.config.project, subtitle))
-    stamp.write_text(key, "utf-8")
+    shutil.copyfile(drawn, target)
 
 
 def _add_templates(app: Sphinx, config: Any) -> None:

@@ -1,0 +1,223 @@
+"""Every build leaves exactly what a build from an empty ``_build/`` leaves: nothing stale.
+
+Sphinx writes the pages it has to and copies images, but never deletes anything: the page and
+the photographs of a withdrawn, drafted, deleted or renamed report stayed in the website, and
+the EPUB builder, which packs whatever its folder holds, put them in the e-book too. Here, for
+the web edition and the EPUB (the PDF is one file, made anew by every build):
+
+- ``_static/`` is emptied just before Sphinx copies this build's static files into it (every
+  build copies all of them), so what a theme, a language or a setting no longer brings goes;
+- when the pages are written (the EPUB: before it is packed), every page that is neither a
+  current document's nor one written by this build (index, search), every image under
+  ``_images/`` that no current document shows, every file under ``_downloads/`` no current
+  document offers, every file a page wrote beside itself (``cite/<slug>.ris``) for a page that is
+  gone, and Sphinx's ``.buildinfo.bak``, are deleted, and the search index is
+  repaired (``repair_search_index``);
+- an image's name in ``_images/`` comes from its whole path (``PathNames``), not from the order
+  in which documents were read: Sphinx numbers same-named images (``photo.jpg``,
+  ``photo1.jpg``…) in reading order, so after a withdrawal another report's photograph could
+  have a name that a clean build would give differently.
+
+``tests/test_stale.py`` holds an incremental build to a clean one after random edits.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.search import js_index
+from sphinx.util._files import FilenameUniqDict
+
+STATIC = "_static"
+IMAGES = "_images"
+DOWNLOADS = "_downloads"
+# Sphinx's record of an older configuration, left when the configuration changed.
+STALE_RECORDS = (".buildinfo.bak",)
+
+
+class PathNames(FilenameUniqDict):
+    """Sphinx's table of images: the same, but each one's name in ``_images/`` is its path
+    (``experiences/images/a/photo.jpg`` → ``experiences-images-a-photo.jpg``), so a name never
+    depends on which other documents were read before."""
+
+    def add_file(self, docname: str, newfile: Any) -> str:
+        newfile = str(newfile)
+        if newfile in self:
+            docnames, unique_name = self[newfile]
+            docnames.add(docname)
+            return unique_name
+        name = newfile.replace("\\", "/").strip("/").replace("/", "-")
+        unique_name, number = name, 0
+        stem, dot, suffix = name.rpartition(".")
+        while unique_name in self._existing:  # `a-b/c` against `a/b-c`: numbered, as Sphinx
+            number += 1
+            unique_name = f"{stem}{number}{dot}{suffix}" if dot else f"{name}{number}"
+        self[newfile] = ({docname}, unique_name)
+        self._existing.add(unique_name)
+        return unique_name
+
+
+def _path_names(app: Sphinx) -> None:
+    images = app.env.images
+    if not isinstance(images, PathNames):  # a new environment (old ones: see env_version)
+        table = PathNames()
+        for path, (docnames, _name) in images.items():
+            for docname in sorted(docnames):
+                table.add_file(docname, path)
+        app.env.images = table
+
+
+def _prunes(builder: Any) -> bool:
+    """The builders whose folder holds one file per page: the web edition and the EPUB."""
+    return builder.format == "html"
+
+
+def _empty_static(app: Sphinx, builder: Any) -> None:
+    if _prunes(builder):
+        shutil.rmtree(Path(builder.outdir) / STATIC, ignore_errors=True)
+
+
+def _note_page(app: Sphinx, pagename: str, templatename: str, context: Any, doctree: Any) -> None:
+    builder = app.builder
+    pages = builder.__dict__.setdefault("_bookbuilder_pages", set())
+    if not pages:  # the first page of this build: the last build's search index is still there
+        builder._bookbuilder_old_index = _read_search_index(builder)
+    pages.add(pagename)
+
+
+def expected_pages(builder: Any) -> set[Path]:
+    """The pages a clean build writes: one per document, and those written by this build."""
+    names = set(builder.env.found_docs) | builder.__dict__.get("_bookbuilder_pages", set())
+    return {Path(builder.get_outfilename(name)) for name in names}
+
+
+def files_beside_pages() -> dict[str, str]:
+    """Folders of files that a page writes beside itself, named after it (``cite/<slug>.ris``),
+    and the document name each file's stem completes."""
+    from bookbuilder.sphinx.scholarly import CITE_DIR, REPORTS_DIR  # the citation downloads
+
+    return {CITE_DIR: REPORTS_DIR}
+
+
+def stale_outputs(builder: Any, keep: set[Path] = frozenset()) -> list[Path]:
+    """The files of the builder's folder that a clean build of the book as it stands lacks."""
+    outdir = Path(builder.outdir)
+    env = builder.env
+    current = set(env.found_docs)
+    pages = expected_pages(builder) | keep
+    images = {name for docnames, name in env.images.values() if docnames & current}
+    downloads = {name for docnames, name in env.dlfiles.values() if docnames & current}
+    beside = files_beside_pages()
+    stale = []
+    for path in sorted(outdir.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(outdir)
+        top = relative.parts[0]
+        if top == IMAGES:
+            gone = relative.relative_to(IMAGES).as_posix() not in images and path not in keep
+        elif top == DOWNLOADS:
+            gone = relative.relative_to(DOWNLOADS).as_posix() not in downloads
+        elif top == STATIC:
+            gone = False  # emptied before every build's copy
+        elif top in beside and len(relative.parts) == 2:
+            gone = beside[top] + path.stem not in current
+        elif relative.as_posix() in STALE_RECORDS:
+            gone = True
+        else:
+            gone = path.suffix == builder.out_suffix and path not in pages
+        if gone:
+            stale.append(path)
+    return stale
+
+
+def prune(builder: Any, keep: set[Path] = frozenset()) -> list[Path]:
+    """Delete what a clean build would not have written, and the folders that leaves empty."""
+    outdir = Path(builder.outdir)
+    removed = stale_outputs(builder, keep)
+    for path in removed:
+        path.unlink()
+        for folder in path.parents:
+            if folder == outdir or not folder.is_relative_to(outdir) or any(folder.iterdir()):
+                break
+            folder.rmdir()
+    return removed
+
+
+def _search_index_path(builder: Any) -> Path:
+    return Path(builder.outdir) / getattr(builder, "searchindex_filename", "searchindex.js")
+
+
+def _read_search_index(builder: Any) -> dict[str, Any] | None:
+    path = _search_index_path(builder)
+    if getattr(builder, "indexer", None) is None or path.suffix != ".js":
+        return None
+    try:
+        return js_index.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _index_entries_by_page(index: dict[str, Any]) -> dict[str, list[tuple[str, str, bool]]]:
+    docnames = index["docnames"]
+    pages: dict[str, list[tuple[str, str, bool]]] = {}
+    for entry, places in index.get("indexentries", {}).items():
+        for number, target, main in places:
+            pages.setdefault(docnames[number], []).append((entry, target, main))
+    return pages
+
+
+def repair_search_index(builder: Any) -> None:
+    """Sphinx's search index, updated rather than made anew, differs from a clean build's:
+
+    - it keeps every word of a removed page as a term no page has (``"carer": []``): a
+      withdrawn report's words, names included, stayed in ``searchindex.js``;
+    - it loses the index entries (authors, countries, topics) of every page it did not write
+      again, so searching for an author found their report only after a full build.
+
+    Terms without pages are dropped; the entries of pages not written by this build are taken
+    from the last build's index, and every entry lists its pages in the order a clean build
+    does."""
+    new = _read_search_index(builder)
+    if new is None:
+        return
+    docnames = new["docnames"]
+    written = builder.__dict__.get("_bookbuilder_pages", set())
+    old = builder.__dict__.get("_bookbuilder_old_index")
+    entries = _index_entries_by_page(new)
+    if old is not None:
+        for page, kept in _index_entries_by_page(old).items():
+            if page not in written and page in docnames:
+                entries[page] = kept
+    number = {page: i for i, page in enumerate(docnames)}
+    index_entries: dict[str, list[tuple[int, str, bool]]] = {}
+    for page in sorted(entries, key=number.__getitem__):
+        for entry, target, main in entries[page]:
+            index_entries.setdefault(entry, []).append((number[page], target, main))
+    new["indexentries"] = index_entries
+    for key in ("terms", "titleterms"):
+        new[key] = {term: pages for term, pages in new.get(key, {}).items() if pages != []}
+    text = js_index.dumps(new)
+    path = _search_index_path(builder)
+    if path.read_text("utf-8") != text:
+        path.write_text(text, "utf-8")
+
+
+def _prune_when_written(app: Sphinx, exception: Exception | None) -> None:
+    # The EPUB prunes itself before it is packed (BookEpubBuilder.handle_finish).
+    if exception is None and _prunes(app.builder) and not app.builder.name.startswith("epub"):
+        prune(app.builder)
+        repair_search_index(app.builder)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _path_names)
+    app.connect("write-started", _empty_static)
+    app.connect("html-page-context", _note_page)
+    # before anything that lists the folder (the offline edition's file list, at 500)
+    app.connect("build-finished", _prune_when_written, priority=100)
+    # 2: image names from their paths (PathNames); an older environment is read afresh.
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True}

@@ -1,0 +1,176 @@
+"""Every warning, every build: Sphinx's warnings about a page are remembered until it changes.
+
+Sphinx warns about a page when it reads it (docutils and MyST: "Footnote [1] is not referenced",
+a duplicate target…), when it checks the book's consistency, and when it writes the page (a
+reference it cannot resolve). A build that neither re-reads nor rewrites a page says nothing
+about it, so the summary of an incremental build lost warnings that a full build lists. Here
+every warning that names a document is kept with the document:
+
+- read warnings in the environment (``env.bookbuilder_warnings``), which Sphinx keeps exactly
+  as long as the document's doctree: forgotten when the document is read again or removed;
+- consistency warnings, replaced whenever Sphinx checks the book's consistency, and each
+  builder's write warnings, replaced for every page it writes again (for builders that write
+  the whole book every time, such as LaTeX, all at once), beside the doctrees;
+
+and at the end of every build, the warnings of every current document are written to
+``LAST_RUN`` in the doctree folder, which ``sphinx.build.run_sphinx`` adds to the warnings the
+run printed itself. Warnings that name no document (about conf.py, the EPUB as a whole) are
+made by every build and need no memory.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.util import logging as sphinx_logging
+from sphinx.util.build_phase import BuildPhase
+
+STORE = "bookbuilder-warnings.json"  # consistency and write warnings, in the doctree folder
+LAST_RUN = "bookbuilder-warnings-last-run.txt"
+LOCATION_LINE = re.compile(r":\d*$")
+
+
+class _Memory(sphinx_logging.WarningStreamHandler):
+    """Receives Sphinx's warnings after its own handler (a WarningStreamHandler too, so that it
+    waits with Sphinx's while documents are read) and files those that name a document."""
+
+    def __init__(self, app: Sphinx) -> None:
+        super().__init__(io.StringIO())  # never written to: emit files the warning instead
+        self.app = app
+        self.setLevel(logging.WARNING)
+        self.addFilter(sphinx_logging.WarningSuppressor(app))
+        self.writing = False
+        self.consistency: dict[str, set[str]] | None = None  # this build's, when checked
+        self.written: dict[str, set[str]] = {}  # this build's write warnings per document
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not isinstance(record, sphinx_logging.SphinxWarningLogRecord):
+            # not yet shaped by Sphinx's own handler (which comes first): shape a copy alike
+            record = copy.copy(record)
+            sphinx_logging.WarningLogRecordTranslator(self.app).filter(record)  # type: ignore[arg-type]
+        docname = _docname(self.app, getattr(record, "location", None))
+        if docname is None:
+            return
+        line = record.getMessage()
+        env = self.app.env
+        if self.app.phase == BuildPhase.INITIALIZATION:
+            return  # made again by every build
+        if self.app.phase == BuildPhase.READING:
+            env.bookbuilder_warnings.setdefault(docname, [])  # type: ignore[attr-defined]
+            if line not in env.bookbuilder_warnings[docname]:  # type: ignore[attr-defined]
+                env.bookbuilder_warnings[docname].append(line)  # type: ignore[attr-defined]
+        elif not self.writing:
+            if self.consistency is None:
+                self.consistency = {}
+            self.consistency.setdefault(docname, set()).add(line)
+        else:
+            self.written.setdefault(docname, set()).add(line)
+
+
+def _docname(app: Sphinx, location: Any) -> str | None:
+    if not isinstance(location, str) or not location:
+        return None
+    path = LOCATION_LINE.sub("", location) if LOCATION_LINE.search(location) else location
+    try:
+        return app.env.path2doc(path)
+    except (ValueError, OSError):
+        return None
+
+
+def _memory(app: Sphinx) -> _Memory | None:
+    return getattr(app, "_bookbuilder_memory", None)
+
+
+def _store_path(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / STORE
+
+
+def _read_store(app: Sphinx) -> dict[str, Any]:
+    try:
+        data = json.loads(_store_path(app).read_text("utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    data.setdefault("consistency", {})
+    data.setdefault("write", {})
+    return data
+
+
+def _listen(app: Sphinx) -> None:
+    if not hasattr(app.env, "bookbuilder_warnings"):
+        app.env.bookbuilder_warnings = {}  # type: ignore[attr-defined]
+    memory = _Memory(app)
+    logging.getLogger(sphinx_logging.NAMESPACE).addHandler(memory)
+    app._bookbuilder_memory = memory  # type: ignore[attr-defined]
+
+
+def _forget_document(app: Sphinx, env: Any, docname: str) -> None:
+    getattr(env, "bookbuilder_warnings", {}).pop(docname, None)
+
+
+def _checked(app: Sphinx, env: Any) -> None:
+    memory = _memory(app)
+    if memory is not None and memory.consistency is None:
+        memory.consistency = {}  # checked and nothing found: that is news too
+
+
+def _writing(app: Sphinx, builder: Any) -> None:
+    memory = _memory(app)
+    if memory is not None:
+        memory.writing = True
+
+
+def _note_written(app: Sphinx, doctree: Any, docname: str) -> None:
+    app.builder.__dict__.setdefault("_bookbuilder_written", set()).add(docname)
+
+
+def _writes_page_by_page(builder: Any) -> bool:
+    return type(builder).write_documents is Builder.write_documents
+
+
+def _remember(app: Sphinx, exception: Exception | None) -> None:
+    memory = _memory(app)
+    if memory is None:
+        return
+    logging.getLogger(sphinx_logging.NAMESPACE).removeHandler(memory)
+    if exception is not None:
+        return
+    current = set(app.env.found_docs)
+    store = _read_store(app)
+    if memory.consistency is not None:
+        store["consistency"] = {d: sorted(w) for d, w in memory.consistency.items()}
+    kept = store["write"].get(app.builder.name, {})
+    if _writes_page_by_page(app.builder):
+        written = app.builder.__dict__.get("_bookbuilder_written", set())
+        kept = {d: w for d, w in kept.items() if d not in written and d not in memory.written}
+    else:
+        kept = {}
+    kept.update({d: sorted(w) for d, w in memory.written.items()})
+    store["write"][app.builder.name] = {d: w for d, w in kept.items() if d in current}
+    store["consistency"] = {d: w for d, w in store["consistency"].items() if d in current}
+    _store_path(app).write_text(json.dumps(store, ensure_ascii=False, sort_keys=True), "utf-8")
+    lines: set[str] = set()
+    for docname in current:
+        lines.update(app.env.bookbuilder_warnings.get(docname, ()))  # type: ignore[attr-defined]
+        lines.update(store["consistency"].get(docname, ()))
+        lines.update(store["write"][app.builder.name].get(docname, ()))
+    (Path(app.doctreedir) / LAST_RUN).write_text("".join(f"{w}\n" for w in sorted(lines)))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _listen)
+    app.connect("env-purge-doc", _forget_document)
+    app.connect("env-check-consistency", _checked)
+    app.connect("write-started", _writing)
+    app.connect("doctree-resolved", _note_written)
+    app.connect("build-finished", _remember, priority=900)
+    return {"version": "1", "parallel_read_safe": True}
