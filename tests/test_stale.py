@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 from PIL import Image
 
-from conftest import FIXTURES, copy_book
+from conftest import FIXTURES, copy_book, require_tool
 
 EPOCH = "1609459200"  # 2021-01-01: EPUB dates and zip timestamps the same in both builds
 EDITIONS = ("html", "epub")
@@ -380,3 +380,31 @@ def test_a_current_edition_is_offered_again(three_builds: tuple[Path, list[str]]
         root / "_build" / "epub" / "heatwave-2021.epub"
     ).read_bytes()
     assert "Download the EPUB" in (html / "index.html").read_text("utf-8")
+
+
+# ------------------------------------------------------------------------------------------------
+# The PDF: compared by its text (pdftotext), whatever engine makes it
+
+
+def _pdf_text(root: Path) -> str:
+    pdf = root / "_build" / "latex" / "heatwave-2021.pdf"
+    done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_pdf_after_a_withdrawal_is_a_clean_builds(tmp_path: Path) -> None:
+    require_tool("xelatex", "latexmk", "pdftotext")
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    build(root, "pdf")
+    assert "Shade first, then scan" in _pdf_text(root)
+    report = root / "experiences" / "shade-for-the-scanner-sevilla.md"
+    text = report.read_text("utf-8")
+    report.write_text(text.replace("consent: true\n", "consent: true\nstatus: withdrawn\n"))
+    clean = copy_book(root, tmp_path / "clean")
+    incremental, fresh = _start_build(root, "pdf"), _start_build(clean, "pdf")
+    _finish(incremental)
+    _finish(fresh)
+    got = _pdf_text(root)
+    assert "Shade first, then scan" not in got
+    assert got == _pdf_text(clean)
