@@ -197,6 +197,8 @@ class BookMeta:
     isbn: str | None = None
     doi: str | None = None  # bare: 10.5555/x
     cover: str | None = None  # path relative to the book root
+    logo: str | None = None  # path relative to the book root (PNG, JPEG, WebP)
+    accent: str | None = None  # "#rrggbb", at least 4.5:1 against white
     description: str | None = None
     basename: str = "book"  # file name of the EPUB and PDF, without extension
     silence: tuple[str, ...] = ()  # warning codes not to show (bookbuilder.codes)

@@ -606,6 +606,80 @@ def check_cover(loc: Located, key: str, ck: Checker) -> Any:
     return Path(value).as_posix()
 
 
+LOGO_ALLOWED = "the path of a PNG, JPEG or WebP image inside the book's folder"
+ACCENT_ALLOWED = (
+    "a colour written #rrggbb (such as #14506a) with a contrast of at least 4.5:1 against white "
+    "(WCAG AA), so that text and links in it, and white text on it, can be read"
+)
+MIN_CONTRAST = 4.5
+
+
+def check_logo(loc: Located, key: str, ck: Checker) -> Any:
+    """The book's logo: a raster image (it goes onto the drawn EPUB cover too) that exists and
+    is an image Pillow reads, within the image rules of reports (size, pixels, type)."""
+    if not isinstance(loc.value, str | Path):
+        return ck.wrong_type(loc, key, LOGO_ALLOWED)
+    value = str(loc.value).strip()
+    if Path(value).suffix.lower() not in (".png", ".jpg", ".jpeg", ".webp"):
+        found = f"found {describe(value)}"
+        if value.lower().endswith(".svg"):
+            found += " (an SVG: export it as PNG, 600 pixels wide or more)"
+        return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
+    if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._-]*", Path(value).name):
+        found = f"found {describe(value)}, whose file name has characters other than letters, "
+        found += "digits, '.', '_' and '-'"
+        return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
+    if ck.root is not None:
+        from bookbuilder.check.images import check_image_file
+
+        root = ck.root.resolve()
+        path = (root / value).resolve()
+        if not path.is_relative_to(root):
+            found = f"found {describe(value)}, outside the book's folder"
+            return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
+        if not path.is_file():
+            found = f"found {describe(value)}, which does not exist"
+            return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
+        if problems := check_image_file(path):
+            found = f"found {describe(value)}, which {problems[0]}"
+            return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
+    return Path(value).as_posix()
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2's relative luminance of ``#rrggbb``."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_with_white(colour: str) -> float:
+    return 1.05 / (relative_luminance(colour) + 0.05)
+
+
+def darkened(colour: str, ratio: float = MIN_CONTRAST) -> str:
+    """The same hue, darkened just enough to reach ``ratio`` against white."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    for step in range(100, -1, -1):
+        shade = "#" + "".join(f"{round(c * step / 100):02x}" for c in (red, green, blue))
+        if contrast_with_white(shade) >= ratio:
+            return shade
+    return "#000000"
+
+
+def check_accent(loc: Located, key: str, ck: Checker) -> Any:
+    if not isinstance(loc.value, str):
+        return ck.wrong_type(loc, key, ACCENT_ALLOWED)
+    value = loc.value.strip().lower()
+    if not re.fullmatch(r"#[0-9a-f]{6}", value):
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", ACCENT_ALLOWED, code="accent")
+    ratio = contrast_with_white(value)
+    if ratio < MIN_CONTRAST:
+        found = f"found {value}, whose contrast against white is {ratio:.1f}:1"
+        return ck.add(loc.line, key, found, ACCENT_ALLOWED, darkened(value), code="accent")
+    return value
+
+
 def check_basename(loc: Located, key: str, ck: Checker) -> Any:
     return check_slug("a file name")(loc, key, ck)
 
@@ -989,6 +1063,22 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "the path of a PNG, JPEG, SVG or WebP image",
         "Cover image, relative to the book's folder.",
         check_cover,
+    ),
+    Field(
+        "logo",
+        False,
+        LOGO_ALLOWED,
+        "The publisher's or the book's logo: on the website, the drawn EPUB cover and the PDF's "
+        "title page.",
+        check_logo,
+    ),
+    Field(
+        "accent",
+        False,
+        ACCENT_ALLOWED,
+        "The book's colour: links and buttons on the website, headings and links in the EPUB, "
+        "the drawn cover, headings and links in the PDF.",
+        check_accent,
     ),
     Field(
         "description",

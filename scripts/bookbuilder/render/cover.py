@@ -55,17 +55,33 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int) -> list[s
     return lines
 
 
-def draw_cover(meta: BookMeta, target: Path) -> None:
+def branding(meta: BookMeta, root: Path | None) -> dict[str, Any]:
+    """The cover's accent colour and logo (its path under ``root``), as the book sets them."""
+    logo = root / meta.logo if meta.logo and root is not None else None
+    return {"accent": meta.accent, "logo": logo if logo is not None and logo.is_file() else None}
+
+
+def draw_cover(meta: BookMeta, target: Path, root: Path | None = None) -> None:
     """Draw the typographic cover of the book (its title, subtitle and year) as PNG."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(cover_png(meta.title, meta.subtitle, meta.year))
+    target.write_bytes(cover_png(meta.title, meta.subtitle, meta.year, **branding(meta, root)))
 
 
 def cover_png(
-    title: str, subtitle: str | None = None, year: int | None = None, width: int | None = None
+    title: str,
+    subtitle: str | None = None,
+    year: int | None = None,
+    width: int | None = None,
+    *,
+    accent: str | None = None,
+    logo: Path | None = None,
 ) -> bytes:
-    """The typographic cover as PNG bytes; ``width``: scaled down to that many pixels wide."""
-    image = _cover_image(title, subtitle, year)
+    """The typographic cover as PNG bytes; ``width``: scaled down to that many pixels wide.
+    ``accent`` (``#rrggbb``, readable under white text: validation checks it) is its colour;
+    ``logo`` stands in its lower right corner."""
+    image = _cover_image(title, subtitle, year, _rgb(accent) if accent else BACKGROUND)
+    if logo is not None:
+        _place_logo(image, logo)
     if width and width < SIZE[0]:
         image = image.resize((width, width * SIZE[1] // SIZE[0]), Image.Resampling.LANCZOS)
     out = io.BytesIO()
@@ -73,8 +89,25 @@ def cover_png(
     return out.getvalue()
 
 
-def _cover_image(title: str, subtitle: str | None, year: int | None) -> Image.Image:
-    image = Image.new("RGB", SIZE, BACKGROUND)
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
+
+
+def _place_logo(image: Image.Image, logo: Path) -> None:
+    """The logo on a white tile in the lower right corner, at most 360 by 240 pixels."""
+    with Image.open(logo) as source:
+        picture = source.convert("RGBA")
+    picture.thumbnail((360, 240), Image.Resampling.LANCZOS)
+    pad = 30
+    tile = Image.new("RGB", (picture.width + 2 * pad, picture.height + 2 * pad), (255, 255, 255))
+    tile.paste(picture, (pad, pad), picture)
+    image.paste(tile, (SIZE[0] - tile.width - 150, SIZE[1] - tile.height - 150))
+
+
+def _cover_image(
+    title: str, subtitle: str | None, year: int | None, background: tuple[int, int, int]
+) -> Image.Image:
+    image = Image.new("RGB", SIZE, background)
     draw = ImageDraw.Draw(image)
     margin = 150
     width = SIZE[0] - 2 * margin

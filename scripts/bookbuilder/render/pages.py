@@ -35,7 +35,7 @@ from bookbuilder.render.contributors import (
     contributors,
     page_data,
 )
-from bookbuilder.render.cover import cover_png
+from bookbuilder.render.cover import branding, cover_png
 from bookbuilder.syntax import in_image_folder
 
 DATA_FILE = "_bookbuilder.json"
@@ -362,7 +362,8 @@ def _copy_cover(writer: _Writer, meta: BookMeta, root: Path, publish: PublishIma
     if source is not None:
         return None  # a configured cover that is missing: validation of conf.py says so
     writer.bytes(
-        "_cover/book-cover.png", cover_png(meta.title, meta.subtitle, meta.year, WEB_COVER_WIDTH)
+        "_cover/book-cover.png",
+        cover_png(meta.title, meta.subtitle, meta.year, WEB_COVER_WIDTH, **branding(meta, root)),
     )
     return "_cover/book-cover.png"
 

@@ -225,7 +225,7 @@ class BookEpubBuilder(Epub3Builder):
                     type="bookbuilder",
                     subtype="epub-cover",
                 )
-        draw_cover(self.meta, target)
+        draw_cover(self.meta, target, Path(self.confdir))
 
     def audit_pages(self) -> None:
         self.audit = Audit()

@@ -27,7 +27,7 @@ from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, Author, BookMeta, ReportRecord
 from bookbuilder.render.browse import facet_label
 from bookbuilder.render.pages import read_book_data
-from bookbuilder.sphinx import lockdown, scholarly
+from bookbuilder.sphinx import branding, lockdown, scholarly
 from bookbuilder.sphinx.contributors import BookContributors
 
 # "other" and "organisation" say nothing in a byline: left out.
@@ -308,6 +308,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.set_translator("latex", BookLaTeXTranslator, override=True)
     app.connect("config-inited", _read_book_data)
     app.connect("config-inited", _add_static)
+    app.connect("config-inited", branding.add_accent_stylesheet)  # book["accent"]
     app.connect("env-get-updated", rewrite_pages_whose_structure_changed)
     app.connect("build-finished", _save_structure)
     app.connect("builder-inited", _cache_compiled_templates)

@@ -70,11 +70,20 @@ def _tex(value: object) -> str:
 
 
 def latex_title_page(meta: BookMeta) -> str:
-    """The PDF's title page and its back: every line from the book's metadata, escaped."""
-    lines = [
-        r"\begin{titlepage}\centering\vspace*{0.18\textheight}",
-        rf"{{\Huge\bfseries {_tex(meta.title)}\par}}\vspace{{1.5em}}",
-    ]
+    """The PDF's title page and its back: every line from the book's metadata, escaped; the
+    logo (copied beside the .tex by ``latex_additional_files``) and a rule in the accent."""
+    lines = [r"\begin{titlepage}\centering"]
+    if meta.logo:
+        lines.append(
+            rf"\includegraphics[width=0.3\textwidth,height=0.12\textheight,keepaspectratio]"
+            rf"{{{Path(meta.logo).name}}}\par"
+        )
+        lines.append(r"\vspace*{0.06\textheight}")
+    else:
+        lines.append(r"\vspace*{0.18\textheight}")
+    lines.append(rf"{{\Huge\bfseries {_tex(meta.title)}\par}}\vspace{{1.5em}}")
+    if meta.accent:
+        lines.append(r"{\color{bookaccent}\rule{0.3\textwidth}{2pt}\par}\vspace{1.5em}")
     if meta.subtitle:
         lines.append(rf"{{\Large {_tex(meta.subtitle)}\par}}\vspace{{3em}}")
     if meta.editors:
@@ -91,6 +100,18 @@ def latex_title_page(meta: BookMeta) -> str:
     )
     lines.append(r"\clearpage")
     return "\n".join(lines)
+
+
+def latex_branding(meta: BookMeta) -> dict[str, str]:
+    """``latex_elements`` entries for the accent: headings and links in the book's colour."""
+    if not meta.accent:
+        return {"preamble": LATEX_PREAMBLE}
+    rgb = meta.accent[1:].upper()
+    return {
+        "sphinxsetup": f"TitleColor={{HTML}}{{{rgb}}}, InnerLinkColor={{HTML}}{{{rgb}}}, "
+        f"OuterLinkColor={{HTML}}{{{rgb}}}",
+        "preamble": LATEX_PREAMBLE + f"\\definecolor{{bookaccent}}{{HTML}}{{{rgb}}}\n",
+    }
 
 
 def latex_properties(meta: BookMeta) -> str:
@@ -238,6 +259,7 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         # One search field, the header's (on every page and every width): the theme also put
         # one in the sidebar, so readers saw two.
         "html_sidebars": {"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]},
+        "html_logo": meta.logo,  # book["logo"]: at the top of the sidebar (branding.py)
         "html_copy_source": False,
         "html_show_sourcelink": False,
         "html_theme_options": {
@@ -278,16 +300,17 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
             ("index", f"{name}.tex", tex_escape(meta.title), tex_escape(editors), "manual")
         ],
         "latex_toplevel_sectioning": "chapter",
+        "latex_additional_files": [meta.logo] if meta.logo else [],  # beside the .tex
         "latex_show_urls": "footnote",
         "latex_elements": {
             "papersize": "a4paper",
             "pointsize": "11pt",
             "fontpkg": LATEX_FONTS,
-            "preamble": LATEX_PREAMBLE,
             "releasename": "",
             "maketitle": latex_title_page(meta),
             "hyperref": latex_properties(meta),
             "fncychap": "",
             "printindex": r"\footnotesize\raggedright\printindex",
+            **latex_branding(meta),
         },
     }
