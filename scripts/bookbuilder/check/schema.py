@@ -594,15 +594,21 @@ def check_cover(loc: Located, key: str, ck: Checker) -> Any:
     suffix = Path(value).suffix.lower()
     if not value or suffix not in (".png", ".jpg", ".jpeg", ".svg", ".webp"):
         return ck.add(loc.line, key, f"found {describe(str(loc.value))}", allowed, code="cover")
+    return _file_in_book(value, loc, key, ck, allowed, "cover")
+
+
+def _file_in_book(value: str, loc: Located, key: str, ck: Checker, allowed: str, code: str) -> Any:
+    """``value`` as a POSIX path, when it names a file inside the book's folder (checked when
+    the folder is known)."""
     if ck.root is not None:
         root = ck.root.resolve()
         path = (root / value).resolve()
         if not path.is_relative_to(root):
             found = f"found {describe(value)}, outside the book's folder"
-            return ck.add(loc.line, key, found, allowed, code="cover")
+            return ck.add(loc.line, key, found, allowed, code=code)
         if not path.is_file():
             found = f"found {describe(value)}, which does not exist"
-            return ck.add(loc.line, key, found, allowed, code="cover")
+            return ck.add(loc.line, key, found, allowed, code=code)
     return Path(value).as_posix()
 
 
@@ -629,21 +635,14 @@ def check_logo(loc: Located, key: str, ck: Checker) -> Any:
         found = f"found {describe(value)}, whose file name has characters other than letters, "
         found += "digits, '.', '_' and '-'"
         return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
-    if ck.root is not None:
+    relpath = _file_in_book(value, loc, key, ck, LOGO_ALLOWED, "logo")
+    if relpath is not INVALID and ck.root is not None:
         from bookbuilder.check.images import check_image_file
 
-        root = ck.root.resolve()
-        path = (root / value).resolve()
-        if not path.is_relative_to(root):
-            found = f"found {describe(value)}, outside the book's folder"
-            return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
-        if not path.is_file():
-            found = f"found {describe(value)}, which does not exist"
-            return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
-        if problems := check_image_file(path):
+        if problems := check_image_file(ck.root / relpath):
             found = f"found {describe(value)}, which {problems[0]}"
             return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
-    return Path(value).as_posix()
+    return relpath
 
 
 def relative_luminance(colour: str) -> float:
