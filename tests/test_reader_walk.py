@@ -25,6 +25,9 @@ def walk_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = root / "experiences" / "hitze-im-ct-koeln.md"
     text = report.read_text("utf-8").replace("equipment, wellbeing]", "ct, wellbeing]")
     report.write_text(text, "utf-8")
+    sevilla = root / "experiences" / "shade-for-the-scanner-sevilla.md"
+    text = sevilla.read_text("utf-8").replace('"Tomás Gil"', '"Tomás <b>Gil</b> & Co"')
+    sevilla.write_text(text, "utf-8")
     result = run_book(root, "build", "html")
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "_build" / "html"
@@ -39,8 +42,11 @@ def test_a_tag_shared_by_a_modality_and_a_topic_is_printed_once(walk_book: Path)
 def test_a_report_footer_names_its_authors_and_licence(walk_book: Path) -> None:
     report = (walk_book / "experiences" / "shade-for-the-scanner-sevilla.html").read_text("utf-8")
     footer = report[report.index('<footer class="bd-footer-content">') :]
-    assert "By Nuria Peña Ibáñez, Tomás Gil" in footer
-    assert "2021, Nuria Peña Ibáñez, Tomás Gil. Licence: CC0-1.0." in footer
+    # Names are text, never markup: "<b>" in a name is printed as written.
+    names = "Nuria Peña Ibáñez, Tomás &lt;b&gt;Gil&lt;/b&gt; &amp; Co"
+    assert f"By {names}" in footer
+    assert f"2021, {names}. Licence: CC0-1.0." in footer
+    assert "<b>" not in footer
     assert "Test Editor" not in footer
     landing = (walk_book / "index.html").read_text("utf-8")  # the book's pages: its editors
     assert "By Test Editor" in landing

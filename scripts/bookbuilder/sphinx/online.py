@@ -469,8 +469,8 @@ def _report_footer(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """A report's page names its own authors and licence, not the book's editors: the theme's
-    footer says "By {author}" and "© Copyright {copyright}". Connected after the theme, which
-    sets ``author`` to the book's."""
+    footer says "By {author}" (printed as it is: escaped here) and "© Copyright {copyright}"
+    (escaped by its template). Connected after the theme, which sets ``author`` to the book's."""
     authors = app.env.metadata.get(pagename, {}).get("bookbuilder_authors")
     if not authors or not is_web(app.builder):
         return
