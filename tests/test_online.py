@@ -125,8 +125,9 @@ def test_landing_and_browse_stay_out_of_the_pdf_charts_do_not(full_build: Path) 
     assert "Reports per region" in text
     tex = (full_build / "_build" / "latex" / f"{BASENAME}.tex").read_text("utf-8")
     # The chart goes into the PDF as a vector PDF (through rsvg-convert), not as a bitmap.
-    assert r"\sphinxincludegraphics{{reports-per-region}.pdf}" in tex
-    assert (full_build / "_build" / "latex" / "reports-per-region.pdf").is_file()
+    # (images are named by their path in the book's sources: glance/x.svg → glance-x)
+    assert r"\sphinxincludegraphics{{glance-reports-per-region}.pdf}" in tex
+    assert (full_build / "_build" / "latex" / "glance-reports-per-region.pdf").is_file()
 
 
 def test_epub_has_charts_but_no_web_only_parts(full_build: Path) -> None:

@@ -41,7 +41,18 @@ STALE_RECORDS = (".buildinfo.bak",)
 class PathNames(FilenameUniqDict):
     """Sphinx's table of images: the same, but each one's name in ``_images/`` is its path
     (``experiences/images/a/photo.jpg`` → ``experiences-images-a-photo.jpg``), so a name never
-    depends on which other documents were read before."""
+    depends on which other documents were read before. A path outside the sources (an SVG
+    converted for the PDF, under the doctrees) is taken from the folder in ``roots`` that
+    holds it, so that no name carries the build machine's folders."""
+
+    roots: tuple[Path, ...] = ()  # set for each build (not pickled with the environment)
+
+    def name_of(self, path: str) -> str:
+        relative = Path(path)
+        if relative.is_absolute():
+            root = next((r for r in self.roots if relative.is_relative_to(r)), None)
+            relative = relative.relative_to(root) if root else Path(relative.name)
+        return relative.as_posix().strip("/").replace("/", "-")
 
     def add_file(self, docname: str, newfile: Any) -> str:
         newfile = str(newfile)
@@ -49,7 +60,7 @@ class PathNames(FilenameUniqDict):
             docnames, unique_name = self[newfile]
             docnames.add(docname)
             return unique_name
-        name = newfile.replace("\\", "/").strip("/").replace("/", "-")
+        name = self.name_of(newfile)
         unique_name, number = name, 0
         stem, dot, suffix = name.rpartition(".")
         while unique_name in self._existing:  # `a-b/c` against `a/b-c`: numbered, as Sphinx
@@ -62,12 +73,16 @@ class PathNames(FilenameUniqDict):
 
 def _path_names(app: Sphinx) -> None:
     images = app.env.images
+    folders = (Path(app.srcdir), Path(app.doctreedir) / "images")  # as given, and resolved
+    roots = tuple(dict.fromkeys([*folders, *(f.resolve() for f in folders)]))
     if not isinstance(images, PathNames):  # a new environment (old ones: see env_version)
         table = PathNames()
+        table.roots = roots
         for path, (docnames, _name) in images.items():
             for docname in sorted(docnames):
                 table.add_file(docname, path)
         app.env.images = table
+    app.env.images.roots = roots
 
 
 def _prunes(builder: Any) -> bool:
@@ -219,5 +234,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _note_page)
     # before anything that lists the folder (the offline edition's file list, at 500)
     app.connect("build-finished", _prune_when_written, priority=100)
-    # 2: image names from their paths (PathNames); an older environment is read afresh.
-    return {"version": "1", "env_version": 2, "parallel_read_safe": True}
+    # 3: image names from their paths (PathNames); an older environment is read afresh.
+    return {"version": "1", "env_version": 3, "parallel_read_safe": True}
