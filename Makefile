@@ -1,5 +1,5 @@
 # The editors' commands. The first run creates .venv from pyproject.toml by itself.
-# V=1 shows Sphinx's and LaTeX's full output.
+# V=1 shows Sphinx's full output.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +13,7 @@ BOOK   := $(BIN)/python -m bookbuilder
 help:
 	@echo "make epub       build the EPUB   -> _build/epub/<book>.epub"
 	@echo "make html       build the website -> _build/html/index.html"
-	@echo "make pdf        build the PDF    -> _build/latex/<book>.pdf (needs TeX Live: make setup-pdf)"
+	@echo "make pdf        build the PDF    -> _build/pdf/<book>.pdf (needs the fonts: make setup-pdf)"
 	@echo "make all        build all three editions"
 	@echo "make check      validate every report and chapter, build nothing"
 	@echo "make plan       show which chapter each report lands in"
@@ -132,7 +132,8 @@ $(ACE): tools/ace/package-lock.json
 clean:
 	@if [ -x $(BIN)/python ]; then $(BOOK) clean; else rm -rf _build; fi
 
-# TeX Live and fonts for the PDF; the list lives in scripts/bookbuilder/sphinx/build.py.
+# The fonts for the PDF (and poppler-utils for its tests); the list lives in
+# scripts/bookbuilder/sphinx/build.py.
 setup-pdf: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \

@@ -3,7 +3,7 @@
 ``make bench`` (``python scripts/benchmark.py``) writes books of 140, 1,000 and 5,000 reports
 into ``_build/bench/<size>/`` and runs the editors' command line on each, one child process per
 command, measuring its wall time and peak memory (``os.wait4``: the child and the processes it
-waited for, so LaTeX counts for the PDF). For each size:
+waited for). For each size:
 
 - ``check``; ``html``, ``epub``, ``pdf`` (up to ``--pdf-max``) and ``all`` from an empty
   ``_build/``; ``all`` leaves the PDF out above ``--pdf-max`` (it says so);
@@ -39,7 +39,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bookbuilder.check import schema
-from bookbuilder.sphinx.build import missing_pdf_tools, output_path
+from bookbuilder.sphinx.build import missing_pdf_fonts, output_path
 
 DEFAULT_SIZES = (140, 1000, 5000)
 BENCH_DIR = Path("_build") / "bench"
@@ -553,9 +553,9 @@ def main(argv: list[str] | None = None) -> int:
     base.mkdir(parents=True, exist_ok=True)
     log = base / "bench.log"
     log.write_text("")
-    if missing_pdf_tools():
+    if missing_pdf_fonts():
         args.pdf_max = 0
-        print("No TeX on this machine: the PDF is not measured.")
+        print("The PDF's fonts are missing on this machine: the PDF is not measured.")
     load = os.getloadavg()
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     results = []

@@ -43,6 +43,16 @@ def require_tool(*names: str) -> None:
     )
 
 
+def require_pdf(*tools: str) -> None:
+    """What the PDF edition needs (its fonts: ``make setup-pdf``), and the poppler tools a
+    test reads the PDF with (see ``require``)."""
+    from bookbuilder.sphinx.build import missing_pdf_fonts
+
+    missing = missing_pdf_fonts()
+    require(not missing, f"needs the fonts {', '.join(missing)} (install with `make setup-pdf`)")
+    require_tool(*tools)
+
+
 def require_module(name: str) -> None:
     """A Python package of the test extra (see ``require``)."""
     require(importlib.util.find_spec(name) is not None, f"needs the Python package {name}")
@@ -116,7 +126,7 @@ def small_build(small_book: Path) -> Path:
 @pytest.fixture(scope="session")
 def small_all_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small fixture book with all three editions (`make all`), for reading only."""
-    require_tool("xelatex", "latexmk", "xindy", "rsvg-convert")
+    require_pdf("pdftotext")
     root = copy_book(SMALL, tmp_path_factory.mktemp("small-all"))
     result = run_book(root, "build", "all")
     assert result.returncode == 0, result.stdout + result.stderr

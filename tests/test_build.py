@@ -140,7 +140,7 @@ def test_epub_has_every_report_in_its_navigation(small_build: Path) -> None:
 
 
 def test_pdf_has_every_accepted_report_and_no_draft(small_all_build: Path) -> None:
-    pdf = small_all_build / "_build" / "latex" / f"{BASENAME}.pdf"
+    pdf = small_all_build / "_build" / "pdf" / f"{BASENAME}.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
     flat = squash(text.stdout)
     for report in accepted(SMALL):

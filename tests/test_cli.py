@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bookbuilder.finish import missing_characters
+from bookbuilder.finish import installed_fonts_lack
 from bookbuilder.summary import remap_warning
-from conftest import FIXTURES, copy_book, report_front, require_tool, run_book
+from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book
 
 GOOD_FRONT = report_front(title="A good report") + "Fictional text.\n"
 
@@ -133,7 +133,7 @@ def test_draft_with_errors_does_not_block(tmp_path: Path) -> None:
 
 
 def test_missing_pdf_character_is_an_error_naming_the_report(tmp_path: Path) -> None:
-    require_tool("xelatex", "latexmk", "xindy", "rsvg-convert")
+    require_pdf()
     root = copy_book(FIXTURES / "book-small", tmp_path / "book")
     (root / "experiences" / "with-emoji.md").write_text(
         GOOD_FRONT + "\nA line with a test tube \U0001f9ea in it.\n", "utf-8"
@@ -146,12 +146,12 @@ def test_missing_pdf_character_is_an_error_naming_the_report(tmp_path: Path) -> 
     ), result.stdout
 
 
-def test_missing_characters_are_read_from_the_xetex_log() -> None:
-    log = (
-        "Missing character: There is no \U0001f9ea (U+1F9EA) in font NotoSerif:mode=harf;!\n"
-        "Missing character: There is no ☃ in font [lmroman10-regular]:mapping=tex-text;!\n"
-    )
-    assert missing_characters(log) == ["\U0001f9ea", "☃"]
+def test_installed_fonts_are_read_for_every_script() -> None:
+    """The glyph check reads the fonts Typst uses: every script of the book is covered, a
+    character of no font is not."""
+    require_pdf()
+    scripts = "ễŁŞÞȚΑЖԱაאعیۓअবதกកአ中國日本한"
+    assert installed_fonts_lack(set(scripts) | {"\U0010fffd"}) == {"\U0010fffd"}
 
 
 def test_sphinx_warnings_point_at_the_editors_file() -> None:
@@ -188,12 +188,18 @@ def test_a_chapter_may_show_its_own_images(tmp_path: Path) -> None:
     assert (root / "_build/html/_images/chapters-images-preface-banner.png").is_file()
 
 
-def test_pdf_without_tex_live_names_what_to_install(small_book: Path, tmp_path: Path) -> None:
-    result = run_book(small_book, "build", "pdf", env={"PATH": str(tmp_path)})
-    assert result.returncode == 1
-    assert "The PDF needs xelatex, latexmk" in result.stdout
-    assert "make setup-pdf" in result.stdout and "texlive-xetex" in result.stdout
-    assert "Traceback" not in result.stdout + result.stderr
+def test_pdf_without_its_fonts_names_what_to_install(
+    small_book: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bookbuilder import cli
+    from bookbuilder.sphinx import build
+
+    # A machine without the Noto fonts (Typst reads the system's font folders itself).
+    monkeypatch.setattr(build, "missing_pdf_fonts", lambda: ["Noto Serif"])
+    assert cli.main(["--root", str(small_book), "build", "pdf"]) == 1
+    out = capsys.readouterr().out
+    assert "The PDF needs the fonts Noto Serif" in out
+    assert "make setup-pdf" in out and "fonts-noto-core" in out
 
 
 def test_a_bad_chapter_override_is_said_even_beside_other_errors(tmp_path: Path) -> None:
@@ -223,7 +229,7 @@ def test_a_bad_chapter_override_is_said_even_beside_other_errors(tmp_path: Path)
 
 def test_book_title_with_latex_characters_prints_in_the_pdf(tmp_path: Path) -> None:
     """The book's metadata goes into the PDF's title page and properties as text."""
-    require_tool("xelatex", "latexmk", "xindy", "rsvg-convert", "pdftotext", "pdfinfo")
+    require_pdf("pdftotext", "pdfinfo")
     import subprocess
 
     root = copy_book(FIXTURES / "book-small", tmp_path / "book")
@@ -234,7 +240,7 @@ def test_book_title_with_latex_characters_prints_in_the_pdf(tmp_path: Path) -> N
     )
     result = run_book(root, "build", "pdf")
     assert result.returncode == 0, result.stdout + result.stderr
-    pdf = root / "_build" / "latex" / "heatwave-2021.pdf"
+    pdf = root / "_build" / "pdf" / "heatwave-2021.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert title in text
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout

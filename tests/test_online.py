@@ -105,7 +105,7 @@ def test_html_alone_offers_no_download_that_does_not_exist(html_build: Path) -> 
 def test_all_editions_put_the_epub_and_pdf_into_the_web_edition(full_build: Path) -> None:
     build = full_build / "_build"
     index = (build / "html" / "index.html").read_text("utf-8")
-    for folder, suffix in (("epub", "epub"), ("latex", "pdf")):
+    for folder, suffix in (("epub", "epub"), ("pdf", "pdf")):
         original = build / folder / f"{BASENAME}.{suffix}"
         copy = build / "html" / "downloads" / f"{BASENAME}.{suffix}"
         assert copy.read_bytes() == original.read_bytes()
@@ -116,18 +116,17 @@ def test_landing_and_browse_stay_out_of_the_pdf_charts_do_not(full_build: Path) 
     require_tool("pdftotext")
     import subprocess
 
-    pdf = full_build / "_build" / "latex" / f"{BASENAME}.pdf"
+    pdf = full_build / "_build" / "pdf" / f"{BASENAME}.pdf"
     text = subprocess.run(
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Browse the reports" not in text
     assert "Take the whole book with you" not in text
     assert "Reports per region" in text
-    tex = (full_build / "_build" / "latex" / f"{BASENAME}.tex").read_text("utf-8")
-    # The chart goes into the PDF as a vector PDF (through rsvg-convert), not as a bitmap.
-    # (images are named by their path in the book's sources: glance/x.svg → glance-x)
-    assert r"\sphinxincludegraphics{{glance-reports-per-region}.pdf}" in tex
-    assert (full_build / "_build" / "latex" / "glance-reports-per-region.pdf").is_file()
+    typ = (full_build / "_build" / "pdf" / f"{BASENAME}.typ").read_text("utf-8")
+    # The chart goes into the PDF as the SVG itself (vector graphics), not as a bitmap.
+    assert '#figure(image("_images/glance--reports-per-region.svg"' in typ
+    assert (full_build / "_build" / "pdf" / "_images" / "glance--reports-per-region.svg").is_file()
 
 
 def test_epub_has_charts_but_no_web_only_parts(full_build: Path) -> None:
@@ -269,7 +268,7 @@ def test_landing_page_downloads_resolve(browser, server: str, full_build: Path) 
         response = page.request.get(server + href)
         assert response.status == 200, href
         suffix = href.rsplit(".", 1)[1]
-        folder = "epub" if suffix == "epub" else "latex"
+        folder = "epub" if suffix == "epub" else "pdf"
         original = full_build / "_build" / folder / f"{BASENAME}.{suffix}"
         assert response.body() == original.read_bytes()
         size = original.stat().st_size

@@ -34,7 +34,7 @@ from bookbuilder import cli
 from bookbuilder.model import Book, ImageRef
 from bookbuilder.pipeline import BUILD_DIR, SOURCE_DIR, prepare, render_sources
 from bookbuilder.sphinx import build
-from conftest import FIXTURES, copy_book, report_front, require_tool, run_book
+from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book
 
 CANARY = "CANARY-5e1f0c2b9d7a"  # only ever in the secret files outside the book
 MARK = "PWNED"  # in every payload that would run if it got through
@@ -543,7 +543,7 @@ def layer2(tmp_path_factory: pytest.TempPathFactory) -> Layer2:
     builddir = root / BUILD_DIR
     rendered = render_sources(book, root / SOURCE_DIR)
     editions = ["html", "epub"]
-    if not build.missing_pdf_tools():
+    if not build.missing_pdf_fonts():
         editions.append("pdf")
     results = {
         e: build.run_sphinx(e, rendered.srcdir, builddir, root, verbose=False) for e in editions
@@ -605,15 +605,18 @@ def test_layer2_nothing_written_outside_build(layer2: Layer2) -> None:
 
 
 def test_layer2_pdf_has_no_secret(layer2: Layer2) -> None:
-    require_tool("xelatex", "latexmk", "xindy", "pdftotext")
-    latex = layer2.builddir / "latex"
-    tex = (latex / f"{BASENAME}.tex").read_text("utf-8")
-    secret = str(layer2.outside / "secret.txt")
-    assert "\\input{" + secret not in tex
-    assert "\\write18{" not in tex
-    assert r"\textbackslash{}input" in tex, "the LaTeX in the text is printed, as text"
-    pdf = latex / f"{BASENAME}.pdf"
-    text = pdf_text(pdf)
+    require_pdf("pdftotext")
+    folder = layer2.builddir / "pdf"
+    typ = (folder / f"{BASENAME}.typ").read_text("utf-8")
+    # Report text is only ever inside Typst string literals: what is left without them is ours.
+    markup = re.sub(r'"(?:[^"\\]|\\.)*"', '""', typ)
+    for word in ("secret", "PWNED", "outside", "read(", "include", "json(", "plugin("):
+        assert word not in markup, word
+    assert markup.count("#import") == 1, "only the book's own layout is imported"
+    assert set(re.findall(r'image\("([^"]*)"', typ)) <= {
+        p.relative_to(folder).as_posix() for p in (folder / "_images").iterdir()
+    }
+    text = pdf_text(folder / f"{BASENAME}.pdf")
     assert CANARY not in text
     assert "\\input" in text, "the LaTeX in the text is printed, as text"
 
@@ -702,7 +705,7 @@ def gps_jpeg(path: Path) -> None:
 def dressed(tmp_path_factory: pytest.TempPathFactory) -> Dressed:
     """The small book plus a report whose every text field is full of markup characters, and a
     photo with GPS position, serial number and XMP; built as `make all` builds it."""
-    require_tool("xelatex", "latexmk", "xindy", "pdftotext", "rsvg-convert")
+    require_pdf("pdftotext")
     root = copy_book(FIXTURES / "book-small", tmp_path_factory.mktemp("dressed"))
     fields = {
         "title": "Title " + SPECIALS,
@@ -787,7 +790,7 @@ def test_markup_characters_are_literal_in_epub(dressed: Dressed) -> None:
 
 
 def test_markup_characters_are_literal_in_pdf(dressed: Dressed) -> None:
-    pdf = dressed.root / "_build" / "latex" / f"{BASENAME}.pdf"
+    pdf = dressed.root / "_build" / "pdf" / f"{BASENAME}.pdf"
     text = plain(pdf_text(pdf))
     for key, value in dressed.fields.items():
         assert plain(value) in text, key
@@ -819,7 +822,7 @@ def test_published_images_have_no_private_metadata(dressed: Dressed) -> None:
     assert jpegs, "the photo is in the EPUB"
     for name, data in jpegs.items():
         assert_no_private_metadata(data, name)
-    pdf = (dressed.root / "_build" / "latex" / f"{BASENAME}.pdf").read_bytes()
+    pdf = (dressed.root / "_build" / "pdf" / f"{BASENAME}.pdf").read_bytes()
     assert b"SERIAL-123456" not in pdf and b"Model-PWNED" not in pdf
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from bookbuilder import docs, overview
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
-from bookbuilder.finish import check_pdf_log
+from bookbuilder.finish import check_pdf_glyphs
 from bookbuilder.pipeline import (
     BUILD_DIR,
     CACHE_DIR,
@@ -96,9 +96,9 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
         return _blocked(prepared)
     book = prepared.book
     assert book is not None
-    if "pdf" in editions_to_build and (missing := builder.missing_pdf_tools()):
+    if "pdf" in editions_to_build and (missing := builder.missing_pdf_fonts()):
         _say(
-            f"The PDF needs {', '.join(missing)}, which this machine lacks: "
+            f"The PDF needs the fonts {', '.join(missing)}, which this machine lacks: "
             f"{builder.SETUP_PDF_HINT}."
         )
         return 1
@@ -120,8 +120,7 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
             failed = True
             continue
         if edition == "pdf":
-            log = builddir / "latex" / f"{book.meta.basename}.log"
-            pdf_errors = check_pdf_log(log, book)
+            pdf_errors = check_pdf_glyphs(book)
             problems += pdf_errors
             if pdf_errors:
                 _say(*format_problems(pdf_errors))

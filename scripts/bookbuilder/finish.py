@@ -1,27 +1,65 @@
 """Finish: checks on the built editions that Sphinx itself does not make.
 
-A character that no font of the PDF has is printed as nothing by XeTeX, which only says so in its
-log; here it becomes a build error that names the character and the reports that use it.
+A character that no installed font has is printed by Typst as an empty box, and Typst does not
+say so; here it becomes a build error that names the character and the file, line and key of
+every report that uses it. The fonts are those Typst itself finds (the system's, the same
+fontconfig folders), read with fontTools: the PDF's own fonts first, every other installed font
+after them, as Typst falls back to them.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+import unicodedata
+from collections.abc import Callable, Iterable
 
 from bookbuilder.model import Book, Problem, Report
 
-MISSING_CHARACTER = re.compile(
-    r"Missing character: There is no (.+?) (?:\(U\+([0-9A-F]+)\) )?in font"
-)
+#: Characters that are never drawn: spaces, line and paragraph separators, controls and
+#: format characters (joiners, direction marks, the soft hyphen).
+NOT_DRAWN = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
+
+Coverage = Callable[[set[str]], set[str]]
 
 
-def missing_characters(log_text: str) -> list[str]:
-    found: dict[str, None] = {}
-    for match in MISSING_CHARACTER.finditer(log_text):
-        char = chr(int(match.group(2), 16)) if match.group(2) else match.group(1)
-        found[char] = None
-    return list(found)
+def drawn(text: str) -> set[str]:
+    return {c for c in text if unicodedata.category(c) not in NOT_DRAWN}
+
+
+def installed_fonts_lack(chars: set[str]) -> set[str]:
+    """The characters of ``chars`` that no font Typst can use has."""
+    import typst
+    from fontTools.ttLib import TTFont, TTLibError
+
+    from bookbuilder.sphinx.pdf import FONTS, PREFERRED_FONTS
+
+    preferred = [*FONTS, *PREFERRED_FONTS.values()]
+    fonts = sorted(
+        (f for f in typst.Fonts().fonts() if f.path),
+        key=lambda f: preferred.index(f.family) if f.family in preferred else len(preferred),
+    )
+    remaining = set(chars)
+    seen: set[tuple[str, int]] = set()
+    for font in fonts:
+        if not remaining:
+            break
+        key = (str(font.path), font.index)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            with TTFont(font.path, fontNumber=font.index, lazy=True) as ttf:
+                cmap = ttf["cmap"].getBestCmap() or {}
+        except (OSError, KeyError, TTLibError, AssertionError):
+            continue  # not a font fontTools can read; Typst would not draw with it either
+        remaining = {c for c in remaining if ord(c) not in cmap}
+    return remaining
+
+
+def _texts(report: Report) -> Iterable[str]:
+    yield from (report.title, report.summary or "", report.city or "", report.body)
+    for author in report.authors:
+        yield author.name
+        yield author.affiliation or ""
 
 
 def _where(report: Report, char: str) -> tuple[int, str]:
@@ -38,26 +76,32 @@ def _where(report: Report, char: str) -> tuple[int, str]:
     return 1, "report"
 
 
-def check_pdf_log(log: Path, book: Book) -> list[Problem]:
-    """Every character the PDF could not print, as an error on each report that uses it."""
-    if not log.is_file():
-        return []
+def check_pdf_glyphs(book: Book, lacking: Coverage = installed_fonts_lack) -> list[Problem]:
+    """Every character of the book that the PDF could not print, as an error on each report
+    (or on conf.py, for the book's own metadata) that uses it."""
+    meta = book.meta
+    meta_text = " ".join(
+        str(v or "")
+        for v in (meta.title, meta.subtitle, meta.publisher, meta.description, *meta.editors)
+    )
+    used: set[str] = drawn(meta_text)
+    for report in book.reports:
+        for text in _texts(report):
+            used |= drawn(text)
+    missing = lacking(used)
     problems = []
-    for char in missing_characters(log.read_text("utf-8", "replace")):
-        name = f"'{char}' (U+{ord(char):04X})" if len(char) == 1 else f"'{char}'"
-        users = [r for r in book.reports if _mentions(r, char)]
-        message = f"character {name} has no glyph in the PDF's fonts; it would print as nothing"
-        if not users:
-            problems.append(Problem(log.name, 1, message, code="pdf.missing-character"))
-        for report in users:
-            line, key = _where(report, char)
-            problems.append(
-                Problem(report.relpath, line, message, key, code="pdf.missing-character")
-            )
+    for char in sorted(missing):
+        message = (
+            f"character '{char}' (U+{ord(char):04X}) has no glyph in any installed font; it "
+            "would print as an empty box. Replace it, or install a font that has it "
+            "(`make setup-pdf` installs the Noto fonts)"
+        )
+        if char in meta_text:
+            problems.append(Problem("conf.py", 1, message, "book", code="pdf.missing-character"))
+        for report in book.reports:
+            if any(char in text for text in _texts(report)):
+                line, key = _where(report, char)
+                problems.append(
+                    Problem(report.relpath, line, message, key, code="pdf.missing-character")
+                )
     return problems
-
-
-def _mentions(report: Report, char: str) -> bool:
-    texts = [report.title, report.summary or "", report.city or "", report.body]
-    texts += [a.name + (a.affiliation or "") for a in report.authors]
-    return any(char in t for t in texts)

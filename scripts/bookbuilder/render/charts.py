@@ -2,7 +2,7 @@
 
 Drawn with matplotlib as SVG, byte-for-byte the same on every build (fixed hash salt, no date,
 text kept as text), so the render stage rewrites them only when the counts change. The HTML and
-EPUB show the SVGs; the PDF gets vector PDFs of them through ``sphinxcontrib.rsvgconverter``.
+EPUB show the SVGs, and so does the PDF (Typst draws SVG as vector graphics).
 Every chart travels with a text alternative: alt text here, and a data table on the page.
 """
 

@@ -193,7 +193,7 @@ def landing_page(book: Book, cover: str | None = None) -> str:
     data = _json_line(landing)
     fence = _fence(data)
     lines = [f"# {escape_markdown(meta.title)}", ""]
-    lines += [":::{only} not latex", f"{fence}{{book-landing}}", data, fence, ":::", ""]
+    lines += [":::{only} not pdf", f"{fence}{{book-landing}}", data, fence, ":::", ""]
     # The browse page is for the web edition: the PDF and the EPUB have their own contents.
     lines += [":::{only} html and not epub", "```{toctree}", ":hidden:", "", BROWSE_DOC, "```"]
     lines += [":::", ""]

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,30 +16,20 @@ from sphinx.cmd.build import main as sphinx_main
 
 from bookbuilder.sphinx.remembered import LAST_RUN
 
-EDITIONS = {"html": "html", "epub": "epub", "pdf": "latexpdf"}
-PDF_TOOLS = ("xelatex", "latexmk", "xindy", "rsvg-convert")
-# Debian/Ubuntu packages for the PDF: XeLaTeX, latexmk, xindy, hyphenation for the languages,
-# xeCJK (in texlive-lang-chinese), and fonts for Latin, Greek, Cyrillic, CJK and Arabic script.
+EDITIONS = {"html": "html", "epub": "epub", "pdf": "pdf"}
+# Debian/Ubuntu packages for the PDF (typeset by Typst, from PyPI: sphinx/pdf.py): the fonts of
+# every script the contributors write (Noto: Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew,
+# Arabic, Devanagari, Bengali, Tamil, Thai, Khmer, Ethiopic… and CJK), DejaVu Sans Mono for
+# code, and poppler-utils, whose pdftotext and pdffonts the tests read the PDF with.
 PDF_PACKAGES = (
-    "texlive-xetex",
-    "texlive-latex-recommended",
-    "texlive-latex-extra",
-    "texlive-fonts-recommended",
-    "texlive-lang-cjk",
-    "texlive-lang-chinese",
-    "texlive-lang-arabic",
-    "texlive-lang-greek",
-    "texlive-lang-cyrillic",
-    "texlive-lang-european",
-    "texlive-lang-other",
-    "latexmk",
-    "xindy",
     "fonts-noto-core",
     "fonts-noto-cjk",
     "fonts-dejavu-core",
-    "librsvg2-bin",
     "poppler-utils",
 )
+#: Without these the PDF cannot print its main text (the other scripts' fonts are checked
+#: character by character when the PDF is made: finish.check_pdf_glyphs).
+PDF_FONTS = ("Noto Serif", "Noto Serif CJK SC")
 SETUP_PDF_HINT = (
     "run `make setup-pdf` (Debian/Ubuntu), which installs these packages with apt: "
     + " ".join(PDF_PACKAGES)
@@ -56,15 +44,18 @@ class EditionResult:
     message: str = ""
 
 
-def missing_pdf_tools() -> list[str]:
-    return [tool for tool in PDF_TOOLS if shutil.which(tool) is None]
+def missing_pdf_fonts() -> list[str]:
+    import typst
+
+    families = set(typst.Fonts(include_embedded_fonts=False).families())
+    return [font for font in PDF_FONTS if font not in families]
 
 
 def output_path(edition: str, builddir: Path, basename: str) -> Path:
     return {
         "html": builddir / "html" / "index.html",
         "epub": builddir / "epub" / f"{basename}.epub",
-        "pdf": builddir / "latex" / f"{basename}.pdf",
+        "pdf": builddir / "pdf" / f"{basename}.pdf",
     }[edition]
 
 
@@ -81,49 +72,26 @@ def run_sphinx(
     args.append("--no-color")  # warnings compared line by line with the remembered ones
     if not verbose:
         args.append("-q")
-    env = {"LATEXMKOPTS": "-interaction=nonstopmode -halt-on-error"}
-    if not verbose:
-        env["LATEXMKOPTS"] += " -quiet"
     log = builddir / f"sphinx-{edition}.log"
-    with _environment(env), _output_to(None if verbose else log):
+    with _output_to(None if verbose else log):
         status = sphinx_main(args)
     warnings = warnings_file.read_text("utf-8").splitlines() if warnings_file.is_file() else []
     # and those of the pages this run did not read or write again (sphinx/remembered.py)
     if remembered.is_file():
         warnings = sorted({*warnings, *remembered.read_text("utf-8").splitlines()})
     output = "" if verbose else log.read_text("utf-8", "replace")
-    message = "" if status == 0 else _failure_message(edition, builddir, output)
+    message = "" if status == 0 else _failure_message(edition, output)
     return EditionResult(edition, status == 0, warnings=warnings, message=message)
 
 
-def _failure_message(edition: str, builddir: Path, output: str) -> str:
-    if edition == "pdf":
-        log = next((builddir / "latex").glob("*.log"), None)
-        if log is not None:
-            errors = re.findall(r"^! .*$", log.read_text("utf-8", "replace"), re.MULTILINE)
-            if errors:
-                return f"LaTeX stopped: {errors[0]} (see {log})"
+def _failure_message(edition: str, output: str) -> str:
     tail = "\n".join(output.strip().splitlines()[-15:])
     return f"Sphinx failed to build the {edition} edition:\n{tail}"
 
 
 @contextlib.contextmanager
-def _environment(values: dict[str, str]):
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-@contextlib.contextmanager
 def _output_to(log: Path | None):
-    """Send everything Sphinx and LaTeX print (subprocesses too) to a log file, unless verbose."""
+    """Send everything Sphinx and Typst print (subprocesses too) to a log file, unless verbose."""
     if log is None:
         yield
         return

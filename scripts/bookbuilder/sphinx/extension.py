@@ -1,4 +1,4 @@
-"""The Sphinx side of the book: report headers, languages, scripts in the PDF, and lock-down.
+"""The Sphinx side of the book: report headers, languages, and lock-down.
 
 The render stage writes each report page with two directives of ours around its title:
 ``report-start`` (a page break in the PDF) and ``report-byline`` (JSON data → byline, index
@@ -9,9 +9,6 @@ markup, so every writer escapes it for its own format.
 from __future__ import annotations
 
 import json
-import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +18,6 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
-from sphinx.writers.latex import LaTeXTranslator
 
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, Author, BookMeta, ReportRecord
@@ -42,14 +38,18 @@ class report_language(nodes.Element):
 
 
 class report_body(nodes.Element):
-    """A report's body in its own language (``lang`` in HTML/EPUB, polyglossia in the PDF)."""
+    """A report's body in its own language (``lang`` in HTML/EPUB, ``text(lang:)`` in the PDF)."""
+
+
+class report_start(nodes.Element):
+    """Stands before a report's title: each report starts on a new page in the PDF."""
 
 
 class ReportStart(SphinxDirective):
     """Stands before a report's title: each report starts on a new page in the PDF."""
 
     def run(self) -> list[nodes.Node]:
-        return [nodes.raw("", "\\clearpage\n", format="latex")]
+        return [report_start()]
 
 
 class ReportByline(SphinxDirective):
@@ -141,71 +141,8 @@ def depart_report_body_html(self: Any, node: report_body) -> None:
     self.body.append("</div>\n")
 
 
-def visit_report_body_latex(self: Any, node: report_body) -> None:
-    name = self.config.bookbuilder_polyglossia.get(node["lang"])
-    self.body.append(f"\\begin{{otherlanguage*}}{{{name}}}\n" if name else "")
-
-
-def depart_report_body_latex(self: Any, node: report_body) -> None:
-    name = self.config.bookbuilder_polyglossia.get(node["lang"])
-    self.body.append("\\end{otherlanguage*}\n" if name else "")
-
-
 def _skip(self: Any, node: nodes.Node) -> None:
-    pass
-
-
-RTL_RUN = re.compile(
-    r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]"
-    r"(?:[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\s\u200c\u200d.,\-]*"
-    r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF])?"
-)
-
-
-class BookLaTeXTranslator(LaTeXTranslator):
-    """Sphinx's LaTeX writer, plus right-to-left runs (Arabic, Hebrew) set in their own font."""
-
-    def encode(self, text: str) -> str:
-        encoded = super().encode(text)
-        if not RTL_RUN.search(encoded):
-            return encoded
-        return RTL_RUN.sub(lambda m: f"\\bookrtl{{{m.group(0)}}}", encoded)
-
-
-def _read_book_data(app: Sphinx, config: Config) -> None:
-    """Load what the render stage wrote about the book, and set up the PDF's languages."""
-    data = read_book_data(app.srcdir)
-    config.bookbuilder_polyglossia = _polyglossia_names(data.get("languages", []))
-    if config.bookbuilder_polyglossia:
-        names = sorted(set(config.bookbuilder_polyglossia.values()))
-        extra = "".join(f"\\setotherlanguage{{{n}}}\n" for n in names)
-        elements = dict(config.latex_elements)
-        elements["preamble"] = elements.get("preamble", "") + extra
-        config.latex_elements = elements
-
-
-def _polyglossia_names(languages: list[str]) -> dict[str, str]:
-    """BCP 47 tags → polyglossia language names that this TeX installation has."""
-    from babel import Locale, UnknownLocaleError
-
-    kpsewhich = shutil.which("kpsewhich")
-    if kpsewhich is None:
-        return {}
-    names: dict[str, str] = {}
-    for tag in languages:
-        try:
-            english = Locale.parse(tag.replace("-", "_")).english_name or ""
-        except (ValueError, UnknownLocaleError):
-            continue
-        candidate = english.split(" ")[0].lower()
-        if not candidate:
-            continue
-        found = subprocess.run(
-            [kpsewhich, f"gloss-{candidate}.ldf"], capture_output=True, text=True, check=False
-        )
-        if found.stdout.strip():
-            names[tag] = candidate
-    return names
+    raise nodes.SkipNode
 
 
 STATIC_DIR = Path(__file__).parents[1] / "static"
@@ -290,23 +227,17 @@ def _cache_compiled_templates(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("bookbuilder_meta", None, "env", types=[BookMeta])
     app.add_config_value("bookbuilder_labels", {}, "env", types=[dict])
-    app.add_config_value("bookbuilder_polyglossia", {}, "env", types=[dict])
     app.add_node(report_language)
     app.add_node(
         report_body,
         html=(visit_report_body_html, depart_report_body_html),
         epub=(visit_report_body_html, depart_report_body_html),
-        latex=(visit_report_body_latex, depart_report_body_latex),
-        text=(_skip, _skip),
-        man=(_skip, _skip),
-        texinfo=(_skip, _skip),
-    )
+    )  # the PDF's writer (sphinx/typst.py) sets the report's language itself
+    app.add_node(report_start, html=(_skip, None), epub=(_skip, None))
     app.add_directive("report-start", ReportStart)
     app.add_directive("report-byline", ReportByline)
     app.add_directive("book-contributors", BookContributors)  # the Contributors page
     app.add_post_transform(WrapReportLanguage)
-    app.set_translator("latex", BookLaTeXTranslator, override=True)
-    app.connect("config-inited", _read_book_data)
     app.connect("config-inited", _add_static)
     app.connect("config-inited", branding.add_accent_stylesheet)  # book["accent"]
     app.connect("env-get-updated", rewrite_pages_whose_structure_changed)
@@ -320,4 +251,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("bookbuilder.sphinx.toctree")  # reading, linear in the book's size
     app.setup_extension("bookbuilder.sphinx.outputs")  # nothing stale left in the outputs
     app.setup_extension("bookbuilder.sphinx.remembered")  # every warning, every build
+    app.setup_extension("bookbuilder.sphinx.pdf")  # the tagged PDF, typeset by Typst
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

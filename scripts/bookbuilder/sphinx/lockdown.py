@@ -279,7 +279,7 @@ def _enforce_safe_myst(app: Sphinx, config: Config) -> None:
 
 def _lock_down(app: Sphinx) -> None:
     # Second layer behind validation: even a report that slipped through cannot include a file
-    # of the build machine or emit raw HTML/LaTeX.
+    # of the build machine or emit raw HTML.
     app.env.settings["raw_enabled"] = False
     app.env.settings["file_insertion_enabled"] = False
 

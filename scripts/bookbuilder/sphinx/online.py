@@ -3,13 +3,13 @@
 A Sphinx extension (listed in ``settings.sphinx_settings``). The render stage writes JSON into
 four directives of ours; they build docutils nodes, so report text is always a Text node that each
 writer escapes. The doctree is shared by all three editions, so what is web-only is decided when
-writing: the web-only nodes here are skipped by the EPUB and LaTeX writers.
+writing: the web-only nodes here are skipped by the EPUB and PDF writers.
 
 - ``book-landing``: subtitle, editors, description, cover, the downloads of this very build
   (filled in when the HTML is written, from the EPUB and PDF that exist) and the ways in.
 - ``report-browse``: every report as a card with its facets as ``data-*`` attributes, and a
   filter form (web only; ``static/browse.js`` makes it work, the full list shows without it).
-- ``book-chart``: an SVG chart (a vector PDF in the PDF) with alt text and a data table.
+- ``book-chart``: an SVG chart (vector graphics in the PDF too) with alt text and a data table.
 - ``report-trailer``: back to the chapter, and "cite this report" (web only).
 """
 
@@ -200,8 +200,7 @@ def _human_size(size: int) -> str:
 def edition_files(config: Any) -> list[tuple[str, str, str, str]]:
     """(edition, build folder, file name, label) of the editions the landing page offers."""
     files = [("epub", "epub", f"{config.epub_basename}.epub", "EPUB e-book")]
-    if config.latex_documents:
-        files.append(("pdf", "latex", Path(config.latex_documents[0][1]).stem + ".pdf", "PDF"))
+    files.append(("pdf", "pdf", f"{config.bookbuilder_meta.basename}.pdf", "PDF"))
     return files
 
 
@@ -591,7 +590,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         (offline.offline_panel, (offline.visit_offline_panel, None)),
     ):
         app.add_node(
-            node, html=visitors, epub=visitors, latex=skip, text=skip, man=skip, texinfo=skip
+            node, html=visitors, epub=visitors, pdf=skip, text=skip, man=skip, texinfo=skip
         )
     app.add_directive("book-landing", BookLanding)
     app.add_directive("report-browse", ReportBrowse)

@@ -21,106 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.errors import ConfigError
-from sphinx.util import texescape
 
 from bookbuilder.check.validate import validate_book_meta
 from bookbuilder.model import BookMeta, Problem
 from bookbuilder.render.pages import BROWSE_DOC
 from bookbuilder.syntax import LINK_SCHEMES, MYST_DISABLED_SYNTAX, MYST_EXTENSIONS
-
-# Sphinx fills its escaping tables only when its LaTeX builder starts, after conf.py ran: without
-# this, the title page and the PDF's properties got the book's `& % # _` unescaped.
-texescape.init()
-
-
-def tex_escape(text: str) -> str:
-    return texescape.escape(text, "xelatex")
-
-
-# Noto covers Latin, Greek and Cyrillic; xeCJK switches to Noto CJK for Chinese, Japanese and
-# Korean; right-to-left runs (Arabic, Hebrew) are wrapped in \bookrtl by sphinxext's translator.
-LATEX_FONTS = r"""
-\setmainfont{Noto Serif}
-\setsansfont{Noto Sans}
-\setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
-"""
-LATEX_PREAMBLE = r"""
-\usepackage{xeCJK}
-\setCJKmainfont{Noto Serif CJK SC}
-\setCJKsansfont{Noto Sans CJK SC}
-\setCJKmonofont{Noto Sans CJK SC}
-% Quotes, apostrophes, dashes, ellipsis and the middle dot are shared with Latin text: keep
-% them out of xeCJK's full-width classes, or every "l'esame" gets a wide gap.
-\xeCJKDeclareCharClass{Default}{"00B7, "2013, "2014, "2018, "2019, "201C, "201D, "2026}
-% The header shows the title alone; the edition is on the title page's back.
-\renewcommand{\release}[1]{}
-\makeatletter\renewcommand{\py@release}{}\makeatother
-\renewcommand{\sphinxheadercomma}{}
-\newfontfamily\bookrtlfont[Script=Arabic]{Noto Naskh Arabic}
-\TeXXeTstate=1
-\newcommand{\bookrtl}[1]{{\bookrtlfont\beginR #1\endR}}
-\tracinglostchars=2
-\setcounter{secnumdepth}{-1}
-\setcounter{tocdepth}{1}
-"""
-
-
-def _tex(value: object) -> str:
-    return tex_escape(str(value)) if value else ""
-
-
-def latex_title_page(meta: BookMeta) -> str:
-    """The PDF's title page and its back: every line from the book's metadata, escaped; the
-    logo (copied beside the .tex by ``latex_additional_files``) and a rule in the accent."""
-    lines = [r"\begin{titlepage}\centering"]
-    if meta.logo:
-        lines.append(
-            rf"\includegraphics[width=0.3\textwidth,height=0.12\textheight,keepaspectratio]"
-            rf"{{{Path(meta.logo).name}}}\par"
-        )
-        lines.append(r"\vspace*{0.06\textheight}")
-    else:
-        lines.append(r"\vspace*{0.18\textheight}")
-    lines.append(rf"{{\Huge\bfseries {_tex(meta.title)}\par}}\vspace{{1.5em}}")
-    if meta.accent:
-        lines.append(r"{\color{bookaccent}\rule{0.3\textwidth}{2pt}\par}\vspace{1.5em}")
-    if meta.subtitle:
-        lines.append(rf"{{\Large {_tex(meta.subtitle)}\par}}\vspace{{3em}}")
-    if meta.editors:
-        lines.append(rf"{{\large Edited by {_tex(editors_line(meta))}\par}}")
-    lines.append(r"\vfill")
-    imprint = " \\textperiodcentered{} ".join(_tex(v) for v in (meta.publisher, meta.year) if v)
-    lines.append(rf"{{\large {imprint}\par}}")
-    lines.append(r"\end{titlepage}")
-    back = [_tex(v) for v in (meta.description, meta.edition, meta.licence) if v]
-    if meta.isbn:
-        back.append("ISBN " + _tex(meta.isbn))
-    lines.append(
-        r"\thispagestyle{empty}\vspace*{\fill}\noindent " + r"\par\medskip\noindent ".join(back)
-    )
-    lines.append(r"\clearpage")
-    return "\n".join(lines)
-
-
-def latex_branding(meta: BookMeta) -> dict[str, str]:
-    """``latex_elements`` entries for the accent: headings and links in the book's colour."""
-    if not meta.accent:
-        return {"preamble": LATEX_PREAMBLE}
-    rgb = meta.accent[1:].upper()
-    return {
-        "sphinxsetup": f"TitleColor={{HTML}}{{{rgb}}}, InnerLinkColor={{HTML}}{{{rgb}}}, "
-        f"OuterLinkColor={{HTML}}{{{rgb}}}",
-        "preamble": LATEX_PREAMBLE + f"\\definecolor{{bookaccent}}{{HTML}}{{{rgb}}}\n",
-    }
-
-
-def latex_properties(meta: BookMeta) -> str:
-    return (
-        "\\usepackage{hyperref}\n\\usepackage{hypcap}\n\\hypersetup{"
-        f"pdftitle={{{_tex(meta.title)}}}, pdfauthor={{{_tex(editors_line(meta))}}}, "
-        f"pdfsubject={{{_tex(meta.subtitle or meta.description)}}}, "
-        f"pdflang={{{_tex(meta.language)}}}}}\n"
-    )
 
 
 def editors_line(meta: BookMeta) -> str:
@@ -241,7 +146,6 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         "bookbuilder_meta": meta,  # the Sphinx side reads the book's metadata typed, from here
         "extensions": [
             "myst_parser",
-            "sphinxcontrib.rsvgconverter",
             "bookbuilder.sphinx.extension",
             "bookbuilder.sphinx.online",
         ],
@@ -294,23 +198,6 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         "epub_uid": "bookid",
         "epub_cover": (cover_target(meta), "epub-cover.html"),
         "epub_exclude_files": excluded_files(),
-        # PDF (xelatex through latexmk); latex_documents' title and author are LaTeX markup
-        "latex_engine": "xelatex",
-        "latex_documents": [
-            ("index", f"{name}.tex", tex_escape(meta.title), tex_escape(editors), "manual")
-        ],
-        "latex_toplevel_sectioning": "chapter",
-        "latex_additional_files": [meta.logo] if meta.logo else [],  # beside the .tex
-        "latex_show_urls": "footnote",
-        "latex_elements": {
-            "papersize": "a4paper",
-            "pointsize": "11pt",
-            "fontpkg": LATEX_FONTS,
-            "releasename": "",
-            "maketitle": latex_title_page(meta),
-            "hyperref": latex_properties(meta),
-            "fncychap": "",
-            "printindex": r"\footnotesize\raggedright\printindex",
-            **latex_branding(meta),
-        },
+        # PDF: bookbuilder.sphinx.pdf (typeset by Typst) reads bookbuilder_meta;
+        # _build/pdf/<basename>.pdf
     }

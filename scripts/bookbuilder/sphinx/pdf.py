@@ -1,0 +1,368 @@
+"""The PDF edition: a Sphinx builder that typesets the book with Typst.
+
+Why Typst (docs/pdf-engine.md has the measurements): it writes a tagged PDF (structure tree,
+headings, lists, tables with header cells, figures with their alt text, notes, links, ``/Lang``
+per language, headers and page numbers as artifacts), shapes every script the contributors write
+(right to left included) with the fonts it is given, hyphenates per language, and sets a book of
+1,000 reports in seconds, where XeLaTeX took a minute and cannot tag. It comes from PyPI as the
+``typst`` package: no TeX installation.
+
+The builder puts the whole book into one document, like Sphinx's LaTeX builder (the root page
+with every page of its contents inlined), writes it as Typst markup (:mod:`typst`) next to the
+layout (``templates/pdf/book.typ``) and the data the layout needs (``book.json``), places the
+images (at most 300 pixels per inch at the size they print) and compiles
+``_build/pdf/<basename>.pdf``. Typst reads nothing outside that output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from PIL import Image
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.environment.adapters.asset import ImageAdapter
+from sphinx.errors import NoUri, SphinxError
+from sphinx.locale import _
+from sphinx.util import logging
+from sphinx.util.console import darkgreen
+from sphinx.util.nodes import inline_all_toctrees
+
+from bookbuilder.check.images import publish_image
+from bookbuilder.render.cover import cover_alt
+from bookbuilder.model import BookMeta
+from bookbuilder.sphinx import typst as markup
+from bookbuilder.sphinx.extension import report_body
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = Path(__file__).parents[1] / "templates" / "pdf" / "book.typ"
+#: The fonts, in the order Typst tries them for each character: Noto for Latin, Greek and
+#: Cyrillic first, then one font per script (Debian's fonts-noto-core and fonts-noto-cjk). A
+#: character none of them has falls back to any installed font that has it; one that no
+#: installed font has is an error of the build (``finish.check_pdf_glyphs``).
+FONTS = [
+    "Noto Serif",
+    "Noto Serif Armenian",
+    "Noto Serif Georgian",
+    "Noto Serif Hebrew",
+    "Noto Naskh Arabic",
+    "Noto Serif Devanagari",
+    "Noto Serif Bengali",
+    "Noto Serif Tamil",
+    "Noto Serif Thai",
+    "Noto Serif Khmer",
+    "Noto Serif Ethiopic",
+    "Noto Serif CJK SC",
+    "Noto Serif CJK TC",
+    "Noto Serif CJK JP",
+    "Noto Serif CJK KR",
+]
+#: For text in these languages, this font comes before the other scripts' fonts: Han
+#: characters are drawn differently in Japan, Korea, Taiwan and Hong Kong. (Urdu stays in Naskh:
+#: Typst 0.15 gives Nastaliq's many glyphs per cluster wrong text for copying and screen
+#: readers, typst/typst#7610; docs/pdf-engine.md.)
+PREFERRED_FONTS = {
+    "ja": "Noto Serif CJK JP",
+    "ko": "Noto Serif CJK KR",
+    "zh-Hant": "Noto Serif CJK TC",
+    "zh-TW": "Noto Serif CJK TC",
+    "zh-HK": "Noto Serif CJK TC",
+    "zh-MO": "Noto Serif CJK TC",
+    "zh": "Noto Serif CJK SC",
+}
+MONO_FONTS = ["DejaVu Sans Mono", *FONTS]
+#: Images print at most this sharp; larger ones are scaled down for the PDF only.
+MAX_PPI = 300
+
+
+@dataclass
+class PlacedImage:
+    path: str  # relative to the output folder
+    width_mm: float
+
+
+class PDFBuilder(Builder):
+    """``sphinx-build -b pdf``: the book as one tagged PDF, typeset by Typst."""
+
+    name = "pdf"
+    format = "pdf"
+    epilog = "The PDF is in %(outdir)s."
+    supported_image_types: ClassVar = ["image/svg+xml", "image/png", "image/jpeg", "image/webp"]
+    supported_remote_images = False
+    default_translator_class = markup.TypstTranslator
+
+    def init(self) -> None:
+        self.docnames: set[str] = set()
+        self.labels: dict[Any, str] = {}
+        self.report_languages: dict[str, str] = {}
+        self.fonts = FONTS
+        self.preferred_fonts = PREFERRED_FONTS
+        self.placed: dict[str, PlacedImage] = {}
+        self.footnotes: dict[tuple[str, str], nodes.footnote] = {}
+
+    def get_outdated_docs(self) -> str:
+        return "all documents"  # one PDF of the whole book
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        if docname not in self.docnames:
+            raise NoUri(docname, typ)
+        return "%" + docname
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        return self.get_target_uri(to, typ)
+
+    def prepare_writing(self, docnames: Any) -> None:
+        pass
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        pass  # the whole book is written at once: write_documents
+
+    def write_documents(self, docnames: Any) -> None:
+        tree = self.assemble()
+        translator = self.create_translator(tree, self)
+        tree.walkabout(translator)
+        name = pdf_basename(self.config)
+        outdir = Path(self.outdir)
+        (outdir / "book.typ").write_text(TEMPLATE.read_text("utf-8"), "utf-8")
+        data = self.book_json(translator)
+        _write_if_changed(outdir / "book.json", json.dumps(data, ensure_ascii=False, indent=1))
+        main = '#import "book.typ": book\n#show: book\n\n' + translator.astext()
+        _write_if_changed(outdir / f"{name}.typ", main)
+        self.compile(outdir / f"{name}.typ", outdir / f"{name}.pdf")
+
+    # -- the book in one tree --------------------------------------------------------------
+
+    def assemble(self) -> nodes.document:
+        root = self.config.root_doc
+        self.docnames = {root}
+        tree = self.env.get_doctree(root)
+        tree["docname"] = root
+        tree = inline_all_toctrees(self, self.docnames, root, tree, darkgreen, [root])
+        tree["docname"] = root
+        self.env.resolve_references(tree, root, self)
+        for xref in list(tree.findall(addnodes.pending_xref)):
+            xref.replace_self(xref.children)
+        self.labels = _labels(tree, root)
+        self.report_languages = {}
+        self.footnotes = {}
+        for start in tree.findall(addnodes.start_of_file):
+            for footnote in start.findall(nodes.footnote):
+                for id_ in footnote["ids"]:
+                    self.footnotes[(start["docname"], id_)] = footnote
+            body = next(iter(start.findall(report_body)), None)
+            if body is not None:
+                self.report_languages[start["docname"]] = body["lang"]
+        return tree
+
+    # -- images ----------------------------------------------------------------------------
+
+    def place_image(self, node: nodes.image) -> PlacedImage:
+        """Put the image of ``node`` into the output folder, at most ``MAX_PPI`` at the width
+        it prints, and say where and how wide."""
+        uri = str(node["uri"])
+        if uri in self.placed:
+            return self.placed[uri]
+        source = Path(self.srcdir) / ImageAdapter(self.env).get_original_image_uri(uri)
+        target_name = "_images/" + uri.replace("/", "--")
+        target = Path(self.outdir) / target_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        width_mm = _requested_width(node)
+        if source.suffix.lower() == ".svg":
+            shutil.copyfile(source, target)
+            placed = PlacedImage(target_name, width_mm or _svg_width_mm(source))
+        else:
+            placed = self._place_raster(source, target, target_name, width_mm)
+        self.placed[uri] = placed
+        return placed
+
+    def _place_raster(
+        self, source: Path, target: Path, name: str, requested_mm: float | None
+    ) -> PlacedImage:
+        with Image.open(source) as image:
+            width, height = image.size
+            natural_mm = width / markup.NATURAL_PPI * 25.4
+            width_mm = min(requested_mm or natural_mm, markup.TEXT_WIDTH_MM)
+            if height * width_mm / width > markup.MAX_IMAGE_HEIGHT_MM:
+                width_mm = markup.MAX_IMAGE_HEIGHT_MM * width / height
+            most = round(width_mm / 25.4 * MAX_PPI)
+            if width > most:
+                smaller = image.resize(
+                    (most, max(1, round(height * most / width))), Image.Resampling.LANCZOS
+                )
+                params: dict[str, Any] = {}
+                if image.format == "JPEG":
+                    params["quality"] = 90
+                elif image.format == "WEBP":
+                    params["lossless"] = bool(image.info.get("lossless"))
+                    params["quality"] = 90
+                if icc := image.info.get("icc_profile"):
+                    params["icc_profile"] = icc
+                smaller.save(target, format=image.format, **params)
+            else:
+                shutil.copyfile(source, target)
+        return PlacedImage(name, width_mm)
+
+    # -- the layout's data -----------------------------------------------------------------
+
+    def book_json(self, translator: markup.TypstTranslator) -> dict[str, Any]:
+        meta: BookMeta = self.config.bookbuilder_meta
+        lang = markup.language(meta.language, PREFERRED_FONTS)
+        text: dict[str, Any] = {"lang": lang.lang if lang else "en", "font": FONTS}
+        if lang and lang.region:
+            text["region"] = lang.region
+        if lang and lang.font:
+            text["font"] = [FONTS[0], lang.font, *(f for f in FONTS[1:] if f != lang.font)]
+        colophon = [str(v) for v in (meta.description, meta.edition, meta.licence) if v]
+        if meta.isbn:
+            colophon.append(f"ISBN {meta.isbn}")
+        return {
+            "title": meta.title,
+            "subtitle": meta.subtitle or None,
+            "editors": list(meta.editors),
+            "edited_by": "Edited by",
+            "description": meta.description or None,
+            "imprint": [str(v) for v in (meta.publisher, meta.year) if v],
+            "colophon": colophon,
+            "cover": self.place_cover(meta),
+            "cover_alt": cover_alt(meta),
+            "dated": bool(os.environ.get("SOURCE_DATE_EPOCH")),
+            "text": text,
+            "mono_fonts": MONO_FONTS,
+            "running": translator.running,
+            "index": translator.index.as_data(),
+            "index_title": _("Index"),
+        }
+
+    def place_cover(self, meta: BookMeta) -> str | None:
+        """The configured cover (``book["cover"]``) as the PDF's first page, or None."""
+        configured = meta.cover
+        if not configured:
+            return None
+        source = Path(self.confdir) / configured
+        target = Path(self.outdir) / f"_images/cover{source.suffix.lower()}"
+        try:
+            publish_image(source, target)
+        except (OSError, ValueError) as error:
+            logger.warning(
+                "conf.py: cover: %s cannot be read as an image (%s); the PDF starts with its "
+                "title page",
+                configured,
+                error,
+                type="bookbuilder",
+                subtype="pdf-cover",
+            )
+            return None
+        return target.relative_to(self.outdir).as_posix()
+
+    # -- typesetting -----------------------------------------------------------------------
+
+    def compile(self, main: Path, pdf: Path) -> None:
+        import typst
+
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        compiler = typst.Compiler(root=str(main.parent))
+        try:
+            _result, warnings = compiler.compile_with_warnings(
+                input=str(main),
+                output=str(pdf),
+                timestamp=int(epoch) if epoch and epoch.isdigit() else None,
+            )
+        except typst.TypstError as error:
+            raise SphinxError(f"Typst could not typeset the PDF: {error.message}") from error
+        for warning in warnings:
+            logger.warning("Typst: %s", warning.message, type="bookbuilder", subtype="pdf-typst")
+        _finish_pdf(pdf)
+
+
+def pdf_basename(config: Any) -> str:
+    return config.bookbuilder_meta.basename
+
+
+def _write_if_changed(path: Path, content: str) -> None:
+    if not path.is_file() or path.read_text("utf-8") != content:
+        path.write_text(content, "utf-8")
+
+
+def _labels(tree: nodes.document, root: str) -> dict[Any, str]:
+    """Labels for every page (its first heading) and section of the book, except the root
+    page's own title, which the title page replaces."""
+    labels: dict[Any, str] = {}
+
+    def walk(node: nodes.Element, docname: str) -> None:
+        for child in node.children:
+            if isinstance(child, addnodes.start_of_file):
+                doc = child["docname"]
+                labels[doc] = markup.label("doc", doc)
+                first = next((c for c in child.children if isinstance(c, nodes.section)), None)
+                if first is not None:
+                    for id_ in first["ids"]:
+                        labels[(doc, id_)] = labels[doc]
+                walk(child, doc)
+            elif isinstance(child, nodes.Element):
+                if isinstance(child, nodes.section) and docname != root and child["ids"]:
+                    name = labels.get((docname, child["ids"][0])) or markup.label(
+                        "sec", docname, child["ids"][0]
+                    )
+                    for id_ in child["ids"]:
+                        labels.setdefault((docname, id_), name)
+                walk(child, docname)
+
+    walk(tree, root)
+    return labels
+
+
+def _requested_width(node: nodes.image) -> float | None:
+    """The ``:width:`` of an image or figure as millimetres, when given in percent."""
+    width = str(node.get("width", "")).strip()
+    if width.endswith("%"):
+        try:
+            return max(5.0, min(100.0, float(width[:-1]))) / 100 * markup.TEXT_WIDTH_MM
+        except ValueError:
+            return None
+    return None
+
+
+def _svg_width_mm(path: Path) -> float:
+    """An SVG's width (matplotlib writes it in points), at most the text width."""
+    import re
+
+    head = path.read_text("utf-8", "replace")[:2000]
+    match = re.search(r'<svg[^>]*\swidth="([\d.]+)(pt|px|mm|cm|in)?"', head)
+    if not match:
+        return markup.TEXT_WIDTH_MM
+    value = float(match.group(1))
+    per_mm = {"pt": 72 / 25.4, "px": 96 / 25.4, "mm": 1, "cm": 0.1, "in": 1 / 25.4}
+    return min(value / per_mm.get(match.group(2) or "px", 96 / 25.4), markup.TEXT_WIDTH_MM)
+
+
+def _finish_pdf(pdf: Path) -> None:
+    """Viewers show the document's title, not its file name (PDF/UA asks for it; Typst writes
+    it only when it claims PDF/UA, which we claim only where a validator confirms it). And the
+    structure tree's tens of thousands of small objects go into compressed object streams: a
+    PDF of 1,000 reports is 5 MB instead of 14 MB."""
+    import pikepdf
+
+    with pikepdf.open(pdf, allow_overwriting_input=True) as document:
+        prefs = document.Root.get("/ViewerPreferences")
+        if prefs is None:
+            prefs = document.Root.ViewerPreferences = pikepdf.Dictionary()
+        prefs.DisplayDocTitle = True
+        document.save(
+            pdf,
+            deterministic_id=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Called from ``bookbuilder.sphinx.extension.setup``."""
+    app.add_builder(PDFBuilder)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

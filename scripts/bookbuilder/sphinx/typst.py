@@ -1,0 +1,636 @@
+"""The PDF edition's writer: the book's doctree as Typst markup.
+
+Report text is untrusted. Every piece of text becomes a Typst *string literal* followed by a
+semicolon (``#"…";``), never markup: no character a report contains can open a function call, a
+label, a reference, a comment, a link or maths, whatever follows it. Attribute values (link
+addresses, alt text, image paths) are string literals too. Labels are made here from document
+names and ids, never taken from a report.
+
+Only the node types that a report or our own directives produce are written; the lockdown
+(``lockdown.py``) keeps every other kind out of report pages. A node this writer does not know
+is written as its text, with a warning, so a new kind of node is never silently lost.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.locale import admonitionlabels
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxTranslator
+
+from bookbuilder.sphinx.extension import report_body
+
+logger = logging.getLogger(__name__)
+
+_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_TO_ESCAPE = re.compile(r'[\\"\n\r\t]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+
+
+def string(text: str) -> str:
+    """``text`` as a Typst string literal: only ``\\``, ``"`` and control characters escaped."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group(0)
+        return _STRING_ESCAPES.get(char) or f"\\u{{{ord(char):x}}}"
+
+    return '"' + _TO_ESCAPE.sub(escape, text) + '"'
+
+
+def text(value: str) -> str:
+    """Plain text in markup: a string literal, closed with ``;`` so nothing after it continues
+    the expression (``#"a";[b]`` is the text "a" followed by "[b]", not a function call)."""
+    return f"#{string(value)};" if value else ""
+
+
+_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+#: The section levels of the book: chapters, reports (and the other pages), their sections.
+BOOKMARKED_LEVELS = 2
+#: Text width and the tallest image, in millimetres: A4 less the margins (``book.typ``).
+TEXT_WIDTH_MM = 150.0
+MAX_IMAGE_HEIGHT_MM = 150.0
+#: Pixels per inch an image is printed at when it is small enough not to fill the width.
+NATURAL_PPI = 150.0
+
+
+def label(*parts: str) -> str:
+    """A Typst label name from a document name and an id (letters, digits, ``_ . - :``)."""
+    return ":".join(_LABEL_UNSAFE.sub("-", p).strip("-") or "x" for p in parts)
+
+
+@dataclass
+class Language:
+    """A BCP 47 tag as Typst's ``text(lang:, region:)`` and the CJK or Arabic-script font that
+    comes first for it (Japanese, Korean and traditional Chinese shapes differ; Urdu is set in
+    Nastaliq)."""
+
+    lang: str
+    region: str | None = None
+    font: str | None = None
+
+
+def language(tag: str, preferred_fonts: dict[str, str]) -> Language | None:
+    """Typst's language settings for a BCP 47 tag, or None for a tag Typst cannot take."""
+    parts = tag.replace("_", "-").split("-")
+    lang = parts[0].lower()
+    if not re.fullmatch(r"[a-z]{2,3}", lang):
+        return None
+    region = next((p.upper() for p in parts[1:] if re.fullmatch(r"[A-Za-z]{2}", p)), None)
+    script = next((p.title() for p in parts[1:] if re.fullmatch(r"[A-Za-z]{4}", p)), None)
+    keys = [f"{lang}-{script}" if script else "", f"{lang}-{region}" if region else "", lang]
+    font = next((preferred_fonts[k] for k in keys if k in preferred_fonts), None)
+    return Language(lang, region, font)
+
+
+def text_settings(tag: str, fonts: list[str], preferred_fonts: dict[str, str]) -> str:
+    """``#set text(...)`` for text in the language ``tag`` (empty if Typst cannot take it)."""
+    found = language(tag, preferred_fonts)
+    if found is None:
+        return ""
+    args = [f"lang: {string(found.lang)}"]
+    if found.region:
+        args.append(f"region: {string(found.region)}")
+    if found.font:
+        # The Latin font stays first: the font of the script comes before the other scripts'.
+        order = [fonts[0], found.font, *(f for f in fonts[1:] if f != found.font)]
+        args.append("font: (" + ", ".join(string(f) for f in order) + ",)")
+    return f"#set text({', '.join(args)})\n"
+
+
+def sort_key(term: str) -> tuple[str, str]:
+    """Index order: letters without their accents first, then the exact spelling."""
+    base = "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
+    base = unicodedata.normalize("NFC", base).casefold()  # Hangul syllables stay whole
+    return base, term
+
+
+@dataclass
+class Index:
+    """The index: term → subterm ("" for none) → the labels of the reports that name it."""
+
+    terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def add(self, term: str, sub: str, where: str) -> None:
+        places = self.terms.setdefault(term, {}).setdefault(sub, [])
+        if where not in places:
+            places.append(where)
+
+    def as_data(self) -> list[dict[str, Any]]:
+        """Sorted entries, each with its letter, for the template's index."""
+        entries = []
+        for term in sorted(self.terms, key=sort_key):
+            letter = sort_key(term)[0][:1].upper() or "?"
+            subs = self.terms[term]
+            entries.append(
+                {
+                    "letter": letter,
+                    "term": term,
+                    "places": subs.get("", []),
+                    "subs": [[s, subs[s]] for s in sorted(subs, key=sort_key) if s],
+                }
+            )
+        return entries
+
+
+class TypstTranslator(SphinxTranslator):
+    """Writes the assembled book (root document with every page inlined) as Typst markup.
+
+    The builder gives it ``labels`` (document → label of its first heading, and
+    ``(document, id)`` → label of a section) and a function that places an image in the
+    output folder and says how wide it prints.
+    """
+
+    def __init__(self, document: nodes.document, builder: Any) -> None:
+        super().__init__(document, builder)
+        self.body: list[str] = []
+        self.section_level = 0
+        self.docnames: list[str] = [builder.config.root_doc]
+        self.labels: dict[Any, str] = builder.labels
+        self.fonts: list[str] = builder.fonts
+        self.preferred_fonts: dict[str, str] = builder.preferred_fonts
+        self.report_languages: dict[str, str] = builder.report_languages
+        self.running: dict[str, str] = {}
+        self.index = Index()
+        self.footnotes_done: dict[str, str] = {}
+        self.table_stack: list[dict[str, Any]] = []
+        self.list_stack: list[str] = []
+
+    def astext(self) -> str:
+        return "".join(self.body)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @property
+    def docname(self) -> str:
+        return self.docnames[-1]
+
+    def out(self, *parts: str) -> None:
+        self.body.extend(parts)
+
+    def block_end(self) -> None:
+        self.out("\n\n")
+
+    def unknown_visit(self, node: nodes.Node) -> None:
+        logger.warning(
+            "the PDF has no layout for %s; its text is printed as plain text",
+            node.__class__.__name__,
+            location=node,
+            type="bookbuilder",
+            subtype="pdf",
+        )
+        self.out(text(" ".join(node.astext().split())))
+        raise nodes.SkipNode
+
+    def unknown_departure(self, node: nodes.Node) -> None:
+        pass
+
+    def _ignore(self, node: nodes.Node) -> None:
+        pass
+
+    def _skip(self, node: nodes.Node) -> None:
+        raise nodes.SkipNode
+
+    # -- structure -------------------------------------------------------------------------
+
+    def visit_document(self, node: nodes.document) -> None:
+        pass
+
+    depart_document = _ignore
+
+    def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
+        self.docnames.append(node["docname"])
+
+    def depart_start_of_file(self, node: addnodes.start_of_file) -> None:
+        self.docnames.pop()
+
+    def visit_report_start(self, node: nodes.Element) -> None:
+        self.out("#pagebreak(weak: true)\n")
+        raise nodes.SkipNode
+
+    def visit_section(self, node: nodes.section) -> None:
+        self.section_level += 1
+
+    def depart_section(self, node: nodes.section) -> None:
+        self.section_level -= 1
+
+    def visit_title(self, node: nodes.title) -> None:
+        parent = node.parent
+        if isinstance(parent, nodes.section):
+            self._heading(node, parent)
+        elif isinstance(parent, nodes.table):
+            raise nodes.SkipNode  # written as the table's caption
+        elif isinstance(parent, nodes.Admonition):
+            raise nodes.SkipNode  # written by the admonition
+        else:
+            self.out("#strong[")
+            self._closers(node, "]\n\n")
+
+    def _closers(self, node: nodes.Node, closing: str) -> None:
+        node["typst_close"] = closing
+
+    def depart_title(self, node: nodes.title) -> None:
+        self.out(node.get("typst_close", ""))
+
+    def _heading(self, node: nodes.title, section: nodes.section) -> None:
+        level = self.section_level - 1  # the root document's own title is the title page's
+        if level < 1:
+            raise nodes.SkipNode
+        level = min(level, 6)
+        where = self.labels.get((self.docname, section["ids"][0])) if section["ids"] else None
+        first = where is not None and where == self.labels.get(self.docname)  # the page's title
+        lang = self.report_languages.get(self.docname) if first else None
+        settings = text_settings(lang, self.fonts, self.preferred_fonts) if lang else ""
+        args = f"level: {level}" + ("" if level <= BOOKMARKED_LEVELS else ", outlined: false")
+        # A report's title is in the report's language (a right-to-left one sets it right).
+        self.out("#[" + settings if settings else "", f"#heading({args})[")
+        if first and level <= BOOKMARKED_LEVELS:
+            self.running[where] = running_title(node.astext())
+        closing = "]" + (f" <{where}>" if where else "") + ("]" if settings else "")
+        self._closers(node, closing + "\n\n")
+
+    def visit_paragraph(self, node: nodes.paragraph) -> None:
+        classes = set(node.get("classes", []))
+        if "report-author" in classes or "report-place" in classes or "report-tags" in classes:
+            self.out("#block(spacing: 0.4em)[#set text(size: 0.9em)\n")
+            self._closers(node, "]\n")
+        elif "report-summary" in classes:
+            self.out('#block(above: 0.8em, below: 0.8em)[#set text(style: "italic")\n')
+            self._closers(node, "]\n")
+        else:
+            self._closers(node, "\n\n")
+
+    def depart_paragraph(self, node: nodes.paragraph) -> None:
+        self.out(node.get("typst_close", "\n\n"))
+
+    def visit_Text(self, node: nodes.Text) -> None:
+        value = node.astext()
+        if not self._in_literal(node):
+            value = re.sub(r"\s+", " ", value)
+        self.out(text(value))
+
+    def depart_Text(self, node: nodes.Text) -> None:
+        pass
+
+    @staticmethod
+    def _in_literal(node: nodes.Node) -> bool:
+        return isinstance(node.parent, nodes.FixedTextElement)
+
+    def visit_container(self, node: nodes.container) -> None:
+        if "report-byline" in node.get("classes", []):
+            self.out("#block(below: 1.6em)[\n")
+            self._closers(node, "]\n\n")
+
+    def depart_container(self, node: nodes.container) -> None:
+        self.out(node.get("typst_close", ""))
+
+    visit_compound = visit_container
+    depart_compound = depart_container
+
+    def visit_report_body(self, node: report_body) -> None:
+        settings = text_settings(node["lang"], self.fonts, self.preferred_fonts)
+        self.out("#[", settings, "\n") if settings else None
+        self._closers(node, "]\n\n" if settings else "")
+
+    def depart_report_body(self, node: report_body) -> None:
+        self.out(node.get("typst_close", ""))
+
+    # -- inline ----------------------------------------------------------------------------
+
+    def _wrap(self, node: nodes.Node, opening: str, closing: str = "]") -> None:
+        self.out(opening)
+        self._closers(node, closing)
+
+    def _close(self, node: nodes.Node) -> None:
+        self.out(node.get("typst_close", ""))
+
+    def visit_emphasis(self, node: nodes.Node) -> None:
+        self._wrap(node, "#emph[")
+
+    visit_title_reference = visit_emphasis
+
+    def visit_strong(self, node: nodes.Node) -> None:
+        self._wrap(node, "#strong[")
+
+    def visit_subscript(self, node: nodes.Node) -> None:
+        self._wrap(node, "#sub[")
+
+    def visit_superscript(self, node: nodes.Node) -> None:
+        self._wrap(node, "#super[")
+
+    def visit_inline(self, node: nodes.Node) -> None:
+        self._closers(node, "")
+
+    visit_abbreviation = visit_inline
+    visit_literal_emphasis = visit_emphasis
+    visit_literal_strong = visit_strong
+
+    depart_emphasis = depart_title_reference = depart_strong = _close
+    depart_subscript = depart_superscript = depart_inline = depart_abbreviation = _close
+    depart_literal_emphasis = depart_literal_strong = _close
+
+    def visit_literal(self, node: nodes.literal) -> None:
+        self.out(f"#raw({string(node.astext())});")
+        raise nodes.SkipNode
+
+    def visit_literal_block(self, node: nodes.literal_block) -> None:
+        self.out(f"#raw(block: true, {string(node.astext())});\n\n")
+        raise nodes.SkipNode
+
+    visit_doctest_block = visit_literal_block
+
+    def visit_reference(self, node: nodes.reference) -> None:
+        uri = str(node.get("refuri", ""))
+        if uri.startswith("%"):  # a page of this book (``get_target_uri``)
+            doc, _hash, anchor = uri[1:].partition("#")
+            target = self.labels.get((doc, anchor)) if anchor else self.labels.get(doc)
+            self._wrap(node, f"#link(<{target}>)[" if target else "#[")
+            return
+        if "refid" in node:
+            target = self.labels.get((self.docname, node["refid"]))
+            self._wrap(node, f"#link(<{target}>)[" if target else "#[")
+            return
+        if not uri.startswith(("http://", "https://", "mailto:")):
+            self._wrap(node, "#[")
+            return
+        shown = node.astext()
+        # On paper the address must be readable: a link whose text is not its address gets
+        # the address in a footnote (as the LaTeX edition did with latex_show_urls).
+        note = (
+            ""
+            if shown in (uri, uri.removeprefix("mailto:"))
+            else (f"#footnote[#link({string(uri)})[{text(uri.removeprefix('mailto:'))}]]")
+        )
+        self._wrap(node, f"#link({string(uri)})[", "]" + note)
+
+    depart_reference = _close
+
+    def visit_target(self, node: nodes.target) -> None:
+        raise nodes.SkipNode
+
+    def visit_footnote_reference(self, node: nodes.footnote_reference) -> None:
+        refid = node.get("refid", "")
+        done = self.footnotes_done.get(refid)
+        if done:
+            self.out(f"#footnote(<{done}>)")
+            raise nodes.SkipNode
+        footnote = self.builder.footnotes.get((self.docname, refid))
+        if not isinstance(footnote, nodes.footnote):
+            raise nodes.SkipNode
+        name = label("fn", self.docname, refid)
+        self.footnotes_done[refid] = name
+        self.out("#footnote[")
+        for child in footnote.children:
+            if not isinstance(child, nodes.label):
+                child.walkabout(self)
+        while self.body and self.body[-1] in ("\n\n", "\n"):
+            self.body.pop()
+        self.out(f"] <{name}>")
+        raise nodes.SkipNode
+
+    def visit_footnote(self, node: nodes.footnote) -> None:
+        raise nodes.SkipNode  # written where it is referred to
+
+    def visit_index(self, node: addnodes.index) -> None:
+        where = self.labels.get(self.docname)
+        for entry in node.get("entries", []):
+            kind, value = entry[0], entry[1]
+            if kind != "single" or where is None:
+                continue
+            term, _sep, sub = (part.strip() for part in value.partition(";"))
+            self.index.add(term, sub, where)
+        raise nodes.SkipNode
+
+    # -- blocks ----------------------------------------------------------------------------
+
+    def visit_bullet_list(self, node: nodes.bullet_list) -> None:
+        self.out("#list(\n")
+        self._closers(node, ")\n\n")
+
+    def visit_enumerated_list(self, node: nodes.enumerated_list) -> None:
+        numbering = {
+            "loweralpha": "a.",
+            "upperalpha": "A.",
+            "lowerroman": "i.",
+            "upperroman": "I.",
+        }.get(node.get("enumtype", ""), "1.")
+        start = int(node.get("start", 1))
+        self.out(f"#enum(numbering: {string(numbering)}, start: {start},\n")
+        self._closers(node, ")\n\n")
+
+    depart_bullet_list = depart_enumerated_list = _close
+
+    def visit_list_item(self, node: nodes.list_item) -> None:
+        self._wrap(node, "[", "],\n")
+
+    depart_list_item = _close
+
+    def visit_definition_list(self, node: nodes.Node) -> None:
+        self._wrap(node, "#terms(\n", ")\n\n")
+
+    def visit_definition_list_item(self, node: nodes.Node) -> None:
+        self._wrap(node, "terms.item(", "),\n")
+
+    def visit_term(self, node: nodes.Node) -> None:
+        self._wrap(node, "[", "], ")
+
+    def visit_definition(self, node: nodes.Node) -> None:
+        self._wrap(node, "[", "]")
+
+    depart_definition_list = depart_definition_list_item = depart_term = _close
+    depart_definition = _close
+
+    def visit_classifier(self, node: nodes.Node) -> None:
+        self._wrap(node, " #emph[", "]")
+
+    depart_classifier = _close
+
+    def visit_block_quote(self, node: nodes.block_quote) -> None:
+        attribution = next(iter(node.findall(nodes.attribution)), None)
+        args = "block: true"
+        if attribution is not None:
+            args += ", attribution: [" + text(" ".join(attribution.astext().split())) + "]"
+        self._wrap(node, f"#quote({args})[\n", "]\n\n")
+
+    depart_block_quote = _close
+
+    def visit_attribution(self, node: nodes.Node) -> None:
+        raise nodes.SkipNode  # in the quote's attribution
+
+    def visit_line_block(self, node: nodes.Node) -> None:
+        self._closers(node, "\n")
+
+    def visit_line(self, node: nodes.Node) -> None:
+        self._closers(node, "#linebreak()\n")
+
+    depart_line_block = depart_line = _close
+
+    def visit_transition(self, node: nodes.Node) -> None:
+        if "footnotes" in node.get("classes", []):
+            raise nodes.SkipNode  # MyST's rule above the footnotes: the PDF has them per page
+        self.out("#align(center)[#line(length: 30%, stroke: 0.5pt)]\n\n")
+        raise nodes.SkipNode
+
+    def visit_rubric(self, node: nodes.Node) -> None:
+        self._wrap(node, "#block(above: 1.2em)[#strong[", "]]\n\n")
+
+    depart_rubric = _close
+
+    def visit_admonition(self, node: nodes.Element) -> None:
+        title = next((c for c in node.children if isinstance(c, nodes.title)), None)
+        name = node.tagname if node.tagname != "admonition" else ""
+        heading = title.astext() if title is not None else str(admonitionlabels.get(name, name))
+        self.out(
+            "#block(width: 100%, inset: (left: 1em, y: 0.6em), "
+            "stroke: (left: 1.5pt + luma(120)), breakable: true)[",
+            f"#strong[{text(heading)}]\n\n",
+        )
+        self._closers(node, "]\n\n")
+
+    depart_admonition = _close
+
+    # -- tables ----------------------------------------------------------------------------
+
+    def visit_table(self, node: nodes.table) -> None:
+        self.table_stack.append({"cols": 0, "in_head": False, "head_open": False})
+        title = next((c for c in node.children if isinstance(c, nodes.title)), None)
+        if title is not None:
+            caption = text(" ".join(title.astext().split()))
+            self.out(f"#figure(kind: table, caption: [{caption}])[")
+            self._closers(node, "]\n\n")
+        else:
+            self.out("#[")
+            self._closers(node, "]\n\n")
+
+    def depart_table(self, node: nodes.table) -> None:
+        self.table_stack.pop()
+        self._close(node)
+
+    def visit_tgroup(self, node: nodes.tgroup) -> None:
+        cols = int(node.get("cols", 1))
+        self.table_stack[-1]["cols"] = cols
+        columns = "(" + "auto, " * cols + ")"
+        self.out(f"#table(columns: {columns}, align: left, stroke: 0.4pt + luma(160),\n")
+
+    def depart_tgroup(self, node: nodes.tgroup) -> None:
+        self.out(")")
+
+    def visit_colspec(self, node: nodes.Node) -> None:
+        raise nodes.SkipNode
+
+    def visit_thead(self, node: nodes.Node) -> None:
+        self.out("table.header(\n")
+
+    def depart_thead(self, node: nodes.Node) -> None:
+        self.out("),\n")
+
+    def visit_tbody(self, node: nodes.Node) -> None:
+        pass
+
+    depart_tbody = _ignore
+
+    def visit_row(self, node: nodes.Node) -> None:
+        pass
+
+    depart_row = _ignore
+
+    def visit_entry(self, node: nodes.entry) -> None:
+        args = []
+        if node.get("morecols"):
+            args.append(f"colspan: {int(node['morecols']) + 1}")
+        if node.get("morerows"):
+            args.append(f"rowspan: {int(node['morerows']) + 1}")
+        is_head = isinstance(node.parent.parent, nodes.thead)
+        opening = f"table.cell({', '.join(args)})[" if args else "["
+        if is_head:
+            opening += "#strong["
+        self.out(opening)
+        self._closers(node, ("]" if is_head else "") + "],\n")
+
+    def depart_entry(self, node: nodes.entry) -> None:
+        while self.body and self.body[-1] == "\n\n":
+            self.body.pop()
+        self._close(node)
+
+    # -- figures and images ----------------------------------------------------------------
+
+    def visit_figure(self, node: nodes.figure) -> None:
+        image = next(iter(node.findall(nodes.image)), None)
+        caption = next(iter(node.findall(nodes.caption)), None)
+        legend = next(iter(node.findall(nodes.legend)), None)
+        if image is None:
+            raise nodes.SkipNode
+        parts = [self._image(image)]
+        if caption is not None:
+            caption_text = []
+            saved, self.body = self.body, caption_text
+            for child in caption.children:
+                child.walkabout(self)
+            self.body = saved
+            parts.append(f"caption: [{''.join(caption_text)}]")
+        self.out(f"#figure({', '.join(parts)})\n\n")
+        if legend is not None:
+            for child in legend.children:
+                child.walkabout(self)
+        raise nodes.SkipNode
+
+    def visit_image(self, node: nodes.image) -> None:
+        self.out(f"#block({self._image(node)})\n\n")
+        raise nodes.SkipNode
+
+    def _image(self, node: nodes.image) -> str:
+        placed = self.builder.place_image(node)
+        alt = str(node.get("alt", "")).strip()
+        return f"image({string(placed.path)}, alt: {string(alt)}, width: {placed.width_mm:.1f}mm)"
+
+    # -- what the PDF leaves out -----------------------------------------------------------
+
+    visit_comment = visit_substitution_definition = visit_raw = _skip
+    visit_system_message = visit_problematic = visit_meta = _skip
+    visit_toctree = visit_only = _skip
+    visit_docinfo = visit_field_list = _skip
+
+    def visit_label(self, node: nodes.Node) -> None:
+        raise nodes.SkipNode
+
+    def visit_caption(self, node: nodes.Node) -> None:
+        raise nodes.SkipNode  # written by the figure
+
+    def visit_legend(self, node: nodes.Node) -> None:
+        raise nodes.SkipNode
+
+    def visit_compact_paragraph(self, node: nodes.Node) -> None:
+        pass
+
+    depart_compact_paragraph = _ignore
+
+    def visit_pending_xref(self, node: nodes.Node) -> None:
+        pass
+
+    depart_pending_xref = _ignore
+
+
+def running_title(title: str, limit: float = 60.0) -> str:
+    """A report's title for the running header: at most ``limit`` widths of a Latin letter
+    (a CJK character counts two), cut at a word where one is near, with an ellipsis."""
+    title = " ".join(title.split())
+    width = 0.0
+    for i, char in enumerate(title):
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if width > limit:
+            cut = title[:i]
+            space = cut.rfind(" ")
+            if space > len(cut) * 0.6:
+                cut = cut[:space]
+            return cut.rstrip(" ,;:.-–—") + "…"
+    return title
+
+
+# Sphinx's admonitions (note, tip, warning, …) are one layout with its own heading.
+for _name in admonitionlabels:
+    setattr(TypstTranslator, f"visit_{_name}", TypstTranslator.visit_admonition)
+    setattr(TypstTranslator, f"depart_{_name}", TypstTranslator.depart_admonition)
