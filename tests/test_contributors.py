@@ -12,7 +12,7 @@ import pytest
 
 from bookbuilder.model import Author, Book, BookMeta, Chapter, ChapterSpec, Report
 from bookbuilder.render.contributors import contributors
-from conftest import FIXTURES, copy_book, report_front, require_tool, run_book
+from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book
 
 ORCID = "0000-0002-1825-0097"
 
@@ -156,10 +156,10 @@ def test_epub_has_the_page_in_its_reading_order(contributors_book: Path) -> None
 
 
 def test_pdf_prints_the_list(contributors_book: Path) -> None:
-    require_tool("xelatex", "latexmk", "xindy", "pdftotext")
+    require_pdf("pdftotext")
     result = run_book(contributors_book, "build", "pdf")
     assert result.returncode == 0, result.stdout + result.stderr
-    pdf = contributors_book / "_build" / "latex" / "heatwave-2021.pdf"
+    pdf = contributors_book / "_build" / "pdf" / "heatwave-2021.pdf"
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout

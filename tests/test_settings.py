@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bookbuilder.sphinx.settings import BookSettingsError, sphinx_settings
-from conftest import report_front, require_tool, run_book
+from conftest import report_front, require_pdf, run_book
 
 CONF = """from bookbuilder.sphinx.settings import sphinx_settings
 
@@ -53,8 +53,7 @@ def test_a_single_editor_as_text_is_one_editor() -> None:
     book = {"title": "T", "year": 2022, "language": "en", "editors": "Jane Doe"}
     settings = sphinx_settings(book)
     assert settings["author"] == settings["epub_author"] == "Jane Doe"
-    assert "Edited by Jane Doe" in settings["latex_elements"]["maketitle"]
-    assert "pdfauthor={Jane Doe}" in settings["latex_elements"]["hyperref"]
+    assert settings["bookbuilder_meta"].editors == ("Jane Doe",)  # the PDF's title page
 
 
 @pytest.mark.parametrize(
@@ -64,13 +63,13 @@ def test_the_isbn_is_published_as_validated(isbn: str) -> None:
     settings = sphinx_settings({"title": "T", "year": 2022, "language": "en", "isbn": isbn})
     assert settings["epub_identifier"] == "urn:isbn:9783161484100"
     assert settings["epub_scheme"] == "ISBN"
-    assert "ISBN 9783161484100" in settings["latex_elements"]["maketitle"]
+    assert settings["bookbuilder_meta"].isbn == "9783161484100"  # the PDF's colophon
 
 
 def test_without_basename_the_files_are_named_after_the_title() -> None:
     settings = sphinx_settings({"title": "Ça va? Notes, 2022", "year": 2022, "language": "fr"})
     assert settings["epub_basename"] == "ca-va-notes-2022"
-    assert settings["latex_documents"][0][1] == "ca-va-notes-2022.tex"
+    assert settings["bookbuilder_meta"].basename == "ca-va-notes-2022"  # the PDF's name
 
 
 def test_a_value_validation_refuses_names_conf_py_line_and_key(tmp_path: Path) -> None:
@@ -106,13 +105,13 @@ def test_sphinx_alone_stops_on_the_same_problem(tmp_path: Path) -> None:
 def test_a_new_editors_book_builds_as_validated(tmp_path: Path) -> None:
     """``editors`` as one name, an ISBN with its prefix, no ``basename``: the EPUB and the PDF
     say what validation accepted, and the build finds its own files."""
-    require_tool("xelatex", "latexmk", "xindy", "rsvg-convert", "pdftotext", "pdfinfo")
+    require_pdf("pdftotext", "pdfinfo")
     root = write_book(tmp_path / "book")
     result = run_book(root, "build", "epub", "pdf")
     assert result.returncode == 0, result.stdout + result.stderr
     name = "quirks-of-a-new-editor"
     assert f"_build/epub/{name}.epub" in result.stdout
-    assert f"_build/latex/{name}.pdf" in result.stdout
+    assert f"_build/pdf/{name}.pdf" in result.stdout
 
     with zipfile.ZipFile(root / "_build" / "epub" / f"{name}.epub") as epub:
         opf = ET.fromstring(epub.read("content.opf"))
@@ -122,7 +121,7 @@ def test_a_new_editors_book_builds_as_validated(tmp_path: Path) -> None:
     assert identifier is not None and identifier.text == "urn:isbn:9783161484100"
     assert [e.text for e in opf.iterfind(".//dc:publisher", OPF)] == ["Tests & Co"]
 
-    pdf = root / "_build" / "latex" / f"{name}.pdf"
+    pdf = root / "_build" / "pdf" / f"{name}.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Edited by Jane Doe" in text
     assert "ISBN 9783161484100" in text

@@ -333,7 +333,7 @@ def setup_statement(app: Sphinx) -> None:
         accessibility_statement,
         html=(visit_statement_html, None),
         epub=(visit_statement_epub, None),
-        latex=(_skip, None),
+        pdf=(_skip, None),
         text=(_skip, None),
         man=(_skip, None),
         texinfo=(_skip, None),
