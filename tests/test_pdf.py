@@ -271,3 +271,52 @@ def test_report_languages_become_typst_settings() -> None:
     assert 'font: ("Noto Serif", "Noto Serif CJK TC", "Noto Serif CJK SC",)' in settings
     assert 'region: "TW"' in markup.text_settings("zh-TW", fonts, preferred)
     assert markup.text_settings("x-klingon", fonts, preferred) == ""
+
+
+# -- cover and images ----------------------------------------------------------------------
+
+
+def test_the_cover_comes_first_and_images_print_at_most_300_ppi(tmp_path: Path) -> None:
+    require_pdf("pdftotext")
+    from PIL import Image
+
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    (root / "art").mkdir()
+    Image.new("RGB", (600, 900), (40, 90, 60)).save(root / "art" / "cover.png")
+    conf = root / "conf.py"
+    conf.write_text(
+        conf.read_text("utf-8").replace(
+            '"licence": "CC0-1.0",', '"licence": "CC0-1.0",\n    "cover": "art/cover.png",'
+        ),
+        "utf-8",
+    )
+    slug = "shade-for-the-scanner-sevilla"
+    big = root / "experiences" / "images" / slug / "awning.png"
+    Image.new("RGB", (4000, 2000), (200, 160, 40)).save(big)  # 677 ppi across 150 mm
+    result = run_book(root, "build", "pdf")
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = root / "_build" / "pdf"
+    with pikepdf.open(folder / "heatwave-2021.pdf") as document:
+        first = document.pages[0]
+        assert len(first.images) == 1, "the cover is the first page's picture"
+        cover = next(iter(first.images.values()))
+        assert (int(cover.Width), int(cover.Height)) == (600, 900)
+        figures = [
+            e
+            for e in structure(document)
+            if str(e.S) == "/Figure" and str(e.get("/Alt", "")).startswith("Cover")
+        ]
+        assert figures, "the cover has its text alternative"
+        sizes = {
+            (int(i.Width), int(i.Height)) for page in document.pages for i in page.images.values()
+        }
+    first_text = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(folder / "heatwave-2021.pdf"), "-"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert not first_text.strip(), "nothing is printed over the cover"
+    most = round(150 / 25.4 * 300)  # the text width at 300 ppi
+    assert (most, most // 2) in sizes, sizes
+    with Image.open(big) as original:
+        assert original.size == (4000, 2000), "the editor's file is untouched"

@@ -29,7 +29,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment.adapters.asset import ImageAdapter
-from sphinx.errors import NoUri, SphinxError
+from sphinx.errors import NoUri
 from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.console import darkgreen
@@ -276,7 +276,16 @@ class PDFBuilder(Builder):
                 timestamp=int(epoch) if epoch and epoch.isdigit() else None,
             )
         except typst.TypstError as error:
-            raise SphinxError(f"Typst could not typeset the PDF: {error.message}") from error
+            # Not a traceback: the build says what stopped the PDF, and that no PDF was made.
+            pdf.unlink(missing_ok=True)
+            logger.error(
+                "Typst could not typeset the PDF: %s %s",
+                error.message,
+                " ".join(error.hints or ()),
+                type="bookbuilder",
+                subtype="pdf-typst",
+            )
+            return
         for warning in warnings:
             logger.warning("Typst: %s", warning.message, type="bookbuilder", subtype="pdf-typst")
         _finish_pdf(pdf)
