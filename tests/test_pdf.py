@@ -182,6 +182,19 @@ def test_the_pdf_is_tagged_with_headings_lists_tables_figures_and_notes(pdf: Pat
             assert tag in languages or any(lang.startswith(tag + "-") for lang in languages), tag
 
 
+def test_running_headers_and_page_numbers_are_artifacts(pdf: Path) -> None:
+    """Screen readers skip them: they are pagination artifacts, outside the structure tree."""
+    with pikepdf.open(pdf) as document:
+        streams = [
+            b"".join(s.read_bytes() for s in page.Contents)
+            if isinstance(page.Contents, pikepdf.Array)
+            else page.Contents.read_bytes()
+            for page in document.pages
+        ]
+    assert any(re.search(rb"/Artifact<<[^>]*/Subtype/Header", s) for s in streams)
+    assert any(re.search(rb"/Artifact<<[^>]*/Subtype/Footer", s) for s in streams)
+
+
 def test_bookmarks_list_chapters_and_their_reports(pdf: Path) -> None:
     with pikepdf.open(pdf) as document, document.open_outline() as outline:
         top = {item.title: item for item in outline.root}
