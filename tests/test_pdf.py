@@ -130,6 +130,7 @@ def test_the_pdf_is_tagged_with_headings_lists_tables_figures_and_notes(pdf: Pat
         assert root.ViewerPreferences.DisplayDocTitle is True
         assert str(root.Lang) == "en"
         assert str(document.docinfo.Title) == TITLE  # exactly, hyphen and all
+        assert str(document.docinfo.CreationDate).startswith("D:20210101")  # SOURCE_DATE_EPOCH
         elements = structure(document)
         kinds = {str(e.S) for e in elements}
         for kind in (
