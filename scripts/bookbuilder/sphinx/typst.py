@@ -293,7 +293,8 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_report_body(self, node: report_body) -> None:
         settings = text_settings(node["lang"], self.fonts, self.preferred_fonts)
-        self.out("#[", settings, "\n") if settings else None
+        if settings:  # a block of its own: the language ends with the report
+            self.out("#[", settings, "\n")
         self._closers(node, "]\n\n" if settings else "")
 
     def depart_report_body(self, node: report_body) -> None:
