@@ -22,7 +22,6 @@ from sphinx.util.docutils import SphinxDirective
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, Author, BookMeta, ReportRecord
 from bookbuilder.render.browse import facet_label
-from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import branding, lockdown, scholarly
 from bookbuilder.sphinx.contributors import BookContributors
 
