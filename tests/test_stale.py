@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 from PIL import Image
 
-from conftest import FIXTURES, copy_book, require_tool
+from conftest import FIXTURES, copy_book, require_pdf
 
 EPOCH = "1609459200"  # 2021-01-01: EPUB dates and zip timestamps the same in both builds
 EDITIONS = ("html", "epub")
@@ -387,14 +387,14 @@ def test_a_current_edition_is_offered_again(three_builds: tuple[Path, list[str]]
 
 
 def _pdf_text(root: Path) -> str:
-    pdf = root / "_build" / "latex" / "heatwave-2021.pdf"
+    pdf = root / "_build" / "pdf" / "heatwave-2021.pdf"
     done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
 def test_the_pdf_after_a_withdrawal_is_a_clean_builds(tmp_path: Path) -> None:
-    require_tool("xelatex", "latexmk", "pdftotext")
+    require_pdf("pdftotext")
     root = copy_book(FIXTURES / "book-small", tmp_path / "book")
     build(root, "pdf")
     assert "Shade first, then scan" in _pdf_text(root)

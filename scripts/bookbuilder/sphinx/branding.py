@@ -8,7 +8,7 @@ is an image; the colour is ``#rrggbb`` with at least 4.5:1 against white). Here:
 - EPUB: headings and links in the accent (``book-accent.css``, the same file), and the drawn
   cover in the accent with the logo (``render/cover.py``);
 - PDF: headings, links and the title page's rule in the accent, the logo on the title page
-  (``settings.latex_title_page``).
+  (``templates/pdf/book.typ``, from the data ``sphinx/pdf.py`` writes).
 """
 
 from __future__ import annotations

@@ -231,8 +231,11 @@ class PDFBuilder(Builder):
             "description": meta.description or None,
             "imprint": [str(v) for v in (meta.publisher, meta.year) if v],
             "colophon": colophon,
-            "cover": self.place_cover(meta),
+            "cover": self.place_book_image(meta.cover, "cover"),
             "cover_alt": cover_alt(meta),
+            "logo": self.place_book_image(meta.logo, "logo"),
+            "logo_alt": f"Logo: {meta.publisher or meta.title}",
+            "accent": meta.accent,  # headings, links and the title page's rule (branding.py)
             "dated": bool(os.environ.get("SOURCE_DATE_EPOCH")),
             "text": text,
             "mono_fonts": MONO_FONTS,
@@ -241,23 +244,23 @@ class PDFBuilder(Builder):
             "index_title": _("Index"),
         }
 
-    def place_cover(self, meta: BookMeta) -> str | None:
-        """The configured cover (``book["cover"]``) as the PDF's first page, or None."""
-        configured = meta.cover
+    def place_book_image(self, configured: str | None, key: str) -> str | None:
+        """The configured cover (the PDF's first page) or logo (on the title page), copied
+        without its metadata into the output folder; None when there is none."""
         if not configured:
             return None
         source = Path(self.confdir) / configured
-        target = Path(self.outdir) / f"_images/cover{source.suffix.lower()}"
+        target = Path(self.outdir) / f"_images/{key}{source.suffix.lower()}"
         try:
             publish_image(source, target)
         except (OSError, ValueError) as error:
             logger.warning(
-                "conf.py: cover: %s cannot be read as an image (%s); the PDF starts with its "
-                "title page",
+                "conf.py: %s: %s cannot be read as an image (%s); the PDF goes without it",
+                key,
                 configured,
                 error,
                 type="bookbuilder",
-                subtype="pdf-cover",
+                subtype=f"pdf-{key}",
             )
             return None
         return target.relative_to(self.outdir).as_posix()
