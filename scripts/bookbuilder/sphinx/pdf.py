@@ -126,6 +126,8 @@ class PDFBuilder(Builder):
         pass  # the whole book is written at once: write_documents
 
     def write_documents(self, docnames: Any) -> None:
+        # Every image is placed again below: a withdrawn report's photographs do not stay.
+        shutil.rmtree(Path(self.outdir) / "_images", ignore_errors=True)
         tree = self.assemble()
         translator = self.create_translator(tree, self)
         tree.walkabout(translator)
