@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import zipfile
 from pathlib import Path
@@ -255,3 +256,11 @@ def test_a_conf_py_that_is_not_utf8_is_a_message(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stdout.startswith("conf.py:1: cannot be read:"), result.stdout
+
+
+def test_every_command_has_its_handler() -> None:
+    from bookbuilder import cli
+
+    parser = cli.make_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(sub.choices) == set(cli.COMMANDS)

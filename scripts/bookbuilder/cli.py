@@ -11,7 +11,7 @@ import argparse
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bookbuilder import docs, overview
@@ -223,7 +223,14 @@ def cmd_crossref(root: Path, depositor_name: str | None, email: str | None) -> i
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _verbose_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=os.environ.get("V", "") not in ("", "0")
+    )
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command per editors' command (the Makefile's targets)."""
     parser = argparse.ArgumentParser(prog="bookbuilder", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the book's folder")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -244,9 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     build_parser = sub.add_parser("build", help="build editions: html, epub, pdf, all")
     build_parser.add_argument("editions", nargs="+", choices=[*ALL_EDITIONS, "all"])
-    build_parser.add_argument(
-        "-v", "--verbose", action="store_true", default=os.environ.get("V", "") not in ("", "0")
-    )
+    _verbose_flag(build_parser)
     sub.add_parser("clean", help="remove _build/")
     crossref_parser = sub.add_parser(
         "crossref", help="write a Crossref deposit XML for the book and its reports (not sent)"
@@ -270,62 +275,83 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_parser = sub.add_parser("serve", help="a live preview of the web edition")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000, help="0: any free port")
-    serve_parser.add_argument(
-        "-v", "--verbose", action="store_true", default=os.environ.get("V", "") not in ("", "0")
-    )
+    _verbose_flag(serve_parser)
     render_parser = sub.add_parser("render", help="write the MyST sources into _build/src")
     render_parser.add_argument(
         "--preview", action="store_true", help="on errors, keep the last good sources"
     )
-    args = parser.parse_args(argv)
-    root = args.root.resolve()
-    if args.command == "check":
-        return cmd_check(root)
-    if args.command == "plan":
-        return cmd_plan(root)
-    if args.command == "overview":
-        return cmd_overview(root, args.sort, args.status)
-    if args.command == "clean":
-        return cmd_clean(root)
-    if args.command == "crossref":
-        return cmd_crossref(root, args.depositor, args.email)
-    if args.command == "fields":
-        _say(docs.table(args.kind))
-        return 0
-    if args.command in ("new", "import"):
-        meta, problems = read_book_settings(root)
-        if meta is None:
-            _say(*format_problems(problems), f"{root} does not look like a book's folder.")
-            return 1
-        if args.command == "new":
-            return new_report.run(args, root, meta.language)
-        from bookbuilder.editor import (
-            importer,  # mammoth and lxml: loaded by the command that needs them
-        )
+    return parser
 
-        ask = input if sys.stdin.isatty() else None  # a title that exists: asked, or refused
-        return importer.run(args.files, root, meta.language, args.slug, args.same_title, ask)
-    if args.command in ("serve", "render"):
-        from bookbuilder.editor import (
-            serve,  # sphinx-autobuild: loaded by the commands that need it
-        )
 
-        if args.command == "serve":
-            return serve.serve(root, args.host, args.port, args.verbose)
-        return serve.render_for_preview(root) if args.preview else cmd_render(root)
-    if args.command == "pdf-packages":
-        from bookbuilder.sphinx import build as builder
+def _fields(args: argparse.Namespace, root: Path) -> int:
+    _say(docs.table(args.kind))
+    return 0
 
-        _say(" ".join(builder.PDF_PACKAGES))
-        return 0
-    if args.command == "docs":
-        changed = docs.refresh(root)
-        _say(f"{docs.DOC} {'updated' if changed else 'is up to date'}.")
-        return 0
+
+def _docs(args: argparse.Namespace, root: Path) -> int:
+    changed = docs.refresh(root)
+    _say(f"{docs.DOC} {'updated' if changed else 'is up to date'}.")
+    return 0
+
+
+def _pdf_packages(args: argparse.Namespace, root: Path) -> int:
+    from bookbuilder.sphinx import build as builder
+
+    _say(" ".join(builder.PDF_PACKAGES))
+    return 0
+
+
+def _new_or_import(args: argparse.Namespace, root: Path) -> int:
+    meta, problems = read_book_settings(root)
+    if meta is None:
+        _say(*format_problems(problems), f"{root} does not look like a book's folder.")
+        return 1
+    if args.command == "new":
+        return new_report.run(args, root, meta.language)
+    from bookbuilder.editor import (
+        importer,  # mammoth and lxml: loaded by the command that needs them
+    )
+
+    ask = input if sys.stdin.isatty() else None  # a title that exists: asked, or refused
+    return importer.run(args.files, root, meta.language, args.slug, args.same_title, ask)
+
+
+def _serve_or_render(args: argparse.Namespace, root: Path) -> int:
+    from bookbuilder.editor import serve  # sphinx-autobuild: loaded by the commands that need it
+
+    if args.command == "serve":
+        return serve.serve(root, args.host, args.port, args.verbose)
+    return serve.render_for_preview(root) if args.preview else cmd_render(root)
+
+
+def _build(args: argparse.Namespace, root: Path) -> int:
     editions = ALL_EDITIONS if "all" in args.editions else tuple(dict.fromkeys(args.editions))
     # The web edition last: its landing page offers the EPUB and PDF this build just made.
     editions = tuple(sorted(editions, key=BUILD_ORDER.index))
     return cmd_build(root, editions, args.verbose)
+
+
+Command = Callable[[argparse.Namespace, Path], int]
+COMMANDS: dict[str, Command] = {
+    "check": lambda args, root: cmd_check(root),
+    "plan": lambda args, root: cmd_plan(root),
+    "overview": lambda args, root: cmd_overview(root, args.sort, args.status),
+    "build": _build,
+    "clean": lambda args, root: cmd_clean(root),
+    "crossref": lambda args, root: cmd_crossref(root, args.depositor, args.email),
+    "fields": _fields,
+    "docs": _docs,
+    "pdf-packages": _pdf_packages,
+    "new": _new_or_import,
+    "import": _new_or_import,
+    "serve": _serve_or_render,
+    "render": _serve_or_render,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    return COMMANDS[args.command](args, args.root.resolve())
 
 
 if __name__ == "__main__":
