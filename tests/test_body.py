@@ -113,12 +113,12 @@ BAD = [
     ("```{only} html\nx\n```", "body.directive", 1, "'{only}'"),
     ("```{notes}\nx\n```", "body.directive", 1, "'{notes}' found (did you mean '{note}'?)"),
     ("```{figur} x\n```", "body.directive", 1, "(did you mean '{figure}'?)"),
-    ("```{csv-table}\n:file: /etc/passwd\n```", "body.directive", 2, "':file:' on '{csv-table}'"),
-    ("```{csv-table}\n:url: https://x/y.csv\n```", "body.directive", 2, "':url:'"),
-    ("```{note}\n:name: my-label\nx\n```", "body.directive", 2, "option ':name:' on '{note}'"),
-    ("```{note}\n:clas: x\n```", "body.directive", 2, "(did you mean ':class:'?)"),
-    ("```{note}\n---\nname: lbl\n---\nx\n```", "body.directive", 3, "option ':name:'"),
-    ("```{note}\n---\n[bad\n---\n```", "body.directive", 3, "not valid YAML"),
+    ("```{csv-table}\n:file: /etc/passwd\n```", "body.option", 2, "':file:' on '{csv-table}'"),
+    ("```{csv-table}\n:url: https://x/y.csv\n```", "body.option", 2, "':url:'"),
+    ("```{note}\n:name: my-label\nx\n```", "body.target", 2, "option ':name:' on '{note}'"),
+    ("```{note}\n:clas: x\n```", "body.option", 2, "(did you mean ':class:'?)"),
+    ("```{note}\n---\nname: lbl\n---\nx\n```", "body.target", 3, "option ':name:'"),
+    ("```{note}\n---\n[bad\n---\n```", "body.option-syntax", 3, "not valid YAML"),
     # nested directives and Markdown inside allowed directives
     ("````{note}\nok\n\n```{include} x\n```\n````", "body.directive", 4, "'{include}'"),
     (

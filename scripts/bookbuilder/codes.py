@@ -138,10 +138,21 @@ class Code(StrEnum):
     # -- a report's body
     BODY_HEADING = "body.heading", Kind.ERROR, "a level-1 heading in the body"
     BODY_RAW_HTML = "body.raw-html", Kind.ERROR, "raw HTML, as a block or inline"
-    BODY_DIRECTIVE = "body.directive", Kind.ERROR, "a directive the format refuses, or its options"
+    BODY_DIRECTIVE = "body.directive", Kind.ERROR, "a directive the format refuses"
+    BODY_OPTION = (
+        "body.option",
+        Kind.ERROR,
+        "a directive option the format refuses or does not know",
+    )
+    BODY_OPTION_SYNTAX = (
+        "body.option-syntax",
+        Kind.ERROR,
+        "directive options not written as ':name: value'",
+    )
+    BODY_NESTING = "body.nesting", Kind.ERROR, "directives nested more than 20 deep"
     BODY_ROLE = "body.role", Kind.ERROR, "a role the format refuses"
     BODY_LINK = "body.link", Kind.ERROR, "a link that is not http, https or mailto"
-    BODY_TARGET = "body.target", Kind.ERROR, "a label for cross-references (reaches into the book)"
+    BODY_TARGET = "body.target", Kind.ERROR, "a label for cross-references, (label)= or :name:"
     BODY_IMAGE = (
         "body.image",
         Kind.ERROR,

@@ -325,7 +325,7 @@ class _Checker:
         if depth > _MAX_DEPTH:
             self.error(
                 first_line,
-                "body.directive",
+                "body.nesting",
                 f"directives nested more than {_MAX_DEPTH} deep; nest them less deeply",
             )
             return
@@ -486,7 +486,7 @@ class _Checker:
         if opt == "name":
             self.error(
                 line,
-                "body.directive",
+                "body.target",
                 f"option ':name:' on '{{{directive}}}' found; reports may not define labels "
                 "for cross-references: a report must not reach into another report or the "
                 "book's structure",
@@ -494,7 +494,7 @@ class _Checker:
         elif directive == "csv-table" and opt in ("file", "url", "encoding"):
             self.error(
                 line,
-                "body.directive",
+                "body.option",
                 f"option ':{option}:' on '{{csv-table}}' found (it reads a file or the "
                 "network); write the table's rows inside the directive",
             )
@@ -502,7 +502,7 @@ class _Checker:
             listed = ", ".join(f":{o}:" for o in sorted(allowed))
             self.error(
                 line,
-                "body.directive",
+                "body.option",
                 f"option ':{option}:' on '{{{directive}}}' found"
                 f"{_did_you_mean(opt, allowed, ':', ':')}; allowed options: {listed}",
             )
@@ -534,7 +534,7 @@ class _Checker:
                 where = first + 1 + (mark.line if mark is not None else 0)
                 self.error(
                     where,
-                    "body.directive",
+                    "body.option-syntax",
                     "directive options between '---' lines are not valid YAML; write one "
                     "'name: value' per line",
                 )
@@ -542,7 +542,7 @@ class _Checker:
             if not isinstance(data, dict):
                 self.error(
                     first,
-                    "body.directive",
+                    "body.option-syntax",
                     "directive options between '---' lines are not a mapping; write one "
                     "'name: value' per line",
                 )
@@ -565,7 +565,7 @@ class _Checker:
             if m is None:
                 self.error(
                     first + count,
-                    "body.directive",
+                    "body.option-syntax",
                     f"directive option line '{_short(lines[count])}' is not ':name: value'; "
                     "write options as ':name: value'",
                 )
