@@ -501,3 +501,13 @@ def test_problems_per_file_are_capped_and_counted(tmp_path: Path) -> None:
     assert len(problems) == MAX_PROBLEMS_PER_FILE + 1
     assert problems[-1].is_error and problems[-1].code == "file.more-problems"
     assert problems[-1].message.startswith("4900 more problems in this file")
+
+
+def test_every_fields_allowed_text_is_its_checks_own() -> None:
+    """What the docs' tables say is allowed is what the messages say: written once, at the check."""
+    from bookbuilder.check import schema
+
+    tables = ("REPORT_FIELDS", "AUTHOR_FIELDS", "CHAPTER_FIELDS", "COLLECT_FIELDS", "BOOK_FIELDS")
+    for name in tables:
+        for f in getattr(schema, name):
+            assert f.allowed == f.check.allowed, f"{name}: {f.key}"

@@ -250,16 +250,34 @@ class Checker:
 Check = Callable[[Located, str, Checker], Any]
 
 
+def allows(allowed: str) -> Callable[[Check], Check]:
+    """Mark a check with what it allows, as its messages say it: the docs' tables and the
+    fields' ``allowed`` read it from there, so it is written once."""
+
+    def mark(check: Check) -> Check:
+        check.allowed = allowed  # type: ignore[attr-defined]
+        return check
+
+    return mark
+
+
 @dataclass(frozen=True)
 class Field:
-    """One key of the contract, defined once."""
+    """One key of the contract, defined once.
+
+    ``allowed`` (what is allowed, as the messages and the docs' table say it) is the check's
+    own (:func:`allows`) when None, as it is for every field here."""
 
     key: str
     required: bool
-    allowed: str  # what is allowed, as the messages and the docs table say it
+    allowed: str | None
     help: str
     check: Check
     default: Any = None
+
+    def __post_init__(self) -> None:
+        if self.allowed is None:
+            object.__setattr__(self, "allowed", self.check.allowed)  # type: ignore[attr-defined]
 
 
 # -- Checks ---------------------------------------------------------------------------------------
@@ -289,7 +307,7 @@ def text(max_len: int = 200, min_len: int = 1, one_line: bool = True, collapse: 
             return ck.add(loc.line, key, f"found a text of {len(value)} characters", what)
         return value
 
-    return check
+    return allows(what)(check)
 
 
 def _list_for_text(loc: Located, key: str, what: str, ck: Checker) -> Any:
@@ -330,7 +348,7 @@ def vocabulary(
             code="vocabulary",
         )
 
-    return check
+    return allows(allowed)(check)
 
 
 def one_or_many(item: Check, what: str, allow_empty: bool = True) -> Check:
@@ -356,15 +374,17 @@ def one_or_many(item: Check, what: str, allow_empty: bool = True) -> Check:
                 values.append(value)
         return tuple(values) if ok else INVALID
 
-    return check
+    return allows(what)(check)
 
 
+@allows(text(200).allowed)
 def check_title(loc: Located, key: str, ck: Checker) -> Any:
     return text(200)(loc, key, ck)
 
 
+@allows("an ORCID iD such as 0000-0002-1825-0097 (or https://orcid.org/0000-0002-1825-0097)")
 def check_orcid(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = "an ORCID iD such as 0000-0002-1825-0097 (or https://orcid.org/0000-0002-1825-0097)"
+    allowed = check_orcid.allowed  # type: ignore[attr-defined]
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, allowed + ", in quotes")
     value = loc.value.strip()
@@ -391,8 +411,9 @@ def orcid_check_digit(base: str) -> str:
     return "X" if result == 10 else str(result)
 
 
+@allows("an ISO 3166-1 alpha-2 country code such as IT, NO, BR")
 def check_country(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = "an ISO 3166-1 alpha-2 country code such as IT, NO, BR"
+    allowed = check_country.allowed  # type: ignore[attr-defined]
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, allowed)
     code = loc.value.strip().upper()
@@ -407,12 +428,14 @@ def check_country(loc: Located, key: str, ck: Checker) -> Any:
     return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, code="country")
 
 
+@allows(vocabulary(REGIONS).allowed)
 def check_region(loc: Located, key: str, ck: Checker) -> Any:
     return vocabulary(REGIONS)(loc, key, ck)
 
 
+@allows("an ISO date YYYY-MM-DD, not in the future")
 def check_submitted(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = "an ISO date YYYY-MM-DD, not in the future"
+    allowed = check_submitted.allowed  # type: ignore[attr-defined]
     value = loc.value
     if isinstance(value, str) and DATE.match(value.strip()):
         try:
@@ -428,6 +451,7 @@ def check_submitted(loc: Located, key: str, ck: Checker) -> Any:
     return value
 
 
+@allows("true")
 def check_consent(loc: Located, key: str, ck: Checker) -> Any:
     if loc.value is True:
         return True
@@ -472,8 +496,9 @@ def _language_suggestion(value: str, book_language: str) -> str | None:
     return language_tag(cleaned.split("-")[0]) if cleaned else None
 
 
+@allows("a BCP 47 language tag that Babel knows, such as en, it, no, pt-BR, zh-Hant")
 def check_language(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = "a BCP 47 language tag that Babel knows, such as en, it, no, pt-BR, zh-Hant"
+    allowed = check_language.allowed  # type: ignore[attr-defined]
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, allowed)
     tag = language_tag(loc.value)
@@ -483,13 +508,15 @@ def check_language(loc: Located, key: str, ck: Checker) -> Any:
     return tag
 
 
+@allows(check_language.allowed)
 def check_language_lower(loc: Located, key: str, ck: Checker) -> Any:
     tag = check_language(loc, key, ck)
     return tag if tag is INVALID else tag.lower()
 
 
+@allows(f"a word or words joined by hyphens (letters and digits, at most {TOPIC_MAX})")
 def check_topic(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = f"a word or words joined by hyphens (letters and digits, at most {TOPIC_MAX})"
+    allowed = check_topic.allowed  # type: ignore[attr-defined]
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, allowed)
     value = loc.value.strip().lower()
@@ -499,6 +526,7 @@ def check_topic(loc: Located, key: str, ck: Checker) -> Any:
     return value
 
 
+@allows(vocabulary(STATUSES).allowed)
 def check_status(loc: Located, key: str, ck: Checker) -> Any:
     value = vocabulary(STATUSES)(loc, key, ck)
     return value if value is INVALID else Status(value)
@@ -516,7 +544,7 @@ def check_slug(what: str) -> Check:
         near = slugify(value) or None
         return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, "slug")
 
-    return check
+    return allows(allowed)(check)
 
 
 def slugify(text: str) -> str:
@@ -539,11 +567,12 @@ def check_whole_number(low: int | None = None, high: int | None = None, what: st
             return ck.add(loc.line, key, f"found {describe(value)}", allowed)
         return value
 
-    return check
+    return allows(allowed)(check)
 
 
+@allows("an ISBN-10 or ISBN-13 with a valid check digit (hyphens and spaces allowed)")
 def check_isbn(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = "an ISBN-10 or ISBN-13 with a valid check digit (hyphens and spaces allowed)"
+    allowed = check_isbn.allowed  # type: ignore[attr-defined]
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, allowed + ", as text")
     compact = re.sub(r"[\s-]+", "", loc.value).upper()
@@ -571,6 +600,7 @@ _DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
 
 
+@allows(DOI_ALLOWED)
 def check_doi(loc: Located, key: str, ck: Checker) -> Any:
     """A DOI, stored bare (``10.5555/x``): a resolver address or ``doi:`` before it is dropped,
     as editors paste DOIs in every form; spaces and control characters are never part of one."""
@@ -586,8 +616,9 @@ def check_doi(loc: Located, key: str, ck: Checker) -> Any:
     return value
 
 
+@allows("the path of a PNG, JPEG, SVG or WebP image inside the book's folder")
 def check_cover(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = "the path of a PNG, JPEG, SVG or WebP image inside the book's folder"
+    allowed = check_cover.allowed  # type: ignore[attr-defined]
     if not isinstance(loc.value, str | Path):
         return ck.wrong_type(loc, key, allowed)
     value = str(loc.value).strip()
@@ -620,6 +651,7 @@ ACCENT_ALLOWED = (
 MIN_CONTRAST = 4.5
 
 
+@allows(LOGO_ALLOWED)
 def check_logo(loc: Located, key: str, ck: Checker) -> Any:
     """The book's logo: a raster image (it goes onto the drawn EPUB cover too) that exists and
     is an image Pillow reads, within the image rules of reports (size, pixels, type)."""
@@ -666,6 +698,7 @@ def darkened(colour: str, ratio: float = MIN_CONTRAST) -> str:
     return "#000000"
 
 
+@allows(ACCENT_ALLOWED)
 def check_accent(loc: Located, key: str, ck: Checker) -> Any:
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, ACCENT_ALLOWED)
@@ -679,13 +712,15 @@ def check_accent(loc: Located, key: str, ck: Checker) -> Any:
     return value
 
 
+@allows(check_slug("a file name").allowed)
 def check_basename(loc: Located, key: str, ck: Checker) -> Any:
     return check_slug("a file name")(loc, key, ck)
 
 
+@allows("warning codes: " + ", ".join(SILENCEABLE))
 def check_silenced(loc: Located, key: str, ck: Checker) -> Any:
     """A warning's code (:mod:`bookbuilder.codes`), as conf.py's ``silence`` lists them."""
-    allowed = "warning codes: " + ", ".join(SILENCEABLE)
+    allowed = check_silenced.allowed  # type: ignore[attr-defined]
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, allowed)
     value = loc.value.strip().strip("[]").lower()
@@ -698,10 +733,7 @@ def check_silenced(loc: Located, key: str, ck: Checker) -> Any:
     return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, code="silence")
 
 
-def check_sort(loc: Located, key: str, ck: Checker) -> Any:
-    return one_or_many(vocabulary(SORT_KEYS), "a list of " + ", ".join(SORT_KEYS), False)(
-        loc, key, ck
-    )
+check_sort = one_or_many(vocabulary(SORT_KEYS), "a list of " + ", ".join(SORT_KEYS), False)
 
 
 # -- Mappings -------------------------------------------------------------------------------------
@@ -749,8 +781,9 @@ def _absent(loc: Located | None, required: bool) -> bool:
     return not required and isinstance(loc.value, str) and not loc.value.strip()
 
 
+@allows("a mapping with name and role (and optionally affiliation, orcid)")
 def check_author(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = "a mapping with name and role (and optionally affiliation, orcid)"
+    allowed = check_author.allowed  # type: ignore[attr-defined]
     if not isinstance(loc.value, Mapping):
         return ck.wrong_type(loc, key, allowed)
     values = check_mapping(loc.value, AUTHOR_FIELDS, key + ".", loc.line, ck)
@@ -759,8 +792,9 @@ def check_author(loc: Located, key: str, ck: Checker) -> Any:
     return values
 
 
+@allows("a list of one or more authors, each with name and role")
 def check_authors(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = "a list of one or more authors, each with name and role"
+    allowed = check_authors.allowed  # type: ignore[attr-defined]
     if not isinstance(loc.value, list):
         return ck.wrong_type(loc, key, allowed)
     if not loc.value:
@@ -769,8 +803,9 @@ def check_authors(loc: Located, key: str, ck: Checker) -> Any:
     return INVALID if any(a is INVALID for a in authors) else tuple(authors)
 
 
+@allows("a mapping of " + ", ".join(COLLECT_KEYS) + " (combined with AND), or the word rest")
 def check_collect(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = "a mapping of " + ", ".join(COLLECT_KEYS) + " (combined with AND), or the word rest"
+    allowed = check_collect.allowed  # type: ignore[attr-defined]
     if isinstance(loc.value, str):
         if loc.value.strip().lower() == REST:
             return REST
@@ -801,14 +836,14 @@ AUTHOR_FIELDS: tuple[Field, ...] = (
     Field(
         "name",
         True,
-        "text of 1 to 200 characters on one line",
+        None,
         "The author's name as it should be printed; for an organisation, its name.",
         text(200),
     ),
     Field(
         "role",
         True,
-        ", ".join(ROLES),
+        None,
         "What the author does; case-insensitive. `organisation` for a department or society "
         "writing as a group.",
         _ROLE,
@@ -816,14 +851,14 @@ AUTHOR_FIELDS: tuple[Field, ...] = (
     Field(
         "affiliation",
         False,
-        "text of 1 to 300 characters on one line",
+        None,
         "Hospital, department or institution, as it should be printed.",
         text(300),
     ),
     Field(
         "orcid",
         False,
-        "an ORCID iD such as 0000-0002-1825-0097",
+        None,
         "ORCID iD, checksum-validated; `https://orcid.org/…` is accepted and shortened.",
         check_orcid,
     ),
@@ -833,14 +868,14 @@ REPORT_FIELDS: tuple[Field, ...] = (
     Field(
         "title",
         True,
-        "text of 1 to 200 characters on one line",
+        None,
         "The report's title, printed as written (Markdown is not interpreted).",
         check_title,
     ),
     Field(
         "authors",
         True,
-        "a list of one or more authors, each with name and role",
+        None,
         "The authors, in the order they are printed. Each has `name` and `role` (required), "
         "`affiliation` and `orcid` (optional).",
         check_authors,
@@ -848,46 +883,44 @@ REPORT_FIELDS: tuple[Field, ...] = (
     Field(
         "country",
         True,
-        "an ISO 3166-1 alpha-2 country code such as IT, NO, BR",
+        None,
         "Where it happened. Case-insensitive; its name is printed in the book's language and "
         "its UN M49 region (Africa, Americas, Asia, Europe, Oceania) can place it in a chapter.",
         check_country,
     ),
-    Field(
-        "city", False, "text of 1 to 100 characters on one line", "The city, as printed.", text(100)
-    ),
+    Field("city", False, None, "The city, as printed.", text(100)),
     Field(
         "submitted",
         True,
-        "an ISO date YYYY-MM-DD, not in the future",
+        None,
         "The date the report was submitted.",
         check_submitted,
     ),
     Field(
         "consent",
         True,
-        "true",
+        None,
         "The authors' permission to publish. Must be `true` (without quotes).",
         check_consent,
     ),
     Field(
         "language",
         False,
-        "a BCP 47 language tag such as en, it, no, pt-BR, zh-Hant",
+        None,
         "Language of the body text; default: the book's language.",
         check_language,
     ),
     Field(
         "summary",
         False,
-        "text of 1 to 600 characters",
+        None,
         "A short plain-text summary; line breaks are folded into spaces.",
         text(600, one_line=False, collapse=True),
     ),
     Field(
         "modalities",
         False,
-        "a list of " + ", ".join(MODALITIES),
+        None,
         "Imaging modalities involved; case-insensitive, common aliases (X-ray, US, MR, PET-CT…) "
         "accepted. A single value may be written without brackets.",
         one_or_many(_MODALITY, "a list of " + ", ".join(MODALITIES)),
@@ -896,7 +929,7 @@ REPORT_FIELDS: tuple[Field, ...] = (
     Field(
         "topics",
         False,
-        "a list of words or hyphenated words",
+        None,
         "Free tags (letters, digits, hyphens); printed lower case, duplicates dropped.",
         one_or_many(check_topic, "a list of words or hyphenated words"),
         (),
@@ -904,7 +937,7 @@ REPORT_FIELDS: tuple[Field, ...] = (
     Field(
         "status",
         False,
-        ", ".join(STATUSES),
+        None,
         "Only accepted reports are published; drafts and withdrawn reports are checked, their "
         "problems are warnings, and the build lists them as left out.",
         check_status,
@@ -913,7 +946,7 @@ REPORT_FIELDS: tuple[Field, ...] = (
     Field(
         "chapter",
         False,
-        "a chapter id: lowercase letters a-z, digits and hyphens",
+        None,
         "Places the report in this chapter (which must collect reports), overriding the "
         "chapters' rules.",
         check_slug("a chapter id"),
@@ -921,7 +954,7 @@ REPORT_FIELDS: tuple[Field, ...] = (
     Field(
         "doi",
         False,
-        DOI_ALLOWED,
+        None,
         "The report's DOI, when the publisher registers one (a https://doi.org/ address is "
         "accepted and stored bare).",
         check_doi,
@@ -930,68 +963,62 @@ REPORT_FIELDS: tuple[Field, ...] = (
 
 # A chapter's `collect` keys are the facets' (model.FACETS), in their order; here is how each
 # key's value is checked and what the docs say of it.
-_COLLECT_CHECKS: dict[str, tuple[str, str, Check]] = {
+_COLLECT_CHECKS: dict[str, tuple[str, Check]] = {
     "region": (
-        ", ".join(REGIONS),
         "UN M49 regions of the report's country.",
         one_or_many(check_region, "one or a list of " + ", ".join(REGIONS), False),
     ),
     "countries": (
-        "ISO 3166-1 alpha-2 codes",
-        "The report's country.",
+        "The report's country (ISO 3166-1 alpha-2 codes).",
         one_or_many(check_country, "one or a list of country codes", False),
     ),
     "roles": (
-        ", ".join(ROLES),
         "Any author has one of these roles.",
         one_or_many(_ROLE, "one or a list of " + ", ".join(ROLES), False),
     ),
     "modalities": (
-        ", ".join(MODALITIES),
         "The report has one of these modalities.",
         one_or_many(_MODALITY, "one or a list of " + ", ".join(MODALITIES), False),
     ),
     "topics": (
-        "words or hyphenated words",
-        "The report has one of these topics.",
+        "The report has one of these topics (words or hyphenated words).",
         one_or_many(check_topic, "one or a list of topics", False),
     ),
     "languages": (
-        "BCP 47 language tags",
         "The report's language (the book's when unset); `pt` also takes `pt-BR`.",
-        one_or_many(check_language_lower, "one or a list of language tags", False),
+        one_or_many(check_language_lower, "one or a list of BCP 47 language tags", False),
     ),
 }
 COLLECT_FIELDS: tuple[Field, ...] = tuple(
-    Field(key, False, *_COLLECT_CHECKS[key]) for key in COLLECT_KEYS
+    Field(key, False, None, *_COLLECT_CHECKS[key]) for key in COLLECT_KEYS
 )
 
 CHAPTER_FIELDS: tuple[Field, ...] = (
     Field(
         "title",
         True,
-        "text of 1 to 200 characters on one line",
+        None,
         "The chapter's title.",
         check_title,
     ),
     Field(
         "order",
         True,
-        "a whole number",
+        None,
         "Position in the book (lowest first).",
         check_whole_number(),
     ),
     Field(
         "collect",
         False,
-        "a mapping of " + ", ".join(COLLECT_KEYS) + ", or rest",
+        None,
         "Which accepted reports the chapter takes; without it the chapter is a plain page.",
         check_collect,
     ),
     Field(
         "sort",
         False,
-        "a list of " + ", ".join(SORT_KEYS),
+        None,
         "How the collected reports are ordered; default [submitted, title].",
         check_sort,
         DEFAULT_SORT,
@@ -999,74 +1026,70 @@ CHAPTER_FIELDS: tuple[Field, ...] = (
 )
 
 BOOK_FIELDS: tuple[Field, ...] = (
-    Field(
-        "title", True, "text of 1 to 200 characters on one line", "The book's title.", check_title
-    ),
-    Field("subtitle", False, "text of 1 to 300 characters on one line", "The subtitle.", text(300)),
+    Field("title", True, None, "The book's title.", check_title),
+    Field("subtitle", False, None, "The subtitle.", text(300)),
     Field(
         "editors",
         False,
-        "a list of names",
+        None,
         "The editors, as printed.",
         one_or_many(text(200), "a list of names"),
         (),
     ),
-    Field(
-        "publisher", False, "text of 1 to 200 characters on one line", "The publisher.", text(200)
-    ),
+    Field("publisher", False, None, "The publisher.", text(200)),
     Field(
         "year",
         True,
-        "a year such as 2020",
+        None,
         "Year of publication.",
         check_whole_number(1000, 9999, "a year such as 2020"),
     ),
     Field(
         "edition",
         False,
-        "text of 1 to 100 characters on one line",
+        None,
         "e.g. First edition.",
         text(100),
     ),
     Field(
         "language",
         True,
-        "a BCP 47 language tag such as en, it, pt-BR",
+        None,
         "The book's language: country names, Sphinx labels, default for reports.",
         check_language,
     ),
     Field(
         "licence",
         False,
-        "text of 1 to 200 characters on one line",
+        None,
         "e.g. CC BY-NC-ND 4.0.",
         text(200),
     ),
     Field(
         "isbn",
         False,
-        "an ISBN-10 or ISBN-13 with a valid check digit",
+        None,
         "Stored without hyphens.",
         check_isbn,
     ),
     Field(
         "doi",
         False,
-        DOI_ALLOWED,
+        None,
         "The book's DOI, when the publisher registers one (stored bare).",
         check_doi,
     ),
     Field(
         "cover",
         False,
-        "the path of a PNG, JPEG, SVG or WebP image",
+        None,
         "Cover image, relative to the book's folder.",
         check_cover,
     ),
     Field(
         "logo",
         False,
-        LOGO_ALLOWED,
+        None,
         "The publisher's or the book's logo: on the website, the drawn EPUB cover and the PDF's "
         "title page.",
         check_logo,
@@ -1074,7 +1097,7 @@ BOOK_FIELDS: tuple[Field, ...] = (
     Field(
         "accent",
         False,
-        ACCENT_ALLOWED,
+        None,
         "The book's colour: links and buttons on the website, headings and links in the EPUB, "
         "the drawn cover, headings and links in the PDF.",
         check_accent,
@@ -1082,21 +1105,21 @@ BOOK_FIELDS: tuple[Field, ...] = (
     Field(
         "description",
         False,
-        "text of 1 to 2000 characters",
+        None,
         "A paragraph for the HTML and EPUB metadata.",
         text(2000, one_line=False, collapse=True),
     ),
     Field(
         "basename",
         False,
-        "a file name: lowercase letters a-z, digits and hyphens",
+        None,
         "File name of the EPUB and PDF; default: made from the title.",
         check_basename,
     ),
     Field(
         "min_words",
         False,
-        "a whole number from 0 to 100000",
+        None,
         f"An accepted report whose text has fewer words gets a warning (0: never); "
         f"default {DEFAULT_MIN_WORDS}.",
         check_whole_number(0, 100000, "a whole number from 0 to 100000"),
@@ -1105,7 +1128,7 @@ BOOK_FIELDS: tuple[Field, ...] = (
     Field(
         "silence",
         False,
-        "a list of warning codes, such as privacy.number",
+        None,
         "Warnings not to show, by their code (the table below); errors cannot be silenced. "
         "The summary still says how many were silenced.",
         one_or_many(check_silenced, "a list of warning codes"),
