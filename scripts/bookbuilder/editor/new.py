@@ -287,13 +287,28 @@ def _until_valid(ask: Ask, prompt: str, check: Callable[[str], Any], optional: b
 
 def interview(ask: Ask, a: Answers, root: Path, book_language: str) -> Answers:
     """Ask for every answer not given as a flag; each is checked when given."""
-    lang = book_language
+    if a.title is None:
+        _ask_title(ask, a, root, book_language)
+    if not a.authors:
+        a.authors = _ask_authors(ask, book_language)
+    _ask_place_and_date(ask, a, book_language)
+    _ask_tags(ask, a, book_language)
+    if not a.consent:
+        answer = _ask(ask, "Have all authors given permission to publish? (yes/no)", "no")
+        a.consent = answer.lower() in ("y", "yes", "true")
+    if a.slug is None:
+        a.slug = _ask_slug(ask, root, a.title or "")
+    return a
 
-    def single(key: str):
-        return lambda text: check_value(FIELDS[key], text, language=lang)
 
+def _single(key: str, language: str) -> Callable[[str], Any]:
+    return lambda text: check_value(FIELDS[key], text, language=language)
+
+
+def _ask_title(ask: Ask, a: Answers, root: Path, language: str) -> None:
+    """A valid title; one that a report already has only when the editor says it is another."""
     while a.title is None:
-        a.title = _until_valid(ask, "Title", single("title"))
+        a.title = _until_valid(ask, "Title", _single("title", language))
         existing = None if a.same_title else same_title(root, a.title)
         if existing is not None:
             print(f"  {existing.describe()}.")
@@ -302,54 +317,68 @@ def interview(ask: Ask, a: Answers, root: Path, book_language: str) -> Answers:
             else:
                 print("  Then give it another title (Ctrl-C stops without writing anything).")
                 a.title = None
-    if not a.authors:
-        print("Authors, in the order they are printed (an empty name ends the list).")
-        while True:
-            n = len(a.authors) + 1
-            name = _until_valid(
+
+
+def _ask_authors(ask: Ask, language: str) -> list[dict[str, Any]]:
+    """The authors in printed order, until an empty name (there is always a first one)."""
+    print("Authors, in the order they are printed (an empty name ends the list).")
+    authors: list[dict[str, Any]] = []
+    while True:
+        n = len(authors) + 1
+        name = _until_valid(
+            ask,
+            f"  Author {n}: name" + (" (Enter if there are no more authors)" if n > 1 else ""),
+            lambda t: check_value(AUTHOR["name"], t, "name", language),
+            optional=n > 1,
+        )
+        if name is None:
+            return authors
+        author: dict[str, Any] = {"name": name}
+        author["role"] = _until_valid(
+            ask,
+            f"  Author {n}: role ({', '.join(ROLES)})",
+            lambda t: check_value(AUTHOR["role"], t, "role", language),
+        )
+        for key, prompt in (("affiliation", "affiliation"), ("orcid", "ORCID iD")):
+            value = _until_valid(
                 ask,
-                f"  Author {n}: name" + (" (Enter if there are no more authors)" if n > 1 else ""),
-                lambda t: check_value(AUTHOR["name"], t, "name", lang),
-                optional=n > 1,
+                f"  Author {n}: {prompt} (optional)",
+                lambda t, k=key: check_value(AUTHOR[k], t, k, language),
+                optional=True,
             )
-            if name is None:
-                break
-            author: dict[str, Any] = {"name": name}
-            author["role"] = _until_valid(
-                ask,
-                f"  Author {n}: role ({', '.join(ROLES)})",
-                lambda t: check_value(AUTHOR["role"], t, "role", lang),
-            )
-            for key, prompt in (("affiliation", "affiliation"), ("orcid", "ORCID iD")):
-                value = _until_valid(
-                    ask,
-                    f"  Author {n}: {prompt} (optional)",
-                    lambda t, k=key: check_value(AUTHOR[k], t, k, lang),
-                    optional=True,
-                )
-                if value:
-                    author[key] = value
-            a.authors.append(author)
+            if value:
+                author[key] = value
+        authors.append(author)
+
+
+def _ask_place_and_date(ask: Ask, a: Answers, language: str) -> None:
     if a.country is None:
-        a.country = _until_valid(ask, "Country (ISO code such as IT, NO, BR)", single("country"))
+        a.country = _until_valid(
+            ask, "Country (ISO code such as IT, NO, BR)", _single("country", language)
+        )
     if a.city is None:
-        a.city = _until_valid(ask, "City (optional)", single("city"), optional=True)
+        a.city = _until_valid(ask, "City (optional)", _single("city", language), optional=True)
     if a.submitted is None:
         today = date.today().isoformat()
         a.submitted = (
-            _until_valid(ask, f"Date submitted [{today}]", single("submitted"), optional=True)
+            _until_valid(
+                ask, f"Date submitted [{today}]", _single("submitted", language), optional=True
+            )
             or date.today()
         )
     if a.language is None:
         a.language = _until_valid(
-            ask, f"Language of the text [{book_language}]", single("language"), optional=True
+            ask, f"Language of the text [{language}]", _single("language", language), optional=True
         )
+
+
+def _ask_tags(ask: Ask, a: Answers, language: str) -> None:
     if not a.modalities:
         a.modalities = (
             _until_valid(
                 ask,
                 f"Modalities, separated by commas (optional; {', '.join(MODALITIES)})",
-                lambda t: check_list("modalities", t, lang),
+                lambda t: check_list("modalities", t, language),
                 optional=True,
             )
             or ()
@@ -359,24 +388,22 @@ def interview(ask: Ask, a: Answers, root: Path, book_language: str) -> Answers:
             _until_valid(
                 ask,
                 "Topics, separated by commas (optional; e.g. workflow, ppe, wellbeing)",
-                lambda t: check_list("topics", t, lang),
+                lambda t: check_list("topics", t, language),
                 optional=True,
             )
             or ()
         )
-    if not a.consent:
-        answer = _ask(ask, "Have all authors given permission to publish? (yes/no)", "no")
-        a.consent = answer.lower() in ("y", "yes", "true")
-    if a.slug is None:
-        suggested = free_slug(root, a.title or "")
-        while True:
-            slug = _ask(ask, "File name (experiences/<name>.md)", suggested).strip()
-            problem = slug_problem(root, slug)
-            if problem is None:
-                a.slug = slug
-                break
-            print(f"  {problem}")
-    return a
+
+
+def _ask_slug(ask: Ask, root: Path, title: str) -> str:
+    """A file name no report has, suggested from the title."""
+    suggested = free_slug(root, title)
+    while True:
+        slug = _ask(ask, "File name (experiences/<name>.md)", suggested).strip()
+        problem = slug_problem(root, slug)
+        if problem is None:
+            return slug
+        print(f"  {problem}")
 
 
 def check_list(key: str, text: str, language: str = "en") -> Any:
