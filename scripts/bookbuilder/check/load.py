@@ -142,6 +142,18 @@ class _Refused(Exception):
 # -- Files ----------------------------------------------------------------------------------------
 
 
+class _Unreadable(Exception):
+    """A file refused before its front matter is parsed: its problems, each located."""
+
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__(problems[0].message)
+        self.problems = list(problems)
+
+
+def _refusal(relpath: str, line: int, found: str, allowed: str, code: str) -> Problem:
+    return Problem(relpath, line, f"{found}; allowed: {allowed}", None, code=code)
+
+
 def load_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
     """Read one Markdown file: check its bytes, split front matter and body, parse the YAML.
 
@@ -149,77 +161,13 @@ def load_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem
     bad content.
     """
     relpath = _relpath(path, root)
-    problems: list[Problem] = []
-
-    def refuse(line: int, found: str, allowed: str, code: str) -> tuple[None, list[Problem]]:
-        problems.append(Problem(relpath, line, f"{found}; allowed: {allowed}", None, code=code))
-        return None, problems
-
     try:
-        folder = path.parent.resolve()
-        if not path.resolve().is_relative_to(folder):
-            found = f"found a symbolic link to {path.resolve()}, outside {_relpath(folder, root)}/"
-            return refuse(1, found, "files inside the folder", "file.symlink")
-        if not path.is_file():
-            return refuse(1, "found something that is not a file", "a Markdown file", "file.read")
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except (OSError, RuntimeError) as error:
-        return refuse(
-            1, f"cannot be read ({error.strerror or error})", "a readable file", "file.read"
-        )
-
-    if len(data) > MAX_BYTES:
-        size = path.stat().st_size / MAX_BYTES
-        return refuse(1, f"found a file of {size:.1f} MiB", "at most 1 MiB", "file.too-large")
-    if data.startswith(BOM):
-        data = data[len(BOM) :]
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        line, column = _position(data, nul)
-        found = f"found a NUL byte at line {line}, column {column}"
-        refuse(line, found, "text without NUL bytes (is this a binary file?)", "file.nul-byte")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line, column = _position(data, error.start)
-        bad = data[error.start : error.end].hex(" ").upper()
-        found = f"found bytes that are not UTF-8 (0x{bad}) at line {line}, column {column}"
-        return refuse(line, found, "UTF-8 text (save the file as UTF-8)", "file.encoding")
-    if problems:
-        return None, problems
-
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    problems += _other_line_breaks(text, relpath)
-    if problems:
-        return None, problems
-    lines = text.split("\n")
-    if lines[0].rstrip() != DELIMITER:
-        allowed = "a file that starts with a '---' line, the front matter, and a closing '---'"
-        first = next((i for i, line in enumerate(lines) if line.strip()), None)
-        if first is not None and lines[first].rstrip() == DELIMITER:
-            return refuse(
-                first + 1,
-                "found the front matter's '---' after blank lines",
-                allowed,
-                "file.front-matter",
-            )
-        return refuse(
-            1, "found no front matter (line 1 is not '---')", allowed, "file.front-matter"
-        )
-    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == DELIMITER), None)
-    if closing is None:
-        found = "found no closing '---' line for the front matter opened on line 1"
-        allowed = "front matter between a '---' line and a closing '---' line"
-        return refuse(1, found, allowed, "file.front-matter")
-
-    yaml_text = "\n".join(lines[1:closing])
-    if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER:
-        found = f"found a front matter of {len(yaml_text.encode('utf-8')) // 1024} KiB"
-        allowed = f"at most {MAX_FRONT_MATTER // 1024} KiB between the '---' lines"
-        return refuse(1, found, allowed, "file.front-matter")
-    front_matter, yaml_problems = parse_yaml(yaml_text, relpath, first_line=2)
-    problems += yaml_problems
+        text = _decoded(_file_bytes(path, root, relpath), relpath)
+        lines = text.split("\n")
+        closing = _closing_line(lines, relpath)
+    except _Unreadable as unreadable:
+        return None, unreadable.problems
+    front_matter, problems = parse_yaml("\n".join(lines[1:closing]), relpath, first_line=2)
     if front_matter is None:
         return None, problems
     source = SourceFile(
@@ -232,6 +180,80 @@ def load_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem
         body_line=closing + 2,
     )
     return source, problems
+
+
+def _file_bytes(path: Path, root: Path, relpath: str) -> bytes:
+    """The file's bytes (without a byte-order mark): a file inside its folder, at most 1 MiB."""
+    try:
+        folder = path.parent.resolve()
+        if not path.resolve().is_relative_to(folder):
+            found = f"found a symbolic link to {path.resolve()}, outside {_relpath(folder, root)}/"
+            allowed = "files inside the folder"
+            raise _Unreadable(_refusal(relpath, 1, found, allowed, "file.symlink"))
+        if not path.is_file():
+            found, allowed = "found something that is not a file", "a Markdown file"
+            raise _Unreadable(_refusal(relpath, 1, found, allowed, "file.read"))
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except (OSError, RuntimeError) as error:
+        found = f"cannot be read ({error.strerror or error})"
+        raise _Unreadable(_refusal(relpath, 1, found, "a readable file", "file.read")) from error
+    if len(data) > MAX_BYTES:
+        found = f"found a file of {path.stat().st_size / MAX_BYTES:.1f} MiB"
+        raise _Unreadable(_refusal(relpath, 1, found, "at most 1 MiB", "file.too-large"))
+    return data[len(BOM) :] if data.startswith(BOM) else data
+
+
+def _decoded(data: bytes, relpath: str) -> str:
+    """The file as text with \\n line ends: no NUL byte, UTF-8, no other line break (all said
+    together when several are wrong)."""
+    problems = []
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, column = _position(data, nul)
+        found = f"found a NUL byte at line {line}, column {column}"
+        allowed = "text without NUL bytes (is this a binary file?)"
+        problems.append(_refusal(relpath, line, found, allowed, "file.nul-byte"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _position(data, error.start)
+        bad = data[error.start : error.end].hex(" ").upper()
+        found = f"found bytes that are not UTF-8 (0x{bad}) at line {line}, column {column}"
+        allowed = "UTF-8 text (save the file as UTF-8)"
+        problems.append(_refusal(relpath, line, found, allowed, "file.encoding"))
+        raise _Unreadable(*problems) from error
+    if problems:
+        raise _Unreadable(*problems)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    breaks = _other_line_breaks(text, relpath)
+    if breaks:
+        raise _Unreadable(*breaks)
+    return text
+
+
+def _closing_line(lines: list[str], relpath: str) -> int:
+    """The index of the line that closes the front matter opened on line 1, whose text is
+    at most MAX_FRONT_MATTER."""
+    allowed = "a file that starts with a '---' line, the front matter, and a closing '---'"
+    if lines[0].rstrip() != DELIMITER:
+        first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        if first is not None and lines[first].rstrip() == DELIMITER:
+            found = "found the front matter's '---' after blank lines"
+            raise _Unreadable(_refusal(relpath, first + 1, found, allowed, "file.front-matter"))
+        found = "found no front matter (line 1 is not '---')"
+        raise _Unreadable(_refusal(relpath, 1, found, allowed, "file.front-matter"))
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == DELIMITER), None)
+    if closing is None:
+        found = "found no closing '---' line for the front matter opened on line 1"
+        allowed = "front matter between a '---' line and a closing '---' line"
+        raise _Unreadable(_refusal(relpath, 1, found, allowed, "file.front-matter"))
+    size = len("\n".join(lines[1:closing]).encode("utf-8"))
+    if size > MAX_FRONT_MATTER:
+        found = f"found a front matter of {size // 1024} KiB"
+        allowed = f"at most {MAX_FRONT_MATTER // 1024} KiB between the '---' lines"
+        raise _Unreadable(_refusal(relpath, 1, found, allowed, "file.front-matter"))
+    return closing
 
 
 def _relpath(path: Path, root: Path) -> str:
