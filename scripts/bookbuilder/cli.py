@@ -325,10 +325,9 @@ def _serve_or_render(args: argparse.Namespace, root: Path) -> int:
 
 
 def _build(args: argparse.Namespace, root: Path) -> int:
-    editions = ALL_EDITIONS if "all" in args.editions else tuple(dict.fromkeys(args.editions))
+    chosen = ALL_EDITIONS if "all" in args.editions else tuple(dict.fromkeys(args.editions))
     # The web edition last: its landing page offers the EPUB and PDF this build just made.
-    editions = tuple(sorted(editions, key=BUILD_ORDER.index))
-    return cmd_build(root, editions, args.verbose)
+    return cmd_build(root, tuple(sorted(chosen, key=BUILD_ORDER.index)), args.verbose)
 
 
 Command = Callable[[argparse.Namespace, Path], int]
