@@ -262,6 +262,34 @@ BODY_ATTACKS: dict[str, tuple[str, int, str]] = {
     "image-other-report": ("![a view](images/hitze-im-ct-koeln/x.png)\n", 11, "outside"),
     "figure-up": ("```{figure} ../../outside/secret.png\n:alt: a view\n```\n", 11, "'..'"),
 }
+# Issue 11: each of these passed the old check, which read the body differently from the build.
+BODY_ATTACKS |= {
+    "note-line-separator": (
+        "```{note}\nA note.\u2028```{figure} /etc/passwd\u2028:target: javascript:alert(1)\n```\n",
+        12,
+        "line separator",
+    ),
+    "note-next-line-math": (
+        "```{note}\nA note.\x85```{math}\x85\\input{/etc/passwd}\n```\n",
+        12,
+        "next-line",
+    ),
+    "vertical-tab-toctree": ("Text.\v```{toctree}\n", 11, "vertical tab"),
+    "csv-quoted-role": ('```{csv-table}\n"{download}`x </etc/passwd>`",b\n```\n', 12, "download"),
+    "csv-escape-role": (
+        '```{csv-table}\n:escape: !\n\n"{down!load}`x </etc/passwd>`",b\n```\n',
+        14,
+        "download",
+    ),
+    "csv-delim-pipe": ("```{csv-table}\n:delim: |\n\na|b\n```\n", 11, ":delim:"),
+    "figure-empty-figwidth": (
+        f"```{{figure}} images/{SLUG}/x.png\n:figwidth:\n:alt: a view of the room\n```\n",
+        11,
+        ":figwidth:",
+    ),
+    "long-word": ("x" * 20000 + "\n", 11, "word of 20000"),
+    "wide-table": ("```{csv-table}\n" + ",".join(["c"] * 5000) + "\n```\n", 12, "5000 columns"),
+}
 DEEP = "".join("`" * (40 - i) + "{note}\n" for i in range(25))
 BODY_ATTACKS["deep-nesting"] = (DEEP + "x\n", 32, "nested")
 
@@ -512,6 +540,22 @@ LaTeX: \input{SECRET_TXT} \write18{touch MARKER} $\input{SECRET_TXT}$ `\input{SE
 """
 
 
+#: Issue 11's attacks, with the characters only some readers take for line breaks, CSV cells
+#: parsed after the check, options that crashed the build; last, a fence left open (it once
+#: swallowed the generated trailer, whose place it took).
+HOSTILE_BODY += (
+    "````{note}\nA note.\u2028```{figure} SECRET_PNG\u2028:target: javascript:alert('PWNED20')"
+    "\u2028:alt: x\u2028\u2028caption\u2028```\n````\n\n"
+    "````{note}\nA note.\x85```{math}\x85\\input{SECRET_TXT}\x85```\n````\n\n"
+    "````{note}\nA note.\v```{toctree}\v/chapters/preface\v```\n````\n\n"
+    '```{csv-table}\n"{download}`c <SECRET_TXT>`",b\n```\n\n'
+    '```{csv-table}\n:escape: !\n\n"{down!load}`e <SECRET_TXT>`",b\n```\n\n'
+    "```{csv-table}\n:delim: |\n\na|b\n```\n\n"
+    f"```{{figure}} images/{SLUG}/none.png\n:figwidth:\n:alt: a figure\n```\n\n"
+    "```{csv-table}\n:header: PWNED21\n\n"
+)
+
+
 def hostile_body(outside: Path) -> str:
     return (
         HOSTILE_BODY.replace("SECRET_TXT", str(outside / "secret.txt"))
@@ -583,11 +627,24 @@ def test_layer2_refusals_are_reported_with_their_line(layer2: Layer2) -> None:
         "role '{doc}'",
         "link to 'javascript:",
         "link to 'ms-settings:",
-        "is outside images/",
+        "is not a file of images/",
+        "directive '{math}'",
+        "option ':delim:'",
+        "option ':figwidth:'",
     ):
         assert re.search(rf"{re.escape(page)}:\d+: WARNING: [^\n]*{re.escape(what)}", warnings), (
             what
         )
+
+
+def test_layer2_the_builders_own_parts_cannot_be_swallowed_or_imitated(layer2: Layer2) -> None:
+    # The byline and the trailer are not in the page's source: an unclosed fence at the end of
+    # the body, or a {report-byline} of the report's own, changes nothing about them.
+    source = (layer2.builddir / "src" / "experiences" / f"{SLUG}.md").read_text("utf-8")
+    assert "report-trailer" not in source and source.rstrip().endswith(":header: PWNED21")
+    page = (layer2.builddir / "html" / "experiences" / f"{SLUG}.html").read_text("utf-8")
+    assert page.count('class="report-byline') == 1 and "Cite this report" in page
+    assert "ours" not in page  # the report's {report-byline} did not run
 
 
 def test_layer2_no_download_or_image_copied_from_outside(layer2: Layer2) -> None:
@@ -775,6 +832,23 @@ def test_markup_characters_are_literal_in_html(dressed: Dressed) -> None:
     assert not active_markup(markup)
     title = re.search(r"<title>(.*?)</title>", markup, re.S)
     assert title and "&lt;/title&gt;&lt;script&gt;" in title.group(1)
+
+
+def test_every_page_the_builder_makes_prints_hostile_values_as_text(dressed: Dressed) -> None:
+    # Every node the builder makes from report data (browse cards and filters with their counts,
+    # the contributors, the chapter's list, the byline, the trailer's citation, the landing page)
+    # escapes what it prints: no page of the site holds active markup, and the browse page and
+    # the contributors page show the hostile title and name as typed.
+    html = dressed.root / "_build" / "html"
+    pages = sorted(html.rglob("*.html"))
+    assert len(pages) > 5
+    for page in pages:
+        assert not active_markup(page.read_text("utf-8")), page
+    browse = page_text((html / "browse.html").read_text("utf-8"))
+    assert plain(dressed.fields["title"]) in browse and plain(dressed.fields["name"]) in browse
+    contributors = [p for p in pages if "contributor" in p.name]
+    for page in contributors:
+        assert plain(dressed.fields["name"]) in page_text(page.read_text("utf-8")), page
 
 
 def test_markup_characters_are_literal_in_epub(dressed: Dressed) -> None:

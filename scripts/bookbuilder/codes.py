@@ -168,6 +168,23 @@ class Code(StrEnum):
         Kind.WARNING,
         "an accepted report's text has fewer words than the book's min_words",
     )
+    BODY_ELEMENT = (
+        "body.element",
+        Kind.ERROR,
+        "the body, read as the build reads it, makes an element the format does not allow",
+    )
+    BODY_MARKUP = (
+        "body.markup",
+        Kind.WARNING,
+        "what docutils reports as the build reads the body (a footnote referred to, not written)",
+    )
+    BODY_FOOTNOTE = "body.footnote", Kind.WARNING, "a footnote that nothing refers to"
+    BODY_FIGURE = "body.figure", Kind.WARNING, "a figure without a caption"
+    BODY_PDF = (
+        "body.pdf",
+        Kind.ERROR,
+        "a word over 60 characters or a table over 12 columns: the PDF cannot set it",
+    )
     # -- privacy (patients)
     PRIVACY_BIRTH_DATE = (
         "privacy.birth-date",

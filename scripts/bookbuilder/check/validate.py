@@ -32,6 +32,7 @@ from typing import Any
 
 from bookbuilder.check.body import check_body
 from bookbuilder.check.cache import cached_results, report_key
+from bookbuilder.check.doctree import check_tree
 from bookbuilder.check.load import load_chapters, load_reports
 from bookbuilder.check.privacy import lint
 from bookbuilder.check.schema import (
@@ -50,6 +51,7 @@ from bookbuilder.model import (
     BookMeta,
     ChapterSpec,
     CollectRule,
+    ImageRef,
     LeftOut,
     Located,
     Problem,
@@ -121,9 +123,7 @@ def validate_report(
     """
     ck = Checker(src.relpath, "report", today=today, root=root, language=book_language)
     values = check_mapping(src.front_matter, REPORT_FIELDS, "", src.front_matter_line, ck)
-    images, body_problems = check_body(
-        src.body, src.body_line, src.relpath, src.stem, root / "experiences"
-    )
+    images, body_problems = _check_body(src, root / "experiences")
     problems = _by_line(ck.problems + body_problems + lint(src.body, src.body_line, src.relpath))
     if not _ok(values) or any(p.is_error for p in problems):
         return None, problems
@@ -150,6 +150,20 @@ def validate_report(
     return report, problems
 
 
+def _check_body(src: SourceFile, folder: Path) -> tuple[tuple[ImageRef, ...], list[Problem]]:
+    """The body read twice, for precise messages and for certainty: ``body.py`` on MyST's token
+    stream (what the editor wrote, exactly where), then ``doctree.py`` on the tree the build
+    renders (what the build would do). A problem both find at the same line is said once."""
+    images, problems = check_body(src.body, src.body_line, src.relpath, src.stem, folder)
+    said = {(p.line, p.code) for p in problems}
+    own_images = folder / "images" / src.stem
+    for problem in check_tree(src.body, src.body_line, src.relpath, src.stem, own_images):
+        if (problem.line, problem.code) not in said:
+            said.add((problem.line, problem.code))
+            problems.append(problem)
+    return images, problems
+
+
 def raw_status(src: SourceFile) -> Status:
     """The report's status as far as it can be read; accepted when it cannot."""
     loc = src.front_matter.get("status")
@@ -172,9 +186,7 @@ def validate_chapter(src: SourceFile) -> tuple[ChapterSpec | None, list[Problem]
     """
     ck = Checker(src.relpath, "chapter")
     values = check_mapping(src.front_matter, CHAPTER_FIELDS, "", src.front_matter_line, ck)
-    images, body_problems = check_body(
-        src.body, src.body_line, src.relpath, src.stem, src.path.parent
-    )
+    images, body_problems = _check_body(src, src.path.parent)
     problems = _by_line(ck.problems + body_problems)
     if not _ok(values) or any(p.is_error for p in problems):
         return None, problems

@@ -1,7 +1,8 @@
 """The collection as data: one record per published report, and the facets to browse it by.
 
-The render stage hands these to Sphinx as JSON (the ``report-browse`` and ``report-byline``
-directives; :class:`~bookbuilder.model.ReportRecord` writes and reads it); nothing here writes
+The render stage hands these to Sphinx as JSON (the ``report-browse`` directive, and the data
+file's ``records`` for each report's byline; :class:`~bookbuilder.model.ReportRecord` writes and
+reads it); nothing here writes
 markup, so report text stays data all the way to the writers, which escape it for their own
 format.
 """

@@ -3,8 +3,9 @@
 Everything here is generated into a git-ignored folder (``_build/src``) and rewritten only when
 its content changed, so Sphinx's incremental build stays useful. Report text that is data (titles,
 names, affiliations) never becomes Markdown: titles are backslash-escaped, and each report's
-:class:`~bookbuilder.model.ReportRecord` travels as JSON inside the ``report-byline`` directive,
-whose nodes are built in Python (``sphinx/extension.py``).
+:class:`~bookbuilder.model.ReportRecord` travels as data in the data file
+(``records[slug]``), from which the Sphinx extension builds the byline and trailer
+in Python (``extension.ReportFrame``, ``online.ReportTrailer``), outside the report's page.
 """
 
 from __future__ import annotations
@@ -152,14 +153,16 @@ class _Writer:
 
 
 def report_page(report: Report, record: ReportRecord) -> tuple[str, int]:
-    """The MyST source of a report's page, and the line of it where the body starts."""
-    data = _json_line(record.to_data())
-    fence = _fence(data)
-    head = (
-        f"{fence}{{report-start}}\n{fence}\n\n"
-        f"# {escape_markdown(report.title)}\n\n"
-        f"{fence}{{report-byline}}\n{data}\n{fence}\n\n"
-    )
+    """The MyST source of a report's page, and the line of it where the body starts.
+
+    The page is the report's escaped title and its body, nothing else of ours: the byline and
+    the trailer are built from the record (kept in the data file, ``records[slug]``) and
+    added to the page's tree by the Sphinx extension (``ReportFrame``, ``ReportTrailer``), where
+    nothing in the body can reach, imitate or swallow them. The first line, a MyST comment,
+    carries a digest of the record, so Sphinx reads the page again when only its byline changed.
+    """
+    digest = hashlib.sha256(_json_line(record.to_data()).encode("ascii")).hexdigest()[:16]
+    head = f"% bookbuilder frame {digest}\n# {escape_markdown(report.title)}\n\n"
     body = report.body if report.body.endswith("\n") else report.body + "\n"
     return head + body, head.count("\n") + 1
 
@@ -259,13 +262,6 @@ def contributors_page(people: list[Contributor]) -> str:
     )
 
 
-def report_trailer(record: ReportRecord) -> str:
-    """After a report's body: the way back to its chapter, and how to cite it (web edition)."""
-    data = _json_line(record.to_data())
-    fence = _fence(data)
-    return f"\n{fence}{{report-trailer}}\n{data}\n{fence}\n"
-
-
 def render(
     book: Book,
     srcdir: Path,
@@ -309,12 +305,9 @@ def render(
         for report in chapter.reports:
             record = record_of[report.slug]
             page, offset = report_page(report, record)
-            body_end = page.count("\n") + 1  # the build holds lines [offset, body_end) to the
-            page += report_trailer(record)  # report format (lockdown.py)
             docname = f"experiences/{report.slug}"
             writer.text(docname + ".md", page)
             sources[docname] = _source(report.relpath, report.body_line, offset)
-            sources[docname]["generated_end"] = body_end
             for image in report.images:
                 _check_report_image(report, image.path, image.target)
                 _copy_image(writer, image.path, f"experiences/{image.target}", publish_image)

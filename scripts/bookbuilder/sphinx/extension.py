@@ -1,9 +1,9 @@
 """The Sphinx side of the book: report headers, languages, and lock-down.
 
-The render stage writes each report page with two directives of ours around its title:
-``report-start`` (a page break in the PDF) and ``report-byline`` (JSON data → byline, index
-entries and the report's language). Report text is put into docutils Text nodes here, never into
-markup, so every writer escapes it for its own format.
+The render stage writes each report page as its escaped title and its body, and the report's
+record in the data file; :class:`ReportFrame` adds the byline (with its index entries and the
+report's language) and a page break for the PDF to the page's tree. Report text is put into
+docutils Text nodes here, never into markup, so every writer escapes it for its own format.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.utils import smartquotes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util.docutils import SphinxDirective
 
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, Author, BookMeta, ReportRecord
@@ -44,21 +45,24 @@ class report_start(nodes.Element):
     """Stands before a report's title: each report starts on a new page in the PDF."""
 
 
-class ReportStart(SphinxDirective):
-    """Stands before a report's title: each report starts on a new page in the PDF."""
+class ReportFrame(SphinxTransform):
+    """What the builder puts around a report's text, built from the report's record in the
+    render stage's data file (``records[slug]``, :meth:`ReportRecord.to_data`),
+    never from the page's source: a page break before the title (PDF), the byline under it
+    (authors, place, date, summary, tags, index entries), and where the report's own language
+    begins.
 
-    def run(self) -> list[nodes.Node]:
-        return [report_start()]
+    Runs after :class:`lockdown.GuardReportNodes` (whose allow-list these nodes would not pass;
+    they are ours) and before Sphinx's collectors read the index entries.
+    """
 
+    default_priority = lockdown.FRAME_PRIORITY
 
-class ReportByline(SphinxDirective):
-    """The byline under a report's title, built from the report's record (JSON the render
-    stage wrote with :meth:`ReportRecord.to_data`)."""
-
-    has_content = True
-
-    def run(self) -> list[nodes.Node]:
-        record = ReportRecord.from_data(json.loads("\n".join(self.content)))
+    def apply(self, **kwargs: Any) -> None:
+        record = lockdown.report_record(self.env.srcdir, self.env.docname)
+        title_section = _title_section(self.document)
+        if record is None or title_section is None:
+            return
         labels = {**DEFAULT_LABELS, **self.config.bookbuilder_labels}
         byline = nodes.container(classes=["report-byline"])
         for author in record.authors:
@@ -74,12 +78,28 @@ class ReportByline(SphinxDirective):
         ]
         if tags:
             byline += nodes.paragraph("", " · ".join(tags), classes=["report-tags"])
-        result: list[nodes.Node] = [*self._index(record), byline]
+        self._educate(byline)
+        added: list[nodes.Node] = [*self._index(record, byline), byline]
         if record.own_language:
-            result.append(report_language(lang=record.own_language))
-        return result
+            added.append(report_language(lang=record.own_language))
+        for offset, node in enumerate(added, start=1):  # after the title
+            title_section.insert(offset, node)
+        self.document.insert(self.document.index(title_section), report_start())
 
-    def _index(self, record: ReportRecord) -> list[nodes.Node]:
+    def _educate(self, byline: nodes.Element) -> None:
+        # Sphinx's smart quotes ran before the guard, so before this: the same typography here.
+        if not self.config.smartquotes:
+            return
+        language = self.config.language or "en"
+        for text in list(byline.findall(nodes.Text)):
+            if isinstance(text.parent, nodes.reference):
+                continue  # an ORCID address stays as it is
+            educated = smartquotes.smartyPants(
+                str(text), attr=self.config.smartquotes_action, language=language
+            )
+            text.parent.replace(text, nodes.Text(educated))
+
+    def _index(self, record: ReportRecord, byline: nodes.Element) -> list[nodes.Node]:
         target_id = f"index-{self.env.new_serialno('index')}"
         entries = [("single", _index_text(a.name), target_id, "", None) for a in record.authors]
         for facet in FACETS:
@@ -90,9 +110,13 @@ class ReportByline(SphinxDirective):
                 entry = f"{facet.index}; {text}" if facet.index else text
                 entries.append(("single", entry, target_id, "", None))
         index = addnodes.index(entries=entries, inline=False)
-        target = nodes.target("", "", ids=[target_id])
-        self.state.document.note_explicit_target(target)
-        return [index, target]
+        byline["ids"].append(target_id)  # where the index entries lead
+        self.document.ids[target_id] = byline
+        return [index]
+
+
+def _title_section(document: nodes.document) -> nodes.section | None:
+    return next((n for n in document.children if isinstance(n, nodes.section)), None)
 
 
 def _index_text(text: str) -> str:
@@ -233,8 +257,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         epub=(visit_report_body_html, depart_report_body_html),
     )  # the PDF's writer (sphinx/typst.py) sets the report's language itself
     app.add_node(report_start, html=(_skip, None), epub=(_skip, None))
-    app.add_directive("report-start", ReportStart)
-    app.add_directive("report-byline", ReportByline)
+    app.add_transform(ReportFrame)
     app.add_directive("book-contributors", BookContributors)  # the Contributors page
     app.add_post_transform(WrapReportLanguage)
     app.connect("config-inited", _add_static)

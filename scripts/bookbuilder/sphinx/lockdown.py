@@ -1,12 +1,13 @@
 """The build's second layer of defence: what validation missed still cannot act.
 
-Validation (``body.py``, ``images.py``) refuses hostile reports with a message naming the file and
-line. This module locks Sphinx, docutils and MyST down so that a report that slipped through
-anyway (a bug in a check, a check skipped) still cannot run script, read a file of the build
-machine or change the book. It is part of the ``bookbuilder.sphinx.extension`` extension, and treats
-every page under ``experiences/`` as untrusted, except the head that the render stage writes
-before the report's body (its title, ``report-start`` and ``report-byline``): the line where the
-body starts is read from the render stage's data file, and without it the whole page is body.
+Validation (``body.py``, ``doctree.py``, ``images.py``) refuses hostile reports with a message
+naming the file and line. This module locks Sphinx, docutils and MyST down so that a report that
+slipped through anyway (a bug in a check, a check skipped) still cannot run script, read a file
+of the build machine or change the book. It is part of the ``bookbuilder.sphinx.extension``
+extension, and treats every page under ``experiences/`` as untrusted from its first line to its
+last: the render stage writes nothing of its own into a report page but its escaped title, and
+the byline and trailer are added to the tree afterwards from the render stage's data file
+(``extension.ReportFrame``), so no report text can reach them, claim to be them or swallow them.
 
 For every document:
 
@@ -18,14 +19,16 @@ For every document:
   switched on, whatever ``conf.py`` says;
 - the theme's page title and description are escaped (sphinx-book-theme prints them unescaped).
 
-For report pages (``experiences/…``), in the report's body:
+For report pages (``experiences/…``), with the very rules and lists ``make check`` uses
+(:mod:`bookbuilder.check.doctree`):
 
-- only the directives and roles that ``body.py`` allows run; ``eval-rst`` never runs;
-- links other than ``http://``, ``https://`` and ``mailto:`` become plain text, and so do
-  cross-references and download links of any kind;
-- an image must be an existing file of ``images/<slug>/`` (no ``..``, no absolute path, no URL,
-  no symbolic link leading out), or it is dropped before Sphinx copies anything;
-- raw nodes and toctrees are dropped.
+- MyST reads the page with the report format's settings (``report_config``), and
+  :class:`ReportRenderer` runs only the allowed directives, options and roles (each directive's
+  options converted by its own converters first: a bad value is a warning, never a traceback);
+  ``eval-rst`` never runs; links other than web and e-mail addresses become plain text;
+- :class:`GuardReportNodes` keeps only the node types the contract allows (no raw node, no
+  toctree, no download or cross-reference), images of ``images/<slug>/`` only (no ``..``, no
+  absolute path, no URL, no symbolic link leading out), before Sphinx copies anything.
 
 Each refusal is a Sphinx warning naming the generated file and line (which the command line maps
 back to the report's own file and line).
@@ -34,7 +37,6 @@ back to the report's own file and line).
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -49,42 +51,33 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from bookbuilder.check.body import ALLOWED_DIRECTIVES, ALLOWED_LINK_PREFIXES, ALLOWED_ROLES
+from bookbuilder.check.doctree import ReportRules, refused_nodes, report_config
+from bookbuilder.model import ReportRecord
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.syntax import (
     IMAGES_DIR,
     LINK_SCHEMES,
     MYST_DISABLED_SYNTAX,
     MYST_EXTENSIONS,
-    image_folder,
-    in_image_folder,
-    plain_names,
 )
 
 logger = logging.getLogger(__name__)
 
 REPORTS_DIR = "experiences/"
 REFUSED_DIRECTIVES = ("raw", "include", "literalinclude")
-#: Set on the nodes of the directives that the render stage wrote around a report's body; no
-#: report markup can set a node attribute, so the node guard leaves these subtrees alone.
-TRUSTED = "bookbuilder_trusted"
 
 
 def is_report(docname: str | None) -> bool:
     return bool(docname) and str(docname).startswith(REPORTS_DIR)
 
 
-def _body_lines(env: Any, docname: str) -> tuple[int, float]:
-    """The lines of the generated page that hold the report's body: [start, end).
-
-    Read from the render stage's data file (``generated_line``, ``generated_end``); without it,
-    the whole page is body.
-    """
-    try:
-        source = read_book_data(env.srcdir)["sources"][docname]
-        return int(source["generated_line"]), float(source.get("generated_end", "inf"))
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return 1, float("inf")
+def report_record(srcdir: Any, docname: str | None) -> ReportRecord | None:
+    """A report page's record, as the render stage wrote it into the data file: what the
+    builder's own parts of the page (byline, trailer) are made of, never the page's source."""
+    if not is_report(docname):
+        return None
+    data = read_book_data(srcdir).get("records", {}).get(str(docname)[len(REPORTS_DIR) :])
+    return ReportRecord.from_data(data) if data else None
 
 
 def _warn(message: str, node_or_location: Any) -> None:
@@ -107,60 +100,12 @@ class RefusedDirective(Directive):
         raise self.error(f'The "{self.name}" directive is not allowed in this book.')
 
 
-class ReportRenderer(SphinxRenderer):
-    """MyST's Sphinx renderer with the report format's allow-lists, for report pages.
+class ReportRenderer(ReportRules, SphinxRenderer):
+    """MyST's Sphinx renderer with the report format's rules (the check's own: ``ReportRules``),
+    for report pages: every line of the page is the report's."""
 
-    Directives that the render stage wrote around the body (``report-start``, ``report-byline``
-    after the title, ``report-trailer`` after the body) run as they are, and their nodes are
-    marked trusted; everything that starts inside the body is held to ``body.py``'s lists.
-    """
-
-    def _in_body(self, line: int | None) -> bool:
-        env = self.sphinx_env
-        if "bookbuilder_body" not in env.temp_data:
-            env.temp_data["bookbuilder_body"] = _body_lines(env, env.docname)
-        start, end = env.temp_data["bookbuilder_body"]
-        return line is None or start <= line < end
-
-    def _refuse(self, message: str, line: int | None) -> None:
+    def refuse(self, line: int | None, code: str, message: str) -> None:
         _warn(f"{message} (refused by the build)", (self.sphinx_env.docname, line))
-
-    def run_directive(self, name: str, first_line: str, content: str, position: int, *a, **k):
-        if not self._in_body(position):
-            result = super().run_directive(name, first_line, content, position, *a, **k)
-            for node in result:
-                if isinstance(node, nodes.Element):
-                    node[TRUSTED] = True
-            return result
-        if name.lower() not in ALLOWED_DIRECTIVES:
-            self._refuse(f"directive '{{{name}}}' is not allowed in a report", position)
-            return []
-        return super().run_directive(name, first_line, content, position, *a, **k)
-
-    def render_restructuredtext(self, token: Any) -> None:
-        self._refuse("directive '{eval-rst}' is not allowed in a report", _line(token))
-
-    def render_myst_role(self, token: Any) -> None:
-        name = str(token.meta.get("name", ""))
-        if self._in_body(_line(token)) and name.lower() not in ALLOWED_ROLES:
-            self._refuse(f"role '{{{name}}}' is not allowed in a report", _line(token))
-            self.current_node.append(nodes.Text(token.content))
-            return
-        super().render_myst_role(token)
-
-    def render_link(self, token: Any) -> None:
-        href = str(token.attrGet("href") or "")
-        if not _allowed_uri(href):
-            self._refuse(f"link to '{_short(href)}' is not allowed in a report", _line(token))
-            self.render_children(token)
-            return
-        super().render_link(token)
-
-    def render_html_block(self, token: Any) -> None:
-        self._refuse("raw HTML is not allowed in a report", _line(token))
-        self.current_node.append(nodes.Text(token.content))
-
-    render_html_inline = render_html_block
 
 
 class LockedMystParser(MystParser):
@@ -171,17 +116,9 @@ class LockedMystParser(MystParser):
         if not is_report(env.docname):
             super().parse(inputstring, document)
             return
-        parser = create_md_parser(env.myst_config, ReportRenderer)
+        parser = create_md_parser(report_config(env.myst_config), ReportRenderer)
         parser.options["document"] = document
         parser.render(inputstring)
-
-
-def _line(token: Any) -> int | None:
-    return token.map[0] if getattr(token, "map", None) else None
-
-
-def _allowed_uri(uri: str) -> bool:
-    return uri.startswith(ALLOWED_LINK_PREFIXES) and not re.search(r"[\x00-\x20\x7f]", uri)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -194,10 +131,12 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 class GuardReportNodes(Transform):
-    """Drop what a report page must not contain, whatever directive or role produced it.
+    """Drop what a report page must not contain, whatever directive or role produced it: every
+    node outside the check's allow-list (``doctree.refused_nodes``).
 
     Runs after docutils resolved references and before Sphinx's collectors (which copy images
-    and downloads into the output), so a refused image or download is never copied.
+    and downloads into the output), so a refused image or download is never copied. A refused
+    link keeps its text; anything else refused goes with its children.
     """
 
     default_priority = 870  # Sphinx's collectors run at 880 (the doctree-read event)
@@ -207,60 +146,20 @@ class GuardReportNodes(Transform):
         if env is None or not is_report(env.docname):
             return
         slug = env.docname[len(REPORTS_DIR) :]
-        own = (Path(env.srcdir) / REPORTS_DIR / IMAGES_DIR / slug).resolve()
-        for node in list(self.document.findall(nodes.Element)):
-            # not removed with an ancestor already, and not written by the render stage
-            if _attached(node, self.document) and not _trusted(node):
-                self._check(node, slug, own)
-
-    def _check(self, node: nodes.Element, slug: str, own: Path) -> None:
-        if isinstance(node, nodes.raw) and not node.get(TRUSTED):
-            _warn("raw output is not allowed in a report (refused by the build)", node)
-            node.parent.remove(node)
-        elif isinstance(node, addnodes.toctree):
-            _warn("a toctree is not allowed in a report (refused by the build)", node)
-            node.parent.remove(node)
-        elif isinstance(node, nodes.image):
-            uri = str(node.get("uri", ""))
-            if not _own_image(uri, slug, own):
-                _warn(
-                    f"image '{_short(uri)}' is outside {image_folder(slug)} (refused by the build)",
-                    node,
-                )
+        own = Path(env.srcdir) / REPORTS_DIR / IMAGES_DIR / slug
+        for node, _code, why in list(refused_nodes(self.document, slug, own)):
+            _warn(f"{why} (refused by the build)", node)
+            if isinstance(node, _LINKS) and node.parent is not None:
+                node.replace_self(nodes.inline("", node.astext()))
+            elif node.parent is not None:
                 node.parent.remove(node)
-        elif isinstance(node, addnodes.download_reference | addnodes.pending_xref):
-            target = node.get("reftarget", "")
-            _warn(f"reference to '{_short(str(target))}' is not allowed in a report", node)
-            node.replace_self(nodes.inline("", "", *node.children))
-        elif isinstance(node, nodes.reference | nodes.target) and "refuri" in node:
-            uri = str(node["refuri"])
-            if not _allowed_uri(uri):
-                _warn(f"link to '{_short(uri)}' is not allowed in a report", node)
-                if isinstance(node, nodes.target):
-                    node.parent.remove(node)
-                else:
-                    node.replace_self(nodes.inline("", "", *node.children))
 
 
-def _trusted(node: nodes.Node) -> bool:
-    while node is not None:
-        if isinstance(node, nodes.Element) and node.get(TRUSTED):
-            return True
-        node = node.parent
-    return False
+_LINKS = (nodes.reference, addnodes.download_reference, addnodes.pending_xref)
 
 
-def _attached(node: nodes.Node, document: nodes.document) -> bool:
-    while node.parent is not None:
-        node = node.parent
-    return node is document
-
-
-def _own_image(uri: str, slug: str, own: Path) -> bool:
-    if not in_image_folder(uri, slug) or not plain_names(uri):
-        return False
-    path = (own / "/".join(uri.split("/")[2:])).resolve()
-    return path.is_relative_to(own) and path.is_file()
+#: The builder's own parts of a report page are added after the guard: it never sees them.
+FRAME_PRIORITY = GuardReportNodes.default_priority + 5
 
 
 # ------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ writing: the web-only nodes here are skipped by the EPUB and PDF writers.
 - ``report-browse``: every report as a card with its facets as ``data-*`` attributes, and a
   filter form (web only; ``static/browse.js`` makes it work, the full list shows without it).
 - ``book-chart``: an SVG chart (vector graphics in the PDF too) with alt text and a data table.
-- ``report-trailer``: back to the chapter, and "cite this report" (web only).
+- ``ReportTrailer`` (a transform, from the data file, not a directive a report could write):
+  back to the chapter, and "cite this report" (web only).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
@@ -35,7 +37,7 @@ from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, BookMeta, ReportRecord
 from bookbuilder.render import cite
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
-from bookbuilder.sphinx import a11y, editions, offline
+from bookbuilder.sphinx import a11y, editions, lockdown, offline
 
 DOWNLOADS_DIR = "downloads"
 HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
@@ -354,11 +356,19 @@ class BookChart(JSONDirective):
         return row
 
 
-class ReportTrailer(JSONDirective):
-    """Back to the chapter, and "cite this report"; web edition only."""
+class ReportTrailer(SphinxTransform):
+    """Back to the chapter, and "cite this report" (web edition only), from the report's record
+    in the render stage's data file: never from the report's page, so no report text can reach,
+    imitate or swallow it. Runs with the byline (``ReportFrame``), after the report's nodes were
+    checked."""
 
-    def run(self) -> list[nodes.Node]:
-        record = ReportRecord.from_data(self.data())
+    default_priority = lockdown.FRAME_PRIORITY
+
+    def apply(self, **kwargs: Any) -> None:
+        record = lockdown.report_record(self.env.srcdir, self.env.docname)
+        section = next((n for n in self.document.children if isinstance(n, nodes.section)), None)
+        if record is None or section is None:
+            return
         meta: BookMeta = self.config.bookbuilder_meta
         metadata = self.env.metadata[self.env.docname]
         metadata["bookbuilder_description"] = record.summary or ""
@@ -377,7 +387,7 @@ class ReportTrailer(JSONDirective):
         entry = cite.bibtex(record, meta, url)
         box += nodes.literal_block(entry, entry, language="bibtex", classes=["report-cite-bibtex"])
         trailer += box
-        return [trailer]
+        section += trailer
 
 
 class TrailerLast(SphinxPostTransform):
@@ -595,7 +605,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("book-landing", BookLanding)
     app.add_directive("report-browse", ReportBrowse)
     app.add_directive("book-chart", BookChart)
-    app.add_directive("report-trailer", ReportTrailer)
+    app.add_transform(ReportTrailer)
     app.add_post_transform(TrailerLast)
     app.add_post_transform(UnbrokenBookTitle)
     app.add_post_transform(WebOnlyOut)

@@ -1,0 +1,587 @@
+"""One reading of a report's body: the docutils tree the build renders, checked by the contract.
+
+``body.py`` reads the body with markdown-it and gives precise messages about what an editor
+wrote. That alone is a second parse: whatever markdown-it and docutils read differently (a line
+break only one of them sees, a CSV cell parsed after the check, an option value only the
+directive converts) would pass the check and act in the build. So the check also renders the
+body exactly as the build does:
+
+- the same MyST configuration (:func:`report_config`), the same directive and role classes
+  (Sphinx's own, registered for the parse only), docutils with raw output and file insertion
+  off;
+- the same renderer rules (:class:`ReportRules`, mixed into MyST's docutils renderer here and
+  into its Sphinx renderer by :mod:`bookbuilder.sphinx.lockdown`): only the allowed directives,
+  options and roles run, each directive's options are converted by its own converters first
+  (a value a converter cannot use is a ``file:line`` message, never a traceback), links other
+  than web and e-mail addresses stay text;
+- the same allow-list of the tree's nodes (:func:`refused_nodes`), which the build's node
+  guard applies too: only node types the contract's constructs make, images of the report's
+  own folder only, no raw node, no reference outside the report.
+
+What the build's docutils reports (a footnote nobody refers to, a reference to a missing
+footnote, a duplicate target) is reported here too, at the report's own line; and the limits
+a PDF engine needs (:data:`MAX_WORD`, :data:`MAX_COLUMNS`) are checked on the same tree.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import functools
+import io
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from docutils import nodes
+from docutils.frontend import get_default_settings
+from docutils.parsers.rst import directives, roles
+from docutils.transforms import references
+from docutils.utils import new_document
+from myst_parser.config.main import MdParserConfig
+from myst_parser.mdit_to_docutils.base import DocutilsRenderer
+from myst_parser.parsers.directives import MarkupError, parse_directive_text
+from myst_parser.parsers.docutils_ import Parser as MystDocutilsParser
+from myst_parser.parsers.mdit import create_md_parser
+
+from bookbuilder.check.body import ALLOWED_DIRECTIVES, ALLOWED_LINK_PREFIXES, ALLOWED_ROLES
+from bookbuilder.model import Problem, Severity
+from bookbuilder.syntax import (
+    LINK_SCHEMES,
+    MYST_DISABLED_SYNTAX,
+    MYST_EXTENSIONS,
+    image_folder,
+    in_image_folder,
+    plain_names,
+)
+
+#: A word longer than this (outside links and code) cannot be broken across lines in the PDF.
+MAX_WORD = 60
+#: A table wider than this does not fit a PDF page.
+MAX_COLUMNS = 12
+
+#: The node types that the contract's constructs make (paragraphs, emphasis, links, lists, block
+#: quotes, tables, footnotes, admonitions, figures and images, code, comments): nothing else
+#: may stand in a report's tree.
+ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
+    nodes.document,
+    nodes.section,
+    nodes.title,
+    nodes.subtitle,
+    nodes.rubric,
+    nodes.paragraph,
+    nodes.Text,
+    nodes.emphasis,
+    nodes.strong,
+    nodes.literal,
+    nodes.inline,
+    nodes.subscript,
+    nodes.superscript,
+    nodes.abbreviation,
+    nodes.title_reference,
+    nodes.reference,
+    nodes.bullet_list,
+    nodes.enumerated_list,
+    nodes.list_item,
+    nodes.definition_list,
+    nodes.definition_list_item,
+    nodes.term,
+    nodes.definition,
+    nodes.block_quote,
+    nodes.attribution,
+    nodes.line_block,
+    nodes.line,
+    nodes.transition,
+    nodes.table,
+    nodes.tgroup,
+    nodes.colspec,
+    nodes.thead,
+    nodes.tbody,
+    nodes.row,
+    nodes.entry,
+    nodes.footnote,
+    nodes.footnote_reference,
+    nodes.label,
+    nodes.Admonition,
+    nodes.figure,
+    nodes.image,
+    nodes.caption,
+    nodes.legend,
+    nodes.literal_block,
+    nodes.container,
+    nodes.comment,
+    nodes.substitution_definition,  # MyST's word count, never shown
+    nodes.system_message,
+    nodes.problematic,
+)
+#: Sphinx's own nodes that allowed constructs make (``{seealso}``, ``{kbd}``…), by class name,
+#: so the check does not import Sphinx's node module for a name test.
+ALLOWED_SPHINX_NODES = frozenset({"seealso", "literal_emphasis", "literal_strong"})
+
+_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+_URLISH = re.compile(r"(?:https?://|mailto:|www\.)|[\\/].*[\\/]|@")
+
+
+def report_config(base: MdParserConfig | None = None) -> MdParserConfig:
+    """The MyST settings a report's body is read with, by the check and by the build alike:
+    only the report format's syntax, HTML not recognised (it stays text), links to web and
+    e-mail addresses only; ``base`` (the book's settings) gives everything else."""
+    return dataclasses.replace(
+        base or MdParserConfig(),
+        enable_extensions=set(MYST_EXTENSIONS),
+        disable_syntax=list(MYST_DISABLED_SYNTAX),
+        url_schemes={scheme: None for scheme in LINK_SCHEMES},
+        all_links_external=False,
+        commonmark_only=False,
+        gfm_only=False,
+    )
+
+
+def allowed_link(uri: str) -> bool:
+    return uri.startswith(ALLOWED_LINK_PREFIXES) and not re.search(r"[\x00-\x20\x7f]", uri)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _line(token: Any) -> int | None:
+    return token.map[0] if getattr(token, "map", None) else None
+
+
+# -- The renderer's rules ------------------------------------------------------------------------
+
+
+class ReportRules:
+    """The report format's allow-lists, applied while MyST renders a body into a docutils tree.
+
+    Mixed into MyST's docutils renderer (the check) and into its Sphinx renderer (the build,
+    ``lockdown.ReportRenderer``), so both run exactly the same directives with the same options.
+    A subclass says what a refusal does (:meth:`refuse`).
+    """
+
+    document: nodes.document
+    current_node: nodes.Element
+    language_module_rst: Any
+
+    def refuse(self, line: int | None, code: str, message: str) -> None:
+        raise NotImplementedError
+
+    def run_directive(self, name: str, first_line: str, content: str, position: int, *a, **k):
+        key = name.lower()
+        allowed = ALLOWED_DIRECTIVES.get(key)
+        if allowed is None:
+            self.refuse(
+                position, "body.directive", f"directive '{{{name}}}' is not allowed in a report"
+            )
+            return []
+        directive_class, _messages = directives.directive(
+            name, self.language_module_rst, self.document
+        )
+        if directive_class is None:
+            self.refuse(position, "body.directive", f"directive '{{{name}}}' is not known")
+            return []
+        problems = option_problems(name, directive_class, allowed, first_line, content, position)
+        for line, message in problems:
+            self.refuse(line, "body.directive", message)
+        if problems:
+            return []
+        return super().run_directive(name, first_line, content, position, *a, **k)  # type: ignore[misc]
+
+    def render_restructuredtext(self, token: Any) -> None:
+        self.refuse(
+            _line(token), "body.directive", "directive '{eval-rst}' is not allowed in a report"
+        )
+
+    def render_myst_role(self, token: Any) -> None:
+        name = str(token.meta.get("name", ""))
+        if name.lower() not in ALLOWED_ROLES:
+            self.refuse(_line(token), "body.role", f"role '{{{name}}}' is not allowed in a report")
+            self.current_node.append(nodes.Text(token.content))
+            return
+        super().render_myst_role(token)  # type: ignore[misc]
+
+    def render_myst_target(self, token: Any) -> None:
+        self.refuse(
+            _line(token),
+            "body.target",
+            f"target '({_short(token.content)})=' is not allowed in a report",
+        )
+
+    def render_link(self, token: Any) -> None:
+        href = str(token.attrGet("href") or "")
+        if not allowed_link(href):
+            self.refuse(
+                _line(token), "body.link", f"link to '{_short(href)}' is not allowed in a report"
+            )
+            self.render_children(token)  # type: ignore[attr-defined]
+            return
+        super().render_link(token)  # type: ignore[misc]
+
+    def render_html_block(self, token: Any) -> None:
+        self.refuse(_line(token), "body.raw-html", "raw HTML is not allowed in a report")
+        self.current_node.append(nodes.Text(token.content))
+
+    render_html_inline = render_html_block
+
+
+def option_problems(
+    name: str,
+    directive_class: type,
+    allowed: frozenset[str],
+    first_line: str,
+    content: str,
+    position: int,
+) -> list[tuple[int, str]]:
+    """What is wrong with a directive's options, read by MyST and converted by the directive's
+    own converters (any exception of a converter is a problem, not a crash): (line, message)."""
+    failures: list[tuple[str, str, str]] = []
+    spec = getattr(directive_class, "option_spec", None) or {}
+
+    def guarded(option: str, convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def run(value: Any) -> Any:
+            try:
+                return convert(value)
+            except Exception as error:
+                failures.append((option, "" if value is None else str(value), str(error)))
+                raise ValueError(str(error)) from None
+
+        return run
+
+    checked = type(
+        directive_class.__name__,
+        (directive_class,),
+        {"option_spec": {k: guarded(k, v) for k, v in spec.items() if k in allowed}},
+    )
+    try:
+        parsed = parse_directive_text(checked, first_line, content, line=position)
+    except MarkupError as error:
+        return [(position, f"'{{{name}}}' cannot be read: {error}")]
+    except Exception as error:
+        return [(position, f"'{{{name}}}' cannot be read ({type(error).__name__}: {error})")]
+    problems = []
+    reported = {option for option, _value, _error in failures}
+    for option, value, error in failures:
+        if value:
+            found = f"has the value '{_short(value)}', which it cannot use ({error})"
+        else:  # MyST reads '|' or '>' alone as the start of a block of text, so no value
+            found = (
+                f"has no value ('|' or '>' alone starts a block of text: put such a character in "
+                f'quotes, :{option}: "|")'
+            )
+        problems.append(
+            (
+                position,
+                f"option ':{option}:' of '{{{name}}}' {found}; write a valid value or leave the "
+                "option out",
+            )
+        )
+    for warning in parsed.warnings:
+        line = warning.lineno if warning.lineno is not None else position
+        match = re.search(r"Unknown option key: '([^']*)'", warning.msg)
+        if match:
+            problems.append(
+                (
+                    line,
+                    f"option ':{match.group(1)}:' on '{{{name}}}' is not allowed; allowed "
+                    "options: " + ", ".join(f":{o}:" for o in sorted(allowed & set(spec))),
+                )
+            )
+        elif not any(f"'{option}'" in warning.msg for option in reported):
+            problems.append((line, f"'{{{name}}}': {warning.msg}"))
+    return problems
+
+
+# -- The node allow-list, shared with the build's node guard -------------------------------------
+
+
+def refused_nodes(
+    document: nodes.Node, slug: str, own_images: Path
+) -> Iterator[tuple[nodes.Element, str, str]]:
+    """Every node of a report's tree that the contract does not allow, with a problem code and
+    why.
+
+    ``own_images`` is the report's image folder (``…/images/<slug>``); an image must name a
+    file in it. A refused node's children are not looked at (the node goes as a whole).
+    """
+    stack: list[nodes.Node] = list(document.children)
+    while stack:
+        node = stack.pop()
+        refusal = _refusal(node, slug, own_images)
+        if refusal is not None:
+            yield node, *refusal  # type: ignore[misc]
+            continue
+        if isinstance(node, nodes.Element):
+            stack.extend(reversed(node.children))
+
+
+def _refusal(node: nodes.Node, slug: str, own: Path) -> tuple[str, str] | None:
+    if not isinstance(node, ALLOWED_NODES) and type(node).__name__ not in ALLOWED_SPHINX_NODES:
+        return "body.element", f"a '{type(node).__name__}' element is not allowed in a report"
+    if isinstance(node, nodes.image):
+        uri = str(node.get("uri", ""))
+        if not own_image(uri, slug, own):
+            return "body.image", f"image '{_short(uri)}' is not a file of {image_folder(slug)}"
+    elif isinstance(node, nodes.reference) and "refuri" not in node:
+        return "body.link", "a reference inside the book is not allowed in a report"
+    elif isinstance(node, nodes.Element) and "refuri" in node:
+        uri = str(node["refuri"])
+        if not allowed_link(uri):
+            return "body.link", f"link to '{_short(uri)}' is not allowed in a report"
+    return None
+
+
+def own_image(uri: str, slug: str, own: Path) -> bool:
+    """``uri`` names an existing file of the report's image folder, with no way out of it."""
+    if not in_image_folder(uri, slug) or not plain_names(uri):
+        return False
+    path = (own / "/".join(uri.split("/")[2:])).resolve()
+    return path.is_relative_to(own.resolve()) and path.is_file()
+
+
+# -- The check: parse as the build does, walk the tree -------------------------------------------
+
+
+def _sphinx_registry() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The directive and role classes Sphinx's build gives docutils, collected by running the
+    same set-up functions Sphinx runs, inside a namespace that is restored afterwards."""
+    from sphinx.directives import admonitions, code, patches
+    from sphinx.roles import setup as roles_setup
+    from sphinx.util.docutils import SphinxDirective, docutils_namespace
+
+    with docutils_namespace():
+        app = SimpleNamespace(
+            add_directive=lambda name, cls, override=False: directives.register_directive(name, cls)
+        )
+        admonitions.setup(app)  # type: ignore[arg-type]
+        code.setup(app)  # type: ignore[arg-type]
+        patches.setup(app)  # type: ignore[arg-type]
+        roles_setup(app)  # type: ignore[arg-type]
+        found = dict(directives._directives)
+        found_roles = dict(roles._roles)
+    # Sphinx's directives read a few settings from the build environment (the default language
+    # of code blocks): they get the defaults the book's build has, and nothing else of Sphinx.
+    env = _check_env()
+    return {
+        name: type(cls.__name__, (cls,), {"env": env}) if issubclass(cls, SphinxDirective) else cls
+        for name, cls in found.items()
+    }, found_roles
+
+
+_REGISTRY: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+
+def _registry() -> tuple[dict[str, Any], dict[str, Any]]:
+    if not _REGISTRY:
+        _REGISTRY.append(_sphinx_registry())
+    return _REGISTRY[0]
+
+
+class _CheckRenderer(ReportRules, DocutilsRenderer):
+    """MyST's docutils renderer with the report rules; refusals become the check's problems."""
+
+    def refuse(self, line: int | None, code: str, message: str) -> None:
+        self.document["bookbuilder_refused"].append((line, code, message))
+
+
+def _check_env() -> SimpleNamespace:
+    return SimpleNamespace(
+        docname="report",
+        current_document=SimpleNamespace(highlight_language="", docname="report"),
+        temp_data={},
+        metadata=defaultdict(dict),
+        config=SimpleNamespace(highlight_language="default"),
+        app=None,
+    )
+
+
+@functools.cache
+def _settings() -> Any:
+    """docutils' settings for the check, made once (an OptionParser costs more than a parse)."""
+    settings = get_default_settings(MystDocutilsParser)
+    settings.raw_enabled = False
+    settings.file_insertion_enabled = False
+    settings.report_level = 5  # nothing printed: the observer below collects every message
+    settings.halt_level = 5
+    settings.line_length_limit = 10**9  # the file's size is bounded at load
+    settings.myst_suppress_warnings = ["myst.header"]  # the title above the body is level 1
+    return settings
+
+
+@functools.cache
+def _parser() -> Any:
+    """MyST's parser with the check's renderer, made once; each parse gives it its document."""
+    return create_md_parser(report_config(), _CheckRenderer)
+
+
+def parse_body(text: str, source: str) -> tuple[nodes.document, list[tuple[int | None, str, str]]]:
+    """Render a body into a docutils tree as the build does; the tree, the renderer's refusals
+    and docutils' own messages (as (line, code, message), lines of ``text`` from 1)."""
+    from sphinx.util.docutils import docutils_namespace
+
+    settings = copy.copy(_settings())
+    settings.warning_stream = io.StringIO()
+    document = new_document(source, settings)
+    document["bookbuilder_refused"] = []
+    messages: list[tuple[int | None, str, str]] = []
+
+    def observe(message: nodes.system_message) -> None:
+        if message["level"] >= 2:
+            text = message.children[0].astext() if message.children else message.astext()
+            # warnings, as in the build, which reports them and publishes the page all the same
+            if not text.startswith("Too many autonumbered footnote references"):
+                messages.append((message.get("line"), "body.markup", text))  # said by the next
+
+    document.reporter.attach_observer(observe)
+    known_directives, known_roles = _registry()
+    with docutils_namespace():
+        directives._directives.update(known_directives)
+        roles._roles.update(known_roles)
+        parser = _parser()
+        parser.options["document"] = document
+        parser.render(text)
+        document.transformer.add_transforms(
+            [
+                references.Substitutions,
+                references.PropagateTargets,
+                references.AnonymousHyperlinks,
+                references.IndirectHyperlinks,
+                references.Footnotes,
+                references.ExternalTargets,
+                references.InternalTargets,
+                references.DanglingReferences,
+            ]
+        )
+        document.transformer.apply_transforms()
+    refused = document["bookbuilder_refused"]
+    del document["bookbuilder_refused"]
+    return document, refused + messages
+
+
+def check_tree(
+    body: str, body_line: int, relpath: str, slug: str, own_images: Path
+) -> list[Problem]:
+    """The problems of a body's tree, as the build would render it: refusals, docutils'
+    messages, nodes outside the allow-list, footnotes never referred to, PDF limits."""
+    document, found = parse_body(body, relpath)
+
+    def at(line: int | None) -> int:
+        return body_line + max((line or 1) - 1, 0)
+
+    problems = [
+        Problem(
+            relpath,
+            at(line),
+            _message(code, message),
+            None,
+            Severity.WARNING if code == "body.markup" else Severity.ERROR,
+            code=code,
+        )
+        for line, code, message in found
+    ]
+    for node, code, why in refused_nodes(document, slug, own_images):
+        problems.append(
+            Problem(relpath, at(_node_line(node)), _message(code, why), None, code=code)
+        )
+    problems += _unreferenced_footnotes(document, relpath, at)
+    problems += [
+        Problem(
+            relpath,
+            at(_node_line(figure)),
+            "a figure without a caption; write the caption below the figure's options (after a "
+            "blank line), or use '{image}' for a picture that needs none",
+            None,
+            Severity.WARNING,
+            code="body.figure",
+        )
+        for figure in document.findall(nodes.figure)
+        if not any(isinstance(child, nodes.caption) for child in figure.children)
+    ]
+    problems += _pdf_limits(document, relpath, at)
+    return problems
+
+
+_UNKNOWN_TARGET = re.compile(r'Unknown target name: "(.*)"')
+
+
+def _message(code: str, message: str) -> str:
+    if code == "body.markup":
+        unknown = _UNKNOWN_TARGET.search(message)
+        if unknown:
+            name = unknown.group(1)
+            return (
+                f"footnote [^{name}] is referred to but not written; add a line '[^{name}]: "
+                "the note's text' below, or remove the reference"
+            )
+        return f"{_short(message, 200)} (found when the body is read as the build reads it)"
+    return f"{message} (found when the body is read as the build reads it)"
+
+
+def _unreferenced_footnotes(
+    document: nodes.document, relpath: str, at: Callable[[int | None], int]
+) -> list[Problem]:
+    referred = {ref.get("refid") for ref in document.findall(nodes.footnote_reference)}
+    return [
+        Problem(
+            relpath,
+            at(footnote.line),
+            f"footnote [{(footnote.get('names') or ['?'])[0]}] is not referred to anywhere in "
+            "the text; refer to it with [^name] or delete it",
+            None,
+            Severity.WARNING,
+            code="body.footnote",
+        )
+        for footnote in document.findall(nodes.footnote)
+        if not set(footnote["ids"]) & referred
+    ]
+
+
+def _pdf_limits(
+    document: nodes.document, relpath: str, at: Callable[[int | None], int]
+) -> list[Problem]:
+    """What a PDF engine cannot set, whichever engine: words it cannot break, tables wider
+    than a page. Errors: the PDF would fail or lose text."""
+    problems = []
+    for text in document.findall(nodes.Text):
+        parent = text.parent
+        if isinstance(parent, nodes.literal_block | nodes.literal | nodes.reference):
+            continue
+        for word in _WORD.findall(str(text)):
+            if _URLISH.search(word):
+                continue
+            problems.append(
+                Problem(
+                    relpath,
+                    at(_node_line(parent)),
+                    f"a word of {len(word)} characters ('{word[:20]}…') found; the PDF cannot "
+                    f"break a word over {MAX_WORD} characters across lines: add spaces or "
+                    "hyphens, or write it as `code`",
+                    None,
+                    code="body.pdf",
+                )
+            )
+    for group in document.findall(nodes.tgroup):
+        if int(group.get("cols", 0)) > MAX_COLUMNS:
+            problems.append(
+                Problem(
+                    relpath,
+                    at(_node_line(group)),
+                    f"a table of {group['cols']} columns found; at most {MAX_COLUMNS} fit a "
+                    "page of the PDF: split the table, or turn it around (rows for columns)",
+                    None,
+                    code="body.pdf",
+                )
+            )
+    return problems
+
+
+def _node_line(node: nodes.Node | None) -> int | None:
+    while node is not None:
+        if node.line:
+            return node.line
+        node = node.parent
+    return None
