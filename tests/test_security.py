@@ -1083,3 +1083,31 @@ def test_one_hostile_report_does_not_hide_the_others(tmp_path: Path) -> None:
     errors = [line for line in out.splitlines() if ": warning: " not in line]
     for good in ("shade-for-the-scanner-sevilla", "wildfire-smoke-vancouver"):
         assert not [e for e in errors if f"experiences/{good}.md:" in e], out
+
+
+# -- an image the PDF cannot draw stops the check, not everyone's PDF ----------------------
+
+
+def test_an_svg_the_pdf_cannot_draw_is_refused_by_the_check() -> None:
+    """usvg (Typst) refuses an SVG of zero size: accepted, it stopped the whole book's PDF
+    with an error that named no report."""
+    from bookbuilder.check.images import check_svg
+
+    zero = b'<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0"><rect/></svg>'
+    problems = check_svg(zero)
+    assert len(problems) == 1 and "cannot be drawn" in problems[0], problems
+    sized = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>'
+    assert check_svg(sized) == []
+
+
+def test_an_svg_width_that_is_not_a_number_does_not_stop_the_pdf(tmp_path: Path) -> None:
+    """``width="1.2.3"`` is drawn by usvg; reading it as a float raised in the PDF builder."""
+    from bookbuilder.sphinx import typst as markup
+    from bookbuilder.sphinx.pdf import _svg_width_mm
+
+    odd = tmp_path / "odd.svg"
+    odd.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1.2.3" height="9"/>', "utf-8")
+    assert _svg_width_mm(odd) == markup.TEXT_WIDTH_MM
+    plain = tmp_path / "plain.svg"
+    plain.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="72pt" height="9"/>', "utf-8")
+    assert _svg_width_mm(plain) == pytest.approx(25.4)

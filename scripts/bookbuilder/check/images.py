@@ -15,7 +15,8 @@ Checking (``check_image_file``) judges a file by its bytes, never by its name:
   ``<script>``, ``<foreignObject>`` (or other embedding elements), ``on…`` event attributes,
   ``href``/``xlink:href``/``src`` that do not point inside the document (``#id``), ``url(…)`` or
   ``@import`` in styles pointing outside the document, ``javascript:`` anywhere in an attribute,
-  an ``<?xml-stylesheet?>`` instruction, or animations that rewrite links or event handlers.
+  an ``<?xml-stylesheet?>`` instruction, or animations that rewrite links or event handlers;
+  an SVG the PDF's typesetter cannot draw (no usable size or viewBox) is refused too.
 
 Publishing (``publish_image``) writes the copy used by the editions; the editor's original is
 never modified. Raster images are turned upright (EXIF orientation applied) and saved in the same
@@ -303,9 +304,29 @@ def check_svg(data: bytes) -> list[str]:
     if root and root[0] not in (f"{_SVG_NS} svg", "svg"):
         found.insert(0, f"the root element <{local(root[0])}> (not an SVG <svg> element)")
     if not found:
-        return []
+        return _svg_undrawable(data)
     listed = "; ".join(dict.fromkeys(found))
     return [f"the SVG file contains {listed}; {_SVG_ALLOWED}"]
+
+
+def _svg_undrawable(data: bytes) -> list[str]:
+    """The problem when the PDF's typesetter (Typst, through usvg) cannot draw the SVG: an
+    image without a size or viewBox would otherwise stop the whole book's PDF."""
+    import tempfile
+
+    import typst
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "image.svg").write_bytes(data)
+        (Path(tmp) / "main.typ").write_text('#image("image.svg")\n', "utf-8")
+        try:
+            typst.compile(str(Path(tmp) / "main.typ"), format="svg", ignore_system_fonts=True)
+        except typst.TypstError as error:
+            return [
+                f"the SVG file cannot be drawn ({error.message}); it needs a positive width and "
+                "height or a viewBox: save it again from the drawing program"
+            ]
+    return []
 
 
 def _short(text: str, limit: int = 40) -> str:

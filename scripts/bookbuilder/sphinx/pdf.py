@@ -349,7 +349,7 @@ def _svg_width_mm(path: Path) -> float:
     import re
 
     head = path.read_text("utf-8", "replace")[:2000]
-    match = re.search(r'<svg[^>]*\swidth="([\d.]+)(pt|px|mm|cm|in)?"', head)
+    match = re.search(r'<svg[^>]*\swidth="(\d+(?:\.\d*)?|\.\d+)(pt|px|mm|cm|in)?"', head)
     if not match:
         return markup.TEXT_WIDTH_MM
     value = float(match.group(1))
