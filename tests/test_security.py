@@ -1111,3 +1111,16 @@ def test_an_svg_width_that_is_not_a_number_does_not_stop_the_pdf(tmp_path: Path)
     plain = tmp_path / "plain.svg"
     plain.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="72pt" height="9"/>', "utf-8")
     assert _svg_width_mm(plain) == pytest.approx(25.4)
+
+
+@pytest.mark.parametrize("escape", ["\\uD800", "\\uFFFE"])
+def test_a_yaml_escape_of_no_character_is_refused_without_a_traceback(
+    tmp_path: Path, escape: str
+) -> None:
+    """``"\\uD800"`` made a lone surrogate that no UTF-8 output can hold (``check`` itself died
+    printing the problem); U+FFFE is not allowed in the EPUB's XML. Keys and values alike."""
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    report = root / "experiences" / "hitze-im-ct-koeln.md"
+    text = report.read_text("utf-8")
+    report.write_text(text.replace("---\n", f'---\n"x{escape}": 1\n', 1), "utf-8")
+    assert_refused(root, "experiences/hitze-im-ct-koeln.md", 2, "not a character")

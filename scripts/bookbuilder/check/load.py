@@ -39,7 +39,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+from yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    NodeEvent,
+    ScalarEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bookbuilder.check import yaml_mistakes
@@ -129,6 +135,9 @@ else:  # PyYAML built without libyaml: the pure-Python parser alone
 # to the pure-Python parser directly.
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
+# What YAML's escapes ("\uD800", "\uFFFE") can make but is not text: a surrogate cannot be
+# written as UTF-8 (printing the problem itself would fail), U+FFFE/U+FFFF are not allowed in XML.
+_NOT_TEXT = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 class _Refused(Exception):
@@ -400,6 +409,10 @@ def _prescan(text: str, relpath: str, line_of, loader_class: Any = FrontMatterLo
                 )
                 message = f"{found}; allowed: {allowed}"
                 raise _Refused(Problem(relpath, line, message, None, code="yaml.alias"))
+            if isinstance(event, ScalarEvent) and (bad := _NOT_TEXT.search(event.value)):
+                found = f"found the escape of U+{ord(bad.group()):04X}, which is not a character"
+                message = f"{found}; allowed: printable text"
+                raise _Refused(Problem(relpath, line, message, None, code="yaml.character"))
             if isinstance(event, CollectionStartEvent):
                 open_flows.append(event.start_mark if event.flow_style else None)
                 if len(open_flows) > MAX_DEPTH:
