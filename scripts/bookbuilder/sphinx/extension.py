@@ -203,9 +203,10 @@ def structure_seen_by_pages(env: Any, root_doc: str) -> dict[str, Any]:
     return {"sidebar": sidebar, "pages": pages}
 
 
-def _structure_file(app: Sphinx) -> Path:
+def _structure_file(app: Sphinx, pending: bool = False) -> Path:
     # One per builder (the EPUB and the website share an environment, not their pages).
-    return Path(app.doctreedir) / f"bookbuilder-structure-{app.builder.name}.json"
+    name = f"bookbuilder-structure-{app.builder.name}.json" + (".pending" if pending else "")
+    return Path(app.doctreedir) / name
 
 
 def rewrite_pages_whose_structure_changed(app: Sphinx, env: Any) -> list[str]:
@@ -217,7 +218,9 @@ def rewrite_pages_whose_structure_changed(app: Sphinx, env: Any) -> list[str]:
     The structure of the last finished build is kept beside the doctrees (``_save_structure``):
     a build that fails compares the next one with the last good one."""
     current = structure_seen_by_pages(env, app.config.root_doc)
-    app.builder._bookbuilder_structure = current  # type: ignore[attr-defined]
+    # This build's structure waits beside the doctrees until the build finishes (no state kept
+    # on the builder): a build that fails leaves the last good one in place.
+    _structure_file(app, pending=True).write_text(json.dumps(current, ensure_ascii=False), "utf-8")
     try:
         previous = json.loads(_structure_file(app).read_text("utf-8"))
     except (OSError, ValueError):
@@ -229,9 +232,9 @@ def rewrite_pages_whose_structure_changed(app: Sphinx, env: Any) -> list[str]:
 
 
 def _save_structure(app: Sphinx, exception: Exception | None) -> None:
-    current = getattr(app.builder, "_bookbuilder_structure", None)
-    if exception is None and current is not None:
-        _structure_file(app).write_text(json.dumps(current, ensure_ascii=False), "utf-8")
+    pending = _structure_file(app, pending=True)
+    if exception is None and pending.is_file():
+        pending.replace(_structure_file(app))
 
 
 def _cache_compiled_templates(app: Sphinx) -> None:

@@ -87,16 +87,17 @@ class _Level:
 
 
 def _level(app: Sphinx) -> _Level:
-    level = getattr(app.builder, "_bookbuilder_nav", None)
+    """This build's sidebar level, made on the first page written (after the environment was
+    saved, so it is never stored with it; ``_forget`` drops it when the next build reads)."""
+    level: _Level | None = getattr(app.env, "bookbuilder_nav", None)
     if level is None:
         level = _Level(app)
-        app.builder._bookbuilder_nav = level  # type: ignore[attr-defined]
+        app.env.bookbuilder_nav = level  # type: ignore[attr-defined]
     return level
 
 
 def _forget(app: Sphinx, env: Any) -> None:
-    if hasattr(app.builder, "_bookbuilder_nav"):
-        del app.builder._bookbuilder_nav  # type: ignore[attr-defined]
+    env.__dict__.pop("bookbuilder_nav", None)
 
 
 def _page_context(
