@@ -12,7 +12,8 @@ from bookbuilder.codes import SILENCEABLE, Code, Kind
 from conftest import FIXTURES, ROOT, report_front, run_book
 
 CODE = re.compile(r"^(file|yaml|report|chapter|book|conf|body|privacy|curate|pdf)\.[a-z-]+$")
-FILE_NAME = re.compile(r"\.(py|css|js|json|html|md|csv|log|png|svg|txt|xml|typ|pdf|tex)$")  # conf.py…
+# File names that look like codes (conf.py, book.typ).
+FILE_NAME = re.compile(r"\.(py|css|js|json|html|md|csv|log|png|svg|txt|xml|typ|pdf|tex)$")
 
 
 def test_every_code_the_fixtures_expect_is_registered() -> None:
