@@ -1124,3 +1124,15 @@ def test_a_yaml_escape_of_no_character_is_refused_without_a_traceback(
     text = report.read_text("utf-8")
     report.write_text(text.replace("---\n", f'---\n"x{escape}": 1\n', 1), "utf-8")
     assert_refused(root, "experiences/hitze-im-ct-koeln.md", 2, "not a character")
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x1b", "\ufffe"])
+def test_a_character_xml_cannot_hold_is_refused_in_the_body(tmp_path: Path, char: str) -> None:
+    """U+0001, ESC or U+FFFE in a report's text passed the check and made the EPUB's XHTML
+    ill-formed XML (a reading system shows nothing of that report)."""
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    report = root / "experiences" / "hitze-im-ct-koeln.md"
+    lines = report.read_text("utf-8").split("\n")
+    lines[-2] = f"Text {char} here."
+    report.write_text("\n".join(lines), "utf-8")
+    assert_refused(root, "experiences/hitze-im-ct-koeln.md", len(lines) - 1, "invisible character")

@@ -47,6 +47,11 @@ class Code(StrEnum):
         Kind.ERROR,
         "a character another reader takes for a line break",
     )
+    FILE_CHARACTER = (
+        "file.character",
+        Kind.ERROR,
+        "a control character or U+FFFE/U+FFFF, which no edition can hold",
+    )
     FILE_FRONT_MATTER = (
         "file.front-matter",
         Kind.ERROR,

@@ -86,6 +86,9 @@ OTHER_LINE_BREAKS = {
     "\u2029": "a paragraph separator (U+2029)",
 }
 _OTHER_LINE_BREAK = re.compile("[" + "".join(OTHER_LINE_BREAKS) + "]")
+#: Characters XML 1.0 cannot hold (the EPUB's XHTML would not be well-formed) and that are no
+#: text anywhere: the control characters other than tab and line breaks, U+FFFE and U+FFFF.
+_NOT_TEXT_IN_FILE = re.compile("[\x01-\x08\x0e-\x1b\x1f\x7f\ufffe\uffff]")
 MAX_LINE_BREAK_PROBLEMS = 20  # then one line says how many more
 
 # YAML (1.1, as PyYAML reads it) counts these as line breaks too; the file's lines are '\n' only.
@@ -238,6 +241,13 @@ def _decoded(data: bytes, relpath: str) -> str:
     breaks = _other_line_breaks(text, relpath)
     if breaks:
         raise _Unreadable(*breaks)
+    if bad := _NOT_TEXT_IN_FILE.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        code_point = f"U+{ord(bad.group()):04X}"
+        found = f"found the invisible character {code_point} at line {line}, column {column}"
+        allowed = "text without control characters: delete it, or retype the line"
+        raise _Unreadable(_refusal(relpath, line, found, allowed, "file.character"))
     return text
 
 
