@@ -11,7 +11,9 @@ import pytest
 from bookbuilder.codes import SILENCEABLE, Code, Kind
 from conftest import FIXTURES, ROOT, report_front, run_book
 
-CODE = re.compile(r"^(file|yaml|report|chapter|book|conf|body|privacy|curate|pdf)\.[a-z-]+$")
+CODE = re.compile(
+    r"^(file|yaml|report|translation|chapter|book|conf|body|privacy|curate|pdf)\.[a-z-]+$"
+)
 # File names that look like codes (conf.py, book.typ).
 FILE_NAME = re.compile(r"\.(py|css|js|json|html|md|csv|log|png|svg|txt|xml|typ|pdf|tex)$")
 

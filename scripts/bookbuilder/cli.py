@@ -28,7 +28,13 @@ from bookbuilder.pipeline import (
     render_sources,
 )
 from bookbuilder.sphinx import editions
-from bookbuilder.summary import format_problems, plan_lines, remap_warning, summary_lines
+from bookbuilder.summary import (
+    format_problems,
+    plan_lines,
+    remap_warning,
+    summary_lines,
+    translation_lines,
+)
 
 ALL_EDITIONS = ("html", "epub", "pdf")
 BUILD_ORDER = ("epub", "pdf", "html")
@@ -76,6 +82,8 @@ def cmd_plan(root: Path) -> int:
         _say(*plan_lines(prepared.book.__class__(prepared.book.meta, (chapter,))))
         for report in chapter.reports:
             _say(f"    {report.relpath}: {report.title}")
+            for line in translation_lines(report, prepared.book.meta.language):
+                _say(line)
     return 0 if prepared.ok else _blocked(prepared)
 
 

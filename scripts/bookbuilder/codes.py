@@ -104,6 +104,35 @@ class Code(StrEnum):
         Kind.WARNING,
         "same title and first author as another report",
     )
+    # -- a translation's front matter (experiences/<slug>.<language>.md)
+    TRANSLATION_UNKNOWN_KEY = (
+        "translation.unknown-key",
+        Kind.ERROR,
+        "a key translations do not have (a report's facts are its original's)",
+    )
+    TRANSLATION_MISSING = "translation.missing", Kind.ERROR, "a required key is missing or empty"
+    TRANSLATION_TYPE = "translation.type", Kind.ERROR, "a value of the wrong type"
+    TRANSLATION_VALUE = "translation.value", Kind.ERROR, "a text too long, empty or broken"
+    TRANSLATION_VOCABULARY = (
+        "translation.vocabulary",
+        Kind.ERROR,
+        "a status other than accepted or draft",
+    )
+    TRANSLATION_ORCID = (
+        "translation.orcid",
+        Kind.ERROR,
+        "a translator's ORCID iD is not one, or has a wrong check digit",
+    )
+    TRANSLATION_ORPHAN = (
+        "translation.orphan",
+        Kind.ERROR,
+        "a translation whose report (<slug>.md) does not exist",
+    )
+    TRANSLATION_SAME_LANGUAGE = (
+        "translation.same-language",
+        Kind.ERROR,
+        "a translation into its original's own language",
+    )
     # -- a chapter's front matter
     CHAPTER_UNKNOWN_KEY = "chapter.unknown-key", Kind.ERROR, "a key chapters do not have"
     CHAPTER_MISSING = "chapter.missing", Kind.ERROR, "a required key is missing or empty"

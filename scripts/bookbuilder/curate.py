@@ -4,13 +4,18 @@ The rules are the contract's: chapters are tried in ``order``; the first whose `
 matches takes the report, unless the report's ``chapter:`` names one. ``collect: rest`` takes
 whatever no earlier chapter took. A collecting chapter that receives nothing is left out, with a
 warning; a report that lands nowhere is an error.
+
+Translations follow their originals: an accepted translation of a published report is attached to
+it (``Report.translations``); counts, charts and chapter rules see reports only. A draft
+translation, or one whose original is not published, is left out with the reason.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import get_close_matches
 
 from bookbuilder.model import (
@@ -27,6 +32,7 @@ from bookbuilder.model import (
     Report,
     Severity,
     Status,
+    Translation,
 )
 
 RegionOf = Callable[[str], str | None]
@@ -70,6 +76,11 @@ class _Facts:
     modalities: tuple[str, ...]
     topics: tuple[str, ...]
     language: str
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """A chapter rule looks at the report's own language, never its translations'."""
+        return (self.language,)
 
 
 def matches(rule: CollectRule, report: Report, meta: BookMeta, region_of: RegionOf) -> bool:
@@ -179,6 +190,28 @@ def left_out_for_status(reports: Iterable[Report]) -> list[LeftOut]:
     ]
 
 
+def attach_translations(
+    placed: Iterable[Report], translations: Sequence[Translation], excluded: Sequence[LeftOut]
+) -> tuple[dict[str, tuple[Translation, ...]], list[LeftOut]]:
+    """The accepted translations of each placed report (by slug, in language order), and the
+    translations left out: drafts, and those whose original is not published (with why)."""
+    published = {r.slug for r in placed}
+    why_not = {item.relpath: item.reason for item in excluded}
+    attached: dict[str, list[Translation]] = defaultdict(list)
+    left: list[LeftOut] = []
+    for translation in sorted(translations, key=lambda t: t.relpath):
+        if translation.status is not Status.ACCEPTED:
+            reason = f"status: {translation.status.value}"
+        elif translation.slug not in published:
+            original = translation.original_relpath
+            reason = f"its original {original} is left out ({why_not.get(original, 'unplaced')})"
+        else:
+            attached[translation.slug].append(translation)
+            continue
+        left.append(LeftOut(translation.relpath, translation.title, reason))
+    return {slug: tuple(found) for slug, found in attached.items()}, left
+
+
 def curate(
     reports: Sequence[Report],
     chapters: Sequence[ChapterSpec],
@@ -186,8 +219,10 @@ def curate(
     region_of: RegionOf,
     country_name: CountryName,
     left_out: Sequence[LeftOut] = (),
+    translations: Sequence[Translation] = (),
 ) -> Book:
-    """Build the book's table of contents from validated reports and chapter specs."""
+    """Build the book's table of contents from validated reports and chapter specs; each placed
+    report carries its published translations."""
     ordered = sorted(chapters, key=lambda c: (c.order, c.id))
     placed: dict[str, list[Report]] = {c.id: [] for c in ordered}
     problems: list[Problem] = []
@@ -203,6 +238,12 @@ def curate(
             excluded.append(LeftOut(report.relpath, report.title, problem.message))
         if chapter is not None:
             placed[chapter.id].append(report)
+
+    everyone = [r for members in placed.values() for r in members]
+    by_slug, untranslated = attach_translations(everyone, translations, excluded)
+    excluded += untranslated
+    for members in placed.values():
+        members[:] = [replace(r, translations=by_slug.get(r.slug, ())) for r in members]
 
     kept: list[Chapter] = []
     for spec in ordered:

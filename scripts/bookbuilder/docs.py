@@ -14,10 +14,16 @@ from bookbuilder.check.schema import (
     BOOK_FIELDS,
     CHAPTER_FIELDS,
     REPORT_FIELDS,
+    TRANSLATION_FIELDS,
     fields_table_markdown,
 )
 
-TABLES = {"report": REPORT_FIELDS, "chapter": CHAPTER_FIELDS, "book": BOOK_FIELDS}
+TABLES = {
+    "report": REPORT_FIELDS,
+    "translation": TRANSLATION_FIELDS,
+    "chapter": CHAPTER_FIELDS,
+    "book": BOOK_FIELDS,
+}
 BLOCK = re.compile(
     r"(<!-- generated: (?P<name>[a-z-]+)[^>]*-->\n)(?P<body>.*?)(<!-- end generated -->)", re.S
 )

@@ -114,6 +114,48 @@ class ImageRef:
 
 
 @dataclass(frozen=True)
+class Translator:
+    name: str
+    affiliation: str | None = None
+    orcid: str | None = None
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An editor's translation of a report: ``experiences/<slug>.<language>.md``.
+
+    Not a report of its own: the facts (authors, country, date, topics) are its original's, and
+    it follows the original everywhere. ``language`` is the tag of the file name, normalised as
+    Babel writes it (``pt-BR``); the file name holds it in lower case.
+    """
+
+    slug: str  # the original's slug
+    language: str  # BCP 47, normalised: pt-BR
+    relpath: str  # experiences/<slug>.<language>.md
+    title: str
+    translators: tuple[Translator, ...]
+    body: str
+    body_line: int
+    summary: str | None = None
+    status: Status = Status.ACCEPTED
+    images: tuple[ImageRef, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def original_relpath(self) -> str:
+        return f"experiences/{self.slug}.md"
+
+    @property
+    def docname(self) -> str:
+        """The page's name in every edition: ``experiences/<slug>.<language>`` (lower case)."""
+        return translation_docname(self.slug, self.language)
+
+
+def translation_docname(slug: str, language: str) -> str:
+    return f"experiences/{slug}.{language.lower()}"
+
+
+@dataclass(frozen=True)
 class Report:
     """One validated experience report."""
 
@@ -136,6 +178,8 @@ class Report:
     images: tuple[ImageRef, ...] = ()
     # Lines for messages that later stages (curation) may need to give.
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # The published translations, in file-name order; attached by curation.
+    translations: tuple[Translation, ...] = ()
 
     @property
     def first_author(self) -> Author:
@@ -239,6 +283,10 @@ class Book:
     def reports(self) -> tuple[Report, ...]:
         return tuple(r for c in self.chapters for r in c.reports)
 
+    @property
+    def translations(self) -> tuple[Translation, ...]:
+        return tuple(t for r in self.reports for t in r.translations)
+
 
 @dataclass(frozen=True)
 class Place:
@@ -254,6 +302,25 @@ class Place:
     def label(self) -> str:
         """As a byline or a card prints it: ``Bergamo, Italy``."""
         return ", ".join(p for p in (self.city, self.name) if p)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a report, the original or a translation, as its pages name it."""
+
+    page: str  # experiences/<slug> or experiences/<slug>.<language>
+    language: str  # lower case BCP 47
+    name: str  # the language's name in that language (CLDR): "Italiano"
+
+
+@dataclass(frozen=True)
+class TranslationOf:
+    """What a translation's page says of it: who translated it, from what."""
+
+    translators: tuple[Translator, ...]
+    from_language: str  # lower case BCP 47: the original's language
+    from_language_name: str  # in the book's language: "Italian"
+    original_title: str
 
 
 @dataclass(frozen=True)
@@ -279,11 +346,29 @@ class ReportRecord:
     modalities: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     doi: str | None = None  # bare: 10.5555/x
+    # Every version, the original first, when the report has translations (the language
+    # switch, hreflang links, the browse card's languages); empty when it has none.
+    versions: tuple[Version, ...] = ()
+    # On a translation's page: its title, summary and language are the translation's, and this
+    # says who translated it from what. None on the original's page.
+    translation: TranslationOf | None = None
+
+    @property
+    def page(self) -> str:
+        """The docname of the page this record is shown on."""
+        base = f"experiences/{self.slug}"
+        return translation_docname(self.slug, self.language) if self.translation else base
 
     @property
     def roles(self) -> tuple[str, ...]:
         """The authors' roles, each once, sorted."""
         return tuple(sorted({a.role for a in self.authors}))
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language the report can be read in, its own first (the browse filter finds
+        it by any of them)."""
+        return tuple(v.language for v in self.versions) or (self.language,)
 
     @property
     def own_language(self) -> str | None:
@@ -315,6 +400,20 @@ class ReportRecord:
             "modalities": list(self.modalities),
             "topics": list(self.topics),
             "doi": self.doi,
+            "versions": [
+                {"page": v.page, "language": v.language, "name": v.name} for v in self.versions
+            ],
+            "translation": None
+            if self.translation is None
+            else {
+                "translators": [
+                    {"name": t.name, "affiliation": t.affiliation, "orcid": t.orcid}
+                    for t in self.translation.translators
+                ],
+                "from_language": self.translation.from_language,
+                "from_language_name": self.translation.from_language_name,
+                "original_title": self.translation.original_title,
+            },
         }
 
     @classmethod
@@ -326,6 +425,15 @@ class ReportRecord:
         values["submitted"] = date.fromisoformat(data["submitted"])
         values["modalities"] = tuple(data["modalities"])
         values["topics"] = tuple(data["topics"])
+        values["versions"] = tuple(Version(**v) for v in data["versions"])
+        translation = data["translation"]
+        if translation is not None:
+            values["translation"] = TranslationOf(
+                translators=tuple(Translator(**t) for t in translation["translators"]),
+                from_language=translation["from_language"],
+                from_language_name=translation["from_language_name"],
+                original_title=translation["original_title"],
+            )
         return cls(**values)
 
 
@@ -342,6 +450,8 @@ class Faceted(Protocol):
     def topics(self) -> tuple[str, ...]: ...
     @property
     def language(self) -> str: ...
+    @property
+    def languages(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -420,7 +530,7 @@ FACETS: tuple[Facet, ...] = (
         "languages",
         "Language",
         "Languages",
-        lambda r: (r.language,),
+        lambda r: r.languages,  # a chapter rule: its own; the browse filter: any version's
         by_prefix=True,
     ),
 )

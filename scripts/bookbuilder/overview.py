@@ -23,6 +23,7 @@ from pathlib import Path
 
 from bookbuilder.check import countries
 from bookbuilder.check.body import count_words, image_references
+from bookbuilder.check.load import translation_parts
 from bookbuilder.check.validate import (
     Validated,
     raw_first_author,
@@ -102,9 +103,9 @@ def overview_rows(
         kind = "errors" if problem.is_error else "warnings"
         counts.setdefault(problem.path, Counter())[kind] += 1
     sources = {s.relpath: s for s in validated.sources}
-    paths = sorted(
-        {*sources, *(item.relpath for item in validated.invalid if item.relpath.endswith(".md"))}
-    )
+    invalid = [item.relpath for item in validated.invalid if item.relpath.endswith(".md")]
+    # One row per report: a translation (<slug>.<language>.md) is not one.
+    paths = sorted({*sources, *(r for r in invalid if translation_parts(Path(r).stem) is None)})
     rows = []
     for relpath in paths:
         src = sources.get(relpath)

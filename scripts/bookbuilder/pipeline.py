@@ -88,6 +88,7 @@ def prepare(root: Path, today: date | None = None, cache_dir: Path | None = None
         region_of=countries.region_of,
         country_name=lambda code: countries.country_name(code, meta.language),
         left_out=validated.invalid,
+        translations=validated.translations,
     )
     problems += book.problems
     ordered = tuple(sorted(problems, key=lambda p: (p.path, p.line)))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from bookbuilder.model import Book, Problem
+from bookbuilder.check.countries import language_name
+from bookbuilder.model import Book, Problem, Report
 
 GENERATED_LOCATION = re.compile(
-    r"(?P<prefix>\S*?_build/src/)?(?P<doc>(?:experiences|chapters)/[a-z0-9-]+)\.md:(?P<line>\d+)"
+    r"(?P<prefix>\S*?_build/src/)?(?P<doc>(?:experiences|chapters)/[a-z0-9-]+(?:\.[a-z0-9-]+)?)"
+    r"\.md:(?P<line>\d+)"
 )
 
 
@@ -43,6 +45,14 @@ def plan_lines(book: Book) -> list[str]:
     return lines
 
 
+def translation_lines(report: Report, language: str, indent: str = "      ") -> list[str]:
+    """A report's published translations, one line each, for the lists under the report."""
+    return [
+        f"{indent}{language_name(t.language, language)} translation: {t.relpath}: {t.title}"
+        for t in report.translations
+    ]
+
+
 def summary_lines(
     book: Book,
     problems: Sequence[Problem],
@@ -51,8 +61,16 @@ def summary_lines(
 ) -> list[str]:
     reports = book.reports
     published = _count(len(reports), "report")
+    if book.translations:
+        published += f" (and {_count(len(book.translations), 'translation')})"
     lines = [f"Published {published} in {_count(len(book.chapters), 'chapter')}:"]
     lines += plan_lines(book)
+    translated = [r for r in reports if r.translations]
+    if translated:
+        lines.append(f"Translations published with their reports ({len(book.translations)}):")
+        for report in translated:
+            lines.append(f"  {report.relpath}")
+            lines += translation_lines(report, book.meta.language, "    ")
     if book.left_out:
         lines.append(f"Left out of every edition ({len(book.left_out)}):")
         lines += [f"  {item.relpath} \u2014 {item.reason}" for item in book.left_out]

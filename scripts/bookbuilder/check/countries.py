@@ -1,4 +1,5 @@
-"""Countries: codes, names in the book's language, and the five UN M49 continental regions.
+"""Countries: codes, names in the book's language, and the five UN M49 continental regions
+(and the CLDR names of languages, which the same locales hold).
 
 - Codes are ISO 3166-1 alpha-2 (``IT``, ``NO``, ``BR``), upper case.
 - Names come from CLDR through Babel, in the book's language (English when Babel does not know
@@ -74,6 +75,17 @@ def locale_for(language: str) -> Locale:
         return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError, AttributeError):
         return Locale.parse("en")
+
+
+def language_name(tag: str, in_language: str) -> str:
+    """The CLDR name of a language in ``in_language``, capitalised as at the start of a line
+    (``language_name("it", "it")`` → ``Italiano``, ``("pt-BR", "en")`` → ``Portuguese
+    (Brazil)``); the tag itself when Babel does not know it."""
+    try:
+        name = Locale.parse(tag.replace("-", "_")).get_display_name(locale_for(in_language))
+    except (ValueError, UnknownLocaleError):
+        return tag
+    return (name[:1].upper() + name[1:]) if name else tag
 
 
 def country_name(code: str, language: str) -> str:

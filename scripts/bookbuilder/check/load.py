@@ -28,7 +28,9 @@ syntax errors (at their real line in the file). Line numbers are lines of the wh
 opening ``---`` being line 1.
 
 Files are read in name order. Names starting with a dot (editor back-up and lock files) are
-skipped; any other ``*.md`` file in the folder must have a valid slug as its stem.
+skipped; any other ``*.md`` file in the folder must have a valid slug as its stem, or, in
+``experiences/``, be a translation: ``<slug>.<language>.md`` with the original's slug and a BCP 47
+tag in lower case (:func:`translation_parts`).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bookbuilder.check import yaml_mistakes
-from bookbuilder.check.schema import SLUG, SLUG_MAX, slugify
+from bookbuilder.check.schema import SLUG, SLUG_MAX, language_tag, slugify
 from bookbuilder.model import Located, Problem, Severity, SourceFile
 
 MAX_BYTES = 1024 * 1024
@@ -616,8 +618,9 @@ _BAD = object()
 
 
 def load_reports(root: Path) -> tuple[list[SourceFile], list[Problem]]:
-    """Every ``experiences/*.md`` file (not ``experiences/images/``), in name order."""
-    return _load_folder(root, REPORTS_DIR)
+    """Every ``experiences/*.md`` file (not ``experiences/images/``), in name order: reports
+    and translations (tell them apart with :func:`translation_parts`)."""
+    return _load_folder(root, REPORTS_DIR, translations=True)
 
 
 def load_chapters(root: Path) -> tuple[list[SourceFile], list[Problem]]:
@@ -625,7 +628,16 @@ def load_chapters(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     return _load_folder(root, CHAPTERS_DIR)
 
 
-def _load_folder(root: Path, name: str) -> tuple[list[SourceFile], list[Problem]]:
+def translation_parts(stem: str) -> tuple[str, str] | None:
+    """``notti-in-tc.en`` → (``notti-in-tc``, ``en``): the original's slug and the translation's
+    language as the file name writes it; None for a report's own file (a stem without a dot)."""
+    slug, dot, language = stem.partition(".")
+    return (slug, language) if dot else None
+
+
+def _load_folder(
+    root: Path, name: str, translations: bool = False
+) -> tuple[list[SourceFile], list[Problem]]:
     folder = root / name
     sources: list[SourceFile] = []
     problems: list[Problem] = []
@@ -645,7 +657,7 @@ def _load_folder(root: Path, name: str) -> tuple[list[SourceFile], list[Problem]
                 )
             )
             continue
-        slug_problem = check_stem(path, root)
+        slug_problem = check_stem(path, root, translations)
         if slug_problem is not None:
             problems.append(slug_problem)
         source, file_problems = load_source(path, root)
@@ -655,17 +667,35 @@ def _load_folder(root: Path, name: str) -> tuple[list[SourceFile], list[Problem]
     return sources, problems
 
 
-def check_stem(path: Path, root: Path) -> Problem | None:
-    """The file name must be ``<slug>.md``: the slug is the report's or chapter's permanent id."""
+def check_stem(path: Path, root: Path, translations: bool = False) -> Problem | None:
+    """The file name must be ``<slug>.md``: the slug is the report's or chapter's permanent id.
+    With ``translations``, ``<slug>.<language>.md`` too (the language a lower-case BCP 47 tag
+    that Babel knows: ``en``, ``pt-br``)."""
     stem = path.stem
-    if SLUG.match(stem) and len(stem) <= SLUG_MAX:
+    parts = translation_parts(stem) if translations else None
+    slug, language = parts if parts else (stem, None)
+    valid_slug = bool(SLUG.match(slug)) and len(slug) <= SLUG_MAX
+    tag = language_tag(language) if language is not None else None
+    if valid_slug and (language is None or (tag is not None and tag.lower() == language)):
         return None
     relpath = _relpath(path, root)
-    suggestion = slugify(stem)
-    message = (
-        f"found the file name '{path.name}'; allowed: <slug>.md, the slug made of lowercase "
-        f"letters a-z, digits and hyphens, at most {SLUG_MAX} characters"
+    allowed = (
+        f"<slug>.md, the slug made of lowercase letters a-z, digits and hyphens, at most "
+        f"{SLUG_MAX} characters"
     )
+    if translations:
+        allowed += (
+            "; or <slug>.<language>.md for a translation, the language a BCP 47 tag in lower "
+            "case such as en or pt-br"
+        )
+    suggestion = slugify(slug)
+    if language is not None:
+        cleaned = language_tag(language.replace("_", "-"))
+        if cleaned is None:  # not a language: a report's name with a dot in it
+            suggestion = slugify(stem)
+        elif suggestion:
+            suggestion = f"{suggestion}.{cleaned.lower()}"
+    message = f"found the file name '{path.name}'; allowed: {allowed}"
     if suggestion:
         message += f"; did you mean '{suggestion}.md'?"
     return Problem(relpath, 1, message, None, code="file.slug")

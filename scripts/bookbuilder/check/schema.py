@@ -55,6 +55,9 @@ __all__ = [
     "SLUG",
     "SORT_KEYS",
     "STATUSES",
+    "TRANSLATION_FIELDS",
+    "TRANSLATION_STATUSES",
+    "TRANSLATOR_FIELDS",
     "Checker",
     "Field",
     "check_mapping",
@@ -139,6 +142,8 @@ MODALITY_ALIASES = {
 
 REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
 STATUSES = tuple(s.value for s in Status)
+# A translation is the editors' own work: it is accepted or still a draft, never withdrawn.
+TRANSLATION_STATUSES = (Status.ACCEPTED.value, Status.DRAFT.value)
 DEFAULT_SORT = ("submitted", "title")
 
 TOPIC = re.compile(r"^[^\W_]+(?:-[^\W_]+)*$")
@@ -532,6 +537,11 @@ def check_status(loc: Located, key: str, ck: Checker) -> Any:
     return value if value is INVALID else Status(value)
 
 
+def check_translation_status(loc: Located, key: str, ck: Checker) -> Any:
+    value = vocabulary(TRANSLATION_STATUSES)(loc, key, ck)
+    return value if value is INVALID else Status(value)
+
+
 def check_slug(what: str) -> Check:
     allowed = f"{what}: lowercase letters a-z, digits and hyphens, at most {SLUG_MAX} characters"
 
@@ -740,23 +750,30 @@ check_sort = one_or_many(vocabulary(SORT_KEYS), "a list of " + ", ".join(SORT_KE
 
 
 def check_mapping(
-    mapping: Mapping[str, Located], fields: Sequence[Field], prefix: str, line: int, ck: Checker
+    mapping: Mapping[str, Located],
+    fields: Sequence[Field],
+    prefix: str,
+    line: int,
+    ck: Checker,
+    why_not: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Check a mapping against its fields: unknown keys, missing keys, every value.
 
     Returns the normalised values by key (defaults for absent optional keys; an empty value
     counts as absent); a value that failed is :data:`INVALID`. All problems go to ``ck``.
+    ``why_not`` says, for keys that are known elsewhere, why they are not allowed here.
     """
     by_key = {f.key: f for f in fields}
     keys = list(by_key)
     for key, loc in mapping.items():
         if key not in by_key:
+            reason = (why_not or {}).get(key)
             ck.add(
                 loc.line,
                 prefix + key,
-                "found an unknown key",
+                "found an unknown key" if reason is None else f"found the key {key}, {reason}",
                 "keys " + ", ".join(keys),
-                suggest(key, keys),
+                None if reason else suggest(key, keys),
                 code="unknown-key",
             )
     values: dict[str, Any] = {}
@@ -801,6 +818,26 @@ def check_authors(loc: Located, key: str, ck: Checker) -> Any:
         return ck.add(loc.line, key, "found an empty list", allowed)
     authors = [check_author(item, f"{key}[{i}]", ck) for i, item in enumerate(loc.value, 1)]
     return INVALID if any(a is INVALID for a in authors) else tuple(authors)
+
+
+@allows("a mapping with name (and optionally affiliation, orcid)")
+def check_translator(loc: Located, key: str, ck: Checker) -> Any:
+    allowed = check_translator.allowed  # type: ignore[attr-defined]
+    if not isinstance(loc.value, Mapping):
+        return ck.wrong_type(loc, key, allowed)
+    values = check_mapping(loc.value, TRANSLATOR_FIELDS, key + ".", loc.line, ck)
+    return INVALID if any(v is INVALID for v in values.values()) else values
+
+
+@allows("a list of one or more translators, each with a name")
+def check_translators(loc: Located, key: str, ck: Checker) -> Any:
+    allowed = check_translators.allowed  # type: ignore[attr-defined]
+    if not isinstance(loc.value, list):
+        return ck.wrong_type(loc, key, allowed)
+    if not loc.value:
+        return ck.add(loc.line, key, "found an empty list", allowed)
+    found = [check_translator(item, f"{key}[{i}]", ck) for i, item in enumerate(loc.value, 1)]
+    return INVALID if any(t is INVALID for t in found) else tuple(found)
 
 
 @allows("a mapping of " + ", ".join(COLLECT_KEYS) + " (combined with AND), or the word rest")
@@ -960,6 +997,56 @@ REPORT_FIELDS: tuple[Field, ...] = (
         check_doi,
     ),
 )
+
+_AUTHOR = {f.key: f for f in AUTHOR_FIELDS}
+# A translator is named like an author, without a role.
+TRANSLATOR_FIELDS: tuple[Field, ...] = (
+    Field(
+        "name",
+        True,
+        _AUTHOR["name"].allowed,
+        "The translator's name as it should be printed.",
+        _AUTHOR["name"].check,
+    ),
+    _AUTHOR["affiliation"],
+    _AUTHOR["orcid"],
+)
+
+TRANSLATION_FIELDS: tuple[Field, ...] = (
+    Field(
+        "title",
+        True,
+        "text of 1 to 200 characters on one line",
+        "The translated title, printed as written (Markdown is not interpreted).",
+        check_title,
+    ),
+    Field(
+        "translators",
+        True,
+        "a list of one or more translators, each with a name",
+        "Who translated the report, in the order they are printed. Each has `name` (required), "
+        "`affiliation` and `orcid` (optional).",
+        check_translators,
+    ),
+    Field(
+        "summary",
+        False,
+        "text of 1 to 600 characters",
+        "The translated summary; line breaks are folded into spaces.",
+        text(600, one_line=False, collapse=True),
+    ),
+    Field(
+        "status",
+        False,
+        ", ".join(TRANSLATION_STATUSES),
+        "Only accepted translations of published reports are published; a draft is checked, its "
+        "problems are warnings, and the build lists it as left out.",
+        check_translation_status,
+        Status.ACCEPTED,
+    ),
+)
+"""A translation's keys. The report's facts (authors, country, dates, topics…) belong to the
+original alone, and the language is the file name's: any other key is an error."""
 
 # A chapter's `collect` keys are the facets' (model.FACETS), in their order; here is how each
 # key's value is checked and what the docs say of it.
@@ -1148,10 +1235,11 @@ def fields_table_markdown(fields: Sequence[Field] = REPORT_FIELDS) -> str:
         rows.append(
             f"| `{f.key}` | {'yes' if f.required else 'no'} | {cell(f.allowed)} | {cell(f.help)} |"
         )
-        if f.key == "authors" and fields is REPORT_FIELDS:
-            for sub in AUTHOR_FIELDS:
+        nested = {"authors": AUTHOR_FIELDS, "translators": TRANSLATOR_FIELDS}.get(f.key)
+        if nested is not None and fields in (REPORT_FIELDS, TRANSLATION_FIELDS):
+            for sub in nested:
                 rows.append(
-                    f"| `authors[].{sub.key}` | {'yes' if sub.required else 'no'} | "
+                    f"| `{f.key}[].{sub.key}` | {'yes' if sub.required else 'no'} | "
                     f"{cell(sub.allowed)} | {cell(sub.help)} |"
                 )
     return "\n".join(rows) + "\n"

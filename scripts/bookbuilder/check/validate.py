@@ -11,7 +11,11 @@ What decides whether a problem blocks the build:
   and warnings when it is ``draft`` or ``withdrawn``: those never block a build;
 - an accepted report with an error is left out (listed in :attr:`Validated.invalid`, "N errors")
   and blocks the build until it is fixed or set to ``draft``;
-- chapters and the book's metadata have no status: their errors always block.
+- chapters and the book's metadata have no status: their errors always block;
+- a translation (``<slug>.<language>.md``) is held to the same rules as the report it
+  translates (its own keys, :data:`~bookbuilder.check.schema.TRANSLATION_FIELDS`, and the report
+  body's rules); its original must exist and be in another language. Its problems are warnings
+  when it is a draft or when its original is not accepted: it is not published then.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from typing import Any
 from bookbuilder.check.body import check_body
 from bookbuilder.check.cache import cached_results, report_key
 from bookbuilder.check.doctree import check_tree
-from bookbuilder.check.load import load_chapters, load_reports
+from bookbuilder.check.load import load_chapters, load_reports, translation_parts
 from bookbuilder.check.privacy import lint
 from bookbuilder.check.schema import (
     BOOK_FIELDS,
@@ -42,9 +46,12 @@ from bookbuilder.check.schema import (
     REPORT_FIELDS,
     REST,
     STATUSES,
+    TRANSLATION_FIELDS,
     Checker,
     check_mapping,
+    language_tag,
     slugify,
+    suggest,
 )
 from bookbuilder.model import (
     Author,
@@ -59,6 +66,8 @@ from bookbuilder.model import (
     Severity,
     SourceFile,
     Status,
+    Translation,
+    Translator,
 )
 
 __all__ = [
@@ -67,6 +76,7 @@ __all__ = [
     "validate_book_meta",
     "validate_chapter",
     "validate_report",
+    "validate_translation",
 ]
 
 
@@ -77,8 +87,9 @@ class Validated:
     reports: tuple[Report, ...]  # every valid report, whatever its status
     chapters: tuple[ChapterSpec, ...]  # every valid chapter
     problems: tuple[Problem, ...]  # sorted by (path, line)
-    invalid: tuple[LeftOut, ...]  # reports refused because of errors
+    invalid: tuple[LeftOut, ...]  # reports and translations refused because of errors
     sources: tuple[SourceFile, ...] = ()  # every report file that could be read, as loaded
+    translations: tuple[Translation, ...] = ()  # every valid translation, whatever its status
 
 
 #: Problems listed per file; the rest are counted in one last line (a file with 200,000 errors
@@ -170,6 +181,93 @@ def raw_status(src: SourceFile) -> Status:
     if loc is not None and isinstance(loc.value, str) and loc.value.strip().lower() in STATUSES:
         return Status(loc.value.strip().lower())
     return Status.ACCEPTED
+
+
+# -- Translations ---------------------------------------------------------------------------------
+
+# The report's facts belong to the original: said when a translation repeats one of its keys.
+_ORIGINAL_ONLY = {
+    f.key: "which belongs to the original report alone (a translation follows its original)"
+    for f in REPORT_FIELDS
+    if f.key not in {g.key for g in TRANSLATION_FIELDS}
+}
+_ORIGINAL_ONLY["language"] = (
+    "which a translation takes from its file name (<slug>.<language>.md), not its front matter"
+)
+
+
+def validate_translation(
+    src: SourceFile, root: Path, today: date
+) -> tuple[Translation | None, list[Problem]]:
+    """Check a translation's front matter and body, like a report's; the Translation, or None.
+
+    Whether its original exists and is in another language is :func:`validate_all`'s to say:
+    that needs the other files.
+    """
+    parts = translation_parts(src.stem)
+    assert parts is not None, src.relpath
+    slug, tag = parts
+    ck = Checker(src.relpath, "translation", today=today, root=root)
+    values = check_mapping(
+        src.front_matter, TRANSLATION_FIELDS, "", src.front_matter_line, ck, _ORIGINAL_ONLY
+    )
+    images, body_problems = check_body(
+        src.body, src.body_line, src.relpath, slug, root / "experiences"
+    )
+    problems = _by_line(ck.problems + body_problems + lint(src.body, src.body_line, src.relpath))
+    if not _ok(values) or any(p.is_error for p in problems):
+        return None, problems
+    translation = Translation(
+        slug=slug,
+        language=language_tag(tag) or tag,
+        relpath=src.relpath,
+        title=values["title"],
+        translators=tuple(Translator(**t) for t in values["translators"]),
+        body=src.body,
+        body_line=src.body_line,
+        summary=values["summary"],
+        status=values["status"],
+        images=images,
+        lines={key: loc.line for key, loc in src.front_matter.items()},
+    )
+    return translation, problems
+
+
+def _original_problems(
+    src: SourceFile, originals: Mapping[str, SourceFile], loaded: set[str], book_language: str
+) -> list[Problem]:
+    """A translation's original must exist (as ``<slug>.md``) and be in another language."""
+    parts = translation_parts(src.stem)
+    assert parts is not None
+    slug, tag = parts
+    original_relpath = f"experiences/{slug}.md"
+    if slug not in originals and original_relpath not in loaded:
+        near = suggest(slug, list(originals), cutoff=0.7)
+        message = (
+            f"found no report {original_relpath} for this translation; allowed: a translation "
+            "named after the report it translates, <slug>.<language>.md beside <slug>.md"
+        )
+        if near:
+            message += f"; did you mean '{near}.{tag}.md'?"
+        return [Problem(src.relpath, 1, message, code="translation.orphan")]
+    original = originals.get(slug)
+    if original is None:
+        return []  # the original could not be read: its own problems say why
+    language = _raw_language(original) or book_language
+    if language.lower() == (language_tag(tag) or tag).lower():
+        message = (
+            f"found a translation into '{tag}', the language of its original "
+            f"{original_relpath}; allowed: a language other than the original's"
+        )
+        return [Problem(src.relpath, 1, message, code="translation.same-language")]
+    return []
+
+
+def _raw_language(src: SourceFile) -> str | None:
+    loc = src.front_matter.get("language")
+    if loc is None or not isinstance(loc.value, str):
+        return None
+    return language_tag(loc.value)
 
 
 # -- Chapters -------------------------------------------------------------------------------------
@@ -328,10 +426,12 @@ def validate_all(
 ) -> Validated:
     """Load and check every report and chapter under ``root``; ``cache_dir``: where results
     of unchanged reports are remembered between runs (None: check everything)."""
-    sources, load_problems = load_reports(root)
+    all_sources, load_problems = load_reports(root)
     by_path: dict[str, list[Problem]] = defaultdict(list)
     for problem in load_problems:
         by_path[problem.path].append(problem)
+    sources = [s for s in all_sources if translation_parts(s.stem) is None]
+    translation_sources = [s for s in all_sources if translation_parts(s.stem) is not None]
 
     reports: list[Report] = []
     invalid: list[LeftOut] = []
@@ -356,6 +456,28 @@ def validate_all(
         problems += found
         if report is not None:
             reports.append(report)
+    originals = {src.stem: src for src in sources}
+    unreadable = {relpath for relpath in by_path if relpath.endswith(".md")}
+    translations: list[Translation] = []
+    for src in translation_sources:
+        translation, found = validate_translation(src, root, today)
+        found = by_path.pop(src.relpath, []) + found
+        found += _original_problems(src, originals, unreadable, book_language)
+        original = originals.get(translation_parts(src.stem)[0])  # type: ignore[index]
+        status = raw_status(src)
+        original_status = raw_status(original) if original is not None else Status.ACCEPTED
+        published = status is Status.ACCEPTED and original_status is Status.ACCEPTED
+        if any(p.is_error for p in found):
+            translation = None
+            reason = _count(found)
+            if not published:
+                reason = f"{_not_published(status, original)}; {reason} (shown as warnings)"
+            invalid.append(LeftOut(src.relpath, _raw_title(src), reason, None, published))
+        if not published:
+            found = [p.demoted() for p in found]
+        problems += found
+        if translation is not None:
+            translations.append(translation)
     for relpath, found in by_path.items():  # files that could not be read at all
         problems += found
         invalid.append(LeftOut(relpath, Path(relpath).name, _count(found)))
@@ -380,7 +502,15 @@ def validate_all(
         problems=tuple(sorted(problems, key=lambda p: (p.path, p.line))),
         invalid=tuple(invalid),
         sources=tuple(sources),
+        translations=tuple(translations),
     )
+
+
+def _not_published(status: Status, original: SourceFile | None) -> str:
+    if status is not Status.ACCEPTED:
+        return f"status: {status.value}"
+    assert original is not None
+    return f"its original {original.relpath} has status: {raw_status(original).value}"
 
 
 def _raw_title(src: SourceFile) -> str:

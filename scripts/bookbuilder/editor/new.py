@@ -10,6 +10,10 @@ writes ``experiences/<slug>.md`` (front matter and a body template) and the repo
 The new report's status is ``draft``: its body is a template, not a report yet, and a draft is
 checked but never published. The editor sets ``status: accepted`` (or removes the line) when the
 text is in. ``--status accepted`` is there for a report whose text is pasted in at once.
+
+``--translation-of SLUG --language TAG`` writes a translation instead,
+``experiences/<slug>.<tag>.md`` (:data:`~bookbuilder.check.schema.TRANSLATION_FIELDS`): its title
+and translators, and the original's text as the body to translate over; a draft too.
 """
 
 from __future__ import annotations
@@ -22,26 +26,37 @@ from pathlib import Path
 from typing import Any
 
 from bookbuilder.check.body import PLACEHOLDER
-from bookbuilder.check.load import REPORTS_DIR, load_reports, load_source
+from bookbuilder.check.load import REPORTS_DIR, load_reports, load_source, translation_parts
 from bookbuilder.check.schema import (
     AUTHOR_FIELDS,
     INVALID,
     MODALITIES,
     REPORT_FIELDS,
     ROLES,
+    SLUG,
     SLUG_MAX,
     STATUSES,
+    TRANSLATION_FIELDS,
+    TRANSLATOR_FIELDS,
     Checker,
     Field,
     check_slug,
     slugify,
 )
-from bookbuilder.check.validate import raw_first_author, raw_status, raw_text, validate_report
+from bookbuilder.check.validate import (
+    raw_first_author,
+    raw_status,
+    raw_text,
+    validate_report,
+    validate_translation,
+)
 from bookbuilder.curate import text_key
 from bookbuilder.model import Located, Problem
 
 FIELDS = {f.key: f for f in REPORT_FIELDS}
 AUTHOR = {f.key: f for f in AUTHOR_FIELDS}
+TRANSLATION = {f.key: f for f in TRANSLATION_FIELDS}
+TRANSLATOR = {f.key: f for f in TRANSLATOR_FIELDS}
 DEFAULT_STATUS = "draft"
 
 
@@ -215,6 +230,8 @@ def same_title(root: Path, title: str) -> SameTitle | None:
     wanted = " ".join(text_key(title).split())
     sources, _problems = load_reports(root)
     for src in sources:
+        if translation_parts(src.stem) is not None:
+            continue  # a translation's title is its report's, translated
         existing = raw_text(src, "title")
         if existing is not None and " ".join(text_key(existing).split()) == wanted:
             return SameTitle(src.relpath, existing, raw_status(src).value, raw_first_author(src))
@@ -465,6 +482,8 @@ def missing(a: Answers) -> list[str]:
 
 
 def run(args: Any, root: Path, book_language: str, ask: Ask | None = None) -> int:
+    if getattr(args, "translation_of", None):
+        return run_translation(args, root, book_language, ask)
     a, messages = apply_flags(args, book_language)
     if messages:
         print(*messages, sep="\n")
@@ -525,6 +544,130 @@ def run(args: Any, root: Path, book_language: str, ask: Ask | None = None) -> in
     return 0
 
 
+# -- A translation ---------------------------------------------------------------------------------
+
+
+def parse_translator(text: str) -> dict[str, Any] | list[str]:
+    """``Name;affiliation;orcid`` (the last two optional) → the checked translator."""
+    parts = [p.strip() for p in text.split(";")]
+    if len(parts) > 3 or not parts[0]:
+        return [
+            f"translator: found {text!r}; allowed: 'name;affiliation;orcid' (affiliation and "
+            "orcid optional)"
+        ]
+    person: dict[str, Any] = {}
+    messages: list[str] = []
+    for key, value in zip(("name", "affiliation", "orcid"), parts, strict=False):
+        if value:
+            result = check_value(TRANSLATOR[key], value, f"translator.{key}")
+            if isinstance(result, list):
+                messages += result
+            else:
+                person[key] = result
+    return messages or person
+
+
+def translation_text(title: str, translators: list[dict[str, Any]], original: Any) -> str:
+    """The translation's front matter, and the original's text to translate over."""
+
+    def q(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    lines = ["---", f"title: {q(title)}", "translators:"]
+    for person in translators:
+        lines.append(f"  - name: {q(person['name'])}")
+        if person.get("affiliation"):
+            lines.append(f"    affiliation: {q(person['affiliation'])}")
+        if person.get("orcid"):
+            lines.append(f'    orcid: "{person["orcid"]}"')
+    lines += ["status: draft  # set to accepted when the translation is final", "---", ""]
+    notes = (
+        f"% A translation of {original.relpath}. Translate the text below over the original's.\n"
+        "% Lines starting with % are notes: they are never published. Its images are the\n"
+        f"% original's (images/{original.stem}/...): translate their alt text and captions.\n"
+    )
+    return "\n".join(lines) + notes + original.body.lstrip("\n")
+
+
+def run_translation(args: Any, root: Path, book_language: str, ask: Ask | None = None) -> int:
+    """``make new --translation-of SLUG --language TAG``: write a translation of a report."""
+    slug = args.translation_of.strip()
+    original_path = report_path(root, slug)
+
+    def refuse(message: str) -> int:
+        print(f"{message}. Nothing was written.")
+        return 1
+
+    if not SLUG.match(slug) or not original_path.is_file():
+        return refuse(f"--translation-of: found no report experiences/{slug}.md")
+    original, problems = load_source(original_path, root)
+    if original is None:
+        return refuse("; ".join(str(p) for p in problems))
+    if args.language is None and args.yes:
+        return refuse("Missing with --yes: --language TAG")
+    tag = args.language or _until_valid_or_none(ask, "Language of the translation (BCP 47)")
+    if tag is None:
+        return refuse("Cancelled")
+    language = check_value(FIELDS["language"], tag, "language", book_language)
+    if isinstance(language, list):
+        return refuse("; ".join(language))
+    loc = original.front_matter.get("language")
+    written = check_value(FIELDS["language"], loc.value) if loc is not None else book_language
+    original_language = written if isinstance(written, str) else book_language
+    if original_language.lower() == language.lower():
+        return refuse(
+            f"--language: found '{tag}', the language of its original {original.relpath}; "
+            "allowed: a language other than the original's"
+        )
+    name = f"{slug}.{language.lower()}.md"
+    target = root / REPORTS_DIR / name
+    if target.exists():
+        return refuse(f"experiences/{name} already exists")
+    try:
+        title = args.title or _until_valid_or_none(ask, "Translated title")
+        people = args.translator or []
+        while not people and not args.yes:
+            answer = _until_valid_or_none(ask, "Translator: name;affiliation;orcid")
+            people = [answer] if answer else []
+    except Cancelled:
+        return refuse("\nCancelled")
+    if not title or not people:
+        return refuse("Missing with --yes: " + ("--title TEXT" if not title else "--translator"))
+    checked_title = check_value(TRANSLATION["title"], title)
+    translators = [parse_translator(text) for text in people]
+    messages = [m for t in translators if isinstance(t, list) for m in t]
+    if isinstance(checked_title, list):
+        messages = checked_title + messages
+    if messages:
+        print(*messages, sep="\n")
+        return refuse("The translation")
+    text = translation_text(checked_title, translators, original)  # type: ignore[arg-type]
+    try:
+        with target.open("x", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as error:
+        return refuse(f"Cannot write experiences/{name}: {error.strerror or error}")
+    print(f"Wrote experiences/{name} (status: draft), a translation of {original.relpath}.")
+    if raw_status(original).value != "accepted":
+        print(f"It is published only with its original, which is a {raw_status(original).value}.")
+    source, load_problems = load_source(target, root)
+    left = load_problems
+    if source is not None:
+        left += validate_translation(source, root, date.today())[1]
+    if left:
+        print("Still to do before it can be published (as `make check` says):")
+        print(*(f"  {p}" for p in left), sep="\n")
+    print("Translate the text, then set `status: accepted`; `make check` checks it.")
+    return 0
+
+
+def _until_valid_or_none(ask: Ask | None, prompt: str) -> str | None:
+    try:
+        return _ask(ask or input, prompt) or None
+    except Cancelled:
+        return None
+
+
 def _safe_ask(ask: Ask, prompt: str) -> str:
     try:
         return ask(prompt).strip()
@@ -543,7 +686,9 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--country", metavar="CODE")
     parser.add_argument("--city")
     parser.add_argument("--submitted", metavar="YYYY-MM-DD", help="default: today")
-    parser.add_argument("--language", help="default: the book's language")
+    parser.add_argument(
+        "--language", help="default: the book's language; a translation's language (required)"
+    )
     parser.add_argument("--summary")
     parser.add_argument("--modalities", action="append", metavar="LIST", help="comma-separated")
     parser.add_argument("--topics", action="append", metavar="LIST", help="comma-separated")
@@ -559,4 +704,15 @@ def add_arguments(parser: Any) -> None:
         "--same-title",
         action="store_true",
         help="write it even though a report has this title (a different report, not a copy)",
+    )
+    parser.add_argument(
+        "--translation-of",
+        metavar="SLUG",
+        help="write a translation of experiences/SLUG.md (with --language, --title, --translator)",
+    )
+    parser.add_argument(
+        "--translator",
+        action="append",
+        metavar='"NAME;AFFILIATION;ORCID"',
+        help="a translation's translator; repeat for each",
     )

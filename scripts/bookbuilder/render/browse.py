@@ -11,14 +11,25 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
+from bookbuilder.check.countries import language_name
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.curate import report_language
-from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Place, Report, ReportRecord
+from bookbuilder.model import (
+    FACETS,
+    Book,
+    BookMeta,
+    Chapter,
+    Place,
+    Report,
+    ReportRecord,
+    Translation,
+    TranslationOf,
+    Version,
+)
 
 
 @dataclass(frozen=True)
@@ -26,16 +37,6 @@ class FacetValue:
     value: str  # what the filter matches (a code: FR, radiologist, CT, heat, fr)
     label: str  # what a reader sees
     count: int  # reports with this value
-
-
-def language_name(tag: str, in_language: str) -> str:
-    try:
-        name = Locale.parse(tag.replace("-", "_")).get_display_name(
-            Locale.parse(in_language.replace("-", "_"))
-        )
-    except (ValueError, UnknownLocaleError):
-        return tag
-    return (name[:1].upper() + name[1:]) if name else tag
 
 
 PlaceOf = Callable[[str, str | None], Place]
@@ -63,6 +64,35 @@ def report_record(
         modalities=report.modalities,
         topics=report.topics,
         doi=report.doi,
+        versions=versions(report, meta),
+    )
+
+
+def versions(report: Report, meta: BookMeta) -> tuple[Version, ...]:
+    """Every version of a report, the original first, each language named in itself; none
+    when the report has no translation."""
+    if not report.translations:
+        return ()
+    found = [(f"experiences/{report.slug}", report_language(report, meta))]
+    found += [(t.docname, t.language.lower()) for t in report.translations]
+    return tuple(Version(page, tag, language_name(tag, tag)) for page, tag in found)
+
+
+def translation_record(record: ReportRecord, translation: Translation) -> ReportRecord:
+    """A translation's page shows its original's record with its own title, summary and
+    language, and who translated it from what."""
+    return replace(
+        record,
+        title=translation.title,
+        summary=translation.summary,
+        language=translation.language.lower(),
+        doi=None,  # the original's DOI names the original, not this translation
+        translation=TranslationOf(
+            translators=translation.translators,
+            from_language=record.language,
+            from_language_name=language_name(record.language, record.book_language),
+            original_title=record.title,
+        ),
     )
 
 

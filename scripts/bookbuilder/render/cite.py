@@ -2,7 +2,8 @@
 
 Both are built from the report's data as plain strings; the BibTeX one escapes every character
 that means something to (Bib)TeX, and wraps each name in braces so that a name with "and" or a
-comma in it (an organisation's) stays one name.
+comma in it (an organisation's) stays one name. A translation is cited under its own title,
+naming its translators and the language it was translated from (``record.translation``).
 """
 
 from __future__ import annotations
@@ -47,12 +48,18 @@ def _names(names: Sequence[str]) -> str:
 
 
 def bibtex(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
-    """An ``@incollection`` entry; the key is the report's slug, which is already safe."""
+    """An ``@incollection`` entry; the key is the report's slug (a translation's: the slug and
+    its language, ``notti-en``), which is already safe."""
     fields = [
         ("author", _names([a.name for a in record.authors])),
         ("title", "{" + bibtex_escape(record.title) + "}"),
-        ("booktitle", bibtex_escape(book.title)),
     ]
+    key, translation = record.slug, record.translation
+    if translation is not None:
+        key += "-" + record.language
+        fields.append(("translator", _names([t.name for t in translation.translators])))
+        fields.append(("origtitle", "{" + bibtex_escape(translation.original_title) + "}"))
+    fields.append(("booktitle", bibtex_escape(book.title)))
     if book.editors:
         fields.append(("editor", _names(book.editors)))
     if book.publisher:
@@ -62,16 +69,22 @@ def bibtex(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
         fields.append(("doi", bibtex_escape(record.doi)))
     if url:
         fields.append(("url", bibtex_escape(url)))
-    fields.append(("note", "Submitted " + bibtex_escape(record.submitted.isoformat())))
+    note = "Submitted " + bibtex_escape(record.submitted.isoformat())
+    if translation is not None:
+        note += ". Translated from " + bibtex_escape(translation.from_language_name)
+    fields.append(("note", note))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@incollection{{{record.slug},\n{body}\n}}\n"
+    return f"@incollection{{{key},\n{body}\n}}\n"
 
 
 def plain(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
     """A reference as a reader would type it: authors, title, book, editors, publisher, year."""
-    authors = [a.name for a in record.authors]
-    who = ", ".join(authors[:-1]) + " and " + authors[-1] if len(authors) > 1 else authors[0]
-    parts = [f"{who}. “{record.title}”. In: {book.title}"]
+    who = _joined([a.name for a in record.authors])
+    title = f"“{record.title}”."
+    if record.translation is not None:
+        translators = _joined([t.name for t in record.translation.translators])
+        title += f" Translated from {record.translation.from_language_name} by {translators}."
+    parts = [f"{who}. {title} In: {book.title}"]
     if book.editors:
         eds = "eds." if len(book.editors) > 1 else "ed."
         parts[0] += f", {', '.join(book.editors)} ({eds})"
@@ -82,3 +95,7 @@ def plain(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
     if url:
         text += f" {url}"
     return text
+
+
+def _joined(names: Sequence[str]) -> str:
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]

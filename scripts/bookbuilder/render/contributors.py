@@ -39,7 +39,7 @@ class Contribution:
 
     slug: str
     title: str
-    kind: str = "author"  # "author"; "translator" once translations are published (issue 14)
+    kind: str = "author"  # "author", or "translator" (slug: the translation's <slug>.<language>)
 
 
 @dataclass(frozen=True)
@@ -74,30 +74,47 @@ def name_sort_key(language: str) -> Callable[[str], bytes]:
 
 
 def contributors(book: Book) -> list[Contributor]:
-    """Everyone who wrote a published report, each once, sorted by name in the book's
-    language (ties: the ORCID iD, so the order never depends on the run)."""
+    """Everyone who wrote or translated a published report, each once, sorted by name in the
+    book's language (ties: the ORCID iD, so the order never depends on the run)."""
     entries: list[_Entry] = []
     for report in book.reports:
         contribution = Contribution(report.slug, report.title)
         for author in report.authors:
-            entry = _find(entries, author.name, author.orcid)
-            if entry is None:
-                entry = _Entry(author.name, author.orcid, [], [], [])
-                entries.append(entry)
-            entry.orcid = entry.orcid or author.orcid
+            entry = _entry(entries, author.name, author.orcid, author.affiliation, contribution)
             _add(entry.roles, author.role)
-            if author.affiliation:
-                _add(entry.affiliations, author.affiliation)
-            if contribution not in entry.contributions:
-                entry.contributions.append(contribution)
-    # Translations (issue 14): each published translation's translators join here with
-    # Contribution(original's slug, translated title, kind="translator") and no role.
+        # A translation's translators are contributors too, as translators (no role): their
+        # contribution is the translation's page (<slug>.<language>).
+        for translation in report.translations:
+            page = translation.docname.removeprefix("experiences/")
+            done = Contribution(page, translation.title, "translator")
+            for person in translation.translators:
+                _entry(entries, person.name, person.orcid, person.affiliation, done)
     key = name_sort_key(book.meta.language)
     entries.sort(key=lambda e: (key(e.name), e.orcid or ""))
     return [
         Contributor(e.name, tuple(e.roles), tuple(e.affiliations), e.orcid, tuple(e.contributions))
         for e in entries
     ]
+
+
+def _entry(
+    entries: list[_Entry],
+    name: str,
+    orcid: str | None,
+    affiliation: str | None,
+    contribution: Contribution,
+) -> _Entry:
+    """The person's entry (a new one if they are not listed yet), with this contribution."""
+    entry = _find(entries, name, orcid)
+    if entry is None:
+        entry = _Entry(name, orcid, [], [], [])
+        entries.append(entry)
+    entry.orcid = entry.orcid or orcid
+    if affiliation:
+        _add(entry.affiliations, affiliation)
+    if contribution not in entry.contributions:
+        entry.contributions.append(contribution)
+    return entry
 
 
 def _find(entries: Iterable[_Entry], name: str, orcid: str | None) -> _Entry | None:

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bookbuilder.curate import report_language
-from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Report, ReportRecord
+from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Report, ReportRecord, Translation
 from bookbuilder.render.browse import (
     FacetValue,
     PlaceOf,
     browse_data,
     facets,
     records,
+    translation_record,
 )
 from bookbuilder.render.charts import Chart, DrawChart, bar_chart_svg, chart_key, charts
 from bookbuilder.render.contributors import (
@@ -48,6 +48,7 @@ GLANCE_DOC = "at-a-glance"
 GLANCE_TITLE = "The collection at a glance"
 GLANCE_DIR = "glance"
 FACET_LABELS = {f.key: f.label for f in FACETS}
+TRANSLATION_LABEL = "translation"  # a translation's page title: "Nights in the CT (translation)"
 ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 PublishImage = Callable[[Path, Path], None]
@@ -152,7 +153,7 @@ class _Writer:
         return removed
 
 
-def report_page(report: Report, record: ReportRecord) -> tuple[str, int]:
+def report_page(report: Report | Translation, record: ReportRecord) -> tuple[str, int]:
     """The MyST source of a report's page, and the line of it where the body starts.
 
     The page is the report's escaped title and its body, nothing else of ours: the byline and
@@ -162,7 +163,10 @@ def report_page(report: Report, record: ReportRecord) -> tuple[str, int]:
     carries a digest of the record, so Sphinx reads the page again when only its byline changed.
     """
     digest = hashlib.sha256(_json_line(record.to_data()).encode("ascii")).hexdigest()[:16]
-    head = f"% bookbuilder frame {digest}\n# {escape_markdown(report.title)}\n\n"
+    title = escape_markdown(report.title)
+    if isinstance(report, Translation):
+        title += f" ({TRANSLATION_LABEL})"
+    head = f"% bookbuilder frame {digest}\n# {title}\n\n"
     body = report.body if report.body.endswith("\n") else report.body + "\n"
     return head + body, head.count("\n") + 1
 
@@ -172,7 +176,12 @@ def chapter_page(chapter: Chapter) -> tuple[str, int]:
     head = f"# {escape_markdown(spec.title)}\n\n"
     page = head + spec.body.rstrip("\n") + "\n"
     if chapter.reports:
-        entries = "\n".join(f"/experiences/{r.slug}" for r in chapter.reports)
+        # each report, then its translations: they follow it in every edition's reading order
+        entries = "\n".join(
+            f"/{page}"
+            for r in chapter.reports
+            for page in (f"experiences/{r.slug}", *(t.docname for t in r.translations))
+        )
         page += f"\n```{{toctree}}\n:maxdepth: 1\n:titlesonly:\n\n{entries}\n```\n"
     return page, head.count("\n") + 1
 
@@ -255,11 +264,14 @@ def contributors_page(people: list[Contributor]) -> str:
     (docutils nodes, so every edition and any PDF engine prints them)."""
     data = _json_line(page_data(people))
     fence = _fence(data)
-    return (
-        f"# {CONTRIBUTORS_TITLE}\n\n"
-        "Everyone who wrote a report in this book, with the reports they wrote.\n\n"
-        f"{fence}{{book-contributors}}\n{data}\n{fence}\n"
+    translated = any(c.kind == "translator" for p in people for c in p.contributions)
+    intro = (
+        "Everyone who wrote or translated a report in this book, with what they wrote and "
+        "translated."
+        if translated
+        else "Everyone who wrote a report in this book, with the reports they wrote."
     )
+    return f"# {CONTRIBUTORS_TITLE}\n\n{intro}\n\n{fence}{{book-contributors}}\n{data}\n{fence}\n"
 
 
 def render(
@@ -283,6 +295,7 @@ def render(
 
     recs = records(book, place_of)
     record_of = {r.slug: r for r in recs}
+    pages: dict[str, ReportRecord] = {}  # every report's and translation's page
     cover = _copy_cover(writer, book.meta, book_root or srcdir.parents[1], publish_image)
     writer.text("index.md", landing_page(book, cover))
     writer.text(BROWSE_DOC + ".md", browse_page(book, recs))
@@ -304,25 +317,37 @@ def render(
             _copy_image(writer, image.path, f"chapters/{image.target}", publish_image)
         for report in chapter.reports:
             record = record_of[report.slug]
-            page, offset = report_page(report, record)
-            docname = f"experiences/{report.slug}"
-            writer.text(docname + ".md", page)
-            sources[docname] = _source(report.relpath, report.body_line, offset)
-            for image in report.images:
-                _check_report_image(report, image.path, image.target)
-                _copy_image(writer, image.path, f"experiences/{image.target}", publish_image)
+            shown = [(report, record)]
+            shown += [(t, translation_record(record, t)) for t in report.translations]
+            for version, version_record in shown:
+                page, offset = report_page(version, version_record)
+                writer.text(version_record.page + ".md", page)
+                sources[version_record.page] = _source(version.relpath, version.body_line, offset)
+                pages[version_record.page] = version_record
+                for image in version.images:
+                    _check_report_image(version, image.path, image.target)
+                    _copy_image(writer, image.path, f"experiences/{image.target}", publish_image)
 
-    languages = sorted(
-        {report_language(r, book.meta) for r in book.reports} - {book.meta.language.lower()}
-    )
+    languages = sorted({r.language for r in pages.values()} - {book.meta.language.lower()})
     data = {
         "languages": languages,
         "sources": sources,
         "reports": [r.slug for r in book.reports],
-        # each report's record, for the page's scholarly metadata (sphinx/scholarly.py)
-        "records": {r.slug: r.to_data() for r in recs},
+        # each report's (and translation's) record by page, for its scholarly metadata
+        # (sphinx/scholarly.py): <slug>, <slug>.<language>
+        "records": {page.removeprefix("experiences/"): r.to_data() for page, r in pages.items()},
+        # report page → its translations' pages, in order (the EPUB's navigation lists them)
+        "translations": {
+            f"experiences/{r.slug}": [t.docname for t in r.translations]
+            for r in book.reports
+            if r.translations
+        },
         # every report author once, in book order: the EPUB's dc:contributor entries
         "contributors": list(dict.fromkeys(a.name for r in book.reports for a in r.authors)),
+        # every translator once, in book order: dc:contributor entries with the role trl
+        "translators": list(
+            dict.fromkeys(t.name for tr in book.translations for t in tr.translators)
+        ),
     }
     writer.text(DATA_FILE, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
     removed = writer.remove_stale()
@@ -361,7 +386,7 @@ def _copy_cover(writer: _Writer, meta: BookMeta, root: Path, publish: PublishIma
     return "_cover/book-cover.png"
 
 
-def _check_report_image(report: Report, source: Path, target: str) -> None:
+def _check_report_image(report: Report | Translation, source: Path, target: str) -> None:
     """Validation's image rules again, where the copy is made: images/<slug>/…, no way out."""
     parts = target.split("/")
     own = source.parents[len(parts) - 3] if len(parts) >= 3 else None  # images/<slug>

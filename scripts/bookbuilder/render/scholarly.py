@@ -132,6 +132,9 @@ def json_ld(
         "license": meta.licence,
         "identifier": _doi_value(record.doi),
         "sameAs": doi_url(record.doi) if record.doi else None,
+        "translator": [{"@type": "Person", "name": t.name} for t in record.translation.translators]
+        if record.translation
+        else None,
     }
     return chapter | {k: v for k, v in optional.items() if v}
 
@@ -172,8 +175,9 @@ def _csl_name(author: Author | str) -> dict[str, str]:
 
 def csl_json(record: ReportRecord, meta: BookMeta, url: str | None) -> list[dict[str, Any]]:
     """CSL-JSON, as Zotero, Mendeley and pandoc import it: a list with one ``chapter``."""
+    translators = record.translation.translators if record.translation else ()
     item: dict[str, Any] = {
-        "id": record.slug,
+        "id": record.page.removeprefix("experiences/"),
         "type": "chapter",
         "title": record.title,
         "author": [_csl_name(a) for a in record.authors],
@@ -183,6 +187,7 @@ def csl_json(record: ReportRecord, meta: BookMeta, url: str | None) -> list[dict
     }
     optional = {
         "editor": [_csl_name(e) for e in meta.editors] or None,
+        "translator": [_csl_name(t.name) for t in translators] or None,
         "publisher": meta.publisher,
         "edition": meta.edition,
         "ISBN": meta.isbn,
@@ -199,6 +204,8 @@ def ris(record: ReportRecord, meta: BookMeta, url: str | None) -> str:
     lines = [("TY", "CHAP"), ("TI", record.title)]
     lines += [("AU", _ris_name(a)) for a in record.authors]
     lines += [("A2", _ris_name(e)) for e in meta.editors]
+    if record.translation is not None:  # RIS has no translator tag: A4 is the "subsidiary author"
+        lines += [("A4", _ris_name(t.name)) for t in record.translation.translators]
     lines += [("T2", meta.title), ("PY", str(meta.year)), ("LA", record.language)]
     optional = (
         ("PB", meta.publisher),

@@ -3,9 +3,12 @@
 Sphinx's EPUB 3 builder renders its package document and navigation from its own templates, so
 the book registers a subclass of it under the same name (``epub``) that:
 
-- declares every page's language (``lang`` and ``xml:lang`` on ``<html>``);
-- describes the book in the package document: editors as ``dc:creator``, every report author as
-  ``dc:contributor``, publisher, licence, description, publication year, a stable identifier (the
+- declares every page's language (``lang`` and ``xml:lang`` on ``<html>``: the book's, or a
+  report page's own, :func:`bookbuilder.sphinx.extension._page_language`);
+- lists each report's translations under it in the navigation;
+- describes the book in the package document: editors as ``dc:creator``, every report author
+  and every translator as ``dc:contributor`` (MARC roles ``aut``, ``trl``), publisher,
+  licence, description, publication year, a stable identifier (the
   ISBN, or a UUID derived from the book's metadata) and ``dcterms:modified`` from
   ``SOURCE_DATE_EPOCH`` when it is set;
 - adds the schema.org accessibility metadata for what the book actually has, and the EPUB
@@ -257,6 +260,8 @@ class BookEpubBuilder(Epub3Builder):
         metadata["editors"] = [esc(e) for e in editors or [self.config.epub_publisher]]
         contributors = [c for c in self.book_data.get("contributors", []) if c not in editors]
         metadata["contributors"] = [esc(c) for c in contributors]
+        translators = self.book_data.get("translators", [])
+        metadata["translators"] = [esc(t) for t in translators if t not in editors]
         rights = self.config.epub_copyright
         if meta.licence:
             rights = f"© {rights}. Licence: {meta.licence}."
@@ -280,6 +285,30 @@ class BookEpubBuilder(Epub3Builder):
     def build_navigation_doc(self) -> None:
         with self._book_templates():
             super().build_navigation_doc()
+
+    def build_navlist(self, navnodes: list[dict[str, Any]]) -> list[NavPoint]:
+        """Sphinx's navigation, with each report's translations listed under it (they are
+        one level deeper than ``epub_tocdepth`` shows, which keeps reports' own headings out)."""
+        navlist = super().build_navlist(navnodes)
+        translations = self.book_data.get("translations") or {}
+        if not translations:
+            return navlist
+
+        pages = {self.get_target_uri(d) for docs in translations.values() for d in docs}
+
+        def add(points: list[NavPoint]) -> None:
+            # the chapter's toctree lists a translation beside its report: it goes under it
+            points[:] = [p for p in points if p.refuri.split("#")[0] not in pages]
+            for point in points:
+                doc = point.refuri.split("#")[0].removesuffix(self.out_suffix)
+                for docname in translations.get(doc, ()):
+                    title = self.env.titles[docname].astext() if docname in self.env.titles else ""
+                    uri = self.get_target_uri(docname)
+                    point.children.append(NavPoint(html.escape(title), uri, []))
+                add(point.children)
+
+        add(navlist)
+        return navlist
 
     def navigation_doc_metadata(self, navlist: list[NavPoint]) -> dict[str, Any]:
         metadata = super().navigation_doc_metadata(navlist)

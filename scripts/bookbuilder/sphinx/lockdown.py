@@ -145,7 +145,8 @@ class GuardReportNodes(Transform):
         env = getattr(self.document.settings, "env", None)
         if env is None or not is_report(env.docname):
             return
-        slug = env.docname[len(REPORTS_DIR) :]
+        # A translation (experiences/<slug>.<language>) shows its original's images.
+        slug = env.docname[len(REPORTS_DIR) :].split(".")[0]
         own = Path(env.srcdir) / REPORTS_DIR / IMAGES_DIR / slug
         for node, _code, why in list(refused_nodes(self.document, slug, own)):
             _warn(f"{why} (refused by the build)", node)

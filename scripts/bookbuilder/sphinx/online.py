@@ -33,6 +33,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
+from bookbuilder.check.countries import language_name
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, BookMeta, ReportRecord
 from bookbuilder.render import cite
@@ -93,9 +94,12 @@ def depart_div(self: Any, node: nodes.Element) -> None:
 def visit_report_trailer(self: Any, node: report_trailer) -> None:
     if not is_web(self.builder):
         raise nodes.SkipNode
-    self.body.append(
-        self.starttag(node, "aside", CLASS="report-trailer", **{"aria-label": "About this report"})
-    )
+    attrs = {"aria-label": "About this report"}
+    page = self.builder.env.metadata.get(self.builder.current_docname, {})
+    language = self.builder.config.language or "en"
+    if page.get("bookbuilder_language", language).lower() != language.lower():
+        attrs["lang"] = language  # on a page in the report's language: the book's words
+    self.body.append(self.starttag(node, "aside", CLASS="report-trailer", **attrs))
 
 
 def depart_report_trailer(self: Any, node: report_trailer) -> None:
@@ -157,6 +161,13 @@ def _card_html(r: ReportRecord, uri: Callable[[str], str]) -> str:
             tags.append(tag)
     if tags:
         parts.append(para(esc(" · ".join(tags), quote=False), "browse-tags"))
+    if r.versions:  # a report with translations: every version, each its own link
+        links = " · ".join(
+            f'<a href="{esc(uri(v.page))}" hreflang="{esc(v.language)}">'
+            f"{esc(language_name(v.language, r.book_language), quote=False)}</a>"
+            for v in r.versions
+        )
+        parts.append(para(f"Read in {links}", "browse-languages"))
     chapter = link(f"chapters/{r.chapter}", r.chapter_title)
     parts.append(para("In " + chapter, "browse-chapter"))
     parts.append("</li>\n")
@@ -375,12 +386,13 @@ class ReportTrailer(SphinxTransform):
         metadata["bookbuilder_type"] = "article"
         metadata["bookbuilder_authors"] = ", ".join(a.name for a in record.authors)
         base = self.config.html_baseurl
-        url = f"{base.rstrip('/')}/experiences/{record.slug}.html" if base else None
+        url = f"{base.rstrip('/')}/{record.page}.html" if base else None
         trailer = report_trailer()
         back = nodes.paragraph("", "Part of the chapter ", classes=["report-chapter"])
         back += _doc_link(self.env, f"/chapters/{record.chapter}", record.chapter_title)
         trailer += back
-        box = report_cite(label="Cite this report")
+        what = "report" if record.translation is None else "translation"
+        box = report_cite(label=f"Cite this {what}")
         box += _para("Plain text", "report-cite-label")
         box += _para(cite.plain(record, meta, url), "report-cite-plain")
         box += _para("BibTeX", "report-cite-label")

@@ -159,7 +159,8 @@ class PDFBuilder(Builder):
             for footnote in start.findall(nodes.footnote):
                 for id_ in footnote["ids"]:
                     self.footnotes[(start["docname"], id_)] = footnote
-            body = next(iter(start.findall(report_body)), None)
+            # its own body, not that of a translation set inside it (a nested start_of_file)
+            body = next((b for b in start.findall(report_body) if _own_page(b) is start), None)
             if body is not None:
                 self.report_languages[start["docname"]] = body["lang"]
         return tree
@@ -380,3 +381,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Called from ``bookbuilder.sphinx.extension.setup``."""
     app.add_builder(PDFBuilder)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _own_page(node: nodes.Node) -> nodes.Node | None:
+    """The nearest start_of_file above ``node``: the page it belongs to."""
+    parent = node.parent
+    while parent is not None and not isinstance(parent, addnodes.start_of_file):
+        parent = parent.parent
+    return parent

@@ -66,9 +66,10 @@ def page_metadata(
     context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
     folder = Path(app.outdir) / CITE_DIR
     csl = json.dumps(scholarly.csl_json(record, meta, url), ensure_ascii=False, indent=1)
-    _write_if_changed(folder / f"{record.slug}.json", (csl + "\n").encode("utf-8"))
+    name = record.page.removeprefix(REPORTS_DIR)  # <slug>, or <slug>.<language>
+    _write_if_changed(folder / f"{name}.json", (csl + "\n").encode("utf-8"))
     ris = scholarly.ris(record, meta, url)
-    _write_if_changed(folder / f"{record.slug}.ris", ris.encode("utf-8"))
+    _write_if_changed(folder / f"{name}.ris", ris.encode("utf-8"))
 
 
 class CiteDownloads(SphinxPostTransform):

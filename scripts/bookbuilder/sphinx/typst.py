@@ -291,6 +291,11 @@ class TypstTranslator(SphinxTranslator):
     visit_compound = visit_container
     depart_compound = depart_container
 
+    def visit_language_switch(self, node: nodes.Element) -> None:
+        pass  # its child, a paragraph of links to the report's other versions, prints
+
+    depart_language_switch = _ignore
+
     def visit_report_body(self, node: report_body) -> None:
         settings = text_settings(node["lang"], self.fonts, self.preferred_fonts)
         if settings:  # a block of its own: the language ends with the report
@@ -299,6 +304,10 @@ class TypstTranslator(SphinxTranslator):
 
     def depart_report_body(self, node: report_body) -> None:
         self.out(node.get("typst_close", ""))
+
+    # A report page's byline in the book's language, on a page in another language.
+    visit_in_language = visit_report_body
+    depart_in_language = depart_report_body
 
     # -- inline ----------------------------------------------------------------------------
 
