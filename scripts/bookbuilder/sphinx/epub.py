@@ -300,12 +300,12 @@ class BookEpubBuilder(Epub3Builder):
             # the chapter's toctree lists a translation beside its report: it goes under it
             points[:] = [p for p in points if p.refuri.split("#")[0] not in pages]
             for point in points:
+                add(point.children)
                 doc = point.refuri.split("#")[0].removesuffix(self.out_suffix)
                 for docname in translations.get(doc, ()):
                     title = self.env.titles[docname].astext() if docname in self.env.titles else ""
                     uri = self.get_target_uri(docname)
                     point.children.append(NavPoint(html.escape(title), uri, []))
-                add(point.children)
 
         add(navlist)
         return navlist
