@@ -11,7 +11,8 @@ import pytest
 from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
-from bookbuilder.check.images import check_image_file, check_svg, image_kind, publish_image
+from bookbuilder.check.images import check_image_file, check_svg, image_kind
+from bookbuilder.render.images import publish_image
 
 SAFE_SVG = b"""<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from bookbuilder.check import countries
 from bookbuilder.check.body import unfinished_body
-from bookbuilder.check.images import publish_image
 from bookbuilder.check.validate import validate_all, validate_book_meta
 from bookbuilder.curate import curate
 from bookbuilder.model import Book, BookMeta, Place, Problem, Status
 from bookbuilder.render.contributors import write_csv as write_contributors_csv
+from bookbuilder.render.images import publish_image
 from bookbuilder.render.pages import RenderResult, render
 from bookbuilder.sphinx.settings import BookSettingsError
 

@@ -18,11 +18,7 @@ Checking (``check_image_file``) judges a file by its bytes, never by its name:
   an ``<?xml-stylesheet?>`` instruction, or animations that rewrite links or event handlers;
   an SVG the PDF's typesetter cannot draw (no usable size or viewBox) is refused too.
 
-Publishing (``publish_image``) writes the copy used by the editions; the editor's original is
-never modified. Raster images are turned upright (EXIF orientation applied) and saved in the same
-format without EXIF, XMP, IPTC, comments or text chunks (GPS position, camera serial numbers and
-timestamps are gone); the ICC colour profile is kept. The output is the same bytes on every run.
-SVG files are copied unchanged (they were checked).
+The copies that go into the editions are made by :mod:`bookbuilder.render.images`.
 """
 
 from __future__ import annotations
@@ -32,7 +28,7 @@ import warnings
 import xml.parsers.expat
 from pathlib import Path
 
-from PIL import Image, ImageOps, JpegImagePlugin
+from PIL import Image
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 50_000_000
@@ -332,72 +328,3 @@ def _svg_undrawable(data: bytes) -> list[str]:
 def _short(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# --------------------------------------------------------------------------------------------
-# Publishing
-
-
-def publish_image(src: Path, dest: Path) -> None:
-    """Write the editions' copy of ``src`` at ``dest``: upright, without private metadata.
-
-    Raster images (PNG, JPEG, WebP) are decoded, turned upright according to their EXIF
-    orientation, and saved in the same format with only the ICC colour profile (and, for PNG,
-    transparency) kept. JPEGs are saved with the original's quantisation tables and chroma
-    subsampling, so quality stays as close to the original as a re-encoding allows; lossless
-    WebP stays lossless. The same source gives the same bytes on every run. SVG is copied as
-    it is. ``src`` is only read. Raises ``ValueError`` for a file that ``check_image_file``
-    refuses (validation refuses those earlier, with file and line).
-    """
-    kind = image_kind(src)
-    if kind is None:
-        raise ValueError(f"{src} is not a PNG, JPEG, WebP or SVG image")
-    # Validation refused bad images already; this second look keeps a scripted SVG, a DICOM
-    # file or a decompression bomb out of the editions should validation ever be bypassed.
-    if problems := check_image_file(src):
-        raise ValueError(f"{src}: {problems[0]}")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if kind == "svg":
-        dest.write_bytes(src.read_bytes())
-        return
-    with Image.open(src) as original:
-        original.load()
-        icc = original.info.get("icc_profile")
-        transparency = original.info.get("transparency")
-        params: dict[str, object] = {}
-        if kind == "jpeg":
-            params["qtables"] = original.quantization
-            sampling = JpegImagePlugin.get_sampling(original)
-            if sampling != -1:
-                params["subsampling"] = sampling
-            if original.info.get("progressive"):
-                params["progressive"] = True
-        elif kind == "webp":
-            lossless = _webp_is_lossless(src)
-            params["lossless"] = lossless
-            params["quality"] = 100 if lossless else 90
-            params["method"] = 4
-        clean = ImageOps.exif_transpose(original)
-    clean.info = {}  # nothing from the original's metadata travels by default
-    if icc:
-        params["icc_profile"] = icc
-    if kind == "png" and transparency is not None:
-        params["transparency"] = transparency
-    tmp = dest.with_name(dest.name + ".tmp")
-    clean.save(tmp, format=_PILLOW_FORMAT[kind], **params)
-    tmp.replace(dest)
-
-
-def _webp_is_lossless(path: Path) -> bool:
-    """True when the WebP's (first) image bitstream is lossless (a ``VP8L`` chunk)."""
-    data = path.read_bytes()
-    pos = 12
-    while pos + 8 <= len(data):
-        fourcc = data[pos : pos + 4]
-        length = int.from_bytes(data[pos + 4 : pos + 8], "little")
-        if fourcc == b"VP8L":
-            return True
-        if fourcc == b"VP8 ":
-            return False
-        pos += 8 + length + (length & 1)
-    return False

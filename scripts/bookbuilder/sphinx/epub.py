@@ -51,9 +51,9 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from bookbuilder.check.images import publish_image
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt, draw_cover
+from bookbuilder.render.images import publish_image
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import a11y
 from bookbuilder.sphinx.outputs import prune

@@ -450,4 +450,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("bookbuilder.sphinx.outputs")  # nothing stale left in the outputs
     app.setup_extension("bookbuilder.sphinx.remembered")  # every warning, every build
     app.setup_extension("bookbuilder.sphinx.pdf")  # the tagged PDF, typeset by Typst
+    app.setup_extension("bookbuilder.sphinx.images")  # each edition's own copy of every image
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,239 @@
+"""Each edition gets its own copy of every image (made by :mod:`bookbuilder.render.images`).
+
+A post-transform runs as each page is written, for the edition being written:
+
+- **web**: a raster image becomes a ``web_picture`` node, written as ``<picture>`` with a WebP
+  ``<source>`` (when smaller) and an ``<img>`` with a JPEG or PNG ``srcset``, ``sizes``,
+  ``width``/``height`` (the page does not jump as images arrive), ``decoding="async"`` and, for
+  every image but a page's first, ``loading="lazy"``. A figure's image is a link to the large
+  image (the master, at most 2560 pixels), which ``static/zoom.js`` opens in a ``<dialog>``;
+  without JavaScript the link opens the image itself. SVG keeps its file and gains its size.
+- **EPUB**: the image node points at the EPUB derivative (long edge ≤ 1600 px, JPEG or PNG).
+- **any other edition** (the PDF, whatever its engine): at the print derivative (≤ 300 ppi).
+
+The image node's ``uri`` is only swapped: Sphinx's builders copy the files (``env.images``) as
+they copy any image, so a derivative lands in ``_images/`` like an image of Sphinx's own.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import urllib.parse
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from bookbuilder.check.images import image_kind
+from bookbuilder.render.images import Derivatives, Derived, WebImage
+
+# How wide an image is shown: the page's whole width on a phone, the text column on a desktop
+# (sphinx-book-theme's column is at most about 52em of a 16px font; measured in Chromium).
+SIZES = "(min-width: 1200px) 800px, 100vw"
+ZOOM_SCRIPT = "zoom.js"
+RASTER = ("png", "jpeg", "webp")
+
+
+class web_picture(nodes.General, nodes.Element):
+    """An image of the web edition: its files (``picture``), alt text, classes, ``lazy`` and
+    ``zoom`` (a link to the large image)."""
+
+
+def target_of(builder: Any) -> str:
+    """Which derivatives an edition uses: ``web``, ``epub`` or ``print`` (the PDF, whatever
+    engine writes it)."""
+    if builder.name.startswith("epub"):
+        return "epub"
+    if builder.format == "html":
+        return "web"
+    return "print"
+
+
+def derivatives(config: Any, srcdir: Path) -> Derivatives:
+    """The cache of derivatives: ``_build/images`` beside ``_build/src``, unless configured."""
+    return Derivatives(Path(config.bookbuilder_image_cache or srcdir.parent / "images"))
+
+
+class EditionImages(SphinxPostTransform):
+    """Point every local image at the copy made for the edition being written."""
+
+    # after Sphinx's image collection, before its converters (SVG → PDF for LaTeX: 200)
+    default_priority = 190
+
+    def run(self, **kwargs: Any) -> None:
+        target = target_of(self.env._builder_cls)
+        made = derivatives(self.config, Path(self.env.srcdir))
+        first = True
+        for node in list(self.document.findall(nodes.image)):
+            uri = node["uri"]
+            if "?" in node["candidates"] or uri not in self.env.images:
+                continue  # remote, or not a file of the book
+            source = Path(self.env.srcdir) / uri
+            kind = image_kind(source)
+            if kind is None:
+                continue
+            if target == "web":
+                node.replace_self(self._web(node, source, kind, made, lazy=not first))
+                first = False
+                continue
+            if kind not in RASTER:
+                continue  # SVG: the EPUB keeps it; LaTeX's converter makes a PDF of it
+            copy = made.epub(source) if target == "epub" else made.print(source)
+            path = str(copy.path)
+            self.env.images.add_file(self.env.current_document.docname, path)
+            node["uri"] = path
+            node["candidates"] = {"*": path}
+
+    def _web(
+        self, node: nodes.image, source: Path, kind: str, made: Derivatives, lazy: bool
+    ) -> web_picture:
+        docname = self.env.current_document.docname
+        if kind in RASTER:
+            image = made.web(source)
+            for derived in (*image.fallback, *image.modern):
+                self.env.images.add_file(docname, str(derived.path))
+        else:
+            size = svg_size(source)
+            image = None
+        in_link = isinstance(node.parent, nodes.reference)
+        picture = web_picture(
+            alt=node.get("alt", ""),
+            classes=list(node.get("classes", [])),
+            style_width=node.get("width"),
+            picture=image,
+            svg_uri=None if image else node["uri"],
+            svg_size=None if image else size,
+            large_uri=node["uri"],
+            lazy=lazy,
+            zoom=image is not None and not in_link and "book-cover" not in node["classes"],
+        )
+        if "ids" in node:
+            picture["ids"] = list(node["ids"])
+        return picture
+
+
+def svg_size(path: Path) -> tuple[int, int] | None:
+    """An SVG's size in CSS pixels, from its ``width``/``height`` or its ``viewBox``."""
+    try:
+        for _event, element in ET.iterparse(path, events=("start",)):
+            width = _css_pixels(element.get("width"))
+            height = _css_pixels(element.get("height"))
+            if width and height:
+                return round(width), round(height)
+            box = (element.get("viewBox") or "").replace(",", " ").split()
+            if len(box) == 4:
+                return round(float(box[2])), round(float(box[3]))
+            return None
+    except (ET.ParseError, ValueError, OSError):
+        return None
+    return None
+
+
+_UNITS = {"px": 1.0, "": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0}
+_UNITS.update(cm=96 / 2.54, mm=9.6 / 2.54)
+
+
+def _css_pixels(value: str | None) -> float | None:
+    if not value:
+        return None
+    number = value.strip().rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = value.strip()[len(number) :]
+    if unit not in _UNITS:
+        return None  # percentages, em: no intrinsic size
+    try:
+        return float(number) * _UNITS[unit]
+    except ValueError:
+        return None
+
+
+# -- the HTML ----------------------------------------------------------------------------------
+
+
+def _url(translator: Any, key: str) -> str:
+    """The page's link to an image file, copied into ``_images/`` by the builder."""
+    name = translator.builder.images.setdefault(key, translator.builder.env.images[key][1])
+    return posixpath.join(translator.builder.imgpath, urllib.parse.quote(name))
+
+
+def _srcset(translator: Any, files: tuple[Derived, ...]) -> str:
+    return ", ".join(f"{_url(translator, str(d.path))} {d.width}w" for d in files)
+
+
+def visit_web_picture(self: Any, node: web_picture) -> None:
+    esc = html.escape
+    image: WebImage | None = node["picture"]
+    attrs = {"alt": node["alt"], "decoding": "async"}
+    if node["lazy"]:
+        attrs["loading"] = "lazy"
+    if node["classes"]:
+        attrs["class"] = " ".join(node["classes"])
+    if node["style_width"]:
+        attrs["style"] = f"width: {node['style_width']}"
+    if node["ids"]:
+        attrs["id"] = node["ids"][0]
+    out = []
+    if image is None:  # SVG: its own file, and its size when it says one
+        attrs["src"] = _url(self, node["svg_uri"])
+        if node["svg_size"]:
+            attrs["width"], attrs["height"] = map(str, node["svg_size"])
+        out.append(_tag("img", attrs))
+    else:
+        widest = image.fallback[-1]
+        attrs.update(
+            src=_url(self, str(widest.path)),
+            width=str(image.width),
+            height=str(image.height),
+        )
+        if len(image.fallback) > 1:
+            attrs.update(srcset=_srcset(self, image.fallback), sizes=SIZES)
+        if node["zoom"]:
+            large = image.large
+            out.append(
+                f'<a class="book-zoom" href="{esc(_url(self, node["large_uri"]))}" '
+                f'data-width="{large.width}" data-height="{large.height}">'
+            )
+        out.append('<picture class="book-picture">')
+        if image.modern:
+            source = {"type": image.modern[0].mime, "srcset": _srcset(self, image.modern)}
+            if len(image.modern) > 1:
+                source["sizes"] = SIZES
+            out.append(_tag("source", source))
+        out.append(_tag("img", attrs))
+        out.append("</picture>")
+        if node["zoom"]:
+            out.append("</a>")
+    self.body.append("".join(out) + "\n")
+    raise nodes.SkipNode
+
+
+def _tag(name: str, attrs: dict[str, str]) -> str:
+    rendered = "".join(f' {key}="{html.escape(value)}"' for key, value in attrs.items())
+    return f"<{name}{rendered} />"
+
+
+def _skip(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def _add_zoom_script(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """The viewer's script, on the pages that have an image to open large."""
+    if doctree is not None and any(n["zoom"] for n in doctree.findall(web_picture)):
+        app.add_js_file(ZOOM_SCRIPT, loading_method="defer")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("bookbuilder_image_cache", "", "env", types=[str])
+    visitors = (visit_web_picture, None)
+    skip = (_skip, None)
+    app.add_node(
+        web_picture, html=visitors, epub=skip, latex=skip, text=skip, man=skip, texinfo=skip
+    )
+    app.add_post_transform(EditionImages)
+    app.connect("html-page-context", _add_zoom_script)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
