@@ -31,9 +31,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from bookbuilder.check.images import image_kind
 from bookbuilder.render.images import Derivatives, Derived, WebImage
 
-# How wide an image is shown: the page's whole width on a phone, the text column on a desktop
-# (sphinx-book-theme's column is at most about 52em of a 16px font; measured in Chromium).
-SIZES = "(min-width: 1200px) 800px, 100vw"
+# How wide an image is shown: the page's whole width on a phone and a tablet, the text column
+# (about 690 px, measured in Chromium at 1280 px) once the sidebar shows, from 992 px.
+SIZES = "(min-width: 992px) 720px, 100vw"
 ZOOM_SCRIPT = "zoom.js"
 RASTER = ("png", "jpeg", "webp")
 

@@ -622,6 +622,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(UnbrokenBookTitle)
     app.add_post_transform(WebOnlyOut)
     app.add_css_file("online.css")
+    app.add_css_file("icons.css")  # the theme's icons without Font Awesome's script
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _sync_downloads)
     app.connect("env-get-outdated", _landing_outdated)
