@@ -37,7 +37,8 @@
 
   function captionOf(link) {
     var figure = link.closest("figure");
-    var text = figure && figure.querySelector("figcaption .caption-text, figcaption");
+    var text = figure && (figure.querySelector("figcaption .caption-text") ||
+                          figure.querySelector("figcaption"));
     return text ? text.textContent.trim() : "";
   }
 
