@@ -167,8 +167,10 @@ def _paragraph(rng: random.Random) -> str:
     return " ".join(rng.sample(SENTENCES, rng.randint(3, 5)))
 
 
-def report(i: int) -> tuple[str, str, bytes | None]:
-    """Report number ``i``: its slug, its file's text, and its image (about one in eight)."""
+def report(i: int, photograph: str | None = None) -> tuple[str, str, bytes | None]:
+    """Report number ``i``: its slug, its file's text, and its image (about one in eight).
+
+    ``photograph``: the file name of a photograph the report shows as a figure (photo book)."""
     rng = _rng(i)
     _region, country, city = _place(rng)
     subject = rng.choice(SUBJECTS)
@@ -205,6 +207,12 @@ def report(i: int) -> tuple[str, str, bytes | None]:
         body.append(
             f"![A plain coloured placeholder standing in for a photograph of the department in "
             f"{city}.](images/{slug}/photo.png)"
+        )
+    if photograph:  # no draw from rng: the report's text is the same as in the other books
+        body.append(
+            f"```{{figure}} images/{slug}/{photograph}\n"
+            f":alt: A photograph of the department in {city}: the corridor to the scanner.\n\n"
+            f"The corridor in {city}, photographed by the team.\n```"
         )
     body += ["## What changed", _paragraph(rng)]
     body.append("\n".join(f"- {item}" for item in rng.sample(LIST_ITEMS, 3)))
@@ -249,8 +257,11 @@ globals().update(sphinx_settings(book, __file__))
 '''
 
 
-def write_book(root: Path, size: int) -> None:
-    """A book of ``size`` reports in ``root`` (its sources replaced; its _build kept)."""
+def write_book(root: Path, size: int, photos: Path | None = None) -> None:
+    """A book of ``size`` reports in ``root`` (its sources replaced; its _build kept).
+
+    With ``photos`` (a folder to keep generated photographs in), every other report shows a
+    12-megapixel photograph: the photo book."""
     for folder in ("chapters", "experiences"):
         shutil.rmtree(root / folder, ignore_errors=True)
     (root / "chapters").mkdir(parents=True)
@@ -267,17 +278,74 @@ def write_book(root: Path, size: int) -> None:
         text = "---\n" + "\n".join(front) + "\n---\n\n" + _paragraph(_rng(-order)) + "\n"
         (root / "chapters" / f"{chapter_id}.md").write_text(text, "utf-8")
     for i in range(size):
-        add_report(root, i)
+        add_report(root, i, photos if i % 2 == 0 else None)
 
 
-def add_report(root: Path, i: int) -> str:
-    slug, text, image = report(i)
+def add_report(root: Path, i: int, photos: Path | None = None) -> str:
+    photo = photograph_file(photos, i) if photos is not None else None
+    slug, text, image = report(i, photo.name if photo else None)
     (root / "experiences" / f"{slug}.md").write_text(text, "utf-8")
+    folder = root / "experiences" / "images" / slug
     if image is not None:
-        folder = root / "experiences" / "images" / slug
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "photo.png").write_bytes(image)
+    if photo is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(photo, folder / photo.name)
     return slug
+
+
+# -- photographs ----------------------------------------------------------------------------------
+
+PHOTO_SIZE = (4000, 3000)  # 12 megapixels, as phones take them
+PHOTO_NOISE = 3.0  # standard deviation of the sensor-like noise, in 8-bit levels
+
+
+def photograph_file(folder: Path, i: int) -> Path:
+    """Photograph number ``i`` (drawn once, then kept in ``folder``): a JPEG of 2-4 MB, and every
+    fifth one a WebP, as contributors send them."""
+    suffix = ".webp" if i % 5 == 4 else ".jpg"  # i is even in the photo book: 4, 14, 24, …
+    path = folder / f"corridor-{i:05d}{suffix}"
+    if not path.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        image = photograph(i)
+        tmp = path.with_name(path.name + ".tmp")
+        if suffix == ".webp":
+            image.save(tmp, format="WEBP", quality=85)
+        else:
+            image.save(tmp, format="JPEG", quality=92)
+        tmp.replace(path)
+    return path
+
+
+def photograph(i: int):
+    """A smooth scene with soft shapes, plus sensor-like noise (luminance and colour): it
+    compresses like a real photograph, 2-4 MB as a JPEG at quality 92. Deterministic."""
+    import numpy as np
+    from PIL import Image
+
+    width, height = PHOTO_SIZE
+    rng = np.random.default_rng(i)
+    small_w, small_h = width // 10, height // 10  # the scene is smooth: drawn small, enlarged
+    y = np.linspace(0, 1, small_h, dtype=np.float32)[:, None]
+    x = np.linspace(0, 1, small_w, dtype=np.float32)[None, :]
+    scene = np.empty((small_h, small_w, 3), np.float32)
+    for channel in range(3):
+        a, b, p, q = rng.uniform(1, 6, 4)
+        scene[..., channel] = (
+            120
+            + 60 * np.sin(a * x * 3 + p) * np.cos(b * y * 3 + q)
+            + 40 * np.sin((x * p + y * q) * 4)
+        )
+    for _ in range(8):
+        cx, cy, r = rng.uniform(0, 1), rng.uniform(0, 1), rng.uniform(0.03, 0.2)
+        d = ((x - cx) ** 2 * (width / height) ** 2 + (y - cy) ** 2) / r**2
+        scene += rng.uniform(-70, 70, 3)[None, None, :] * np.exp(-d * d)[..., None]
+    small = Image.fromarray(np.clip(scene, 0, 255).astype(np.uint8))
+    full = np.asarray(small.resize(PHOTO_SIZE, Image.Resampling.BICUBIC), dtype=np.float32)
+    full = full + rng.standard_normal((height, width, 1), dtype=np.float32) * PHOTO_NOISE
+    full += rng.standard_normal((height, width, 3), dtype=np.float32) * (PHOTO_NOISE / 2)
+    return Image.fromarray(np.clip(full, 0, 255).astype(np.uint8))
 
 
 # -- measuring ----------------------------------------------------------------------------------
@@ -436,6 +504,99 @@ def _until(condition, limit: float) -> bool:
     return False
 
 
+# -- the photo book -------------------------------------------------------------------------------
+
+
+def bench_photos(size: int, base: Path, pdf: bool, log: Path) -> SizeResult:
+    """The photo book: ``size`` reports, every other one with a 12-megapixel photograph."""
+    root = base / f"photos-{size}"
+    print(f"photo book: {size} reports, {(size + 1) // 2} photographs ({root})", flush=True)
+    write_book(root, size, photos=base / "photos")
+    result = SizeResult(size)
+    build = root / "_build"
+    shutil.rmtree(build, ignore_errors=True)
+    editions = ["html", "epub", *(["pdf"] if pdf else [])]
+    result.runs.append(measure("all", _book(root, "build", *editions), root, log))
+    result.runs.append(measure("all, again", _book(root, "build", *editions), root, log))
+    edited = root / "experiences" / f"{report(size // 2)[0]}.md"
+    edited.write_text(edited.read_text("utf-8") + "\nOne more sentence, edited.\n", "utf-8")
+    result.runs.append(measure("all, 1 report edited", _book(root, "build", *editions), root, log))
+    originals = root / "experiences" / "images"
+    result.outputs["photographs"] = sum(1 for p in originals.rglob("corridor-*"))
+    result.outputs["originals_bytes"] = _du(originals)
+    result.outputs["html_bytes"] = _du(build / "html")
+    for edition in ("epub", "pdf"):
+        output = output_path(edition, build, f"bench-{size}")
+        result.outputs[f"{edition}_bytes"] = _du(output) if output.is_file() else 0
+    result.outputs.update(_epub_images(output_path("epub", build, f"bench-{size}")))
+    result.outputs.update(_phone_weights(build / "html"))
+    for key, value in result.outputs.items():
+        print(f"  {key:<32} {value:>12,}")
+    return result
+
+
+def _epub_images(epub: Path) -> dict[str, int]:
+    """The EPUB's raster images: how many, the longest edge, how many are over 1600 px."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    if not epub.is_file():
+        return {}
+    edges = []
+    with zipfile.ZipFile(epub) as z:
+        for name in z.namelist():
+            if name.lower().endswith((".jpg", ".jpeg", ".png", ".webp")):
+                with Image.open(io.BytesIO(z.read(name))) as image:
+                    edges.append(max(image.size))
+    return {
+        "epub_images": len(edges),
+        "epub_longest_edge_px": max(edges, default=0),
+        "epub_images_over_1600px": sum(1 for e in edges if e > 1600),
+    }
+
+
+def _phone_weights(html: Path) -> dict[str, int]:
+    """Per report page with a photograph: the bytes of its widest ``srcset`` candidate of at
+    most 1000 px (the lighter of WebP and JPEG), and what the page transfers besides images
+    (HTML, CSS, scripts, gzip-compressed as a web server sends them)."""
+    import gzip
+    import re
+
+    candidate = re.compile(r'srcset="([^"]+)"')
+    assets = re.compile(r'<(?:link rel="stylesheet"|script)[^>]* (?:href|src)="([^"?]+)')
+    photo_bytes, text_bytes = [], []
+    for page in sorted((html / "experiences").glob("*.html")):
+        text = page.read_text("utf-8")
+        if "corridor-" not in text:
+            continue
+        offered = []  # per srcset (WebP, JPEG): its widest candidate of at most 1000 px
+        for srcset in candidate.findall(text):
+            if "corridor-" not in srcset:
+                continue
+            small = [item.split() for item in srcset.split(",")]
+            small = [(int(w[:-1]), url) for url, w in small if int(w[:-1]) <= 1000]
+            if small:
+                offered.append((page.parent / max(small)[1]).stat().st_size)
+        best = min(offered, default=0)
+        photo_bytes.append(best)
+        total = len(gzip.compress(text.encode("utf-8")))
+        for url in dict.fromkeys(assets.findall(text)):
+            path = (page.parent / url).resolve()
+            if path.is_file():
+                total += len(gzip.compress(path.read_bytes()))
+        text_bytes.append(total)
+    if not photo_bytes:
+        return {}
+    return {
+        "pages_with_photo": len(photo_bytes),
+        "photo_candidate_1000px_max_bytes": max(photo_bytes),
+        "photo_candidate_1000px_mean_bytes": round(sum(photo_bytes) / len(photo_bytes)),
+        "page_besides_images_gzip_max_bytes": max(text_bytes),
+    }
+
+
 # -- Jupyter Book 1, for comparison -------------------------------------------------------------
 
 
@@ -546,6 +707,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--jupyter-book-max", type=int, default=1000, help="largest book to build with it"
     )
+    parser.add_argument(
+        "--photos",
+        type=int,
+        default=140,
+        help="reports in the photo book, every other one with a photograph (0: none; "
+        "default: %(default)s)",
+    )
     parser.add_argument("--out", type=Path, default=BENCH_DIR, help="(default: %(default)s)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.replace(" ", "").split(",") if s]
@@ -564,6 +732,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.jupyter_book and size <= args.jupyter_book_max:
             result.runs.append(bench_jupyter_book(size, base, log))
         results.append(result)
+    photo_book = None
+    if args.photos:
+        photo_book = bench_photos(args.photos, base, args.pdf_max >= args.photos, log)
     for line in summary(results):
         print(line)
     data = {
@@ -575,10 +746,12 @@ def main(argv: list[str] | None = None) -> int:
             "load_after": [round(x, 2) for x in os.getloadavg()],
         },
         "sizes": [asdict(r) for r in results],
+        "photo_book": asdict(photo_book) if photo_book else None,
     }
     (base / RESULTS).write_text(json.dumps(data, indent=1) + "\n", "utf-8")
     print(f"\nFigures: {base / RESULTS}; the commands' output: {log}")
-    return 0 if all(run.ok for r in results for run in r.runs) else 1
+    books = [*results, *([photo_book] if photo_book else [])]
+    return 0 if all(run.ok for r in books for run in r.runs) else 1
 
 
 if __name__ == "__main__":

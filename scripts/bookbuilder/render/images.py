@@ -54,6 +54,8 @@ PRINT_JPEG_QUALITY = 82
 LINE_ART_PNG_RATIO = 3
 # Bumped whenever the recipes change, so that no cached derivative of an older recipe is used.
 PIPELINE_VERSION = 1
+# What a master depends on besides its original: kept beside each master (render/pages.py).
+MASTER_RECIPE = f"v{PIPELINE_VERSION} long-edge={MASTER_LONG_EDGE} jpeg={MASTER_JPEG_QUALITY}"
 
 _PILLOW_FORMAT = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 MIME = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp", "svg": "image/svg+xml"}
@@ -193,7 +195,7 @@ class Derivatives:
         recipe = {"long_edge": EPUB_LONG_EDGE, "jpeg": EPUB_JPEG_QUALITY}
         return self._cached(master, "epub", recipe, self._make_epub)["file"][0]
 
-    def print(self, master: Path) -> Derived:
+    def printed(self, master: Path) -> Derived:
         recipe = {"box": print_box_pixels(), "jpeg": PRINT_JPEG_QUALITY}
         return self._cached(master, "print", recipe, self._make_print)["file"][0]
 

@@ -37,6 +37,7 @@ from bookbuilder.render.contributors import (
     page_data,
 )
 from bookbuilder.render.cover import branding, cover_png
+from bookbuilder.render.images import MASTER_RECIPE
 from bookbuilder.syntax import in_image_folder
 
 DATA_FILE = "_bookbuilder.json"
@@ -421,7 +422,8 @@ def _copy_image(writer: _Writer, source: Path, relpath: str, publish: PublishIma
     """Publish an image's stripped copy, redoing it only when the original's bytes changed."""
     target = writer.keep(relpath)
     stamp = writer.keep(relpath + ".sha256")
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    # the original's bytes and how masters are made (a new recipe makes every master again)
+    digest = f"{hashlib.sha256(source.read_bytes()).hexdigest()} {MASTER_RECIPE}"
     writer.digests[relpath] = digest
     if target.is_file() and stamp.is_file() and stamp.read_text() == digest:
         return

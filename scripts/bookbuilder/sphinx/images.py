@@ -82,7 +82,7 @@ class EditionImages(SphinxPostTransform):
                 continue
             if kind not in RASTER:
                 continue  # SVG: the EPUB keeps it; LaTeX's converter makes a PDF of it
-            copy = made.epub(source) if target == "epub" else made.print(source)
+            copy = made.epub(source) if target == "epub" else made.printed(source)
             path = str(copy.path)
             self.env.images.add_file(self.env.current_document.docname, path)
             node["uri"] = path
