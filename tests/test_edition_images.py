@@ -10,6 +10,7 @@ nothing; and the viewer opens and closes from the keyboard in Chromium, accessib
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html.parser
 import re
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pydata_sphinx_theme
 import pytest
 from PIL import Image
 
@@ -247,6 +249,18 @@ def test_epub_images_are_jpeg_png_or_svg_within_1600_px(book: Path) -> None:
         assert caption in page
 
 
+def test_the_epub_with_every_format_passes_epubcheck_and_ace(book: Path, tmp_path: Path) -> None:
+    from bookbuilder.sphinx.epub import ace_command, chromium, run_ace, run_epubcheck
+
+    require_tool("java")
+    path = book / "_build" / "epub" / "heatwave-2021.epub"
+    checked = run_epubcheck(path, tmp_path / "epubcheck.json")
+    assert checked.counts == {"fatal": 0, "error": 0, "warning": 0}, "\n".join(checked.lines)
+    require(ace_command() is not None and chromium() is not None, "needs DAISY Ace: make setup-ace")
+    audited = run_ace(path, tmp_path / "ace")
+    assert audited.ok, "\n".join(audited.lines)
+
+
 def _bytes(data: bytes):
     import io
 
@@ -287,6 +301,46 @@ def test_a_second_build_encodes_nothing(book: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     after = {p: p.stat().st_mtime_ns for p in cache.rglob("*")}
     assert after == before
+
+
+# -- light pages --------------------------------------------------------------------------------
+
+THEME_STATIC = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static"
+OUR_MACROS = ROOT / "scripts/bookbuilder/templates/html/static/webpack-macros.html"
+
+
+def test_our_theme_macros_are_the_themes_without_font_awesome() -> None:
+    """A theme upgrade that changes its macros fails here: copy them again, less the script."""
+    theirs = (THEME_STATIC / "webpack-macros.html").read_text("utf-8").splitlines()
+    ours = OUR_MACROS.read_text("utf-8").splitlines()
+    ours = ours[next(i for i, line in enumerate(ours) if line.endswith("#}")) + 1 :]
+    assert ours == [
+        line for line in theirs if "fontawesome" not in line and "custom icons" not in line
+    ]
+
+
+def test_no_font_awesome_and_every_icon_drawn(book: Path) -> None:
+    html_dir = book / "_build" / "html"
+    icons = (ROOT / "scripts/bookbuilder/static/icons.css").read_text("utf-8")
+    for page in html_dir.rglob("*.html"):
+        if "_static" in page.parts:
+            continue  # the theme's own files, copied whole; no page loads them
+        text = page.read_text("utf-8")
+        assert "fontawesome" not in text, page
+        for name in set(re.findall(r'class="[^"]*\bfa-solid fa-([a-z-]+)', text)):
+            assert f".fa-{name} {{" in icons, f"{page}: fa-{name}: run scripts/make_icons.py"
+
+
+def test_a_report_page_weighs_at_most_250_kb_besides_images(book: Path) -> None:
+    """HTML, style sheets and scripts of a report page, compressed as a web server sends them."""
+    page = book / "_build" / "html" / PAGE
+    text = page.read_text("utf-8")
+    total = len(gzip.compress(text.encode("utf-8")))
+    assets = re.findall(r'<(?:link rel="stylesheet"|script)[^>]* (?:href|src)="([^"?]+)', text)
+    assert any(a.endswith("zoom.js") for a in assets)
+    for url in set(assets):
+        total += len(gzip.compress((page.parent / url).read_bytes()))
+    assert total <= 250_000
 
 
 # -- the viewer, in Chromium --------------------------------------------------------------------
