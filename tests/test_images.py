@@ -359,3 +359,14 @@ def test_publish_refuses_non_images(tmp_path: Path) -> None:
     src.write_text("hello")
     with pytest.raises(ValueError, match="not a PNG, JPEG, WebP or SVG image"):
         publish_image(src, tmp_path / "y.png")
+
+
+def test_publish_shrinks_to_the_largest_size_an_edition_shows(tmp_path: Path) -> None:
+    src = tmp_path / "big.jpg"
+    Image.new("RGB", (3000, 2000), (90, 120, 150)).save(src, quality=90, exif=private_exif(6))
+    publish_image(src, tmp_path / "master.jpg")
+    with Image.open(tmp_path / "master.jpg") as master:
+        assert master.size == (1707, 2560)  # upright, long edge 2560
+    publish_image(src, tmp_path / "full.jpg", long_edge=None)  # `make import`: the editor's copy
+    with Image.open(tmp_path / "full.jpg") as full:
+        assert full.size == (2000, 3000)

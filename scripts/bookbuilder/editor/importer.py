@@ -701,9 +701,10 @@ def private_metadata(data: bytes) -> list[str]:
 
 def save_images(images: list[Image], folder: Path, report: ImportReport) -> dict[int, str | None]:
     """Write the usable images as image-1.png …, without their location, device and time
-    metadata (the same clean copy the editions get: bookbuilder.check.images.publish_image);
-    never overwrites a file already there. The Word file itself is never changed."""
-    from bookbuilder.check.images import publish_image
+    metadata (the same clean copy the editions start from, at full size:
+    bookbuilder.render.images.publish_image); never overwrites a file already there. The Word
+    file itself is never changed."""
+    from bookbuilder.render.images import publish_image
 
     saved: dict[int, str | None] = {}
     folder.mkdir(parents=True, exist_ok=True)
@@ -728,7 +729,7 @@ def save_images(images: list[Image], folder: Path, report: ImportReport) -> dict
         original = folder / f".from-word-{name}"  # hidden, and the type's own suffix
         try:
             original.write_bytes(data)
-            publish_image(original, folder / name)
+            publish_image(original, folder / name, long_edge=None)  # the editor's own copy
         except (ValueError, OSError) as error:
             saved[index] = None
             report.dropped.append(f"image {index + 1}, which cannot be used ({error})")

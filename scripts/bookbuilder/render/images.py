@@ -66,9 +66,9 @@ SUFFIX = {"png": ".png", "jpeg": ".jpg", "webp": ".webp", "svg": ".svg"}
 # The master
 
 
-def publish_image(src: Path, dest: Path) -> None:
+def publish_image(src: Path, dest: Path, long_edge: int | None = MASTER_LONG_EDGE) -> None:
     """Write the master of ``src`` at ``dest``: upright, without private metadata, at most
-    ``MASTER_LONG_EDGE`` pixels long, in the original's format.
+    ``long_edge`` pixels long (None: as large as the original), in the original's format.
 
     An image that needs no shrinking keeps its quality as far as a re-encoding allows (a JPEG its
     quantisation tables and chroma subsampling; a lossless WebP stays lossless); a larger one is
@@ -89,9 +89,9 @@ def publish_image(src: Path, dest: Path) -> None:
         return
     with Image.open(src) as original:
         # A quarter turn leaves the long edge as it is: known before decoding.
-        shrink = max(original.size) > MASTER_LONG_EDGE
+        shrink = long_edge is not None and max(original.size) > long_edge
         if kind == "jpeg" and shrink:  # decode at a reduced scale that still leaves enough
-            original.draft(original.mode, _fit(original.size, MASTER_LONG_EDGE))
+            original.draft(original.mode, _fit(original.size, long_edge))
         original.load()
         icc = original.info.get("icc_profile")
         transparency = original.info.get("transparency")
@@ -109,7 +109,7 @@ def publish_image(src: Path, dest: Path) -> None:
             lossless = _webp_is_lossless(src)
             params.update(lossless=lossless, quality=100 if lossless else 90, method=4)
         upright = ImageOps.exif_transpose(original)
-    clean = _resized(upright, _fit(upright.size, MASTER_LONG_EDGE)) if shrink else upright
+    clean = _resized(upright, _fit(upright.size, long_edge)) if shrink and long_edge else upright
     clean.info = {}  # nothing from the original's metadata travels by default
     if icc:
         params["icc_profile"] = icc
