@@ -27,6 +27,7 @@ from bookbuilder.pipeline import (
     read_book_settings,
     render_sources,
 )
+from bookbuilder.render.images import EDITION_TARGET, derive_all
 from bookbuilder.sphinx import editions
 from bookbuilder.summary import (
     format_problems,
@@ -114,6 +115,8 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
     rendered = render_sources(book, root / SOURCE_DIR)
     sources = editions.sources_fingerprint(rendered.fingerprint, root)
     editions.start(builddir, sources, tuple(editions_to_build))
+    # every edition's copy of every image, made on all cores before Sphinx asks for them
+    derive_all(rendered.srcdir, [EDITION_TARGET[e] for e in editions_to_build])
     problems = list(prepared.problems)
     sphinx_warnings: list[str] = []
     outputs: list[str] = []

@@ -32,8 +32,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import warnings
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -56,6 +59,11 @@ LINE_ART_PNG_RATIO = 3
 PIPELINE_VERSION = 1
 # What a master depends on besides its original: kept beside each master (render/pages.py).
 MASTER_RECIPE = f"v{PIPELINE_VERSION} long-edge={MASTER_LONG_EDGE} jpeg={MASTER_JPEG_QUALITY}"
+
+CACHE_FOLDER = "images"  # the derivatives, beside the sources: _build/images
+TARGETS = ("web", "epub", "print")
+EDITION_TARGET = {"html": "web", "epub": "epub", "pdf": "print"}  # sphinx/images.py: target_of
+RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 _PILLOW_FORMAT = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 MIME = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp", "svg": "image/svg+xml"}
@@ -257,6 +265,37 @@ class Derivatives:
         scale = min(1.0, width / image.width, height / image.height)
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         return {"file": [_save_as_photo_or_line_art(image, size, folder, stem, PRINT_JPEG_QUALITY)]}
+
+
+def cache_folder(srcdir: Path) -> Path:
+    """Where the derivatives of the masters in ``srcdir`` (``_build/src``) are kept."""
+    return srcdir.parent / CACHE_FOLDER
+
+
+def derive_all(srcdir: Path, targets: Sequence[str], workers: int | None = None) -> None:
+    """Make, ahead of the editions' builds, every derivative they will ask for: the work is
+    shared among the machine's cores (Sphinx writes pages one at a time), and the editions then
+    find each file in the cache. ``targets``: some of ``TARGETS``."""
+    masters = sorted(
+        p
+        for p in srcdir.rglob("*")
+        if p.suffix.lower() in RASTER_SUFFIXES and p.is_file() and not p.name.startswith(".")
+    )
+    jobs = [(master, target) for master in masters for target in targets]
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        for job in jobs:
+            _derive(job, cache_folder(srcdir))
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        list(pool.map(_derive, jobs, [cache_folder(srcdir)] * len(jobs)))
+
+
+def _derive(job: tuple[Path, str], cache: Path) -> None:
+    master, target = job
+    made = Derivatives(cache)
+    {"web": made.web, "epub": made.epub, "print": made.printed}[target](master)
 
 
 def is_photograph(image: Image.Image) -> bool:

@@ -13,8 +13,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,6 +119,8 @@ class _Writer:
         self.kept: set[Path] = set()
         self.written: list[str] = []
         self.digests: dict[str, str] = {}  # relpath → sha256 of what the file holds
+        # images to publish (source, target, stamp path, stamp): done together, on all cores
+        self.images: list[tuple[Path, Path, Path, str]] = []
 
     def text(self, relpath: str, content: str) -> None:
         self.bytes(relpath, content.encode("utf-8"))
@@ -351,6 +356,7 @@ def render(
         ),
     }
     writer.text(DATA_FILE, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+    _publish_images(writer.images, publish_image)
     removed = writer.remove_stale()
     return RenderResult(
         srcdir,
@@ -419,7 +425,8 @@ def _cached_chart(writer: _Writer) -> DrawChart:
 
 
 def _copy_image(writer: _Writer, source: Path, relpath: str, publish: PublishImage) -> None:
-    """Publish an image's stripped copy, redoing it only when the original's bytes changed."""
+    """Plan an image's stripped copy (its master), unless the one there was made from the same
+    original by the same recipe; ``_publish_images`` makes the planned ones."""
     target = writer.keep(relpath)
     stamp = writer.keep(relpath + ".sha256")
     # the original's bytes and how masters are made (a new recipe makes every master again)
@@ -427,7 +434,22 @@ def _copy_image(writer: _Writer, source: Path, relpath: str, publish: PublishIma
     writer.digests[relpath] = digest
     if target.is_file() and stamp.is_file() and stamp.read_text() == digest:
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    publish(source, target)
-    stamp.write_text(digest)
+    writer.images.append((source, target, stamp, digest))
     writer.written.append(relpath)
+
+
+def _publish_images(planned: list[tuple[Path, Path, Path, str]], publish: PublishImage) -> None:
+    """Make the planned masters, shared among the machine's cores (a 12-megapixel photograph
+    takes about a second to decode, turn, shrink and encode)."""
+    for _source, target, _stamp, _digest in planned:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    workers = min(os.cpu_count() or 1, len(planned))
+    if workers > 1:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            list(pool.map(publish, [p[0] for p in planned], [p[1] for p in planned]))
+    else:
+        for source, target, _stamp, _digest in planned:
+            publish(source, target)
+    for _source, _target, stamp, digest in planned:
+        stamp.write_text(digest)  # last: a master whose stamp is there is complete

@@ -29,7 +29,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from bookbuilder.check.images import image_kind
-from bookbuilder.render.images import Derivatives, Derived, WebImage
+from bookbuilder.render.images import Derivatives, Derived, WebImage, cache_folder
 
 # How wide an image is shown: the page's whole width on a phone and a tablet, the text column
 # (about 690 px, measured in Chromium at 1280 px) once the sidebar shows, from 992 px.
@@ -53,9 +53,9 @@ def target_of(builder: Any) -> str:
     return "print"
 
 
-def derivatives(config: Any, srcdir: Path) -> Derivatives:
-    """The cache of derivatives: ``_build/images`` beside ``_build/src``, unless configured."""
-    return Derivatives(Path(config.bookbuilder_image_cache or srcdir.parent / "images"))
+def derivatives(srcdir: Path) -> Derivatives:
+    """The cache of derivatives: ``_build/images`` beside ``_build/src``."""
+    return Derivatives(cache_folder(srcdir))
 
 
 class EditionImages(SphinxPostTransform):
@@ -66,7 +66,7 @@ class EditionImages(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         target = target_of(self.env._builder_cls)
-        made = derivatives(self.config, Path(self.env.srcdir))
+        made = derivatives(Path(self.env.srcdir))
         first = True
         for node in list(self.document.findall(nodes.image)):
             uri = node["uri"]
@@ -228,7 +228,6 @@ def _add_zoom_script(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("bookbuilder_image_cache", "", "env", types=[str])
     visitors = (visit_web_picture, None)
     skip = (_skip, None)
     app.add_node(
