@@ -171,3 +171,27 @@ def golden(request: pytest.FixtureRequest):
     """``golden(name, text)``: see ``compare_golden``; ``--refresh-golden`` rewrites."""
     refresh = request.config.getoption("--refresh-golden")
     return lambda name, text: compare_golden(name, text, refresh)
+
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium, driven by Playwright (no browser download)."""
+    require_tool("chromium")
+    require_module("playwright")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()

@@ -14,10 +14,8 @@ import gzip
 import hashlib
 import html.parser
 import re
-import shutil
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +35,6 @@ ALT = {
 }
 CAPTIONS = {"courtyard.jpg": "The courtyard at noon.", "street.webp": "The street, in WebP."}
 AXE = ROOT / "tools" / "ace" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 
 
 def photograph(width: int, height: int, seed: int) -> Image.Image:
@@ -344,18 +341,6 @@ def test_a_report_page_weighs_at_most_250_kb_besides_images(book: Path) -> None:
 
 
 # -- the viewer, in Chromium --------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require_tool("chromium")
-    require_module("playwright")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
 
 
 def serious_violations(page) -> list[str]:

@@ -13,7 +13,6 @@ import functools
 import html
 import http.server
 import re
-import shutil
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -26,19 +25,10 @@ import yaml
 from bookbuilder.model import Author, BookMeta, Place, ReportRecord
 from bookbuilder.render import charts, cite
 from bookbuilder.render.browse import FacetValue
-from conftest import ROOT, SMALL, copy_book, require, require_module, require_tool, run_book
+from conftest import ROOT, SMALL, copy_book, require, require_tool, run_book
 
 AXE = ROOT / "tools" / "ace" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BASENAME = "heatwave-2021"
 
 
@@ -222,18 +212,6 @@ def test_charts_are_deterministic_svg_with_text() -> None:
 
 
 # -- in Chromium --------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require_tool("chromium")
-    require_module("playwright")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")
