@@ -359,6 +359,9 @@ class Run:
     ok: bool
     pages_written: int | None = None
     note: str = ""
+    # processor time of the command and its children (LaTeX, the image workers): less
+    # sensitive than wall time to other work on a shared machine
+    cpu_seconds: float | None = None
 
 
 @dataclass
@@ -379,8 +382,11 @@ def measure(name: str, argv: list[str], cwd: Path, log: Path) -> Run:
         seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
     peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    cpu = usage.ru_utime + usage.ru_stime
     run = Run(name, round(seconds, 2), round(peak_mb, 1), child.returncode == 0)
-    print(f"  {name:<24} {seconds:8.2f} s {peak_mb:8.0f} MB{'' if run.ok else '  FAILED'}")
+    run.cpu_seconds = round(cpu, 2)
+    failed = "" if run.ok else "  FAILED"
+    print(f"  {name:<24} {seconds:8.2f} s {cpu:8.2f} s CPU {peak_mb:8.0f} MB{failed}")
     return run
 
 
