@@ -29,7 +29,13 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from bookbuilder.check.images import image_kind
-from bookbuilder.render.images import Derivatives, Derived, WebImage, cache_folder
+from bookbuilder.render.images import (
+    RASTER_SUFFIXES,
+    Derivatives,
+    Derived,
+    WebImage,
+    cache_folder,
+)
 
 # How wide an image is shown: the page's whole width on a phone and a tablet, the text column
 # (about 690 px, measured in Chromium at 1280 px) once the sidebar shows, from 992 px.
@@ -227,6 +233,37 @@ def _add_zoom_script(
         app.add_js_file(ZOOM_SCRIPT, loading_method="defer")
 
 
+def register_derivatives(app: Sphinx, env: Any) -> list[str]:
+    """Put this edition's copy of every image of the book into Sphinx's table of images, for
+    every page that shows it, before any page is written.
+
+    The post-transform adds a page's copies as the page is written; a page that this build does
+    not write keeps its copies in ``_images/`` all the same, and ``outputs.py``, which deletes
+    every image no current page shows, must know them. Copies of another edition, left in the
+    shared environment by its last build, are taken out first. Every copy is in the cache by
+    now (``derive_all``, or the edition's first build), so this reads and hashes, never encodes."""
+    cache = cache_folder(Path(app.srcdir))
+    table = env.images
+    for path in [p for p in table if Path(p).is_absolute() and Path(p).is_relative_to(cache)]:
+        _docnames, name = table.pop(path)
+        table._existing.discard(name)
+    target = target_of(app.builder)
+    made = derivatives(Path(app.srcdir))
+    for path, (docnames, _name) in sorted(table.items()):
+        source = Path(app.srcdir) / path
+        if source.suffix.lower() not in RASTER_SUFFIXES or not source.is_file():
+            continue
+        if target == "web":
+            image = made.web(source)
+            copies = [d.path for d in (*image.fallback, *image.modern)]
+        else:
+            copies = [(made.epub(source) if target == "epub" else made.printed(source)).path]
+        for copy in copies:
+            for docname in sorted(docnames):
+                table.add_file(docname, str(copy))
+    return []
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     visitors = (visit_web_picture, None)
     skip = (_skip, None)
@@ -234,5 +271,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
         web_picture, html=visitors, epub=skip, latex=skip, text=skip, man=skip, texinfo=skip
     )
     app.add_post_transform(EditionImages)
+    app.connect("env-updated", register_derivatives)
     app.connect("html-page-context", _add_zoom_script)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
