@@ -229,15 +229,19 @@ def test_epub_images_are_jpeg_png_or_svg_within_1600_px(book: Path) -> None:
     types = {}
     for item in package.get_items_of_type(ITEM_IMAGE):
         assert item.media_type in ("image/jpeg", "image/png", "image/svg+xml"), item.file_name
-        types[item.file_name.rsplit("/", 1)[-1].split("-")[0]] = item.media_type
+        types[item.file_name.rsplit("/", 1)[-1]] = item.media_type
         if item.media_type != "image/svg+xml":
             with Image.open(_bytes(item.get_content())) as image:
                 assert max(image.size) <= 1600, item.file_name
                 assert len(image.getexif()) == 0
-    assert types["courtyard"] == "image/jpeg"  # a photograph
-    assert types["street"] == "image/jpeg"  # a WebP photograph, converted
-    assert types["rota"] == "image/png"  # a screenshot stays sharp
-    assert types["plan.svg"] == "image/svg+xml"
+
+    def media_type(stem: str) -> str:
+        return next(kind for name, kind in types.items() if stem in name)
+
+    assert media_type("courtyard") == "image/jpeg"  # a photograph
+    assert media_type("street") == "image/jpeg"  # a WebP photograph, converted
+    assert media_type("rota") == "image/png"  # a screenshot stays sharp
+    assert media_type("plan") == "image/svg+xml"
     with zipfile.ZipFile(path) as z:
         page = next(z.read(n).decode() for n in z.namelist() if n.endswith(f"{SLUG}.xhtml"))
     for alt in ALT.values():
@@ -385,7 +389,7 @@ def test_without_javascript_a_figure_is_a_link_to_the_large_image(browser, book:
     page = context.new_page()
     page.goto((book / "_build" / "html" / PAGE).as_uri())
     page.get_by_alt_text(ALT["street.webp"]).click()
-    page.wait_for_url(re.compile(r"/_images/street.*\.webp$"))
+    page.wait_for_url(re.compile(r"/_images/[^/]*street[^/]*\.webp$"))
     context.close()
 
 
