@@ -23,7 +23,16 @@ import pydata_sphinx_theme
 import pytest
 from PIL import Image
 
-from conftest import FIXTURES, ROOT, copy_book, require, require_module, require_tool, run_book
+from conftest import (
+    FIXTURES,
+    ROOT,
+    copy_book,
+    require,
+    require_module,
+    require_pdf,
+    require_tool,
+    run_book,
+)
 
 SLUG = "shade-for-the-scanner-sevilla"
 PAGE = f"experiences/{SLUG}.html"
@@ -102,7 +111,7 @@ def digests(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require_tool("xelatex", "latexmk", "xindy", "rsvg-convert", "pdfimages")
+    require_pdf("pdfimages")
     root = copy_book(FIXTURES / "book-small", tmp_path_factory.mktemp("images-book"))
     add_image_report(root)
     result = run_book(root, "build", "all")
@@ -269,7 +278,7 @@ def _bytes(data: bytes):
 
 
 def test_pdf_images_are_at_most_300_ppi(book: Path) -> None:
-    pdf = book / "_build" / "latex" / "heatwave-2021.pdf"
+    pdf = book / "_build" / "pdf" / "heatwave-2021.pdf"
     listing = subprocess.run(
         ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
     ).stdout

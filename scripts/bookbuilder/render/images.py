@@ -62,7 +62,8 @@ MASTER_RECIPE = f"v{PIPELINE_VERSION} long-edge={MASTER_LONG_EDGE} jpeg={MASTER_
 
 CACHE_FOLDER = "images"  # the derivatives, beside the sources: _build/images
 TARGETS = ("web", "epub", "print")
-EDITION_TARGET = {"html": "web", "epub": "epub", "pdf": "print"}  # sphinx/images.py: target_of
+# sphinx/images.py: target_of; the Typst PDF builder sizes its images itself (sphinx/pdf.py)
+EDITION_TARGET: dict[str, str | None] = {"html": "web", "epub": "epub", "pdf": None}
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 _PILLOW_FORMAT = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}

@@ -35,9 +35,9 @@ from sphinx.util import logging
 from sphinx.util.console import darkgreen
 from sphinx.util.nodes import inline_all_toctrees
 
-from bookbuilder.check.images import publish_image
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt
+from bookbuilder.render.images import publish_image
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.extension import report_body
 
