@@ -1136,3 +1136,51 @@ def test_a_character_xml_cannot_hold_is_refused_in_the_body(tmp_path: Path, char
     lines[-2] = f"Text {char} here."
     report.write_text("\n".join(lines), "utf-8")
     assert_refused(root, "experiences/hitze-im-ct-koeln.md", len(lines) - 1, "invisible character")
+
+
+# -- nesting and filters that stopped or bloated everyone's PDF -----------------------------
+
+FILLER = " ".join(["words"] * 90)  # above the book's minimum word count
+
+
+def test_quotes_nested_too_deep_are_refused_by_the_check(tmp_path: Path) -> None:
+    """18 nested quotes passed the check and stopped the whole PDF ("maximum show rule depth
+    exceeded", naming no report): the check counts quotes and admonitions together."""
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    body = f"{FILLER}\n\n" + "> " * 18 + "deep\n\n" + "> " * 5 + "```{note}\n"
+    body += "> " * 5 + "> > > > a note inside quotes, nine deep\n" + "> " * 5 + "```\n"
+    (root / "experiences" / "deep-quotes.md").write_text(report_front() + body, "utf-8")
+    result = run_book(root, "check")
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if "[body.nesting]" in line]
+    assert lines == [
+        "experiences/deep-quotes.md:13: block quotes and admonitions nested 9 deep found; at "
+        "most 8 levels print in the PDF: nest them less deeply [body.nesting]",
+        "experiences/deep-quotes.md:16: block quotes and admonitions nested 9 deep found; at "
+        "most 8 levels print in the PDF: nest them less deeply [body.nesting]",
+    ], result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_the_nesting_the_check_allows_prints_in_the_pdf(tmp_path: Path) -> None:
+    require_pdf()
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    q = "> " * 7
+    body = f"{FILLER}\n\n{q}deep quote\n{q}\n{q}```{{note}}\n{q}A note eight deep.\n{q}```\n"
+    (root / "experiences" / "eight-deep.md").write_text(report_front() + body, "utf-8")
+    assert run_book(root, "check").returncode == 0
+    result = run_book(root, "build", "pdf")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_svg_filter_is_refused() -> None:
+    """A 300-byte SVG with a blur over 20000 × 20000 units added 4.6 MB to the PDF."""
+    from bookbuilder.check.images import check_svg
+
+    bomb = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="20000" height="20000">'
+        b'<filter id="f"><feGaussianBlur stdDeviation="500"/></filter>'
+        b'<rect width="20000" height="20000" filter="url(#f)"/></svg>'
+    )
+    problems = check_svg(bomb)
+    assert len(problems) == 1 and "<filter>" in problems[0] and "PNG" in problems[0]

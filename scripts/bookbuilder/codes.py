@@ -183,7 +183,7 @@ class Code(StrEnum):
         Kind.ERROR,
         "directive options not written as ':name: value'",
     )
-    BODY_NESTING = "body.nesting", Kind.ERROR, "directives nested more than 20 deep"
+    BODY_NESTING = "body.nesting", Kind.ERROR, "directives, quotes or admonitions nested too deep"
     BODY_ROLE = "body.role", Kind.ERROR, "a role the format refuses"
     BODY_LINK = "body.link", Kind.ERROR, "a link that is not http, https or mailto"
     BODY_TARGET = "body.target", Kind.ERROR, "a label for cross-references, (label)= or :name:"

@@ -62,6 +62,10 @@ from bookbuilder.syntax import (
 MAX_WORD = 60
 #: A table wider than this does not fit a PDF page.
 MAX_COLUMNS = 12
+#: Block quotes and admonitions nested deeper than this stop the PDF engine (Typst: "maximum
+#: show rule depth exceeded" from 18 quotes on); no report needs more than a few.
+MAX_NESTING = 8
+_NESTING_NODES = (nodes.block_quote, nodes.Admonition, nodes.container)
 
 #: The node types that the contract's constructs make (paragraphs, emphasis, links, lists, block
 #: quotes, tables, footnotes, admonitions, figures and images, code, comments): nothing else
@@ -564,6 +568,19 @@ def _pdf_limits(
                     code="body.pdf",
                 )
             )
+    for block in document.findall(lambda n: isinstance(n, _NESTING_NODES)):
+        depth = _nesting(block)
+        if depth == MAX_NESTING + 1:  # said once, at the first level too deep
+            problems.append(
+                Problem(
+                    relpath,
+                    at(_node_line(block)),
+                    f"block quotes and admonitions nested {depth} deep found; at most "
+                    f"{MAX_NESTING} levels print in the PDF: nest them less deeply",
+                    None,
+                    code="body.nesting",
+                )
+            )
     for group in document.findall(nodes.tgroup):
         if int(group.get("cols", 0)) > MAX_COLUMNS:
             problems.append(
@@ -577,6 +594,16 @@ def _pdf_limits(
                 )
             )
     return problems
+
+
+def _nesting(node: nodes.Node) -> int:
+    """How many quotes, admonitions and containers stand around ``node``, itself included."""
+    depth = 0
+    while node is not None:
+        if isinstance(node, _NESTING_NODES):
+            depth += 1
+        node = node.parent
+    return depth
 
 
 def _node_line(node: nodes.Node | None) -> int | None:

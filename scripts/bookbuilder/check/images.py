@@ -173,6 +173,9 @@ _FORBIDDEN_ELEMENTS = {
     "object": "an <object> element",
     "handler": "a <handler> element",
     "listener": "a <listener> element",
+    # A filter (blur, noise) over a large area is drawn as a picture in the PDF: a 300-byte SVG
+    # added megabytes and seconds to everyone's book. Filters are for photographs: send a PNG.
+    "filter": "a <filter> element (blur, shadow or noise: export the image as PNG instead)",
 }
 _ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform", "animatecolor"}
 _URL_IN_CSS = re.compile(r"url\(\s*(['\"]?)\s*([^'\")]*)", re.IGNORECASE)
