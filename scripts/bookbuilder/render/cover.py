@@ -61,10 +61,15 @@ def branding(meta: BookMeta, root: Path | None) -> dict[str, Any]:
     return {"accent": meta.accent, "logo": logo if logo is not None and logo.is_file() else None}
 
 
-def draw_cover(meta: BookMeta, target: Path, root: Path | None = None) -> None:
-    """Draw the typographic cover of the book (its title, subtitle and year) as PNG."""
+def draw_cover(
+    meta: BookMeta, target: Path, root: Path | None = None, long_edge: int | None = None
+) -> None:
+    """Draw the typographic cover of the book (its title, subtitle and year) as PNG;
+    ``long_edge``: at most that many pixels high (the cover is portrait)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(cover_png(meta.title, meta.subtitle, meta.year, **branding(meta, root)))
+    width = round(long_edge * SIZE[0] / SIZE[1]) if long_edge else None
+    png = cover_png(meta.title, meta.subtitle, meta.year, width, **branding(meta, root))
+    target.write_bytes(png)
 
 
 def cover_png(

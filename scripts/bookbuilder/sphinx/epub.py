@@ -53,7 +53,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt, draw_cover
-from bookbuilder.render.images import publish_image
+from bookbuilder.render.images import EPUB_LONG_EDGE, publish_image
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import a11y
 from bookbuilder.sphinx.outputs import prune
@@ -217,7 +217,7 @@ class BookEpubBuilder(Epub3Builder):
         configured = self.meta.cover
         if configured:
             try:
-                publish_image(Path(self.confdir) / configured, target)
+                publish_image(Path(self.confdir) / configured, target, EPUB_LONG_EDGE)
                 return
             except (OSError, ValueError) as error:  # a damaged file with an image's name
                 logger.warning(
@@ -228,7 +228,9 @@ class BookEpubBuilder(Epub3Builder):
                     type="bookbuilder",
                     subtype="epub-cover",
                 )
-        draw_cover(self.meta, target, Path(self.confdir))
+        # Like every image of the EPUB, at most EPUB_LONG_EDGE high: a shop's cover upload is a
+        # file of its own, not this one.
+        draw_cover(self.meta, target, Path(self.confdir), EPUB_LONG_EDGE)
 
     def audit_pages(self) -> None:
         self.audit = Audit()
