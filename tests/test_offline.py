@@ -18,17 +18,8 @@ from pathlib import Path
 import pytest
 
 from bookbuilder.sphinx.offline import offline_listing
-from conftest import FIXTURES, copy_book, require_module, require_tool, run_book
+from conftest import CHROMIUM_FLAGS, FIXTURES, copy_book, require_module, require_tool, run_book
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 OPENED = "experiences/wildfire-smoke-vancouver.html"
 NOT_OPENED = "experiences/shade-for-the-scanner-sevilla.html"
 NOT_OPENED_TITLE = "Shade first, then scan"

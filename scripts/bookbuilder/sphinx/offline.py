@@ -28,6 +28,7 @@ from PIL import Image
 from sphinx.application import Sphinx
 
 from bookbuilder.render.cover import BACKGROUND, cover_png
+from bookbuilder.sphinx.outputs import write_if_changed
 
 MANIFEST = "manifest.webmanifest"
 WORKER = "sw.js"
@@ -95,17 +96,17 @@ def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     config = app.config
-    _write_if_changed(outdir / MANIFEST, json.dumps(_manifest(config), indent=1).encode())
+    write_if_changed(outdir / MANIFEST, json.dumps(_manifest(config), indent=1).encode())
     for size in ICON_SIZES:
-        _write_if_changed(outdir / f"_static/icon-{size}.png", _icon(config.project, size))
+        write_if_changed(outdir / f"_static/icon-{size}.png", _icon(config.project, size))
     downloads_dir = _downloads_dir()
     listing = offline_listing(outdir, downloads_dir)
-    _write_if_changed(outdir / LISTING, json.dumps(listing, indent=1).encode())
+    write_if_changed(outdir / LISTING, json.dumps(listing, indent=1).encode())
     worker = WORKER_TEMPLATE.read_text("utf-8")
     worker = worker.replace("@VERSION@", listing["version"]).replace(
         "@DOWNLOADS_DIR@", downloads_dir
     )
-    _write_if_changed(outdir / WORKER, worker.encode())
+    write_if_changed(outdir / WORKER, worker.encode())
 
 
 def _downloads_dir() -> str:
@@ -164,10 +165,3 @@ def _icon(title: str, size: int) -> bytes:
 
 def _hex(colour: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*colour)
-
-
-def _write_if_changed(path: Path, data: bytes) -> None:
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)

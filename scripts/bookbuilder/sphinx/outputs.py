@@ -32,6 +32,16 @@ from sphinx.application import Sphinx
 from sphinx.search import js_index
 from sphinx.util._files import FilenameUniqDict
 
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Write ``data`` at ``path`` unless it is there already: an unchanged file keeps its time,
+    so a rebuild copies or uploads nothing it need not."""
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
 STATIC = "_static"
 IMAGES = "_images"
 DOWNLOADS = "_downloads"

@@ -40,6 +40,7 @@ from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import publish_image
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.extension import report_body
+from bookbuilder.sphinx.outputs import write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -135,9 +136,11 @@ class PDFBuilder(Builder):
         outdir = Path(self.outdir)
         (outdir / "book.typ").write_text(TEMPLATE.read_text("utf-8"), "utf-8")
         data = self.book_json(translator)
-        _write_if_changed(outdir / "book.json", json.dumps(data, ensure_ascii=False, indent=1))
+        write_if_changed(
+            outdir / "book.json", json.dumps(data, ensure_ascii=False, indent=1).encode()
+        )
         main = '#import "book.typ": book\n#show: book\n\n' + translator.astext()
-        _write_if_changed(outdir / f"{name}.typ", main)
+        write_if_changed(outdir / f"{name}.typ", main.encode())
         self.compile(outdir / f"{name}.typ", outdir / f"{name}.pdf")
 
     # -- the book in one tree --------------------------------------------------------------
@@ -299,11 +302,6 @@ class PDFBuilder(Builder):
 
 def pdf_basename(config: Any) -> str:
     return config.bookbuilder_meta.basename
-
-
-def _write_if_changed(path: Path, content: str) -> None:
-    if not path.is_file() or path.read_text("utf-8") != content:
-        path.write_text(content, "utf-8")
 
 
 def _labels(tree: nodes.document, root: str) -> dict[Any, str]:

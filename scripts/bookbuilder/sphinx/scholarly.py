@@ -25,6 +25,7 @@ from bookbuilder.model import BookMeta, ReportRecord
 from bookbuilder.render import scholarly
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx.online import is_web, report_cite
+from bookbuilder.sphinx.outputs import write_if_changed
 
 REPORTS_DIR = "experiences/"
 CITE_DIR = "cite"
@@ -67,9 +68,9 @@ def page_metadata(
     folder = Path(app.outdir) / CITE_DIR
     csl = json.dumps(scholarly.csl_json(record, meta, url), ensure_ascii=False, indent=1)
     name = record.page.removeprefix(REPORTS_DIR)  # <slug>, or <slug>.<language>
-    _write_if_changed(folder / f"{name}.json", (csl + "\n").encode("utf-8"))
+    write_if_changed(folder / f"{name}.json", (csl + "\n").encode("utf-8"))
     ris = scholarly.ris(record, meta, url)
-    _write_if_changed(folder / f"{name}.ris", ris.encode("utf-8"))
+    write_if_changed(folder / f"{name}.ris", ris.encode("utf-8"))
 
 
 class CiteDownloads(SphinxPostTransform):
@@ -94,13 +95,6 @@ class CiteDownloads(SphinxPostTransform):
                     para += nodes.Text(" · ")
                 para += nodes.reference("", label, refuri=uri, classes=["report-cite-download"])
             box += para
-
-
-def _write_if_changed(path: Path, data: bytes) -> None:
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
 
 
 def setup_scholarly(app: Sphinx) -> None:
