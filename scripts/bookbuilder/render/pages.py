@@ -5,7 +5,7 @@ its content changed, so Sphinx's incremental build stays useful. Report text tha
 names, affiliations) never becomes Markdown: titles are backslash-escaped, and each report's
 :class:`~bookbuilder.model.ReportRecord` travels as data in the data file
 (``records[slug]``), from which the Sphinx extension builds the byline and trailer
-in Python (``extension.ReportFrame``, ``online.ReportTrailer``), outside the report's page.
+in Python (``report.ReportFrame``, ``online.ReportTrailer``), outside the report's page.
 """
 
 from __future__ import annotations

@@ -270,10 +270,6 @@ def visit_statement_html(self: Any, node: accessibility_statement) -> None:
     raise nodes.SkipNode
 
 
-def _skip(self: Any, node: nodes.Node) -> None:
-    raise nodes.SkipNode
-
-
 def offered_epub(html_outdir: Path, basename: str) -> Path | None:
     from bookbuilder.sphinx.online import DOWNLOADS_DIR  # the EPUB the website offers
 
@@ -325,18 +321,3 @@ def statement_outdated(
         return []
     env.bookbuilder_statement = key
     return [d for d in env.found_docs if env.metadata.get(d, {}).get(STATEMENT_FLAG)]
-
-
-def setup_statement(app: Sphinx) -> None:
-    """Called from the extension's setup."""
-    app.add_node(
-        accessibility_statement,
-        html=(visit_statement_html, None),
-        epub=(visit_statement_epub, None),
-        pdf=(_skip, None),
-        text=(_skip, None),
-        man=(_skip, None),
-        texinfo=(_skip, None),
-    )
-    app.add_directive("accessibility-statement", AccessibilityStatement)
-    app.connect("env-get-outdated", statement_outdated)

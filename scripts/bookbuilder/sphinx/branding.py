@@ -1,4 +1,7 @@
-"""The book's logo and accent colour (``book["logo"]``, ``book["accent"]``) in every edition.
+"""The book's look: its stylesheets, logo and accent colour (``book["logo"]``, ``book["accent"]``).
+
+The book's own stylesheets (``static/``: ``book.css``, ``online.css``…) ship with the builder,
+so a book's conf.py needs no path to them (``add_book_static``).
 
 Editors brand a book in conf.py, without code; validation has checked both (the logo exists and
 is an image; the colour is ``#rrggbb`` with at least 4.5:1 against white). Here:
@@ -19,6 +22,12 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 ACCENT_CSS = "book-accent.css"
+STATIC_DIR = Path(__file__).parents[1] / "static"
+
+
+def add_book_static(app: Sphinx, config: Config) -> None:
+    """config-inited: the builder's stylesheets and scripts are the book's static files."""
+    config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
 
 
 def accent_css(accent: str) -> str:
@@ -46,7 +55,8 @@ html:not([data-theme]) a:visited {{
 
 
 def add_accent_stylesheet(app: Sphinx, config: Config) -> None:
-    """Write the accent's stylesheet beside the doctrees and serve it with the book's styles."""
+    """config-inited: write the accent's stylesheet beside the doctrees and serve it with the
+    book's styles."""
     meta = config.bookbuilder_meta
     if meta is None or not meta.accent:
         return

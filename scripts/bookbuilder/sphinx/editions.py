@@ -5,7 +5,7 @@ was withdrawn, the landing page's download was still the e-book with that report
 every build writes ``_build/editions.json``: the fingerprint of the current sources (the rendered
 MyST sources and images, conf.py, the builder's own files), and, for the EPUB and the PDF, the
 fingerprint of the sources each was last built from. The website offers an edition only when
-the two agree (``sphinx.online._sync_downloads``); the build's summary names those it left out.
+the two agree (``sphinx.online.sync_downloads``); the build's summary names those it left out.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Sphinx's EPUB 3 builder renders its package document and navigation from its own
 the book registers a subclass of it under the same name (``epub``) that:
 
 - declares every page's language (``lang`` and ``xml:lang`` on ``<html>``: the book's, or a
-  report page's own, :func:`bookbuilder.sphinx.extension._page_language`);
+  report page's own, :func:`bookbuilder.sphinx.report.page_language`);
 - lists each report's translations under it in the navigation;
 - describes the book in the package document: editors as ``dc:creator``, every report author
   and every translator as ``dc:contributor`` (MARC roles ``aut``, ``trl``), publisher,
@@ -44,7 +44,6 @@ from typing import Any, NamedTuple
 from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 from sphinx import addnodes
-from sphinx.application import Sphinx
 from sphinx.builders.epub3 import HTML_TAG, Epub3Builder, NavPoint
 from sphinx.jinja2glue import SphinxFileSystemLoader
 from sphinx.locale import _
@@ -56,12 +55,13 @@ from bookbuilder.render.cover import cover_alt, draw_cover
 from bookbuilder.render.images import EPUB_LONG_EDGE, publish_image
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import a11y
-from bookbuilder.sphinx.outputs import prune
 
 logger = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parents[1] / "templates" / "epub3"
 XHTML = "{http://www.w3.org/1999/xhtml}"
+# Emitted with the builder when its pages are written, before its folder is packed.
+EPUB_WRITTEN = "bookbuilder-epub-written"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # --------------------------------------------------------------------------------------------
 # The accessibility checks behind the conformance claim
@@ -204,8 +204,10 @@ class BookEpubBuilder(Epub3Builder):
 
     def drop_stale_files(self) -> None:
         """The package is made from whatever the folder holds: first, everything a clean build
-        would not have (a withdrawn report's page and photographs, an e-book of another name)."""
-        prune(self)
+        would not have (a withdrawn report's page and photographs, an e-book of another name):
+        the extension's handler of ``EPUB_WRITTEN`` (``outputs.prune_epub``) knows this build's
+        pages."""
+        self.events.emit(EPUB_WRITTEN, self)
         for old in Path(self.outdir).glob("*.epub"):
             if old.name != f"{self.config.epub_basename}.epub":
                 old.unlink()
@@ -364,12 +366,6 @@ def zip_timestamp() -> tuple[int, int, int, int, int, int]:
     moment = time.gmtime(max(seconds, 315532800))
     return (moment.tm_year, moment.tm_mon, moment.tm_mday, moment.tm_hour, moment.tm_min,
             moment.tm_sec - moment.tm_sec % 2)  # fmt: skip
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_builder(BookEpubBuilder, override=True)
-    app.set_translator("epub", BookEpubTranslator, override=True)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,454 +1,197 @@
-"""The Sphinx side of the book: report headers, languages, and lock-down.
+"""The Sphinx side of the book in one place: everything the builder adds to Sphinx.
 
-The render stage writes each report page as its escaped title and its body, and the report's
-record in the data file; :class:`ReportFrame` adds the byline (with its index entries and the
-report's language) and a page break for the PDF to the page's tree. Report text is put into
-docutils Text nodes here, never into markup, so every writer escapes it for its own format.
+Sphinx loads this one extension (``settings.sphinx_settings``); :func:`setup` lists every
+setting, node, directive, transform, builder and event handler, the handlers in the order of a
+build. The code is in the modules it names:
 
-A report with translations has one page per version (``experiences/<slug>.<language>``). Each
-page's language is its version's (``html lang``, the EPUB's ``xml:lang``); the byline names the
-translators and the language switch links every version to the others: a ``language_switch``
-node, written as a ``<nav>`` with ``hreflang`` links in HTML and EPUB, and as its children (a
-paragraph of ordinary cross-references) by any other writer, so the PDF links both ways too.
+- ``report``: a report's page (byline, language, other versions);
+- ``lockdown``: the second layer behind validation (no raw HTML, no file of the machine);
+- ``online``, ``offline``, ``scholarly``, ``a11y``: the web edition (landing page, browse,
+  charts, downloads, offline reading, citation tags, the accessibility statement);
+- ``images``: each edition's own copy of every image;
+- ``epub``, ``pdf`` (with ``typst``): the EPUB and PDF builders;
+- ``outputs``, ``incremental``, ``remembered``, ``navigation``, ``toctree``: every build is a
+  clean build's, fast: nothing stale, the pages next to a change written again, every warning
+  every build, the sidebar and the toctree in time linear in the book's size.
+
+What a build learns while it runs is kept in one :class:`BuildState`, made here for each build
+(Sphinx makes one application per build) and handed to the handlers that need it.
 """
 
 from __future__ import annotations
 
-import html
-import json
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 from docutils import nodes
-from docutils.utils import smartquotes
-from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.builders.epub3 import HTML_TAG
-from sphinx.config import Config
-from sphinx.transforms import SphinxTransform
-from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util.osutil import relative_uri
 
-from bookbuilder.check.schema import ROLE_NAMES
-from bookbuilder.model import FACETS, Author, BookMeta, ReportRecord, TranslationOf, Version
-from bookbuilder.render.browse import facet_label
-from bookbuilder.sphinx import branding, lockdown, scholarly
+from bookbuilder.model import BookMeta
+from bookbuilder.sphinx import (
+    a11y,
+    branding,
+    images,
+    incremental,
+    lockdown,
+    navigation,
+    offline,
+    online,
+    outputs,
+    remembered,
+    report,
+    scholarly,
+    toctree,
+)
 from bookbuilder.sphinx.contributors import BookContributors
+from bookbuilder.sphinx.epub import EPUB_WRITTEN, BookEpubBuilder, BookEpubTranslator
+from bookbuilder.sphinx.pdf import PDFBuilder
+from bookbuilder.sphinx.state import BuildState
 
-# "other" and "organisation" say nothing in a byline: left out.
-ROLE_LABELS = {**ROLE_NAMES, "other": "", "organisation": ""}
-# The byline's words, which conf.py's `bookbuilder_labels` may replace: the tag lines are the
-# facets shown under a byline, by their rule keys ("modalities", "topics").
-DEFAULT_LABELS = {
-    "submitted": "Submitted",
-    **{f.collect: f.plural for f in FACETS if f.tags},
-    "read_in": "Read in",  # before the language switch: "Read in: English · Italiano"
-    "translated_by": "Translated from {language} by",
-    "language_switch": "Languages of this report",  # the switch's accessible name
-}
-
-
-class report_language(nodes.Element):
-    """Where a report's own-language text begins; replaced by :class:`report_body`."""
-
-
-class in_language(nodes.Element):
-    """Content in a language other than its page's (``lang`` in HTML/EPUB, ``text(lang:)`` in
-    the PDF): a report page's byline in the book's language, when the report is in another."""
-
-
-class report_body(in_language):
-    """A report's body in its own language (``lang`` in HTML/EPUB, ``text(lang:)`` in the PDF)."""
-
-
-class report_start(nodes.Element):
-    """Stands before a report's title: each report starts on a new page in the PDF."""
-
-
-class language_switch(nodes.General, nodes.Element):
-    """Every version of a report, near its title (``versions``: page, language, name; ``here``:
-    this page). Its child is a paragraph of cross-references for writers other than HTML's,
-    which writes a ``<nav>`` of ``hreflang`` links itself."""
-
-
-class ReportFrame(SphinxTransform):
-    """What the builder puts around a report's text, built from the report's record in the
-    render stage's data file (``records[slug]``, :meth:`ReportRecord.to_data`),
-    never from the page's source: a page break before the title (PDF), the byline under it
-    (authors, place, date, summary, tags, index entries), and where the report's own language
-    begins.
-
-    Runs after :class:`lockdown.GuardReportNodes` (whose allow-list these nodes would not pass;
-    they are ours) and before Sphinx's collectors read the index entries.
-    """
-
-    default_priority = lockdown.FRAME_PRIORITY
-
-    def apply(self, **kwargs: Any) -> None:
-        record = lockdown.report_record(self.env.srcdir, self.env.docname)
-        title_section = _title_section(self.document)
-        if record is None or title_section is None:
-            return
-        labels = {**DEFAULT_LABELS, **self.config.bookbuilder_labels}
-        byline = nodes.container(classes=["report-byline"])
-        if record.versions:
-            byline += _language_switch(self.env, record, labels)
-        for author in record.authors:
-            byline += _author_paragraph(author)
-        when = f"{labels['submitted']} {record.submitted_display}"
-        byline += nodes.paragraph("", f"{record.place.label} · {when}", classes=["report-place"])
-        if record.summary:
-            byline += nodes.paragraph("", record.summary, classes=["report-summary"])
-        tags = [
-            f"{labels[f.collect]}: {', '.join(values)}"
-            for f in FACETS
-            if f.tags and (values := f.values(record))
-        ]
-        if tags:
-            byline += nodes.paragraph("", " · ".join(tags), classes=["report-tags"])
-        if record.translation is not None:
-            byline += _translators_paragraph(record.translation, labels)
-        self._educate(byline)
-        self._note_page_language(record)
-        head: nodes.Element = byline
-        if record.own_language:
-            head = in_language(lang=record.book_language)  # its labels are the book's language
-            head += byline
-        # A translation's facts are its original's: the index points at the original alone.
-        index = self._index(record, byline) if record.translation is None else []
-        added: list[nodes.Node] = [*index, head]
-        if record.own_language:
-            added.append(report_language(lang=record.own_language))
-        for offset, node in enumerate(added, start=1):  # after the title
-            title_section.insert(offset, node)
-        self.document.insert(self.document.index(title_section), report_start())
-
-    def _note_page_language(self, record: ReportRecord) -> None:
-        """For the page's writers: its language and every version (html lang, hreflang)."""
-        metadata = self.env.metadata[self.env.docname]
-        metadata["bookbuilder_language"] = record.language
-        if record.versions:
-            metadata["bookbuilder_versions"] = [[v.page, v.language] for v in record.versions]
-
-    def _educate(self, byline: nodes.Element) -> None:
-        # Sphinx's smart quotes ran before the guard, so before this: the same typography here.
-        if not self.config.smartquotes:
-            return
-        language = self.config.language or "en"
-        for text in list(byline.findall(nodes.Text)):
-            if isinstance(text.parent, nodes.reference):
-                continue  # an ORCID address stays as it is
-            educated = smartquotes.smartyPants(
-                str(text), attr=self.config.smartquotes_action, language=language
-            )
-            text.parent.replace(text, nodes.Text(educated))
-
-    def _index(self, record: ReportRecord, byline: nodes.Element) -> list[nodes.Node]:
-        target_id = f"index-{self.env.new_serialno('index')}"
-        entries = [("single", _index_text(a.name), target_id, "", None) for a in record.authors]
-        for facet in FACETS:
-            if facet.index is None:
-                continue
-            for value in facet.values(record):
-                text = _index_text(facet_label(facet.key, value, record, record.book_language))
-                entry = f"{facet.index}; {text}" if facet.index else text
-                entries.append(("single", entry, target_id, "", None))
-        index = addnodes.index(entries=entries, inline=False)
-        byline["ids"].append(target_id)  # where the index entries lead
-        self.document.ids[target_id] = byline
-        return [index]
-
-
-def _title_section(document: nodes.document) -> nodes.section | None:
-    return next((n for n in document.children if isinstance(n, nodes.section)), None)
-
-
-def _index_text(text: str) -> str:
-    # ';' separates index sub-entries and a leading '!' marks a main entry: neither is data.
-    return text.replace(";", ",").lstrip("!") or "?"
-
-
-def _translators_paragraph(translation: TranslationOf, labels: dict[str, str]) -> nodes.paragraph:
-    """ "Translated from Italian by Marco Rossi, IDoR editorial team · https://orcid.org/…"."""
-    para = nodes.paragraph(classes=["report-translators"])
-    intro = labels["translated_by"].format(language=translation.from_language_name)
-    para += nodes.Text(intro + " ")
-    people = translation.translators
-    for index, person in enumerate(people):
-        if index:
-            para += nodes.Text(" and " if index == len(people) - 1 else "; ")
-        para += nodes.strong("", person.name)
-        if person.affiliation:
-            para += nodes.Text(", " + person.affiliation)
-        if person.orcid:
-            para += nodes.Text(" · ")
-            uri = f"https://orcid.org/{person.orcid}"
-            para += nodes.reference("", uri, refuri=uri)
-    return para
-
-
-def _language_switch(env: Any, record: ReportRecord, labels: dict[str, str]) -> language_switch:
-    """ "Read in: Italiano · English", each name in its own language, the others linked."""
-    versions: tuple[Version, ...] = record.versions
-    switch = language_switch(
-        versions=[[v.page, v.language, v.name] for v in versions],
-        here=record.page,
-        label=labels["language_switch"],
-        read_in=labels["read_in"],
-    )
-    para = nodes.paragraph(classes=["report-languages"])
-    para += nodes.Text(labels["read_in"] + ": ")
-    for index, version in enumerate(versions):
-        if index:
-            para += nodes.Text(" · ")
-        if version.page == record.page:
-            para += nodes.strong("", version.name)
-            continue
-        ref = addnodes.pending_xref(
-            "",
-            refdomain="std",
-            reftype="doc",
-            reftarget="/" + version.page,
-            refexplicit=True,
-            refwarn=True,
-            refdoc=env.docname,
-        )
-        ref += nodes.inline(version.name, version.name)
-        para += ref
-    switch += para
-    return switch
-
-
-def visit_language_switch_html(self: Any, node: language_switch) -> None:
-    """A ``<nav>`` of links, each naming its version's language in that language, with
-    ``hreflang``; the current version is named, not linked (``aria-current``)."""
-    esc = html.escape
-    items = []
-    for page, language, name in node["versions"]:
-        lang, shown = esc(language), esc(name, quote=False)
-        if page == node["here"]:
-            items.append(f'<li><span lang="{lang}" aria-current="page">{shown}</span></li>')
-            continue
-        href = esc(self.builder.get_relative_uri(self.builder.current_docname, page))
-        items.append(
-            f'<li><a href="{href}" hreflang="{lang}" lang="{lang}" rel="alternate">{shown}</a></li>'
-        )
-    self.body.append(
-        f'<nav class="report-languages" aria-label="{esc(node["label"])}">'
-        f'<span class="report-languages-label">{esc(node["read_in"], quote=False)}:</span> '
-        f"<ul>{''.join(items)}</ul></nav>\n"
-    )
-    raise nodes.SkipNode
-
-
-def _author_paragraph(author: Author) -> nodes.paragraph:
-    para = nodes.paragraph(classes=["report-author"])
-    para += nodes.strong("", author.name)
-    details = [d for d in (ROLE_LABELS.get(author.role, author.role), author.affiliation) if d]
-    if details:
-        para += nodes.Text(", " + ", ".join(details))
-    if author.orcid:
-        para += nodes.Text(" · ")
-        # ORCID asks for the full https URL as the link text; the PDF then needs no footnote.
-        uri = f"https://orcid.org/{author.orcid}"
-        para += nodes.reference("", uri, refuri=uri)
-    return para
-
-
-class WrapReportLanguage(SphinxPostTransform):
-    """Move a report's text after its byline into a container that carries its language."""
-
-    default_priority = 900
-
-    def run(self, **kwargs: Any) -> None:
-        for marker in list(self.document.findall(report_language)):
-            parent = marker.parent
-            index = parent.index(marker)
-            # The translations' toctree (in the PDF: the translations themselves, set in its
-            # place before this runs) is not the report's text: it goes after it, out of its
-            # language, wherever in the report's sections MyST put it.
-            pages = [page for sibling in parent[index + 1 :] for page in _other_pages(sibling)]
-            for page in pages:
-                page.parent.remove(page)
-            body = report_body(lang=marker["lang"])
-            body.extend(parent.children[index + 1 :])
-            del parent.children[index + 1 :]
-            parent.replace(marker, body)
-            parent.extend(pages)
-
-
-def _other_pages(node: nodes.Node) -> list[nodes.Element]:
-    """The outermost toctrees (and pages a toctree was replaced by) inside ``node``."""
-    if isinstance(node, addnodes.start_of_file) or (
-        isinstance(node, nodes.compound) and "toctree-wrapper" in node["classes"]
-    ):
-        return [node]
-    if not isinstance(node, nodes.Element):
-        return []
-    return [page for child in node.children for page in _other_pages(child)]
-
-
-def visit_in_language_html(self: Any, node: in_language) -> None:
-    attrs = {"lang": node["lang"]}
-    if self.builder.name.startswith("epub"):
-        attrs["xml:lang"] = node["lang"]
-    css = "report-body" if isinstance(node, report_body) else ""
-    self.body.append(self.starttag(node, "div", CLASS=css, **attrs))
-
-
-def depart_in_language_html(self: Any, node: in_language) -> None:
-    self.body.append("</div>\n")
+# 4: one extension (was bookbuilder.sphinx.extension and .online; 3: image names from their
+# paths, outputs.PathNames): an older environment is read afresh.
+ENV_VERSION = 4
 
 
 def _skip(self: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
-def _page_language(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    """A report page's ``<html lang>`` is its version's language, and (on the web) its
-    ``<head>`` names every version with ``<link rel="alternate" hreflang>``."""
-    metadata = app.env.metadata.get(pagename, {})
-    language = metadata.get("bookbuilder_language")
-    if not language:
-        return
-    context["language"] = language
-    if app.builder.name.startswith("epub"):
-        lang = html.escape(language)
-        context["html_tag"] = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}">'
-        return
-    base = app.config.html_baseurl.rstrip("/")
-    here = app.builder.get_target_uri(pagename)
-    links = []
-    for doc, tag in metadata.get("bookbuilder_versions", []):
-        target = app.builder.get_target_uri(doc)
-        # relative_uri gives "" for the page itself: its own file name, then
-        href = f"{base}/{target}" if base else relative_uri(here, target) or target.split("/")[-1]
-        links.append(
-            f'<link rel="alternate" hreflang="{html.escape(tag)}" href="{html.escape(href)}" />'
-        )
-    if links:
-        context["metatags"] = context.get("metatags", "") + "\n".join(links) + "\n"
-
-
-STATIC_DIR = Path(__file__).parents[1] / "static"
-
-
-def _add_static(app: Sphinx, config: Config) -> None:
-    # The book's styles ship with the builder, so a book's conf.py needs no path to them.
-    config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
-
-
-def _title(env: Any, doc: str | None) -> str | None:
-    return env.titles[doc].astext() if doc in env.titles else None
-
-
-def structure_seen_by_pages(env: Any, root_doc: str) -> dict[str, Any]:
-    """What the web pages show of the book's structure: ``sidebar``, the part every page shows
-    (the root document's toctree entries and their titles), and ``pages``, each page's own part
-    (its parents up to the root, its previous and next pages, with their titles)."""
-    sidebar = []
-    if root_doc in env.all_docs:
-        for toctree in env.get_doctree(root_doc).findall(addnodes.toctree):
-            sidebar += [
-                [title, ref, _title(env, ref), bool(toctree.get("hidden"))]
-                for title, ref in toctree["entries"]
-            ]
-    relations = env.collect_relations()
-    pages: dict[str, Any] = {}
-    for doc in sorted(env.found_docs):
-        parent, previous, following = relations.get(doc, (None, None, None))
-        chain: list[str] = []
-        while parent is not None and parent not in chain:
-            chain.append(parent)
-            parent = relations.get(parent, (None, None, None))[0]
-        pages[doc] = [len(chain), [[d, _title(env, d)] for d in (*chain, previous, following)]]
-    return {"sidebar": sidebar, "pages": pages}
-
-
-def _structure_file(app: Sphinx, pending: bool = False) -> Path:
-    # One per builder (the EPUB and the website share an environment, not their pages).
-    name = f"bookbuilder-structure-{app.builder.name}.json" + (".pending" if pending else "")
-    return Path(app.doctreedir) / name
-
-
-def rewrite_pages_whose_structure_changed(app: Sphinx, env: Any) -> list[str]:
-    """Sphinx rewrites the pages it re-read and their toctree parents; the pages next to a new,
-    moved or retitled report would keep stale previous/next links. Those are written again (not
-    re-read). When the sidebar changes (a chapter added, removed, moved or retitled), every page
-    is. An edit inside one report's text changes nothing here: that page alone is rewritten.
-
-    The structure of the last finished build is kept beside the doctrees (``_save_structure``):
-    a build that fails compares the next one with the last good one."""
-    current = structure_seen_by_pages(env, app.config.root_doc)
-    # This build's structure waits beside the doctrees until the build finishes (no state kept
-    # on the builder): a build that fails leaves the last good one in place.
-    _structure_file(app, pending=True).write_text(json.dumps(current, ensure_ascii=False), "utf-8")
-    try:
-        previous = json.loads(_structure_file(app).read_text("utf-8"))
-    except (OSError, ValueError):
-        return []  # the first build of this edition: every page is written anyway
-    if previous.get("sidebar") != current["sidebar"]:
-        return sorted(env.found_docs)
-    before = previous.get("pages", {})
-    return sorted(doc for doc, seen in current["pages"].items() if before.get(doc) != seen)
-
-
-def _save_structure(app: Sphinx, exception: Exception | None) -> None:
-    pending = _structure_file(app, pending=True)
-    if exception is None and pending.is_file():
-        pending.replace(_structure_file(app))
-
-
-def _cache_compiled_templates(app: Sphinx) -> None:
-    """Keep the theme's compiled templates beside the doctrees: compiling them again was half of
-    a one-line edit's rebuild (profiled, make serve). Keyed by each template's text, so an
-    updated theme is compiled anew."""
-    from jinja2 import FileSystemBytecodeCache
-
-    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
-    if environment is not None and environment.bytecode_cache is None:
-        folder = Path(app.doctreedir) / "jinja"
-        folder.mkdir(parents=True, exist_ok=True)
-        environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+SKIP = (_skip, None)
+# Writers that never show the web edition's nodes (the PDF's is ``pdf``: sphinx/typst.py).
+NOT_WEB = ("pdf", "text", "man", "texinfo")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    build = BuildState()
+
+    # -- settings: the book's metadata, typed (settings.py), and the byline's words
     app.add_config_value("bookbuilder_meta", None, "env", types=[BookMeta])
     app.add_config_value("bookbuilder_labels", {}, "env", types=[dict])
-    app.add_node(report_language)
-    for node in (in_language, report_body):
-        app.add_node(
-            node,
-            html=(visit_in_language_html, depart_in_language_html),
-            epub=(visit_in_language_html, depart_in_language_html),
-        )
-    # The PDF's writer (sphinx/typst.py) sets languages itself, and prints the switch's child:
-    # a paragraph of cross-references.
+
+    _add_nodes(app)
+    _add_directives_and_transforms(app)
+
+    # -- builders
+    app.add_builder(BookEpubBuilder, override=True)  # accessible, reproducible
+    app.set_translator("epub", BookEpubTranslator, override=True)
+    app.add_builder(PDFBuilder)  # tagged, typeset by Typst
+    app.add_event(EPUB_WRITTEN)  # the EPUB's pages are written; its folder is not packed yet
+    toctree.replace_toctree_collector(app)  # reading in time linear in the book's size
+
+    # -- the book's styles, in this order (the accent's comes last: branding.py)
+    for stylesheet in ("book.css", "online.css", "icons.css"):
+        app.add_css_file(stylesheet)
+
+    # -- events, in the order of a build (at one priority, in the order connected)
+    app.connect("config-inited", branding.add_book_static)
+    app.connect("config-inited", branding.add_accent_stylesheet)
+    app.connect("config-inited", lockdown.enforce_safe_myst)
+    app.connect("config-inited", online.add_templates)
+
+    app.connect("builder-inited", incremental.cache_compiled_templates)
+    app.connect("builder-inited", lockdown.lock_down)
+    app.connect("builder-inited", outputs.name_images_by_path)
+    app.connect("builder-inited", partial(remembered.listen, build))
+    app.connect("builder-inited", partial(online.sync_downloads, build))
+    app.connect("builder-inited", offline.add_offline_script)
+
+    app.connect("env-purge-doc", remembered.forget_document)
+    app.connect("env-get-outdated", partial(online.landing_outdated, build))
+    app.connect("env-get-outdated", a11y.statement_outdated)
+    app.connect("env-get-updated", incremental.pages_whose_structure_changed)
+    app.connect("env-updated", images.register_derivatives)
+    app.connect("env-check-consistency", partial(remembered.note_checked, build))
+
+    app.connect("write-started", outputs.empty_static)
+    app.connect("write-started", partial(remembered.note_writing, build))
+    app.connect("doctree-resolved", partial(remembered.note_written, build))
+
+    # before the theme's handlers (500), which render the sidebar from the context
+    app.connect("html-page-context", partial(navigation.use_one_level_sidebar, build), 400)
+    app.connect("html-page-context", report.page_language)
+    app.connect("html-page-context", scholarly.page_metadata)
+    app.connect("html-page-context", partial(outputs.note_page, build))
+    app.connect("html-page-context", images.add_zoom_script)
+    app.connect("html-page-context", online.link_previews)
+    app.connect("html-page-context", offline.link_manifest)
+    # after the theme's, which sets the page's author to the book's editors
+    app.connect("html-page-context", online.report_footer, priority=600)
+    # after the theme's, which sets the titles as plain text
+    app.connect("html-page-context", lockdown.escape_page_title, priority=900)
+
+    app.connect(EPUB_WRITTEN, partial(outputs.prune_epub, build))
+    # before anything that lists the folder (the offline edition's file list)
+    app.connect("build-finished", partial(outputs.prune_web_edition, build), priority=100)
+    app.connect("build-finished", incremental.save_structure)
+    app.connect("build-finished", online.social_card)
+    app.connect("build-finished", partial(remembered.remember, build), priority=900)
+    # after every other handler: the listing covers the files they write
+    app.connect("build-finished", offline.write_offline_files, priority=900)
+
+    return {
+        "version": "1",
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
+
+
+def _add_nodes(app: Sphinx) -> None:
+    """Our nodes, each with its writers; a writer not named raises an error, on purpose."""
+    language = (report.visit_in_language_html, report.depart_in_language_html)
+    for node in (report.in_language, report.report_body):
+        app.add_node(node, html=language, epub=language)
+    # The PDF's writer (sphinx/typst.py) sets languages itself and prints the switch's child, a
+    # paragraph of cross-references, and starts each report on a new page.
+    switch = (report.visit_language_switch_html, None)
+    app.add_node(report.language_switch, html=switch, epub=switch)
+    app.add_node(report.report_language)  # replaced by report_body before writing
+    app.add_node(report.report_start, html=SKIP, epub=SKIP)
+    # The web edition's nodes: written in HTML and the EPUB (where visitors may still skip
+    # them), never in the other formats.
+    for node, visitors in (
+        (online.web_only, (online.visit_web_only, online.depart_div)),
+        (online.book_downloads, (online.visit_book_downloads, None)),
+        (online.browse_filters, (online.visit_browse_filters, None)),
+        (online.report_trailer, (online.visit_report_trailer, online.depart_report_trailer)),
+        (online.report_cite, (online.visit_report_cite, online.depart_report_cite)),
+        (online.browse_cards, (online.visit_browse_cards, None)),
+        (offline.offline_panel, (offline.visit_offline_panel, None)),
+    ):
+        app.add_node(node, html=visitors, epub=visitors, **dict.fromkeys(NOT_WEB, SKIP))
+    statement = {
+        "html": (a11y.visit_statement_html, None),
+        "epub": (a11y.visit_statement_epub, None),
+    }
+    app.add_node(a11y.accessibility_statement, **statement, **dict.fromkeys(NOT_WEB, SKIP))
+    # A picture with its sizes, in the web edition only (sphinx/images.py).
     app.add_node(
-        language_switch,
-        html=(visit_language_switch_html, None),
-        epub=(visit_language_switch_html, None),
+        images.web_picture,
+        html=(images.visit_web_picture, None),
+        epub=SKIP,
+        latex=SKIP,
+        **dict.fromkeys(NOT_WEB[1:], SKIP),
     )
-    app.add_node(report_start, html=(_skip, None), epub=(_skip, None))
-    app.add_transform(ReportFrame)
-    app.connect("html-page-context", _page_language)
+
+
+def _add_directives_and_transforms(app: Sphinx) -> None:
+    """What the render stage writes into pages, and what is done to every page's tree."""
+    for name in lockdown.REFUSED_DIRECTIVES:  # the report format's refusals, again
+        app.add_directive(name, lockdown.RefusedDirective, override=True)
+    app.add_source_parser(lockdown.LockedMystParser, override=True)
     app.add_directive("book-contributors", BookContributors)  # the Contributors page
-    app.add_post_transform(WrapReportLanguage)
-    app.connect("config-inited", _add_static)
-    app.connect("config-inited", branding.add_accent_stylesheet)  # book["accent"]
-    app.connect("env-get-updated", rewrite_pages_whose_structure_changed)
-    app.connect("build-finished", _save_structure)
-    app.connect("builder-inited", _cache_compiled_templates)
-    app.add_css_file("book.css")
-    lockdown.setup(app)  # the second layer behind validation: see lockdown.py
-    scholarly.setup_scholarly(app)  # citation tags, JSON-LD and downloads on report pages
-    app.setup_extension("bookbuilder.sphinx.epub")  # the accessible, reproducible EPUB builder
-    app.setup_extension("bookbuilder.sphinx.navigation")  # the sidebar, linear in the book's size
-    app.setup_extension("bookbuilder.sphinx.toctree")  # reading, linear in the book's size
-    app.setup_extension("bookbuilder.sphinx.outputs")  # nothing stale left in the outputs
-    app.setup_extension("bookbuilder.sphinx.remembered")  # every warning, every build
-    app.setup_extension("bookbuilder.sphinx.pdf")  # the tagged PDF, typeset by Typst
-    app.setup_extension("bookbuilder.sphinx.images")  # each edition's own copy of every image
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.add_directive("book-landing", online.BookLanding)
+    app.add_directive("report-browse", online.ReportBrowse)
+    app.add_directive("book-chart", online.BookChart)
+    app.add_directive("accessibility-statement", a11y.AccessibilityStatement)
+    # transforms, by their priorities: the guard, then the byline (report), then the trailer
+    app.add_transform(lockdown.GuardReportNodes)
+    app.add_transform(report.ReportFrame)
+    app.add_transform(online.ReportTrailer)
+    # post-transforms (when a page is written, for its edition)
+    app.add_post_transform(report.WrapReportLanguage)
+    app.add_post_transform(scholarly.CiteDownloads)
+    app.add_post_transform(online.TrailerLast)
+    app.add_post_transform(online.UnbrokenBookTitle)
+    app.add_post_transform(online.WebOnlyOut)
+    app.add_post_transform(images.EditionImages)

@@ -226,14 +226,10 @@ def _tag(name: str, attrs: dict[str, str]) -> str:
     return f"<{name}{rendered} />"
 
 
-def _skip(self: Any, node: nodes.Node) -> None:
-    raise nodes.SkipNode
-
-
-def _add_zoom_script(
+def add_zoom_script(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """The viewer's script, on the pages that have an image to open large."""
+    """html-page-context: the viewer's script, on the pages that have an image to open large."""
     if doctree is not None and any(n["zoom"] for n in doctree.findall(web_picture)):
         app.add_js_file(ZOOM_SCRIPT, loading_method="defer")
 
@@ -269,15 +265,3 @@ def register_derivatives(app: Sphinx, env: Any) -> list[str]:
             for docname in sorted(docnames):
                 table.add_file(docname, str(copy))
     return []
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    visitors = (visit_web_picture, None)
-    skip = (_skip, None)
-    app.add_node(
-        web_picture, html=visitors, epub=skip, latex=skip, text=skip, man=skip, texinfo=skip
-    )
-    app.add_post_transform(EditionImages)
-    app.connect("env-updated", register_derivatives)
-    app.connect("html-page-context", _add_zoom_script)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,7 +7,7 @@ of the build machine or change the book. It is part of the ``bookbuilder.sphinx.
 extension, and treats every page under ``experiences/`` as untrusted from its first line to its
 last: the render stage writes nothing of its own into a report page but its escaped title, and
 the byline and trailer are added to the tree afterwards from the render stage's data file
-(``extension.ReportFrame``), so no report text can reach them, claim to be them or swallow them.
+(``report.ReportFrame``), so no report text can reach them, claim to be them or swallow them.
 
 For every document:
 
@@ -167,7 +167,8 @@ FRAME_PRIORITY = GuardReportNodes.default_priority + 5
 # Settings
 
 
-def _enforce_safe_myst(app: Sphinx, config: Config) -> None:
+def enforce_safe_myst(app: Sphinx, config: Config) -> None:
+    """config-inited: the MyST settings the report format allows, whatever conf.py says."""
     # Whatever conf.py says, MyST must not pass raw HTML through (docutils' raw_enabled does not
     # cover it), links are web and e-mail addresses only, and no MyST extension beyond the
     # report format's may be switched on.
@@ -177,29 +178,20 @@ def _enforce_safe_myst(app: Sphinx, config: Config) -> None:
     config.myst_all_links_external = False
 
 
-def _lock_down(app: Sphinx) -> None:
+def lock_down(app: Sphinx) -> None:
+    """builder-inited: no raw HTML, no file of the machine."""
     # Second layer behind validation: even a report that slipped through cannot include a file
     # of the build machine or emit raw HTML.
     app.env.settings["raw_enabled"] = False
     app.env.settings["file_insertion_enabled"] = False
 
 
-def _escape_page_title(
+def escape_page_title(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
+    """html-page-context, after the theme's: titles escaped."""
     # sphinx-book-theme sets these to plain text (a report's title is untrusted) and then prints
     # them unescaped (print header, sidebar); it runs at the default priority, so we run after.
     for key in ("pagetitle", "root_title", "page_description"):
         if isinstance(context.get(key), str):
             context[key] = html.escape(context[key])
-
-
-def setup(app: Sphinx) -> None:
-    """Called from ``bookbuilder.sphinx.extension.setup``."""
-    for name in REFUSED_DIRECTIVES:
-        app.add_directive(name, RefusedDirective, override=True)
-    app.add_source_parser(LockedMystParser, override=True)
-    app.add_transform(GuardReportNodes)
-    app.connect("config-inited", _enforce_safe_myst)
-    app.connect("builder-inited", _lock_down)
-    app.connect("html-page-context", _escape_page_title, priority=900)

@@ -23,11 +23,13 @@ from typing import Any
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from bookbuilder.sphinx.state import BuildState
+
 CHECK_ENV = "BOOKBUILDER_CHECK_NAV"
 KNOWN_OPTIONS = {"collapse", "includehidden", "maxdepth", "titles_only"}
 
 
-class _Level:
+class SidebarLevel:
     """The root document's toctrees, one level deep, and each page's parent: once per build."""
 
     def __init__(self, app: Sphinx) -> None:
@@ -86,30 +88,29 @@ class _Level:
         return "".join(out)
 
 
-def _level(app: Sphinx) -> _Level:
-    """This build's sidebar level, made on the first page written (after the environment was
-    saved, so it is never stored with it; ``_forget`` drops it when the next build reads)."""
-    level: _Level | None = getattr(app.env, "bookbuilder_nav", None)
-    if level is None:
-        level = _Level(app)
-        app.env.bookbuilder_nav = level  # type: ignore[attr-defined]
-    return level
+def _level(app: Sphinx, build: BuildState) -> SidebarLevel:
+    """This build's sidebar level, made when the first page is written (the book is read)."""
+    if build.sidebar_level is None:
+        build.sidebar_level = SidebarLevel(app)
+    return build.sidebar_level
 
 
-def _forget(app: Sphinx, env: Any) -> None:
-    env.__dict__.pop("bookbuilder_nav", None)
-
-
-def _page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+def use_one_level_sidebar(
+    build: BuildState,
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: Any,
 ) -> None:
+    """html-page-context: the theme's ``toctree()`` for the sidebar, one level, made once."""
     original: Callable[..., str] | None = context.get("toctree")
     if original is None or app.builder.name.startswith("epub"):
         return
     check = os.environ.get(CHECK_ENV, "") not in ("", "0")
 
     def toctree(**kwargs: Any) -> str:
-        level = _level(app)
+        level = _level(app, build)
         one_level = str(kwargs.get("maxdepth", 0)) == "1"
         if not (one_level and level.usable and set(kwargs) <= KNOWN_OPTIONS):
             return original(**kwargs)
@@ -121,10 +122,3 @@ def _page_context(
         return fast
 
     context["toctree"] = toctree
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    # Before the theme's handlers (priority 500), which render the sidebar from context.
-    app.connect("html-page-context", _page_context, priority=400)
-    app.connect("env-updated", _forget)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -39,6 +39,7 @@ from bookbuilder.model import FACETS, BookMeta, ReportRecord
 from bookbuilder.render import cite
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
 from bookbuilder.sphinx import a11y, editions, lockdown, offline
+from bookbuilder.sphinx.state import BuildState
 
 DOWNLOADS_DIR = "downloads"
 HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
@@ -75,10 +76,6 @@ class report_cite(nodes.General, nodes.Element):
 
 class report_trailer(nodes.General, nodes.Element):
     """What follows a report in the web edition: its chapter, and how to cite it."""
-
-
-def _skip(self: Any, node: nodes.Node) -> None:
-    raise nodes.SkipNode
 
 
 def visit_web_only(self: Any, node: web_only) -> None:
@@ -432,16 +429,17 @@ class WebOnlyOut(SphinxPostTransform):
 # -- events -----------------------------------------------------------------------------------
 
 
-def _sync_downloads(app: Sphinx) -> None:
-    """Copy the EPUB and PDF that are current into the web edition; drop every other file.
+def sync_downloads(build: BuildState, app: Sphinx) -> None:
+    """builder-inited: copy the EPUB and PDF that are current into the web edition; drop every
+    other file.
 
     Runs when the HTML is built (``make all`` builds it last), so the landing page offers
     exactly the editions that exist and were built from the sources as they stand
     (``editions.is_current``: never an e-book with a withdrawn report in it), and the HTML
     folder alone can be published.
     """
-    if not is_web(app.builder):
-        return
+    if not is_web(app.builder) or app.config.bookbuilder_meta is None:
+        return  # not the web edition, or not a book (a bare Sphinx project: tests/test_doctree)
     builddir = Path(app.outdir).parent
     target = Path(app.outdir) / DOWNLOADS_DIR
     found = []
@@ -464,7 +462,7 @@ def _sync_downloads(app: Sphinx) -> None:
                 old.unlink()
         if not offered:
             target.rmdir()
-    app.env.bookbuilder_downloads_now = tuple(found)
+    build.downloads = tuple(found)
 
 
 def _same_file_state(source: Path, copy: Path) -> bool:
@@ -475,23 +473,29 @@ def _same_file_state(source: Path, copy: Path) -> bool:
     return (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns)
 
 
-def _landing_outdated(
-    app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set
+def landing_outdated(
+    build: BuildState,
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: set,
+    changed: set,
+    removed: set,
 ) -> list[str]:
-    # The landing page lists the downloads: write it again when they changed.
-    now = getattr(env, "bookbuilder_downloads_now", None)
+    """env-get-outdated: the landing page lists the downloads: written again when they change."""
+    now = build.downloads
     if now is None or getattr(env, "bookbuilder_downloads", None) == now:
         return []
     env.bookbuilder_downloads = now
     return [app.config.root_doc] if app.config.root_doc in env.found_docs else []
 
 
-def _report_footer(
+def report_footer(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """A report's page names its own authors and licence, not the book's editors: the theme's
-    footer says "By {author}" (printed as it is: escaped here) and "© Copyright {copyright}"
-    (escaped by its template). Connected after the theme, which sets ``author`` to the book's."""
+    """html-page-context: a report's page names its own authors and licence, not the book's editors:
+    the theme's footer says "By {author}" (printed as it is: escaped here) and "© Copyright
+    {copyright}" (escaped by its template). Connected after the theme, which sets ``author`` to the
+    book's."""
     authors = app.env.metadata.get(pagename, {}).get("bookbuilder_authors")
     if not authors or not is_web(app.builder):
         return
@@ -533,10 +537,11 @@ class UnbrokenBookTitle(SphinxPostTransform):
 _HYPHENATED_WORD = re.compile(r"(\S*\w[-‐]\w\S*)")
 
 
-def _page_context(
+def link_previews(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Link previews (OpenGraph, Twitter card) and the browse page's script; web edition only."""
+    """html-page-context: link previews (OpenGraph, Twitter card) and the browse page's script;
+    web edition only."""
     if not is_web(app.builder):
         return
     if pagename == BROWSE_DOC:
@@ -572,8 +577,9 @@ def _page_context(
     context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
 
 
-def _social_card(app: Sphinx, exception: Exception | None) -> None:
-    """The picture a shared link shows: the title and subtitle on the book's colour."""
+def social_card(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: the picture a shared link shows, the title and subtitle on the book's
+    colour."""
     if exception is not None or not is_web(app.builder):
         return
     from bookbuilder.render.charts import social_card_png
@@ -592,46 +598,7 @@ def _social_card(app: Sphinx, exception: Exception | None) -> None:
     shutil.copyfile(drawn, target)
 
 
-def _add_templates(app: Sphinx, config: Any) -> None:
+def add_templates(app: Sphinx, config: Any) -> None:
+    """config-inited: our fixes to the theme's templates, found first."""
     # Our fixes to the theme's templates (accessibility), found before the theme's own.
     config.templates_path = [str(HTML_TEMPLATES), *config.templates_path]
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    html_only = (visit_web_only, depart_div)
-    skip = (_skip, None)
-    # Web-edition nodes: written in HTML and the EPUB (where visitors may still skip them),
-    # never in the other formats.
-    for node, visitors in (
-        (web_only, html_only),
-        (book_downloads, (visit_book_downloads, None)),
-        (browse_filters, (visit_browse_filters, None)),
-        (report_trailer, (visit_report_trailer, depart_report_trailer)),
-        (report_cite, (visit_report_cite, depart_report_cite)),
-        (browse_cards, (visit_browse_cards, None)),
-        (offline.offline_panel, (offline.visit_offline_panel, None)),
-    ):
-        app.add_node(
-            node, html=visitors, epub=visitors, pdf=skip, text=skip, man=skip, texinfo=skip
-        )
-    app.add_directive("book-landing", BookLanding)
-    app.add_directive("report-browse", ReportBrowse)
-    app.add_directive("book-chart", BookChart)
-    app.add_transform(ReportTrailer)
-    app.add_post_transform(TrailerLast)
-    app.add_post_transform(UnbrokenBookTitle)
-    app.add_post_transform(WebOnlyOut)
-    app.add_css_file("online.css")
-    app.add_css_file("icons.css")  # the theme's icons without Font Awesome's script
-    app.connect("config-inited", _add_templates)
-    app.connect("builder-inited", _sync_downloads)
-    app.connect("env-get-outdated", _landing_outdated)
-    app.connect("html-page-context", _page_context)
-    app.connect("html-page-context", _report_footer, priority=600)
-    app.connect("build-finished", _social_card)
-    a11y.setup_statement(app)
-    app.connect("builder-inited", offline.add_offline_script)
-    app.connect("html-page-context", offline.link_manifest)
-    # After every other build-finished handler: the listing covers the files they write.
-    app.connect("build-finished", offline.write_offline_files, priority=900)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -32,6 +32,8 @@ from sphinx.application import Sphinx
 from sphinx.search import js_index
 from sphinx.util._files import FilenameUniqDict
 
+from bookbuilder.sphinx.state import BuildState
+
 
 def write_if_changed(path: Path, data: bytes) -> None:
     """Write ``data`` at ``path`` unless it is there already: an unchanged file keeps its time,
@@ -82,7 +84,8 @@ class PathNames(FilenameUniqDict):
         return unique_name
 
 
-def _path_names(app: Sphinx) -> None:
+def name_images_by_path(app: Sphinx) -> None:
+    """builder-inited: the environment's table of images is a :class:`PathNames`."""
     images = app.env.images
     folders = (Path(app.srcdir), Path(app.doctreedir) / "images")  # as given, and resolved
     roots = tuple(dict.fromkeys([*folders, *(f.resolve() for f in folders)]))
@@ -101,23 +104,25 @@ def _prunes(builder: Any) -> bool:
     return builder.format == "html"
 
 
-def _empty_static(app: Sphinx, builder: Any) -> None:
+def empty_static(app: Sphinx, builder: Any) -> None:
+    """write-started: ``_static/`` holds only what this build copies into it."""
     if _prunes(builder):
         shutil.rmtree(Path(builder.outdir) / STATIC, ignore_errors=True)
 
 
-def _note_page(app: Sphinx, pagename: str, templatename: str, context: Any, doctree: Any) -> None:
-    builder = app.builder
-    pages = builder.__dict__.setdefault("_bookbuilder_pages", set())
-    if not pages:  # the first page of this build: the last build's search index is still there
-        builder._bookbuilder_old_index = _read_search_index(builder)
-    pages.add(pagename)
+def note_page(
+    build: BuildState, app: Sphinx, pagename: str, templatename: str, context: Any, doctree: Any
+) -> None:
+    """html-page-context: the pages this build writes."""
+    if not build.pages_written:  # the first page: the last build's search index is still there
+        build.search_index_before = _read_search_index(app.builder)
+    build.pages_written.add(pagename)
 
 
-def expected_pages(builder: Any) -> set[str]:
+def expected_pages(builder: Any, written: set[str]) -> set[str]:
     """The pages a clean build writes (paths in the builder's folder): one per document, and
-    those written by this build (index, search)."""
-    names = set(builder.env.found_docs) | builder.__dict__.get("_bookbuilder_pages", set())
+    those ``written`` by this build (index, search)."""
+    names = set(builder.env.found_docs) | written
     return {name + builder.out_suffix for name in names}
 
 
@@ -129,7 +134,7 @@ def files_beside_pages() -> dict[str, str]:
     return {CITE_DIR: REPORTS_DIR}
 
 
-def stale_outputs(builder: Any) -> list[Path]:
+def stale_outputs(builder: Any, written: set[str]) -> list[Path]:
     """The files of the builder's folder that a clean build of the book as it stands lacks.
 
     Plain strings and one walk of the folder (not into ``_static/``): a book of 5,000 reports
@@ -137,7 +142,7 @@ def stale_outputs(builder: Any) -> list[Path]:
     outdir = Path(builder.outdir)
     env = builder.env
     current = set(env.found_docs)
-    pages = expected_pages(builder)
+    pages = expected_pages(builder, written)
     images = {name for docnames, name in env.images.values() if docnames & current}
     downloads = {name for docnames, name in env.dlfiles.values() if docnames & current}
     beside = files_beside_pages()
@@ -166,10 +171,11 @@ def stale_outputs(builder: Any) -> list[Path]:
     return sorted(stale)
 
 
-def prune(builder: Any) -> list[Path]:
-    """Delete what a clean build would not have written, and the folders that leaves empty."""
+def prune(builder: Any, written: set[str]) -> list[Path]:
+    """Delete what a clean build would not have written, and the folders that leaves empty;
+    ``written``: the pages this build wrote."""
     outdir = Path(builder.outdir)
-    removed = stale_outputs(builder)
+    removed = stale_outputs(builder, written)
     for path in removed:
         path.unlink()
         for folder in path.parents:
@@ -202,7 +208,7 @@ def _index_entries_by_page(index: dict[str, Any]) -> dict[str, list[tuple[str, s
     return pages
 
 
-def repair_search_index(builder: Any) -> None:
+def repair_search_index(builder: Any, build: BuildState) -> None:
     """Sphinx's search index, updated rather than made anew, differs from a clean build's:
 
     - it keeps every word of a removed page as a term no page has (``"carer": []``): a
@@ -217,8 +223,8 @@ def repair_search_index(builder: Any) -> None:
     if new is None:
         return
     docnames = new["docnames"]
-    written = builder.__dict__.get("_bookbuilder_pages", set())
-    old = builder.__dict__.get("_bookbuilder_old_index")
+    written = build.pages_written
+    old = build.search_index_before
     entries = _index_entries_by_page(new)
     if old is not None:
         for page, kept in _index_entries_by_page(old).items():
@@ -238,18 +244,13 @@ def repair_search_index(builder: Any) -> None:
         path.write_text(text, "utf-8")
 
 
-def _prune_when_written(app: Sphinx, exception: Exception | None) -> None:
-    # The EPUB prunes itself before it is packed (BookEpubBuilder.handle_finish).
+def prune_web_edition(build: BuildState, app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: the web edition's folder holds what a clean build's would."""
     if exception is None and _prunes(app.builder) and not app.builder.name.startswith("epub"):
-        prune(app.builder)
-        repair_search_index(app.builder)
+        prune(app.builder, build.pages_written)
+        repair_search_index(app.builder, build)
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("builder-inited", _path_names)
-    app.connect("write-started", _empty_static)
-    app.connect("html-page-context", _note_page)
-    # before anything that lists the folder (the offline edition's file list, at 500)
-    app.connect("build-finished", _prune_when_written, priority=100)
-    # 3: image names from their paths (PathNames); an older environment is read afresh.
-    return {"version": "1", "env_version": 3, "parallel_read_safe": True}
+def prune_epub(build: BuildState, app: Sphinx, builder: Any) -> None:
+    """bookbuilder-epub-written (BookEpubBuilder, before it packs its folder): the same."""
+    prune(builder, build.pages_written)

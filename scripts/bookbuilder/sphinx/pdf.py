@@ -26,7 +26,6 @@ from typing import Any, ClassVar
 from docutils import nodes
 from PIL import Image
 from sphinx import addnodes
-from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment.adapters.asset import ImageAdapter
 from sphinx.errors import NoUri
@@ -39,8 +38,8 @@ from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import publish_image
 from bookbuilder.sphinx import typst as markup
-from bookbuilder.sphinx.extension import report_body
 from bookbuilder.sphinx.outputs import write_if_changed
+from bookbuilder.sphinx.report import report_body
 
 logger = logging.getLogger(__name__)
 
@@ -373,12 +372,6 @@ def _finish_pdf(pdf: Path) -> None:
             deterministic_id=True,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
         )
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    """Called from ``bookbuilder.sphinx.extension.setup``."""
-    app.add_builder(PDFBuilder)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _own_page(node: nodes.Node) -> nodes.Node | None:

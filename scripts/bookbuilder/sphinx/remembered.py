@@ -33,12 +33,14 @@ from sphinx.builders import Builder
 from sphinx.util import logging as sphinx_logging
 from sphinx.util.build_phase import BuildPhase
 
+from bookbuilder.sphinx.state import BuildState
+
 STORE = "bookbuilder-warnings.json"  # consistency and write warnings, in the doctree folder
 LAST_RUN = "bookbuilder-warnings-last-run.txt"
 LOCATION_LINE = re.compile(r":\d*$")
 
 
-class _Memory(sphinx_logging.WarningStreamHandler):
+class WarningMemory(sphinx_logging.WarningStreamHandler):
     """Receives Sphinx's warnings after its own handler (a WarningStreamHandler too, so that it
     waits with Sphinx's while documents are read) and files those that name a document."""
 
@@ -85,10 +87,6 @@ def _docname(app: Sphinx, location: Any) -> str | None:
         return None
 
 
-def _memory(app: Sphinx) -> _Memory | None:
-    return getattr(app, "_bookbuilder_memory", None)
-
-
 def _store_path(app: Sphinx) -> Path:
     return Path(app.doctreedir) / STORE
 
@@ -105,40 +103,43 @@ def _read_store(app: Sphinx) -> dict[str, Any]:
     return data
 
 
-def _listen(app: Sphinx) -> None:
+def listen(build: BuildState, app: Sphinx) -> None:
+    """builder-inited: file every warning that names a document from now on."""
     if not hasattr(app.env, "bookbuilder_warnings"):
         app.env.bookbuilder_warnings = {}  # type: ignore[attr-defined]
-    memory = _Memory(app)
-    logging.getLogger(sphinx_logging.NAMESPACE).addHandler(memory)
-    app._bookbuilder_memory = memory  # type: ignore[attr-defined]
+    build.warnings = WarningMemory(app)
+    logging.getLogger(sphinx_logging.NAMESPACE).addHandler(build.warnings)
 
 
-def _forget_document(app: Sphinx, env: Any, docname: str) -> None:
+def forget_document(app: Sphinx, env: Any, docname: str) -> None:
+    """env-purge-doc: a document read again or removed loses its read warnings."""
     getattr(env, "bookbuilder_warnings", {}).pop(docname, None)
 
 
-def _checked(app: Sphinx, env: Any) -> None:
-    memory = _memory(app)
-    if memory is not None and memory.consistency is None:
-        memory.consistency = {}  # checked and nothing found: that is news too
+def note_checked(build: BuildState, app: Sphinx, env: Any) -> None:
+    """env-check-consistency: this build's consistency warnings replace the last ones."""
+    if build.warnings is not None and build.warnings.consistency is None:
+        build.warnings.consistency = {}  # checked and nothing found: that is news too
 
 
-def _writing(app: Sphinx, builder: Any) -> None:
-    memory = _memory(app)
-    if memory is not None:
-        memory.writing = True
+def note_writing(build: BuildState, app: Sphinx, builder: Any) -> None:
+    """write-started: warnings from now on are write warnings."""
+    if build.warnings is not None:
+        build.warnings.writing = True
 
 
-def _note_written(app: Sphinx, doctree: Any, docname: str) -> None:
-    app.builder.__dict__.setdefault("_bookbuilder_written", set()).add(docname)
+def note_written(build: BuildState, app: Sphinx, doctree: Any, docname: str) -> None:
+    """doctree-resolved: this document's write warnings are this build's."""
+    build.docs_written.add(docname)
 
 
 def _writes_page_by_page(builder: Any) -> bool:
     return type(builder).write_documents is Builder.write_documents
 
 
-def _remember(app: Sphinx, exception: Exception | None) -> None:
-    memory = _memory(app)
+def remember(build: BuildState, app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: keep the warnings, and write every current document's to ``LAST_RUN``."""
+    memory = build.warnings
     if memory is None:
         return
     logging.getLogger(sphinx_logging.NAMESPACE).removeHandler(memory)
@@ -150,7 +151,7 @@ def _remember(app: Sphinx, exception: Exception | None) -> None:
         store["consistency"] = {d: sorted(w) for d, w in memory.consistency.items()}
     kept = store["write"].get(app.builder.name, {})
     if _writes_page_by_page(app.builder):
-        written = app.builder.__dict__.get("_bookbuilder_written", set())
+        written = build.docs_written
         kept = {d: w for d, w in kept.items() if d not in written and d not in memory.written}
     else:
         kept = {}
@@ -164,13 +165,3 @@ def _remember(app: Sphinx, exception: Exception | None) -> None:
         lines.update(store["consistency"].get(docname, ()))
         lines.update(store["write"][app.builder.name].get(docname, ()))
     (Path(app.doctreedir) / LAST_RUN).write_text("".join(f"{w}\n" for w in sorted(lines)))
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("builder-inited", _listen)
-    app.connect("env-purge-doc", _forget_document)
-    app.connect("env-check-consistency", _checked)
-    app.connect("write-started", _writing)
-    app.connect("doctree-resolved", _note_written)
-    app.connect("build-finished", _remember, priority=900)
-    return {"version": "1", "parallel_read_safe": True}

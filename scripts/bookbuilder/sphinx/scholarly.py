@@ -95,9 +95,3 @@ class CiteDownloads(SphinxPostTransform):
                     para += nodes.Text(" · ")
                 para += nodes.reference("", label, refuri=uri, classes=["report-cite-download"])
             box += para
-
-
-def setup_scholarly(app: Sphinx) -> None:
-    """Called from the extension's setup."""
-    app.add_post_transform(CiteDownloads)
-    app.connect("html-page-context", page_metadata)

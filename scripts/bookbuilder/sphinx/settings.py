@@ -146,8 +146,7 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         "bookbuilder_meta": meta,  # the Sphinx side reads the book's metadata typed, from here
         "extensions": [
             "myst_parser",
-            "bookbuilder.sphinx.extension",
-            "bookbuilder.sphinx.online",
+            "bookbuilder.sphinx.extension",  # the book's whole Sphinx side: one setup()
         ],
         "exclude_patterns": ["**/*.sha256"],
         "suppress_warnings": ["myst.header"],

@@ -10,8 +10,6 @@ both from the same list), so this collector visits only those. Everything else i
 
 from __future__ import annotations
 
-from typing import Any
-
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
@@ -44,9 +42,9 @@ def _builtin_collector(app: Sphinx) -> TocTreeCollector | None:
     return None
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def replace_toctree_collector(app: Sphinx) -> None:
+    """Sphinx's toctree collector out, :class:`LinearTocTreeCollector` in (from setup())."""
     builtin = _builtin_collector(app)
     if builtin is not None:  # another Sphinx may have changed its collector: then keep it
         builtin.disable(app)
         app.add_env_collector(LinearTocTreeCollector)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

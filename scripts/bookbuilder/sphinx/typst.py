@@ -24,7 +24,7 @@ from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
-from bookbuilder.sphinx.extension import report_body
+from bookbuilder.sphinx.report import report_body
 
 logger = logging.getLogger(__name__)
 
