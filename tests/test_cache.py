@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bookbuilder.check import validate
-from bookbuilder.check.cache import CACHE_FILE
+from bookbuilder.check import load, validate
+from bookbuilder.check.cache import CACHE_FILE, FRONT_MATTER_FILE
 from bookbuilder.check.validate import validate_all
 from conftest import SMALL, copy_book, run_book
 
@@ -92,12 +92,49 @@ def test_the_date_is_part_of_the_key(book: Path, tmp_path: Path) -> None:
     assert early.invalid
 
 
+@pytest.mark.parametrize("name", [CACHE_FILE, FRONT_MATTER_FILE])
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05K\x01."])
 def test_a_damaged_cache_is_ignored_and_rewritten(
-    book: Path, tmp_path: Path, damage: bytes
+    book: Path, tmp_path: Path, damage: bytes, name: str
 ) -> None:
     cache = tmp_path / "cache"
     fresh = validate_all(book, "en", TODAY, cache)
-    (cache / CACHE_FILE).write_bytes(damage)
+    (cache / name).write_bytes(damage)
     assert validate_all(book, "en", TODAY, cache) == fresh
-    assert (cache / CACHE_FILE).stat().st_size > 1000
+    assert (cache / name).stat().st_size > 1000
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The reports' front matters each run actually parsed (not answered from the memory)."""
+    calls: list[str] = []
+    real = load.parse_yaml
+
+    def recording(text: str, relpath: str, first_line: int = 1):
+        if relpath.startswith("experiences/"):  # the reports (a book has a few chapters)
+            calls.append(relpath)
+        return real(text, relpath, first_line)
+
+    monkeypatch.setattr(load, "parse_yaml", recording)
+    return calls
+
+
+def test_a_front_matter_is_parsed_again_only_when_its_text_changes(
+    book: Path, tmp_path: Path, parsed: list[str]
+) -> None:
+    cache = tmp_path / "cache"
+    fresh = validate_all(book, "en", TODAY)
+    reports = len(list((book / "experiences").glob("*.md")))
+    assert validate_all(book, "en", TODAY, cache) == fresh
+    assert len(parsed) == 2 * reports  # once without a cache, once filling it
+    assert validate_all(book, "en", TODAY, cache) == fresh
+    assert len(parsed) == 2 * reports  # nothing parsed again
+    report = book / EDITED
+    # a YAML mistake: what the memory gives back is what the parser said, problems and all
+    report.write_text(report.read_text("utf-8").replace("title:", "title: [", 1), "utf-8")
+    broken = validate_all(book, "en", TODAY, cache)
+    assert parsed[2 * reports :] == [EDITED]
+    assert validate_all(book, "en", TODAY, cache) == broken
+    assert parsed[2 * reports :] == [EDITED]
+    assert validate_all(book, "en", TODAY) == broken  # as the parser itself says
+    assert any(p.path == EDITED and p.is_error for p in broken.problems)

@@ -1,4 +1,5 @@
-"""The validate stage's memory: a report whose inputs did not change is not checked again.
+"""The validate stage's memory: a report whose inputs did not change is not checked again,
+and a front matter whose text did not change is not parsed again.
 
 Checking a report (its front matter, its body with MyST's parser, its images, the privacy lint)
 is most of the time an incremental build spends before Sphinx (profiled: 0.5 s of 3.3 s after
@@ -7,7 +8,11 @@ the report as loaded (front matter with its lines, body), the files of its own i
 (name, size, modification time), the book's language, today's date, where the book is, and the
 builder's own code. Any change to one of them is a new key, so the report is checked again.
 
-The cache is a pickle under ``_build/cache/``, written by the builder itself; a cache that cannot
+Parsing the front matters of a book of 1,000 reports took 0.3 s of every build, changed or not
+(profiled): :class:`FrontMatterMemory` keeps what the parser made of each text, keyed by the text
+itself and the builder's code, so what it returns is exactly what the parser would.
+
+Each cache is a pickle under ``_build/cache/``, written by the builder itself; a cache that cannot
 be read (another Python, a half-written file) is ignored and rewritten, never an error.
 """
 
@@ -26,6 +31,7 @@ from bookbuilder.model import Problem, Report, SourceFile
 
 Result = tuple[Report | None, list[Problem]]
 CACHE_FILE = "validated.pickle"
+FRONT_MATTER_FILE = "front-matter.pickle"
 # What a damaged or foreign pickle can raise while it is read.
 _UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError)
 _UNREADABLE += (TypeError, ValueError, KeyError)
@@ -119,3 +125,31 @@ def cached_results(
     if todo or entries.keys() != known.keys():
         _write(path, entries)
     return final
+
+
+ParseFrontMatter = Callable[[str, str, int], tuple[Any, list[Problem]]]
+
+
+class FrontMatterMemory:
+    """What ``parse`` made of each front matter text (with its file and first line) in the last
+    run; :meth:`save` keeps those of this run only."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.path = cache_dir / FRONT_MATTER_FILE
+        known = _read(self.path)
+        self.known = known if known.get("") == code_fingerprint() else {}
+        self.used: dict[str, Any] = {"": code_fingerprint()}
+
+    def parse(self, parse: ParseFrontMatter, text: str, relpath: str, first_line: int) -> Any:
+        key = hashlib.sha256(
+            repr((relpath, first_line, text)).encode("utf-8", "surrogatepass")
+        ).hexdigest()
+        result = self.known.get(key)
+        if result is None:
+            result = parse(text, relpath, first_line)
+        self.used[key] = result
+        return result
+
+    def save(self) -> None:
+        if self.used.keys() != self.known.keys():
+            _write(self.path, self.used)  # type: ignore[arg-type]

@@ -51,6 +51,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bookbuilder.check import yaml_mistakes
+from bookbuilder.check.cache import FrontMatterMemory
 from bookbuilder.check.schema import SLUG, SLUG_MAX, language_tag, slugify
 from bookbuilder.model import Located, Problem, Severity, SourceFile
 
@@ -168,8 +169,11 @@ def _refusal(relpath: str, line: int, found: str, allowed: str, code: str) -> Pr
     return Problem(relpath, line, f"{found}; allowed: {allowed}", None, code=code)
 
 
-def load_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
-    """Read one Markdown file: check its bytes, split front matter and body, parse the YAML.
+def load_source(
+    path: Path, root: Path, memory: FrontMatterMemory | None = None
+) -> tuple[SourceFile | None, list[Problem]]:
+    """Read one Markdown file: check its bytes, split front matter and body, parse the YAML
+    (or take what it made of the same text from ``memory``, the last run's).
 
     Returns the file (None when it cannot be read at all) and its problems. Never raises for
     bad content.
@@ -181,7 +185,11 @@ def load_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem
         closing = _closing_line(lines, relpath)
     except _Unreadable as unreadable:
         return None, unreadable.problems
-    front_matter, problems = parse_yaml("\n".join(lines[1:closing]), relpath, first_line=2)
+    yaml_text = "\n".join(lines[1:closing])
+    if memory is None:
+        front_matter, problems = parse_yaml(yaml_text, relpath, 2)
+    else:
+        front_matter, problems = memory.parse(parse_yaml, yaml_text, relpath, 2)
     if front_matter is None:
         return None, problems
     source = SourceFile(
@@ -617,10 +625,12 @@ _BAD = object()
 # -- Folders --------------------------------------------------------------------------------------
 
 
-def load_reports(root: Path) -> tuple[list[SourceFile], list[Problem]]:
+def load_reports(
+    root: Path, memory: FrontMatterMemory | None = None
+) -> tuple[list[SourceFile], list[Problem]]:
     """Every ``experiences/*.md`` file (not ``experiences/images/``), in name order: reports
     and translations (tell them apart with :func:`translation_parts`)."""
-    return _load_folder(root, REPORTS_DIR, translations=True)
+    return _load_folder(root, REPORTS_DIR, translations=True, memory=memory)
 
 
 def load_chapters(root: Path) -> tuple[list[SourceFile], list[Problem]]:
@@ -636,7 +646,7 @@ def translation_parts(stem: str) -> tuple[str, str] | None:
 
 
 def _load_folder(
-    root: Path, name: str, translations: bool = False
+    root: Path, name: str, translations: bool = False, memory: FrontMatterMemory | None = None
 ) -> tuple[list[SourceFile], list[Problem]]:
     folder = root / name
     sources: list[SourceFile] = []
@@ -660,7 +670,7 @@ def _load_folder(
         slug_problem = check_stem(path, root, translations)
         if slug_problem is not None:
             problems.append(slug_problem)
-        source, file_problems = load_source(path, root)
+        source, file_problems = load_source(path, root, memory)
         problems += file_problems
         if source is not None:
             sources.append(source)

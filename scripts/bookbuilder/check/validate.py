@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bookbuilder.check.body import check_body
-from bookbuilder.check.cache import cached_results, report_key
+from bookbuilder.check.cache import FrontMatterMemory, cached_results, report_key
 from bookbuilder.check.doctree import check_tree
 from bookbuilder.check.load import load_chapters, load_reports, translation_parts
 from bookbuilder.check.privacy import lint
@@ -426,7 +426,10 @@ def validate_all(
 ) -> Validated:
     """Load and check every report and chapter under ``root``; ``cache_dir``: where results
     of unchanged reports are remembered between runs (None: check everything)."""
-    all_sources, load_problems = load_reports(root)
+    memory = FrontMatterMemory(cache_dir) if cache_dir is not None else None
+    all_sources, load_problems = load_reports(root, memory)
+    if memory is not None:
+        memory.save()
     by_path: dict[str, list[Problem]] = defaultdict(list)
     for problem in load_problems:
         by_path[problem.path].append(problem)

@@ -37,8 +37,10 @@ from bookbuilder.check.countries import language_name
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, BookMeta, ReportRecord
 from bookbuilder.render import cite
+from bookbuilder.render.drawn import drawn
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
 from bookbuilder.sphinx import a11y, editions, lockdown, offline
+from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.state import BuildState
 
 DOWNLOADS_DIR = "downloads"
@@ -586,16 +588,14 @@ def social_card(app: Sphinx, exception: Exception | None) -> None:
 
     target = Path(app.outdir) / "_static" / "social-card.png"
     subtitle = app.config.html_context.get("bookbuilder_subtitle", "") or app.config.author
-    # Drawn again only when its words change (matplotlib costs more than half a second); kept
-    # beside the doctrees, since _static/ is emptied before every build (sphinx/outputs.py).
-    key = json.dumps([app.config.project, subtitle], ensure_ascii=False)
-    stamp = Path(app.doctreedir) / f"social-card-{app.builder.name}.key"
-    drawn = stamp.with_suffix(".png")
-    if not (drawn.is_file() and stamp.is_file() and stamp.read_text("utf-8") == key):
-        drawn.write_bytes(social_card_png(app.config.project, subtitle))
-        stamp.write_text(key, "utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(drawn, target)
+    # Kept beside the doctrees, since _static/ is emptied before every build (outputs.py).
+    card = drawn(
+        Path(app.doctreedir) / "drawn",
+        "social-card.png",
+        (app.config.project, subtitle),
+        lambda: social_card_png(app.config.project, subtitle),
+    )
+    write_if_changed(target, card)
 
 
 def add_templates(app: Sphinx, config: Any) -> None:

@@ -1,0 +1,55 @@
+"""Pictures the builder draws (cover, icons, link preview) and the offline listing's digests are
+remembered between builds, and never given back once what they were made from has changed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from bookbuilder.render.drawn import drawn
+from bookbuilder.sphinx.offline import offline_listing
+
+
+def test_a_picture_is_drawn_again_only_when_its_inputs_change(tmp_path: Path) -> None:
+    draws: list[str] = []
+
+    def draw(title: str):
+        def make() -> bytes:
+            draws.append(title)
+            return f"PNG of {title}".encode()
+
+        return make
+
+    assert drawn(tmp_path, "cover.png", ("Heat", 2024), draw("Heat")) == b"PNG of Heat"
+    assert drawn(tmp_path, "cover.png", ("Heat", 2024), draw("Heat")) == b"PNG of Heat"
+    assert draws == ["Heat"]
+    assert drawn(tmp_path, "cover.png", ("Cold", 2024), draw("Cold")) == b"PNG of Cold"
+    assert draws == ["Heat", "Cold"]
+    (tmp_path / "cover.png.key").write_text("damaged")
+    assert drawn(tmp_path, "cover.png", ("Cold", 2024), draw("Cold")) == b"PNG of Cold"
+    (tmp_path / "cover.png").unlink()
+    assert drawn(tmp_path, "cover.png", ("Cold", 2024), draw("Cold")) == b"PNG of Cold"
+    assert draws == ["Heat", "Cold", "Cold", "Cold"]
+
+
+def test_the_listing_from_remembered_digests_is_the_fresh_listing(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "reports").mkdir(parents=True)
+    page = site / "reports" / "a.html"
+    page.write_text("<p>first</p>")
+    (site / "b.css").write_text("p {}")
+    known: dict[str, list] = {}
+    first = offline_listing(site, "downloads", known)
+    assert first == offline_listing(site, "downloads")
+    assert set(known) == {"reports/a.html", "b.css"}
+    # the same size, the same modification time: the file's other state tells it apart
+    stat = page.stat()
+    page.write_text("<p>again</p>")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    second = offline_listing(site, "downloads", known)
+    assert second == offline_listing(site, "downloads")
+    assert second["version"] != first["version"]
+    (site / "b.css").unlink()
+    third = offline_listing(site, "downloads", known)
+    assert third == offline_listing(site, "downloads")
+    assert set(known) == {"reports/a.html"}
