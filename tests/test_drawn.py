@@ -1,11 +1,17 @@
 """Pictures the builder draws (cover, icons, link preview) and the offline listing's digests are
-remembered between builds, and never given back once what they were made from has changed."""
+remembered between builds, and never given back once what they were made from has changed;
+the charts that changed are drawn in another process, and are the same charts."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import pytest
+
+from bookbuilder.render import pages
+from bookbuilder.render.browse import FacetValue
+from bookbuilder.render.charts import charts
 from bookbuilder.render.drawn import drawn
 from bookbuilder.sphinx.offline import offline_listing
 
@@ -53,3 +59,29 @@ def test_the_listing_from_remembered_digests_is_the_fresh_listing(tmp_path: Path
     third = offline_listing(site, "downloads", known)
     assert third == offline_listing(site, "downloads")
     assert set(known) == {"reports/a.html"}
+
+
+def _facet_values() -> dict[str, list[FacetValue]]:
+    return {
+        "region": [FacetValue("Europe", "Europe", 3), FacetValue("Asia", "Asia", 2)],
+        "topic": [FacetValue("night", "Night shifts", 4)],
+    }
+
+
+@pytest.mark.parametrize("processes", [True, False])
+def test_charts_drawn_aside_are_the_charts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: bool
+) -> None:
+    if not processes:  # a machine where no process can be had: drawn in this one
+
+        def refused(*args: object, **kwargs: object) -> None:
+            raise OSError("no processes here")
+
+        monkeypatch.setattr(pages, "ProcessPoolExecutor", refused)
+    expected = charts(_facet_values(), 5)
+    finish = pages._draw_charts_aside(pages._Writer(tmp_path), _facet_values(), 5)
+    assert finish() == expected
+    # kept: the next build draws nothing
+    monkeypatch.setattr(pages, "bar_chart_svg", None)
+    again = pages._draw_charts_aside(pages._Writer(tmp_path), _facet_values(), 5)
+    assert again() == expected

@@ -314,7 +314,29 @@ class BookLanding(JSONDirective):
         self.env.metadata[self.env.docname][a11y.STATEMENT_FLAG] = "yes"
         statement = web_only(classes=["book-accessibility"])
         statement += a11y.accessibility_statement(collapsed=True)
-        return [hero, book_downloads(), statement, offline.offline_panel()]
+        return [hero, book_downloads(), statement, offline.offline_panel(), self._contents(data)]
+
+    def _contents(self, data: dict[str, Any]) -> nodes.Element:
+        """The book's pages as a one-level toctree shows them, each under its own title."""
+        wrapper = nodes.compound(classes=["toctree-wrapper", "book-contents"])
+        items = nodes.bullet_list()
+        for doc in data.get("contents", []):
+            ref = addnodes.pending_xref(
+                "",
+                refdomain="std",
+                reftype="doc",
+                reftarget=f"/{doc}",
+                refexplicit=False,  # the page's title, resolved as the toctree's was
+                refwarn=True,
+                refdoc=self.env.docname,
+            )
+            ref += nodes.inline("", "")
+            # not "toctree-l1": the EPUB builder takes items of that class for its navigation
+            item = nodes.list_item(classes=["book-contents-item"])
+            item += addnodes.compact_paragraph("", "", ref)
+            items += item
+        wrapper += items
+        return wrapper
 
 
 class ReportBrowse(JSONDirective):

@@ -190,6 +190,8 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         "epub_show_urls": "no",
         "epub_use_index": True,
         "epub_tocdepth": 2,  # the nav: chapters, and each report under its chapter
+        # the book's order is the root toctree, hidden (render/pages.py: landing_page)
+        "epub_tocscope": "includehidden",
         # The identifier: the ISBN, else a UUID derived from the metadata (the same every build);
         # the cover: meta.cover, else a typographic one drawn at build time (sphinx/epub.py).
         "epub_identifier": identifier,
