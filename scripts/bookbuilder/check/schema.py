@@ -1041,37 +1041,37 @@ TRANSLATION_FIELDS: tuple[Field, ...] = (
 """A translation's keys. The report's facts (authors, country, dates, topics…) belong to the
 original alone, and the language is the file name's: any other key is an error."""
 
-# A chapter's `collect` keys are the facets' (model.FACETS), in their order; here is how each
-# key's value is checked and what the docs say of it.
-_COLLECT_CHECKS: dict[str, tuple[str, Check]] = {
-    "region": (
-        "UN M49 regions of the report's country.",
-        one_or_many(check_region, "one or a list of " + ", ".join(REGIONS), False),
-    ),
+# A chapter's `collect` keys are the facets' (model.FACETS), in their order; here is what the
+# docs say of each key, how each of its values is checked, and what those values are. A rule
+# takes one value or a list of them, never an empty one.
+_COLLECT_RULES: dict[str, tuple[str, Check, str]] = {
+    "region": ("UN M49 regions of the report's country.", check_region, ", ".join(REGIONS)),
     "countries": (
         "The report's country (ISO 3166-1 alpha-2 codes).",
-        one_or_many(check_country, "one or a list of country codes", False),
+        check_country,
+        "country codes",
     ),
-    "roles": (
-        "Any author has one of these roles.",
-        one_or_many(_ROLE, "one or a list of " + ", ".join(ROLES), False),
-    ),
-    "modalities": (
-        "The report has one of these modalities.",
-        one_or_many(_MODALITY, "one or a list of " + ", ".join(MODALITIES), False),
-    ),
+    "roles": ("Any author has one of these roles.", _ROLE, ", ".join(ROLES)),
+    "modalities": ("The report has one of these modalities.", _MODALITY, ", ".join(MODALITIES)),
     "topics": (
         "The report has one of these topics (words or hyphenated words).",
-        one_or_many(check_topic, "one or a list of topics", False),
+        check_topic,
+        "topics",
     ),
     "languages": (
         "The report's language (the book's when unset); `pt` also takes `pt-BR`.",
-        one_or_many(check_language_lower, "one or a list of BCP 47 language tags", False),
+        check_language_lower,
+        "BCP 47 language tags",
     ),
 }
-COLLECT_FIELDS: tuple[Field, ...] = tuple(
-    Field(key, False, None, *_COLLECT_CHECKS[key]) for key in COLLECT_KEYS
-)
+
+
+def _collect_field(key: str) -> Field:
+    help_, item, what = _COLLECT_RULES[key]
+    return Field(key, False, None, help_, one_or_many(item, "one or a list of " + what, False))
+
+
+COLLECT_FIELDS: tuple[Field, ...] = tuple(_collect_field(key) for key in COLLECT_KEYS)
 
 CHAPTER_FIELDS: tuple[Field, ...] = (
     Field(
