@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -82,6 +83,28 @@ def copy_book(source: Path, target: Path) -> Path:
         if (source / folder).is_dir():
             shutil.copytree(source / folder, target / folder, symlinks=True)
     return target
+
+
+def small_book_with(
+    target: Path, book: dict[str, str] | None = None, dois: dict[str, str] | None = None
+) -> Path:
+    """The small fixture book copied into ``target``, with ``book``'s keys added to conf.py's
+    ``book`` mapping (after ``basename``, in order) and a ``doi`` for each report in ``dois``
+    (by slug)."""
+    root = copy_book(SMALL, target)
+    conf = root / "conf.py"
+    text = conf.read_text("utf-8")
+    after = '"basename": "heatwave-2021",'
+    assert after in text, f"{after} is no longer in {SMALL}/conf.py"
+    added = "".join(f"\n    {json.dumps(k)}: {json.dumps(v)}," for k, v in (book or {}).items())
+    conf.write_text(text.replace(after, after + added), "utf-8")
+    for slug, doi in (dois or {}).items():
+        report = root / "experiences" / f"{slug}.md"
+        text = report.read_text("utf-8")
+        assert "consent: true\n" in text, report
+        text = text.replace("consent: true\n", f"consent: true\ndoi: {doi}\n", 1)
+        report.write_text(text, "utf-8")
+    return root
 
 
 def run_book(

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from bookbuilder.check.schema import contrast_with_white, darkened
 from bookbuilder.check.validate import validate_book_meta
-from conftest import FIXTURES, copy_book, require_pdf, run_book
+from conftest import require_pdf, run_book, small_book_with
 
 ACCENT = "#8e2c1f"
 BOOK = {"title": "T", "language": "en", "year": 2021}
@@ -66,16 +66,10 @@ def test_logo_must_be_an_image_in_the_book(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_book(FIXTURES / "book-small", tmp_path_factory.mktemp("branded"))
-    logo_png(root / "branding" / "logo.png")
-    conf = root / "conf.py"
-    conf.write_text(
-        conf.read_text("utf-8").replace(
-            '"basename": "heatwave-2021",',
-            f'"basename": "heatwave-2021", "logo": "branding/logo.png", "accent": "{ACCENT}",',
-        ),
-        "utf-8",
+    root = small_book_with(
+        tmp_path_factory.mktemp("branded"), {"logo": "branding/logo.png", "accent": ACCENT}
     )
+    logo_png(root / "branding" / "logo.png")
     result = run_book(root, "build", "html", "epub")
     assert result.returncode == 0, result.stdout + result.stderr
     return root

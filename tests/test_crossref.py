@@ -19,7 +19,7 @@ import xmlschema
 from lxml import etree
 
 from bookbuilder.render.cite import split_name
-from conftest import FIXTURES, copy_book, require, run_book
+from conftest import FIXTURES, copy_book, require, run_book, small_book_with
 
 SCHEMA_WHEEL = "commonmeta_py-0.312-py3-none-any.whl"
 SCHEMA_REQUIREMENT = (
@@ -62,23 +62,14 @@ def crossref_schema(request: pytest.FixtureRequest) -> xmlschema.XMLSchema11:
 @pytest.fixture(scope="module")
 def doi_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small test book with a DOI, an ISBN, and DOIs on two of its five reports."""
-    root = copy_book(FIXTURES / "book-small", tmp_path_factory.mktemp("doi-book"))
-    conf = root / "conf.py"
-    conf.write_text(
-        conf.read_text().replace(
-            '"basename": "heatwave-2021",',
-            '"basename": "heatwave-2021",\n    "doi": "10.5555/heatwave",'
-            '\n    "isbn": "978-0-306-40615-7",',
-        )
+    return small_book_with(
+        tmp_path_factory.mktemp("doi-book"),
+        {"doi": "10.5555/heatwave", "isbn": "978-0-306-40615-7"},
+        {
+            "chaleur-et-irm-lyon": "https://doi.org/10.5555/heatwave.lyon",
+            "hitze-im-ct-koeln": "10.5555/heatwave.koeln",
+        },
     )
-    for slug, doi in (
-        ("chaleur-et-irm-lyon", "https://doi.org/10.5555/heatwave.lyon"),
-        ("hitze-im-ct-koeln", "10.5555/heatwave.koeln"),
-    ):
-        report = root / "experiences" / f"{slug}.md"
-        text = report.read_text()
-        report.write_text(text.replace("consent: true\n", f"consent: true\ndoi: {doi}\n", 1))
-    return root
 
 
 def test_the_deposit_is_valid_crossref(

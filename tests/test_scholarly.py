@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, copy_book, run_book
+from conftest import run_book, small_book_with
 
 BASE = "https://example.org/heatwave/"
 HOSTILE_TITLE = 'Night </script><script>alert(1)</script> & "quotes"'
@@ -61,19 +61,10 @@ def front_matter(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_book(FIXTURES / "book-small", tmp_path_factory.mktemp("scholarly"))
-    conf = root / "conf.py"
-    conf.write_text(
-        conf.read_text().replace(
-            '"basename": "heatwave-2021",',
-            '"basename": "heatwave-2021",\n    "isbn": "978-0-306-40615-7",',
-        )
-    )
-    report = root / "experiences" / "hitze-im-ct-koeln.md"
-    report.write_text(
-        report.read_text().replace(
-            "consent: true\n", "consent: true\ndoi: 10.5555/heatwave.koeln\n", 1
-        )
+    root = small_book_with(
+        tmp_path_factory.mktemp("scholarly"),
+        {"isbn": "978-0-306-40615-7"},
+        {"hitze-im-ct-koeln": "10.5555/heatwave.koeln"},
     )
     (root / "experiences" / "hostile-metadata.md").write_text(
         "---\n"

@@ -1,8 +1,16 @@
-"""`make serve`: a real preview server on a free localhost port follows edits within seconds."""
+"""`make serve`: a real preview server on a free localhost port follows edits within seconds.
+
+A rebuild writes pages while the server serves them, so a page fetched before the rebuild is
+over can be an old one, or cut short (``IncompleteRead``). The tests wait for what an edit
+should show, reading a failed or torn fetch as "not yet"; before a fetch that must succeed they
+wait until the server says (in its output) that every rebuild it began has ended.
+"""
 
 from __future__ import annotations
 
+import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -17,7 +25,14 @@ import pytest
 
 from conftest import FIXTURES, copy_book, run_book
 
-LIMIT = 60  # seconds an edit may take to show
+LIMIT = 120  # seconds an edit may take to show: generous, for a loaded machine
+FIRST_BUILD_LIMIT = 240
+# What serve.py prints as a rebuild begins, and as it ends: "Updated in …" when it built, "… the
+# last good version …" when it built nothing (an error in the sources, a failed build).
+REBUILDING = "; rebuilding…"
+REBUILT = re.compile(r"^(?:Updated in \d|.*\bthe last good version\b)", re.MULTILINE)
+# A request that failed or was cut short, as a page being rewritten can be.
+FAILED_FETCH = (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError)
 
 
 def free_port() -> int:
@@ -27,11 +42,12 @@ def free_port() -> int:
 
 
 def try_fetch(url: str) -> str | None:
-    """The page at ``url``, or None while the server does not serve it (yet): for waiting only."""
+    """The page at ``url``, or None while the server does not serve it whole (yet): for waiting
+    only, never for an assertion."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
+    except FAILED_FETCH:
         return None
 
 
@@ -40,8 +56,8 @@ def fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
-        pytest.fail(f"GET {url} failed: {error}")
+    except FAILED_FETCH as error:
+        pytest.fail(f"GET {url} failed: {error!r}")
 
 
 def wait_for(what: str, condition: Callable[[], bool], log: Path, limit: float = LIMIT) -> None:
@@ -50,7 +66,29 @@ def wait_for(what: str, condition: Callable[[], bool], log: Path, limit: float =
         if condition():
             return
         time.sleep(0.5)
-    pytest.fail(f"{what}: not seen within {limit} s; server output:\n{log.read_text()[-3000:]}")
+    pytest.fail(f"{what}: not seen within {limit} s; server output:\n{output(log)[-3000:]}")
+
+
+def output(log: Path) -> str:
+    """What the server has printed so far (a line may be half written)."""
+    return log.read_text("utf-8", errors="replace")
+
+
+def rebuilt_since(log: Path, mark: int) -> Callable[[], bool]:
+    """True once the server has begun a rebuild after ``mark`` (the length of its output before
+    an edit) and has ended the last rebuild it began (they run one after another): its pages
+    are then whole, and none is being written."""
+
+    def ended() -> bool:
+        text = output(log)
+        last = text.rfind(REBUILDING)
+        return last >= mark and REBUILT.search(text, last) is not None
+
+    return ended
+
+
+def wait_for_rebuild(log: Path, mark: int) -> None:
+    wait_for("the end of the rebuild", rebuilt_since(log, mark), log)
 
 
 @pytest.fixture
@@ -69,7 +107,7 @@ def server(tmp_path: Path):
         )
     base = f"http://127.0.0.1:{port}/"
     try:
-        wait_for("the first build", lambda: try_fetch(base) is not None, log, 120)
+        wait_for("the first build", lambda: try_fetch(base) is not None, log, FIRST_BUILD_LIMIT)
         yield book, base, log
     finally:
         process.send_signal(signal.SIGINT)
@@ -92,6 +130,7 @@ def test_preview_follows_reports_and_chapters(server) -> None:
     assert "ultrasound-on-the-ward-oslo" not in fetch(base + "chapters/ultrasound.html")
 
     # A new report appears on its page, in its chapter's listing and on the browse page.
+    mark = len(output(log))
     made = run_book(
         book,
         "new",
@@ -108,6 +147,7 @@ def test_preview_follows_reports_and_chapters(server) -> None:
     slug = "ultrasound-on-the-ward-oslo"
     wait_for("the new report's page", contains(base + f"experiences/{slug}.html", "Kari"), log)
     wait_for("its chapter's listing", contains(base + "chapters/ultrasound.html", slug), log)
+    wait_for_rebuild(log, mark)
     assert slug in fetch(base + "browse.html")
 
     # A new chapter (with a report for it) shows in the navigation of every page, including
@@ -136,14 +176,16 @@ def test_preview_follows_reports_and_chapters(server) -> None:
     # A validation error is shown with file:line; the server goes on serving the last good book.
     broken = book / "experiences" / f"{slug}.md"
     good = broken.read_text("utf-8")
+    mark = len(output(log))
     broken.write_text(good.replace("role: radiographer", "role: radiografer"), "utf-8")
     wait_for(
         "the error in the terminal",
-        lambda: f"experiences/{slug}.md:5: authors[1].role: found 'radiografer'" in log.read_text(),
+        lambda: f"experiences/{slug}.md:5: authors[1].role: found 'radiografer'" in output(log),
         log,
     )
-    assert "last good version" in log.read_text()
-    assert "Traceback" not in log.read_text()
+    wait_for_rebuild(log, mark)
+    assert "last good version" in output(log)[mark:]
+    assert "Traceback" not in output(log)
     assert "Kari" in fetch(base + f"experiences/{slug}.html")
 
     # Deleting a report takes it out of its chapter.
@@ -159,19 +201,19 @@ def test_sphinx_warnings_name_the_reports_file_and_line(server) -> None:
     book, base, log = server
     report = book / "experiences" / "hitze-im-ct-koeln.md"
     lines = report.read_text("utf-8").splitlines()
+    mark = len(output(log))
     report.write_text("\n".join([*lines, "", "A sentence with a note[^nowhere]."]) + "\n", "utf-8")
     line = len(lines) + 2
     wait_for(
         "the warning, at the report's own line",
         lambda: (
-            f"experiences/hitze-im-ct-koeln.md:{line}: ERROR: Unknown target name"
-            in log.read_text()
+            f"experiences/hitze-im-ct-koeln.md:{line}: ERROR: Unknown target name" in output(log)
         ),
         log,
     )
-    assert "_build/src" not in log.read_text()
-    page = base + "experiences/hitze-im-ct-koeln.html"
-    wait_for("the edit served", contains(page, "nowhere"), log)
+    wait_for_rebuild(log, mark)
+    assert "_build/src" not in output(log)
+    assert "nowhere" in fetch(base + "experiences/hitze-im-ct-koeln.html")
 
 
 def test_a_busy_port_is_said_first_with_the_fix(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ pass them shows what could be read of its front matter.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import unicodedata
 from collections import Counter
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bookbuilder import spreadsheet
 from bookbuilder.check import countries
 from bookbuilder.check.body import count_words, image_references
 from bookbuilder.check.load import translation_parts
@@ -228,12 +228,7 @@ def totals_line(rows: Sequence[Row]) -> str:
 
 
 def write_csv(rows: Sequence[Row], target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(COLUMNS)
-        for row in rows:
-            writer.writerow([getattr(row, key) for key in COLUMNS])
+    spreadsheet.write_csv(target, COLUMNS, ([getattr(row, key) for key in COLUMNS] for row in rows))
 
 
 Say = Callable[..., None]

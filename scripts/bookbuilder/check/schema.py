@@ -798,46 +798,31 @@ def _absent(loc: Located | None, required: bool) -> bool:
     return not required and isinstance(loc.value, str) and not loc.value.strip()
 
 
-@allows("a mapping with name and role (and optionally affiliation, orcid)")
-def check_author(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = check_author.allowed  # type: ignore[attr-defined]
-    if not isinstance(loc.value, Mapping):
-        return ck.wrong_type(loc, key, allowed)
-    values = check_mapping(loc.value, AUTHOR_FIELDS, key + ".", loc.line, ck)
-    if any(v is INVALID for v in values.values()):
-        return INVALID
-    return values
+def mapping_of(fields: Sequence[Field], allowed: str) -> Check:
+    """A check for a mapping of ``fields`` (an author, a translator): its values by key."""
+
+    def check(loc: Located, key: str, ck: Checker) -> Any:
+        if not isinstance(loc.value, Mapping):
+            return ck.wrong_type(loc, key, allowed)
+        values = check_mapping(loc.value, fields, key + ".", loc.line, ck)
+        return INVALID if any(v is INVALID for v in values.values()) else values
+
+    return allows(allowed)(check)
 
 
-@allows("a list of one or more authors, each with name and role")
-def check_authors(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = check_authors.allowed  # type: ignore[attr-defined]
-    if not isinstance(loc.value, list):
-        return ck.wrong_type(loc, key, allowed)
-    if not loc.value:
-        return ck.add(loc.line, key, "found an empty list", allowed)
-    authors = [check_author(item, f"{key}[{i}]", ck) for i, item in enumerate(loc.value, 1)]
-    return INVALID if any(a is INVALID for a in authors) else tuple(authors)
+def list_of(item: Check, allowed: str) -> Check:
+    """A check for a list of one or more items (authors, translators), each checked by
+    ``item`` and named by its position (``authors[2]``)."""
 
+    def check(loc: Located, key: str, ck: Checker) -> Any:
+        if not isinstance(loc.value, list):
+            return ck.wrong_type(loc, key, allowed)
+        if not loc.value:
+            return ck.add(loc.line, key, "found an empty list", allowed)
+        items = [item(entry, f"{key}[{i}]", ck) for i, entry in enumerate(loc.value, 1)]
+        return INVALID if any(v is INVALID for v in items) else tuple(items)
 
-@allows("a mapping with name (and optionally affiliation, orcid)")
-def check_translator(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = check_translator.allowed  # type: ignore[attr-defined]
-    if not isinstance(loc.value, Mapping):
-        return ck.wrong_type(loc, key, allowed)
-    values = check_mapping(loc.value, TRANSLATOR_FIELDS, key + ".", loc.line, ck)
-    return INVALID if any(v is INVALID for v in values.values()) else values
-
-
-@allows("a list of one or more translators, each with a name")
-def check_translators(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = check_translators.allowed  # type: ignore[attr-defined]
-    if not isinstance(loc.value, list):
-        return ck.wrong_type(loc, key, allowed)
-    if not loc.value:
-        return ck.add(loc.line, key, "found an empty list", allowed)
-    found = [check_translator(item, f"{key}[{i}]", ck) for i, item in enumerate(loc.value, 1)]
-    return INVALID if any(t is INVALID for t in found) else tuple(found)
+    return allows(allowed)(check)
 
 
 @allows("a mapping of " + ", ".join(COLLECT_KEYS) + " (combined with AND), or the word rest")
@@ -899,6 +884,10 @@ AUTHOR_FIELDS: tuple[Field, ...] = (
         "ORCID iD, checksum-validated; `https://orcid.org/…` is accepted and shortened.",
         check_orcid,
     ),
+)
+check_authors = list_of(
+    mapping_of(AUTHOR_FIELDS, "a mapping with name and role (and optionally affiliation, orcid)"),
+    "a list of one or more authors, each with name and role",
 )
 
 REPORT_FIELDS: tuple[Field, ...] = (
@@ -1011,6 +1000,10 @@ TRANSLATOR_FIELDS: tuple[Field, ...] = (
     _AUTHOR["affiliation"],
     _AUTHOR["orcid"],
 )
+check_translators = list_of(
+    mapping_of(TRANSLATOR_FIELDS, "a mapping with name (and optionally affiliation, orcid)"),
+    "a list of one or more translators, each with a name",
+)
 
 TRANSLATION_FIELDS: tuple[Field, ...] = (
     Field(
@@ -1023,7 +1016,7 @@ TRANSLATION_FIELDS: tuple[Field, ...] = (
     Field(
         "translators",
         True,
-        "a list of one or more translators, each with a name",
+        None,
         "Who translated the report, in the order they are printed. Each has `name` (required), "
         "`affiliation` and `orcid` (optional).",
         check_translators,
@@ -1048,37 +1041,37 @@ TRANSLATION_FIELDS: tuple[Field, ...] = (
 """A translation's keys. The report's facts (authors, country, dates, topics…) belong to the
 original alone, and the language is the file name's: any other key is an error."""
 
-# A chapter's `collect` keys are the facets' (model.FACETS), in their order; here is how each
-# key's value is checked and what the docs say of it.
-_COLLECT_CHECKS: dict[str, tuple[str, Check]] = {
-    "region": (
-        "UN M49 regions of the report's country.",
-        one_or_many(check_region, "one or a list of " + ", ".join(REGIONS), False),
-    ),
+# A chapter's `collect` keys are the facets' (model.FACETS), in their order; here is what the
+# docs say of each key, how each of its values is checked, and what those values are. A rule
+# takes one value or a list of them, never an empty one.
+_COLLECT_RULES: dict[str, tuple[str, Check, str]] = {
+    "region": ("UN M49 regions of the report's country.", check_region, ", ".join(REGIONS)),
     "countries": (
         "The report's country (ISO 3166-1 alpha-2 codes).",
-        one_or_many(check_country, "one or a list of country codes", False),
+        check_country,
+        "country codes",
     ),
-    "roles": (
-        "Any author has one of these roles.",
-        one_or_many(_ROLE, "one or a list of " + ", ".join(ROLES), False),
-    ),
-    "modalities": (
-        "The report has one of these modalities.",
-        one_or_many(_MODALITY, "one or a list of " + ", ".join(MODALITIES), False),
-    ),
+    "roles": ("Any author has one of these roles.", _ROLE, ", ".join(ROLES)),
+    "modalities": ("The report has one of these modalities.", _MODALITY, ", ".join(MODALITIES)),
     "topics": (
         "The report has one of these topics (words or hyphenated words).",
-        one_or_many(check_topic, "one or a list of topics", False),
+        check_topic,
+        "topics",
     ),
     "languages": (
         "The report's language (the book's when unset); `pt` also takes `pt-BR`.",
-        one_or_many(check_language_lower, "one or a list of BCP 47 language tags", False),
+        check_language_lower,
+        "BCP 47 language tags",
     ),
 }
-COLLECT_FIELDS: tuple[Field, ...] = tuple(
-    Field(key, False, None, *_COLLECT_CHECKS[key]) for key in COLLECT_KEYS
-)
+
+
+def _collect_field(key: str) -> Field:
+    help_, item, what = _COLLECT_RULES[key]
+    return Field(key, False, None, help_, one_or_many(item, "one or a list of " + what, False))
+
+
+COLLECT_FIELDS: tuple[Field, ...] = tuple(_collect_field(key) for key in COLLECT_KEYS)
 
 CHAPTER_FIELDS: tuple[Field, ...] = (
     Field(

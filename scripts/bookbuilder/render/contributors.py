@@ -17,11 +17,11 @@ they are printed, first word first: the format has no family-name field, and gue
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bookbuilder import spreadsheet
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.curate import text_key
 from bookbuilder.model import Book
@@ -160,19 +160,16 @@ def page_data(people: Sequence[Contributor]) -> dict:
 
 def write_csv(people: Sequence[Contributor], target: Path) -> None:
     """The same list for the editors' letters and spreadsheets (UTF-8)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for p in people:
-            writer.writerow(
-                [
-                    p.name,
-                    "; ".join(p.role_labels),
-                    "; ".join(p.affiliations),
-                    p.orcid or "",
-                    "; ".join(dict.fromkeys(c.kind for c in p.contributions)),
-                    "; ".join(c.title for c in p.contributions),
-                    " ".join(c.slug for c in p.contributions),
-                ]
-            )
+    rows = (
+        [
+            p.name,
+            "; ".join(p.role_labels),
+            "; ".join(p.affiliations),
+            p.orcid or "",
+            "; ".join(dict.fromkeys(c.kind for c in p.contributions)),
+            "; ".join(c.title for c in p.contributions),
+            " ".join(c.slug for c in p.contributions),
+        ]
+        for p in people
+    )
+    spreadsheet.write_csv(target, CSV_COLUMNS, rows)
