@@ -4,6 +4,7 @@ sorted the way the book's language sorts, in all three editions."""
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -80,6 +81,7 @@ authors:
     orcid: "{ORCID}"
   - name: "Zoë Ørsted"
     role: organisation
+    affiliation: 'St John''s "Heat" Unit'
 country: DE
 submitted: 2021-08-21
 consent: true
@@ -169,3 +171,34 @@ def test_pdf_prints_the_list(contributors_book: Path) -> None:
     assert positions == sorted(positions)
     assert f"https://orcid.org/{ORCID}" in listed
     assert "Reports: A second hot week & *no* rest; Thirty-nine degrees" in " ".join(listed.split())
+
+
+# Sphinx's smart quotes give page text curly quotes; the list is written without nodes on the
+# web, and must read the same there, in the EPUB and in the PDF.
+EDUCATED = "St John’s “Heat” Unit"
+
+
+def test_every_edition_prints_the_same_typography(contributors_book: Path) -> None:
+    from ebooklib import epub as ebook
+
+    page = (contributors_book / "_build" / "html" / "contributors.html").read_text("utf-8")
+    assert EDUCATED in page
+    path = next((contributors_book / "_build" / "epub").glob("*.epub"))
+    book = ebook.read_epub(str(path), {"ignore_ncx": True})
+    assert EDUCATED in book.get_item_with_href("contributors.xhtml").get_content().decode()
+    require_pdf("pdftotext")
+    result = run_book(contributors_book, "build", "pdf")
+    assert result.returncode == 0, result.stdout + result.stderr
+    pdf = contributors_book / "_build" / "pdf" / "heatwave-2021.pdf"
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert EDUCATED in " ".join(text.split())
+
+
+def test_the_search_finds_a_contributor_on_the_page(contributors_book: Path) -> None:
+    index = (contributors_book / "_build" / "html" / "searchindex.js").read_text("utf-8")
+    data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
+    page = data["docnames"].index("contributors")
+    pages = data["terms"]["ørsted"]
+    assert page in (pages if isinstance(pages, list) else [pages])

@@ -30,6 +30,7 @@ from bookbuilder.model import BookMeta
 from bookbuilder.sphinx import (
     a11y,
     branding,
+    contributors,
     images,
     incremental,
     lockdown,
@@ -42,7 +43,6 @@ from bookbuilder.sphinx import (
     scholarly,
     toctree,
 )
-from bookbuilder.sphinx.contributors import BookContributors
 from bookbuilder.sphinx.epub import EPUB_WRITTEN, BookEpubBuilder, BookEpubTranslator
 from bookbuilder.sphinx.pdf import PDFBuilder
 from bookbuilder.sphinx.state import BuildState
@@ -164,6 +164,9 @@ def _add_nodes(app: Sphinx) -> None:
         "epub": (a11y.visit_statement_epub, None),
     }
     app.add_node(a11y.accessibility_statement, **statement, **dict.fromkeys(NOT_WEB, SKIP))
+    # written at once by HTML's writers; the others get it as nodes (ContributorsAsNodes)
+    listing = (contributors.visit_contributors_html, None)
+    app.add_node(contributors.contributors_list, html=listing, epub=listing)
     # A picture with its sizes, in the web edition only (sphinx/images.py).
     app.add_node(
         images.web_picture,
@@ -179,7 +182,7 @@ def _add_directives_and_transforms(app: Sphinx) -> None:
     for name in lockdown.REFUSED_DIRECTIVES:  # the report format's refusals, again
         app.add_directive(name, lockdown.RefusedDirective, override=True)
     app.add_source_parser(lockdown.LockedMystParser, override=True)
-    app.add_directive("book-contributors", BookContributors)  # the Contributors page
+    app.add_directive("book-contributors", contributors.BookContributors)
     app.add_directive("book-landing", online.BookLanding)
     app.add_directive("report-browse", online.ReportBrowse)
     app.add_directive("book-chart", online.BookChart)
@@ -189,6 +192,7 @@ def _add_directives_and_transforms(app: Sphinx) -> None:
     app.add_transform(report.ReportFrame)
     app.add_transform(online.ReportTrailer)
     # post-transforms (when a page is written, for its edition)
+    app.add_post_transform(contributors.ContributorsAsNodes)  # before references resolve
     app.add_post_transform(report.WrapReportLanguage)
     app.add_post_transform(scholarly.CiteDownloads)
     app.add_post_transform(online.TrailerLast)

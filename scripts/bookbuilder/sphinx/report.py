@@ -128,16 +128,10 @@ class ReportFrame(SphinxTransform):
 
     def _educate(self, byline: nodes.Element) -> None:
         # Sphinx's smart quotes ran before the guard, so before this: the same typography here.
-        if not self.config.smartquotes:
-            return
-        language = self.config.language or "en"
         for text in list(byline.findall(nodes.Text)):
             if isinstance(text.parent, nodes.reference):
                 continue  # an ORCID address stays as it is
-            educated = smartquotes.smartyPants(
-                str(text), attr=self.config.smartquotes_action, language=language
-            )
-            text.parent.replace(text, nodes.Text(educated))
+            text.parent.replace(text, nodes.Text(educate(str(text), self.config)))
 
     def _index(self, record: ReportRecord, byline: nodes.Element) -> list[nodes.Node]:
         target_id = f"index-{self.env.new_serialno('index')}"
@@ -153,6 +147,16 @@ class ReportFrame(SphinxTransform):
         byline["ids"].append(target_id)  # where the index entries lead
         self.document.ids[target_id] = byline
         return [index]
+
+
+def educate(text: str, config: Any) -> str:
+    """``text`` with the typography Sphinx's smart quotes give a page's text (curly quotes and
+    apostrophes, dashes), for text the builder adds after they ran."""
+    if not config.smartquotes:
+        return text
+    return smartquotes.smartyPants(
+        text, attr=config.smartquotes_action, language=config.language or "en"
+    )
 
 
 def _title_section(document: nodes.document) -> nodes.section | None:
