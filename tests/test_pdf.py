@@ -334,3 +334,42 @@ def test_the_cover_comes_first_and_images_print_at_most_300_ppi(tmp_path: Path) 
     assert (most, most // 2) in sizes, sizes
     with Image.open(big) as original:
         assert original.size == (4000, 2000), "the editor's file is untouched"
+
+
+def test_markup_typst_cannot_read_is_reported_at_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Were the writer ever to write markup Typst cannot read, the build names the report whose
+    text it came from (the editor's file), not a line of the generated Typst, and no PDF."""
+    from bookbuilder import cli
+
+    book = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    report = book / "experiences" / "wildfire-smoke-vancouver.md"
+    report.write_text(report.read_text("utf-8") + "\nA sentence with zqxmarker in it.\n", "utf-8")
+    written = markup.TypstTranslator.visit_Text
+
+    def broken(self: markup.TypstTranslator, node) -> None:  # a bug, for this test only
+        written(self, node)
+        if "zqxmarker" in node.astext():
+            self.out("#unclosed(")
+
+    monkeypatch.setattr(markup.TypstTranslator, "visit_Text", broken)
+    status = cli.main(["--root", str(book), "build", "pdf"])
+    said = capsys.readouterr()
+    output = said.out + said.err
+    assert status != 0
+    assert "Typst could not typeset the PDF" in output
+    line = next(line for line in output.splitlines() if "Typst could not" in line)
+    assert line.strip().startswith("experiences/wildfire-smoke-vancouver.md:"), line
+    assert not list((book / "_build" / "pdf").glob("*.pdf"))
+
+
+def test_a_typst_diagnostic_names_its_line() -> None:
+    from bookbuilder.sphinx.pdf import failing_line
+
+    diagnostic = (
+        "error: cannot add integer and string\n  ┌─ pdf/book.typ:3:12\n  │\n\n"
+        "help: while calling `f`\n  ┌─ pdf/heatwave-2021.typ:1205:11\n"
+    )
+    assert failing_line(diagnostic, "heatwave-2021.typ") == 1205
+    assert failing_line(diagnostic, "other.typ") is None

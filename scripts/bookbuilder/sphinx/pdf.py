@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -37,6 +39,7 @@ from sphinx.util.nodes import inline_all_toctrees
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import publish_image
+from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.report import report_body
@@ -138,9 +141,13 @@ class PDFBuilder(Builder):
         write_if_changed(
             outdir / "book.json", json.dumps(data, ensure_ascii=False, indent=1).encode()
         )
-        main = '#import "book.typ": book\n#show: book\n\n' + translator.astext()
-        write_if_changed(outdir / f"{name}.typ", main.encode())
-        self.compile(outdir / f"{name}.typ", outdir / f"{name}.pdf")
+        head = '#import "book.typ": book\n#show: book\n\n'
+        write_if_changed(outdir / f"{name}.typ", (head + translator.astext()).encode())
+
+        def page_at_line(line: int) -> str:
+            return translator.page_at_line(line - head.count("\n"))
+
+        self.compile(outdir / f"{name}.typ", outdir / f"{name}.pdf", page_at_line)
 
     # -- the book in one tree --------------------------------------------------------------
 
@@ -272,7 +279,8 @@ class PDFBuilder(Builder):
 
     # -- typesetting -----------------------------------------------------------------------
 
-    def compile(self, main: Path, pdf: Path) -> None:
+    def compile(self, main: Path, pdf: Path, page_at_line: Callable[[int], str]) -> None:
+        """Typeset ``main`` into ``pdf``; ``page_at_line``: the page a line of ``main`` is of."""
         import typst
 
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -284,12 +292,17 @@ class PDFBuilder(Builder):
                 timestamp=int(epoch) if epoch and epoch.isdigit() else None,
             )
         except typst.TypstError as error:
-            # Not a traceback: the build says what stopped the PDF, and that no PDF was made.
+            # Not a traceback: the build says what stopped the PDF, and that no PDF was made,
+            # at the page whose markup Typst could not read (the summary names the editor's
+            # file: summary.remap_warning).
             pdf.unlink(missing_ok=True)
+            line = failing_line(str(getattr(error, "diagnostic", "") or ""), main.name)
+            page = page_at_line(line) if line is not None else None
             logger.error(
                 "Typst could not typeset the PDF: %s %s",
                 error.message,
                 " ".join(error.hints or ()),
+                location=self._page_location(page),
                 type="bookbuilder",
                 subtype="pdf-typst",
             )
@@ -297,6 +310,25 @@ class PDFBuilder(Builder):
         for warning in warnings:
             logger.warning("Typst: %s", warning.message, type="bookbuilder", subtype="pdf-typst")
         _finish_pdf(pdf)
+
+    def _page_location(self, page: str | None) -> tuple[str, int] | None:
+        """Sphinx's location of a page's first line of text (a report's, its body's first)."""
+        if page is None or page == self.config.root_doc:
+            return None
+        source = read_book_data(self.srcdir).get("sources", {}).get(page, {})
+        return (page, int(source.get("generated_line", 1)))
+
+
+# Typst's diagnostic: "error: …\n  ┌─ folder/book.typ:5:14\n" (its first span is the cause).
+DIAGNOSTIC_SPAN = re.compile(r"┌─ (?P<path>\S+):(?P<line>\d+):(?P<column>\d+)")
+
+
+def failing_line(diagnostic: str, main_name: str) -> int | None:
+    """The first line of the book's own markup (``main_name``) that Typst's diagnostic names."""
+    for match in DIAGNOSTIC_SPAN.finditer(diagnostic):
+        if match.group("path").rsplit("/", 1)[-1] == main_name:
+            return int(match.group("line"))
+    return None
 
 
 def pdf_basename(config: Any) -> str:

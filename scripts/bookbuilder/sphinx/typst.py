@@ -159,9 +159,27 @@ class TypstTranslator(SphinxTranslator):
         self.footnotes_done: dict[str, str] = {}
         self.table_stack: list[dict[str, Any]] = []
         self.list_stack: list[str] = []
+        # Where each page's markup begins (and where its parent's resumes): an index into
+        # ``body`` and the page, so that a line Typst cannot read names its page (page_at_line).
+        self.page_starts: list[tuple[int, str]] = [(0, self.docname)]
 
     def astext(self) -> str:
         return "".join(self.body)
+
+    def page_at_line(self, line: int) -> str:
+        """The page whose markup holds ``line`` (1 for the first) of :meth:`astext`."""
+        newlines, index = 0, len(self.body)
+        for position, chunk in enumerate(self.body):
+            newlines += chunk.count("\n")
+            if newlines >= line:
+                index = position
+                break
+        page = self.page_starts[0][1]
+        for start, docname in self.page_starts:
+            if start > index:
+                break
+            page = docname
+        return page
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -204,9 +222,11 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
         self.docnames.append(node["docname"])
+        self.page_starts.append((len(self.body), self.docname))
 
     def depart_start_of_file(self, node: addnodes.start_of_file) -> None:
         self.docnames.pop()
+        self.page_starts.append((len(self.body), self.docname))
 
     def visit_report_start(self, node: nodes.Element) -> None:
         self.out("#pagebreak(weak: true)\n")
