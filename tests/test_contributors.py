@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -202,3 +203,61 @@ def test_the_search_finds_a_contributor_on_the_page(contributors_book: Path) -> 
     page = data["docnames"].index("contributors")
     pages = data["terms"]["ørsted"]
     assert page in (pages if isinstance(pages, list) else [pages])
+
+
+@pytest.mark.parametrize(
+    ("language", "printed"),
+    [
+        ("en", "St John’s “Heat” Unit – x"),
+        ("ja", 'St John\'s "Heat" Unit -- x'),  # Sphinx leaves Japanese alone by default
+        ("tlh", 'St John\'s "Heat" Unit -- x'),  # a language docutils has no quotes for
+    ],
+)
+def test_text_added_after_smart_quotes_gets_their_typography(language: str, printed: str) -> None:
+    from types import SimpleNamespace
+
+    from sphinx.config import Config
+
+    from bookbuilder.sphinx.report import educate
+
+    defaults = Config()
+    config = SimpleNamespace(
+        language=language,
+        smartquotes=True,
+        smartquotes_action=defaults.smartquotes_action,
+        smartquotes_excludes=defaults.smartquotes_excludes,
+    )
+    assert educate('St John\'s "Heat" Unit -- x', config) == printed
+
+
+def test_the_page_written_at_once_is_the_page_written_from_nodes(
+    contributors_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web page's one-visit list is the list docutils' HTML writer makes of the nodes the
+    PDF gets (names with quotes, '@', '&' and '<' included)."""
+    from bookbuilder import cli
+    from bookbuilder.sphinx import contributors
+
+    def listing(root: Path) -> str:
+        page = (root / "_build" / "html" / "contributors.html").read_text("utf-8")
+        return page[page.index('<dl class="book-contributors">') : page.index("</dl>")]
+
+    book = copy_book(contributors_book, tmp_path / "book")
+    shutil.rmtree(book / "_build", ignore_errors=True)
+    report = book / "experiences" / "second-heatwave-koeln.md"
+    name = """'Zoë "Z" Ørsted <b> & co @home'"""  # single-quoted YAML
+    text = report.read_text("utf-8").replace('"Zoë Ørsted"', name)
+    report.write_text(text, "utf-8")
+    assert cli.main(["--root", str(book), "build", "html"]) == 0
+    at_once = listing(book)
+    assert "&lt;b&gt; &amp; co &#64;home" in at_once
+    shutil.rmtree(book / "_build", ignore_errors=True)
+    monkeypatch.setattr(contributors.ContributorsAsNodes, "formats", ("html",))
+    written: list[str] = []
+    visit = contributors.visit_contributors_html
+    monkeypatch.setattr(
+        contributors, "visit_contributors_html", lambda *a: written.append("!") or visit(*a)
+    )
+    assert cli.main(["--root", str(book), "build", "html"]) == 0
+    assert written == []  # this time, docutils' writer wrote the nodes
+    assert listing(book) == at_once

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bookbuilder.render import drawn as drawn_module
 from bookbuilder.render import pages
 from bookbuilder.render.browse import FacetValue
 from bookbuilder.render.charts import charts
@@ -16,7 +17,9 @@ from bookbuilder.render.drawn import drawn
 from bookbuilder.sphinx.offline import offline_listing
 
 
-def test_a_picture_is_drawn_again_only_when_its_inputs_change(tmp_path: Path) -> None:
+def test_a_picture_is_drawn_again_only_when_its_inputs_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     draws: list[str] = []
 
     def draw(title: str):
@@ -31,11 +34,15 @@ def test_a_picture_is_drawn_again_only_when_its_inputs_change(tmp_path: Path) ->
     assert draws == ["Heat"]
     assert drawn(tmp_path, "cover.png", ("Cold", 2024), draw("Cold")) == b"PNG of Cold"
     assert draws == ["Heat", "Cold"]
-    (tmp_path / "cover.png.key").write_text("damaged")
+    assert len(list(tmp_path.glob("*-cover.png"))) == 1  # the stale one is gone
+    next(tmp_path.glob("*-cover.png")).unlink()
     assert drawn(tmp_path, "cover.png", ("Cold", 2024), draw("Cold")) == b"PNG of Cold"
-    (tmp_path / "cover.png").unlink()
+    assert draws == ["Heat", "Cold", "Cold"]
+    # a font installed since (Noto, say) draws the cover anew
+    monkeypatch.setattr(drawn_module, "cover_fonts", lambda: [("/fonts/NotoSerif.ttf", 1, 2)])
     assert drawn(tmp_path, "cover.png", ("Cold", 2024), draw("Cold")) == b"PNG of Cold"
     assert draws == ["Heat", "Cold", "Cold", "Cold"]
+    assert not list(tmp_path.glob("*.partial"))
 
 
 def test_the_listing_from_remembered_digests_is_the_fresh_listing(tmp_path: Path) -> None:
@@ -79,9 +86,18 @@ def test_charts_drawn_aside_are_the_charts(
 
         monkeypatch.setattr(pages, "ProcessPoolExecutor", refused)
     expected = charts(_facet_values(), 5)
-    finish = pages._draw_charts_aside(pages._Writer(tmp_path), _facet_values(), 5)
-    assert finish() == expected
+    aside = pages._ChartsAside(pages._Writer(tmp_path), _facet_values(), 5)
+    assert aside.charts() == expected
+    assert aside.pool is None  # the process is gone
     # kept: the next build draws nothing
     monkeypatch.setattr(pages, "bar_chart_svg", None)
-    again = pages._draw_charts_aside(pages._Writer(tmp_path), _facet_values(), 5)
-    assert again() == expected
+    again = pages._ChartsAside(pages._Writer(tmp_path), _facet_values(), 5)
+    assert again.charts() == expected
+    assert not list(tmp_path.rglob("*.partial"))
+
+
+def test_the_chart_process_ends_when_the_pages_fail(tmp_path: Path) -> None:
+    aside = pages._ChartsAside(pages._Writer(tmp_path), _facet_values(), 5)
+    assert aside.pool is not None
+    aside.close()  # what render's finally does when writing a page raised
+    assert aside.pool is None

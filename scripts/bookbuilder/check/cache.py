@@ -27,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bookbuilder.model import Problem, Report, SourceFile
 
 Result = tuple[Report | None, list[Problem]]
@@ -137,8 +139,10 @@ class FrontMatterMemory:
     def __init__(self, cache_dir: Path) -> None:
         self.path = cache_dir / FRONT_MATTER_FILE
         known = _read(self.path)
-        self.known = known if known.get("") == code_fingerprint() else {}
-        self.used: dict[str, Any] = {"": code_fingerprint()}
+        # the parser too: another PyYAML (or one without libyaml) may say things differently
+        version = [code_fingerprint(), yaml.__version__, yaml.__with_libyaml__]
+        self.known = known if known.get("") == version else {}
+        self.used: dict[str, Any] = {"": version}
 
     def parse(self, parse: ParseFrontMatter, text: str, relpath: str, first_line: int) -> Any:
         key = hashlib.sha256(

@@ -36,12 +36,29 @@ def cover_alt(meta: BookMeta) -> str:
     return "Cover: " + ". ".join(p.rstrip(".") for p in parts if p) + "."
 
 
-def _font(weight: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font_file(weight: str) -> Path | None:
     for name in FONT_FILES[weight]:
         for folder in FONT_DIRS:
             if (folder / name).is_file():
-                return ImageFont.truetype(str(folder / name), size)
-    return ImageFont.load_default(size)
+                return folder / name
+    return None
+
+
+def _font(weight: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    path = _font_file(weight)
+    return ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)
+
+
+def cover_fonts() -> list[tuple[str, int, int]]:
+    """The font files the cover is drawn with on this machine (path, size, modification time):
+    what a drawing depends on besides its words (``drawn.py``); installing Noto changes it."""
+    state = []
+    for weight in sorted(FONT_FILES):
+        path = _font_file(weight)
+        if path is not None:
+            info = path.stat()
+            state.append((str(path), info.st_size, info.st_mtime_ns))
+    return state
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int) -> list[str]:

@@ -11,24 +11,32 @@ drawing is drawn anew.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
+import PIL
+
 from bookbuilder.check.cache import code_fingerprint
+from bookbuilder.render.cover import cover_fonts
 
 
 def drawn(folder: Path, name: str, inputs: object, draw: Callable[[], bytes]) -> bytes:
     """What ``draw()`` makes of ``inputs`` (their ``repr`` is the key), from ``folder`` when it
-    was drawn from the same inputs by the same code, else drawn and kept there as ``name``."""
-    key = hashlib.sha256(repr((code_fingerprint(), inputs)).encode("utf-8", "replace")).hexdigest()
-    picture, stamp = folder / name, folder / f"{name}.key"
+    was drawn from the same inputs by the same code, Pillow and fonts, else drawn and kept there
+    as ``name``, under its key: a picture is never found under another picture's key."""
+    machine = (code_fingerprint(), PIL.__version__, cover_fonts())
+    key = hashlib.sha256(repr((machine, inputs)).encode("utf-8", "replace")).hexdigest()
+    picture = folder / f"{key}-{name}"
     try:
-        if picture.is_file() and stamp.read_text("utf-8") == key:
-            return picture.read_bytes()
+        return picture.read_bytes()
     except OSError:
-        pass  # drawn again
+        pass  # not drawn yet
     data = draw()
     folder.mkdir(parents=True, exist_ok=True)
-    picture.write_bytes(data)
-    stamp.write_text(key, "utf-8")
+    for old in folder.glob(f"*-{name}"):  # the same picture from other inputs: stale
+        old.unlink(missing_ok=True)
+    partial = picture.with_name(picture.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, picture)  # whole or not at all
     return data

@@ -194,6 +194,37 @@ def chapter_page(chapter: Chapter) -> tuple[str, int]:
     return page, head.count("\n") + 1
 
 
+def _write_chapters(
+    book: Book,
+    writer: _Writer,
+    record_of: dict[str, ReportRecord],
+    sources: dict[str, dict],
+    pages: dict[str, ReportRecord],
+    publish_image: PublishImage,
+) -> None:
+    """Every chapter's page, and every report's (and translation's) with its images; fills
+    ``sources`` and ``pages`` (every report's and translation's record, by page)."""
+    for chapter in book.chapters:
+        page, offset = chapter_page(chapter)
+        docname = f"chapters/{chapter.spec.id}"
+        writer.text(docname + ".md", page)
+        sources[docname] = _source(chapter.spec.relpath, chapter.spec.body_line, offset)
+        for image in chapter.spec.images:
+            _copy_image(writer, image.path, f"chapters/{image.target}", publish_image)
+        for report in chapter.reports:
+            record = record_of[report.slug]
+            shown = [(report, record)]
+            shown += [(t, translation_record(record, t)) for t in report.translations]
+            for version, version_record in shown:
+                page, offset = report_page(version, version_record)
+                writer.text(version_record.page + ".md", page)
+                sources[version_record.page] = _source(version.relpath, version.body_line, offset)
+                pages[version_record.page] = version_record
+                for image in version.images:
+                    _check_report_image(version, image.path, image.target)
+                    _copy_image(writer, image.path, f"experiences/{image.target}", publish_image)
+
+
 def landing_page(book: Book, cover: str | None = None) -> str:
     """The book's home page. Its screen part (cover, subtitle, editors, description, downloads,
     ways into the reports, the contents) is left out of the PDF, which has its own title page.
@@ -313,29 +344,14 @@ def render(
     writer.text("index.md", landing_page(book, cover))
     writer.text(BROWSE_DOC + ".md", browse_page(book, recs))
     writer.text(ACCESSIBILITY_DOC + ".md", ACCESSIBILITY_PAGE.read_text("utf-8"))
-    if book.reports:  # the charts that changed are drawn aside while the pages are written
-        finish_charts = _draw_charts_aside(writer, facets(book, recs), len(book.reports))
-    for chapter in book.chapters:
-        page, offset = chapter_page(chapter)
-        docname = f"chapters/{chapter.spec.id}"
-        writer.text(docname + ".md", page)
-        sources[docname] = _source(chapter.spec.relpath, chapter.spec.body_line, offset)
-        for image in chapter.spec.images:
-            _copy_image(writer, image.path, f"chapters/{image.target}", publish_image)
-        for report in chapter.reports:
-            record = record_of[report.slug]
-            shown = [(report, record)]
-            shown += [(t, translation_record(record, t)) for t in report.translations]
-            for version, version_record in shown:
-                page, offset = report_page(version, version_record)
-                writer.text(version_record.page + ".md", page)
-                sources[version_record.page] = _source(version.relpath, version.body_line, offset)
-                pages[version_record.page] = version_record
-                for image in version.images:
-                    _check_report_image(version, image.path, image.target)
-                    _copy_image(writer, image.path, f"experiences/{image.target}", publish_image)
+    aside = _ChartsAside(writer, facets(book, recs), len(book.reports)) if book.reports else None
+    try:  # the charts that changed are drawn aside while the pages are written
+        _write_chapters(book, writer, record_of, sources, pages, publish_image)
+        made = aside.charts() if aside is not None else []
+    finally:
+        if aside is not None:
+            aside.close()
     if book.reports:
-        made = finish_charts()
         for chart in made:
             writer.bytes(f"{GLANCE_DIR}/{chart.filename}", chart.svg)
         writer.text(GLANCE_DOC + ".md", glance_page(book, made))
@@ -450,42 +466,52 @@ def _chart_file(values: list[FacetValue], xlabel: str) -> str:
 def _keep_chart(writer: _Writer, values: list[FacetValue], xlabel: str, svg: bytes) -> None:
     cached = writer.keep(_chart_file(values, xlabel))
     cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(svg)
+    partial = cached.with_name(cached.name + ".partial")
+    partial.write_bytes(svg)
+    os.replace(partial, cached)  # a chart in the cache is whole: a full disk stops the build
 
 
 def _draw_all(missing: list[tuple[list[FacetValue], str]]) -> list[bytes]:
     return [bar_chart_svg(values, xlabel) for values, xlabel in missing]
 
 
-def _draw_charts_aside(
-    writer: _Writer, facet_values: dict[str, list[FacetValue]], total: int
-) -> Callable[[], list[Chart]]:
-    """Start drawing the charts that are not in the cache in another process, and give the
-    function that waits for them and returns every chart. Drawing (matplotlib's start and five
-    charts: 0.6 s) was a seventh of adding a report to a book of 1,000 (profiled); the pages are
-    written meanwhile. Where no process can be had, the charts are drawn here, when asked for."""
-    missing: list[tuple[list[FacetValue], str]] = []
-    charts(facet_values, total, _cached_chart(writer, missing))
-    pool: ProcessPoolExecutor | None = None
-    if missing:
-        try:
-            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-            pending = pool.submit(_draw_all, missing)
-        except (OSError, ValueError):
-            pool = None
+class _ChartsAside:
+    """The charts that are not in the cache, drawn in another process (started here) while the
+    render stage writes the pages: matplotlib's start and five charts (0.6 s) were a seventh
+    of adding a report to a book of 1,000 (profiled). Where no process can be had, they are
+    drawn in this one, when asked for. ``close`` ends the process, whatever happened."""
 
-    def finish() -> list[Chart]:
-        if pool is not None:
+    def __init__(
+        self, writer: _Writer, facet_values: dict[str, list[FacetValue]], total: int
+    ) -> None:
+        self.writer, self.facet_values, self.total = writer, facet_values, total
+        self.missing: list[tuple[list[FacetValue], str]] = []
+        charts(facet_values, total, _cached_chart(writer, self.missing))
+        self.pool: ProcessPoolExecutor | None = None
+        if self.missing:
             try:
-                for (values, xlabel), svg in zip(missing, pending.result(), strict=True):
-                    _keep_chart(writer, values, xlabel, svg)
-            except (OSError, BrokenProcessPool):
-                pass  # drawn below, in this process
-            finally:
-                pool.shutdown()
-        return charts(facet_values, total, _cached_chart(writer))
+                self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+                self.pending = self.pool.submit(_draw_all, self.missing)
+            except (OSError, ValueError):
+                self.close()
 
-    return finish
+    def charts(self) -> list[Chart]:
+        """Every chart, those drawn aside kept in the cache first."""
+        if self.pool is not None:
+            try:
+                drawings = self.pending.result()
+            except (OSError, BrokenProcessPool):
+                drawings = None  # drawn below, in this process
+            finally:
+                self.close()
+            for (values, xlabel), svg in zip(self.missing, drawings or (), strict=False):
+                _keep_chart(self.writer, values, xlabel, svg)
+        return charts(self.facet_values, self.total, _cached_chart(self.writer))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
 
 def _copy_image(writer: _Writer, source: Path, relpath: str, publish: PublishImage) -> None:

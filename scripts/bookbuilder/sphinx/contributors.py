@@ -29,6 +29,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from bookbuilder.sphinx.report import educate
@@ -36,14 +37,13 @@ from bookbuilder.sphinx.report import educate
 # What a contribution's links are introduced with, by kind and number.
 KIND_LABELS = {"author": ("Report", "Reports"), "translator": ("Translation", "Translations")}
 REPORTS_DIR = "experiences"
+logger = logging.getLogger(__name__)
 # The writers that get the list as docutils nodes: every format but HTML's (website, EPUB).
 NOT_HTML = ("pdf", "latex", "text", "man", "texinfo", "xml", "pseudoxml")
 
 
 class contributors_list(nodes.General, nodes.Element):
     """Every contributor (``people``: the render stage's records, their text educated)."""
-
-    support_smartquotes = False  # educated when the directive runs
 
 
 class BookContributors(SphinxDirective):
@@ -52,7 +52,8 @@ class BookContributors(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         data = json.loads("\n".join(self.content))
         people = [_educated(person, self.config) for person in data["contributors"]]
-        node = contributors_list(people=people)
+        # educated here: Sphinx's smart quotes leave the node alone (they read the attribute)
+        node = contributors_list(people=people, support_smartquotes=False)
         searchable = nodes.paragraph()  # for the search index; skipped by every writer
         searchable += nodes.Text("\n".join(_words(person) for person in people))
         node += searchable
@@ -97,26 +98,36 @@ def _label(kind: str, contributions: list[dict[str, Any]]) -> str:
 
 
 def visit_contributors_html(self: Any, node: contributors_list) -> None:
-    """The markup docutils' HTML writer gave the list as nodes, written at once."""
-    esc = html.escape
+    """The markup docutils' HTML writer gave the list as nodes, written at once: text encoded
+    by the writer's own ``encode``, attributes escaped."""
+    esc, encode = html.escape, self.encode
     builder, here = self.builder, self.builder.current_docname
+    found = builder.env.found_docs
     out = ['<dl class="book-contributors">\n']
     for person in node["people"]:
-        out.append(f"<dt>{esc(person['name'], quote=False)}</dt><dd>")
+        out.append(f"<dt>{encode(person['name'])}</dt><dd>")
         details, orcid = _details_text(person), person.get("orcid")
         if details or orcid:
-            out.append(f'<p class="contributor-details">{esc(details, quote=False)}')
+            out.append(f'<p class="contributor-details">{encode(details)}')
             if orcid:
                 uri = esc(f"https://orcid.org/{orcid}")
                 joint = " · " if details else ""
-                out.append(f'{joint}<a class="reference external" href="{uri}">{uri}</a>')
+                shown = encode(f"https://orcid.org/{orcid}")
+                out.append(f'{joint}<a class="reference external" href="{uri}">{shown}</a>')
             out.append("</p>\n")
         for kind, contributions in _by_kind(person["contributions"]).items():
             links = []
             for contribution in contributions:
-                title = esc(contribution["title"], quote=False)
+                title = encode(contribution["title"])
+                target = f"{REPORTS_DIR}/{contribution['slug']}"
+                if target not in found:  # as an unresolved cross-reference says
+                    logger.warning(
+                        "contributors: no page %s for %s", target, person["name"], location=here
+                    )
+                    links.append(title)
+                    continue
                 try:
-                    href = builder.get_relative_uri(here, f"{REPORTS_DIR}/{contribution['slug']}")
+                    href = builder.get_relative_uri(here, target)
                 except NoUri:
                     links.append(title)
                     continue

@@ -18,7 +18,7 @@ import html
 from typing import Any
 
 from docutils import nodes
-from docutils.utils import smartquotes
+from docutils.utils import normalize_language_tag, smartquotes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import HTML_TAG
@@ -152,11 +152,14 @@ class ReportFrame(SphinxTransform):
 def educate(text: str, config: Any) -> str:
     """``text`` with the typography Sphinx's smart quotes give a page's text (curly quotes and
     apostrophes, dashes), for text the builder adds after they ran."""
-    if not config.smartquotes:
+    language = config.language or "en"
+    excluded = config.smartquotes_excludes.get("languages", [])
+    if not config.smartquotes or config.language in excluded:
         return text
-    return smartquotes.smartyPants(
-        text, attr=config.smartquotes_action, language=config.language or "en"
-    )
+    # as SphinxSmartQuotes: only for a language docutils has quotes for
+    if not any(tag in smartquotes.smartchars.quotes for tag in normalize_language_tag(language)):
+        return text
+    return smartquotes.smartyPants(text, attr=config.smartquotes_action, language=language)
 
 
 def _title_section(document: nodes.document) -> nodes.section | None:
