@@ -47,9 +47,10 @@ from bookbuilder.sphinx.epub import EPUB_WRITTEN, BookEpubBuilder, BookEpubTrans
 from bookbuilder.sphinx.pdf import PDFBuilder
 from bookbuilder.sphinx.state import BuildState
 
-# 4: one extension (was bookbuilder.sphinx.extension and .online; 3: image names from their
-# paths, outputs.PathNames): an older environment is read afresh.
-ENV_VERSION = 4
+# 5: a report's citation downloads are a node of its page (online.cite_downloads); 4: one
+# extension (was bookbuilder.sphinx.extension and .online); 3: image names from their paths
+# (outputs.PathNames). An older environment is read afresh.
+ENV_VERSION = 5
 
 
 def _skip(self: Any, node: nodes.Node) -> None:
@@ -155,6 +156,7 @@ def _add_nodes(app: Sphinx) -> None:
         (online.browse_filters, (online.visit_browse_filters, None)),
         (online.report_trailer, (online.visit_report_trailer, online.depart_report_trailer)),
         (online.report_cite, (online.visit_report_cite, online.depart_report_cite)),
+        (online.cite_downloads, (online.visit_cite_downloads, None)),
         (online.browse_cards, (online.visit_browse_cards, None)),
         (offline.offline_panel, (offline.visit_offline_panel, None)),
     ):
@@ -194,7 +196,6 @@ def _add_directives_and_transforms(app: Sphinx) -> None:
     # post-transforms (when a page is written, for its edition)
     app.add_post_transform(contributors.ContributorsAsNodes)  # before references resolve
     app.add_post_transform(report.WrapReportLanguage)
-    app.add_post_transform(scholarly.CiteDownloads)
     app.add_post_transform(online.TrailerLast)
     app.add_post_transform(online.UnbrokenBookTitle)
     app.add_post_transform(online.WebOnlyOut)

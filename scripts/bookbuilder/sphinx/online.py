@@ -40,10 +40,14 @@ from bookbuilder.render import cite
 from bookbuilder.render.drawn import drawn
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
 from bookbuilder.sphinx import a11y, editions, lockdown, offline
+from bookbuilder.sphinx.lockdown import REPORTS_DIR
 from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.state import BuildState
 
 DOWNLOADS_DIR = "downloads"
+# A report's citation files, beside the pages: cite/<slug>.json and cite/<slug>.ris
+CITE_DIR = "cite"
+CITE_DOWNLOADS = (("json", "CSL-JSON (Zotero, Mendeley)"), ("ris", "RIS (EndNote)"))
 HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
 FACET_KEYS = tuple(f.key for f in FACETS)
 
@@ -74,6 +78,10 @@ class browse_cards(nodes.General, nodes.Element):
 
 class report_cite(nodes.General, nodes.Element):
     """A disclosure with a report's citation in plain text and BibTeX."""
+
+
+class cite_downloads(nodes.General, nodes.Element):
+    """The citation files of a report's page (``page``), offered in its "Cite this" box."""
 
 
 class report_trailer(nodes.General, nodes.Element):
@@ -112,6 +120,23 @@ def visit_report_cite(self: Any, node: report_cite) -> None:
 
 def depart_report_cite(self: Any, node: report_cite) -> None:
     self.body.append("</details>\n")
+
+
+def visit_cite_downloads(self: Any, node: cite_downloads) -> None:
+    """ "Download: CSL-JSON · RIS", the files ``scholarly.page_metadata`` writes beside the
+    pages (the web edition's; the EPUB has no such files)."""
+    if not is_web(self.builder):
+        raise nodes.SkipNode
+    here = self.builder.get_target_uri(self.builder.current_docname)
+    name = node["page"].removeprefix(REPORTS_DIR)  # <slug>, or <slug>.<language>
+    links = [
+        f'<a class="report-cite-download reference external" '
+        f'href="{html.escape(relative_uri(here, f"{CITE_DIR}/{name}.{suffix}"))}">'
+        f"{self.encode(label)}</a>"
+        for suffix, label in CITE_DOWNLOADS
+    ]
+    self.body.append(f'<p class="report-cite-downloads">Download: {" · ".join(links)}</p>\n')
+    raise nodes.SkipNode
 
 
 def visit_browse_cards(self: Any, node: browse_cards) -> None:
@@ -419,6 +444,7 @@ class ReportTrailer(SphinxTransform):
         box += _para("BibTeX", "report-cite-label")
         entry = cite.bibtex(record, meta, url)
         box += nodes.literal_block(entry, entry, language="bibtex", classes=["report-cite-bibtex"])
+        box += cite_downloads(page=record.page)
         trailer += box
         section += trailer
 

@@ -129,7 +129,8 @@ def expected_pages(builder: Any, written: set[str]) -> set[str]:
 def files_beside_pages() -> dict[str, str]:
     """Folders of files that a page writes beside itself, named after it (``cite/<slug>.ris``),
     and the document name each file's stem completes."""
-    from bookbuilder.sphinx.scholarly import CITE_DIR, REPORTS_DIR  # the citation downloads
+    from bookbuilder.sphinx.lockdown import REPORTS_DIR
+    from bookbuilder.sphinx.online import CITE_DIR  # the citation downloads
 
     return {CITE_DIR: REPORTS_DIR}
 

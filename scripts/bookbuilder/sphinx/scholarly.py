@@ -4,9 +4,10 @@ Each report page's head gets Google Scholar's ``citation_*`` tags, Dublin Core t
 schema.org JSON-LD ``Chapter`` that ``isPartOf`` the ``Book``, all from the report's
 :class:`~bookbuilder.model.ReportRecord` (carried in the render stage's data file) and the book's
 :class:`~bookbuilder.model.BookMeta` (``render/scholarly.py``). Its "Cite this
-report" box gains two downloads, ``cite/<slug>.json`` (CSL-JSON) and ``cite/<slug>.ris``, written
-beside the pages. Absolute addresses (the page's, the DOI's) need the site's address,
-``html_baseurl`` (``BOOK_BASE_URL``); without it the tags leave the address out.
+report" box offers two downloads (``online.cite_downloads``), ``cite/<slug>.json`` (CSL-JSON)
+and ``cite/<slug>.ris``, written here beside the pages. Absolute addresses (the page's, the
+DOI's) need the site's address, ``html_baseurl`` (``BOOK_BASE_URL``); without it the tags leave
+the address out.
 """
 
 from __future__ import annotations
@@ -16,20 +17,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util.osutil import relative_uri
 
 from bookbuilder.model import BookMeta, ReportRecord
 from bookbuilder.render import scholarly
 from bookbuilder.render.pages import read_book_data
-from bookbuilder.sphinx.online import is_web, report_cite
+from bookbuilder.sphinx.lockdown import REPORTS_DIR
+from bookbuilder.sphinx.online import CITE_DIR, is_web
 from bookbuilder.sphinx.outputs import write_if_changed
-
-REPORTS_DIR = "experiences/"
-CITE_DIR = "cite"
-DOWNLOADS = (("json", "CSL-JSON (Zotero, Mendeley)"), ("ris", "RIS (EndNote)"))
 
 
 def _record(srcdir: Any, pagename: str) -> ReportRecord | None:
@@ -71,27 +66,3 @@ def page_metadata(
     write_if_changed(folder / f"{name}.json", (csl + "\n").encode("utf-8"))
     ris = scholarly.ris(record, meta, url)
     write_if_changed(folder / f"{name}.ris", ris.encode("utf-8"))
-
-
-class CiteDownloads(SphinxPostTransform):
-    """The "Cite this report" box offers the CSL-JSON and RIS files (web edition)."""
-
-    default_priority = 960  # after the trailer has moved to the end of the page
-
-    def run(self, **kwargs: Any) -> None:
-        docname = self.env.docname
-        if not is_web(self.app.builder) or not docname.startswith(REPORTS_DIR):
-            return
-        slug = docname[len(REPORTS_DIR) :]
-        here = self.app.builder.get_target_uri(docname)
-        for box in self.document.findall(report_cite):
-            para = nodes.paragraph("", "Download: ", classes=["report-cite-downloads"])
-            for suffix, label in (
-                ("json", "CSL-JSON (Zotero, Mendeley)"),
-                ("ris", "RIS (EndNote)"),
-            ):
-                uri = relative_uri(here, f"{CITE_DIR}/{slug}.{suffix}")
-                if len(para) > 1:
-                    para += nodes.Text(" · ")
-                para += nodes.reference("", label, refuri=uri, classes=["report-cite-download"])
-            box += para
