@@ -414,6 +414,27 @@ def test_epub_navigation_lists_translations_under_their_report(built: Path) -> N
     assert 'refines="#translator-1" property="role" scheme="marc:relators">trl<' in opf
 
 
+def test_epub_ncx_lists_translations_under_their_report(built: Path) -> None:
+    """toc.ncx (EPUB 2 readers) nests them as nav.xhtml does, in reading order."""
+    ncx_ns = "{http://www.daisy.org/z3986/2005/ncx/}"
+    with zipfile.ZipFile(epub_path(built)) as archive:
+        ncx = ET.fromstring(archive.read("toc.ncx"))
+    points = list(ncx.iter(f"{ncx_ns}navPoint"))
+    orders = [int(point.get("playOrder")) for point in points]
+    assert orders == sorted(orders)
+    for original, translation, _lang, _tlang in PAIRS:
+        report = next(
+            point
+            for point in points
+            if point.find(f"{ncx_ns}content").get("src") == f"experiences/{original}.xhtml"
+            and point.find(f"{ncx_ns}navPoint") is not None
+        )
+        nested = [p.find(f"{ncx_ns}content").get("src") for p in report.iter(f"{ncx_ns}navPoint")]
+        assert f"experiences/{translation}.xhtml" in nested[1:]
+    depth = next(m for m in ncx.iter(f"{ncx_ns}meta") if m.get("name") == "dtb:depth")
+    assert depth.get("content") == "3"
+
+
 def test_epubcheck_and_ace_stay_clean(built: Path, tmp_path: Path) -> None:
     from bookbuilder.sphinx.epub import ace_command, chromium, run_ace, run_epubcheck
 

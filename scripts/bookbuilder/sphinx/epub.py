@@ -60,6 +60,9 @@ logger = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parents[1] / "templates" / "epub3"
 XHTML = "{http://www.w3.org/1999/xhtml}"
+# The navigation's levels: chapters (1), reports (2), a report's translations (3, settings.py's
+# epub_tocdepth; book_refnodes leaves every other entry of that level out).
+REPORT_LEVEL = 2
 # Emitted with the builder when its pages are written, before its folder is packed.
 EPUB_WRITTEN = "bookbuilder-epub-written"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -290,29 +293,25 @@ class BookEpubBuilder(Epub3Builder):
         with self._book_templates():
             super().build_navigation_doc()
 
-    def build_navlist(self, navnodes: list[dict[str, Any]]) -> list[NavPoint]:
-        """Sphinx's navigation, with each report's translations listed under it (they are
-        one level deeper than ``epub_tocdepth`` shows, which keeps reports' own headings out)."""
-        navlist = super().build_navlist(navnodes)
+    def book_refnodes(self, refnodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The navigation's entries, for nav.xhtml and toc.ncx alike: chapters and their
+        reports, and each report's translations one level under it (the chapter's toctree lists
+        a translation right after its report). The reports' own headings are left out."""
         translations = self.book_data.get("translations") or {}
-        if not translations:
-            return navlist
-
         pages = {self.get_target_uri(d) for docs in translations.values() for d in docs}
+        entries = []
+        for node in refnodes:
+            if node["level"] == REPORT_LEVEL and node["refuri"] in pages:
+                entries.append({**node, "level": REPORT_LEVEL + 1})
+            elif node["level"] <= REPORT_LEVEL:
+                entries.append(node)
+        return entries
 
-        def add(points: list[NavPoint]) -> None:
-            # the chapter's toctree lists a translation beside its report: it goes under it
-            points[:] = [p for p in points if p.refuri.split("#")[0] not in pages]
-            for point in points:
-                add(point.children)
-                doc = point.refuri.split("#")[0].removesuffix(self.out_suffix)
-                for docname in translations.get(doc, ()):
-                    title = self.env.titles[docname].astext() if docname in self.env.titles else ""
-                    uri = self.get_target_uri(docname)
-                    point.children.append(NavPoint(html.escape(title), uri, []))
+    def build_navlist(self, navnodes: list[dict[str, Any]]) -> list[NavPoint]:
+        return super().build_navlist(self.book_refnodes(navnodes))
 
-        add(navlist)
-        return navlist
+    def build_navpoints(self, nodes: list[dict[str, Any]]) -> list[Any]:
+        return super().build_navpoints(self.book_refnodes(nodes))
 
     def navigation_doc_metadata(self, navlist: list[NavPoint]) -> dict[str, Any]:
         metadata = super().navigation_doc_metadata(navlist)
@@ -339,7 +338,8 @@ class BookEpubBuilder(Epub3Builder):
         return marks
 
     def toc_metadata(self, level: int, navpoints: list[NavPoint]) -> dict[str, Any]:
-        metadata = super().toc_metadata(level, navpoints)
+        # dtb:depth: the depth the NCX has (3 only when a report has a translation)
+        metadata = super().toc_metadata(_depth(navpoints), navpoints)
         metadata["uid"] = html.escape(self.config.epub_identifier)  # the NCX repeats the OPF's
         return metadata
 
@@ -357,6 +357,10 @@ class BookEpubBuilder(Epub3Builder):
                 info.compress_type = ZIP_STORED if name == "mimetype" else ZIP_DEFLATED
                 data = (Path(self.outdir) / name).read_bytes()
                 epub.writestr(info, data, compresslevel=9)
+
+
+def _depth(points: Sequence[Any]) -> int:
+    return max((1 + _depth(point.children) for point in points), default=0)
 
 
 def zip_timestamp() -> tuple[int, int, int, int, int, int]:

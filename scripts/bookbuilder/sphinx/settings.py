@@ -189,7 +189,9 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         "epub_description": meta.description or "",
         "epub_show_urls": "no",
         "epub_use_index": True,
-        "epub_tocdepth": 2,  # the nav: chapters, and each report under its chapter
+        # the nav: chapters, each report under its chapter, each translation under its report
+        # (sphinx/epub.py: book_refnodes keeps the reports' own headings out)
+        "epub_tocdepth": 3,
         # the book's order is the root toctree, hidden (render/pages.py: landing_page)
         "epub_tocscope": "includehidden",
         # The identifier: the ISBN, else a UUID derived from the metadata (the same every build);
