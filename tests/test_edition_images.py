@@ -293,6 +293,9 @@ def test_pdf_images_are_at_most_300_ppi(book: Path) -> None:
         assert x_ppi <= 301 and y_ppi <= 301, row
         assert max(width, height) <= 2907
     assert any(int(r[4]) > int(r[3]) for r in images)  # the courtyard, upright
+    # photographs are JPEG-compressed, the WebP one too (Typst stores a WebP's pixels raw)
+    street = next(r for r in images if (int(r[3]), int(r[4])) == (1200, 900))
+    assert street[8] == "jpeg", street
 
 
 def test_no_metadata_in_any_copy_and_the_originals_untouched(book: Path) -> None:

@@ -115,7 +115,7 @@ def publish_image(src: Path, dest: Path, long_edge: int | None = MASTER_LONG_EDG
         if kind == "jpeg" and original.info.get("progressive"):
             params["progressive"] = True
         if kind == "webp":
-            lossless = _webp_is_lossless(src)
+            lossless = webp_is_lossless(src)
             params.update(lossless=lossless, quality=100 if lossless else 90, method=4)
         upright = ImageOps.exif_transpose(original)
     clean = _resized(upright, _fit(upright.size, long_edge)) if shrink and long_edge else upright
@@ -129,7 +129,7 @@ def publish_image(src: Path, dest: Path, long_edge: int | None = MASTER_LONG_EDG
     _write_atomically(dest, buffer.getvalue())
 
 
-def _webp_is_lossless(path: Path) -> bool:
+def webp_is_lossless(path: Path) -> bool:
     """True when the WebP's (first) image bitstream is lossless (a ``VP8L`` chunk)."""
     data = path.read_bytes()
     pos = 12
@@ -335,7 +335,7 @@ class _open_master:
             image = image.convert("RGBA" if "A" in image.mode else "RGB")
         image.info = {
             "bookbuilder_kind": kind,
-            "bookbuilder_lossless": kind == "webp" and _webp_is_lossless(self.master),
+            "bookbuilder_lossless": kind == "webp" and webp_is_lossless(self.master),
             "icc_profile": icc,
         }
         return image

@@ -38,7 +38,7 @@ from sphinx.util.nodes import inline_all_toctrees
 
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt
-from bookbuilder.render.images import publish_image
+from bookbuilder.render.images import publish_image, webp_is_lossless
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.outputs import write_if_changed
@@ -191,13 +191,15 @@ class PDFBuilder(Builder):
             shutil.copyfile(source, target)
             placed = PlacedImage(target_name, width_mm or _svg_width_mm(source))
         else:
-            placed = self._place_raster(source, target, target_name, width_mm)
+            placed = self._place_raster(source, target, width_mm)
         self.placed[uri] = placed
         return placed
 
-    def _place_raster(
-        self, source: Path, target: Path, name: str, requested_mm: float | None
-    ) -> PlacedImage:
+    def _place_raster(self, source: Path, target: Path, requested_mm: float | None) -> PlacedImage:
+        """A JPEG or PNG stays one (copied when small enough); a WebP becomes a JPEG (a
+        photograph) or a PNG (lossless): Typst embeds a WebP's pixels uncompressed by JPEG, and a
+        12-megapixel photograph then weighed 1.6 MB in the PDF instead of 0.25 MB (the photo
+        book's benchmark)."""
         with Image.open(source) as image:
             width, height = image.size
             natural_mm = width / markup.NATURAL_PPI * 25.4
@@ -205,22 +207,24 @@ class PDFBuilder(Builder):
             if height * width_mm / width > markup.MAX_IMAGE_HEIGHT_MM:
                 width_mm = markup.MAX_IMAGE_HEIGHT_MM * width / height
             most = round(width_mm / 25.4 * MAX_PPI)
-            if width > most:
-                smaller = image.resize(
-                    (most, max(1, round(height * most / width))), Image.Resampling.LANCZOS
-                )
+            kind = _print_format(image, source)
+            if kind != image.format:  # photo.webp → photo.webp.jpg: never another image's name
+                target = target.with_name(target.name + PRINT_SUFFIX[kind])
+            if width <= most and kind == image.format:
+                shutil.copyfile(source, target)
+            else:
+                printed = image
+                if width > most:
+                    size = (most, max(1, round(height * most / width)))
+                    printed = image.resize(size, Image.Resampling.LANCZOS)
                 params: dict[str, Any] = {}
-                if image.format == "JPEG":
-                    params["quality"] = 90
-                elif image.format == "WEBP":
-                    params["lossless"] = bool(image.info.get("lossless"))
+                if kind == "JPEG":
+                    printed = printed.convert("RGB")
                     params["quality"] = 90
                 if icc := image.info.get("icc_profile"):
                     params["icc_profile"] = icc
-                smaller.save(target, format=image.format, **params)
-            else:
-                shutil.copyfile(source, target)
-        return PlacedImage(name, width_mm)
+                printed.save(target, format=kind, **params)
+        return PlacedImage(target.relative_to(self.outdir).as_posix(), width_mm)
 
     # -- the layout's data -----------------------------------------------------------------
 
@@ -329,6 +333,17 @@ def failing_line(diagnostic: str, main_name: str) -> int | None:
         if match.group("path").rsplit("/", 1)[-1] == main_name:
             return int(match.group("line"))
     return None
+
+
+PRINT_SUFFIX = {"JPEG": ".jpg", "PNG": ".png"}
+
+
+def _print_format(image: Image.Image, source: Path) -> str:
+    """JPEG and PNG as they are; a WebP as JPEG, or as PNG when lossless or transparent."""
+    if image.format in PRINT_SUFFIX:
+        return str(image.format)
+    transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    return "PNG" if transparent or webp_is_lossless(source) else "JPEG"
 
 
 def pdf_basename(config: Any) -> str:
