@@ -15,6 +15,7 @@ from bookbuilder.render.browse import FacetValue
 from bookbuilder.render.charts import charts
 from bookbuilder.render.drawn import drawn
 from bookbuilder.sphinx.offline import offline_listing
+from conftest import FIXTURES, copy_book
 
 
 def test_a_picture_is_drawn_again_only_when_its_inputs_change(
@@ -96,8 +97,30 @@ def test_charts_drawn_aside_are_the_charts(
     assert not list(tmp_path.rglob("*.partial"))
 
 
-def test_the_chart_process_ends_when_the_pages_fail(tmp_path: Path) -> None:
-    aside = pages._ChartsAside(pages._Writer(tmp_path), _facet_values(), 5)
-    assert aside.pool is not None
-    aside.close()  # what render's finally does when writing a page raised
-    assert aside.pool is None
+def test_the_chart_process_ends_when_the_pages_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page that cannot be written stops the render stage; the chart process ends with it."""
+    from datetime import date
+
+    from bookbuilder import pipeline
+
+    book_root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    prepared = pipeline.prepare(book_root, date(2024, 6, 1))
+    assert prepared.book is not None
+    asides: list[pages._ChartsAside] = []
+    made = pages._ChartsAside.__init__
+
+    def recording(self: pages._ChartsAside, *args: object) -> None:
+        made(self, *args)
+        asides.append(self)
+
+    def failing(*args: object) -> None:
+        assert asides and asides[0].pool is not None  # drawing, in its process
+        raise ValueError("a page that cannot be written")
+
+    monkeypatch.setattr(pages._ChartsAside, "__init__", recording)
+    monkeypatch.setattr(pages, "_write_chapters", failing)
+    with pytest.raises(ValueError, match="cannot be written"):
+        pipeline.render_sources(prepared.book, book_root / "_build" / "src")
+    assert asides[0].pool is None

@@ -116,7 +116,7 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
     sources = editions.sources_fingerprint(rendered.fingerprint, root)
     editions.start(builddir, sources, tuple(editions_to_build))
     # every edition's copy of every image, made on all cores before Sphinx asks for them
-    derive_all(rendered.srcdir, [EDITION_TARGET[e] for e in editions_to_build if EDITION_TARGET[e]])
+    derive_all(rendered.srcdir, [EDITION_TARGET[e] for e in editions_to_build])
     problems = list(prepared.problems)
     sphinx_warnings: list[str] = []
     outputs: list[str] = []

@@ -19,7 +19,8 @@ Two steps, each done once per original and kept while the original's bytes stay 
      ``EPUB_JPEG_QUALITY``), line art and screenshots as PNG. WebP becomes JPEG or PNG: EPUB 3.3
      made WebP a core media type, but reading systems in use today do not all show it.
    - ``print``: at most 300 pixels per inch at the largest size the PDF prints an image (the text
-     block, ``PRINT_BOX_INCHES``); JPEG or PNG as for the EPUB, so any PDF engine can embed it.
+     block, ``PRINT_BOX_MM``); JPEG or PNG as for the EPUB, so any PDF engine can embed it (Typst
+     stores a WebP's pixels without JPEG's compression).
 
 A photograph and line art are told apart by content, not by format: a JPEG or lossy WebP is a
 photograph; a PNG or lossless WebP is line art when it uses transparency or at most 256 colours,
@@ -52,7 +53,9 @@ WEB_WEBP_QUALITY = 75
 EPUB_LONG_EDGE = 1600
 EPUB_JPEG_QUALITY = 82
 PRINT_PPI = 300
-PRINT_BOX_INCHES = (6.27, 9.69)  # A4 less one-inch margins: the widest an image is printed
+# The widest and tallest the PDF prints an image: its text width, and the tallest image it
+# allows (sphinx/typst.py lays images out in this box; templates/pdf/book.typ has the page).
+PRINT_BOX_MM = (150.0, 150.0)
 PRINT_JPEG_QUALITY = 82
 LINE_ART_PNG_RATIO = 3
 # Bumped whenever the recipes change, so that no cached derivative of an older recipe is used.
@@ -62,8 +65,7 @@ MASTER_RECIPE = f"v{PIPELINE_VERSION} long-edge={MASTER_LONG_EDGE} jpeg={MASTER_
 
 CACHE_FOLDER = "images"  # the derivatives, beside the sources: _build/images
 TARGETS = ("web", "epub", "print")
-# sphinx/images.py: target_of; the Typst PDF builder sizes its images itself (sphinx/pdf.py)
-EDITION_TARGET: dict[str, str | None] = {"html": "web", "epub": "epub", "pdf": None}
+EDITION_TARGET = {"html": "web", "epub": "epub", "pdf": "print"}  # sphinx/images.py: target_of
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 _PILLOW_FORMAT = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
@@ -179,8 +181,8 @@ class WebImage:
 
 def print_box_pixels() -> tuple[int, int]:
     """The largest print derivative: the text block at ``PRINT_PPI``."""
-    width, height = PRINT_BOX_INCHES
-    return int(width * PRINT_PPI), int(height * PRINT_PPI)
+    width, height = PRINT_BOX_MM
+    return round(width / 25.4 * PRINT_PPI), round(height / 25.4 * PRINT_PPI)
 
 
 class Derivatives:

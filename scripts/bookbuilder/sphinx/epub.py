@@ -55,14 +55,12 @@ from bookbuilder.render.cover import cover_alt, draw_cover
 from bookbuilder.render.images import EPUB_LONG_EDGE, publish_image
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import a11y
+from bookbuilder.sphinx.settings import NAV_REPORT_LEVEL
 
 logger = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parents[1] / "templates" / "epub3"
 XHTML = "{http://www.w3.org/1999/xhtml}"
-# The navigation's levels: chapters (1), reports (2), a report's translations (3, settings.py's
-# epub_tocdepth; book_refnodes leaves every other entry of that level out).
-REPORT_LEVEL = 2
 # Emitted with the builder when its pages are written, before its folder is packed.
 EPUB_WRITTEN = "bookbuilder-epub-written"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -301,9 +299,9 @@ class BookEpubBuilder(Epub3Builder):
         pages = {self.get_target_uri(d) for docs in translations.values() for d in docs}
         entries = []
         for node in refnodes:
-            if node["level"] == REPORT_LEVEL and node["refuri"] in pages:
-                entries.append({**node, "level": REPORT_LEVEL + 1})
-            elif node["level"] <= REPORT_LEVEL:
+            if node["level"] == NAV_REPORT_LEVEL and node["refuri"] in pages:
+                entries.append({**node, "level": NAV_REPORT_LEVEL + 1})
+            elif node["level"] <= NAV_REPORT_LEVEL:
                 entries.append(node)
         return entries
 

@@ -49,16 +49,14 @@ class web_picture(nodes.General, nodes.Element):
     ``zoom`` (a link to the large image)."""
 
 
-def target_of(builder: Any) -> str | None:
-    """Which derivatives an edition uses: ``web``, ``epub``, ``print`` (a PDF engine that embeds
-    the files it is given, as LaTeX), or None for a builder that places images itself (the
-    Typst PDF builder, ``sphinx/pdf.py``, sizes each image to the width it prints)."""
+def target_of(builder: Any) -> str:
+    """Which derivatives an edition uses: ``web``, ``epub`` or ``print`` (the PDF: the Typst
+    builder, ``sphinx/pdf.py``, shrinks a print derivative further only when it prints
+    narrower than the text)."""
     if builder.name.startswith("epub"):
         return "epub"
     if builder.format == "html":
         return "web"
-    if getattr(builder, "place_image", None) is not None:
-        return None
     return "print"
 
 
@@ -75,8 +73,6 @@ class EditionImages(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         target = target_of(self.env._builder_cls)
-        if target is None:
-            return
         made = derivatives(Path(self.env.srcdir))
         first = True
         for node in list(self.document.findall(nodes.image)):
@@ -249,8 +245,6 @@ def register_derivatives(app: Sphinx, env: Any) -> list[str]:
         _docnames, name = table.pop(path)
         table._existing.discard(name)
     target = target_of(app.builder)
-    if target is None:
-        return []
     made = derivatives(Path(app.srcdir))
     for path, (docnames, _name) in sorted(table.items()):
         source = Path(app.srcdir) / path

@@ -38,13 +38,14 @@ from sphinx.util.nodes import inline_all_toctrees
 
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt
-from bookbuilder.render.images import publish_image, webp_is_lossless
+from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.report import report_body
 
 logger = logging.getLogger(__name__)
+LANCZOS = Image.Resampling.LANCZOS
 
 TEMPLATE = Path(__file__).parents[1] / "templates" / "pdf" / "book.typ"
 #: The fonts, in the order Typst tries them for each character: Noto for Latin, Greek and
@@ -178,12 +179,16 @@ class PDFBuilder(Builder):
 
     def place_image(self, node: nodes.image) -> PlacedImage:
         """Put the image of ``node`` into the output folder, at most ``MAX_PPI`` at the width
-        it prints, and say where and how wide."""
+        it prints, and say where and how wide. A raster image is its print derivative by now
+        (``sphinx/images.py``: JPEG for a photograph, PNG for line art, at most the text block
+        at 300 ppi, cached in ``_build/images``); it is shrunk again only to print narrower."""
         uri = str(node["uri"])
         if uri in self.placed:
             return self.placed[uri]
         source = Path(self.srcdir) / ImageAdapter(self.env).get_original_image_uri(uri)
-        target_name = "_images/" + uri.replace("/", "--")
+        # a derivative's name is unique (its content's key) and says nothing of the machine
+        name = source.name if Path(uri).is_absolute() else uri.replace("/", "--")
+        target_name = "_images/" + name
         target = Path(self.outdir) / target_name
         target.parent.mkdir(parents=True, exist_ok=True)
         width_mm = _requested_width(node)
@@ -191,15 +196,12 @@ class PDFBuilder(Builder):
             shutil.copyfile(source, target)
             placed = PlacedImage(target_name, width_mm or _svg_width_mm(source))
         else:
-            placed = self._place_raster(source, target, width_mm)
+            placed = PlacedImage(target_name, self._place_raster(source, target, width_mm))
         self.placed[uri] = placed
         return placed
 
-    def _place_raster(self, source: Path, target: Path, requested_mm: float | None) -> PlacedImage:
-        """A JPEG or PNG stays one (copied when small enough); a WebP becomes a JPEG (a
-        photograph) or a PNG (lossless): Typst embeds a WebP's pixels uncompressed by JPEG, and a
-        12-megapixel photograph then weighed 1.6 MB in the PDF instead of 0.25 MB (the photo
-        book's benchmark)."""
+    def _place_raster(self, source: Path, target: Path, requested_mm: float | None) -> float:
+        """Copy or shrink ``source`` (a JPEG or PNG) to ``target``; the width it prints, in mm."""
         with Image.open(source) as image:
             width, height = image.size
             natural_mm = width / markup.NATURAL_PPI * 25.4
@@ -207,24 +209,17 @@ class PDFBuilder(Builder):
             if height * width_mm / width > markup.MAX_IMAGE_HEIGHT_MM:
                 width_mm = markup.MAX_IMAGE_HEIGHT_MM * width / height
             most = round(width_mm / 25.4 * MAX_PPI)
-            kind = _print_format(image, source)
-            if kind != image.format:  # photo.webp → photo.webp.jpg: never another image's name
-                target = target.with_name(target.name + PRINT_SUFFIX[kind])
-            if width <= most and kind == image.format:
+            if width <= most:
                 shutil.copyfile(source, target)
-            else:
-                printed = image
-                if width > most:
-                    size = (most, max(1, round(height * most / width)))
-                    printed = image.resize(size, Image.Resampling.LANCZOS)
-                params: dict[str, Any] = {}
-                if kind == "JPEG":
-                    printed = printed.convert("RGB")
-                    params["quality"] = 90
-                if icc := image.info.get("icc_profile"):
-                    params["icc_profile"] = icc
-                printed.save(target, format=kind, **params)
-        return PlacedImage(target.relative_to(self.outdir).as_posix(), width_mm)
+                return width_mm
+            smaller = image.resize((most, max(1, round(height * most / width))), LANCZOS)
+            params: dict[str, Any] = (
+                {"quality": PRINT_JPEG_QUALITY} if image.format == "JPEG" else {}
+            )
+            if icc := image.info.get("icc_profile"):
+                params["icc_profile"] = icc
+            smaller.save(target, format=image.format, **params)
+        return width_mm
 
     # -- the layout's data -----------------------------------------------------------------
 
@@ -333,17 +328,6 @@ def failing_line(diagnostic: str, main_name: str) -> int | None:
         if match.group("path").rsplit("/", 1)[-1] == main_name:
             return int(match.group("line"))
     return None
-
-
-PRINT_SUFFIX = {"JPEG": ".jpg", "PNG": ".png"}
-
-
-def _print_format(image: Image.Image, source: Path) -> str:
-    """JPEG and PNG as they are; a WebP as JPEG, or as PNG when lossless or transparent."""
-    if image.format in PRINT_SUFFIX:
-        return str(image.format)
-    transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    return "PNG" if transparent or webp_is_lossless(source) else "JPEG"
 
 
 def pdf_basename(config: Any) -> str:

@@ -50,6 +50,9 @@ def base_url() -> str:
 
 
 # The namespace of the identifiers derived from a book's metadata (uuid5 of this and the data).
+# The EPUB navigation's levels: chapters (1), reports (2), a report's translations (3;
+# sphinx/epub.py: book_refnodes leaves every other entry of that level out).
+NAV_REPORT_LEVEL = 2
 BOOK_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/idor/bookbuilder/book")
 
 
@@ -189,9 +192,7 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         "epub_description": meta.description or "",
         "epub_show_urls": "no",
         "epub_use_index": True,
-        # the nav: chapters, each report under its chapter, each translation under its report
-        # (sphinx/epub.py: book_refnodes keeps the reports' own headings out)
-        "epub_tocdepth": 3,
+        "epub_tocdepth": NAV_REPORT_LEVEL + 1,  # translations under their report
         # the book's order is the root toctree, hidden (render/pages.py: landing_page)
         "epub_tocscope": "includehidden",
         # The identifier: the ISBN, else a UUID derived from the metadata (the same every build);

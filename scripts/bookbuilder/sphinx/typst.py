@@ -24,6 +24,7 @@ from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
+from bookbuilder.render.images import PRINT_BOX_MM
 from bookbuilder.sphinx.report import report_body
 
 logger = logging.getLogger(__name__)
@@ -51,9 +52,9 @@ def text(value: str) -> str:
 _LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 #: The section levels of the book: chapters, reports (and the other pages), their sections.
 BOOKMARKED_LEVELS = 2
-#: Text width and the tallest image, in millimetres: A4 less the margins (``book.typ``).
-TEXT_WIDTH_MM = 150.0
-MAX_IMAGE_HEIGHT_MM = 150.0
+#: Text width and the tallest image, in millimetres: A4 less the margins (``book.typ``), and
+#: the box the print derivatives are made for (``render/images.py``).
+TEXT_WIDTH_MM, MAX_IMAGE_HEIGHT_MM = PRINT_BOX_MM
 #: Pixels per inch an image is printed at when it is small enough not to fill the width.
 NATURAL_PPI = 150.0
 
