@@ -370,3 +370,22 @@ def test_publish_shrinks_to_the_largest_size_an_edition_shows(tmp_path: Path) ->
     publish_image(src, tmp_path / "full.jpg", long_edge=None)  # `make import`: the editor's copy
     with Image.open(tmp_path / "full.jpg") as full:
         assert full.size == (2000, 3000)
+
+
+def test_the_print_copy_is_jpeg_for_a_photograph_saved_as_png(tmp_path: Path) -> None:
+    """The PDF's copy (render/images.py's print derivative): a phone photograph saved as PNG
+    becomes a JPEG within the print box; a screenshot stays PNG."""
+    from PIL import Image
+
+    from bookbuilder.render.images import Derivatives, print_box_pixels
+
+    noise = Image.effect_noise((2400, 1800), 60).convert("RGB")
+    photo = tmp_path / "photo.png"
+    Image.merge("RGB", [noise.getchannel(0).rotate(r) for r in (0, 90, 180)]).save(photo)
+    screenshot = tmp_path / "screen.png"
+    Image.new("RGB", (2400, 1800), (250, 250, 250)).save(screenshot)
+    made = Derivatives(tmp_path / "cache")
+    printed = made.printed(photo)
+    assert printed.mime == "image/jpeg"
+    assert printed.width <= print_box_pixels()[0] and printed.height <= print_box_pixels()[1]
+    assert made.printed(screenshot).mime == "image/png"
