@@ -343,3 +343,115 @@ def test_numbered_affiliations_and_a_by_line() -> None:
         True,
         False,
     ]
+
+
+# -- Bounded work: the XML is counted as a stream before mammoth reads it ---------------------
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+    'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+    'ContentType="application/xml"/></Types>'
+)
+PACKAGE_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="word/document.xml"/></Relationships>'
+)
+
+
+def crafted_docx(path: Path, body: list[bytes], repeat: int = 1, extra: dict | None = None) -> Path:
+    """A .docx whose word/document.xml body is ``body`` written ``repeat`` times, streamed
+    into the ZIP (a few hundred MiB unpack from a file under 1 MB); ``extra``: more members."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", PACKAGE_RELS)
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+        with archive.open("word/document.xml", "w", force_zip64=True) as out:
+            out.write(
+                f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}"><w:body>'.encode()
+            )
+            for _ in range(repeat):
+                for part in body:
+                    out.write(part)
+            out.write(b"</w:body></w:document>")
+    return path
+
+
+PARAGRAPH = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>"
+
+
+def nested(levels: int, opening: bytes, closing: bytes) -> list[bytes]:
+    return [opening * levels, PARAGRAPH, closing * levels]
+
+
+def test_the_issues_bomb_is_refused_in_seconds(book: Path, tmp_path: Path) -> None:
+    """Issue 22: 0.9 MB whose XML unpacks to 290 MiB, under the 300 MiB limit on unpacked size;
+    mammoth took 90-130 s and ended in a MemoryError."""
+    chunk = PARAGRAPH * 30_000
+    path = crafted_docx(tmp_path / "bomb.docx", [chunk], repeat=290 * 2**20 // len(chunk))
+    assert path.stat().st_size < 2**20
+    with zipfile.ZipFile(path) as archive:
+        assert 280 * 2**20 < sum(i.file_size for i in archive.infolist()) < 300 * 2**20
+    result = run_book(book, "import", str(path))
+    assert result.returncode == 1
+    assert f"{path}: is refused before converting: its XML holds more than 300,000 elements" in (
+        result.stdout
+    )
+    assert "passed in word/document.xml" in result.stdout
+    assert "nothing was written for it" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not list((book / "experiences").glob("bomb*.md"))
+
+
+ATTRIBUTES = b"<w:p " + b" ".join(b'w:a%d="x"' % i for i in range(1000)) + b"/>"
+OVER_LIMITS = {
+    "elements": ([PARAGRAPH], 100_001, "more than 300,000 elements"),
+    "attributes": ([ATTRIBUTES], 601, "more than 600,000 attributes"),
+    "text": ([b"<w:p><w:r><w:t>", b"heat wave " * 3_500_000, b"</w:t></w:r></w:p>"], 1, "32 MiB"),
+    "depth": (nested(40, b"<w:tbl><w:tr><w:tc>", b"<w:p/></w:tc></w:tr></w:tbl>"), 1, "100 deep"),
+    "doctype": ([], 1, "declares a DOCTYPE"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OVER_LIMITS))
+def test_xml_over_a_limit_is_refused(book: Path, tmp_path: Path, kind: str) -> None:
+    body, repeat, message = OVER_LIMITS[kind]
+    path = crafted_docx(tmp_path / f"{kind}.docx", body, repeat)
+    if kind == "doctype":  # a DOCTYPE could declare entities that expand a thousandfold
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+            archive.writestr("_rels/.rels", PACKAGE_RELS)
+            archive.writestr(
+                "word/document.xml",
+                f'<!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">]><w:document xmlns:w="{W}">'
+                "<w:body><w:p><w:r><w:t>&a;</w:t></w:r></w:p></w:body></w:document>",
+            )
+    result = run_book(book, "import", str(path))
+    assert result.returncode == 1, result.stdout
+    assert f"{path}: is refused before converting: " in result.stdout
+    assert message in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not list((book / "experiences").glob(f"{kind}*.md"))
+
+
+def test_every_xml_part_counts(book: Path, tmp_path: Path) -> None:
+    """The footnotes (or any part mammoth reads) count with the document."""
+    notes = b'<w:footnotes xmlns:w="' + W.encode() + b'">' + PARAGRAPH * 100_001 + b"</w:footnotes>"
+    path = crafted_docx(tmp_path / "notes.docx", [PARAGRAPH], extra={"word/footnotes.xml": notes})
+    result = run_book(book, "import", str(path))
+    assert result.returncode == 1
+    assert "more than 300,000 elements (passed in word/footnotes.xml)" in result.stdout
+
+
+def test_a_document_inside_the_limits_imports(book: Path, tmp_path: Path) -> None:
+    """Tables nested 31 deep (XML nesting 99) and 20,000 paragraphs: converted, no traceback."""
+    body = nested(31, b"<w:tbl><w:tr><w:tc>", b"<w:p/></w:tc></w:tr></w:tbl>")
+    path = crafted_docx(tmp_path / "deep-but-fine.docx", [*body, PARAGRAPH * 1000], 20)
+    result = run_book(book, "import", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Imported deep-but-fine.docx" in result.stdout
+    text = (book / "experiences" / "deep-but-fine.md").read_text("utf-8")
+    assert text.count("\nx\n") >= 20_000

@@ -20,7 +20,9 @@ figures with the alt text the author gave in Word (a figure without one is flagg
 at the end become footnotes. Each import reports what it kept, changed and dropped.
 
 A .docx is a ZIP file from outside the team: files over 50 MiB, or whose parts would unpack to
-more than 300 MiB, are refused before they are read.
+more than 300 MiB, are refused before they are read, and so are files whose XML would cost
+mammoth more memory or time than a report can need (:mod:`bookbuilder.editor.wordwork` counts
+it as a stream first).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from xml.etree import ElementTree
 
 from bookbuilder.check.load import REPORTS_DIR
 from bookbuilder.check.schema import ROLES
+from bookbuilder.editor import wordwork
 from bookbuilder.editor.byline import SUPERSCRIPT_DIGITS, is_tool_name, read_byline
 from bookbuilder.editor.new import (
     Ask,
@@ -604,6 +607,9 @@ def read_docx(path: Path) -> WordFile:
             if "word/document.xml" not in names:
                 raise ImportFailed("is not a Word document (.docx): it has no word/document.xml")
             core = archive.read("docProps/core.xml") if "docProps/core.xml" in names else b""
+            wordwork.check_work(archive)  # before mammoth builds its trees of the XML
+    except wordwork.TooMuchWork as error:
+        raise ImportFailed(f"is refused before converting: {error}") from error
     except zipfile.BadZipFile as error:
         raise ImportFailed(
             "is not a Word .docx file (an old .doc? open it in Word or LibreOffice and save it "
