@@ -4,6 +4,7 @@ reports, accepted and refused, whose every text starts with what a spreadsheet w
 from __future__ import annotations
 
 import csv
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -23,12 +24,12 @@ ATTACKS = {
     "at": "@SUM(1+1)*cmd|' /C calc'!A0",
     "tab": "\t=1+1",
     "cr": "\r=1+1",
-    "fullwidth": "＝HYPERLINK(\"https://evil.example\")",
+    "fullwidth": '＝HYPERLINK("https://evil.example")',
     "fullwidth-at": "＠SUM(1)",
     "spaces": "   =1+1",
     "zero-width": "\u200b=1+1",
     "dde": "=cmd|' /C powershell -c calc'!A0",
-    "semicolon": "Heat; =HYPERLINK(\"https://evil.example\")",
+    "semicolon": 'Heat; =HYPERLINK("https://evil.example")',
 }
 TRIGGERS = "=+-@＝＋－＠"
 
@@ -65,14 +66,11 @@ def test_numbers_stay_numbers(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     spreadsheet.write_csv(target, ["text", "count", "delta"], [["-1", 12, -3], [None, 0, 2.5]])
     raw = target.read_text("utf-8").splitlines()
-    assert raw == ['"text","count","delta"', "\"'-1\",12,-3", '"",0,2.5']
+    assert raw == ['"text","count","delta"', '"\'-1",12,-3', '"",0,2.5']
 
 
 def attack_report(slug: str, title: str, name: str, affiliation: str, country: str) -> str:
-    def q(text: str) -> str:  # a YAML double-quoted string
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace(
-            "\r", "\\r"
-        ) + '"'
+    q = json.dumps  # a YAML double-quoted string
 
     return (
         f"---\ntitle: {q(title)}\nauthors:\n  - name: {q(name)}\n    role: radiographer\n"
