@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bookbuilder import docs, overview
+from bookbuilder import diskspace, docs, overview
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
 from bookbuilder.finish import check_pdf_glyphs
@@ -112,11 +112,14 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
         )
         return 1
     builddir = root / BUILD_DIR
-    rendered = render_sources(book, root / SOURCE_DIR)
+    with diskspace.writing(root / SOURCE_DIR):
+        rendered = render_sources(book, root / SOURCE_DIR)
     sources = editions.sources_fingerprint(rendered.fingerprint, root)
-    editions.start(builddir, sources, tuple(editions_to_build))
+    with diskspace.writing(builddir):
+        editions.start(builddir, sources, tuple(editions_to_build))
     # every edition's copy of every image, made on all cores before Sphinx asks for them
-    derive_all(rendered.srcdir, [EDITION_TARGET[e] for e in editions_to_build])
+    with diskspace.writing(builddir / "images"):
+        derive_all(rendered.srcdir, [EDITION_TARGET[e] for e in editions_to_build])
     problems = list(prepared.problems)
     sphinx_warnings: list[str] = []
     outputs: list[str] = []
@@ -361,7 +364,14 @@ COMMANDS: dict[str, Command] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    return COMMANDS[args.command](args, args.root.resolve())
+    root = args.root.resolve()
+    try:
+        return COMMANDS[args.command](args, root)
+    except OSError as error:  # a full disk, met by any writer: said as such, never traced back
+        if not diskspace.is_disk_full(error):
+            raise
+        _say(diskspace.message(error, root, root / BUILD_DIR))
+        return 1
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 mammoth parses each part it reads (the document, its footnotes, endnotes, comments, numbering,
 styles, content types and relationships) into a whole DOM with ``xml.dom.minidom`` and then
 into its own document tree: measured (``docs/security.md``, "make import is bounded by work"),
-about 75-80 bytes of memory per byte of XML and about 700 bytes per element, and its time grows
+about 75-80 bytes of memory per byte of XML and about 850 bytes per element, and its time grows
 with the number of elements. A ZIP compresses repeated XML a thousandfold, so the size limits
 on the file (50 MiB) and on what it unpacks to (300 MiB) let through a 0.9 MB file that needs
 more memory than the machine has. Here every member that holds XML is read as a stream with

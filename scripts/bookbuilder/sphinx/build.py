@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sphinx.cmd.build import main as sphinx_main
 
+from bookbuilder.diskspace import from_sphinx_output
 from bookbuilder.sphinx.remembered import LAST_RUN
 
 EDITIONS = {"html": "html", "epub": "epub", "pdf": "pdf"}
@@ -62,8 +63,10 @@ def output_path(edition: str, builddir: Path, basename: str) -> Path:
 def run_sphinx(
     edition: str, srcdir: Path, builddir: Path, confdir: Path, verbose: bool
 ) -> EditionResult:
-    """Run one Sphinx builder; its warnings are collected, its chatter shown only when verbose."""
+    """Run one Sphinx builder; its warnings are collected, its chatter shown only when verbose.
+    A full disk raises ``diskspace.DiskFull``, naming the folder being written."""
     builder = EDITIONS[edition]
+    outdir = builddir / builder  # where -M puts the edition
     warnings_file = builddir / f"warnings-{edition}.log"
     builddir.mkdir(parents=True, exist_ok=True)
     remembered = builddir / "doctrees" / LAST_RUN  # -M's doctree folder: see module docstring
@@ -80,6 +83,8 @@ def run_sphinx(
     if remembered.is_file():
         warnings = sorted({*warnings, *remembered.read_text("utf-8").splitlines()})
     output = "" if verbose else log.read_text("utf-8", "replace")
+    if status != 0 and (full := from_sphinx_output(output + "\n".join(warnings), outdir)):
+        raise full  # said as such by the command line, not as Sphinx's traceback
     message = "" if status == 0 else _failure_message(edition, output)
     return EditionResult(edition, status == 0, warnings=warnings, message=message)
 
