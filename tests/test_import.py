@@ -410,7 +410,8 @@ ATTRIBUTES = b"<w:p " + b" ".join(b'w:a%d="x"' % i for i in range(1000)) + b"/>"
 OVER_LIMITS = {
     "elements": ([PARAGRAPH], 100_001, "more than 300,000 elements"),
     "attributes": ([ATTRIBUTES], 601, "more than 600,000 attributes"),
-    "text": ([b"<w:p><w:r><w:t>", b"heat wave " * 3_500_000, b"</w:t></w:r></w:p>"], 1, "32 MiB"),
+    "text": ([PARAGRAPH.replace(b"x", b"heat wave " * 110_000)], 1, "text is longer than 1 MiB"),
+    "bytes": ([b" " * (33 * 2**20)], 1, "would unpack to more than 32 MiB"),
     "depth": (nested(40, b"<w:tbl><w:tr><w:tc>", b"<w:p/></w:tc></w:tr></w:tbl>"), 1, "100 deep"),
     "doctype": ([], 1, "declares a DOCTYPE"),
 }

@@ -7,8 +7,9 @@ about 75-80 bytes of memory per byte of XML and about 850 bytes per element, and
 with the number of elements. A ZIP compresses repeated XML a thousandfold, so the size limits
 on the file (50 MiB) and on what it unpacks to (300 MiB) let through a 0.9 MB file that needs
 more memory than the machine has. Here every member that holds XML is read as a stream with
-expat, counting its bytes, elements and nesting depth, and the whole file is refused once a
-total passes its limit: in about a second, whatever the file holds, since reading stops there.
+expat, counting its bytes, text, elements, attributes and nesting depth, and the whole file is
+refused once a total passes its limit: in about a second, whatever the file holds, since
+reading stops there.
 
 Every member that starts like XML is counted (not only the parts mammoth reads, which
 relationships may put anywhere), so the totals are an upper bound of mammoth's work.
@@ -20,12 +21,17 @@ import zipfile
 from dataclasses import dataclass
 from xml.parsers import expat
 
+from bookbuilder.check.load import MAX_BYTES as MAX_REPORT_BYTES
+
 # From measuring mammoth 1.13 (docs/security.md, "make import is bounded by work"): per element
 # about 850 bytes and 50 µs, per attribute about 550 bytes and 4 µs, and one long text costs
 # time that grows faster than its length (18 MiB: 8 s). All three at their limits: under 700 MiB
 # and about 40 s of CPU. A report as long as `make check` accepts (1 MiB of text), as Word
 # writes it, needs about half of each.
 MAX_XML_BYTES = 32 * 1024 * 1024  # all XML members together, unpacked
+# Text beyond what a report file may hold (each character is a byte or more of it) could only
+# make a report that `make check` refuses; it also bounds mammoth's slowest case, one long text.
+MAX_TEXT = MAX_REPORT_BYTES
 MAX_ELEMENTS = 300_000  # all XML members together
 MAX_ATTRIBUTES = 600_000  # all XML members together
 # mammoth recurses once or more per level: 60 tables in tables (XML nesting about 180) stop it
@@ -45,6 +51,7 @@ class Tally:
     xml_bytes: int = 0
     elements: int = 0
     attributes: int = 0
+    text: int = 0  # characters, in pieces that are not only whitespace (between elements)
 
 
 def check_work(archive: zipfile.ZipFile) -> Tally:
@@ -87,11 +94,21 @@ def _count_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, tally: Tally)
         nonlocal depth
         depth -= 1
 
+    def text(data: str) -> None:
+        if not data.isspace():
+            tally.text += len(data)
+            if tally.text > MAX_TEXT:
+                raise TooMuchWork(
+                    f"its text is longer than {MAX_TEXT // 2**20} MiB (passed in "
+                    f"{info.filename}), more than a report file may hold: split the document"
+                )
+
     def no_doctype(*_args: object) -> None:
         raise TooMuchWork(f"{info.filename} declares a DOCTYPE, which Word never writes")
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = no_doctype
     with archive.open(info) as stream:
         first = stream.read(CHUNK)
