@@ -410,8 +410,10 @@ ATTRIBUTES = b"<w:p " + b" ".join(b'w:a%d="x"' % i for i in range(1000)) + b"/>"
 OVER_LIMITS = {
     "elements": ([PARAGRAPH], 100_001, "more than 300,000 elements"),
     "attributes": ([ATTRIBUTES], 601, "more than 600,000 attributes"),
-    "text": ([PARAGRAPH.replace(b"x", b"heat wave " * 110_000)], 1, "text is longer than 1 MiB"),
-    "bytes": ([b" " * (33 * 2**20)], 1, "would unpack to more than 32 MiB"),
+    "text": ([PARAGRAPH.replace(b"x", b"heat wave " * 100)], 1100, "text is longer than 1 MiB"),
+    "bytes": ([b"<w:p/>" + b" " * 1_000_000], 34, "would unpack to more than 32 MiB"),
+    "long-run": ([b"<w:p/>", b" " * 1_100_000, b"<w:p/>"], 1, "a run of text or spaces longer"),
+    "long-value": ([b'<w:p w:x="' + b"v" * 1_100_000 + b'"/>'], 1, "an attribute value longer"),
     "depth": (nested(40, b"<w:tbl><w:tr><w:tc>", b"<w:p/></w:tc></w:tr></w:tbl>"), 1, "100 deep"),
     "doctype": ([], 1, "declares a DOCTYPE"),
 }

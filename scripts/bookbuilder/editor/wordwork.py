@@ -24,14 +24,17 @@ from xml.parsers import expat
 from bookbuilder.check.load import MAX_BYTES as MAX_REPORT_BYTES
 
 # From measuring mammoth 1.13 (docs/security.md, "make import is bounded by work"): per element
-# about 850 bytes and 50 µs, per attribute about 550 bytes and 4 µs, and one long text costs
-# time that grows faster than its length (18 MiB: 8 s). All three at their limits: under 700 MiB
-# and about 40 s of CPU. A report as long as `make check` accepts (1 MiB of text), as Word
-# writes it, needs about half of each.
+# about 850 bytes and 50 µs, per attribute about 550 bytes and 4 µs. A file at every limit at
+# once: 16.5 s of CPU and 414 MiB. A report about as long as `make check` accepts (0.9 MiB of
+# text) holds about half as many elements and a fifth of the attributes.
 MAX_XML_BYTES = 32 * 1024 * 1024  # all XML members together, unpacked
 # Text beyond what a report file may hold (each character is a byte or more of it) could only
 # make a report that `make check` refuses; it also bounds mammoth's slowest case, one long text.
 MAX_TEXT = MAX_REPORT_BYTES
+# minidom joins a long run of characters (text, whitespace, an attribute's value) piece by piece,
+# in time that grows with the square of its length (4 MB: 0.5 s; 16 MB: 7 s): no run may be
+# longer than a report. Word's longest, a picture's data in an old shape's attribute, are KBs.
+MAX_RUN = MAX_REPORT_BYTES
 MAX_ELEMENTS = 300_000  # all XML members together
 MAX_ATTRIBUTES = 600_000  # all XML members together
 # mammoth recurses once or more per level: 60 tables in tables (XML nesting about 180) stop it
@@ -67,10 +70,20 @@ def check_work(archive: zipfile.ZipFile) -> Tally:
 def _count_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, tally: Tally) -> None:
     parser = expat.ParserCreate()
     depth = 0
+    run = 0  # characters since the last tag
+
+    def too_long(what: str) -> TooMuchWork:
+        return TooMuchWork(
+            f"{info.filename} holds {what} longer than {MAX_RUN // 2**20} MiB, more than a "
+            "report file may hold"
+        )
 
     def start(_name: str, attributes: dict[str, str]) -> None:
-        nonlocal depth
+        nonlocal depth, run
         depth += 1
+        run = 0
+        if any(len(value) > MAX_RUN for value in attributes.values()):
+            raise too_long("an attribute value")
         tally.elements += 1
         tally.attributes += len(attributes)
         if depth > MAX_DEPTH:
@@ -91,10 +104,15 @@ def _count_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, tally: Tally)
             )
 
     def end(_name: str) -> None:
-        nonlocal depth
+        nonlocal depth, run
         depth -= 1
+        run = 0
 
     def text(data: str) -> None:
+        nonlocal run
+        run += len(data)
+        if run > MAX_RUN:
+            raise too_long("a run of text or spaces")
         if not data.isspace():
             tally.text += len(data)
             if tally.text > MAX_TEXT:
