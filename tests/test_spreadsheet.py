@@ -10,6 +10,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bookbuilder import spreadsheet
 from bookbuilder.pipeline import SOURCE_DIR, prepare, render_sources
@@ -55,6 +57,24 @@ def test_neutralised_text_is_never_evaluated(name: str) -> None:
     safe = spreadsheet.neutralise(text)
     assert not evaluated(safe), repr(safe)
     assert safe.replace("'", "") == text.replace("'", "")  # only apostrophes added
+
+
+# Text made of the characters that matter (triggers, separators, invisible ones) and letters.
+TRICKY = st.text(
+    st.sampled_from(
+        [*TRIGGERS, ";", ",", "\t", "\r", "\n", " ", "\u200b", "\u00a0", "\x00", "'", "a", "1", "é"]
+    ),
+    max_size=12,
+)
+
+
+@given(TRICKY)
+def test_no_text_is_ever_evaluated(text: str) -> None:
+    safe = spreadsheet.neutralise(text)
+    assert not evaluated(safe), repr(safe)
+    assert safe.replace("'", "") == text.replace("'", "")  # only apostrophes added
+    if not evaluated(text):  # and only where needed
+        assert safe == text
 
 
 @pytest.mark.parametrize("text", ["Heat in Köln", "Smith-Jones", "5 °C", "a, =b", "", "'quoted'"])
