@@ -416,13 +416,15 @@ OVER_LIMITS = {
     "long-value": ([b'<w:p w:x="' + b"v" * 1_100_000 + b'"/>'], 1, "an attribute value longer"),
     "depth": (nested(40, b"<w:tbl><w:tr><w:tc>", b"<w:p/></w:tc></w:tr></w:tbl>"), 1, "100 deep"),
     "doctype": ([], 1, "declares a DOCTYPE"),
+    "members": ([], 1, "it holds 10,004 parts; at most 10,000 allowed"),
 }
 
 
 @pytest.mark.parametrize("kind", sorted(OVER_LIMITS))
 def test_xml_over_a_limit_is_refused(book: Path, tmp_path: Path, kind: str) -> None:
     body, repeat, message = OVER_LIMITS[kind]
-    path = crafted_docx(tmp_path / f"{kind}.docx", body, repeat)
+    extra = {f"word/media/{i}.bin": b"" for i in range(10_001)} if kind == "members" else None
+    path = crafted_docx(tmp_path / f"{kind}.docx", body, repeat, extra)
     if kind == "doctype":  # a DOCTYPE could declare entities that expand a thousandfold
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("[Content_Types].xml", CONTENT_TYPES)

@@ -40,6 +40,8 @@ MAX_ATTRIBUTES = 600_000  # all XML members together
 # mammoth recurses once or more per level: 60 tables in tables (XML nesting about 180) stop it
 # with a RecursionError; Word's own documents stay well under 40 levels.
 MAX_DEPTH = 100
+# Each member is opened to be sniffed: a Word document holds a few dozen, one picture each more.
+MAX_MEMBERS = 10_000
 CHUNK = 256 * 1024
 
 
@@ -61,7 +63,13 @@ def check_work(archive: zipfile.ZipFile) -> Tally:
     """Count the XML of every member of ``archive``; raise TooMuchWork at the first limit
     passed, naming the member and the limit."""
     tally = Tally()
-    for info in archive.infolist():
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise TooMuchWork(
+            f"it holds {len(members):,} parts; at most {MAX_MEMBERS:,} allowed (a Word document "
+            "holds a few dozen, and one more per picture)"
+        )
+    for info in members:
         if not info.is_dir():
             _count_member(archive, info, tally)
     return tally
