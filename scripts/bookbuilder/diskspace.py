@@ -82,8 +82,8 @@ def message(error: OSError, root: Path, build_dir: Path) -> str:
     return (
         f"Stopped: {what} while writing {shown}; {_mb(_free(folder))} free, about "
         f"{_mb(needed(root, build_dir))} needed for a build of this book. Free some "
-        "space and build again: the reports, chapters and conf.py were not changed, and the "
-        "next build goes on from what this one wrote."
+        "space and run the command again: the reports, chapters and conf.py were not changed, "
+        "and the next build goes on from what this one wrote."
     )
 
 
