@@ -1057,7 +1057,7 @@ REPORT_FIELDS: tuple[Field, ...] = (
         True,
         None,
         "The authors, in the order they are printed. Each has `name` and `role` (required), "
-        "`affiliation` and `orcid` (optional).",
+        "`affiliation`, `orcid`, `family` and `latin` (optional).",
         check_authors,
     ),
     Field(
@@ -1176,7 +1176,7 @@ TRANSLATION_FIELDS: tuple[Field, ...] = (
         True,
         None,
         "Who translated the report, in the order they are printed. Each has `name` (required), "
-        "`affiliation` and `orcid` (optional).",
+        "`affiliation`, `orcid`, `family` and `latin` (optional).",
         check_translators,
     ),
     Field(
@@ -1387,8 +1387,12 @@ def fields_table_markdown(fields: Sequence[Field] = REPORT_FIELDS) -> str:
         rows.append(
             f"| `{f.key}` | {'yes' if f.required else 'no'} | {cell(f.allowed)} | {cell(f.help)} |"
         )
-        nested = {"authors": AUTHOR_FIELDS, "translators": TRANSLATOR_FIELDS}.get(f.key)
-        if nested is not None and fields in (REPORT_FIELDS, TRANSLATION_FIELDS):
+        nested = {
+            "authors": AUTHOR_FIELDS,
+            "translators": TRANSLATOR_FIELDS,
+            "editors": EDITOR_FIELDS,
+        }.get(f.key)
+        if nested is not None and fields in (REPORT_FIELDS, TRANSLATION_FIELDS, BOOK_FIELDS):
             for sub in nested:
                 rows.append(
                     f"| `{f.key}[].{sub.key}` | {'yes' if sub.required else 'no'} | "
