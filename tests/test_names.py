@@ -20,12 +20,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import xmlschema
 from lxml import etree, html
 
 from bookbuilder.check.schema import Checker, check_authors, check_editor, one_or_many
 from bookbuilder.model import Located
 from bookbuilder.names import PersonName, doubts, likely_family
 from conftest import require_module, require_pdf, run_book, small_book_with
+from test_crossref import crossref_schema  # noqa: F401 (a fixture: Crossref's own schema)
 
 BASE = "https://example.org/heatwave/"
 
@@ -269,7 +271,10 @@ def test_highwire_dublin_core_and_json_ld(built: Path) -> None:
     }
 
 
-def test_crossref_deposit_has_surnames_and_organisations(built: Path) -> None:
+def test_crossref_deposit_has_surnames_and_organisations(
+    built: Path,
+    crossref_schema: xmlschema.XMLSchema11,  # noqa: F811 (the fixture imported above)
+) -> None:
     result = run_book(
         built,
         "crossref",
@@ -280,7 +285,9 @@ def test_crossref_deposit_has_surnames_and_organisations(built: Path) -> None:
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    xml = etree.parse(str(built / "_build" / "crossref" / "heatwave-2021.xml"))
+    path = built / "_build" / "crossref" / "heatwave-2021.xml"
+    crossref_schema.validate(str(path))
+    xml = etree.parse(str(path))
     ns = {"cr": xml.getroot().nsmap[None]}
 
     def people(parent: etree._Element) -> list:
@@ -302,6 +309,17 @@ def test_crossref_deposit_has_surnames_and_organisations(built: Path) -> None:
     for slug in REPORTS:
         expected = [CITED[name] or name for name, _latin in _people(slug)]
         assert people(items[f"10.5555/heatwave.{slug}"]) == expected
+    # A name with a Latin form: deposited by it, its own script as Crossref's alt-name.
+    east = items["10.5555/heatwave.names-east"].find("cr:contributors", ns)
+    alt = [
+        (
+            n.get("name-style"),
+            n.findtext("cr:surname", namespaces=ns),
+            n.findtext("cr:given_name", namespaces=ns),
+        )
+        for n in east.iterfind("cr:person_name/cr:alt-name/cr:name", ns)
+    ]
+    assert alt == [("eastern", "李", "晓燕"), ("eastern", "山田", "花子")]
 
 
 def test_contributors_sorted_by_family_name_printed_as_written(built: Path) -> None:

@@ -11,8 +11,9 @@ site's base URL (``BOOK_BASE_URL``).
 Crossref splits a person's name into ``given_name`` and ``surname``: they are the parts of the
 person's :class:`~bookbuilder.names.PersonName` (the ``family`` a report states, or the guess
 that ``make check`` warns about when it is doubtful; the Latin form where one is given; a
-mononym is a surname alone); an ``organisation`` author, or a book editor marked
-``organisation: True``, is an ``organization``.
+mononym is a surname alone; the name in its own script as an ``alt-name``); an
+``organisation`` author, or a book editor marked ``organisation: True``, is an
+``organization``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from lxml import etree
 
 from bookbuilder.model import Author, Book, Report
+from bookbuilder.names import PersonName
 
 SCHEMA_VERSION = "5.5.0"
 NS = f"http://www.crossref.org/schema/{SCHEMA_VERSION}"
@@ -140,6 +142,19 @@ def _contributors(parent: Any, authors: Sequence[Author], role: str) -> None:
             _sub(institution, "institution_name", author.affiliation)
         if author.orcid:
             _sub(person, "ORCID", f"https://orcid.org/{author.orcid}", authenticated="false")
+        _alt_name(person, author.person)
+
+
+def _alt_name(person: Any, name: PersonName) -> None:
+    """A name with a Latin form is deposited by it; its own script is Crossref's ``alt-name``
+    (``eastern``: written family name first)."""
+    if not name.latin or not name.family:
+        return
+    style = "eastern" if name.family_first else "western"
+    own = _sub(_sub(person, "alt-name"), "name", **{"name-style": style})
+    _sub(own, "surname", name.family)
+    if name.given:
+        _sub(own, "given_name", name.given)
 
 
 def _doi_data(parent: Any, doi: str, url: str) -> None:
