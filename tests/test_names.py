@@ -434,6 +434,7 @@ def _authors_problems(*authors: dict) -> list[str]:
         ("María de los Ángeles García", "it has 5 words", ""),
         ("Guðrún Jónsdóttir", "a patronymic", 'family: "Guðrún Jónsdóttir"'),
         ("Bianchi, Giulia", "it has a comma", ""),
+        ("Radiology Department Esempio", "looks like an organisation", "role: organisation for"),
     ],
 )
 def test_doubtful_guesses_are_warned_with_the_fix(name: str, why: str, fix: str) -> None:
@@ -510,6 +511,10 @@ def test_editors_as_text_or_mappings() -> None:
     (problem,) = [str(p) for p in ck.problems]
     assert problem.startswith("conf.py:8: warning: editors[4]: ")
     assert 'family: "van Gogh"' in problem and problem.endswith("[book.name-guess]")
+    ck = Checker("conf.py", "book")
+    check_editor(_located("The IDoR 2020 Editorial Board"), "editors[1]", ck)
+    (problem,) = [str(p) for p in ck.problems]
+    assert '{"name": "The IDoR 2020 Editorial Board", "organisation": True}' in problem
 
 
 def test_likely_family_offers_what_follows_a_particle() -> None:

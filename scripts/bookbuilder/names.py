@@ -38,13 +38,21 @@ PATRONYMIC = re.compile(r"(?:dóttir|dottir|sdóttir)$", re.IGNORECASE)
 # Scripts whose names are written family name first (ICU's short script names).
 FAMILY_FIRST_SCRIPTS = {"Hani": "Han", "Hang": "Hangul", "Hira": "Hiragana", "Kana": "Katakana"}
 # The commonest family names of traditions that write them first (Korean, Chinese, Vietnamese,
-# Hungarian): as a name's first word in Latin script, the last-word guess is doubtful.
+# Hungarian, Japanese): as a name's first word in Latin script, the last-word guess is doubtful.
 FAMILY_FIRST_SURNAMES = _listed(
     """kim lee yi park pak choi choe jung jeong chung kang cho jo yoon yun jang chang lim im han
     shin seo kwon hwang ahn oh song hong wang li zhang liu chen yang huang zhao wu zhou xu sun
     zhu hu guo lin luo zheng liang xie tang feng deng cao nguyen nguyễn tran trần le lê pham
     phạm hoang hoàng huynh huỳnh phan vu vũ vo võ dang đặng bui bùi ngo ngô duong dương ly lý
-    nagy kovács tóth szabó horváth varga kiss molnár németh farkas"""
+    nagy kovács tóth szabó horváth varga kiss molnár németh farkas
+    sato satō suzuki takahashi tanaka watanabe ito itō yamamoto nakamura kobayashi kato katō
+    yoshida yamada sasaki yamaguchi matsumoto inoue kimura hayashi shimizu"""
+)
+# Words of a group's name, not a person's: a name with one is perhaps an organisation's.
+ORGANISATION_WORDS = _listed(
+    """board committee department dept. society association college university hospital
+    institute team group unit service clinic centre center faculty school network council
+    editorial editors collaboration consortium working"""
 )
 # Honorifics before a name, and post-nominal letters (degrees, fellowships, licences) after it:
 # none is part of the name. Matched as written (so "Do", a Vietnamese family name, is not "DO").
@@ -208,10 +216,16 @@ def family_first_script(name: str) -> str | None:
     return None
 
 
+def looks_like_organisation(name: str) -> bool:
+    return any(w.casefold() in ORGANISATION_WORDS for w in _words(name))
+
+
 def doubts(name: str) -> list[str]:
     """Why the last-word guess of ``name``'s family name may be wrong (empty: it looks right)."""
     words = [w for w in _words(name) if not is_title(w)]
     found: list[str] = []
+    if looks_like_organisation(name):
+        found.append("it looks like an organisation's name, which is never split")
     inner = [w for w in words[1:] if w.casefold() in PARTICLES or PARTICLE_PREFIX.match(w)]
     if words and PARTICLE_PREFIX.match(words[0]):
         inner.insert(0, words[0])

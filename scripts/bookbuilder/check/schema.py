@@ -935,8 +935,19 @@ def person_name(
             f"{describe(guess)}, which is doubtful ({'; '.join(doubts)})"
         )
         likely = names.likely_family(name)
+        quoted = json.dumps(name, ensure_ascii=False)
+        group = (
+            "role: organisation"
+            if "role" in values
+            else f'{{"name": {quoted}, "organisation": True}}'
+        )
         allowed = (
-            "the family name said under the name, as it stands in it: family: "
+            (
+                f"{group} for an organisation; for a person, "
+                if names.looks_like_organisation(name)
+                else ""
+            )
+            + "the family name said under the name, as it stands in it: family: "
             + json.dumps(likely, ensure_ascii=False)
             + (
                 f" (or family: {json.dumps(guess, ensure_ascii=False)} if the guess is right)"
