@@ -18,7 +18,7 @@ book = {
     "subtitle": (
         "Experience reports from imaging professionals, International Day of Radiology 2020"
     ),
-    "editors": ["The IDoR 2020 Editorial Board"],
+    "editors": [{"name": "The IDoR 2020 Editorial Board", "organisation": True}],
     "publisher": "International Day of Radiology",
     "year": 2020,
     "edition": "First edition",

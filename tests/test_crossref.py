@@ -18,7 +18,7 @@ import pytest
 import xmlschema
 from lxml import etree
 
-from bookbuilder.render.cite import split_name
+from bookbuilder.names import PersonName
 from conftest import FIXTURES, copy_book, require, run_book, small_book_with
 
 SCHEMA_WHEEL = "commonmeta_py-0.312-py3-none-any.whl"
@@ -158,13 +158,14 @@ def test_what_a_deposit_needs_is_said(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "expected"),
+    ("name", "family", "expected"),
     [
-        ("Giulia Bianchi", ("Giulia", "Bianchi")),
-        ("Nguyễn Thị Minh Khai", ("Nguyễn Thị Minh", "Khai")),
-        ("Plato", (None, "Plato")),
-        ("王芳", (None, "王芳")),
+        ("Giulia Bianchi", None, ("Bianchi", "Giulia")),
+        ("Nguyễn Thị Minh Khai", "Nguyễn", ("Nguyễn", "Thị Minh Khai")),
+        ("Plato", None, ("Plato", None)),
+        ("王芳", "王", ("王", "芳")),
     ],
 )
-def test_names_are_split_at_the_last_word(name: str, expected: tuple) -> None:
-    assert split_name(name) == expected
+def test_names_split_at_the_family_name(name: str, family: str | None, expected: tuple) -> None:
+    """The last word unless `family` says which part it is (bookbuilder.names)."""
+    assert PersonName.of(name, family).parts == expected

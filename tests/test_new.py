@@ -204,3 +204,17 @@ def test_a_title_that_exists_is_asked_about(book: Path) -> None:
     assert result.returncode == 1
     assert "Is this a different report" in result.stdout
     assert "Nothing was written" in result.stdout
+
+
+def test_the_family_name_is_asked_when_the_guess_is_doubtful(book: Path) -> None:
+    # Aroha Te Rangi: "Te" may belong to the family name, so it is asked (Enter takes the
+    # likeliest, "Te Rangi"); Giulia Bianchi's is sure, so it is not.
+    answers = ["Heat in Auckland", "Aroha Te Rangi", "nurse", "", "", "", "Giulia Bianchi"]
+    answers += ["radiographer", "", "", "", "NZ", "", "", "", "", "", "no", "", "yes"]
+    result = ask(book, "\n".join(answers) + "\n")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.count("family name, as written in the name") == 1
+    text = (book / "experiences" / "heat-in-auckland.md").read_text("utf-8")
+    assert '  - name: "Aroha Te Rangi"\n    family: "Te Rangi"\n    role: nurse\n' in text
+    assert '  - name: "Giulia Bianchi"\n    role: radiographer\n' in text
+    assert run_book(book, "check").returncode == 0

@@ -59,7 +59,7 @@ def test_every_report_file_has_a_row(desk: Path) -> None:
     sevilla = rows["shade-for-the-scanner-sevilla"]
     assert sevilla["status"] == "accepted"
     assert sevilla["chapter"] == "ultrasound"
-    assert sevilla["first_author"] == "Nuria Peña Ibáñez"
+    assert sevilla["first_author"] == "Peña Ibáñez, Nuria"  # filed by the family name
     assert (sevilla["country"], sevilla["language"]) == ("ES", "en")
     assert (sevilla["images"], sevilla["images_without_alt"]) == ("1", "0")
     assert rows["chaleur-et-irm-lyon"]["language"] == "fr"
@@ -76,7 +76,7 @@ def test_every_report_file_has_a_row(desk: Path) -> None:
     assert (broken["status"], broken["title"], broken["first_author"]) == (
         "accepted",
         "Kaputt",
-        "Ann Example",
+        "Example, Ann",
     )
     assert (broken["country"], broken["language"], broken["words"]) == ("—", "de", "6")
     assert int(broken["errors"]) >= 1
@@ -96,7 +96,7 @@ def test_filter_by_status_and_sort(desk: Path) -> None:
     assert "shade-for-the-scanner-sevilla" not in result.stdout
     result = run_book(desk, "overview", "--sort", "first_author")
     names = [row["first_author"] for row in rows_of(desk)]
-    assert names[:2] == ["Amélie Rousseau-Lefèvre", "Ann Example"]
+    assert names[:2] == ["Example, Ann", "Example, Ann"]  # by family name
     assert names[-1] == "—"  # what could not be read comes last
     result = run_book(desk, "overview", "--status", "finished")
     assert result.returncode == 2

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bookbuilder.names import PersonName
 from conftest import run_book, small_book_with
 
 BASE = "https://example.org/heatwave/"
@@ -94,7 +95,9 @@ def test_highwire_tags_match_the_report(site: Path) -> None:
     tags = head.meta
     values = {name: [v for n, v in tags if n == name] for name, _ in tags}
     assert values["citation_title"] == [source["title"]]
-    assert values["citation_author"] == [a["name"] for a in source["authors"]]
+    # Google Scholar's form: "Family, Given" (bookbuilder.names)
+    filed = [PersonName.of(a["name"], a.get("family")).file_as for a in source["authors"]]
+    assert values["citation_author"] == filed == ["Weiß, Jürgen"]
     assert values["citation_inbook_title"] == ["Imaging in the 2021 Heatwave"]
     assert values["citation_publication_date"] == ["2021"]
     assert values["citation_language"] == [source.get("language", "en")]
@@ -120,7 +123,7 @@ def test_author_details_and_hostile_text(site: Path) -> None:
     assert ("citation_title", HOSTILE_TITLE) in tags
     people = [(n, v) for n, v in tags if n.startswith("citation_author")]
     assert people == [
-        ("citation_author", "Ann Example"),
+        ("citation_author", "Example, Ann"),
         ("citation_author_institution", "Hôpital <Exemple>"),
         ("citation_author_orcid", "https://orcid.org/0000-0002-1825-0097"),
         ("citation_author", "Radiology Society <b>"),
@@ -140,6 +143,8 @@ def test_json_ld_is_a_chapter_of_the_book(site: Path) -> None:
         {
             "@type": "Person",
             "name": "Ann Example",
+            "familyName": "Example",
+            "givenName": "Ann",
             "affiliation": {"@type": "Organization", "name": "Hôpital <Exemple>"},
             "sameAs": "https://orcid.org/0000-0002-1825-0097",
         },
@@ -148,7 +153,8 @@ def test_json_ld_is_a_chapter_of_the_book(site: Path) -> None:
     book = data["isPartOf"]
     assert book["@type"] == "Book" and book["name"] == "Imaging in the 2021 Heatwave"
     assert book["isbn"] == "9780306406157" and book["url"] == BASE
-    assert book["editor"] == [{"@type": "Person", "name": "Test Editor"}]
+    editor = {"@type": "Person", "name": "Test Editor", "familyName": "Editor", "givenName": "Test"}
+    assert book["editor"] == [editor]
     koeln = read_head(site / "_build" / "html" / "experiences" / "hitze-im-ct-koeln.html")
     assert json.loads(koeln.json_ld[0])["identifier"] == {
         "@type": "PropertyValue",

@@ -53,7 +53,7 @@ def test_a_single_editor_as_text_is_one_editor() -> None:
     book = {"title": "T", "year": 2022, "language": "en", "editors": "Jane Doe"}
     settings = sphinx_settings(book)
     assert settings["author"] == settings["epub_author"] == "Jane Doe"
-    assert settings["bookbuilder_meta"].editors == ("Jane Doe",)  # the PDF's title page
+    assert settings["bookbuilder_meta"].editor_names == ("Jane Doe",)  # the PDF's title page
 
 
 @pytest.mark.parametrize(

@@ -314,7 +314,7 @@ def test_book_meta_good(tmp_path: Path) -> None:
     assert problems == []
     assert meta is not None
     assert meta.isbn == "9783161484100"
-    assert meta.editors == ("The Board",)
+    assert meta.editor_names == ("The Board",)
     assert meta.basename == "radiology-against-covid-19"
     assert meta.cover is None
 

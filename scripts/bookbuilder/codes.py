@@ -63,6 +63,12 @@ _REGISTRY: dict[str, tuple[Kind, str]] = {
     "report.slug": (ERROR, "a chapter id that is not a valid slug"),
     "report.doi": (ERROR, "not a DOI (10.<registrant>/<suffix>)"),
     "report.duplicate": (WARNING, "same title and first author as another report"),
+    "report.family": (
+        ERROR,
+        "an author's family is not a part of the name, or is an organisation's",
+    ),
+    "report.name-guess": (WARNING, "an author's family name is guessed, and the guess is doubtful"),
+    "report.name-title": (WARNING, "an author's name holds a title or degree (Dr, Prof, MD, PhD…)"),
     # -- a translation's front matter (experiences/<slug>.<language>.md)
     "translation.unknown-key": (
         ERROR,
@@ -73,6 +79,9 @@ _REGISTRY: dict[str, tuple[Kind, str]] = {
     "translation.value": (ERROR, "a text too long, empty or broken"),
     "translation.vocabulary": (ERROR, "a status other than accepted or draft"),
     "translation.orcid": (ERROR, "a translator's ORCID iD is not one, or has a wrong check digit"),
+    "translation.family": (ERROR, "a translator's family is not a part of the name"),
+    "translation.name-guess": (WARNING, "a translator's family name is guessed, doubtfully"),
+    "translation.name-title": (WARNING, "a translator's name holds a title or degree"),
     "translation.orphan": (ERROR, "a translation whose report (<slug>.md) does not exist"),
     "translation.same-language": (ERROR, "a translation into its original's own language"),
     # -- a chapter's front matter
@@ -96,6 +105,9 @@ _REGISTRY: dict[str, tuple[Kind, str]] = {
     "book.language": (ERROR, "not a BCP 47 language tag Babel knows"),
     "book.isbn": (ERROR, "not an ISBN-10 or ISBN-13, or a wrong check digit"),
     "book.doi": (ERROR, "not a DOI (10.<registrant>/<suffix>)"),
+    "book.family": (ERROR, "an editor's family is not a part of the name, or is a board's"),
+    "book.name-guess": (WARNING, "an editor's family name is guessed, and the guess is doubtful"),
+    "book.name-title": (WARNING, "an editor's name holds a title or degree"),
     "book.cover": (ERROR, "the cover is not an image file inside the book's folder"),
     "book.slug": (ERROR, "basename is not a valid file name"),
     "book.silence": (ERROR, "silence names a code that is not a warning's"),

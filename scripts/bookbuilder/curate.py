@@ -108,7 +108,8 @@ def sort_key(sort: Sequence[str], country_name: CountryName) -> Callable[[Report
             elif name == "country":
                 parts.append(text_key(country_name(report.country)))
             elif name == "author":
-                parts.append(text_key(report.first_author.name))
+                # filed by the family name, as a list of names is (names.PersonName)
+                parts.append(text_key(report.first_author.person.file_as))
         parts.append(report.slug)  # a stable order whatever the sort keys
         return tuple(parts)
 

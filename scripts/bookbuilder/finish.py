@@ -58,7 +58,7 @@ def installed_fonts_lack(chars: set[str]) -> set[str]:
 def _texts(report: Report) -> Iterable[str]:
     yield from (report.title, report.summary or "", report.city or "", report.body)
     for author in report.authors:
-        yield author.name
+        yield author.printed
         yield author.affiliation or ""
 
 
@@ -68,7 +68,7 @@ def _where(report: Report, char: str) -> tuple[int, str]:
         if value and char in value:
             return report.lines.get(key, 1), key
     for author in report.authors:
-        if char in author.name or char in (author.affiliation or ""):
+        if char in author.printed or char in (author.affiliation or ""):
             return report.lines.get("authors", 1), "authors"
     for offset, line in enumerate(report.body.splitlines()):
         if char in line:
@@ -82,7 +82,7 @@ def check_pdf_glyphs(book: Book, lacking: Coverage = installed_fonts_lack) -> li
     meta = book.meta
     meta_text = " ".join(
         str(v or "")
-        for v in (meta.title, meta.subtitle, meta.publisher, meta.description, *meta.editors)
+        for v in (meta.title, meta.subtitle, meta.publisher, meta.description, *meta.editor_names)
     )
     used: set[str] = drawn(meta_text)
     for report in book.reports:

@@ -14,6 +14,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
+from bookbuilder.names import PersonName
+
 # The book setting `min_words`: an accepted report whose text has fewer words gets a warning
 # (check.body.unfinished_body).
 DEFAULT_MIN_WORDS = 80
@@ -92,15 +94,29 @@ ORGANISATION_ROLE = "organisation"  # the role of a group author (schema.ROLES)
 
 @dataclass(frozen=True)
 class Author:
+    """A report's author. ``name`` is as written; ``person`` its parts (family name, Latin
+    form), resolved by validation; made from ``name`` alone (the guess) when not given."""
+
     name: str
     role: str  # normalised, one of schema.ROLES
     affiliation: str | None = None
     orcid: str | None = None
+    person: PersonName = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.person is None:
+            person = PersonName.of(self.name, organisation=self.is_organisation)
+            object.__setattr__(self, "person", person)
 
     @property
     def is_organisation(self) -> bool:
         """A department or society writing as a group: its name is the organisation's."""
         return self.role == ORGANISATION_ROLE
+
+    @property
+    def printed(self) -> str:
+        """As every edition prints the name (its Latin form after it, where given)."""
+        return self.person.printed
 
 
 @dataclass(frozen=True)
@@ -115,9 +131,20 @@ class ImageRef:
 
 @dataclass(frozen=True)
 class Translator:
+    """A translation's translator: named like an author (``person``: see :class:`Author`)."""
+
     name: str
     affiliation: str | None = None
     orcid: str | None = None
+    person: PersonName = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.person is None:
+            object.__setattr__(self, "person", PersonName.of(self.name))
+
+    @property
+    def printed(self) -> str:
+        return self.person.printed
 
 
 @dataclass(frozen=True)
@@ -234,7 +261,8 @@ class BookMeta:
     language: str  # BCP 47 / Sphinx language code, e.g. "en"
     year: int
     subtitle: str | None = None
-    editors: tuple[str, ...] = ()
+    # Plain names (str) are taken as PersonName.of(name): the guess, as validation makes it.
+    editors: tuple[PersonName, ...] = ()
     publisher: str | None = None
     edition: str | None = None
     licence: str | None = None
@@ -247,6 +275,15 @@ class BookMeta:
     basename: str = "book"  # file name of the EPUB and PDF, without extension
     silence: tuple[str, ...] = ()  # warning codes not to show (bookbuilder.codes)
     min_words: int = DEFAULT_MIN_WORDS
+
+    def __post_init__(self) -> None:
+        editors = tuple(e if isinstance(e, PersonName) else PersonName.of(e) for e in self.editors)
+        object.__setattr__(self, "editors", editors)
+
+    @property
+    def editor_names(self) -> tuple[str, ...]:
+        """The editors as printed."""
+        return tuple(e.printed for e in self.editors)
 
 
 @dataclass(frozen=True)
@@ -381,7 +418,13 @@ class ReportRecord:
             "slug": self.slug,
             "title": self.title,
             "authors": [
-                {"name": a.name, "role": a.role, "affiliation": a.affiliation, "orcid": a.orcid}
+                {
+                    "name": a.name,
+                    "role": a.role,
+                    "affiliation": a.affiliation,
+                    "orcid": a.orcid,
+                    "person": a.person.to_data(),
+                }
                 for a in self.authors
             ],
             "place": {
@@ -407,7 +450,12 @@ class ReportRecord:
             if self.translation is None
             else {
                 "translators": [
-                    {"name": t.name, "affiliation": t.affiliation, "orcid": t.orcid}
+                    {
+                        "name": t.name,
+                        "affiliation": t.affiliation,
+                        "orcid": t.orcid,
+                        "person": t.person.to_data(),
+                    }
                     for t in self.translation.translators
                 ],
                 "from_language": self.translation.from_language,
@@ -420,7 +468,9 @@ class ReportRecord:
     def from_data(cls, data: dict[str, Any]) -> ReportRecord:
         """The record :meth:`to_data` wrote (a missing or unknown key is a KeyError/TypeError)."""
         values = dict(data)
-        values["authors"] = tuple(Author(**a) for a in data["authors"])
+        values["authors"] = tuple(
+            Author(**{**a, "person": PersonName.from_data(a["person"])}) for a in data["authors"]
+        )
         values["place"] = Place(**data["place"])
         values["submitted"] = date.fromisoformat(data["submitted"])
         values["modalities"] = tuple(data["modalities"])
@@ -429,7 +479,10 @@ class ReportRecord:
         translation = data["translation"]
         if translation is not None:
             values["translation"] = TranslationOf(
-                translators=tuple(Translator(**t) for t in translation["translators"]),
+                translators=tuple(
+                    Translator(**{**t, "person": PersonName.from_data(t["person"])})
+                    for t in translation["translators"]
+                ),
                 from_language=translation["from_language"],
                 from_language_name=translation["from_language_name"],
                 original_title=translation["original_title"],

@@ -33,6 +33,7 @@ from bookbuilder.check.validate import (
 )
 from bookbuilder.curate import curate, text_key
 from bookbuilder.model import BookMeta, Report, SourceFile, Status
+from bookbuilder.names import PersonName
 
 UNREADABLE = "unreadable"
 MISSING = "—"
@@ -129,13 +130,14 @@ def _row(
         images = image_references(src.body, src.body_line, relpath, slug, experiences)
     if report is not None:
         status, title = report.status.value, report.title
-        first_author, country = report.first_author.name, report.country
+        first_author, country = report.first_author.person.file_as, report.country
         language = report.language or meta.language
         chapter = chapter_of.get(relpath, report.chapter or MISSING)
     else:
         status = raw_status(src).value if src is not None else UNREADABLE
         title = (raw_text(src, "title") if src else None) or MISSING
-        first_author = (raw_first_author(src) if src else None) or MISSING
+        raw_author = raw_first_author(src) if src else None
+        first_author = PersonName.of(raw_author).file_as if raw_author else MISSING
         country = ((raw_text(src, "country") if src else None) or MISSING).upper()
         language = (raw_text(src, "language") if src else None) or meta.language
         chapter = (raw_text(src, "chapter") if src else None) or MISSING

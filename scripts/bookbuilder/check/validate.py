@@ -142,7 +142,7 @@ def validate_report(
         slug=src.stem,
         relpath=src.relpath,
         title=values["title"],
-        authors=tuple(Author(**author) for author in values["authors"]),
+        authors=tuple(_author(author) for author in values["authors"]),
         country=values["country"],
         submitted=values["submitted"],
         body=src.body,
@@ -159,6 +159,13 @@ def validate_report(
         lines={key: loc.line for key, loc in src.front_matter.items()},
     )
     return report, problems
+
+
+def _author(values: Mapping[str, Any]) -> Author:
+    """An author from its checked values (``person``: its name's parts, schema.person_of)."""
+    return Author(
+        values["name"], values["role"], values["affiliation"], values["orcid"], values["person"]
+    )
 
 
 def _check_body(src: SourceFile, folder: Path) -> tuple[tuple[ImageRef, ...], list[Problem]]:
@@ -222,7 +229,10 @@ def validate_translation(
         language=language_tag(tag) or tag,
         relpath=src.relpath,
         title=values["title"],
-        translators=tuple(Translator(**t) for t in values["translators"]),
+        translators=tuple(
+            Translator(t["name"], t["affiliation"], t["orcid"], t["person"])
+            for t in values["translators"]
+        ),
         body=src.body,
         body_line=src.body_line,
         summary=values["summary"],

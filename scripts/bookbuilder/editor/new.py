@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bookbuilder import names
 from bookbuilder.check.body import PLACEHOLDER
 from bookbuilder.check.load import REPORTS_DIR, load_reports, load_source, translation_parts
 from bookbuilder.check.schema import (
@@ -51,7 +52,7 @@ from bookbuilder.check.validate import (
     validate_translation,
 )
 from bookbuilder.curate import text_key
-from bookbuilder.model import Located, Problem
+from bookbuilder.model import ORGANISATION_ROLE, Located, Problem
 
 FIELDS = {f.key: f for f in REPORT_FIELDS}
 AUTHOR = {f.key: f for f in AUTHOR_FIELDS}
@@ -142,6 +143,8 @@ def front_matter(a: Answers, book_language: str) -> str:
     lines = ["---", f"title: {q(a.title or '')}", "authors:"]
     for author in a.authors:
         lines.append(f"  - name: {q(author['name'])}")
+        if author.get("family"):
+            lines.append(f"    family: {q(author['family'])}")
         lines.append(f"    role: {author['role']}")
         if author.get("affiliation"):
             lines.append(f"    affiliation: {q(author['affiliation'])}")
@@ -356,6 +359,10 @@ def _ask_authors(ask: Ask, language: str) -> list[dict[str, Any]]:
             f"  Author {n}: role ({', '.join(ROLES)})",
             lambda t: check_value(AUTHOR["role"], t, "role", language),
         )
+        if author["role"] != ORGANISATION_ROLE:
+            family = _ask_family(ask, n, name)
+            if family:
+                author["family"] = family
         for key, prompt in (("affiliation", "affiliation"), ("orcid", "ORCID iD")):
             value = _until_valid(
                 ask,
@@ -366,6 +373,25 @@ def _ask_authors(ask: Ask, language: str) -> list[dict[str, Any]]:
             if value:
                 author[key] = value
         authors.append(author)
+
+
+def _ask_family(ask: Ask, n: int, name: str) -> str | None:
+    """The family name, asked only where the last-word guess is doubtful (as ``make check``
+    would warn: names.doubts); Enter takes the likeliest part. None: the guess is sure."""
+    for title in names.titles_in(name):
+        print(f"  Note: {title!r} is a title or degree, not part of a name: leave it out.")
+    doubts = names.doubts(names.without_titles(name))
+    if not doubts:
+        return None
+    likely = names.likely_family(name)
+    print(f"  Which part of {name!r} is the family name? ({'; '.join(doubts)})")
+    for _ in range(20):
+        answer = _ask(ask, f"  Author {n}: family name, as written in the name", likely)
+        if names.is_part_of(answer, name):
+            return answer
+        choices = ", ".join(repr(c) for c in names.family_choices(name)[:8])
+        print(f"  {answer!r} is not a part of the name; one of: {choices}")
+    raise Cancelled
 
 
 def _ask_place_and_date(ask: Ask, a: Answers, language: str) -> None:

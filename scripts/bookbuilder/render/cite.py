@@ -1,9 +1,13 @@
 """How to cite a report: a plain-text reference and a BibTeX entry.
 
-Both are built from the report's data as plain strings; the BibTeX one escapes every character
-that means something to (Bib)TeX, and wraps each name in braces so that a name with "and" or a
-comma in it (an organisation's) stays one name. A translation is cited under its own title,
-naming its translators and the language it was translated from (``record.translation``).
+Both are built from the report's data as plain strings. The BibTeX one has its braces balanced
+by construction: every character that means something to (Bib)TeX is written as a command
+(``{`` as ``\\textbraceleft{}``: BibTeX counts braces whatever precedes them, so ``\\}`` would
+still close the field), so no title, name or DOI can end a field or start another entry. Each
+person is ``{Family}, Given`` (:class:`~bookbuilder.names.PersonName`), an organisation
+``{Its whole name}``, so that "and" or a comma inside a name keeps it one name. A translation
+is cited under its own title, naming its translators and the language it was translated from
+(``record.translation``).
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ import re
 from collections.abc import Sequence
 
 from bookbuilder.model import BookMeta, ReportRecord
+from bookbuilder.names import PersonName
 
-# Characters with a meaning in BibTeX field values and in the LaTeX they end up in.
+# Characters with a meaning in BibTeX field values and in the LaTeX they end up in: each
+# replacement's own braces are balanced, so the field's are too.
 _TEX_SPECIALS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "$": r"\$",
     "&": r"\&",
     "%": r"\%",
@@ -29,35 +35,35 @@ _TEX_SPECIALS = {
 _TEX_SPECIAL = re.compile("|".join(re.escape(c) for c in _TEX_SPECIALS))
 
 
-def split_name(name: str) -> tuple[str | None, str]:
-    """(given names, family name) where a format wants them apart (Crossref, CSL, RIS): the
-    report format has one name as printed, so the last word is taken as the family name."""
-    words = name.split()
-    if len(words) < 2:
-        return None, name.strip()
-    return " ".join(words[:-1]), words[-1]
-
-
 def bibtex_escape(text: str) -> str:
     """Plain text as a BibTeX field value (inside braces): specials escaped, white space one."""
     return _TEX_SPECIAL.sub(lambda m: _TEX_SPECIALS[m.group(0)], " ".join(text.split()))
 
 
-def _names(names: Sequence[str]) -> str:
-    return " and ".join("{" + bibtex_escape(n) + "}" for n in names)
+def bibtex_name(person: PersonName) -> str:
+    """``{Te Rangi}, Aroha``; ``{Sukarno}``; an organisation ``{Its Whole Name}``."""
+    family, given = person.parts
+    if family is None:
+        return "{" + bibtex_escape(person.printed) + "}"
+    whole = "{" + bibtex_escape(family) + "}"
+    return f"{whole}, {bibtex_escape(given)}" if given else whole
+
+
+def _names(people: Sequence[PersonName]) -> str:
+    return " and ".join(bibtex_name(p) for p in people)
 
 
 def bibtex(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
     """An ``@incollection`` entry; the key is the report's slug (a translation's: the slug and
     its language, ``notti-en``), which is already safe."""
     fields = [
-        ("author", _names([a.name for a in record.authors])),
+        ("author", _names([a.person for a in record.authors])),
         ("title", "{" + bibtex_escape(record.title) + "}"),
     ]
     key, translation = record.slug, record.translation
     if translation is not None:
         key += "-" + record.language
-        fields.append(("translator", _names([t.name for t in translation.translators])))
+        fields.append(("translator", _names([t.person for t in translation.translators])))
         fields.append(("origtitle", "{" + bibtex_escape(translation.original_title) + "}"))
     fields.append(("booktitle", bibtex_escape(book.title)))
     if book.editors:
@@ -79,15 +85,15 @@ def bibtex(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
 
 def plain(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
     """A reference as a reader would type it: authors, title, book, editors, publisher, year."""
-    who = _joined([a.name for a in record.authors])
+    who = _joined([a.printed for a in record.authors])
     title = f"“{record.title}”."
     if record.translation is not None:
-        translators = _joined([t.name for t in record.translation.translators])
+        translators = _joined([t.printed for t in record.translation.translators])
         title += f" Translated from {record.translation.from_language_name} by {translators}."
     parts = [f"{who}. {title} In: {book.title}"]
     if book.editors:
         eds = "eds." if len(book.editors) > 1 else "ed."
-        parts[0] += f", {', '.join(book.editors)} ({eds})"
+        parts[0] += f", {', '.join(book.editor_names)} ({eds})"
     tail = ", ".join(str(p) for p in (book.publisher, book.year) if p)
     text = f"{parts[0]}. {tail}."
     if record.doi:  # the DOI is the lasting address, so it comes before the page's

@@ -10,9 +10,10 @@ affiliations are gathered from every report they wrote, in book order.
 
 Names sort the way the book's language sorts them: ICU's collator with CLDR's rules for that
 language (Swedish puts Å and Ö after Z, Spanish Ñ after N, German Ö with O). Babel, which gives
-the book its country names, has no collation; ICU is the library made for it. Names sort as
-they are printed, first word first: the format has no family-name field, and guessing one
-("Nuria Peña Ibáñez", "山田 花子", a department writing as a group) would be wrong too often.
+the book its country names, has no collation; ICU is the library made for it. A person is
+filed by the family name (:attr:`~bookbuilder.names.PersonName.file_as`: "Te Rangi, Aroha",
+"Kim, Min-jun", "Ruiz Carrillo, Alejandro"), an organisation by its whole name, and printed
+as written: the list reads "Aroha Te Rangi" under T.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bookbuilder import spreadsheet
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.curate import text_key
 from bookbuilder.model import Book
+from bookbuilder.names import PersonName
 
 CONTRIBUTORS_DOC = "contributors"
 CONTRIBUTORS_TITLE = "Contributors"
@@ -44,7 +46,7 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Contributor:
-    name: str
+    name: str  # as printed
     roles: tuple[str, ...]  # normalised roles, as in schema.ROLES, in book order
     affiliations: tuple[str, ...]
     orcid: str | None
@@ -58,6 +60,7 @@ class Contributor:
 @dataclass
 class _Entry:
     name: str
+    file_as: str
     orcid: str | None
     roles: list[str]
     affiliations: list[str]
@@ -80,7 +83,7 @@ def contributors(book: Book) -> list[Contributor]:
     for report in book.reports:
         contribution = Contribution(report.slug, report.title)
         for author in report.authors:
-            entry = people.entry(author.name, author.orcid, author.affiliation, contribution)
+            entry = people.entry(author.person, author.orcid, author.affiliation, contribution)
             _add(entry.roles, author.role)
         # A translation's translators are contributors too, as translators (no role): their
         # contribution is the translation's page (<slug>.<language>).
@@ -88,9 +91,9 @@ def contributors(book: Book) -> list[Contributor]:
             page = translation.docname.removeprefix("experiences/")
             done = Contribution(page, translation.title, "translator")
             for person in translation.translators:
-                people.entry(person.name, person.orcid, person.affiliation, done)
+                people.entry(person.person, person.orcid, person.affiliation, done)
     key = name_sort_key(book.meta.language)
-    entries = sorted(people.entries, key=lambda e: (key(e.name), e.orcid or ""))
+    entries = sorted(people.entries, key=lambda e: (key(e.file_as), key(e.name), e.orcid or ""))
     return [
         Contributor(e.name, tuple(e.roles), tuple(e.affiliations), e.orcid, tuple(e.contributions))
         for e in entries
@@ -107,13 +110,17 @@ class _People:
         self.by_name: dict[str, list[_Entry]] = {}
 
     def entry(
-        self, name: str, orcid: str | None, affiliation: str | None, contribution: Contribution
+        self,
+        person: PersonName,
+        orcid: str | None,
+        affiliation: str | None,
+        contribution: Contribution,
     ) -> _Entry:
         """The person's entry (a new one if they are not listed yet), with this contribution."""
-        folded = " ".join(text_key(name).split())
+        folded = " ".join(text_key(person.printed).split())
         entry = self.find(folded, orcid)
         if entry is None:
-            entry = _Entry(name, orcid, [], [], [])
+            entry = _Entry(person.printed, person.file_as, orcid, [], [], [])
             self.entries.append(entry)
             self.by_name.setdefault(folded, []).append(entry)
         entry.orcid = entry.orcid or orcid

@@ -8,10 +8,12 @@ address of its page. Crossref asks for every item it registers to have a DOI and
 so reports without a DOI are named and left out, and the book's address comes from the
 site's base URL (``BOOK_BASE_URL``).
 
-Crossref splits a person's name into ``given_name`` and ``surname``; the report format has one
-name as it is printed. The deposit takes the last word as the surname and the rest as the given
-names (a single word is a surname); an ``organisation`` author is an ``organization``. Editors
-check names written family name first before they send the file (docs/editors-guide.md).
+Crossref splits a person's name into ``given_name`` and ``surname``: they are the parts of the
+person's :class:`~bookbuilder.names.PersonName` (the ``family`` a report states, or the guess
+that ``make check`` warns about when it is doubtful; the Latin form where one is given; a
+mononym is a surname alone; the name in its own script as an ``alt-name``); an
+``organisation`` author, or a book editor marked ``organisation: True``, is an
+``organization``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 from lxml import etree
 
 from bookbuilder.model import Author, Book, Report
-from bookbuilder.render.cite import split_name
+from bookbuilder.names import PersonName
 
 SCHEMA_VERSION = "5.5.0"
 NS = f"http://www.crossref.org/schema/{SCHEMA_VERSION}"
@@ -85,7 +87,8 @@ def _book_metadata(parent: Any, book: Book, base_url: str) -> None:
     meta = book.meta
     data = _sub(parent, "book_metadata", language=_language(meta.language))
     if meta.editors:
-        _contributors(data, [Author(name, "editor") for name in meta.editors], "editor")
+        editors = [Author(e.name, "editor", person=e) for e in meta.editors]
+        _contributors(data, editors, "editor")
     titles = _sub(data, "titles")
     _sub(titles, "title", meta.title)
     if meta.subtitle:
@@ -125,11 +128,12 @@ def _contributors(parent: Any, authors: Sequence[Author], role: str) -> None:
     people = _sub(parent, "contributors")
     for index, author in enumerate(authors):
         sequence = "first" if index == 0 else "additional"
-        if author.is_organisation:
-            _sub(people, "organization", author.name, sequence=sequence, contributor_role=role)
+        surname, given = author.person.parts
+        if surname is None:  # an organisation: never split
+            name = author.printed
+            _sub(people, "organization", name, sequence=sequence, contributor_role=role)
             continue
         person = _sub(people, "person_name", sequence=sequence, contributor_role=role)
-        given, surname = split_name(author.name)
         if given:
             _sub(person, "given_name", given)
         _sub(person, "surname", surname)
@@ -138,6 +142,19 @@ def _contributors(parent: Any, authors: Sequence[Author], role: str) -> None:
             _sub(institution, "institution_name", author.affiliation)
         if author.orcid:
             _sub(person, "ORCID", f"https://orcid.org/{author.orcid}", authenticated="false")
+        _alt_name(person, author.person)
+
+
+def _alt_name(person: Any, name: PersonName) -> None:
+    """A name with a Latin form is deposited by it; its own script is Crossref's ``alt-name``
+    (``eastern``: written family name first)."""
+    if not name.latin or not name.family:
+        return
+    style = "eastern" if name.family_first else "western"
+    own = _sub(_sub(person, "alt-name"), "name", **{"name-style": style})
+    _sub(own, "surname", name.family)
+    if name.given:
+        _sub(own, "given_name", name.given)
 
 
 def _doi_data(parent: Any, doi: str, url: str) -> None:

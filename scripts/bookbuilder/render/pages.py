@@ -16,7 +16,7 @@ import json
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Report, ReportRecord, Translation
+from bookbuilder.names import PersonName
 from bookbuilder.render.browse import (
     FacetValue,
     PlaceOf,
@@ -225,6 +226,11 @@ def _write_chapters(
                     _copy_image(writer, image.path, f"experiences/{image.target}", publish_image)
 
 
+def _people(names: Iterable[PersonName]) -> list[list[str]]:
+    """Each name once, in order, as ``[printed, file-as]`` (the EPUB's ``file-as``)."""
+    return [[n.printed, n.file_as] for n in dict.fromkeys(names)]
+
+
 def landing_page(book: Book, cover: str | None = None) -> str:
     """The book's home page. Its screen part (cover, subtitle, editors, description, downloads,
     ways into the reports, the contents) is left out of the PDF, which has its own title page.
@@ -240,7 +246,7 @@ def landing_page(book: Book, cover: str | None = None) -> str:
     landing = {
         "title": meta.title,
         "subtitle": meta.subtitle,
-        "editors": list(meta.editors),
+        "editors": list(meta.editor_names),
         "description": meta.description,
         "cover": cover,
         "reports": len(book.reports),
@@ -271,7 +277,7 @@ def glance_page(book: Book, made: list[Chart]) -> str:
     """The "at a glance" page: one chart per facet, each with alt text and a data table."""
     reports = book.reports
     countries = {r.country for r in reports}
-    authors = {a.name for r in reports for a in r.authors}
+    authors = {a.printed for r in reports for a in r.authors}
     lines = [
         f"# {GLANCE_TITLE}",
         "",
@@ -372,12 +378,11 @@ def render(
             for r in book.reports
             if r.translations
         },
-        # every report author once, in book order: the EPUB's dc:contributor entries
-        "contributors": list(dict.fromkeys(a.name for r in book.reports for a in r.authors)),
+        # every report author once, in book order, as printed and filed: the EPUB's
+        # dc:contributor entries and their file-as
+        "contributors": _people(a.person for r in book.reports for a in r.authors),
         # every translator once, in book order: dc:contributor entries with the role trl
-        "translators": list(
-            dict.fromkeys(t.name for tr in book.translations for t in tr.translators)
-        ),
+        "translators": _people(t.person for tr in book.translations for t in tr.translators),
     }
     # no indent: the C encoder (the data file of 1,000 reports took 0.1 s to write with one)
     writer.text(DATA_FILE, json.dumps(data, ensure_ascii=False, sort_keys=True))

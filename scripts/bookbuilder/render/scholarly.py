@@ -12,6 +12,12 @@ writes its downloads. From them come:
 - schema.org JSON-LD: a ``Chapter`` that ``isPartOf`` the ``Book``;
 - "cite this report" downloads: CSL-JSON (Zotero, Mendeley, pandoc) and RIS (EndNote, Papers).
 
+Every person's parts come from their :class:`~bookbuilder.names.PersonName`: ``Family, Given``
+where a format inverts names (Highwire, RIS, Dublin Core), ``family``/``given`` where it has
+fields (CSL-JSON, JSON-LD), and an organisation whole (CSL ``literal``, a schema.org
+``Organization``), so a reference manager files ``Kim Min-jun`` under Kim and
+``Aroha Te Rangi`` under Te Rangi. A name with a Latin form is cited by it.
+
 Everything here is plain data from untrusted reports: the meta tags are escaped when written,
 and the JSON-LD has ``<``, ``>`` and ``&`` as JSON escapes so it can never close its script.
 """
@@ -22,7 +28,7 @@ import json
 from typing import Any
 
 from bookbuilder.model import Author, BookMeta, ReportRecord
-from bookbuilder.render.cite import split_name
+from bookbuilder.names import PersonName
 
 
 def _topics(record: ReportRecord) -> tuple[str, ...]:
@@ -46,7 +52,7 @@ def highwire_tags(
     """Google Scholar's ``citation_*`` tags, in its order (each author's details after it)."""
     tags = [("citation_title", record.title)]
     for author in record.authors:
-        tags.append(("citation_author", author.name))
+        tags.append(("citation_author", inverted(author.person)))
         if author.affiliation:
             tags.append(("citation_author_institution", author.affiliation))
         if author.orcid:
@@ -75,7 +81,7 @@ def dublin_core_tags(
     record: ReportRecord, meta: BookMeta, url: str | None
 ) -> list[tuple[str, str]]:
     tags = [("DC.title", record.title), ("DC.type", "Text")]
-    tags += [("DC.creator", author.name) for author in record.authors]
+    tags += [("DC.creator", inverted(author.person)) for author in record.authors]
     tags += [
         ("DC.date", str(meta.year)),
         ("DC.language", record.language),
@@ -102,7 +108,7 @@ def json_ld(
         "name": meta.title,
         "inLanguage": meta.language,
         "datePublished": str(meta.year),
-        "editor": [{"@type": "Person", "name": name} for name in meta.editors],
+        "editor": [_agent(name) for name in meta.editors],
     }
     optional_book = {
         "alternativeHeadline": meta.subtitle,
@@ -132,17 +138,35 @@ def json_ld(
         "license": meta.licence,
         "identifier": _doi_value(record.doi),
         "sameAs": doi_url(record.doi) if record.doi else None,
-        "translator": [{"@type": "Person", "name": t.name} for t in record.translation.translators]
+        "translator": [_agent(t.person) for t in record.translation.translators]
         if record.translation
         else None,
     }
     return chapter | {k: v for k, v in optional.items() if v}
 
 
+def inverted(person: PersonName) -> str:
+    """``Te Rangi, Aroha`` (Google Scholar's and Dublin Core's form); an organisation whole."""
+    return person.file_as
+
+
+def _agent(name: PersonName) -> dict[str, Any]:
+    """A schema.org ``Person`` with its family and given names, or an ``Organization``."""
+    if name.organisation:
+        return {"@type": "Organization", "name": name.printed}
+    family, given = name.parts
+    agent: dict[str, Any] = {"@type": "Person", "name": name.name, "familyName": family}
+    if given:
+        agent["givenName"] = given
+    if name.latin:
+        agent["alternateName"] = name.latin
+    return agent
+
+
 def _person(author: Author) -> dict[str, Any]:
+    person = _agent(author.person)
     if author.is_organisation:
-        return {"@type": "Organization", "name": author.name}
-    person: dict[str, Any] = {"@type": "Person", "name": author.name}
+        return person
     if author.affiliation:
         person["affiliation"] = {"@type": "Organization", "name": author.affiliation}
     if author.orcid:
@@ -165,12 +189,13 @@ def script_json(data: Any) -> str:
 # -- downloads ---------------------------------------------------------------------------------
 
 
-def _csl_name(author: Author | str) -> dict[str, str]:
-    name = author if isinstance(author, str) else author.name
-    if not isinstance(author, str) and author.is_organisation:
-        return {"literal": name}
-    given, family = split_name(name)
-    return {"family": family, "given": given} if given else {"literal": name}
+def _csl_name(person: PersonName) -> dict[str, str]:
+    """CSL's name object: ``family`` and ``given``; a mononym ``family`` alone; an
+    organisation ``literal`` (never split)."""
+    family, given = person.parts
+    if family is None:
+        return {"literal": person.printed}
+    return {"family": family, "given": given} if given else {"family": family}
 
 
 def csl_json(record: ReportRecord, meta: BookMeta, url: str | None) -> list[dict[str, Any]]:
@@ -180,14 +205,14 @@ def csl_json(record: ReportRecord, meta: BookMeta, url: str | None) -> list[dict
         "id": record.page.removeprefix("experiences/"),
         "type": "chapter",
         "title": record.title,
-        "author": [_csl_name(a) for a in record.authors],
+        "author": [_csl_name(a.person) for a in record.authors],
         "container-title": meta.title,
         "issued": {"date-parts": [[meta.year]]},
         "language": record.language,
     }
     optional = {
         "editor": [_csl_name(e) for e in meta.editors] or None,
-        "translator": [_csl_name(t.name) for t in translators] or None,
+        "translator": [_csl_name(t.person) for t in translators] or None,
         "publisher": meta.publisher,
         "edition": meta.edition,
         "ISBN": meta.isbn,
@@ -202,10 +227,10 @@ def csl_json(record: ReportRecord, meta: BookMeta, url: str | None) -> list[dict
 def ris(record: ReportRecord, meta: BookMeta, url: str | None) -> str:
     """An RIS record (``TY  - CHAP``), one tag a line, values on one line each."""
     lines = [("TY", "CHAP"), ("TI", record.title)]
-    lines += [("AU", _ris_name(a)) for a in record.authors]
-    lines += [("A2", _ris_name(e)) for e in meta.editors]
+    lines += [("AU", a.person.file_as) for a in record.authors]
+    lines += [("A2", e.file_as) for e in meta.editors]
     if record.translation is not None:  # RIS has no translator tag: A4 is the "subsidiary author"
-        lines += [("A4", _ris_name(t.name)) for t in record.translation.translators]
+        lines += [("A4", t.person.file_as) for t in record.translation.translators]
     lines += [("T2", meta.title), ("PY", str(meta.year)), ("LA", record.language)]
     optional = (
         ("PB", meta.publisher),
@@ -219,8 +244,3 @@ def ris(record: ReportRecord, meta: BookMeta, url: str | None) -> str:
     lines += [("KW", topic) for topic in _topics(record)]
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines)
-
-
-def _ris_name(author: Author | str) -> str:
-    name = _csl_name(author)
-    return name["literal"] if "literal" in name else f"{name['family']}, {name['given']}"

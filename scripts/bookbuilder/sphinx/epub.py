@@ -261,12 +261,15 @@ class BookEpubBuilder(Epub3Builder):
         metadata["modified"] = metadata["date"]  # SOURCE_DATE_EPOCH, else now
         metadata["pubdate"] = esc(str(meta.year))
         metadata["doi"] = esc(meta.doi or "")  # a second identifier, beside the ISBN or UUID
-        editors = list(meta.editors)
-        metadata["editors"] = [esc(e) for e in editors or [self.config.epub_publisher]]
-        contributors = [c for c in self.book_data.get("contributors", []) if c not in editors]
-        metadata["contributors"] = [esc(c) for c in contributors]
-        translators = self.book_data.get("translators", [])
-        metadata["translators"] = [esc(t) for t in translators if t not in editors]
+        # (printed, file-as) of each person: the reading system lists and sorts by file-as
+        editors = [(e.printed, e.file_as) for e in meta.editors]
+        publisher = self.config.epub_publisher
+        creators = editors or [(publisher, publisher)]
+        metadata["editors"] = [(esc(name), esc(file_as)) for name, file_as in creators]
+        named = {name for name, _file_as in editors}
+        for kind in ("contributors", "translators"):
+            people = self.book_data.get(kind, [])
+            metadata[kind] = [(esc(n), esc(f)) for n, f in people if n not in named]
         rights = self.config.epub_copyright
         if meta.licence:
             rights = f"© {rights}. Licence: {meta.licence}."

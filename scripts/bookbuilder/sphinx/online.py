@@ -168,7 +168,7 @@ def _card_html(r: ReportRecord, uri: Callable[[str], str]) -> str:
     def para(text: str, cls: str) -> str:
         return f'<p class="{cls}">{text}</p>\n'
 
-    authors = ", ".join(f"{a.name} ({ROLE_NAMES.get(a.role, a.role)})" for a in r.authors)
+    authors = ", ".join(f"{a.printed} ({ROLE_NAMES.get(a.role, a.role)})" for a in r.authors)
     where = f"{r.place.label} · {r.place.region}"
     parts = [
         f'<li class="browse-card"{attrs}>\n',
@@ -430,7 +430,7 @@ class ReportTrailer(SphinxTransform):
         metadata = self.env.metadata[self.env.docname]
         metadata["bookbuilder_description"] = record.summary or ""
         metadata["bookbuilder_type"] = "article"
-        metadata["bookbuilder_authors"] = ", ".join(a.name for a in record.authors)
+        metadata["bookbuilder_authors"] = ", ".join(a.printed for a in record.authors)
         base = self.config.html_baseurl
         url = f"{base.rstrip('/')}/{record.page}.html" if base else None
         trailer = report_trailer()

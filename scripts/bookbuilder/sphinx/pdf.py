@@ -237,7 +237,7 @@ class PDFBuilder(Builder):
         return {
             "title": meta.title,
             "subtitle": meta.subtitle or None,
-            "editors": list(meta.editors),
+            "editors": list(meta.editor_names),
             "edited_by": "Edited by",
             "description": meta.description or None,
             "imprint": [str(v) for v in (meta.publisher, meta.year) if v],

@@ -30,7 +30,7 @@ from bookbuilder.syntax import LINK_SCHEMES, MYST_DISABLED_SYNTAX, MYST_EXTENSIO
 
 def editors_line(meta: BookMeta) -> str:
     """The editors as one line of text: "A, B" (the EPUB's and PDF's author field)."""
-    return ", ".join(meta.editors)
+    return ", ".join(meta.editor_names)
 
 
 _HYPHENATED = re.compile(r"\S*\w[-‐]\w\S*")
@@ -74,7 +74,7 @@ def book_identifier(meta: BookMeta) -> tuple[str, str]:
     identity = (
         meta.title,
         meta.subtitle,
-        list(meta.editors) or None,
+        list(meta.editor_names) or None,
         meta.publisher,
         meta.year,
         meta.edition,

@@ -115,17 +115,24 @@ class Index:
     """The index: term → subterm ("" for none) → the labels of the reports that name it."""
 
     terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    filed_as: dict[str, str] = field(default_factory=dict)  # a person's term → family first
 
-    def add(self, term: str, sub: str, where: str) -> None:
+    def add(self, term: str, sub: str, where: str, filed_as: str | None = None) -> None:
+        if filed_as:
+            self.filed_as[term] = filed_as
         places = self.terms.setdefault(term, {}).setdefault(sub, [])
         if where not in places:
             places.append(where)
 
+    def _key(self, term: str) -> tuple[str, str]:
+        """A person files under the family name (printed as written), the rest as written."""
+        return sort_key(self.filed_as.get(term, term))
+
     def as_data(self) -> list[dict[str, Any]]:
         """Sorted entries, each with its letter, for the template's index."""
         entries = []
-        for term in sorted(self.terms, key=sort_key):
-            letter = sort_key(term)[0][:1].upper() or "?"
+        for term in sorted(self.terms, key=self._key):
+            letter = self._key(term)[0][:1].upper() or "?"
             subs = self.terms[term]
             entries.append(
                 {
@@ -428,12 +435,13 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_index(self, node: addnodes.index) -> None:
         where = self.labels.get(self.docname)
+        filed_as = node.get("filed_as", {})  # people: report.person_index_entry
         for entry in node.get("entries", []):
             kind, value = entry[0], entry[1]
             if kind != "single" or where is None:
                 continue
             term, _sep, sub = (part.strip() for part in value.partition(";"))
-            self.index.add(term, sub, where)
+            self.index.add(term, sub, where, filed_as.get(value))
         raise nodes.SkipNode
 
     # -- blocks ----------------------------------------------------------------------------
