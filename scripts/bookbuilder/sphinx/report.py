@@ -28,8 +28,7 @@ from sphinx.util.osutil import relative_uri
 
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, Author, ReportRecord, TranslationOf, Version
-from bookbuilder.render.browse import facet_label
-from bookbuilder.sphinx import lockdown
+from bookbuilder.sphinx import bookindex, lockdown
 
 # "other" and "organisation" say nothing in a byline: left out.
 ROLE_LABELS = {**ROLE_NAMES, "other": "", "organisation": ""}
@@ -135,17 +134,13 @@ class ReportFrame(SphinxTransform):
 
     def _index(self, record: ReportRecord, byline: nodes.Element) -> list[nodes.Node]:
         target_id = f"index-{self.env.new_serialno('index')}"
-        entries = [("single", _index_text(a.name), target_id, "", None) for a in record.authors]
-        for facet in FACETS:
-            if facet.index is None:
-                continue
-            for value in facet.values(record):
-                text = _index_text(facet_label(facet.key, value, record, record.book_language))
-                entry = f"{facet.index}; {text}" if facet.index else text
-                entries.append(("single", entry, target_id, "", None))
+        entries = bookindex.index_entries(record, target_id)
         index = addnodes.index(entries=entries, inline=False)
         byline["ids"].append(target_id)  # where the index entries lead
         self.document.ids[target_id] = byline
+        # Sphinx's index domain read the page's index nodes before this transform ran (its
+        # SphinxDomains transform comes first): the entries are added to it here.
+        self.env.domains.index_domain.entries.setdefault(self.env.docname, []).extend(entries)
         return [index]
 
 
@@ -164,11 +159,6 @@ def educate(text: str, config: Any) -> str:
 
 def _title_section(document: nodes.document) -> nodes.section | None:
     return next((n for n in document.children if isinstance(n, nodes.section)), None)
-
-
-def _index_text(text: str) -> str:
-    # ';' separates index sub-entries and a leading '!' marks a main entry: neither is data.
-    return text.replace(";", ",").lstrip("!") or "?"
 
 
 def _translators_paragraph(translation: TranslationOf, labels: dict[str, str]) -> nodes.paragraph:
