@@ -86,7 +86,8 @@ def book_identifier(meta: BookMeta) -> tuple[str, str]:
 
 def excluded_files() -> list[str]:
     """Pages of the web edition that no EPUB page links to (EPUBCheck refuses those)."""
-    return [f"{BROWSE_DOC}.xhtml"]
+    # ... and the web edition's search script (static/search.js): the EPUB has no search page
+    return [f"{BROWSE_DOC}.xhtml", "_static/search.js"]
 
 
 def cover_target(meta: BookMeta) -> str:
