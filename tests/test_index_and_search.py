@@ -24,9 +24,9 @@ from zipfile import ZipFile
 
 import pytest
 
-from conftest import FIXTURES, copy_book, require_pdf, run_book
-from bookbuilder.sphinx import a11y, bookindex
 from bookbuilder.model import Author
+from bookbuilder.sphinx import a11y, bookindex
+from conftest import FIXTURES, copy_book, require_pdf, run_book
 
 TITLE = "Radiology Against COVID-19"
 # Filed under their family names: Abbott, Lewandowska, Łukasiewicz, Mazur (then the
