@@ -62,9 +62,28 @@ def index_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = report.read_text("utf-8")
     start, end = text.index("authors:\n"), text.index("country:")
     report.write_text(text[:start] + AUTHORS + text[end:], "utf-8")
+    # a translation: a page type of its own (its title says so), and no index entry
+    (root / "experiences" / "hitze-im-ct-koeln.de.md").write_text(TRANSLATION, "utf-8")
     result = run_book(root, "build", "all")
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "_build"
+
+
+TRANSLATION = """---
+title: "Neununddreißig Grad im CT-Kontrollraum"
+translators:
+  - name: "Greta Übersetzer"
+summary: >
+  Fiktives Beispiel. Ein Radiologe über zwei CT-Scanner in einer Woche großer Hitze.
+---
+
+Unser Kontrollraum hat kein Fenster und eine alte Klimaanlage. In der heißesten Woche haben wir
+die Befundplätze in einen kühleren Raum im Stockwerk darunter verlegt, die Techniker gebeten,
+jeden Morgen die Kühlung der Scanner zu prüfen, und die Schichten im Kontrollraum auf vier
+Stunden verkürzt. Niemand musste nach Hause gehen, und kein Scanner fiel aus. Das Wasser stand
+auf jedem Tisch, und die Patienten bekamen Fächer aus Pappe, während sie warteten. Wir haben viel
+gelernt, und im nächsten Sommer wird der Raum eine neue Klimaanlage haben.
+"""
 
 
 def _section_terms(index_page: str) -> dict[str, list[str]]:
@@ -85,6 +104,7 @@ def _check_sections(sections: dict[str, list[str]]) -> None:
     assert authors.index("Lewandowska, Anna") < authors.index("Łukasiewicz, Łucja")
     assert authors.index("Łukasiewicz, Łucja") < authors.index("Mazur, Marek")
     assert "Rousseau-Lefèvre, Amélie" in authors and "Weiß, Jürgen" in authors
+    assert not [a for a in authors if "Übersetzer" in a]  # a translation adds no entry
     assert sections["Countries"] == ["Canada", "France", "Germany", "Spain"]
     assert "Medical physicist" in sections["Roles"] and "Nurse" in sections["Roles"]
     assert sections["Modalities"] == ["CT", "MRI", "Radiography", "Ultrasound"]
@@ -211,6 +231,7 @@ def test_every_page_title_is_plain_text(index_book: Path, edition: str) -> None:
         assert kind in kinds or (edition == "epub" and kind == "browse"), kind
     if edition == "html":
         assert "search" in kinds
+    assert (folder / f"experiences/hitze-im-ct-koeln.de{suffix}").is_file()  # a translation
     for path in pages:
         text = path.read_text("utf-8")
         titles = TITLE_TAG.findall(text)
