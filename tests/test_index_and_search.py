@@ -154,6 +154,28 @@ def test_the_epub_index_follows_epub_indexes_and_is_declared(index_book: Path) -
     assert index_id and index_id.group(1) in spine_ids
 
 
+def test_a_book_without_entries_offers_and_claims_no_index(tmp_path: Path) -> None:
+    """A book of chapter pages alone (every report left out): no index page in the website or
+    the EPUB, no link to one, and no claim of one in the EPUB's metadata."""
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    for report in (root / "experiences").glob("*.md"):
+        report.unlink()
+    result = run_book(root, "build", "html", "epub")
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = root / "_build" / "html"
+    assert not (site / "genindex.html").exists()
+    for page in site.rglob("*.html"):
+        assert "genindex" not in page.read_text("utf-8"), page
+    epub = next((root / "_build" / "epub").glob("*.epub"))
+    with ZipFile(epub) as book:
+        assert "genindex.xhtml" not in book.namelist()
+        opf = book.read("content.opf").decode()
+        nav = book.read("nav.xhtml").decode()
+    assert "genindex" not in opf and 'epub:type="index"' not in nav
+    assert '<meta property="schema:accessibilityFeature">index</meta>' not in opf
+    assert a11y.SUMMARY_INDEX not in opf and "an index" not in opf
+
+
 def test_the_claim_of_an_index_follows_the_index() -> None:
     common = {"images": 0, "charts": 0, "checks_passed": True, "publisher": "P"}
     without = a11y.facts_from_checks(has_index=False, **common)

@@ -262,6 +262,10 @@ def index_page(
     the index page gets its body (``templates/html/genindex.html``)."""
     sections = build.book_index or []
     context["bookbuilder_has_index"] = has_entries(sections)
+    hasdoc = context.get("hasdoc")
+    if hasdoc is not None and not context["bookbuilder_has_index"]:
+        # no index page was written: no <link rel="index"> to it either
+        context["hasdoc"] = lambda name: name != "genindex" and hasdoc(name)
     if pagename != "genindex":
         return
     builder = app.builder
