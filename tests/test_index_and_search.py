@@ -148,7 +148,9 @@ def test_the_epub_index_follows_epub_indexes_and_is_declared(index_book: Path) -
     assert entries
     assert '<meta property="schema:accessibilityFeature">index</meta>' in opf
     assert a11y.SUMMARY_INDEX in opf
-    assert 'epub:type="index" href="genindex.xhtml"' in nav
+    assert 'epub:type="index" href="genindex.xhtml"' in nav  # a landmark
+    toc = nav[nav.index('epub:type="toc"') : nav.index('epub:type="landmarks"')]
+    assert re.search(r'<li>\s*<a href="genindex.xhtml">Index</a>\s*</li>\s*</ol>', toc)  # last
     spine_ids = re.findall(r'<itemref idref="([^"]+)"', opf)
     index_id = re.search(r'<item id="([^"]+)" href="genindex.xhtml"', opf)
     assert index_id and index_id.group(1) in spine_ids

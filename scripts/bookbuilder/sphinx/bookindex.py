@@ -132,21 +132,18 @@ def book_index(
 ) -> list[Section]:
     """The index of the book: ``domain_entries`` (Sphinx's index domain: page → entries) of the
     pages in ``order`` (the book's reading order), in sections; empty sections left out."""
-    collected: dict[str, dict[str, list[Locator]]] = {key: {} for key in SECTIONS}
+    # term → its locators, each once, in reading order (a dict: ordered, found in constant time)
+    collected: dict[str, dict[str, dict[Locator, None]]] = {key: {} for key in SECTIONS}
     for docname in order:
         for kind, heading, target, _main, section in domain_entries.get(docname, ()):
-            if kind != "single" or section not in collected:
-                continue
-            locators = collected[section].setdefault(heading, [])
-            locator = Locator(docname, target)
-            if locator not in locators:
-                locators.append(locator)
+            if kind == "single" and section in collected:
+                collected[section].setdefault(heading, {})[Locator(docname, target)] = None
     sort_key, letter = _collation(language)
     sections = []
     for key, terms in collected.items():
         split = key == AUTHORS  # "Bianchi, Giulia": family, then given name
         ordered = sorted(terms, key=lambda t: sort_key(t, split))
-        entries = [Entry(t, letter(t), terms[t]) for t in ordered]
+        entries = [Entry(t, letter(t), list(terms[t])) for t in ordered]
         if entries:
             sections.append(Section(key, SECTIONS[key], entries))
     return sections
