@@ -26,7 +26,7 @@ import pytest
 
 from bookbuilder.model import Author
 from bookbuilder.sphinx import a11y, bookindex
-from conftest import FIXTURES, copy_book, require_pdf, run_book
+from conftest import FIXTURES, copy_book, require, require_pdf, run_book
 
 TITLE = "Radiology Against COVID-19"
 # Filed under their family names: Abbott, Lewandowska, Łukasiewicz, Mazur (then the
@@ -364,3 +364,25 @@ def test_the_search_field_keeps_its_icon_clear_of_the_text(browser, site: str) -
         assert icon_right <= text_start, box
     finally:
         page.close()
+
+
+AXE = Path(__file__).resolve().parents[1] / "tools" / "ace" / "node_modules" / "axe-core"
+
+
+@pytest.mark.parametrize("name", ["genindex.html", "search.html?q=scanners"])
+def test_the_index_and_search_pages_pass_axe(browser, site: str, name: str) -> None:
+    axe = AXE / "axe.min.js"
+    require(axe.is_file(), f"needs axe-core: run `make setup-ace` ({axe} is missing)")
+    for width in (1280, 390):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.goto(site + name, wait_until="networkidle")
+            page.add_script_tag(path=str(axe))
+            violations = page.evaluate(
+                """async () => (await axe.run(document, {resultTypes: ['violations']}))
+                    .violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
+                    .map(v => v.id + ': ' + v.nodes.map(n => n.html.slice(0, 120)).join(' | '))"""
+            )
+            assert violations == [], f"{name} at {width}px: {violations}"
+        finally:
+            page.close()
