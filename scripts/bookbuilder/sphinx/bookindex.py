@@ -243,13 +243,14 @@ def prepare(build: BuildState, app: Sphinx, builder: Any) -> None:
     """write-started: the book's index, made once the book is read; the web edition and the
     EPUB write their index page only when it has entries (the EPUB then leaves it out of its
     spine, landmarks and accessibility metadata)."""
+    if builder.format != "html":
+        return  # the PDF makes its own, with page numbers (pdf.py)
     env = builder.env
     meta = builder.config.bookbuilder_meta
     language = meta.language if meta is not None else (builder.config.language or "en")
     order = reading_order(env, builder.config.root_doc)
     build.book_index = book_index(env.domains.index_domain.entries, order, language)
-    if builder.format == "html":
-        builder.use_index = has_entries(build.book_index)
+    builder.use_index = has_entries(build.book_index)
 
 
 def index_page(

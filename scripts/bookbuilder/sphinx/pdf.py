@@ -261,19 +261,17 @@ class PDFBuilder(Builder):
         (the template prints their page numbers); only pages the PDF has."""
         order = bookindex.reading_order(self.env, self.config.root_doc)
         index = bookindex.book_index(self.env.domains.index_domain.entries, order, language)
+
+        def pages(entry: bookindex.Entry) -> list[str]:
+            return [self.labels[p.docname] for p in entry.locators if p.docname in self.labels]
+
         return [
             {
                 "title": section.title,
                 "entries": [
                     {"letter": entry.letter, "term": entry.term, "places": places}
                     for entry in section.entries
-                    if (
-                        places := [
-                            self.labels[p.docname]
-                            for p in entry.locators
-                            if p.docname in self.labels
-                        ]
-                    )
+                    if (places := pages(entry))
                 ],
             }
             for section in index
