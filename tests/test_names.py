@@ -26,6 +26,7 @@ from lxml import etree, html
 from bookbuilder.check.schema import Checker, check_authors, check_editor, one_or_many
 from bookbuilder.model import Located
 from bookbuilder.names import PersonName, doubts, likely_family
+from bookbuilder.sphinx import bookindex
 from conftest import require_module, require_pdf, run_book, small_book_with
 from test_crossref import crossref_schema  # noqa: F401 (a fixture: Crossref's own schema)
 
@@ -365,19 +366,26 @@ def test_epub_files_editors_and_authors_by_family_name(built: Path) -> None:
 
 
 def test_index_entries_are_printed_as_written_and_filed_by_family_name() -> None:
-    """The one place the index files people (sphinx/report.py): Sphinx's index groups the
-    entry under its category key's letter; the PDF's sorts by the whole filed text."""
-    from bookbuilder.sphinx.report import person_index_entry
-
-    for person, letter, filed in [
-        (PersonName.of("Aroha Te Rangi", "Te Rangi"), "T", "Te Rangi, Aroha"),
-        (PersonName.of("李晓燕", "李", "Li Xiaoyan"), "L", "Li, Xiaoyan"),
-        (PersonName.of("Fatima al-Zahra", "al-Zahra"), "A", "al-Zahra, Fatima"),
-        (PersonName.of("Radiology; Board", organisation=True), "R", "Radiology; Board"),
-    ]:
-        entry, filed_as = person_index_entry(person, "index-1")
-        assert entry == ("single", person.printed.replace(";", ","), "index-1", "", letter)
-        assert filed_as == filed
+    """The one place the index files people (sphinx/bookindex.py): printed as written, sorted
+    under the form it is filed as, in every edition's index."""
+    people = [
+        PersonName.of("Aroha Te Rangi", "Te Rangi"),
+        PersonName.of("李晓燕", "李", "Li Xiaoyan"),
+        PersonName.of("Fatima al-Zahra", "al-Zahra"),
+        PersonName.of("Radiology Board", organisation=True),
+    ]
+    domain = {
+        f"p{i}": [("single", p.printed, "t", "", f"author:{p.file_as}")]
+        for i, p in enumerate(people)
+    }
+    [authors] = bookindex.book_index(domain, list(domain), "en")
+    assert [e.term for e in authors.entries] == [
+        "Fatima al-Zahra",
+        "李晓燕 (Li Xiaoyan)",
+        "Radiology Board",
+        "Aroha Te Rangi",
+    ]
+    assert [e.letter for e in authors.entries] == ["A", "L", "R", "T"]
 
 
 def test_pdf_index_files_people_under_their_family_name(names_book: Path) -> None:

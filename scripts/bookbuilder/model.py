@@ -519,7 +519,7 @@ class Facet:
     plural: str  # "Countries"
     values: Callable[[Faceted], tuple[str, ...]]  # a report's values: codes, as rules match them
     chart: str | None = None  # the "at a glance" chart's title; None: no chart
-    index: str | None = None  # index entries under this heading; "": top level; None: none
+    index: str | None = None  # the heading of its section of the book's index; None: not indexed
     tags: bool = False  # listed under the byline ("Topics: heat, cooling")
     by_prefix: bool = False  # a rule's value also takes its subtags (`pt` takes `pt-br`)
 
@@ -547,7 +547,7 @@ FACETS: tuple[Facet, ...] = (
         "Countries",
         lambda r: (r.place.country,),
         chart="Reports per country",
-        index="",
+        index="Countries",
     ),
     Facet(
         "role",

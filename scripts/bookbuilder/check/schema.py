@@ -50,6 +50,7 @@ __all__ = [
     "INVALID",
     "MODALITIES",
     "MODALITY_ALIASES",
+    "MODALITY_NAMES",
     "REGIONS",
     "REPORT_FIELDS",
     "REST",
@@ -105,6 +106,8 @@ MODALITIES = (
     "interventional",
     "teleradiology",
 )
+# How a modality is printed (the index, the browse filters): "CT", "Nuclear medicine".
+MODALITY_NAMES = {m: m if m.isupper() else m.replace("-", " ").capitalize() for m in MODALITIES}
 # Lower case, spaces/underscores/slashes written as hyphens → the display name.
 MODALITY_ALIASES = {
     "x-ray": "radiography",

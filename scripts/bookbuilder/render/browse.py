@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from babel.dates import format_date
 
 from bookbuilder.check.countries import language_name
-from bookbuilder.check.schema import ROLE_NAMES
+from bookbuilder.check.schema import MODALITY_NAMES, ROLE_NAMES
 from bookbuilder.curate import report_language
 from bookbuilder.model import (
     FACETS,
@@ -129,6 +129,10 @@ def facet_label(key: str, value: str, record: ReportRecord, language: str) -> st
         return record.place.name
     if key == "role":
         return ROLE_NAMES.get(value, value)
+    if key == "modality":
+        return MODALITY_NAMES.get(value, value)
+    if key == "topic":
+        return value.replace("-", " ")  # a topic's words: "ct-severity-score" → "ct severity score"
     if key == "language":
         return language_name(value, language)
     return value

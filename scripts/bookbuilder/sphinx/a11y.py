@@ -36,9 +36,11 @@ SUMMARY_CHECKED = (
     "All content is text that can be resized and read aloud; the language of every page, and of "
     "every report written in another language, is declared. Every image has a text alternative "
     "written by the report's authors. The table of contents lists every chapter and every report, "
-    "the reading order follows it, headings structure each page, and an index lists authors, "
-    "countries, roles, modalities and topics. There are no flashing, motion or sound hazards."
+    "the reading order follows it{index}, and headings structure each page. There are no "
+    "flashing, motion or sound hazards."
 )
+# In the summary only when the index has entries (bookindex.py; the EPUB checks it)
+SUMMARY_INDEX = ", an index lists its authors, countries, roles, modalities and topics"
 SUMMARY_UNCHECKED = (
     "All content is text that can be resized and read aloud. The table of contents lists every "
     "chapter and every report, and the reading order follows it. This edition did not pass the "
@@ -105,7 +107,9 @@ def facts_from_checks(
         access_mode_sufficient=("textual",),
         features=tuple(sorted(features)),
         hazards=("none",),
-        summary=SUMMARY_CHECKED if checks_passed else SUMMARY_UNCHECKED,
+        summary=SUMMARY_CHECKED.format(index=SUMMARY_INDEX if has_index else "")
+        if checks_passed
+        else SUMMARY_UNCHECKED,
         conforms_to=CONFORMANCE if checks_passed else None,
         certified_by=f"{publisher} ({CERTIFIER_NOTE})",
         charts=bool(charts),

@@ -309,7 +309,10 @@ class BookEpubBuilder(Epub3Builder):
         return entries
 
     def build_navlist(self, navnodes: list[dict[str, Any]]) -> list[NavPoint]:
-        return super().build_navlist(self.book_refnodes(navnodes))
+        navlist = super().build_navlist(self.book_refnodes(navnodes))
+        if self.use_index:  # the book's index (bookindex.py), last, as in the spine
+            navlist.append(NavPoint(html.escape(_("Index")), "genindex" + self.out_suffix, []))
+        return navlist
 
     def build_navpoints(self, nodes: list[dict[str, Any]]) -> list[Any]:
         return super().build_navpoints(self.book_refnodes(nodes))

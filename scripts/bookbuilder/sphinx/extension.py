@@ -29,6 +29,7 @@ from sphinx.application import Sphinx
 from bookbuilder.model import BookMeta
 from bookbuilder.sphinx import (
     a11y,
+    bookindex,
     branding,
     contributors,
     images,
@@ -104,6 +105,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", partial(remembered.note_checked, build))
 
     app.connect("write-started", outputs.empty_static)
+    app.connect("write-started", partial(bookindex.prepare, build))
     app.connect("write-started", partial(remembered.note_writing, build))
     app.connect("doctree-resolved", partial(remembered.note_written, build))
 
@@ -113,6 +115,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", scholarly.page_metadata)
     app.connect("html-page-context", partial(outputs.note_page, build))
     app.connect("html-page-context", images.add_zoom_script)
+    app.connect("html-page-context", partial(bookindex.index_page, build))
     app.connect("html-page-context", online.link_previews)
     app.connect("html-page-context", offline.link_manifest)
     # after the theme's, which sets the page's author to the book's editors

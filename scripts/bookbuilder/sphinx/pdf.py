@@ -40,6 +40,7 @@ from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
 from bookbuilder.render.pages import read_book_data
+from bookbuilder.sphinx import bookindex
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.report import report_body
@@ -251,9 +252,30 @@ class PDFBuilder(Builder):
             "text": text,
             "mono_fonts": MONO_FONTS,
             "running": translator.running,
-            "index": translator.index.as_data(),
+            "index": self.index_data(meta.language),
             "index_title": _("Index"),
         }
+
+    def index_data(self, language: str) -> list[dict[str, Any]]:
+        """The book's index (``bookindex.py``), each entry with the labels of its reports' pages
+        (the template prints their page numbers); only pages the PDF has."""
+        order = bookindex.reading_order(self.env, self.config.root_doc)
+        index = bookindex.book_index(self.env.domains.index_domain.entries, order, language)
+
+        def pages(entry: bookindex.Entry) -> list[str]:
+            return [self.labels[p.docname] for p in entry.locators if p.docname in self.labels]
+
+        return [
+            {
+                "title": section.title,
+                "entries": [
+                    {"letter": entry.letter, "term": entry.term, "places": places}
+                    for entry in section.entries
+                    if (places := pages(entry))
+                ],
+            }
+            for section in index
+        ]
 
     def place_book_image(self, configured: str | None, key: str) -> str | None:
         """The configured cover (the PDF's first page) or logo (on the title page), copied

@@ -15,7 +15,6 @@ paragraph of ordinary cross-references) by any other writer, so the PDF links bo
 from __future__ import annotations
 
 import html
-import unicodedata
 from typing import Any
 
 from docutils import nodes
@@ -29,9 +28,7 @@ from sphinx.util.osutil import relative_uri
 
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, Author, ReportRecord, TranslationOf, Version
-from bookbuilder.names import PersonName
-from bookbuilder.render.browse import facet_label
-from bookbuilder.sphinx import lockdown
+from bookbuilder.sphinx import bookindex, lockdown
 
 # "other" and "organisation" say nothing in a byline: left out.
 ROLE_LABELS = {**ROLE_NAMES, "other": "", "organisation": ""}
@@ -137,19 +134,13 @@ class ReportFrame(SphinxTransform):
 
     def _index(self, record: ReportRecord, byline: nodes.Element) -> list[nodes.Node]:
         target_id = f"index-{self.env.new_serialno('index')}"
-        people = [person_index_entry(a.person, target_id) for a in record.authors]
-        entries = [entry for entry, _filed in people]
-        for facet in FACETS:
-            if facet.index is None:
-                continue
-            for value in facet.values(record):
-                text = _index_text(facet_label(facet.key, value, record, record.book_language))
-                entry = f"{facet.index}; {text}" if facet.index else text
-                entries.append(("single", entry, target_id, "", None))
+        entries = bookindex.index_entries(record, target_id)
         index = addnodes.index(entries=entries, inline=False)
-        index["filed_as"] = {entry[1]: filed for entry, filed in people}  # the PDF's index
         byline["ids"].append(target_id)  # where the index entries lead
         self.document.ids[target_id] = byline
+        # Sphinx's index domain read the page's index nodes before this transform ran (its
+        # SphinxDomains transform comes first): the entries are added to it here.
+        self.env.domains.index_domain.entries.setdefault(self.env.docname, []).extend(entries)
         return [index]
 
 
@@ -170,21 +161,6 @@ def _title_section(document: nodes.document) -> nodes.section | None:
     return next((n for n in document.children if isinstance(n, nodes.section)), None)
 
 
-def person_index_entry(person: PersonName, target_id: str) -> tuple[tuple, str]:
-    """A person's index entry, printed as written and filed under the family name, and the
-    text it is filed as (``Te Rangi, Aroha``). Sphinx's index files an entry under its
-    category key's letter (the HTML and EPUB index); the PDF's sorts by the whole text."""
-    filed = person.file_as
-    letter = unicodedata.normalize("NFD", filed[:1])[:1].upper()
-    entry = ("single", _index_text(person.printed), target_id, "", letter or None)
-    return entry, filed
-
-
-def _index_text(text: str) -> str:
-    # ';' separates index sub-entries and a leading '!' marks a main entry: neither is data.
-    return text.replace(";", ",").lstrip("!") or "?"
-
-
 def _translators_paragraph(translation: TranslationOf, labels: dict[str, str]) -> nodes.paragraph:
     """ "Translated from Italian by Marco Rossi, IDoR editorial team · https://orcid.org/…"."""
     para = nodes.paragraph(classes=["report-translators"])
@@ -194,7 +170,7 @@ def _translators_paragraph(translation: TranslationOf, labels: dict[str, str]) -
     for index, person in enumerate(people):
         if index:
             para += nodes.Text(" and " if index == len(people) - 1 else "; ")
-        para += nodes.strong("", person.printed)
+        para += nodes.strong("", person.name)
         if person.affiliation:
             para += nodes.Text(", " + person.affiliation)
         if person.orcid:
@@ -260,7 +236,7 @@ def visit_language_switch_html(self: Any, node: language_switch) -> None:
 
 def _author_paragraph(author: Author) -> nodes.paragraph:
     para = nodes.paragraph(classes=["report-author"])
-    para += nodes.strong("", author.printed)
+    para += nodes.strong("", author.name)
     details = [d for d in (ROLE_LABELS.get(author.role, author.role), author.affiliation) if d]
     if details:
         para += nodes.Text(", " + ", ".join(details))

@@ -86,7 +86,8 @@ def book_identifier(meta: BookMeta) -> tuple[str, str]:
 
 def excluded_files() -> list[str]:
     """Pages of the web edition that no EPUB page links to (EPUBCheck refuses those)."""
-    return [f"{BROWSE_DOC}.xhtml"]
+    # ... and the web edition's search script (static/search.js): the EPUB has no search page
+    return [f"{BROWSE_DOC}.xhtml", "_static/search.js"]
 
 
 def cover_target(meta: BookMeta) -> str:
@@ -164,7 +165,15 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         "html_title": unbroken_html(meta.title),
         # One search field, the header's (on every page and every width): the theme also put
         # one in the sidebar, so readers saw two.
-        "html_sidebars": {"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]},
+        # The book's index follows the chapters (templates/html/book-index-link.html).
+        "html_sidebars": {
+            "**": [
+                "navbar-logo.html",
+                "icon-links.html",
+                "sbt-sidebar-nav.html",
+                "book-index-link.html",
+            ]
+        },
         "html_logo": meta.logo,  # book["logo"]: at the top of the sidebar (branding.py)
         "html_copy_source": False,
         "html_show_sourcelink": False,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from bookbuilder.sphinx.bookindex import Section
     from bookbuilder.sphinx.navigation import SidebarLevel
     from bookbuilder.sphinx.remembered import WarningMemory
 
@@ -32,3 +33,5 @@ class BuildState:
     downloads: tuple[DownloadFile, ...] | None = None
     # navigation.py: the sidebar's level, made when the first page is written
     sidebar_level: SidebarLevel | None = None
+    # bookindex.py: the book's index, made when writing starts (None: not made yet)
+    book_index: list[Section] | None = None

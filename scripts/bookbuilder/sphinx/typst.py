@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
@@ -103,48 +103,6 @@ def text_settings(tag: str, fonts: list[str], preferred_fonts: dict[str, str]) -
     return f"#set text({', '.join(args)})\n"
 
 
-def sort_key(term: str) -> tuple[str, str]:
-    """Index order: letters without their accents first, then the exact spelling."""
-    base = "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
-    base = unicodedata.normalize("NFC", base).casefold()  # Hangul syllables stay whole
-    return base, term
-
-
-@dataclass
-class Index:
-    """The index: term → subterm ("" for none) → the labels of the reports that name it."""
-
-    terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    filed_as: dict[str, str] = field(default_factory=dict)  # a person's term → family first
-
-    def add(self, term: str, sub: str, where: str, filed_as: str | None = None) -> None:
-        if filed_as:
-            self.filed_as[term] = filed_as
-        places = self.terms.setdefault(term, {}).setdefault(sub, [])
-        if where not in places:
-            places.append(where)
-
-    def _key(self, term: str) -> tuple[str, str]:
-        """A person files under the family name (printed as written), the rest as written."""
-        return sort_key(self.filed_as.get(term, term))
-
-    def as_data(self) -> list[dict[str, Any]]:
-        """Sorted entries, each with its letter, for the template's index."""
-        entries = []
-        for term in sorted(self.terms, key=self._key):
-            letter = self._key(term)[0][:1].upper() or "?"
-            subs = self.terms[term]
-            entries.append(
-                {
-                    "letter": letter,
-                    "term": term,
-                    "places": subs.get("", []),
-                    "subs": [[s, subs[s]] for s in sorted(subs, key=sort_key) if s],
-                }
-            )
-        return entries
-
-
 class TypstTranslator(SphinxTranslator):
     """Writes the assembled book (root document with every page inlined) as Typst markup.
 
@@ -163,7 +121,6 @@ class TypstTranslator(SphinxTranslator):
         self.preferred_fonts: dict[str, str] = builder.preferred_fonts
         self.report_languages: dict[str, str] = builder.report_languages
         self.running: dict[str, str] = {}
-        self.index = Index()
         self.footnotes_done: dict[str, str] = {}
         self.table_stack: list[dict[str, Any]] = []
         self.list_stack: list[str] = []
@@ -434,15 +391,7 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode  # written where it is referred to
 
     def visit_index(self, node: addnodes.index) -> None:
-        where = self.labels.get(self.docname)
-        filed_as = node.get("filed_as", {})  # people: report.person_index_entry
-        for entry in node.get("entries", []):
-            kind, value = entry[0], entry[1]
-            if kind != "single" or where is None:
-                continue
-            term, _sep, sub = (part.strip() for part in value.partition(";"))
-            self.index.add(term, sub, where, filed_as.get(value))
-        raise nodes.SkipNode
+        raise nodes.SkipNode  # the index is the book's (bookindex.py, pdf.py), not the page's
 
     # -- blocks ----------------------------------------------------------------------------
 
