@@ -27,7 +27,8 @@ from bookbuilder.pipeline import (
     read_book_settings,
     render_sources,
 )
-from bookbuilder.render.images import EDITION_TARGET, derive_all
+from bookbuilder.model import Book
+from bookbuilder.render.images import EDITION_TARGET, ImageError, derive_all
 from bookbuilder.sphinx import editions
 from bookbuilder.summary import (
     format_problems,
@@ -112,11 +113,15 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
         )
         return 1
     builddir = root / BUILD_DIR
-    rendered = render_sources(book, root / SOURCE_DIR)
-    sources = editions.sources_fingerprint(rendered.fingerprint, root)
-    editions.start(builddir, sources, tuple(editions_to_build))
-    # every edition's copy of every image, made on all cores before Sphinx asks for them
-    derive_all(rendered.srcdir, [EDITION_TARGET[e] for e in editions_to_build])
+    try:
+        rendered = render_sources(book, root / SOURCE_DIR)
+        sources = editions.sources_fingerprint(rendered.fingerprint, root)
+        editions.start(builddir, sources, tuple(editions_to_build))
+        # every edition's copy of every image, made on all cores before Sphinx asks for them
+        derive_all(rendered.srcdir, [EDITION_TARGET[e] for e in editions_to_build])
+    except ImageError as error:
+        _say(*_image_failure_lines(book, root, error))
+        return 1
     problems = list(prepared.problems)
     sphinx_warnings: list[str] = []
     outputs: list[str] = []
@@ -150,6 +155,31 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
     if outputs:
         _say("Wrote:", *(f"  {o}" for o in outputs))
     return 1 if failed else 0
+
+
+def _image_failure_lines(book: Book, root: Path, error: ImageError) -> list[str]:
+    """An image the build could not copy, named with the pages that show it: `make check`
+    refuses such files, so this is a file changed since, or damage Pillow only sees late."""
+    path = error.path
+    if path.is_relative_to(root / SOURCE_DIR):  # a master: named as the original
+        path = root / path.relative_to(root / SOURCE_DIR)
+    pages = [(r.relpath, r.images) for r in book.reports]
+    pages += [(t.relpath, t.images) for t in book.translations]
+    pages += [(c.spec.relpath, c.spec.images) for c in book.chapters]
+    shown_by = [relpath for relpath, images in pages if any(_same(i.path, path) for i in images)]
+    where = f" (shown by {', '.join(shown_by)})" if shown_by else ""
+    name = path.relative_to(root) if path.is_relative_to(root) else path
+    return [
+        f"{name}{where}: {error.why}; save it again as PNG, JPEG or WebP and run `make check`.",
+        "Nothing was built.",
+    ]
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _downloads_left_out(builddir: Path, basename: str) -> list[str]:

@@ -52,7 +52,10 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _folder_state(folder: Path) -> list[tuple[str, int, int]]:
+def _folder_state(folder: Path) -> list[tuple[str, int, int, int]]:
+    """Each file's name, size, modification and change time. The change time too: a file
+    rewritten with its old size and its modification time put back (``touch -r``, ``cp -p``
+    over it, an archive unpacked) has a new change time, which no program can set."""
     if not folder.is_dir():
         return []
     state = []
@@ -61,14 +64,26 @@ def _folder_state(folder: Path) -> list[tuple[str, int, int]]:
             info = path.stat()  # follows a symbolic link: its target's changes count
         except OSError:
             info = path.lstat()
-        state.append((path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
+        name = path.relative_to(folder).as_posix()
+        state.append((name, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
     return state
+
+
+@cache
+def _decoders() -> tuple[str, ...]:
+    """The versions of the libraries that judge image files (Pillow decodes them, Typst
+    draws SVG): another version may accept or refuse other files."""
+    import PIL
+    import typst
+
+    return (PIL.__version__, getattr(typst, "__version__", ""))
 
 
 def report_key(src: SourceFile, root: Path, book_language: str, today: date) -> str:
     images = _folder_state(root / "experiences" / "images" / src.stem)
     parts = (
         code_fingerprint(),
+        _decoders(),
         str(root),
         book_language,
         today.isoformat(),

@@ -28,7 +28,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from bookbuilder.check.images import image_kind
+from bookbuilder.check.images import image_kind, svg_intrinsic_size
 from bookbuilder.render.images import (
     RASTER_SUFFIXES,
     Derivatives,
@@ -124,37 +124,14 @@ class EditionImages(SphinxPostTransform):
 
 
 def svg_size(path: Path) -> tuple[int, int] | None:
-    """An SVG's size in CSS pixels, from its ``width``/``height`` or its ``viewBox``."""
+    """An SVG's size in CSS pixels, from its root element's ``width``/``height`` or its
+    ``viewBox`` (:func:`bookbuilder.check.images.svg_intrinsic_size`, bounded)."""
     try:
         for _event, element in ET.iterparse(path, events=("start",)):
-            width = _css_pixels(element.get("width"))
-            height = _css_pixels(element.get("height"))
-            if width and height:
-                return round(width), round(height)
-            box = (element.get("viewBox") or "").replace(",", " ").split()
-            if len(box) == 4:
-                return round(float(box[2])), round(float(box[3]))
-            return None
-    except (ET.ParseError, ValueError, OSError):
+            return svg_intrinsic_size(element.attrib)
+    except (ET.ParseError, OSError):
         return None
     return None
-
-
-_UNITS = {"px": 1.0, "": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0}
-_UNITS.update(cm=96 / 2.54, mm=9.6 / 2.54)
-
-
-def _css_pixels(value: str | None) -> float | None:
-    if not value:
-        return None
-    number = value.strip().rstrip("abcdefghijklmnopqrstuvwxyz")
-    unit = value.strip()[len(number) :]
-    if unit not in _UNITS:
-        return None  # percentages, em: no intrinsic size
-    try:
-        return float(number) * _UNITS[unit]
-    except ValueError:
-        return None
 
 
 # -- the HTML ----------------------------------------------------------------------------------
