@@ -18,6 +18,7 @@ from bookbuilder import docs, overview
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
 from bookbuilder.finish import check_pdf_glyphs
+from bookbuilder.model import Book
 from bookbuilder.pipeline import (
     BUILD_DIR,
     CACHE_DIR,
@@ -27,7 +28,6 @@ from bookbuilder.pipeline import (
     read_book_settings,
     render_sources,
 )
-from bookbuilder.model import Book
 from bookbuilder.render.images import EDITION_TARGET, ImageError, derive_all
 from bookbuilder.sphinx import editions
 from bookbuilder.summary import (

@@ -35,7 +35,7 @@ import io
 import json
 import multiprocessing
 import os
-import warnings
+import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -309,6 +309,17 @@ class Derivatives:
         scale = min(1.0, width / image.width, height / image.height)
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         return {"file": [_save_as_photo_or_line_art(image, size, folder, stem, PRINT_JPEG_QUALITY)]}
+
+
+_DERIVED_NAME = re.compile(r"(.+)-[0-9a-f]{16}(?:-\d+)?")
+
+
+def original_name(path: Path) -> str:
+    """The file name an image was given by its editor: a master's own, a derivative's
+    without the key and width its name carries (``shifts-0123456789abcdef-480.png`` →
+    ``shifts``: its extension may be another, a WebP's copy being a JPEG)."""
+    m = _DERIVED_NAME.fullmatch(path.stem)
+    return m.group(1) if m and path.parent.parent.name == CACHE_FOLDER else path.name
 
 
 def cache_folder(srcdir: Path) -> Path:
