@@ -152,12 +152,17 @@ def _link_around(node: nodes.image) -> str | None:
 def svg_size(path: Path) -> tuple[int, int] | None:
     """An SVG's size in CSS pixels, from its root element's ``width``/``height`` or its
     ``viewBox`` (:func:`bookbuilder.check.images.svg_intrinsic_size`, bounded)."""
+    return svg_intrinsic_size(svg_root_attributes(path))
+
+
+def svg_root_attributes(path: Path) -> dict[str, str]:
+    """The attributes of an SVG's root element (none for a file that is not XML)."""
     try:
         for _event, element in ET.iterparse(path, events=("start",)):
-            return svg_intrinsic_size(element.attrib)
+            return dict(element.attrib)
     except (ET.ParseError, OSError):
-        return None
-    return None
+        return {}
+    return {}
 
 
 # -- the HTML ----------------------------------------------------------------------------------
