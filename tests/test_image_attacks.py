@@ -67,6 +67,14 @@ def animated(fmt: str) -> bytes:
     return encoded(frames[0], fmt, save_all=True, append_images=frames[1:])
 
 
+def jpeg_with_scans(extra: int) -> bytes:
+    """A progressive JPEG with its last scan repeated: each scan is decoded over the whole
+    image (2,000 made a 123 KB file take two minutes)."""
+    data = encoded(Image.new("RGB", (64, 48), (120, 130, 140)), "JPEG", progressive=True)
+    last, end = data.rindex(b"\xff\xda"), data.rindex(b"\xff\xd9")
+    return data[:end] + data[last:end] * extra + data[end:]
+
+
 # name, bytes, the start of the one message make check gives
 REFUSED: list[tuple[str, bytes, str]] = [
     ("cut.jpg", half(encoded(noise(), "JPEG")), "the file cannot be read as JPEG (OSError: "),
@@ -79,6 +87,7 @@ REFUSED: list[tuple[str, bytes, str]] = [
     ("magic-only.jpg", b"\xff\xd8\xff", "the file cannot be read as JPEG (UnidentifiedImage"),
     ("photo.jpg", encoded(noise(), "PNG"), "the file's contents are PNG but its name ends in"),
     ("moving.png", animated("PNG"), "the image is animated (2 frames)"),
+    ("scans.jpg", jpeg_with_scans(2000), "the JPEG has 2010 scans"),
     ("moving.webp", animated("WEBP"), "the image is animated (2 frames)"),
 ]
 
@@ -144,6 +153,7 @@ def variations() -> list[tuple[str, bytes]]:
         ("orientation-text.jpg", encoded(noise(), "JPEG", exif=exif_orientation_as_text())),
         ("exif-garbage.jpg", encoded(noise(), "JPEG", exif=b"Exif\x00\x00MM\x00*" + b"\xff" * 40)),
         ("progressive.jpg", encoded(noise(), "JPEG", progressive=True)),
+        ("fifty-scans.jpg", jpeg_with_scans(40)),
         ("lossless.webp", encoded(noise().convert("RGBA"), "WEBP", lossless=True)),
     ]
     if profile := cmyk_profile():
