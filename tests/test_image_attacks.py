@@ -133,6 +133,22 @@ def srgb() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
+def multi_picture_jpeg() -> bytes:
+    """A JPEG with a second picture after its own (MPO: a camera's second view, a phone's
+    depth or gain map)."""
+    return encoded(noise(), "MPO", save_all=True, append_images=[Image.new("RGB", (40, 30))])
+
+
+def test_a_multi_picture_jpeg_is_published_as_its_first_picture(tmp_path: Path) -> None:
+    original = tmp_path / "phone.jpg"
+    original.write_bytes(multi_picture_jpeg())
+    assert check_image_file(original) == []
+    publish_image(original, tmp_path / "src" / "phone.jpg")
+    with Image.open(tmp_path / "src" / "phone.jpg") as master:
+        assert master.format == "JPEG" and master.size == (400, 300)
+        assert getattr(master, "n_frames", 1) == 1
+
+
 def variations() -> list[tuple[str, bytes]]:
     red = Image.new("RGB", (300, 200), (200, 30, 30))
     grey16 = Image.fromarray(np.tile(np.linspace(0, 65535, 300, dtype=np.uint16), (200, 1)))
@@ -154,6 +170,7 @@ def variations() -> list[tuple[str, bytes]]:
         ("exif-garbage.jpg", encoded(noise(), "JPEG", exif=b"Exif\x00\x00MM\x00*" + b"\xff" * 40)),
         ("progressive.jpg", encoded(noise(), "JPEG", progressive=True)),
         ("fifty-scans.jpg", jpeg_with_scans(40)),
+        ("two-pictures.jpg", multi_picture_jpeg()),
         ("lossless.webp", encoded(noise().convert("RGBA"), "WEBP", lossless=True)),
     ]
     if profile := cmyk_profile():

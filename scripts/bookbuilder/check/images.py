@@ -49,6 +49,9 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "svg": (".svg",),
 }
 _PILLOW_FORMAT = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
+# A JPEG with more pictures after its own (a camera's second view, a phone's depth or HDR gain
+# map): Pillow reads it as MPO. Browsers and e-readers show the first picture; so do the copies.
+_MULTI_PICTURE_JPEG = "MPO"
 _LABEL = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP", "svg": "SVG"}
 
 # Types people commonly try, named in the message so they know what to convert from.
@@ -145,7 +148,8 @@ def _check_raster(path: Path, kind: str) -> list[str]:
     label = _LABEL[kind]
     try:
         with quiet_pillow(), Image.open(path) as im:  # reads the header only
-            if im.format != _PILLOW_FORMAT[kind]:
+            multi_picture = kind == "jpeg" and im.format == _MULTI_PICTURE_JPEG
+            if im.format != _PILLOW_FORMAT[kind] and not multi_picture:
                 return [
                     f"the file starts like {label} but reads as {im.format}; "
                     "save it again as PNG, JPEG or WebP"
@@ -159,7 +163,7 @@ def _check_raster(path: Path, kind: str) -> list[str]:
                 ]
             # Every edition shows one still picture (the first frame): an animation would
             # lose all but its first frame without a word, and each frame is decoding work.
-            if (frames := getattr(im, "n_frames", 1)) > 1:
+            if (frames := getattr(im, "n_frames", 1)) > 1 and not multi_picture:
                 return [
                     f"the image is animated ({frames} frames); the book shows still pictures "
                     "only: save the frame to show as PNG, JPEG or WebP"
