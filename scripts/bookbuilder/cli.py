@@ -120,7 +120,7 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
         # every edition's copy of every image, made on all cores before Sphinx asks for them
         derive_all(rendered.srcdir, [EDITION_TARGET[e] for e in editions_to_build])
     except ImageError as error:
-        _say(*_image_failure_lines(book, root, error))
+        _say(*_image_failure_lines(book, root, error), "Nothing was built.")
         return 1
     problems = list(prepared.problems)
     sphinx_warnings: list[str] = []
@@ -170,8 +170,9 @@ def _image_failure_lines(book: Book, root: Path, error: ImageError) -> list[str]
     where = f" (shown by {', '.join(shown_by)})" if shown_by else ""
     name = path.relative_to(root) if path.is_relative_to(root) else path
     return [
-        f"{name}{where}: {error.why}; save it again as PNG, JPEG or WebP and run `make check`.",
-        "Nothing was built.",
+        f"{name}{where}: {error.why}",
+        "The image cannot be made into the editions' copies: save it again from an image "
+        "program, then run `make check`.",
     ]
 
 
@@ -202,7 +203,11 @@ def cmd_render(root: Path) -> int:
     if not prepared.ok:
         return _blocked(prepared)
     assert prepared.book is not None
-    rendered = render_sources(prepared.book, root / SOURCE_DIR)
+    try:
+        rendered = render_sources(prepared.book, root / SOURCE_DIR)
+    except ImageError as error:
+        _say(*_image_failure_lines(prepared.book, root, error))
+        return 1
     _say(f"{len(rendered.written) + len(rendered.removed)} file(s) changed in _build/src.")
     return 0
 
