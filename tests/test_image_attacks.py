@@ -75,6 +75,15 @@ def jpeg_with_scans(extra: int) -> bytes:
     return data[:end] + data[last:end] * extra + data[end:]
 
 
+def png_with_chunk_bomb(kind: bytes) -> bytes:
+    """A small PNG with a colour profile (iCCP) or text (zTXt) chunk that inflates to 20 MB."""
+    data = bytes([0x70, 0, 0]) + zlib.compress(bytes(20_000_000), 9)
+    chunk = struct.pack(">I", len(data)) + kind + data
+    chunk += struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    png = encoded(Image.new("RGB", (10, 10)), "PNG")
+    return png[:33] + chunk + png[33:]  # after the header chunk
+
+
 # name, bytes, the start of the one message make check gives
 REFUSED: list[tuple[str, bytes, str]] = [
     ("cut.jpg", half(encoded(noise(), "JPEG")), "the file cannot be read as JPEG (OSError: "),
@@ -88,6 +97,8 @@ REFUSED: list[tuple[str, bytes, str]] = [
     ("photo.jpg", encoded(noise(), "PNG"), "the file's contents are PNG but its name ends in"),
     ("moving.png", animated("PNG"), "the image is animated (2 frames)"),
     ("scans.jpg", jpeg_with_scans(2000), "the JPEG has 2010 scans"),
+    ("profile-bomb.png", png_with_chunk_bomb(b"iCCP"), "the file cannot be read as PNG (ValueE"),
+    ("text-bomb.png", png_with_chunk_bomb(b"zTXt"), "the file cannot be read as PNG (ValueE"),
     ("moving.webp", animated("WEBP"), "the image is animated (2 frames)"),
 ]
 
