@@ -5,8 +5,9 @@ Checking a report (its front matter, its body with MyST's parser, its images, th
 is most of the time an incremental build spends before Sphinx (profiled: 0.5 s of 3.3 s after
 one report is added to a book of 1,000). A report's result depends only on what the key holds:
 the report as loaded (front matter with its lines, body), the files of its own image folder
-(name, size, modification time), the book's language, today's date, where the book is, and the
-builder's own code. Any change to one of them is a new key, so the report is checked again.
+(name, size, modification and change time), the book's language, today's date, where the book
+is, the builder's own code and the versions of the libraries that judge images (Pillow, Typst).
+Any change to one of them is a new key, so the report is checked again.
 
 Parsing the front matters of a book of 1,000 reports took 0.3 s of every build, changed or not
 (profiled): :class:`FrontMatterMemory` keeps what the parser made of each text, keyed by the text
