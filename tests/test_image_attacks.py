@@ -29,7 +29,7 @@ from bookbuilder.check.images import (
 )
 from bookbuilder.render.images import Derivatives, ImageError, original_name, publish_image
 from bookbuilder.sphinx.images import svg_size
-from conftest import SMALL, copy_book, require, require_pdf, run_book
+from conftest import FIXTURES, SMALL, copy_book, require, require_pdf, run_book
 
 SLUG = "shade-for-the-scanner-sevilla"
 
@@ -514,3 +514,20 @@ def test_linked_images_in_the_pdf_are_links_with_their_address_on_paper(
     for key in ("figure", "image", "svg"):
         assert TARGETS[key] in text, key  # in a footnote: readable on paper
     assert "The tent, linked." in text and "The shifts, drawn." in text
+
+
+def test_a_translations_check_is_remembered_with_its_originals_images(tmp_path: Path) -> None:
+    """A translation shows the original's images (images/<slug>/): a change to one of them
+    must check the translation again, not give its remembered result."""
+    from datetime import date
+
+    from bookbuilder.check.cache import report_key
+    from bookbuilder.check.load import load_reports
+
+    root = copy_book(FIXTURES / "book-translations", tmp_path / "book")
+    sources = {s.relpath: s for s in load_reports(root)[0]}
+    translation = sources["experiences/notti-in-tc-bergamo.en.md"]
+    before = report_key(translation, root, "en", date(2024, 1, 1))
+    image = root / "experiences" / "images" / "notti-in-tc-bergamo" / "sala.png"
+    image.write_bytes(half(image.read_bytes()))
+    assert report_key(translation, root, "en", date(2024, 1, 1)) != before

@@ -81,7 +81,11 @@ def _decoders() -> tuple[str, ...]:
 
 
 def report_key(src: SourceFile, root: Path, book_language: str, today: date) -> str:
-    images = _folder_state(root / "experiences" / "images" / src.stem)
+    from bookbuilder.check.load import translation_parts  # load imports this module
+
+    # a translation (<slug>.<language>.md) shows its original's images
+    slug = (translation_parts(src.stem) or (src.stem, ""))[0]
+    images = _folder_state(root / "experiences" / "images" / slug)
     parts = (
         code_fingerprint(),
         _decoders(),
