@@ -29,7 +29,15 @@ from bookbuilder.check.images import (
 )
 from bookbuilder.render.images import Derivatives, ImageError, original_name, publish_image
 from bookbuilder.sphinx.images import svg_size
-from conftest import FIXTURES, SMALL, copy_book, require, require_pdf, run_book
+from conftest import (
+    FIXTURES,
+    SMALL,
+    copy_book,
+    require,
+    require_pdf,
+    run_book,
+    small_book_with,
+)
 
 SLUG = "shade-for-the-scanner-sevilla"
 
@@ -531,3 +539,15 @@ def test_a_translations_check_is_remembered_with_its_originals_images(tmp_path: 
     image = root / "experiences" / "images" / "notti-in-tc-bergamo" / "sala.png"
     image.write_bytes(half(image.read_bytes()))
     assert report_key(translation, root, "en", date(2024, 1, 1)) != before
+
+
+@pytest.mark.parametrize("key", ["cover", "logo"])
+def test_a_damaged_cover_or_logo_is_refused_by_the_check(tmp_path: Path, key: str) -> None:
+    """The book's own images go into the editions like a report's: checked the same way."""
+    root = small_book_with(tmp_path / "book", {key: "art/front.jpg"})
+    (root / "art").mkdir()
+    (root / "art" / "front.jpg").write_bytes(half(encoded(noise(), "JPEG")))
+    result = run_book(root, "check")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in output
+    assert "conf.py" in output and "'art/front.jpg': the file cannot be read as JPEG" in output

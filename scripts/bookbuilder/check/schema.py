@@ -635,7 +635,15 @@ def check_cover(loc: Located, key: str, ck: Checker) -> Any:
     suffix = Path(value).suffix.lower()
     if not value or suffix not in (".png", ".jpg", ".jpeg", ".svg", ".webp"):
         return ck.add(loc.line, key, f"found {describe(str(loc.value))}", allowed, code="cover")
-    return _file_in_book(value, loc, key, ck, allowed, "cover")
+    relpath = _file_in_book(value, loc, key, ck, allowed, "cover")
+    if relpath is not INVALID and ck.root is not None:
+        from bookbuilder.check.images import check_image_file
+
+        # the website copies it like a report's image: a damaged file would stop the build
+        if problems := check_image_file(ck.root / relpath):
+            found = f"found {describe(value)}: {problems[0]}"
+            return ck.add(loc.line, key, found, allowed, code="cover")
+    return relpath
 
 
 def _file_in_book(value: str, loc: Located, key: str, ck: Checker, allowed: str, code: str) -> Any:
@@ -682,7 +690,7 @@ def check_logo(loc: Located, key: str, ck: Checker) -> Any:
         from bookbuilder.check.images import check_image_file
 
         if problems := check_image_file(ck.root / relpath):
-            found = f"found {describe(value)}, which {problems[0]}"
+            found = f"found {describe(value)}: {problems[0]}"
             return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
     return relpath
 
