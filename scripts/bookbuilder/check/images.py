@@ -175,9 +175,13 @@ def _check_raster(path: Path, kind: str) -> list[str]:
                     "scans: save it again as JPEG or PNG"
                 ]
             im.verify()  # the checksums of a PNG's chunks, which decoding does not look at
-        # verify() leaves the image unusable: decode it from a second opening, every pixel,
-        # as the editions' copies will (a file cut short or a damaged data stream fails here)
+        # verify() leaves the image unusable: decode it from a second opening, all of it, as
+        # the editions' copies will (a file cut short or a damaged data stream fails here). A
+        # JPEG's data is read and decoded whole at 1/8 scale: only the last step (the inverse
+        # DCT) is smaller, where nothing fails; 0.09 s instead of 0.21 s for 12 megapixels.
         with quiet_pillow(), Image.open(path) as im:
+            if kind == "jpeg":
+                im.draft(im.mode, (1, 1))
             im.load()
     except Image.DecompressionBombError:
         return ["the image has far more than 50 megapixels; images may be at most 50 megapixels"]
