@@ -266,8 +266,10 @@ def test_a_derivatives_name_gives_back_the_editors_file_name(tmp_path: Path) -> 
     Image.new("RGB", (2000, 100), "white").save(original)
     made = Derivatives(tmp_path / "images")
     for copy in [*made.web(original).fallback, made.epub(original)]:
-        assert original_name(copy.path) == "shifts"
-    assert original_name(original) == "shifts.png"
+        assert original_name(copy.path, tmp_path / "images") == "shifts"
+    assert original_name(original, tmp_path / "images") == "shifts.png"
+    keyed = tmp_path / "report" / "photo-0123456789abcdef.png"  # an editor's own name
+    assert original_name(keyed, tmp_path / "images") == "photo-0123456789abcdef.png"
 
 
 # -- SVG sizes ---------------------------------------------------------------------------------

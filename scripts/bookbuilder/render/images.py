@@ -314,12 +314,12 @@ class Derivatives:
 _DERIVED_NAME = re.compile(r"(.+)-[0-9a-f]{16}(?:-\d+)?")
 
 
-def original_name(path: Path) -> str:
-    """The file name an image was given by its editor: a master's own, a derivative's
-    without the key and width its name carries (``shifts-0123456789abcdef-480.png`` →
-    ``shifts``: its extension may be another, a WebP's copy being a JPEG)."""
+def original_name(path: Path, cache: Path) -> str:
+    """The file name an image was given by its editor: a master's own, a derivative's (in
+    ``cache``) without the key and width its name carries (``shifts-0123456789abcdef-480.png``
+    → ``shifts``: its extension may be another, a WebP's copy being a JPEG)."""
     m = _DERIVED_NAME.fullmatch(path.stem)
-    return m.group(1) if m and path.parent.parent.name == CACHE_FOLDER else path.name
+    return m.group(1) if m and path.is_relative_to(cache) else path.name
 
 
 def cache_folder(srcdir: Path) -> Path:

@@ -52,7 +52,12 @@ from sphinx.writers.html5 import HTML5Translator
 
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt, draw_cover
-from bookbuilder.render.images import EPUB_LONG_EDGE, original_name, publish_image
+from bookbuilder.render.images import (
+    EPUB_LONG_EDGE,
+    cache_folder,
+    original_name,
+    publish_image,
+)
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import a11y
 from bookbuilder.sphinx.settings import NAV_REPORT_LEVEL
@@ -248,8 +253,10 @@ class BookEpubBuilder(Epub3Builder):
     def audit_pages(self) -> None:
         self.audit = Audit()
         # every image's name in _images/ and the name of the file the editor gave
+        cache = cache_folder(Path(self.srcdir))
         originals = {
-            packed: original_name(Path(path)) for path, (_docs, packed) in self.env.images.items()
+            packed: original_name(Path(path), cache)
+            for path, (_docs, packed) in self.env.images.items()
         }
         for path in sorted(Path(self.outdir).rglob(f"*{self.out_suffix}")):
             name = path.relative_to(self.outdir).as_posix()
