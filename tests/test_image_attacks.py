@@ -424,6 +424,7 @@ TARGETS = {
     "image": "https://example.org/image",
     "svg": "https://example.org/svg",
     "inline": "https://example.org/inline",
+    "uncaptioned": "https://example.org/uncaptioned",
 }
 
 
@@ -463,6 +464,11 @@ The tent, linked.
 The shifts, drawn.
 ```
 
+```{{figure}} {image}/awning.png
+:alt: The awning again, a figure without a caption, with a link.
+:target: {TARGETS["uncaptioned"]}
+```
+
 Before the storm [![The tent at night](images/{SLUG}/tent.jpg)]({TARGETS["inline"]}) came.
 """,
         "utf-8",
@@ -478,7 +484,7 @@ def test_linked_images_on_the_web_are_links_around_their_pictures(
 ) -> None:
     root, _output = linked_book
     page = (root / "_build" / "html" / "experiences" / f"{SLUG}.html").read_text("utf-8")
-    for key in ("figure", "image"):
+    for key in ("figure", "image", "uncaptioned"):
         opening = f'<a class="reference external image-reference" href="{TARGETS[key]}">'
         assert f'{opening}<picture class="book-picture">' in page, key
         after = page.split(opening, 1)[1]
@@ -497,7 +503,7 @@ def test_linked_images_in_the_epub_keep_their_links_and_the_conformance_claim(
     with zipfile.ZipFile(root / "_build" / "epub" / "heatwave-2021.epub") as epub:
         page = epub.read(f"experiences/{SLUG}.xhtml").decode()
         opf = epub.read("content.opf").decode()
-    for key in ("figure", "image", "svg"):
+    for key in ("figure", "image", "svg", "uncaptioned"):
         assert re.search(rf'<a class="[^"]*image-reference" href="{TARGETS[key]}"><img ', page)
     assert "data:" not in page  # :loading: embed embeds nothing
     assert '<meta property="dcterms:conformsTo">' in opf
@@ -521,7 +527,7 @@ def test_linked_images_in_the_pdf_are_links_with_their_address_on_paper(
     text = subprocess.run(
         ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    for key in ("figure", "image", "svg"):
+    for key in ("figure", "image", "svg", "uncaptioned"):
         assert TARGETS[key] in text, key  # in a footnote: readable on paper
     assert "The tent, linked." in text and "The shifts, drawn." in text
 
