@@ -12,13 +12,14 @@ import pickle
 import re
 import struct
 import subprocess
+import tempfile
 import zipfile
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageCms
 
@@ -559,3 +560,47 @@ def test_a_damaged_cover_or_logo_is_refused_by_the_check(tmp_path: Path, key: st
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output
     assert "conf.py" in output and "'art/front.jpg': the file cannot be read as JPEG" in output
+
+
+# -- any damage: refused, or made into every copy ----------------------------------------------
+
+SMALL_FILES = {
+    "png": encoded(noise(64, 48), "PNG"),
+    "palette.png": encoded(noise(64, 48).convert("P"), "PNG", transparency=2),
+    "jpg": encoded(noise(64, 48), "JPEG"),
+    "progressive.jpg": encoded(noise(64, 48), "JPEG", progressive=True),
+    "webp": encoded(noise(64, 48), "WEBP"),
+    "lossless.webp": encoded(noise(64, 48), "WEBP", lossless=True),
+}
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    base=st.sampled_from(sorted(SMALL_FILES)),
+    flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=6),
+    keep=st.floats(0.0, 1.0),
+)
+def test_a_damaged_file_is_refused_or_made_into_every_copy(
+    tmp_path: Path, base: str, flips: list[tuple[int, int]], keep: float
+) -> None:
+    """Bytes changed anywhere and the file cut anywhere: make check's word is kept by the build
+    (accepted: every copy is made; refused: the build refuses it too, with an ImageError)."""
+    data = bytearray(SMALL_FILES[base])
+    for position, value in flips:
+        data[position % len(data)] = value
+    data = data[: max(1, round(len(data) * keep))] if keep < 1 else data
+    name = "image." + base.rsplit(".", 1)[-1]
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))  # one per example: tmp_path is shared
+    original = folder / name
+    original.write_bytes(bytes(data))
+    problems = check_image_file(original)
+    master = folder / "src" / name
+    if problems:
+        with pytest.raises(ImageError):
+            publish_image(original, master)
+        return
+    publish_image(original, master)
+    made = Derivatives(folder / "images")
+    made.web(master), made.epub(master), made.printed(master)
