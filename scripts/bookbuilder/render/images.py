@@ -65,7 +65,7 @@ PRINT_BOX_MM = (150.0, 150.0)
 PRINT_JPEG_QUALITY = 82
 LINE_ART_PNG_RATIO = 3
 # Bumped whenever the recipes change, so that no cached derivative of an older recipe is used.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2  # 2: 16-bit grey and CMYK keep their colours, profiles must match
 # What a master depends on besides its original: kept beside each master (render/pages.py).
 MASTER_RECIPE = f"v{PIPELINE_VERSION} long-edge={MASTER_LONG_EDGE} jpeg={MASTER_JPEG_QUALITY}"
 
