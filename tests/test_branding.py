@@ -54,7 +54,7 @@ def test_logo_must_be_an_image_in_the_book(tmp_path: Path) -> None:
     (tmp_path / "branding" / "logo.svg").write_text("<svg/>")
     cases = {
         "branding/missing.png": "which does not exist",
-        "branding/fake.png": "found 'branding/fake.png', which",
+        "branding/fake.png": "found 'branding/fake.png': the file is not an image",
         "branding/logo.svg": "(an SVG: export it as PNG",
         "../outside.png": "outside the book's folder",
     }

@@ -1095,6 +1095,9 @@ def test_an_svg_the_pdf_cannot_draw_is_refused_by_the_check() -> None:
 
     zero = b'<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0"><rect/></svg>'
     problems = check_svg(zero)
+    assert len(problems) == 1 and "width='0' is not between 0 and" in problems[0], problems
+    tiny = b'<svg xmlns="http://www.w3.org/2000/svg" width="1e-300" height="1e-300"><rect/></svg>'
+    problems = check_svg(tiny)  # a size, but none that usvg can draw
     assert len(problems) == 1 and "cannot be drawn" in problems[0], problems
     sized = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>'
     assert check_svg(sized) == []

@@ -386,7 +386,9 @@ def test_book_meta_without_conf_text_points_at_line_1() -> None:
 
 
 def test_cover_that_exists(tmp_path: Path) -> None:
-    (tmp_path / "cover.png").write_bytes(b"\x89PNG")
+    from PIL import Image
+
+    Image.new("RGB", (60, 90), "teal").save(tmp_path / "cover.png")  # judged by its contents
     meta, problems = validate_book_meta(conf_book() | {"cover": "cover.png"}, root=tmp_path)
     assert problems == []
     assert meta is not None

@@ -18,6 +18,7 @@ from bookbuilder import diskspace, docs, overview
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
 from bookbuilder.finish import check_pdf_glyphs
+from bookbuilder.model import Book
 from bookbuilder.pipeline import (
     BUILD_DIR,
     CACHE_DIR,
@@ -27,7 +28,7 @@ from bookbuilder.pipeline import (
     read_book_settings,
     render_sources,
 )
-from bookbuilder.render.images import EDITION_TARGET, derive_all
+from bookbuilder.render.images import EDITION_TARGET, ImageError, derive_all
 from bookbuilder.sphinx import editions
 from bookbuilder.summary import (
     format_problems,
@@ -112,14 +113,18 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
         )
         return 1
     builddir = root / BUILD_DIR
-    with diskspace.writing(root / SOURCE_DIR):
-        rendered = render_sources(book, root / SOURCE_DIR)
-    sources = editions.sources_fingerprint(rendered.fingerprint, root)
-    with diskspace.writing(builddir):
-        editions.start(builddir, sources, tuple(editions_to_build))
-    # every edition's copy of every image, made on all cores before Sphinx asks for them
-    with diskspace.writing(builddir / "images"):
-        derive_all(rendered.srcdir, [EDITION_TARGET[e] for e in editions_to_build])
+    try:
+        with diskspace.writing(root / SOURCE_DIR):
+            rendered = render_sources(book, root / SOURCE_DIR)
+        sources = editions.sources_fingerprint(rendered.fingerprint, root)
+        with diskspace.writing(builddir):
+            editions.start(builddir, sources, tuple(editions_to_build))
+        # every edition's copy of every image, made on all cores before Sphinx asks for them
+        with diskspace.writing(builddir / "images"):
+            derive_all(rendered.srcdir, [EDITION_TARGET[e] for e in editions_to_build])
+    except ImageError as error:
+        _say(*_image_failure_lines(book, root, error), "Nothing was built.")
+        return 1
     problems = list(prepared.problems)
     sphinx_warnings: list[str] = []
     outputs: list[str] = []
@@ -155,6 +160,32 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
     return 1 if failed else 0
 
 
+def _image_failure_lines(book: Book, root: Path, error: ImageError) -> list[str]:
+    """An image the build could not copy, named with the pages that show it: `make check`
+    refuses such files, so this is a file changed since, or damage Pillow only sees late."""
+    path = error.path
+    if path.is_relative_to(root / SOURCE_DIR):  # a master: named as the original
+        path = root / path.relative_to(root / SOURCE_DIR)
+    pages = [(r.relpath, r.images) for r in book.reports]
+    pages += [(t.relpath, t.images) for t in book.translations]
+    pages += [(c.spec.relpath, c.spec.images) for c in book.chapters]
+    shown_by = [relpath for relpath, images in pages if any(_same(i.path, path) for i in images)]
+    where = f" (shown by {', '.join(shown_by)})" if shown_by else ""
+    name = path.relative_to(root) if path.is_relative_to(root) else path
+    return [
+        f"{name}{where}: {error.why}",
+        "The image cannot be made into the editions' copies: save it again from an image "
+        "program, then run `make check`.",
+    ]
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
 def _downloads_left_out(builddir: Path, basename: str) -> list[str]:
     """The editions that exist but that the website does not offer: built from older sources."""
     from bookbuilder.sphinx import build as builder
@@ -175,7 +206,11 @@ def cmd_render(root: Path) -> int:
     if not prepared.ok:
         return _blocked(prepared)
     assert prepared.book is not None
-    rendered = render_sources(prepared.book, root / SOURCE_DIR)
+    try:
+        rendered = render_sources(prepared.book, root / SOURCE_DIR)
+    except ImageError as error:
+        _say(*_image_failure_lines(prepared.book, root, error))
+        return 1
     _say(f"{len(rendered.written) + len(rendered.removed)} file(s) changed in _build/src.")
     return 0
 

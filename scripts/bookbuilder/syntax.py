@@ -38,3 +38,13 @@ def in_image_folder(target: str, slug: str) -> bool:
 def plain_names(target: str) -> bool:
     """Whether every name after ``images/<slug>/`` is a plain file or folder name."""
     return all(IMAGE_NAME.match(p) for p in target.split("/")[2:])
+
+
+def alt_is_file_name(alt: str, file_name: str) -> bool:
+    """True when alt text is only the image's file name (``shifts.svg``, ``shifts``, or
+    ``ct_room`` read as ``ct room``): it describes nothing. Compared with the file's own name,
+    never its folders: ``diagram-shifts`` for ``diagram/shifts.svg`` is words, not its name."""
+    low = " ".join(alt.split()).lower()
+    name = file_name.lower()
+    stem = name.rsplit(".", 1)[0]
+    return low in (name, stem, re.sub(r"[-_]+", " ", stem))

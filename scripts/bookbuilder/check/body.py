@@ -60,6 +60,7 @@ from bookbuilder.syntax import (
     IMAGES_DIR,
     LINK_SCHEMES,
     MYST_EXTENSIONS,
+    alt_is_file_name,
     image_folder,
     in_image_folder,
     plain_names,
@@ -645,13 +646,7 @@ class _Checker:
         if not text:
             self.error(line, "body.image", f"image '{_short(target)}' has no alt text; {how}")
             return
-        low = text.lower()
-        stem = name.rsplit(".", 1)[0].lower()
-        if (
-            low in _GENERIC_ALT
-            or low in (name.lower(), stem, re.sub(r"[-_]+", " ", stem))
-            or len(text) < 3
-        ):
+        if text.lower() in _GENERIC_ALT or alt_is_file_name(text, name) or len(text) < 3:
             self.error(
                 line,
                 "body.image",

@@ -5,8 +5,9 @@ Checking a report (its front matter, its body with MyST's parser, its images, th
 is most of the time an incremental build spends before Sphinx (profiled: 0.5 s of 3.3 s after
 one report is added to a book of 1,000). A report's result depends only on what the key holds:
 the report as loaded (front matter with its lines, body), the files of its own image folder
-(name, size, modification time), the book's language, today's date, where the book is, and the
-builder's own code. Any change to one of them is a new key, so the report is checked again.
+(name, size, modification and change time), the book's language, today's date, where the book
+is, the builder's own code and the versions of the libraries that judge images (Pillow, Typst).
+Any change to one of them is a new key, so the report is checked again.
 
 Parsing the front matters of a book of 1,000 reports took 0.3 s of every build, changed or not
 (profiled): :class:`FrontMatterMemory` keeps what the parser made of each text, keyed by the text
@@ -52,7 +53,10 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _folder_state(folder: Path) -> list[tuple[str, int, int]]:
+def _folder_state(folder: Path) -> list[tuple[str, int, int, int]]:
+    """Each file's name, size, modification and change time. The change time too: a file
+    rewritten with its old size and its modification time put back (``touch -r``, ``cp -p``
+    over it, an archive unpacked) has a new change time, which no program can set."""
     if not folder.is_dir():
         return []
     state = []
@@ -61,14 +65,30 @@ def _folder_state(folder: Path) -> list[tuple[str, int, int]]:
             info = path.stat()  # follows a symbolic link: its target's changes count
         except OSError:
             info = path.lstat()
-        state.append((path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
+        name = path.relative_to(folder).as_posix()
+        state.append((name, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
     return state
 
 
+@cache
+def _decoders() -> tuple[str, ...]:
+    """The versions of the libraries that judge image files (Pillow decodes them, Typst
+    draws SVG): another version may accept or refuse other files."""
+    import PIL
+    import typst
+
+    return (PIL.__version__, getattr(typst, "__version__", ""))
+
+
 def report_key(src: SourceFile, root: Path, book_language: str, today: date) -> str:
-    images = _folder_state(root / "experiences" / "images" / src.stem)
+    from bookbuilder.check.load import translation_parts  # load imports this module
+
+    # a translation (<slug>.<language>.md) shows its original's images
+    slug = (translation_parts(src.stem) or (src.stem, ""))[0]
+    images = _folder_state(root / "experiences" / "images" / slug)
     parts = (
         code_fingerprint(),
+        _decoders(),
         str(root),
         book_language,
         today.isoformat(),

@@ -23,15 +23,24 @@ The copies that go into the editions are made by :mod:`bookbuilder.render.images
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 import xml.parsers.expat
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 50_000_000
+# A progressive JPEG is decoded one scan after another, each over the whole image: 2,000 scans
+# of 26 bytes each made a 123 KB JPEG of 12 megapixels take 125 s to decode, 100 scans 8 s
+# (measured here; a 10 MiB file holds 400,000). Encoders write about 10 (libjpeg's progression;
+# Photoshop 3 to 5; mozjpeg's optimised scripts about as many): 50 leaves room, and bounds the
+# worst 50-megapixel JPEG to about 20 s, decoded once (the check's cache remembers it).
+MAX_JPEG_SCANS = 50
 
 EXTENSIONS: dict[str, tuple[str, ...]] = {
     "png": (".png",),
@@ -40,6 +49,9 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "svg": (".svg",),
 }
 _PILLOW_FORMAT = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
+# A JPEG with more pictures after its own (a camera's second view, a phone's depth or HDR gain
+# map): Pillow reads it as MPO. Browsers and e-readers show the first picture; so do the copies.
+_MULTI_PICTURE_JPEG = "MPO"
 _LABEL = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP", "svg": "SVG"}
 
 # Types people commonly try, named in the message so they know what to convert from.
@@ -135,30 +147,96 @@ def check_image_file(path: Path) -> list[str]:
 def _check_raster(path: Path, kind: str) -> list[str]:
     label = _LABEL[kind]
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as im:  # reads the header only
-                if im.format != _PILLOW_FORMAT[kind]:
-                    return [
-                        f"the file starts like {label} but reads as {im.format}; "
-                        "save it again as PNG, JPEG or WebP"
-                    ]
-                width, height = im.size
-                if width * height > MAX_PIXELS:
-                    return [
-                        f"the image is {width}×{height} pixels "
-                        f"({width * height / 1e6:.1f} megapixels); "
-                        "images may be at most 50 megapixels"
-                    ]
-                im.verify()
+        with quiet_pillow(), Image.open(path) as im:  # reads the header only
+            multi_picture = kind == "jpeg" and im.format == _MULTI_PICTURE_JPEG
+            if im.format != _PILLOW_FORMAT[kind] and not multi_picture:
+                return [
+                    f"the file starts like {label} but reads as {im.format}; "
+                    "save it again as PNG, JPEG or WebP"
+                ]
+            width, height = im.size
+            if width * height > MAX_PIXELS:
+                return [
+                    f"the image is {width}×{height} pixels "
+                    f"({width * height / 1e6:.1f} megapixels); "
+                    "images may be at most 50 megapixels"
+                ]
+            # Every edition shows one still picture (the first frame): an animation would
+            # lose all but its first frame without a word, and each frame is decoding work.
+            if (frames := getattr(im, "n_frames", 1)) > 1 and not multi_picture:
+                return [
+                    f"the image is animated ({frames} frames); the book shows still pictures "
+                    "only: save the frame to show as PNG, JPEG or WebP"
+                ]
+            if kind == "jpeg" and (scans := jpeg_scans(path)) > MAX_JPEG_SCANS:
+                return [
+                    f"the JPEG has {scans} scans (a progressive JPEG has about 10, and each scan "
+                    f"takes about as long to decode as a whole image); at most {MAX_JPEG_SCANS} "
+                    "scans: save it again as JPEG or PNG"
+                ]
+            im.verify()  # the checksums of a PNG's chunks, which decoding does not look at
+        # verify() leaves the image unusable: decode it from a second opening, all of it, as
+        # the editions' copies will (a file cut short or a damaged data stream fails here). A
+        # JPEG's data is read and decoded whole at 1/8 scale: only the last step (the inverse
+        # DCT) is smaller, where nothing fails; 0.09 s instead of 0.21 s for 12 megapixels.
+        with quiet_pillow(), Image.open(path) as im:
+            if kind == "jpeg":
+                im.draft(im.mode, (1, 1))
+            im.load()
     except Image.DecompressionBombError:
         return ["the image has far more than 50 megapixels; images may be at most 50 megapixels"]
     except Exception as err:  # Pillow raises many kinds on damaged files; we report each
         return [
-            f"the file cannot be read as {label} ({type(err).__name__}: {err}); "
+            f"the file cannot be read as {label} ({pillow_error(err, path)}); "
             "save it again as PNG, JPEG or WebP"
         ]
     return []
+
+
+def jpeg_scans(path: Path) -> int:
+    """How many scans a JPEG has: its start-of-scan markers (in the compressed data a 0xFF byte
+    is always followed by 0 or a restart marker, so FF DA is a marker; an EXIF thumbnail's own
+    scan is counted too, which only errs on the safe side)."""
+    return path.read_bytes().count(b"\xff\xda")
+
+
+def pillow_error(err: BaseException, path: Path) -> str:
+    """What Pillow said about ``path``, short enough for one line (without the machine's
+    folders: the message names the image already)."""
+    text = _short(str(err).replace(str(path), path.name), 120)
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+@contextmanager
+def quiet_pillow() -> Iterator[None]:
+    """Pillow's warnings about a file (a damaged EXIF block, a size near its bomb limit) kept
+    off the editors' screen: the checks say what matters, with the report's name."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def upright(image: Image.Image) -> Image.Image:
+    """``image`` turned as its EXIF orientation says. An EXIF block Pillow cannot read, or an
+    orientation outside 1-8, is taken as "upright", as browsers take it: a damaged camera tag
+    never stops the book."""
+    try:
+        orientation = image.getexif().get(0x0112, 1)
+    except Exception:  # Pillow raises many kinds on a damaged EXIF block
+        return image
+    method = _ORIENTATION.get(orientation) if isinstance(orientation, int) else None
+    return image.transpose(method) if method is not None else image
+
+
+_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,6 +293,7 @@ def check_svg(data: bytes) -> list[str]:
     """Problems with SVG bytes: scripts, event handlers, external references, DOCTYPE/ENTITY."""
     found: list[str] = []
     root: list[str] = []
+    root_attrs: dict[str, str] = {}
     style_depth = 0
     style_text: list[str] = []
 
@@ -236,6 +315,7 @@ def check_svg(data: bytes) -> list[str]:
         tag = local(name)
         if not root:
             root.append(name)
+            root_attrs.update((local(a), v) for a, v in attrs.items() if " " not in a)
         low = tag.lower()
         if low in _FORBIDDEN_ELEMENTS:
             found.append(_FORBIDDEN_ELEMENTS[low])
@@ -303,9 +383,86 @@ def check_svg(data: bytes) -> list[str]:
     if root and root[0] not in (f"{_SVG_NS} svg", "svg"):
         found.insert(0, f"the root element <{local(root[0])}> (not an SVG <svg> element)")
     if not found:
-        return _svg_undrawable(data)
+        return svg_size_problems(root_attrs) or _svg_undrawable(data)
     listed = "; ".join(dict.fromkeys(found))
     return [f"the SVG file contains {listed}; {_SVG_ALLOWED}"]
+
+
+# The largest side an SVG may say it has, in CSS pixels (2.6 metres at 96 per inch): drawing
+# programs write the page's size, a few hundred to a few thousand pixels. A width of 1e999
+# (infinite as a number) stopped the website's build; the web page states every image's size.
+MAX_SVG_SIDE = 10_000
+# CSS pixels per unit (CSS Values 3, absolute lengths); a unit-less SVG length is in pixels.
+CSS_PIXELS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0}
+CSS_PIXELS.update(cm=96 / 2.54, mm=96 / 25.4, q=96 / 101.6)
+# Lengths relative to something outside the image: the SVG takes its size from where it is shown.
+_RELATIVE_UNITS = {"%", "em", "ex", "ch", "rem", "vw", "vh", "vmin", "vmax"}
+_LENGTH = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z%]*)\s*")
+_SVG_SIZE_ALLOWED = (
+    f"an SVG's width and height must be lengths between 0 and {MAX_SVG_SIDE:,} pixels "
+    "(px, pt, pc, in, cm, mm, or a percentage) and its viewBox four numbers with a positive "
+    "width and height: save it again from the drawing program"
+)
+
+
+def css_pixels(value: str) -> float | None:
+    """An SVG length in CSS pixels; None for a relative one (``100%``, ``20em``): it has no
+    size of its own. Raises ``ValueError`` for anything else (``abc``, ``12 furlongs``)."""
+    m = _LENGTH.fullmatch(value)
+    unit = m.group(2).lower() if m else None
+    if m is None or (unit not in CSS_PIXELS and unit not in _RELATIVE_UNITS):
+        raise ValueError(value)
+    return None if unit in _RELATIVE_UNITS else float(m.group(1)) * CSS_PIXELS[unit]
+
+
+def view_box(value: str) -> tuple[float, float, float, float]:
+    """An SVG ``viewBox``: x, y, width, height. Raises ``ValueError`` unless it is four finite
+    numbers with a positive width and height."""
+    numbers = [float(n) for n in value.replace(",", " ").split()]
+    if len(numbers) != 4 or not all(map(math.isfinite, numbers)) or min(numbers[2:]) <= 0:
+        raise ValueError(value)
+    return numbers[0], numbers[1], numbers[2], numbers[3]
+
+
+def svg_size_problems(attrs: Mapping[str, str]) -> list[str]:
+    """What is wrong with the size an SVG's root element states (its width, height, viewBox)."""
+    wrong = []
+    for key in ("width", "height"):
+        if (value := attrs.get(key)) is None:
+            continue
+        try:
+            pixels = css_pixels(value)
+        except ValueError:
+            wrong.append(f"{key}='{_short(value)}' is not a length")
+            continue
+        if pixels is not None and not 0 < pixels <= MAX_SVG_SIDE:
+            wrong.append(f"{key}='{_short(value)}' is not between 0 and {MAX_SVG_SIDE:,} pixels")
+    if (box := attrs.get("viewBox")) is not None:
+        try:
+            view_box(box)
+        except ValueError:
+            wrong.append(f"viewBox='{_short(box)}' is not four numbers with a positive size")
+    if not wrong:
+        return []
+    return [f"the SVG's {'; '.join(wrong)}; {_SVG_SIZE_ALLOWED}"]
+
+
+def svg_intrinsic_size(attrs: Mapping[str, str]) -> tuple[int, int] | None:
+    """The size an SVG's root element states, in whole CSS pixels, for the web page's
+    ``width``/``height``: its width and height, else its viewBox's (scaled, keeping its shape,
+    to at most ``MAX_SVG_SIDE`` on its long side); None when it states none that is usable."""
+    try:
+        width = css_pixels(attrs.get("width") or "")
+        height = css_pixels(attrs.get("height") or "")
+    except ValueError:
+        width = height = None
+    if not (width and height and math.isfinite(width * height) and min(width, height) > 0):
+        try:
+            _x, _y, width, height = view_box(attrs.get("viewBox") or "")
+        except ValueError:
+            return None
+    scale = min(1.0, MAX_SVG_SIDE / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def _svg_undrawable(data: bytes) -> list[str]:

@@ -644,7 +644,21 @@ def check_cover(loc: Located, key: str, ck: Checker) -> Any:
     suffix = Path(value).suffix.lower()
     if not value or suffix not in (".png", ".jpg", ".jpeg", ".svg", ".webp"):
         return ck.add(loc.line, key, f"found {describe(str(loc.value))}", allowed, code="cover")
-    return _file_in_book(value, loc, key, ck, allowed, "cover")
+    return _image_in_book(value, loc, key, ck, allowed, "cover")
+
+
+def _image_in_book(value: str, loc: Located, key: str, ck: Checker, allowed: str, code: str) -> Any:
+    """``value`` as a POSIX path, when it names a file inside the book's folder that
+    ``check_image_file`` accepts, as it would a report's image: the editions copy the book's
+    own images the same way, and a damaged one would stop the build."""
+    relpath = _file_in_book(value, loc, key, ck, allowed, code)
+    if relpath is not INVALID and ck.root is not None:
+        from bookbuilder.check.images import check_image_file
+
+        if problems := check_image_file(ck.root / relpath):
+            found = f"found {describe(value)}: {problems[0]}"
+            return ck.add(loc.line, key, found, allowed, code=code)
+    return relpath
 
 
 def _file_in_book(value: str, loc: Located, key: str, ck: Checker, allowed: str, code: str) -> Any:
@@ -686,14 +700,7 @@ def check_logo(loc: Located, key: str, ck: Checker) -> Any:
         found = f"found {describe(value)}, whose file name has characters other than letters, "
         found += "digits, '.', '_' and '-'"
         return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
-    relpath = _file_in_book(value, loc, key, ck, LOGO_ALLOWED, "logo")
-    if relpath is not INVALID and ck.root is not None:
-        from bookbuilder.check.images import check_image_file
-
-        if problems := check_image_file(ck.root / relpath):
-            found = f"found {describe(value)}, which {problems[0]}"
-            return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
-    return relpath
+    return _image_in_book(value, loc, key, ck, LOGO_ALLOWED, "logo")
 
 
 def relative_luminance(colour: str) -> float:

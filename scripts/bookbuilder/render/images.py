@@ -35,15 +35,21 @@ import io
 import json
 import multiprocessing
 import os
-import warnings
+import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, JpegImagePlugin
+from PIL import Image, ImageCms, JpegImagePlugin
 
-from bookbuilder.check.images import check_image_file, image_kind
+from bookbuilder.check.images import (
+    check_image_file,
+    image_kind,
+    pillow_error,
+    quiet_pillow,
+    upright,
+)
 
 MASTER_LONG_EDGE = 2560  # the viewer's large image: the most any edition shows
 MASTER_JPEG_QUALITY = 90
@@ -59,7 +65,7 @@ PRINT_BOX_MM = (150.0, 150.0)
 PRINT_JPEG_QUALITY = 82
 LINE_ART_PNG_RATIO = 3
 # Bumped whenever the recipes change, so that no cached derivative of an older recipe is used.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2  # 2: 16-bit grey and CMYK keep their colours, profiles must match
 # What a master depends on besides its original: kept beside each master (render/pages.py).
 MASTER_RECIPE = f"v{PIPELINE_VERSION} long-edge={MASTER_LONG_EDGE} jpeg={MASTER_JPEG_QUALITY}"
 
@@ -77,6 +83,28 @@ SUFFIX = {"png": ".png", "jpeg": ".jpg", "webp": ".webp", "svg": ".svg"}
 # The master
 
 
+class ImageError(ValueError):
+    """An image that cannot be made into the editions' copies: which file (``path``) and why.
+    ``make check`` refuses such files first, naming the report; this is the build's own word
+    should one reach it all the same, never a traceback."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(path, why)  # both in args: the error crosses process pools
+        self.path, self.why = path, why
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.why}"
+
+
+def _image_failure(src: Path, err: Exception) -> ImageError:
+    """``err``, raised while ``src`` was decoded or encoded, as an :class:`ImageError`; the
+    file system's own errors (a full disk, a folder that cannot be written) go on as they
+    are: Pillow's complaints about an image are ``OSError`` without an ``errno``."""
+    if isinstance(err, OSError) and err.errno is not None:
+        raise err
+    return ImageError(src, f"cannot be read as an image ({pillow_error(err, src)})")
+
+
 def publish_image(src: Path, dest: Path, long_edge: int | None = MASTER_LONG_EDGE) -> None:
     """Write the master of ``src`` at ``dest``: upright, without private metadata, at most
     ``long_edge`` pixels long (None: as large as the original), in the original's format.
@@ -84,20 +112,30 @@ def publish_image(src: Path, dest: Path, long_edge: int | None = MASTER_LONG_EDG
     An image that needs no shrinking keeps its quality as far as a re-encoding allows (a JPEG its
     quantisation tables and chroma subsampling; a lossless WebP stays lossless); a larger one is
     resized with Lanczos and saved at high quality. The same source gives the same bytes on
-    every run. ``src`` is only read. Raises ``ValueError`` for a file that ``check_image_file``
-    refuses (validation refuses those earlier, with file and line).
+    every run. ``src`` is only read. Raises :class:`ImageError` for a file that
+    ``check_image_file`` refuses (validation refuses those earlier, with file and line) or that
+    Pillow cannot decode or encode.
     """
     kind = image_kind(src)
     if kind is None:
-        raise ValueError(f"{src} is not a PNG, JPEG, WebP or SVG image")
+        raise ImageError(src, "is not a PNG, JPEG, WebP or SVG image")
     # Validation refused bad images already; this second look keeps a scripted SVG, a DICOM
     # file or a decompression bomb out of the editions should validation ever be bypassed.
     if problems := check_image_file(src):
-        raise ValueError(f"{src}: {problems[0]}")
-    dest.parent.mkdir(parents=True, exist_ok=True)
+        raise ImageError(src, problems[0])
     if kind == "svg":
-        _write_atomically(dest, src.read_bytes())
-        return
+        data = src.read_bytes()
+    else:
+        try:
+            with quiet_pillow():
+                data = _master_bytes(src, kind, long_edge)
+        except Exception as err:  # Pillow raises many kinds on damaged files
+            raise _image_failure(src, err) from err
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(dest, data)
+
+
+def _master_bytes(src: Path, kind: str, long_edge: int | None) -> bytes:
     with Image.open(src) as original:
         # A quarter turn leaves the long edge as it is: known before decoding.
         shrink = long_edge is not None and max(original.size) > long_edge
@@ -119,8 +157,8 @@ def publish_image(src: Path, dest: Path, long_edge: int | None = MASTER_LONG_EDG
         if kind == "webp":
             lossless = webp_is_lossless(src)
             params.update(lossless=lossless, quality=100 if lossless else 90, method=4)
-        upright = ImageOps.exif_transpose(original)
-    clean = _resized(upright, _fit(upright.size, long_edge)) if shrink and long_edge else upright
+        turned = upright(original)
+    clean = _resized(turned, _fit(turned.size, long_edge)) if shrink and long_edge else turned
     clean.info = {}  # nothing from the original's metadata travels by default
     if icc:
         params["icc_profile"] = icc
@@ -128,7 +166,7 @@ def publish_image(src: Path, dest: Path, long_edge: int | None = MASTER_LONG_EDG
         params["transparency"] = transparency
     buffer = io.BytesIO()
     clean.save(buffer, format=_PILLOW_FORMAT[kind], **params)
-    _write_atomically(dest, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def webp_is_lossless(path: Path) -> bool:
@@ -230,8 +268,11 @@ class Derivatives:
         except (OSError, ValueError, KeyError, TypeError):
             pass  # not made yet, or damaged: made again
         folder.mkdir(parents=True, exist_ok=True)
-        with _open_master(master) as image:
-            made = make(image, folder, stem)
+        try:
+            with quiet_pillow(), _open_master(master) as image:
+                made = make(image, folder, stem)
+        except Exception as err:  # Pillow raises many kinds on damaged files
+            raise _image_failure(master, err) from err
         data = {
             group: [{**asdict(d), "path": None, "name": d.path.name} for d in ds]
             for group, ds in made.items()
@@ -268,6 +309,17 @@ class Derivatives:
         scale = min(1.0, width / image.width, height / image.height)
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         return {"file": [_save_as_photo_or_line_art(image, size, folder, stem, PRINT_JPEG_QUALITY)]}
+
+
+_DERIVED_NAME = re.compile(r"(.+)-[0-9a-f]{16}(?:-\d+)?")
+
+
+def original_name(path: Path, cache: Path) -> str:
+    """The file name an image was given by its editor: a master's own, a derivative's (in
+    ``cache``) without the key and width its name carries (``shifts-0123456789abcdef-480.png``
+    → ``shifts``: its extension may be another, a WebP's copy being a JPEG)."""
+    m = _DERIVED_NAME.fullmatch(path.stem)
+    return m.group(1) if m and path.is_relative_to(cache) else path.name
 
 
 def cache_folder(srcdir: Path) -> Path:
@@ -325,25 +377,64 @@ class _open_master:
 
     def __enter__(self) -> Image.Image:
         kind = image_kind(self.master)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(self.master) as opened:
-                opened.load()
-                icc = opened.info.get("icc_profile")
-                image = opened.copy()
+        with Image.open(self.master) as opened:
+            opened.load()
+            icc = opened.info.get("icc_profile")
+            image = opened.copy()
         if image.mode == "P" or (image.mode in ("L", "RGB") and "transparency" in opened.info):
             image = image.convert("RGBA")
+        elif image.mode.startswith("I") or image.mode == "F":
+            image = _eight_bit_grey(image)  # a 16-bit grey PNG (an exported scan, say)
+        elif image.mode == "CMYK":
+            image = _cmyk_to_rgb(image, icc)
         elif image.mode not in ("1", "L", "LA", "RGB", "RGBA"):
             image = image.convert("RGBA" if "A" in image.mode else "RGB")
         image.info = {
             "bookbuilder_kind": kind,
             "bookbuilder_lossless": kind == "webp" and webp_is_lossless(self.master),
-            "icc_profile": icc,
+            "icc_profile": _matching_profile(icc, image.mode),
         }
         return image
 
     def __exit__(self, *exc: object) -> None:
         pass
+
+
+def _eight_bit_grey(image: Image.Image) -> Image.Image:
+    """A 16-bit (or wider) grey image as 8-bit grey, its whole range kept: a plain conversion
+    clips every value above 255 to white. JPEG and WebP have no 16-bit grey; browsers show a
+    16-bit PNG the same way (its top 8 bits)."""
+    wide = image.convert("I") if image.mode != "F" else image
+    top = 65535 if image.mode.startswith("I;16") or wide.getextrema()[1] <= 65535 else 2**31 - 1
+    return wide.point(lambda value: value * (255 / top)).convert("L")
+
+
+def _cmyk_to_rgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """A CMYK JPEG (from a print workflow) in RGB, through its colour profile when it has a
+    usable one: browsers and e-readers show RGB, and a CMYK profile means nothing to RGB."""
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if source.profile.xcolor_space.strip() == "CMYK":
+                srgb = ImageCms.createProfile("sRGB")
+                return ImageCms.profileToProfile(image, source, srgb, outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass  # a damaged profile: converted as if it had none
+    return image.convert("RGB")
+
+
+def _matching_profile(icc: bytes | None, mode: str) -> bytes | None:
+    """The original's colour profile for its copies, when Little CMS can read it and it
+    describes the copy's colours (RGB for colour, grey for grey): a damaged profile, or a CMYK
+    one on an RGB copy, is dropped rather than passed on to browsers, e-readers and the PDF."""
+    if not icc:
+        return None
+    try:
+        space = ImageCms.ImageCmsProfile(io.BytesIO(icc)).profile.xcolor_space.strip()
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None
+    wanted = "GRAY" if mode in ("1", "L", "LA") else "RGB"
+    return icc if space == wanted else None
 
 
 def _master_size(master: Path) -> Derived:

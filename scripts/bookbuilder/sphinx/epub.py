@@ -37,7 +37,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -52,10 +52,16 @@ from sphinx.writers.html5 import HTML5Translator
 
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt, draw_cover
-from bookbuilder.render.images import EPUB_LONG_EDGE, publish_image
+from bookbuilder.render.images import (
+    EPUB_LONG_EDGE,
+    cache_folder,
+    original_name,
+    publish_image,
+)
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import a11y
 from bookbuilder.sphinx.settings import NAV_REPORT_LEVEL
+from bookbuilder.syntax import alt_is_file_name
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +90,12 @@ class Audit:
         return not self.problems
 
 
-def audit_page(name: str, data: bytes, audit: Audit) -> None:
-    """Check one XHTML page of the EPUB, adding what is wrong to ``audit``."""
+def audit_page(
+    name: str, data: bytes, audit: Audit, originals: Mapping[str, str] | None = None
+) -> None:
+    """Check one XHTML page of the EPUB, adding what is wrong to ``audit``. ``originals``: the
+    file name each image of ``_images/`` was made from, which its text alternative must not be
+    (``make check``'s own rule, :func:`bookbuilder.syntax.alt_is_file_name`)."""
     try:
         root = ET.fromstring(data)
     except ET.ParseError as error:
@@ -100,12 +110,9 @@ def audit_page(name: str, data: bytes, audit: Audit) -> None:
                 audit.charts += 1
             alt = (element.get("alt") or "").strip()
             src = element.get("src") or ""
-            file_name = src.rsplit("/", 1)[-1].lower()
-            # _images/ names carry the image's folders (sphinx/outputs.py): a-b-photo.jpg
-            names = {file_name, file_name.rsplit(".", 1)[0]}
             if not alt:
                 audit.problems.append((name, f"image {src} has no text alternative"))
-            elif alt.lower() in names or any(n.endswith("-" + alt.lower()) for n in names):
+            elif _alt_is_file_name(alt, src.rsplit("/", 1)[-1], originals or {}):
                 audit.problems.append((name, f"image {src}'s text alternative is its file name"))
         elif element.tag == f"{XHTML}figure":
             audit.figures += 1
@@ -116,6 +123,14 @@ def audit_page(name: str, data: bytes, audit: Audit) -> None:
             audit.tables += 1
         if element.get("role") == "heading" and not element.get("aria-level"):
             audit.problems.append((name, "an element with role=heading has no aria-level"))
+
+
+def _alt_is_file_name(alt: str, packed: str, originals: Mapping[str, str]) -> bool:
+    if packed in originals:
+        return alt_is_file_name(alt, originals[packed])
+    # not an image of the book (a cover): _images/ names carry the folders, a-b-photo.jpg
+    names = {packed.lower(), packed.lower().rsplit(".", 1)[0]}
+    return alt.lower() in names or any(n.endswith("-" + alt.lower()) for n in names)
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,12 +252,18 @@ class BookEpubBuilder(Epub3Builder):
 
     def audit_pages(self) -> None:
         self.audit = Audit()
+        # every image's name in _images/ and the name of the file the editor gave
+        cache = cache_folder(Path(self.srcdir))
+        originals = {
+            packed: original_name(Path(path), cache)
+            for path, (_docs, packed) in self.env.images.items()
+        }
         for path in sorted(Path(self.outdir).rglob(f"*{self.out_suffix}")):
             name = path.relative_to(self.outdir).as_posix()
             # the nav and cover page are ours; excluded pages are not in the package
             if name in {"nav.xhtml", self.coverpage_name, *self.config.epub_exclude_files}:
                 continue
-            audit_page(name, path.read_bytes(), self.audit)
+            audit_page(name, path.read_bytes(), self.audit, originals)
         for page, message in self.audit.problems:
             logger.warning(
                 "%s: %s; the EPUB makes no accessibility conformance claim",

@@ -28,7 +28,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from bookbuilder.check.images import image_kind
+from bookbuilder.check.images import image_kind, svg_intrinsic_size
 from bookbuilder.render.images import (
     RASTER_SUFFIXES,
     Derivatives,
@@ -76,6 +76,11 @@ class EditionImages(SphinxPostTransform):
         made = derivatives(Path(self.env.srcdir))
         first = True
         for node in list(self.document.findall(nodes.image)):
+            # `:loading: embed` asks docutils to put the file into the page as a data: URI;
+            # every edition ships its own copy of the file instead, which docutils cannot find
+            # where Sphinx's writer points (it logged "Cannot embed image" for the EPUB)
+            if node.get("loading") == "embed":
+                del node["loading"]
             uri = node["uri"]
             if "?" in node["candidates"] or uri not in self.env.images:
                 continue  # remote, or not a file of the book
@@ -84,7 +89,9 @@ class EditionImages(SphinxPostTransform):
             if kind is None:
                 continue
             if target == "web":
-                node.replace_self(self._web(node, source, kind, made, lazy=not first))
+                picture = self._web(node, source, kind, made, lazy=not first)
+                # with a link of its own, the picture writes the link: it takes its place
+                (node.parent if picture["link"] else node).replace_self(picture)
                 first = False
                 continue
             if kind not in RASTER:
@@ -107,6 +114,7 @@ class EditionImages(SphinxPostTransform):
             size = svg_size(source)
             image = None
         in_link = isinstance(node.parent, nodes.reference)
+        link = _link_around(node)
         picture = web_picture(
             alt=node.get("alt", ""),
             classes=list(node.get("classes", [])),
@@ -117,44 +125,44 @@ class EditionImages(SphinxPostTransform):
             large_uri=node["uri"],
             lazy=lazy,
             zoom=image is not None and not in_link and "book-cover" not in node["classes"],
+            link=link,
         )
         if "ids" in node:
             picture["ids"] = list(node["ids"])
         return picture
 
 
+def _link_around(node: nodes.image) -> str | None:
+    """The address of a link made of this image alone (an image or figure with ``:target:``).
+
+    Sphinx's HTML writer accepts only an image in such a link (it asserts so), and the web
+    edition's image is a ``<picture>``: the picture then writes the link around itself and
+    takes the reference's place. An image inside the text of a link (``[![alt](img)](url)``)
+    stays in its reference, which Sphinx writes as any link."""
+    parent = node.parent
+    if not isinstance(parent, nodes.reference) or isinstance(parent.parent, nodes.TextElement):
+        return None
+    if len(parent) != 1:
+        return None
+    if "refuri" in parent:
+        return str(parent["refuri"])
+    return f"#{parent['refid']}" if "refid" in parent else None
+
+
 def svg_size(path: Path) -> tuple[int, int] | None:
-    """An SVG's size in CSS pixels, from its ``width``/``height`` or its ``viewBox``."""
+    """An SVG's size in CSS pixels, from its root element's ``width``/``height`` or its
+    ``viewBox`` (:func:`bookbuilder.check.images.svg_intrinsic_size`, bounded)."""
+    return svg_intrinsic_size(svg_root_attributes(path))
+
+
+def svg_root_attributes(path: Path) -> dict[str, str]:
+    """The attributes of an SVG's root element (none for a file that is not XML)."""
     try:
         for _event, element in ET.iterparse(path, events=("start",)):
-            width = _css_pixels(element.get("width"))
-            height = _css_pixels(element.get("height"))
-            if width and height:
-                return round(width), round(height)
-            box = (element.get("viewBox") or "").replace(",", " ").split()
-            if len(box) == 4:
-                return round(float(box[2])), round(float(box[3]))
-            return None
-    except (ET.ParseError, ValueError, OSError):
-        return None
-    return None
-
-
-_UNITS = {"px": 1.0, "": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0}
-_UNITS.update(cm=96 / 2.54, mm=9.6 / 2.54)
-
-
-def _css_pixels(value: str | None) -> float | None:
-    if not value:
-        return None
-    number = value.strip().rstrip("abcdefghijklmnopqrstuvwxyz")
-    unit = value.strip()[len(number) :]
-    if unit not in _UNITS:
-        return None  # percentages, em: no intrinsic size
-    try:
-        return float(number) * _UNITS[unit]
-    except ValueError:
-        return None
+            return dict(element.attrib)
+    except (ET.ParseError, OSError):
+        return {}
+    return {}
 
 
 # -- the HTML ----------------------------------------------------------------------------------
@@ -183,6 +191,8 @@ def visit_web_picture(self: Any, node: web_picture) -> None:
     if node["ids"]:
         attrs["id"] = node["ids"][0]
     out = []
+    if node.get("link"):  # an image or figure with :target: (see _link_around)
+        out.append(f'<a class="reference external image-reference" href="{esc(node["link"])}">')
     if image is None:  # SVG: its own file, and its size when it says one
         attrs["src"] = _url(self, node["svg_uri"])
         if node["svg_size"]:
@@ -213,6 +223,8 @@ def visit_web_picture(self: Any, node: web_picture) -> None:
         out.append("</picture>")
         if node["zoom"]:
             out.append("</a>")
+    if node.get("link"):
+        out.append("</a>")
     self.body.append("".join(out) + "\n")
     raise nodes.SkipNode
 

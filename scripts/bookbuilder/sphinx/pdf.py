@@ -36,12 +36,14 @@ from sphinx.util import logging
 from sphinx.util.console import darkgreen
 from sphinx.util.nodes import inline_all_toctrees
 
+from bookbuilder.check.images import css_pixels, svg_intrinsic_size
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import bookindex
 from bookbuilder.sphinx import typst as markup
+from bookbuilder.sphinx.images import svg_root_attributes
 from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.report import report_body
 
@@ -396,16 +398,19 @@ def _requested_width(node: nodes.image) -> float | None:
 
 
 def _svg_width_mm(path: Path) -> float:
-    """An SVG's width (matplotlib writes it in points), at most the text width."""
-    import re
-
-    head = path.read_text("utf-8", "replace")[:2000]
-    match = re.search(r'<svg[^>]*\swidth="(\d+(?:\.\d*)?|\.\d+)(pt|px|mm|cm|in)?"', head)
-    if not match:
-        return markup.TEXT_WIDTH_MM
-    value = float(match.group(1))
-    per_mm = {"pt": 72 / 25.4, "px": 96 / 25.4, "mm": 1, "cm": 0.1, "in": 1 / 25.4}
-    return min(value / per_mm.get(match.group(2) or "px", 96 / 25.4), markup.TEXT_WIDTH_MM)
+    """An SVG's width as it states it (matplotlib writes points), else the text width; at most
+    the text width, and narrow enough that it prints no taller than the tallest image. Read as
+    ``make check`` and the web read it (:mod:`bookbuilder.check.images`)."""
+    attributes = svg_root_attributes(path)
+    try:
+        pixels = css_pixels(attributes.get("width") or "")
+    except ValueError:
+        pixels = None
+    width_mm = min(pixels * 25.4 / 96, markup.TEXT_WIDTH_MM) if pixels else markup.TEXT_WIDTH_MM
+    if (size := svg_intrinsic_size(attributes)) is not None:
+        width, height = size
+        width_mm = min(width_mm, markup.MAX_IMAGE_HEIGHT_MM * width / height)
+    return width_mm
 
 
 def _finish_pdf(pdf: Path) -> None:

@@ -352,14 +352,15 @@ class TypstTranslator(SphinxTranslator):
         if not uri.startswith(("http://", "https://", "mailto:")):
             self._wrap(node, "#[")
             return
+        if (image := _linked_image(node)) is not None:  # an image with :target:
+            # in a box, the image is inline: the footnote's mark goes beside it, not below
+            linked = f"#link({string(uri)})[#box({self._image(image)})]"
+            self.out(f"#block[{linked}{address_note(uri)}]\n\n")
+            raise nodes.SkipNode
         shown = node.astext()
         # On paper the address must be readable: a link whose text is not its address gets
         # the address in a footnote (as the LaTeX edition did with latex_show_urls).
-        note = (
-            ""
-            if shown in (uri, uri.removeprefix("mailto:"))
-            else (f"#footnote[#link({string(uri)})[{text(uri.removeprefix('mailto:'))}]]")
-        )
+        note = "" if shown in (uri, uri.removeprefix("mailto:")) else address_note(uri)
         self._wrap(node, f"#link({string(uri)})[", "]" + note)
 
     depart_reference = _close
@@ -553,12 +554,23 @@ class TypstTranslator(SphinxTranslator):
         if image is None:
             raise nodes.SkipNode
         parts = [self._image(image)]
+        caption_text: list[str] = []
         if caption is not None:
-            caption_text = []
             saved, self.body = self.body, caption_text
             for child in caption.children:
                 child.walkabout(self)
             self.body = saved
+        # A figure with :target: is a link, its address in a footnote to the caption (or to
+        # the image, without one): readable on paper, as every link's.
+        uri = _external_uri(image.parent) if _linked_image(image.parent) is image else None
+        if uri:
+            note = address_note(uri)
+            parts[0] = f"link({string(uri)}, {parts[0]})"
+            if caption is None:
+                parts[0] = f"[#{parts[0]}{note}]"
+            else:
+                caption_text.append(note)
+        if caption is not None:
             parts.append(f"caption: [{''.join(caption_text)}]")
         self.out(f"#figure({', '.join(parts)})\n\n")
         if legend is not None:
@@ -600,6 +612,23 @@ class TypstTranslator(SphinxTranslator):
         pass
 
     depart_pending_xref = _ignore
+
+
+def address_note(uri: str) -> str:
+    """A footnote with a link's address, for paper (as the LaTeX edition's latex_show_urls)."""
+    return f"#footnote[#link({string(uri)})[{text(uri.removeprefix('mailto:'))}]]"
+
+
+def _external_uri(node: nodes.Node) -> str | None:
+    uri = str(node.get("refuri", "")) if isinstance(node, nodes.reference) else ""
+    return uri if uri.startswith(("http://", "https://", "mailto:")) else None
+
+
+def _linked_image(node: nodes.Node) -> nodes.image | None:
+    """The image that a reference is made of alone (an image or figure with ``:target:``)."""
+    if isinstance(node, nodes.reference) and len(node) == 1 and isinstance(node[0], nodes.image):
+        return node[0]
+    return None
 
 
 def running_title(title: str, limit: float = 60.0) -> str:
