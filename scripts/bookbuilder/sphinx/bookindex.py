@@ -6,9 +6,10 @@ so a rebuild that reads one report again changes that report's entries alone. An
 Sphinx's ``("single", heading, target, "", section)``: the heading as the index prints it
 (labels, never slugs: "Radiographer", "Nuclear medicine", "air quality"; a person as written,
 "Giulia Bianchi"), and the index section it belongs to as Sphinx's category key (for a person,
-with the form it is filed under: ``author:Bianchi, Giulia``). :func:`book_index` turns the domain's entries into the sections every edition prints, in
-the book's order of sections and in ICU's collation for the book's language within each ("Ł"
-after "L", before "M", in English as in Polish):
+with the form it is filed under: ``author:Bianchi, Giulia``). :func:`book_index` turns the
+domain's entries into the sections every edition prints, in the book's order of sections and
+in ICU's collation for the book's language within each ("Ł" after "L", before "M", in English
+as in Polish):
 
 - the web edition and the EPUB: ``genindex`` (the template ``genindex.html``, its body from
   :func:`index_html`; in the EPUB with the EPUB Indexes 1.0 vocabulary, ``epub:type="index"``,
