@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bookbuilder.finish import installed_fonts_lack
 from bookbuilder.summary import remap_warning
 from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book
 
@@ -131,28 +130,6 @@ def test_draft_with_errors_does_not_block(tmp_path: Path) -> None:
     result = run_book(root, "check")
     assert result.returncode == 0, result.stdout
     assert "experiences/rough-draft.md" in result.stdout
-
-
-def test_missing_pdf_character_is_an_error_naming_the_report(tmp_path: Path) -> None:
-    require_pdf()
-    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
-    (root / "experiences" / "with-emoji.md").write_text(
-        GOOD_FRONT + "\nA line with a test tube \U0001f9ea in it.\n", "utf-8"
-    )
-    result = run_book(root, "build", "pdf")
-    assert result.returncode == 1
-    assert re.search(
-        r"experiences/with-emoji\.md:13: body: character '\U0001f9ea' \(U\+1F9EA\) has no glyph",
-        result.stdout,
-    ), result.stdout
-
-
-def test_installed_fonts_are_read_for_every_script() -> None:
-    """The glyph check reads the fonts Typst uses: every script of the book is covered, a
-    character of no font is not."""
-    require_pdf()
-    scripts = "ễŁŞÞȚΑЖԱაאعیۓअবதกកአ中國日本한"
-    assert installed_fonts_lack(set(scripts) | {"\U0010fffd"}) == {"\U0010fffd"}
 
 
 def test_sphinx_warnings_point_at_the_editors_file() -> None:

@@ -17,7 +17,6 @@ from pathlib import Path
 from bookbuilder import docs, overview
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
-from bookbuilder.finish import check_pdf_glyphs
 from bookbuilder.pipeline import (
     BUILD_DIR,
     CACHE_DIR,
@@ -122,7 +121,6 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
     outputs: list[str] = []
     failed = False
     for edition in editions_to_build:
-        pdf_errors = []
         _say(f"Building the {edition} edition…")
         result = builder.run_sphinx(edition, rendered.srcdir, builddir, root, verbose)
         sphinx_warnings += [remap_warning(w, rendered.sources) for w in result.warnings]
@@ -130,17 +128,10 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
             _say(result.message)
             failed = True
             continue
-        if edition == "pdf":
-            pdf_errors = check_pdf_glyphs(book)
-            problems += pdf_errors
-            if pdf_errors:
-                _say(*format_problems(pdf_errors))
-                failed = True
         output = builder.output_path(edition, builddir, book.meta.basename)
         if output.exists():
             outputs.append(str(output.relative_to(root)))
-            if not pdf_errors:  # a PDF that prints characters as nothing is never offered
-                editions.built(builddir, edition)
+            editions.built(builddir, edition)
         else:
             _say(f"The {edition} edition did not produce {output}.")
             failed = True

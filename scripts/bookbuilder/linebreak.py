@@ -1,0 +1,124 @@
+"""Where the PDF can break a line: Unicode's line-breaking rules, shared by the check and the PDF.
+
+Japanese, Chinese, Thai, Lao, Khmer, Burmese and Tibetan are written without spaces between
+words, so "a run without spaces" says nothing about what a line can hold. The places where a
+line may break are Unicode's (UAX #14, with dictionaries for Thai, Lao, Khmer and Burmese), and
+ICU's line BreakIterator finds them as Typst's own segmenter does. Between two of them lies a
+run that the PDF must set on one line; only a run wider than a line is a problem.
+
+What Typst does with such a run (measured, ``docs/pdf-engine.md``): it neither fails nor slows
+down; it sets the run on one line, past the margin and, beyond 180 mm, off the paper, where the
+text is lost. So the PDF writer (``sphinx/typst.py``) lets Typst break such a run anywhere, by
+putting a zero-width space between its characters (:func:`breakable`), and ``make check`` warns
+about it (``check/doctree.py``): a typographic blemish, never a reason to refuse a report.
+
+Widths are estimated per grapheme cluster in em of the body text: wide characters (CJK, emoji)
+1 em, every other cluster :data:`NARROW_EM` (the fonts' mean advance for Latin, Greek, Cyrillic,
+Thai, Lao, Tibetan letters is 0.6–0.7 em: measured with fontTools on the Noto fonts).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import icu
+
+from bookbuilder.render.images import PRINT_BOX_MM
+
+#: The body text's size and the text block's width (``templates/pdf/book.typ``: A4, 30 mm
+#: margins, 10.5 pt), and so how many em a line holds.
+BODY_PT = 10.5
+LINE_EM = PRINT_BOX_MM[0] / 25.4 * 72 / BODY_PT
+#: A run wider than this (90 % of a line: block quotes and lists are indented) cannot be set.
+MAX_RUN_EM = 0.9 * LINE_EM
+#: The estimated width of a cluster that is not wide (East Asian Width W or F).
+NARROW_EM = 0.7
+#: What the PDF writer puts between the clusters of a run too wide for a line: a break
+#: opportunity that prints nothing (ZERO WIDTH SPACE, UAX #14 class ZW).
+BREAK = "\u200b"
+#: A text with no run this long (in code points) has no run too wide for a line: the fast path.
+_SHORTEST_TOO_WIDE = int(MAX_RUN_EM) + 1
+_MAYBE_TOO_WIDE = re.compile(rf"[^\s\u200b]{{{_SHORTEST_TOO_WIDE},}}")
+
+
+@dataclass(frozen=True)
+class Run:
+    """Text between two line-break opportunities: ``text[start:end]``, ``width`` em wide."""
+
+    start: int
+    end: int
+    width: float
+
+
+@functools.cache
+def _iterators() -> tuple[icu.BreakIterator, icu.BreakIterator]:
+    """ICU's line and grapheme-cluster iterators (root locale: the dictionaries for Thai, Lao,
+    Khmer and Burmese are chosen by the script, not by the locale)."""
+    root = icu.Locale.getRoot()
+    return icu.BreakIterator.createLineInstance(root), icu.BreakIterator.createCharacterInstance(
+        root
+    )
+
+
+def _boundaries(iterator: icu.BreakIterator, text: str) -> list[int]:
+    """The iterator's boundaries in ``text`` as Python string indexes (ICU counts UTF-16 units)."""
+    iterator.setText(text)
+    units = [0]
+    for char in text:
+        units.append(units[-1] + (2 if ord(char) > 0xFFFF else 1))
+    index = {unit: i for i, unit in enumerate(units)}
+    return [0, *(index[b] for b in iterator)]
+
+
+def cluster_width(cluster: str) -> float:
+    """The estimated width of a grapheme cluster, in em."""
+    first = cluster[0]
+    if unicodedata.east_asian_width(first) in "WF" or icu.Char.hasBinaryProperty(
+        first, icu.UProperty.EMOJI_PRESENTATION
+    ):
+        return 1.0
+    if unicodedata.category(first) in {"Mn", "Me", "Cf", "Zs"}:
+        return 0.0
+    return NARROW_EM
+
+
+def clusters(text: str) -> list[str]:
+    """The grapheme clusters of ``text`` (a letter with its marks, an emoji sequence)."""
+    return [text[a:b] for a, b in itertools.pairwise(_boundaries(_iterators()[1], text))]
+
+
+def runs(text: str) -> Iterator[Run]:
+    """Every run of ``text`` between two places where a line may break (UAX #14)."""
+    line_breaks = _boundaries(_iterators()[0], text)
+    for start, end in itertools.pairwise(line_breaks):
+        piece = text[start:end].rstrip()
+        yield Run(start, start + len(piece), sum(map(cluster_width, clusters(piece))))
+
+
+def too_wide(text: str) -> list[Run]:
+    """The runs of ``text`` wider than a line of the PDF."""
+    if not _MAYBE_TOO_WIDE.search(text):
+        return []
+    return [run for run in runs(text) if run.width > MAX_RUN_EM]
+
+
+def breakable(text: str) -> str:
+    """``text`` with a break opportunity (:data:`BREAK`) between the grapheme clusters of every
+    run too wide for a line, so that the PDF breaks it where the line ends instead of setting it
+    past the margin; every other run as it was."""
+    wide = too_wide(text)
+    if not wide:
+        return text
+    parts: list[str] = []
+    done = 0
+    for run in wide:
+        parts.append(text[done : run.start])
+        parts.append(BREAK.join(clusters(text[run.start : run.end])))
+        done = run.end
+    parts.append(text[done:])
+    return "".join(parts)
