@@ -160,11 +160,11 @@ def chapter_texts(chapter: ChapterSpec) -> Iterator[Located]:
 
 
 def meta_texts(meta: BookMeta) -> Iterator[Located]:
-    for key in ("title", "subtitle", "publisher", "description", "edition"):
+    for key in ("title", "subtitle", "publisher", "description", "edition", "licence"):
         if value := getattr(meta, key):
-            yield 1, "book", str(value)
+            yield 1, key, str(value)
     for editor in meta.editors:
-        yield 1, "book", editor
+        yield 1, "editors", editor
 
 
 def _message(char: str) -> str:
