@@ -55,10 +55,18 @@ def test_breaks_never_split_a_grapheme_cluster() -> None:
     assert clusters("👨‍👩‍👧‍👦🇳🇿👍🏽1️⃣🏴󠁧󠁢󠁳󠁣󠁴󠁿") == ["👨‍👩‍👧‍👦", "🇳🇿", "👍🏽", "1️⃣", "🏴󠁧󠁢󠁳󠁣󠁴󠁿"]
 
 
-def test_tibetan_and_burmese_paragraphs_are_broken_greedily() -> None:
+def test_tibetan_and_burmese_paragraphs_are_broken_line_by_line() -> None:
     """Typst's paragraph optimiser takes 0.6 ms a character in Tibetan (docs/pdf-engine.md)."""
     fonts = ["Noto Serif"]
     for tag in ("bo", "my", "dz"):
         assert 'linebreaks: "simple"' in text_settings(tag, fonts, {})
     for tag in ("th", "ja", "en"):
         assert "linebreaks" not in text_settings(tag, fonts, {})
+
+
+def test_burmese_khmer_and_tibetan_lines_are_spaced_by_their_marks() -> None:
+    """Their stacked marks touched the next line when lines were spaced by the Latin cap
+    height and baseline (seen on the PDF's pages)."""
+    for tag in ("my", "km", "bo"):
+        assert 'top-edge: "bounds", bottom-edge: "bounds"' in text_settings(tag, ["Noto Serif"], {})
+    assert "top-edge" not in text_settings("th", ["Noto Serif"], {})
