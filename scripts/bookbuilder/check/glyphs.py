@@ -185,11 +185,15 @@ def file_problems(
     relpath: str, texts: Iterable[Located], covered: frozenset[int], severity: Severity
 ) -> list[Problem]:
     """One problem for each character of the file that no font draws, at its first line."""
+    located = list(texts)
+    used = set().union(*(set(text) for _line, _key, text in located))
+    missing = drawn("".join(c for c in used if ord(c) not in covered))
+    if not missing:  # the usual case: one set per file, no line looked at
+        return []
     first: dict[str, tuple[int, str | None]] = {}
-    for line, key, text in texts:
-        for char in drawn(text):
-            if ord(char) not in covered and char not in first:
-                first[char] = (line, key)
+    for line, key, text in located:
+        for char in missing & set(text):
+            first.setdefault(char, (line, key))
     return [
         Problem(relpath, line, _message(char), key, severity, code="pdf.missing-character")
         for char, (line, key) in sorted(first.items(), key=lambda item: (item[1][0], item[0]))
