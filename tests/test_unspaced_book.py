@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book
+from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book, xfail_where
 
 BOOK = FIXTURES / "book-unspaced"
 LONG_RUN = "x" * 20000
@@ -90,16 +90,7 @@ def test_the_check_accepts_every_script_and_warns_of_the_long_run_only(
 
 @pytest.mark.parametrize(
     "stem,title,name,sentences",
-    [
-        pytest.param(
-            *r,
-            marks=pytest.mark.xfail(strict=True, reason="typst/typst#7610")
-            if r[0] in EXTRACTION_REPEATS_CLUSTERS
-            else (),
-            id=r[0],
-        )
-        for r in reports()
-    ],
+    xfail_where(reports(), EXTRACTION_REPEATS_CLUSTERS, "typst/typst#7610"),
 )
 def test_title_names_and_sentences_come_back_from_the_pdf(
     built: tuple[Path, str], stem: str, title: str, name: str, sentences: list[str]
