@@ -4,7 +4,7 @@ such a run break anywhere, between its grapheme clusters)."""
 
 from __future__ import annotations
 
-from bookbuilder.linebreak import BREAK, MAX_RUN_EM, breakable, clusters, runs, too_wide
+from bookbuilder.linebreak import BREAK, HYPHEN, MAX_RUN_EM, breakable, clusters, runs, too_wide
 from bookbuilder.sphinx.typst import text_settings
 
 JAPANESE = (
@@ -36,7 +36,7 @@ def test_paragraphs_without_spaces_break_between_words_or_characters() -> None:
 
 
 def test_a_run_wider_than_a_line_is_found_and_made_breakable() -> None:
-    long = "x" * 60  # 42 em: wider than the 36 em a line surely holds
+    long = "7f3a" * 15  # 60 characters, 42 em: wider than the 36 em a line surely holds
     text = f"Short words, then {long}, and a web address https://example.org/a/b/c/d/e/f."
     (wide,) = too_wide(text)
     assert text[wide.start : wide.end] == long + ","
@@ -45,6 +45,20 @@ def test_a_run_wider_than_a_line_is_found_and_made_breakable() -> None:
     assert made.replace(BREAK, "") == text
     assert made.count(BREAK) == len(long)  # between every two of its 61 clusters
     assert breakable("Nothing wide here.") == "Nothing wide here."
+
+
+def test_a_word_too_wide_breaks_with_a_hyphen_a_code_without() -> None:
+    word = "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz"  # 63 letters
+    assert breakable(word) == HYPHEN.join(word)
+    greek = "ΠνευμονοϋπερμικροσκοπικοπυριτιοηφαιστειοκονίωσηΠνευμονοϋπερμικρο"
+    assert HYPHEN in breakable(greek)
+    for code in (
+        "a1" * 40,
+        "ก1" * 40,
+        "AAGCTTGCATGCCTGCAGGTCGACTCTAGAGGATCCCCGGGTACCGAGCTCGAATTC_x",
+    ):
+        assert HYPHEN not in breakable(code)
+        assert BREAK in breakable(code)
 
 
 def test_breaks_never_split_a_grapheme_cluster() -> None:

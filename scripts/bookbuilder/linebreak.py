@@ -8,9 +8,12 @@ run that the PDF must set on one line; only a run wider than a line is a problem
 
 What Typst does with such a run (measured, ``docs/pdf-engine.md``): it neither fails nor slows
 down; it sets the run on one line, past the margin and, beyond 180 mm, off the paper, where the
-text is lost. So the PDF writer (``sphinx/typst.py``) lets Typst break such a run anywhere, by
-putting a zero-width space between its characters (:func:`breakable`), and ``make check`` warns
-about it (``check/doctree.py``): a typographic blemish, never a reason to refuse a report.
+text is lost. So the PDF writer (``sphinx/typst.py``) lets Typst break such a run anywhere
+(:func:`breakable`): a word of a script that hyphenates (Latin, Greek, Cyrillic, Armenian,
+Georgian) with a soft hyphen between its letters, so that a broken word shows its hyphen; any
+other run (a code, a number, an address, Thai letters that form no word) with a zero-width
+space, so that nothing is added to it. ``make check`` warns about such a run
+(``check/doctree.py``): a typographic blemish, never a reason to refuse a report.
 
 Widths are estimated per grapheme cluster in em of the body text: wide characters (CJK, emoji)
 1 em, every other cluster :data:`NARROW_EM` (the fonts' mean advance for Latin, Greek, Cyrillic,
@@ -39,11 +42,14 @@ MAX_RUN_EM = 0.9 * LINE_EM
 #: The estimated width of a cluster that is not wide (East Asian Width W or F).
 NARROW_EM = 0.7
 #: What the PDF writer puts between the clusters of a run too wide for a line: a break
-#: opportunity that prints nothing (ZERO WIDTH SPACE, UAX #14 class ZW).
+#: opportunity that prints nothing (ZERO WIDTH SPACE, UAX #14 class ZW), or in a word of a
+#: script that hyphenates, one that prints a hyphen where the line breaks (SOFT HYPHEN).
 BREAK = "\u200b"
+HYPHEN = "\u00ad"
+HYPHENATED_SCRIPTS = frozenset({"Latn", "Grek", "Cyrl", "Armn", "Geor"})
 #: A text with no run this long (in code points) has no run too wide for a line: the fast path.
 _SHORTEST_TOO_WIDE = int(MAX_RUN_EM) + 1
-_MAYBE_TOO_WIDE = re.compile(rf"[^\s\u200b]{{{_SHORTEST_TOO_WIDE},}}")
+_MAYBE_TOO_WIDE = re.compile(rf"[^\s\u200b\u00ad]{{{_SHORTEST_TOO_WIDE},}}")
 
 
 @dataclass(frozen=True)
@@ -107,18 +113,31 @@ def too_wide(text: str) -> list[Run]:
     return [run for run in runs(text) if run.width > MAX_RUN_EM]
 
 
+def is_word(run: str) -> bool:
+    """Letters (and their marks) of scripts that hyphenate a broken word, and nothing else."""
+    return all(
+        unicodedata.category(c)[0] == "M"
+        or (
+            unicodedata.category(c)[0] == "L"
+            and icu.Script.getScript(c).getShortName() in HYPHENATED_SCRIPTS
+        )
+        for c in run
+    )
+
+
 def breakable(text: str) -> str:
-    """``text`` with a break opportunity (:data:`BREAK`) between the grapheme clusters of every
-    run too wide for a line, so that the PDF breaks it where the line ends instead of setting it
-    past the margin; every other run as it was."""
+    """``text`` with a break opportunity (:data:`HYPHEN` in a word, else :data:`BREAK`) between
+    the grapheme clusters of every run too wide for a line, so that the PDF breaks it where the
+    line ends instead of setting it past the margin; every other run as it was."""
     wide = too_wide(text)
     if not wide:
         return text
     parts: list[str] = []
     done = 0
     for run in wide:
+        piece = text[run.start : run.end]
         parts.append(text[done : run.start])
-        parts.append(BREAK.join(clusters(text[run.start : run.end])))
+        parts.append((HYPHEN if is_word(piece) else BREAK).join(clusters(piece)))
         done = run.end
     parts.append(text[done:])
     return "".join(parts)
