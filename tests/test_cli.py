@@ -241,3 +241,19 @@ def test_every_command_has_its_handler() -> None:
     parser = cli.make_parser()
     (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     assert set(sub.choices) == set(cli.COMMANDS)
+
+
+def test_a_failed_edition_is_not_blamed_on_older_sources(tmp_path: Path) -> None:
+    """The website stops offering a PDF whose build failed; the summary says that, not that
+    the PDF was "built from older sources" (issue 22: an emoji stopped the PDF so)."""
+    from bookbuilder import cli
+
+    builddir = tmp_path / "_build"
+    (builddir / "pdf").mkdir(parents=True)
+    (builddir / "pdf" / "book.pdf").write_bytes(b"%PDF-1.7 from an earlier build")
+    lines = cli._downloads_left_out(builddir, "book", ["pdf"])
+    assert lines == [
+        "Not offered for download: the pdf edition failed in this run (see above); the website "
+        "does not offer an older one."
+    ]
+    assert "older sources" in cli._downloads_left_out(builddir, "book")[0]
