@@ -37,7 +37,8 @@ from bookbuilder.render.images import PRINT_BOX_MM
 #: margins, 10.5 pt), and so how many em a line holds.
 BODY_PT = 10.5
 LINE_EM = PRINT_BOX_MM[0] / 25.4 * 72 / BODY_PT
-#: A run wider than this (90 % of a line: block quotes and lists are indented) cannot be set.
+#: A run wider than this (90 % of a line: block quotes and lists are indented) is warned of
+#: and made breakable.
 MAX_RUN_EM = 0.9 * LINE_EM
 #: The estimated width of a cluster that is not wide (East Asian Width W or F).
 NARROW_EM = 0.7
