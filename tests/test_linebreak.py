@@ -84,3 +84,22 @@ def test_burmese_khmer_and_tibetan_lines_are_spaced_by_their_marks() -> None:
     for tag in ("my", "km", "bo"):
         assert 'top-edge: "bounds", bottom-edge: "bounds"' in text_settings(tag, ["Noto Serif"], {})
     assert "top-edge" not in text_settings("th", ["Noto Serif"], {})
+
+
+def test_in_a_table_a_code_breaks_at_its_columns_width_a_word_at_a_lines() -> None:
+    """Typst shares a line between automatic columns that do not fit it and sets a wider run
+    over the next cells (seen on the page): a code in a cell is made breakable from its
+    column's width; a word is left to Typst's hyphenation until it is wider than a line."""
+    from docutils import nodes
+
+    from bookbuilder.linebreak import MIN_CELL_EM, column_em
+
+    text = nodes.Text("A3F9A" * 5)
+    group = nodes.tgroup(cols=6)
+    group += nodes.entry("", nodes.paragraph("", "", text))
+    column = column_em(text)
+    assert column == max(MAX_RUN_EM / 6 - 1, MIN_CELL_EM)
+    assert column_em(nodes.paragraph("", "", nodes.Text("x"))) is None
+    assert BREAK in breakable(str(text), column)
+    assert breakable("Radiographers", column) == "Radiographers"
+    assert breakable(str(text)) == str(text)  # outside a table it fits a line

@@ -12,6 +12,7 @@ order here): poppler's layout mode moves lines with stacked Tibetan letters or c
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import unicodedata
@@ -24,7 +25,11 @@ from PIL import Image
 from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book, xfail_where
 
 BOOK = FIXTURES / "book-unspaced"
+PDF = Path("_build/pdf/unspaced.pdf")
 LONG_RUN = "x" * 20000
+#: A table of codes wider together than a line: Typst set them over each other's cells.
+CODES = [f"{letter}3F9A" * 5 for letter in "ABCDEF"]  # 25 characters, no word
+TABLE = "```{csv-table}\n" + ",".join(CODES) + "\na,b,c,d,e,f\n```\n"
 #: Typst 0.15 gives every glyph of some clusters that shape into several glyphs (a Thai or Lao
 #: tone mark over its consonant, a Khmer subscript) the whole cluster's text, so extraction
 #: repeats them (typst/typst#7610, LaurenzV/krilla#411; docs/pdf-engine.md). The page is right.
@@ -42,7 +47,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         report_front(title="A run that no line holds")
         + "The run: "
         + LONG_RUN
-        + " and the sentence after it.\n",
+        + " and the sentence after it.\n\n"
+        + TABLE,
         "utf-8",
     )
     check = run_book(root, "check")
@@ -127,20 +133,43 @@ def test_a_run_wider_than_a_line_is_printed_whole(built: tuple[Path, str]) -> No
     assert run.count("x") == len(LONG_RUN)
 
 
+def test_codes_in_a_table_too_wide_for_a_line_stay_in_their_cells(
+    built: tuple[Path, str],
+) -> None:
+    """No two words of a line of the PDF overlap (``pdftotext -bbox``): each code wraps in its
+    own column instead of running over the next ones."""
+    root = built[0]
+    text = pdf_text(root)
+    for code in CODES:
+        assert code in squash(text), code
+    page = pages_with(root, CODES[0][:5])[0]
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(root / PDF), "-"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    words = [
+        (round(float(y)), float(x0), float(x1))
+        for x0, y, x1 in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"', boxes)
+    ]
+    for line in {y for y, _x0, _x1 in words}:
+        spans = sorted((x0, x1) for y, x0, x1 in words if y == line)
+        for (_a0, a1), (b0, _b1) in itertools.pairwise(spans):
+            assert a1 <= b0 + 0.5, (line, spans)
+
+
+def pages_with(root: Path, phrase: str) -> list[int]:
+    info = subprocess.run(["pdfinfo", str(root / PDF)], capture_output=True, text=True).stdout
+    count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    return [p for p in range(1, count + 1) if squash(phrase) in squash(pdf_text(root, p))]
+
+
 def test_emoji_print_in_colour_and_copy_as_written(built: tuple[Path, str]) -> None:
     root = built[0]
     text = pdf_text(root)
     for emoji in EMOJI:
         assert emoji in text, emoji
-    pages = int(
-        re.search(
-            r"Pages:\s+(\d+)",
-            subprocess.run(
-                ["pdfinfo", str(root / "_build/pdf/unspaced.pdf")], capture_output=True, text=True
-            ).stdout,
-        ).group(1)
-    )
-    page = next(p for p in range(1, pages + 1) if "During the first lockdown" in pdf_text(root, p))
+    page = pages_with(root, "During the first lockdown")[0]
     pdf = root / "_build/pdf/unspaced.pdf"
     pages_args = ["-f", str(page), "-l", str(page), "-singlefile"]
     subprocess.run(

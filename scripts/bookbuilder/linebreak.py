@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import icu
+from docutils import nodes
 
 from bookbuilder.render.images import PRINT_BOX_MM
 
@@ -48,9 +49,17 @@ NARROW_EM = 0.7
 BREAK = "\u200b"
 HYPHEN = "\u00ad"
 HYPHENATED_SCRIPTS = frozenset({"Latn", "Grek", "Cyrl", "Armn", "Geor"})
-#: A text with no run this long (in code points) has no run too wide for a line: the fast path.
-_SHORTEST_TOO_WIDE = int(MAX_RUN_EM) + 1
-_MAYBE_TOO_WIDE = re.compile(rf"[^\s\u200b\u00ad]{{{_SHORTEST_TOO_WIDE},}}")
+#: What a table cell's inset (5 pt each side, Typst's default) takes from its column, in em.
+CELL_INSET_EM = 1.0
+#: The narrowest room a table column is given here: a run narrower than this is left to Typst.
+MIN_CELL_EM = 2.0
+
+
+@functools.cache
+def _maybe_too_wide(max_em: float) -> re.Pattern[str]:
+    """A text with no run of more than ``max_em`` code points has no run wider than ``max_em``
+    (no cluster is wider than 1 em): the fast path."""
+    return re.compile(rf"[^\s\u200b\u00ad]{{{int(max_em) + 1},}}")
 
 
 @dataclass(frozen=True)
@@ -107,11 +116,24 @@ def runs(text: str) -> Iterator[Run]:
         yield Run(start, start + len(piece), sum(map(cluster_width, clusters(piece))))
 
 
-def too_wide(text: str) -> list[Run]:
-    """The runs of ``text`` wider than a line of the PDF."""
-    if not _MAYBE_TOO_WIDE.search(text):
+def too_wide(text: str, max_em: float = MAX_RUN_EM) -> list[Run]:
+    """The runs of ``text`` wider than ``max_em`` (a line of the PDF)."""
+    if not _maybe_too_wide(max_em).search(text):
         return []
-    return [run for run in runs(text) if run.width > MAX_RUN_EM]
+    return [run for run in runs(text) if run.width > max_em]
+
+
+def column_em(node: nodes.Node) -> float | None:
+    """The room of a table column where ``node`` stands (a line shared between the table's
+    columns, less the cell's inset), or None outside a table. Typst's automatic columns share
+    a line equally between runs that do not fit it (measured), and set a wider run across the
+    next cells."""
+    while node is not None:
+        if isinstance(node, nodes.tgroup):
+            share = MAX_RUN_EM / max(int(node.get("cols", 1)), 1) - CELL_INSET_EM
+            return max(share, MIN_CELL_EM)
+        node = node.parent
+    return None
 
 
 def is_word(run: str) -> bool:
@@ -126,11 +148,17 @@ def is_word(run: str) -> bool:
     )
 
 
-def breakable(text: str) -> str:
+def breakable(text: str, column: float | None = None) -> str:
     """``text`` with a break opportunity (:data:`HYPHEN` in a word, else :data:`BREAK`) between
     the grapheme clusters of every run too wide for a line, so that the PDF breaks it where the
-    line ends instead of setting it past the margin; every other run as it was."""
-    wide = too_wide(text)
+    line ends instead of setting it past the margin; every other run as it was.
+
+    In a table cell (``column``: its room, :func:`column_em`), a run that is no word is made
+    breakable from the column's width on, so that a code does not run over the next cells;
+    a word only from a line's width on, as Typst hyphenates words by its dictionaries."""
+    wide = too_wide(text, min(column or MAX_RUN_EM, MAX_RUN_EM))
+    if column is not None:
+        wide = [r for r in wide if r.width > MAX_RUN_EM or not is_word(text[r.start : r.end])]
     if not wide:
         return text
     parts: list[str] = []

@@ -24,7 +24,7 @@ from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
-from bookbuilder.linebreak import breakable
+from bookbuilder.linebreak import breakable, column_em
 from bookbuilder.render.images import PRINT_BOX_MM
 from bookbuilder.sphinx.report import report_body
 
@@ -308,7 +308,8 @@ class TypstTranslator(SphinxTranslator):
         value = node.astext()
         if not self._in_literal(node):
             value = re.sub(r"\s+", " ", value)
-        self.out(text(breakable(value)))  # a run wider than a line breaks where the line ends
+        # a run wider than a line (or a code wider than its table column) breaks where it ends
+        self.out(text(breakable(value, column_em(node))))
 
     def depart_Text(self, node: nodes.Text) -> None:
         pass
@@ -381,11 +382,12 @@ class TypstTranslator(SphinxTranslator):
     depart_literal_emphasis = depart_literal_strong = _close
 
     def visit_literal(self, node: nodes.literal) -> None:
-        self.out(f"#raw({string(breakable(node.astext()))});")
+        self.out(f"#raw({string(breakable(node.astext(), column_em(node)))});")
         raise nodes.SkipNode
 
     def visit_literal_block(self, node: nodes.literal_block) -> None:
-        self.out(f"#raw(block: true, {string(breakable(node.astext()))});\n\n")
+        shown = breakable(node.astext(), column_em(node))
+        self.out(f"#raw(block: true, {string(shown)});\n\n")
         raise nodes.SkipNode
 
     visit_doctest_block = visit_literal_block
