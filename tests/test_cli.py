@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bookbuilder.finish import installed_fonts_lack
 from bookbuilder.summary import remap_warning
 from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book
 
@@ -133,28 +132,6 @@ def test_draft_with_errors_does_not_block(tmp_path: Path) -> None:
     assert "experiences/rough-draft.md" in result.stdout
 
 
-def test_missing_pdf_character_is_an_error_naming_the_report(tmp_path: Path) -> None:
-    require_pdf()
-    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
-    (root / "experiences" / "with-emoji.md").write_text(
-        GOOD_FRONT + "\nA line with a test tube \U0001f9ea in it.\n", "utf-8"
-    )
-    result = run_book(root, "build", "pdf")
-    assert result.returncode == 1
-    assert re.search(
-        r"experiences/with-emoji\.md:13: body: character '\U0001f9ea' \(U\+1F9EA\) has no glyph",
-        result.stdout,
-    ), result.stdout
-
-
-def test_installed_fonts_are_read_for_every_script() -> None:
-    """The glyph check reads the fonts Typst uses: every script of the book is covered, a
-    character of no font is not."""
-    require_pdf()
-    scripts = "ễŁŞÞȚΑЖԱაאعیۓअবதกកአ中國日本한"
-    assert installed_fonts_lack(set(scripts) | {"\U0010fffd"}) == {"\U0010fffd"}
-
-
 def test_sphinx_warnings_point_at_the_editors_file() -> None:
     sources = {
         "experiences/x": {"relpath": "experiences/x.md", "body_line": 12, "generated_line": 9}
@@ -264,3 +241,19 @@ def test_every_command_has_its_handler() -> None:
     parser = cli.make_parser()
     (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     assert set(sub.choices) == set(cli.COMMANDS)
+
+
+def test_a_failed_edition_is_not_blamed_on_older_sources(tmp_path: Path) -> None:
+    """The website stops offering a PDF whose build failed; the summary says that, not that
+    the PDF was "built from older sources" (issue 22: an emoji stopped the PDF so)."""
+    from bookbuilder import cli
+
+    builddir = tmp_path / "_build"
+    (builddir / "pdf").mkdir(parents=True)
+    (builddir / "pdf" / "book.pdf").write_bytes(b"%PDF-1.7 from an earlier build")
+    lines = cli._downloads_left_out(builddir, "book", ["pdf"])
+    assert lines == [
+        "Not offered for download: the pdf edition failed in this run (see above); the website "
+        "does not offer an older one."
+    ]
+    assert "older sources" in cli._downloads_left_out(builddir, "book")[0]

@@ -24,7 +24,7 @@ import pytest
 from bookbuilder.model import Author
 from bookbuilder.sphinx import bookindex
 from bookbuilder.sphinx import typst as markup
-from conftest import FIXTURES, copy_book, require, require_pdf, run_book
+from conftest import FIXTURES, copy_book, require, require_pdf, run_book, xfail_where
 
 BOOK = FIXTURES / "book-scripts"
 TITLE = "COVID-19 in Every Script"
@@ -67,16 +67,7 @@ def reports() -> list[tuple[str, str, str, str]]:
 
 @pytest.mark.parametrize(
     "slug,title,author,body",
-    [
-        pytest.param(
-            *r,
-            marks=pytest.mark.xfail(strict=True, reason="typst/typst#7610")
-            if r[0] in EXTRACTION_REPEATS_CLUSTERS
-            else (),
-            id=r[0],
-        )
-        for r in reports()
-    ],
+    xfail_where(reports(), EXTRACTION_REPEATS_CLUSTERS, "typst/typst#7610"),
 )
 def test_every_script_extracts_as_written(
     pdf: Path, slug: str, title: str, author: str, body: str

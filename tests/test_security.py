@@ -287,7 +287,6 @@ BODY_ATTACKS |= {
         11,
         ":figwidth:",
     ),
-    "long-word": ("x" * 20000 + "\n", 11, "word of 20000"),
     "wide-table": ("```{csv-table}\n" + ",".join(["c"] * 5000) + "\n```\n", 12, "5000 columns"),
 }
 DEEP = "".join("`" * (40 - i) + "{note}\n" for i in range(25))

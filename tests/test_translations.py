@@ -196,6 +196,20 @@ def test_a_translation_body_follows_the_report_body_rules(
     )
 
 
+def test_a_translation_body_is_read_as_the_build_reads_it(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The doctree's checks too (they were for reports only): a table wider than a page is
+    refused, a run wider than a line is warned of."""
+    table = "```{csv-table}\n" + ",".join(["c"] * 13) + "\n```\n"
+    write(book, f"{IT}.de.md", TRANSLATION.format(extra="") + f"\n{'x' * 80}\n\n{table}")
+    result = cli(book, capsys, "check")
+    assert result.returncode == 1
+    name = re.escape(f"experiences/{IT}.de.md")
+    assert re.search(rf"{name}:9: warning: a run of 80 characters", result.stdout), result.stdout
+    assert re.search(rf"{name}:12: a table of 13 columns found", result.stdout), result.stdout
+
+
 def test_new_writes_a_translation_that_checks(
     book: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

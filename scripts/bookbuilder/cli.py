@@ -17,7 +17,6 @@ from pathlib import Path
 from bookbuilder import diskspace, docs, overview
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
-from bookbuilder.finish import check_pdf_glyphs
 from bookbuilder.model import Book
 from bookbuilder.pipeline import (
     BUILD_DIR,
@@ -128,36 +127,28 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
     problems = list(prepared.problems)
     sphinx_warnings: list[str] = []
     outputs: list[str] = []
-    failed = False
+    failed_editions: list[str] = []
     for edition in editions_to_build:
-        pdf_errors = []
         _say(f"Building the {edition} edition…")
         result = builder.run_sphinx(edition, rendered.srcdir, builddir, root, verbose)
         sphinx_warnings += [remap_warning(w, rendered.sources) for w in result.warnings]
         if not result.ok:
             _say(result.message)
-            failed = True
+            failed_editions.append(edition)
             continue
-        if edition == "pdf":
-            pdf_errors = check_pdf_glyphs(book)
-            problems += pdf_errors
-            if pdf_errors:
-                _say(*format_problems(pdf_errors))
-                failed = True
         output = builder.output_path(edition, builddir, book.meta.basename)
         if output.exists():
             outputs.append(str(output.relative_to(root)))
-            if not pdf_errors:  # a PDF that prints characters as nothing is never offered
-                editions.built(builddir, edition)
+            editions.built(builddir, edition)
         else:
             _say(f"The {edition} edition did not produce {output}.")
-            failed = True
+            failed_editions.append(edition)
     _say("", *summary_lines(book, problems, sorted(set(sphinx_warnings)), prepared.silenced))
     if "html" in editions_to_build:
-        _say(*_downloads_left_out(builddir, book.meta.basename))
+        _say(*_downloads_left_out(builddir, book.meta.basename, failed_editions))
     if outputs:
         _say("Wrote:", *(f"  {o}" for o in outputs))
-    return 1 if failed else 0
+    return 1 if failed_editions else 0
 
 
 def _image_failure_lines(book: Book, root: Path, error: ImageError) -> list[str]:
@@ -186,14 +177,20 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def _downloads_left_out(builddir: Path, basename: str) -> list[str]:
-    """The editions that exist but that the website does not offer: built from older sources."""
+def _downloads_left_out(builddir: Path, basename: str, failed: Sequence[str] = ()) -> list[str]:
+    """The editions that exist but that the website does not offer: built from older sources,
+    or left from before a build of this run that failed (the reason is said above)."""
     from bookbuilder.sphinx import build as builder
 
     lines = []
     for edition in editions.DOWNLOADABLE:
         output = builder.output_path(edition, builddir, basename)
-        if output.is_file() and not editions.is_current(builddir, edition):
+        if edition in failed:
+            lines.append(
+                f"Not offered for download: the {edition} edition failed in this run (see "
+                "above); the website does not offer an older one."
+            )
+        elif output.is_file() and not editions.is_current(builddir, edition):
             lines.append(
                 f"Not offered for download: {output.relative_to(builddir.parent)} was built from "
                 f"older sources (`make {edition}` or `make all` builds it again)."

@@ -140,9 +140,11 @@ _REGISTRY: dict[str, tuple[Kind, str]] = {
     ),
     "body.footnote": (WARNING, "a footnote that nothing refers to"),
     "body.figure": (WARNING, "a figure without a caption"),
-    "body.pdf": (
-        ERROR,
-        "a word over 60 characters or a table over 12 columns: the PDF cannot set it",
+    "body.pdf": (ERROR, "a table over 12 columns: the PDF cannot set it"),
+    "body.long-run": (
+        WARNING,
+        "text with no place to break a line (UAX #14) over a line's width: the PDF breaks it "
+        "at an arbitrary character",
     ),
     # -- privacy (patients)
     "privacy.birth-date": (WARNING, "a date after born, DOB, date of birth…"),
@@ -157,7 +159,11 @@ _REGISTRY: dict[str, tuple[Kind, str]] = {
     "curate.unplaced": (ERROR, "an accepted report that no chapter takes"),
     "curate.empty-chapter": (WARNING, "a collecting chapter that gets no report"),
     # -- the editions
-    "pdf.missing-character": (ERROR, "a character no font of the PDF has"),
+    "pdf.missing-character": (ERROR, "a character no installed font of the PDF has"),
+    "pdf.fonts-missing": (
+        WARNING,
+        "the PDF's fonts are not installed here: characters not checked (`make setup-pdf`)",
+    ),
 }
 
 

@@ -1,6 +1,6 @@
 """The plain data that flows between the pipeline's stages.
 
-load → validate → curate → render → build → finish. Each stage takes these objects and returns
+load → validate → curate → render → build. Each stage takes these objects and returns
 new ones; nothing here knows about Sphinx. Every item remembers the file (and line) it came from,
 so any later stage can still point an editor at the right place.
 """

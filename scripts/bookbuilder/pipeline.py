@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bookbuilder.check import countries
 from bookbuilder.check.body import unfinished_body
+from bookbuilder.check.glyphs import check_glyphs
 from bookbuilder.check.validate import validate_all, validate_book_meta
 from bookbuilder.curate import curate
 from bookbuilder.model import Book, BookMeta, Place, Problem, Status
@@ -91,6 +92,14 @@ def prepare(root: Path, today: date | None = None, cache_dir: Path | None = None
         translations=validated.translations,
     )
     problems += book.problems
+    # every character the PDF prints has a font: checked before any edition is built
+    published = {r.relpath for r in book.reports} | {t.relpath for t in book.translations}
+    problems += check_glyphs(
+        meta,
+        validated.chapters,
+        [*validated.reports, *validated.translations],
+        published,
+    )
     ordered = tuple(sorted(problems, key=lambda p: (p.path, p.line)))
     shown = tuple(p for p in ordered if p.is_error or p.code not in meta.silence)
     return Prepared(meta, book, shown, len(ordered) - len(shown))

@@ -20,7 +20,8 @@ body exactly as the build does:
 
 What the build's docutils reports (a footnote nobody refers to, a reference to a missing
 footnote, a duplicate target) is reported here too, at the report's own line; and the limits
-a PDF engine needs (:data:`MAX_WORD`, :data:`MAX_COLUMNS`) are checked on the same tree.
+a PDF engine needs (:data:`MAX_COLUMNS`, :data:`MAX_NESTING`) are checked on the same tree, with
+a warning for text the PDF can only break at an arbitrary character (:mod:`bookbuilder.linebreak`).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from myst_parser.parsers.docutils_ import Parser as MystDocutilsParser
 from myst_parser.parsers.mdit import create_md_parser
 
 from bookbuilder.check.body import ALLOWED_DIRECTIVES, ALLOWED_LINK_PREFIXES, ALLOWED_ROLES
+from bookbuilder.linebreak import too_wide
 from bookbuilder.model import Problem, Severity
 from bookbuilder.syntax import (
     LINK_SCHEMES,
@@ -58,8 +60,6 @@ from bookbuilder.syntax import (
     plain_names,
 )
 
-#: A word longer than this (outside links and code) cannot be broken across lines in the PDF.
-MAX_WORD = 60
 #: A table wider than this does not fit a PDF page.
 MAX_COLUMNS = 12
 #: Block quotes and admonitions nested deeper than this stop the PDF engine (Typst: "maximum
@@ -124,9 +124,6 @@ ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
 #: Sphinx's own nodes that allowed constructs make (``{seealso}``, ``{kbd}``…), by class name,
 #: so the check does not import Sphinx's node module for a name test.
 ALLOWED_SPHINX_NODES = frozenset({"seealso", "literal_emphasis", "literal_strong"})
-
-_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
-_URLISH = re.compile(r"(?:https?://|mailto:|www\.)|[\\/].*[\\/]|@")
 
 
 def report_config(base: MdParserConfig | None = None) -> MdParserConfig:
@@ -547,25 +544,24 @@ def _unreferenced_footnotes(
 def _pdf_limits(
     document: nodes.document, relpath: str, at: Callable[[int | None], int]
 ) -> list[Problem]:
-    """What a PDF engine cannot set, whichever engine: words it cannot break, tables wider
-    than a page. Errors: the PDF would fail or lose text."""
+    """What a PDF engine cannot set: tables wider than a page, nesting deeper than Typst goes
+    (errors: the PDF would fail or lose text); text with no place to break a line over a
+    line's width (a warning: the PDF breaks it at an arbitrary character, ``linebreak.py``)."""
     problems = []
     for text in document.findall(nodes.Text):
         parent = text.parent
-        if isinstance(parent, nodes.literal_block | nodes.literal | nodes.reference):
-            continue
-        for word in _WORD.findall(str(text)):
-            if _URLISH.search(word):
-                continue
+        for run in too_wide(str(text)):
+            word = str(text)[run.start : run.end]
             problems.append(
                 Problem(
                     relpath,
                     at(_node_line(parent)),
-                    f"a word of {len(word)} characters ('{word[:20]}…') found; the PDF cannot "
-                    f"break a word over {MAX_WORD} characters across lines: add spaces or "
-                    "hyphens, or write it as `code`",
+                    f"a run of {len(word)} characters with no place to break a line "
+                    f"('{word[:20]}…') found, wider than a line of the PDF, which breaks it at "
+                    "an arbitrary character; add spaces or hyphens where it may break",
                     None,
-                    code="body.pdf",
+                    Severity.WARNING,
+                    code="body.long-run",
                 )
             )
     for block in document.findall(lambda n: isinstance(n, _NESTING_NODES)):

@@ -168,14 +168,18 @@ def _author(values: Mapping[str, Any]) -> Author:
     )
 
 
-def _check_body(src: SourceFile, folder: Path) -> tuple[tuple[ImageRef, ...], list[Problem]]:
+def _check_body(
+    src: SourceFile, folder: Path, slug: str | None = None
+) -> tuple[tuple[ImageRef, ...], list[Problem]]:
     """The body read twice, for precise messages and for certainty: ``body.py`` on MyST's token
     stream (what the editor wrote, exactly where), then ``doctree.py`` on the tree the build
-    renders (what the build would do). A problem both find at the same line is said once."""
-    images, problems = check_body(src.body, src.body_line, src.relpath, src.stem, folder)
+    renders (what the build would do). A problem both find at the same line is said once.
+    ``slug``: whose images the body shows (a translation shows its original's)."""
+    slug = slug or src.stem
+    images, problems = check_body(src.body, src.body_line, src.relpath, slug, folder)
     said = {(p.line, p.code) for p in problems}
-    own_images = folder / "images" / src.stem
-    for problem in check_tree(src.body, src.body_line, src.relpath, src.stem, own_images):
+    own_images = folder / "images" / slug
+    for problem in check_tree(src.body, src.body_line, src.relpath, slug, own_images):
         if (problem.line, problem.code) not in said:
             said.add((problem.line, problem.code))
             problems.append(problem)
@@ -218,9 +222,8 @@ def validate_translation(
     values = check_mapping(
         src.front_matter, TRANSLATION_FIELDS, "", src.front_matter_line, ck, _ORIGINAL_ONLY
     )
-    images, body_problems = check_body(
-        src.body, src.body_line, src.relpath, slug, root / "experiences"
-    )
+    # the same two readings as a report's body: the build renders a translation the same way
+    images, body_problems = _check_body(src, root / "experiences", slug)
     problems = _by_line(ck.problems + body_problems + lint(src.body, src.body_line, src.relpath))
     if not _ok(values) or any(p.is_error for p in problems):
         return None, problems

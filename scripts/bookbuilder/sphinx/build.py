@@ -20,16 +20,19 @@ from bookbuilder.sphinx.remembered import LAST_RUN
 EDITIONS = {"html": "html", "epub": "epub", "pdf": "pdf"}
 # Debian/Ubuntu packages for the PDF (typeset by Typst, from PyPI: sphinx/pdf.py): the fonts of
 # every script the contributors write (Noto: Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew,
-# Arabic, Devanagari, Bengali, Tamil, Thai, Khmer, Ethiopic… and CJK), DejaVu Sans Mono for
-# code, and poppler-utils, whose pdftotext and pdffonts the tests read the PDF with.
+# Arabic, Devanagari, Bengali, Tamil, Thai, Lao, Khmer, Burmese, Tibetan, Ethiopic… and CJK),
+# colour emoji, DejaVu Sans Mono for code, and poppler-utils, whose pdftotext and pdffonts the
+# tests read the PDF with. ``make check`` checks every character against the fonts installed
+# (check/glyphs.py).
 PDF_PACKAGES = (
     "fonts-noto-core",
     "fonts-noto-cjk",
+    "fonts-noto-color-emoji",
     "fonts-dejavu-core",
     "poppler-utils",
 )
 #: Without these the PDF cannot print its main text (the other scripts' fonts are checked
-#: character by character when the PDF is made: finish.check_pdf_glyphs).
+#: character by character by ``make check``: check/glyphs.py).
 PDF_FONTS = ("Noto Serif", "Noto Serif CJK SC")
 SETUP_PDF_HINT = (
     "run `make setup-pdf` (Debian/Ubuntu), which installs these packages with apt: "

@@ -52,9 +52,10 @@ LANCZOS = Image.Resampling.LANCZOS
 
 TEMPLATE = Path(__file__).parents[1] / "templates" / "pdf" / "book.typ"
 #: The fonts, in the order Typst tries them for each character: Noto for Latin, Greek and
-#: Cyrillic first, then one font per script (Debian's fonts-noto-core and fonts-noto-cjk). A
-#: character none of them has falls back to any installed font that has it; one that no
-#: installed font has is an error of the build (``finish.check_pdf_glyphs``).
+#: Cyrillic first, then one font per script (Debian's fonts-noto-core and fonts-noto-cjk), and
+#: emoji last, in colour (fonts-noto-color-emoji: Typst embeds its bitmaps). A character none
+#: of them has falls back to any installed font that has it; one that no installed font has is
+#: an error of ``make check`` (``check/glyphs.py``).
 FONTS = [
     "Noto Serif",
     "Noto Serif Armenian",
@@ -65,12 +66,16 @@ FONTS = [
     "Noto Serif Bengali",
     "Noto Serif Tamil",
     "Noto Serif Thai",
+    "Noto Serif Lao",
     "Noto Serif Khmer",
+    "Noto Serif Myanmar",
+    "Noto Serif Tibetan",
     "Noto Serif Ethiopic",
     "Noto Serif CJK SC",
     "Noto Serif CJK TC",
     "Noto Serif CJK JP",
     "Noto Serif CJK KR",
+    "Noto Color Emoji",
 ]
 #: For text in these languages, this font comes before the other scripts' fonts: Han
 #: characters are drawn differently in Japan, Korea, Taiwan and Hong Kong. (Urdu stays in Naskh:
