@@ -140,7 +140,11 @@ def report_texts(report: Report) -> Iterator[Located]:
         if value := getattr(report, key):
             yield report.lines.get(key, 1), key, value
     for author in report.authors:
-        yield report.lines.get("authors", 1), "authors", f"{author.printed} {author.affiliation or ''}"
+        yield (
+            report.lines.get("authors", 1),
+            "authors",
+            f"{author.printed} {author.affiliation or ''}",
+        )
     yield from _body(report.body, report.body_line)
 
 
