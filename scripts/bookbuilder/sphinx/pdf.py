@@ -164,11 +164,8 @@ class PDFBuilder(Builder):
             xref.replace_self(xref.children)
         self.labels = _labels(tree, root)
         self.report_languages = {}
-        self.footnotes = {}
+        self.footnotes = _footnotes_by_page(tree, root)
         for start in tree.findall(addnodes.start_of_file):
-            for footnote in start.findall(nodes.footnote):
-                for id_ in footnote["ids"]:
-                    self.footnotes[(start["docname"], id_)] = footnote
             # its own body, not that of a translation set inside it (a nested start_of_file)
             body = next((b for b in start.findall(report_body) if _own_page(b) is start), None)
             if body is not None:
@@ -403,6 +400,27 @@ def _finish_pdf(pdf: Path) -> None:
             deterministic_id=True,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
         )
+
+
+def _footnotes_by_page(
+    tree: nodes.document, root: str
+) -> dict[tuple[str, str], nodes.footnote]:
+    """Every footnote by (the page it is written on, its id): the innermost page, not one that
+    holds it (a report holds its translations), so a translation's notes never stand in for its
+    original's. Found from the top down: a footnote's ``parent`` can be stale after Sphinx
+    inlined the pages."""
+    found: dict[tuple[str, str], nodes.footnote] = {}
+    stack: list[tuple[nodes.Node, str]] = [(tree, root)]
+    while stack:
+        node, page = stack.pop()
+        if isinstance(node, addnodes.start_of_file):
+            page = node["docname"]
+        if isinstance(node, nodes.footnote):
+            for id_ in node["ids"]:
+                found[(page, id_)] = node
+        if isinstance(node, nodes.Element):
+            stack.extend((child, page) for child in node.children)
+    return found
 
 
 def _own_page(node: nodes.Node) -> nodes.Node | None:
