@@ -55,7 +55,7 @@ def chain_and_header() -> str:
     )
     rows = "".join(f"* - row {i}\n  - {i * 3}\n" for i in range(HEADER_ROWS))
     table = (
-        "```{list-table} Doses by hour\n:header-rows: 1\n\n"
+        "```{list-table}\n:header-rows: 1\n\n"
         "* - Dose[^h]\n  - Time[^h]\n" + rows + "```\n\n[^h]: Header note printed on its page.\n\n"
     )
     return chain + table
