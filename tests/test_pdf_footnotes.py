@@ -23,7 +23,14 @@ from bookbuilder.limits import MAX_NOTES_PER_MARK
 from conftest import SMALL, report_front, require_pdf, run_book
 
 REPORTS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot")
-LANGUAGES = {"alpha": "fr", "bravo": "de", "charlie": "it", "delta": "es", "echo": "pt", "foxtrot": "nl"}
+LANGUAGES = {
+    "alpha": "fr",
+    "bravo": "de",
+    "charlie": "it",
+    "delta": "es",
+    "echo": "pt",
+    "foxtrot": "nl",
+}
 CHAIN = MAX_NOTES_PER_MARK  # notes in a chain, each referring to the next: the most allowed
 HEADER_ROWS = 120  # enough rows for the table to span pages
 
@@ -106,7 +113,12 @@ def page_ranges(pages: list[str]) -> dict[str, str]:
     starts = []
     for number, text in enumerate(pages):
         for match in re.finditer(r"Begins\s+page\s+([a-z]+)((?:\s+[a-z]{2})?)\s+here", text):
-            starts.append((number, match.group(1) + (f".{match.group(2).strip()}" * bool(match.group(2).strip()))))
+            starts.append(
+                (
+                    number,
+                    match.group(1) + (f".{match.group(2).strip()}" * bool(match.group(2).strip())),
+                )
+            )
     ranges = {}
     for i, (number, page) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(pages)
@@ -133,7 +145,7 @@ def test_a_note_referred_to_twice_is_printed_once(pages: list[str]) -> None:
 
 
 def test_the_text_follows_the_note_mark_without_a_space(pages: list[str]) -> None:
-    """"twenty-five⁴. It", not "twenty-five⁴ . It" (issue 23)."""
+    """ "twenty-five⁴. It", not "twenty-five⁴ . It" (issue 23)."""
     text = "".join(pages)
     marks = re.findall(r"twenty-\s*five(\d+)(\s*)\.", text)
     assert len(marks) == 2 * len(REPORTS), marks
@@ -158,9 +170,7 @@ def test_notes_are_never_written_inside_notes(built: Path) -> None:
 
 
 def test_a_note_in_a_repeated_table_header_is_on_each_page_of_the_table(pages: list[str]) -> None:
-    with_table = [p for p in pages if "row 5" in p or "Dose" in p and "Time" in p]
     with_header = [p for p in pages if re.search(r"Dose\d+", p)]
     assert len(with_header) >= 2, "the table spans pages, its header on each"
     for page in with_header:
         assert "Header note printed on its page" in " ".join(page.split()), page[:200]
-    assert with_table

@@ -156,7 +156,8 @@ _REGISTRY: dict[str, tuple[Kind, str]] = {
     ),
     "body.pdf-size": (
         ERROR,
-        f"a report of over {limits.MAX_ELEMENTS:,} elements: too large for the PDF",
+        f"a report of over {limits.MAX_ELEMENTS:,} elements (a link counts "
+        f"{limits.LINK_WEIGHT}): too large for the PDF",
     ),
     # -- privacy (patients)
     "privacy.birth-date": (WARNING, "a date after born, DOB, date of birth…"),

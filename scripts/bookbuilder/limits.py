@@ -26,7 +26,9 @@ MAX_HEADER_REPEAT = 150_000
 MAX_NOTES_PER_MARK = 5
 #: Footnote marks in one paragraph (or cell, or item): a line's notes must fit one page.
 MAX_MARKS_PER_PARAGRAPH = 30
-#: Elements (paragraphs, list items, cells, emphasis, links, notes…) in one report: Typst needs
-#: 10 to 80 KB each (20,000 emphasised words 598 MB and 21 s; 10,000 links with their address
-#: in a note 808 MB and 32 s).
-MAX_ELEMENTS = 4000
+#: Elements (paragraphs, list items, cells, emphasis, links, notes…) in one report, a link
+#: counting ``LINK_WEIGHT``: Typst needs about 10 to 30 KB an element (20,000 paragraphs 249 MB;
+#: 20,000 emphasised words 598 MB and 21 s), and 80 KB a link, whose address it prints in a note
+#: (10,000 links 808 MB and 32 s).
+MAX_ELEMENTS = 10_000
+LINK_WEIGHT = 3

@@ -49,6 +49,7 @@ from myst_parser.parsers.mdit import create_md_parser
 
 from bookbuilder.check.body import ALLOWED_DIRECTIVES, ALLOWED_LINK_PREFIXES, ALLOWED_ROLES
 from bookbuilder.limits import (
+    LINK_WEIGHT,
     MAX_ELEMENTS,
     MAX_HEADER_REPEAT,
     MAX_INLINE_NESTING,
@@ -629,15 +630,19 @@ def typesetting_limits(
     for group in document.findall(nodes.tgroup):
         found += _table_limits(group)
     found += _footnote_limits(document)
-    elements = sum(1 for _ in document.findall(nodes.Element)) - 1  # not the document itself
-    if elements > MAX_ELEMENTS:
+    elements = sum(
+        LINK_WEIGHT if isinstance(node, nodes.reference) else 1
+        for node in document.findall(nodes.Element)
+    )
+    if elements - 1 > MAX_ELEMENTS:  # not the document itself
         found.append(
             (
                 document.children[0] if document.children else document,
                 "body.pdf-size",
-                f"{elements} elements (paragraphs, list items, table cells, emphasis, links, "
-                f"notes…) found; a report has at most {MAX_ELEMENTS} for the PDF to set it: "
-                "split the report, or shorten its tables and lists",
+                f"{elements - 1:,} elements (paragraphs, list items, table cells, emphasis, "
+                f"notes…; a link counts {LINK_WEIGHT}, as the PDF prints its address in a note) "
+                f"found; a report has at most {MAX_ELEMENTS:,} for the PDF to set it: split the "
+                "report, or shorten its tables and lists",
             )
         )
     return [

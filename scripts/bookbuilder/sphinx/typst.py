@@ -13,6 +13,7 @@ is written as its text, with a warning, so a new kind of node is never silently 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -202,6 +203,14 @@ class TypstTranslator(SphinxTranslator):
                 break
             page = docname
         return page
+
+    def largest_pages(self) -> list[str]:
+        """The pages, those with the most markup first (their own, not their subpages')."""
+        sizes: dict[str, int] = {}
+        bounds = [*self.page_starts, (len(self.body), "")]
+        for (start, page), (end, _next) in itertools.pairwise(bounds):
+            sizes[page] = sizes.get(page, 0) + sum(len(c) for c in self.body[start:end])
+        return sorted(sizes, key=lambda page: -sizes[page])
 
     # -- helpers ---------------------------------------------------------------------------
 
