@@ -13,17 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from bookbuilder import limits
 from bookbuilder.check.doctree import check_tree
-from bookbuilder.limits import (
-    LINK_WEIGHT,
-    MAX_ELEMENTS,
-    MAX_HEADER_REPEAT,
-    MAX_INLINE_NESTING,
-    MAX_MARKS_PER_PARAGRAPH,
-    MAX_NESTING,
-    MAX_NOTES_PER_MARK,
-    MAX_TABLE_CELLS,
-)
 from conftest import SMALL, copy_book, report_front, require_pdf, run_book
 
 SLUG = "a-report"
@@ -68,11 +59,19 @@ def table(rows: int, columns: int, header: str = "") -> str:
 @pytest.mark.parametrize(
     "over,at,code",
     [
-        ("> " * (MAX_NESTING + 1) + "deep\n", "> " * MAX_NESTING + "deep\n", "body.pdf-nesting"),
-        (titled_tables(MAX_NESTING + 1), titled_tables(MAX_NESTING), "body.pdf-nesting"),
         (
-            "".join("  " * i + "- item\n" for i in range(MAX_NESTING + 1)),
-            "".join("  " * i + "- item\n" for i in range(MAX_NESTING)),
+            "> " * (limits.MAX_NESTING + 1) + "deep\n",
+            "> " * limits.MAX_NESTING + "deep\n",
+            "body.pdf-nesting",
+        ),
+        (
+            titled_tables(limits.MAX_NESTING + 1),
+            titled_tables(limits.MAX_NESTING),
+            "body.pdf-nesting",
+        ),
+        (
+            "".join("  " * i + "- item\n" for i in range(limits.MAX_NESTING + 1)),
+            "".join("  " * i + "- item\n" for i in range(limits.MAX_NESTING)),
             "body.pdf-nesting",
         ),
         (
@@ -80,28 +79,36 @@ def table(rows: int, columns: int, header: str = "") -> str:
             "*a **b *c **d *e **f***x***y***z**\n",
             "body.pdf-nesting",
         ),
-        (table(MAX_TABLE_CELLS // 3 + 1, 3), table(MAX_TABLE_CELLS // 3 - 1, 3), "body.pdf-table"),
         (
-            table(301, 2, "x " * (MAX_HEADER_REPEAT // 600)),
+            table(limits.MAX_TABLE_CELLS // 3 + 1, 3),
+            table(limits.MAX_TABLE_CELLS // 3 - 1, 3),
+            "body.pdf-table",
+        ),
+        (
+            table(301, 2, "x " * (limits.MAX_HEADER_REPEAT // 600)),
             table(299, 2, "x " * 200),
             "body.pdf-header",
         ),
-        (chain(MAX_NOTES_PER_MARK + 1), chain(MAX_NOTES_PER_MARK), "body.pdf-footnotes"),
         (
-            "Marks"
-            + "".join(f" x[^{i}]" for i in range(MAX_MARKS_PER_PARAGRAPH + 1))
-            + ".\n\n"
-            + "".join(f"[^{i}]: Note {i}.\n\n" for i in range(MAX_MARKS_PER_PARAGRAPH + 1)),
-            "Marks"
-            + "".join(f" x[^{i}]" for i in range(MAX_MARKS_PER_PARAGRAPH))
-            + ".\n\n"
-            + "".join(f"[^{i}]: Note {i}.\n\n" for i in range(MAX_MARKS_PER_PARAGRAPH)),
+            chain(limits.MAX_NOTES_PER_MARK + 1),
+            chain(limits.MAX_NOTES_PER_MARK),
             "body.pdf-footnotes",
         ),
-        ("p\n\n" * (MAX_ELEMENTS + 1), "p\n\n" * MAX_ELEMENTS, "body.pdf-size"),
         (
-            "[a](https://e.org) " * (MAX_ELEMENTS // LINK_WEIGHT + 1) + "\n",
-            "[a](https://e.org) " * (MAX_ELEMENTS // LINK_WEIGHT - 1) + "\n",
+            "Marks"
+            + "".join(f" x[^{i}]" for i in range(limits.MAX_MARKS_PER_PARAGRAPH + 1))
+            + ".\n\n"
+            + "".join(f"[^{i}]: Note {i}.\n\n" for i in range(limits.MAX_MARKS_PER_PARAGRAPH + 1)),
+            "Marks"
+            + "".join(f" x[^{i}]" for i in range(limits.MAX_MARKS_PER_PARAGRAPH))
+            + ".\n\n"
+            + "".join(f"[^{i}]: Note {i}.\n\n" for i in range(limits.MAX_MARKS_PER_PARAGRAPH)),
+            "body.pdf-footnotes",
+        ),
+        ("p\n\n" * (limits.MAX_ELEMENTS + 1), "p\n\n" * limits.MAX_ELEMENTS, "body.pdf-size"),
+        (
+            "[a](https://e.org) " * (limits.MAX_ELEMENTS // limits.LINK_WEIGHT + 1) + "\n",
+            "[a](https://e.org) " * (limits.MAX_ELEMENTS // limits.LINK_WEIGHT - 1) + "\n",
             "body.pdf-size",
         ),
     ],
@@ -130,7 +137,7 @@ def test_each_limit_is_refused_past_it_and_accepted_at_it(
 def test_nesting_of_inline_formatting_is_counted(tmp_path: Path) -> None:
     deep = "*a **b *c **d *e **f *g* f** e* d** c* b** a*\n"
     assert ("body.pdf-nesting") in {c for _line, c in codes(deep, tmp_path)}
-    assert MAX_INLINE_NESTING == 6  # the line above nests 7
+    assert limits.MAX_INLINE_NESTING == 6  # the line above nests 7
 
 
 # -- the attacks, through make check --------------------------------------------------------
@@ -168,12 +175,12 @@ def at_every_limit() -> str:
     """A report at every limit at once (within the element limit)."""
     return (
         FILLER
-        + titled_tables(MAX_NESTING)
+        + titled_tables(limits.MAX_NESTING)
         + "\n*a **b *c **d *e **f***x***y***z**\n\n"
-        + chain(MAX_NOTES_PER_MARK)
-        + table(MAX_HEADER_REPEAT // 410, 2, "x " * 200)
+        + chain(limits.MAX_NOTES_PER_MARK)
+        + table(limits.MAX_HEADER_REPEAT // 410, 2, "x " * 200)
         + "\n"
-        + table(MAX_TABLE_CELLS // 3 - 1, 3)
+        + table(limits.MAX_TABLE_CELLS // 3 - 1, 3)
     )
 
 
@@ -196,7 +203,7 @@ def test_typst_running_out_of_memory_stops_the_pdf_only(tmp_path: Path) -> None:
     require_pdf()
     root = copy_book(SMALL, tmp_path / "book")
     (root / "experiences" / "large-table.md").write_text(
-        report_front(title="A large table") + FILLER + table(MAX_TABLE_CELLS // 3 - 1, 3),
+        report_front(title="A large table") + FILLER + table(limits.MAX_TABLE_CELLS // 3 - 1, 3),
         "utf-8",
     )
     # enough to load Typst and its fonts, not to set the table
