@@ -20,7 +20,9 @@ body exactly as the build does:
 
 What the build's docutils reports (a footnote nobody refers to, a reference to a missing
 footnote, a duplicate target) is reported here too, at the report's own line; and the limits
-a PDF engine needs (:data:`MAX_WORD`, :data:`MAX_COLUMNS`) are checked on the same tree.
+a PDF engine needs (:data:`MAX_WORD`, :data:`MAX_COLUMNS`), and those measured on Typst
+(``bookbuilder/limits.py``: nesting, table cells, header repeats, footnotes, size:
+:func:`typesetting_limits`) are checked on the same tree.
 """
 
 from __future__ import annotations
