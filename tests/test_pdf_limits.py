@@ -220,3 +220,39 @@ def test_typst_running_out_of_memory_stops_the_pdf_only(tmp_path: Path) -> None:
     assert "Not offered for download: the pdf edition, which failed in this build" in output
     landing = (root / "_build" / "html" / "index.html").read_text("utf-8")
     assert "heatwave-2021.pdf" not in landing
+
+
+def test_typst_is_stopped_when_it_runs_out_of_time_or_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typst's own process: killed past its time limit, and an abort for want of memory (or
+    Python's MemoryError while loading it) said as such; the build's process lives on."""
+    from bookbuilder.sphinx import typeset
+
+    main = tmp_path / "main.typ"
+    main.write_text("#let x = 0\n#for i in range(2000000000) { x += 1 }\n#x\n", "utf-8")
+    monkeypatch.setenv(typeset.SECONDS_VARIABLE, "2")
+    slow = typeset.typeset(main, tmp_path / "main.pdf", None, typeset.memory_limit())
+    assert not slow.ok and "did not finish within 2 s" in slow.stopped, slow
+    monkeypatch.delenv(typeset.SECONDS_VARIABLE)
+    main.write_text("#let a = range(200000000).map(i => str(i))\n#a.len()\n", "utf-8")
+    big = typeset.typeset(main, tmp_path / "main.pdf", None, 300 * typeset.MIB)
+    assert not big.ok and "Typst ran out of memory" in big.stopped, big
+    assert "300 MB" in big.stopped and typeset.MEMORY_VARIABLE in big.stopped
+    assert not (tmp_path / "main.pdf").exists()
+
+
+def test_the_memory_limit_is_the_setting_and_never_above_the_builds_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import resource
+
+    from bookbuilder.sphinx import typeset
+
+    monkeypatch.setenv(typeset.MEMORY_VARIABLE, "1024")
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    expected = 1024 * typeset.MIB
+    unlimited = hard == resource.RLIM_INFINITY
+    assert typeset.memory_limit() == (expected if unlimited else min(expected, hard))
+    monkeypatch.setenv(typeset.MEMORY_VARIABLE, "not a number")
+    assert typeset.memory_limit() > 0
