@@ -648,9 +648,16 @@ def typesetting_limits(
             )
         )
     return [
-        Problem(relpath, at(_node_line(node)), message, None, code=code)
+        Problem(relpath, at(_first_line(node)), message, None, code=code)
         for node, code, message in found
     ]
+
+
+def _first_line(node: nodes.Node) -> int | None:
+    """The first line of ``node``'s text: the least line of it and its descendants (a
+    directive's table carries the line its fence closes on, its rows their own)."""
+    lines = [n.line for n in node.findall() if n.line]
+    return min(lines) if lines else _node_line(node)
 
 
 def _too_deep(document: nodes.document) -> list[tuple[nodes.Node, str, str]]:
@@ -702,9 +709,9 @@ def _table_limits(group: nodes.tgroup) -> list[tuple[nodes.Node, str, str]]:
             (
                 group,
                 "body.pdf-table",
-                f"a table of {len(head) + len(body)} rows and {columns} columns ({cells} cells) "
-                f"found; the PDF sets at most {MAX_TABLE_CELLS} cells in one table: split it, "
-                "or put the data in a file beside the report",
+                f"a table of {len(head) + len(body):,} rows and {columns} column(s) ({cells:,} "
+                f"cells) found; the PDF sets at most {MAX_TABLE_CELLS:,} cells in one table: "
+                "split it, or put the data in a file beside the report",
             )
         )
     header = sum(len(row.astext()) for row in head)
@@ -713,7 +720,7 @@ def _table_limits(group: nodes.tgroup) -> list[tuple[nodes.Node, str, str]]:
             (
                 group,
                 "body.pdf-header",
-                f"a table header of {header} characters over {len(body)} rows found; the PDF "
+                f"a table header of {header:,} characters over {len(body):,} rows found; the PDF "
                 "repeats the header on every page, and at most "
                 f"{MAX_HEADER_REPEAT:,} characters × rows can be set: shorten the header, or "
                 "split the table",
