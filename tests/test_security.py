@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
 from bookbuilder import cli
+from bookbuilder.limits import MAX_NESTING
 from bookbuilder.model import Book, ImageRef
 from bookbuilder.pipeline import BUILD_DIR, SOURCE_DIR, prepare, render_sources
 from bookbuilder.sphinx import build
@@ -1150,16 +1151,18 @@ def test_quotes_nested_too_deep_are_refused_by_the_check(tmp_path: Path) -> None
     exceeded", naming no report): the check counts quotes and admonitions together."""
     root = copy_book(FIXTURES / "book-small", tmp_path / "book")
     body = f"{FILLER}\n\n" + "> " * 18 + "deep\n\n" + "> " * 5 + "```{note}\n"
-    body += "> " * 5 + "> > > > a note inside quotes, nine deep\n" + "> " * 5 + "```\n"
+    body += "> " * 5 + "> > > > a note inside quotes, too deep\n" + "> " * 5 + "```\n"
     (root / "experiences" / "deep-quotes.md").write_text(report_front() + body, "utf-8")
     result = run_book(root, "check")
     assert result.returncode == 1
-    lines = [line for line in result.stdout.splitlines() if "[body.nesting]" in line]
+    lines = [line for line in result.stdout.splitlines() if "[body.pdf-nesting]" in line]
+    too_deep = (
+        f"lists, quotes, admonitions and tables nested {MAX_NESTING + 1} levels deep found; at "
+        f"most {MAX_NESTING} levels print in the PDF: nest them less deeply [body.pdf-nesting]"
+    )
     assert lines == [
-        "experiences/deep-quotes.md:13: block quotes and admonitions nested 9 deep found; at "
-        "most 8 levels print in the PDF: nest them less deeply [body.nesting]",
-        "experiences/deep-quotes.md:16: block quotes and admonitions nested 9 deep found; at "
-        "most 8 levels print in the PDF: nest them less deeply [body.nesting]",
+        f"experiences/deep-quotes.md:13: {too_deep}",
+        f"experiences/deep-quotes.md:16: {too_deep}",
     ], result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
@@ -1167,8 +1170,10 @@ def test_quotes_nested_too_deep_are_refused_by_the_check(tmp_path: Path) -> None
 def test_the_nesting_the_check_allows_prints_in_the_pdf(tmp_path: Path) -> None:
     require_pdf()
     root = copy_book(FIXTURES / "book-small", tmp_path / "book")
-    q = "> " * 7
-    body = f"{FILLER}\n\n{q}deep quote\n{q}\n{q}```{{note}}\n{q}A note eight deep.\n{q}```\n"
+    q = "> " * (MAX_NESTING - 1)
+    body = (
+        f"{FILLER}\n\n{q}deep quote\n{q}\n{q}```{{note}}\n{q}A note as deep as allowed.\n{q}```\n"
+    )
     (root / "experiences" / "eight-deep.md").write_text(report_front() + body, "utf-8")
     assert run_book(root, "check").returncode == 0
     result = run_book(root, "build", "pdf")

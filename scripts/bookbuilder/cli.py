@@ -127,28 +127,34 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
     problems = list(prepared.problems)
     sphinx_warnings: list[str] = []
     outputs: list[str] = []
-    failed_editions: list[str] = []
+    # editions that failed, with why: one failing never stops the others (the website is
+    # built last, and offers only the editions this build made)
+    not_built: dict[str, list[str]] = {}
     for edition in editions_to_build:
         _say(f"Building the {edition} edition…")
         result = builder.run_sphinx(edition, rendered.srcdir, builddir, root, verbose)
-        sphinx_warnings += [remap_warning(w, rendered.sources) for w in result.warnings]
+        edition_warnings = [remap_warning(w, rendered.sources) for w in result.warnings]
+        sphinx_warnings += edition_warnings
         if not result.ok:
             _say(result.message)
-            failed_editions.append(edition)
+            not_built[edition] = [result.message]
             continue
         output = builder.output_path(edition, builddir, book.meta.basename)
         if output.exists():
             outputs.append(str(output.relative_to(root)))
             editions.built(builddir, edition)
         else:
-            _say(f"The {edition} edition did not produce {output}.")
-            failed_editions.append(edition)
+            _say(f"The {edition} edition did not produce {output.relative_to(root)}.")
+            errors = [w for w in edition_warnings if "ERROR" in w]
+            not_built[edition] = errors or [f"it did not produce {output.relative_to(root)}"]
     _say("", *summary_lines(book, problems, sorted(set(sphinx_warnings)), prepared.silenced))
     if "html" in editions_to_build:
-        _say(*_downloads_left_out(builddir, book.meta.basename, failed_editions))
+        _say(*_downloads_left_out(builddir, book.meta.basename, set(not_built)))
+    for edition, reasons in not_built.items():
+        _say(f"The {edition} edition failed in this build:", *(f"  {r}" for r in reasons))
     if outputs:
         _say("Wrote:", *(f"  {o}" for o in outputs))
-    return 1 if failed_editions else 0
+    return 1 if not_built else 0
 
 
 def _image_failure_lines(book: Book, root: Path, error: ImageError) -> list[str]:
@@ -177,9 +183,9 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def _downloads_left_out(builddir: Path, basename: str, failed: Sequence[str] = ()) -> list[str]:
+def _downloads_left_out(builddir: Path, basename: str, failed: set[str]) -> list[str]:
     """The editions that exist but that the website does not offer: built from older sources,
-    or left from before a build of this run that failed (the reason is said above)."""
+    or ``failed`` in this build."""
     from bookbuilder.sphinx import build as builder
 
     lines = []
@@ -187,8 +193,8 @@ def _downloads_left_out(builddir: Path, basename: str, failed: Sequence[str] = (
         output = builder.output_path(edition, builddir, basename)
         if edition in failed:
             lines.append(
-                f"Not offered for download: the {edition} edition failed in this run (see "
-                "above); the website does not offer an older one."
+                f"Not offered for download: the {edition} edition, which failed in this build "
+                "(below)."
             )
         elif output.is_file() and not editions.is_current(builddir, edition):
             lines.append(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from enum import Enum, StrEnum
 
+from bookbuilder import limits
+
 
 class Kind(Enum):
     ERROR = "error"  # blocks the build (a warning in drafts and withdrawn reports)
@@ -117,7 +119,7 @@ _REGISTRY: dict[str, tuple[Kind, str]] = {
     "body.directive": (ERROR, "a directive the format refuses"),
     "body.option": (ERROR, "a directive option the format refuses or does not know"),
     "body.option-syntax": (ERROR, "directive options not written as ':name: value'"),
-    "body.nesting": (ERROR, "directives, quotes or admonitions nested too deep"),
+    "body.nesting": (ERROR, "directives nested more than 20 deep"),
     "body.role": (ERROR, "a role the format refuses"),
     "body.link": (ERROR, "a link that is not http, https or mailto"),
     "body.target": (ERROR, "a label for cross-references, (label)= or :name:"),
@@ -145,6 +147,31 @@ _REGISTRY: dict[str, tuple[Kind, str]] = {
         WARNING,
         "text with no place to break a line (UAX #14) over a line's width: the PDF breaks it "
         "at an arbitrary character",
+    ),
+    "body.pdf-nesting": (
+        ERROR,
+        f"lists, quotes, admonitions and tables over {limits.MAX_NESTING} levels, or emphasis "
+        f"and links over {limits.MAX_INLINE_NESTING}, inside each other: the PDF cannot set them",
+    ),
+    "body.pdf-table": (
+        ERROR,
+        f"a table of over {limits.MAX_TABLE_CELLS:,} cells: too large for the PDF",
+    ),
+    "body.pdf-header": (
+        ERROR,
+        "a table header repeated on every page too often (its characters × rows over "
+        f"{limits.MAX_HEADER_REPEAT:,})",
+    ),
+    "body.pdf-footnotes": (
+        ERROR,
+        f"a footnote bringing over {limits.MAX_NOTES_PER_MARK} notes with it, or over "
+        f"{limits.MAX_MARKS_PER_PARAGRAPH} marks in one paragraph: the notes would not fit "
+        "their page of the PDF",
+    ),
+    "body.pdf-size": (
+        ERROR,
+        f"a report of over {limits.MAX_ELEMENTS:,} elements (a link counts "
+        f"{limits.LINK_WEIGHT}): too large for the PDF",
     ),
     # -- privacy (patients)
     "privacy.birth-date": (WARNING, "a date after born, DOB, date of birth…"),

@@ -20,8 +20,10 @@ body exactly as the build does:
 
 What the build's docutils reports (a footnote nobody refers to, a reference to a missing
 footnote, a duplicate target) is reported here too, at the report's own line; and the limits
-a PDF engine needs (:data:`MAX_COLUMNS`, :data:`MAX_NESTING`) are checked on the same tree, with
-a warning for text the PDF can only break at an arbitrary character (:mod:`bookbuilder.linebreak`).
+a PDF engine needs (:data:`MAX_COLUMNS`), and those measured on Typst (``bookbuilder/limits.py``:
+nesting, table cells, header repeats, footnotes, size: :func:`typesetting_limits`) are checked
+on the same tree, with a warning for text the PDF can only break at an arbitrary character
+(:mod:`bookbuilder.linebreak`).
 """
 
 from __future__ import annotations
@@ -49,6 +51,16 @@ from myst_parser.parsers.docutils_ import Parser as MystDocutilsParser
 from myst_parser.parsers.mdit import create_md_parser
 
 from bookbuilder.check.body import ALLOWED_DIRECTIVES, ALLOWED_LINK_PREFIXES, ALLOWED_ROLES
+from bookbuilder.limits import (
+    LINK_WEIGHT,
+    MAX_ELEMENTS,
+    MAX_HEADER_REPEAT,
+    MAX_INLINE_NESTING,
+    MAX_MARKS_PER_PARAGRAPH,
+    MAX_NESTING,
+    MAX_NOTES_PER_MARK,
+    MAX_TABLE_CELLS,
+)
 from bookbuilder.linebreak import too_wide
 from bookbuilder.model import Problem, Severity
 from bookbuilder.syntax import (
@@ -62,10 +74,25 @@ from bookbuilder.syntax import (
 
 #: A table wider than this does not fit a PDF page.
 MAX_COLUMNS = 12
-#: Block quotes and admonitions nested deeper than this stop the PDF engine (Typst: "maximum
-#: show rule depth exceeded" from 18 quotes on); no report needs more than a few.
-MAX_NESTING = 8
-_NESTING_NODES = (nodes.block_quote, nodes.Admonition, nodes.container)
+#: What counts towards the PDF's nesting limits (``limits.py``): blocks, and inline formatting.
+_NESTING_NODES = (
+    nodes.bullet_list,
+    nodes.enumerated_list,
+    nodes.definition_list,
+    nodes.block_quote,
+    nodes.Admonition,
+    nodes.container,
+    nodes.table,
+)
+_INLINE_NESTING_NODES = (
+    nodes.emphasis,
+    nodes.strong,
+    nodes.reference,
+    nodes.subscript,
+    nodes.superscript,
+    nodes.title_reference,
+)
+_INLINE_NESTING_SPHINX_NODES = frozenset({"literal_emphasis", "literal_strong"})
 
 #: The node types that the contract's constructs make (paragraphs, emphasis, links, lists, block
 #: quotes, tables, footnotes, admonitions, figures and images, code, comments): nothing else
@@ -503,6 +530,7 @@ def check_tree(
         if not any(isinstance(child, nodes.caption) for child in figure.children)
     ]
     problems += _pdf_limits(document, relpath, at)
+    problems += typesetting_limits(document, relpath, at)
     return problems
 
 
@@ -564,19 +592,6 @@ def _pdf_limits(
                     code="body.long-run",
                 )
             )
-    for block in document.findall(lambda n: isinstance(n, _NESTING_NODES)):
-        depth = _nesting(block)
-        if depth == MAX_NESTING + 1:  # said once, at the first level too deep
-            problems.append(
-                Problem(
-                    relpath,
-                    at(_node_line(block)),
-                    f"block quotes and admonitions nested {depth} deep found; at most "
-                    f"{MAX_NESTING} levels print in the PDF: nest them less deeply",
-                    None,
-                    code="body.nesting",
-                )
-            )
     for group in document.findall(nodes.tgroup):
         if int(group.get("cols", 0)) > MAX_COLUMNS:
             problems.append(
@@ -592,19 +607,177 @@ def _pdf_limits(
     return problems
 
 
-def _nesting(node: nodes.Node) -> int:
-    """How many quotes, admonitions and containers stand around ``node``, itself included."""
-    depth = 0
-    while node is not None:
-        if isinstance(node, _NESTING_NODES):
-            depth += 1
-        node = node.parent
-    return depth
-
-
 def _node_line(node: nodes.Node | None) -> int | None:
     while node is not None:
         if node.line:
             return node.line
         node = node.parent
     return None
+
+
+# -- What Typst can typeset (the constants above) --------------------------------------------------
+
+
+def typesetting_limits(
+    document: nodes.document, relpath: str, at: Callable[[int | None], int]
+) -> list[Problem]:
+    """Errors for what would stop the PDF engine, make it drop notes or need more than a few
+    hundred megabytes for one report: nesting, tables, footnotes, size."""
+    found: list[tuple[nodes.Node, str, str]] = []
+    found += _too_deep(document)
+    for group in document.findall(nodes.tgroup):
+        found += _table_limits(group)
+    found += _footnote_limits(document)
+    elements = sum(
+        LINK_WEIGHT if isinstance(node, nodes.reference) else 1
+        for node in document.findall(nodes.Element)
+    )
+    if elements - 1 > MAX_ELEMENTS:  # not the document itself
+        found.append(
+            (
+                document.children[0] if document.children else document,
+                "body.pdf-size",
+                f"{elements - 1:,} elements (paragraphs, list items, table cells, emphasis, "
+                f"notes…; a link counts {LINK_WEIGHT}, as the PDF prints its address in a note) "
+                f"found; a report has at most {MAX_ELEMENTS:,} for the PDF to set it: split the "
+                "report, or shorten its tables and lists",
+            )
+        )
+    return [
+        Problem(relpath, at(_first_line(node)), message, None, code=code)
+        for node, code, message in found
+    ]
+
+
+def _first_line(node: nodes.Node) -> int | None:
+    """The first line of ``node``'s text: the least line of it and its descendants (a
+    directive's table carries the line its fence closes on, its rows their own)."""
+    lines = [n.line for n in node.findall() if n.line]
+    return min(lines) if lines else _node_line(node)
+
+
+def _too_deep(document: nodes.document) -> list[tuple[nodes.Node, str, str]]:
+    """Blocks and inline formatting nested too deeply, said once per way in (at the first
+    level too deep)."""
+    found = []
+    stack: list[tuple[nodes.Node, int, int]] = [(child, 0, 0) for child in document.children]
+    while stack:
+        node, blocks, inlines = stack.pop()
+        if isinstance(node, _NESTING_NODES):
+            blocks += 1
+            if blocks == MAX_NESTING + 1:
+                found.append(
+                    (
+                        node,
+                        "body.pdf-nesting",
+                        f"lists, quotes, admonitions and tables nested {blocks} levels deep "
+                        f"found; at most {MAX_NESTING} levels print in the PDF: nest them less "
+                        "deeply",
+                    )
+                )
+        if isinstance(node, _INLINE_NESTING_NODES) or (
+            type(node).__name__ in _INLINE_NESTING_SPHINX_NODES
+        ):
+            inlines += 1
+            if inlines == MAX_INLINE_NESTING + 1:
+                found.append(
+                    (
+                        node,
+                        "body.pdf-nesting",
+                        f"emphasis, bold, links, sub- and superscripts nested {inlines} deep "
+                        f"found; at most {MAX_INLINE_NESTING} print in the PDF: nest them less "
+                        "deeply",
+                    )
+                )
+        if isinstance(node, nodes.Element):
+            stack.extend((child, blocks, inlines) for child in node.children)
+    return found
+
+
+def _table_limits(group: nodes.tgroup) -> list[tuple[nodes.Node, str, str]]:
+    columns = max(int(group.get("cols", 1) or 1), 1)
+    head = [row for part in group.children if isinstance(part, nodes.thead) for row in part]
+    body = [row for part in group.children if isinstance(part, nodes.tbody) for row in part]
+    found = []
+    cells = (len(head) + len(body)) * columns
+    if cells > MAX_TABLE_CELLS:
+        found.append(
+            (
+                group,
+                "body.pdf-table",
+                f"a table of {len(head) + len(body):,} rows and {columns} column(s) ({cells:,} "
+                f"cells) found; the PDF sets at most {MAX_TABLE_CELLS:,} cells in one table: "
+                "split it, or put the data in a file beside the report",
+            )
+        )
+    header = sum(len(row.astext()) for row in head)
+    if header * len(body) > MAX_HEADER_REPEAT:
+        found.append(
+            (
+                group,
+                "body.pdf-header",
+                f"a table header of {header:,} characters over {len(body):,} rows found; the PDF "
+                "repeats the header on every page, and at most "
+                f"{MAX_HEADER_REPEAT:,} characters × rows can be set: shorten the header, or "
+                "split the table",
+            )
+        )
+    return found
+
+
+def _footnote_limits(document: nodes.document) -> list[tuple[nodes.Node, str, str]]:
+    """Notes that would not fit the page of their mark: a note bringing too many others with
+    it, a paragraph with too many marks."""
+    notes = {id_: note for note in document.findall(nodes.footnote) for id_ in note["ids"]}
+    refers: dict[str, list[str]] = {
+        id_: [str(r.get("refid", "")) for r in note.findall(nodes.footnote_reference)]
+        for id_, note in notes.items()
+    }
+    found = []
+    for id_, note in notes.items():
+        brought = _reachable(id_, refers, MAX_NOTES_PER_MARK + 1)
+        if len(brought) > MAX_NOTES_PER_MARK:
+            name = (note.get("names") or ["?"])[0]
+            found.append(
+                (
+                    note,
+                    "body.pdf-footnotes",
+                    f"footnote [^{name}] refers to other notes that refer to others: more than "
+                    f"{MAX_NOTES_PER_MARK} notes would print for one mark, more than the PDF "
+                    "can hold on its page; refer to those notes from the text instead",
+                )
+            )
+            break  # one is enough to say: every note of such a chain is part of it
+    marks: dict[int, int] = {}
+    holders: dict[int, nodes.Node] = {}
+    for reference in document.findall(nodes.footnote_reference):
+        holder = reference.parent
+        while holder is not None and not isinstance(holder, nodes.TextElement):
+            holder = holder.parent
+        key = id(holder)
+        marks[key] = marks.get(key, 0) + 1
+        holders[key] = holder if holder is not None else reference
+    for key, count in marks.items():
+        if count > MAX_MARKS_PER_PARAGRAPH:
+            found.append(
+                (
+                    holders[key],
+                    "body.pdf-footnotes",
+                    f"{count} footnote marks in one paragraph found; at most "
+                    f"{MAX_MARKS_PER_PARAGRAPH} fit, with their notes, on the paragraph's page "
+                    "of the PDF: split the paragraph, or merge notes",
+                )
+            )
+    return found
+
+
+def _reachable(start: str, refers: dict[str, list[str]], enough: int) -> set[str]:
+    """The notes ``start`` prints with it (itself included), counted up to ``enough``."""
+    seen = {start}
+    queue = [start]
+    while queue and len(seen) < enough:
+        for target in refers.get(queue.pop(0), ()):
+            if target in refers and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return seen

@@ -41,7 +41,7 @@ from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
 from bookbuilder.render.pages import read_book_data
-from bookbuilder.sphinx import bookindex
+from bookbuilder.sphinx import bookindex, typeset
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.images import svg_root_attributes
 from bookbuilder.sphinx.outputs import write_if_changed
@@ -156,7 +156,9 @@ class PDFBuilder(Builder):
         def page_at_line(line: int) -> str:
             return translator.page_at_line(line - head.count("\n"))
 
-        self.compile(outdir / f"{name}.typ", outdir / f"{name}.pdf", page_at_line)
+        self.compile(
+            outdir / f"{name}.typ", outdir / f"{name}.pdf", page_at_line, translator.largest_pages
+        )
 
     # -- the book in one tree --------------------------------------------------------------
 
@@ -172,11 +174,8 @@ class PDFBuilder(Builder):
             xref.replace_self(xref.children)
         self.labels = _labels(tree, root)
         self.report_languages = {}
-        self.footnotes = {}
+        self.footnotes = _footnotes_by_page(tree, root)
         for start in tree.findall(addnodes.start_of_file):
-            for footnote in start.findall(nodes.footnote):
-                for id_ in footnote["ids"]:
-                    self.footnotes[(start["docname"], id_)] = footnote
             # its own body, not that of a translation set inside it (a nested start_of_file)
             body = next((b for b in start.findall(report_body) if _own_page(b) is start), None)
             if body is not None:
@@ -307,36 +306,51 @@ class PDFBuilder(Builder):
 
     # -- typesetting -----------------------------------------------------------------------
 
-    def compile(self, main: Path, pdf: Path, page_at_line: Callable[[int], str]) -> None:
-        """Typeset ``main`` into ``pdf``; ``page_at_line``: the page a line of ``main`` is of."""
-        import typst
-
+    def compile(
+        self,
+        main: Path,
+        pdf: Path,
+        page_at_line: Callable[[int], str],
+        largest_pages: Callable[[], list[str]] = list,
+    ) -> None:
+        """Typeset ``main`` into ``pdf`` in Typst's own process (``typeset.py``: a memory
+        limit of its own, so an abort never stops the build); ``page_at_line``: the page a line
+        of ``main`` is of; ``largest_pages``: the pages with the most markup, first."""
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        compiler = typst.Compiler(root=str(main.parent))
-        try:
-            _result, warnings = compiler.compile_with_warnings(
-                input=str(main),
-                output=str(pdf),
-                timestamp=int(epoch) if epoch and epoch.isdigit() else None,
-            )
-        except typst.TypstError as error:
+        limit = typeset.memory_limit()
+        outcome = typeset.typeset(
+            main, pdf, int(epoch) if epoch and epoch.isdigit() else None, limit
+        )
+        if not outcome.ok:
             # Not a traceback: the build says what stopped the PDF, and that no PDF was made,
             # at the page whose markup Typst could not read (the summary names the editor's
-            # file: summary.remap_warning).
+            # file: summary.remap_warning), or, when Typst ran out of memory, at the largest.
             pdf.unlink(missing_ok=True)
-            line = failing_line(str(getattr(error, "diagnostic", "") or ""), main.name)
+            if outcome.stopped:
+                # the reports (and translations) with the most markup: the likeliest cause
+                pages = [p for p in largest_pages() if p.startswith("experiences/")][:3]
+                logger.error(
+                    "%s typesetting the PDF; no PDF was made.%s",
+                    outcome.stopped,
+                    f" The reports with the most to typeset: {', '.join(pages)}" if pages else "",
+                    location=self._page_location(pages[0] if pages else None),
+                    type="bookbuilder",
+                    subtype="pdf-typst",
+                )
+                return
+            line = failing_line(outcome.diagnostic, main.name)
             page = page_at_line(line) if line is not None else None
             logger.error(
                 "Typst could not typeset the PDF: %s %s",
-                error.message,
-                " ".join(error.hints or ()),
+                outcome.message,
+                " ".join(outcome.hints),
                 location=self._page_location(page),
                 type="bookbuilder",
                 subtype="pdf-typst",
             )
             return
-        for warning in warnings:
-            logger.warning("Typst: %s", warning.message, type="bookbuilder", subtype="pdf-typst")
+        for warning in outcome.warnings:
+            logger.warning("Typst: %s", warning, type="bookbuilder", subtype="pdf-typst")
         _finish_pdf(pdf)
 
     def _page_location(self, page: str | None) -> tuple[str, int] | None:
@@ -435,6 +449,25 @@ def _finish_pdf(pdf: Path) -> None:
             deterministic_id=True,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
         )
+
+
+def _footnotes_by_page(tree: nodes.document, root: str) -> dict[tuple[str, str], nodes.footnote]:
+    """Every footnote by (the page it is written on, its id): the innermost page, not one that
+    holds it (a report holds its translations), so a translation's notes never stand in for its
+    original's. Found from the top down: a footnote's ``parent`` can be stale after Sphinx
+    inlined the pages."""
+    found: dict[tuple[str, str], nodes.footnote] = {}
+    stack: list[tuple[nodes.Node, str]] = [(tree, root)]
+    while stack:
+        node, page = stack.pop()
+        if isinstance(node, addnodes.start_of_file):
+            page = node["docname"]
+        if isinstance(node, nodes.footnote):
+            for id_ in node["ids"]:
+                found[(page, id_)] = node
+        if isinstance(node, nodes.Element):
+            stack.extend((child, page) for child in node.children)
+    return found
 
 
 def _own_page(node: nodes.Node) -> nodes.Node | None:

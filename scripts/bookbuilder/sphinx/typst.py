@@ -13,9 +13,10 @@ is written as its text, with a warning, so a new kind of node is never silently 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from docutils import nodes
@@ -119,6 +120,23 @@ def text_settings(tag: str, fonts: list[str], preferred_fonts: dict[str, str]) -
     return settings
 
 
+@dataclass
+class _PendingNotes:
+    """Notes referred to while a note is written, each to be defined before the note that
+    refers to it: (variable, footnote, unlabelled); and the header notes already queued."""
+
+    queue: list[tuple[str, nodes.footnote, bool]] = field(default_factory=list)
+    unlabelled: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Node]:
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found
+
+
 class TypstTranslator(SphinxTranslator):
     """Writes the assembled book (root document with every page inlined) as Typst markup.
 
@@ -137,7 +155,11 @@ class TypstTranslator(SphinxTranslator):
         self.preferred_fonts: dict[str, str] = builder.preferred_fonts
         self.report_languages: dict[str, str] = builder.report_languages
         self.running: dict[str, str] = {}
-        self.footnotes_done: dict[str, str] = {}
+        # (page, footnote id) → its label: a page's notes are its own, whatever their ids
+        self.footnotes_done: dict[tuple[str, str], str] = {}
+        self.notes_pending: _PendingNotes | None = None
+        self.notes_written = 0
+        self.in_unlabelled_note = False
         self.table_stack: list[dict[str, Any]] = []
         self.list_stack: list[str] = []
         # Where each page's markup begins (and where its parent's resumes): an index into
@@ -161,6 +183,14 @@ class TypstTranslator(SphinxTranslator):
                 break
             page = docname
         return page
+
+    def largest_pages(self) -> list[str]:
+        """The pages, those with the most markup first (their own, not their subpages')."""
+        sizes: dict[str, int] = {}
+        bounds = [*self.page_starts, (len(self.body), "")]
+        for (start, page), (end, _next) in itertools.pairwise(bounds):
+            sizes[page] = sizes.get(page, 0) + sum(len(c) for c in self.body[start:end])
+        return sorted(sizes, key=lambda page: -sizes[page])
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -387,24 +417,68 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode
 
     def visit_footnote_reference(self, node: nodes.footnote_reference) -> None:
-        refid = node.get("refid", "")
-        done = self.footnotes_done.get(refid)
-        if done:
-            self.out(f"#footnote(<{done}>)")
-            raise nodes.SkipNode
-        footnote = self.builder.footnotes.get((self.docname, refid))
+        key = (self.docname, str(node.get("refid", "")))
+        unlabelled = self.in_unlabelled_note or any(
+            isinstance(a, nodes.thead) for a in _ancestors(node)
+        )
+        self.out(self._footnote(key, unlabelled))
+        raise nodes.SkipNode
+
+    def _footnote(self, key: tuple[str, str], unlabelled: bool) -> str:
+        """The markup of a reference to the footnote ``key`` (page, id): the note itself where
+        it is first referred to, a reference to it (``#footnote(<label>)``) after that.
+
+        A note's text is never written inside another note's: a note referred to in a note's
+        text is defined first (``#let note_2 = […];``) and the outer note refers to it, so a
+        chain of notes each referring to the next stays flat for Typst's parser. In a table's
+        header (``unlabelled``), which Typst repeats on every page the table spans, a label
+        would occur once per page: notes there have none, and are written again when referred
+        to again."""
+        done = self.footnotes_done.get(key)
+        if done and not unlabelled:
+            return f"#footnote(<{done}>)"
+        footnote = self.builder.footnotes.get(key)
         if not isinstance(footnote, nodes.footnote):
-            raise nodes.SkipNode
-        name = label("fn", self.docname, refid)
-        self.footnotes_done[refid] = name
-        self.out("#footnote[")
+            return ""
+        if self.notes_pending is not None:  # inside a note: defined before it, not in it
+            if unlabelled and key in self.notes_pending.unlabelled:
+                return ""  # a header's note that refers back to itself: already there
+            return self._queue_note(key, footnote, unlabelled)
+        self.notes_pending = _PendingNotes()
+        call = self._queue_note(key, footnote, unlabelled)
+        definitions = []
+        while self.notes_pending.queue:
+            name, queued, queued_unlabelled = self.notes_pending.queue.pop(0)
+            self.in_unlabelled_note = queued_unlabelled  # and so are the notes it refers to
+            definitions.append(f"#let {name} = [{self._note_text(queued)}];")
+        self.in_unlabelled_note = False
+        self.notes_pending = None
+        # each note refers only to notes queued after it: those are defined before it
+        return "".join(reversed(definitions)) + call
+
+    def _queue_note(self, key: tuple[str, str], footnote: nodes.footnote, unlabelled: bool) -> str:
+        pending = self.notes_pending
+        assert pending is not None
+        self.notes_written += 1
+        name = f"note_{self.notes_written}"
+        pending.queue.append((name, footnote, unlabelled))
+        if unlabelled:
+            pending.unlabelled.add(key)
+            return f"#footnote({name})"
+        where = label("fn", *key)
+        self.footnotes_done[key] = where
+        # no space before the label, nor after it: the text's own punctuation follows the mark
+        return f"#footnote({name})<{where}>"
+
+    def _note_text(self, footnote: nodes.footnote) -> str:
+        saved, self.body = self.body, []
         for child in footnote.children:
             if not isinstance(child, nodes.label):
                 child.walkabout(self)
         while self.body and self.body[-1] in ("\n\n", "\n"):
             self.body.pop()
-        self.out(f"] <{name}>")
-        raise nodes.SkipNode
+        written, self.body = "".join(self.body), saved
+        return written
 
     def visit_footnote(self, node: nodes.footnote) -> None:
         raise nodes.SkipNode  # written where it is referred to
