@@ -304,7 +304,7 @@ class TypstTranslator(SphinxTranslator):
     def visit_container(self, node: nodes.container) -> None:
         if "report-byline" in node.get("classes", []):
             self.out("#block(below: 1.6em)[\n")
-            self._closers(node, "]\n\n")
+            self._closers(node, "]" + display_label(node) + "\n\n")
 
     def depart_container(self, node: nodes.container) -> None:
         self.out(node.get("typst_close", ""))
@@ -461,7 +461,7 @@ class TypstTranslator(SphinxTranslator):
     depart_list_item = _close
 
     def visit_definition_list(self, node: nodes.Node) -> None:
-        self._wrap(node, "#terms(\n", ")\n\n")
+        self._wrap(node, "#terms(\n", ")" + display_label(node) + "\n\n")
 
     def visit_definition_list_item(self, node: nodes.Node) -> None:
         self._wrap(node, "terms.item(", "),\n")
@@ -643,6 +643,17 @@ class TypstTranslator(SphinxTranslator):
         pass
 
     depart_pending_xref = _ignore
+
+
+#: Display text, which the layout (``book.typ``) sets ragged and unhyphenated rather than
+#: justified: the class a node has → the label its Typst element gets.
+DISPLAY_LABELS = {"report-byline": "byline", "book-contributors": "contributors"}
+
+
+def display_label(node: nodes.Node) -> str:
+    """`` <label>`` for a node the layout sets as display text (``DISPLAY_LABELS``), else ""."""
+    found = next((DISPLAY_LABELS[c] for c in node.get("classes", []) if c in DISPLAY_LABELS), "")
+    return f" <{found}>" if found else ""
 
 
 def running_title(title: str, limit: float = 60.0) -> str:
