@@ -42,6 +42,10 @@ SUBTITLE = (
     "during the First Year of the Pandemic"
 )
 SLUG = "typeset-with-care-oslo"
+OPENER = (
+    "Reports from every other place, from the contributors who wrote about their departments "
+    "during the extraordinary summer, with their photographs and their tables."
+)
 SECTIONS = [f"Section number {n} of the long report" for n in range(1, 61)]
 SENTENCE = (
     "The corridor to the scanner became a one-way street, with tape on the floor and a "
@@ -82,6 +86,8 @@ def pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     conf = root / "conf.py"
     conf.write_text(conf.read_text("utf-8").replace('"subtitle": "A fictional test book",', ""))
     (root / "experiences" / f"{SLUG}.md").write_text(long_report(), "utf-8")
+    chapter = root / "chapters" / "elsewhere.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n" + OPENER + "\n", "utf-8")
     images = root / "experiences" / "images" / SLUG
     images.mkdir(parents=True)
     Image.new("RGB", (1200, 1500), (60, 90, 120)).save(images / "tall.png")
@@ -225,6 +231,15 @@ def test_the_title_pages_subtitle_is_centred_and_not_hyphenated(pdf: Path) -> No
     assert not any(line[-1][4].endswith(("-", "\u2010")) for line in subtitle)
     centres = [(line[0][0] + line[-1][2]) / 2 for line in subtitle]
     assert max(centres) - min(centres) < 1.0
+
+
+def test_a_chapters_opening_text_is_set_ragged(pdf: Path) -> None:
+    lines, pages = page_lines(pdf), page_texts(pdf)
+    chapter = page_of(pages, "extraordinary", after=3)
+    opener = [line for line in lines[chapter] if line[0][1] > 200]  # below the title
+    assert len(opener) >= 3, opener  # three lines or more: long enough to be justified
+    assert spaces_vary(opener[:-1]) < 0.3
+    assert not any(line[-1][4].endswith(("-", "\u2010")) for line in opener)
 
 
 def test_body_text_is_justified_so_the_spacing_measure_can_fail(pdf: Path) -> None:

@@ -24,6 +24,7 @@ from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
+from bookbuilder.check.load import CHAPTERS_DIR
 from bookbuilder.render.images import PRINT_BOX_MM
 from bookbuilder.sphinx.report import report_body
 
@@ -282,6 +283,9 @@ class TypstTranslator(SphinxTranslator):
         elif "report-summary" in classes:
             self.out('#block(above: 0.8em, below: 0.8em)[#set text(style: "italic")\n')
             self._closers(node, "]\n")
+        elif self.docname.startswith(CHAPTER_PAGES) and isinstance(node.parent, nodes.section):
+            self.out("#[")  # a chapter's opening text, before its reports: display text
+            self._closers(node, "] <chapter-opener>\n\n")
         else:
             self._closers(node, "\n\n")
 
@@ -648,6 +652,8 @@ class TypstTranslator(SphinxTranslator):
 #: Display text, which the layout (``book.typ``) sets ragged and unhyphenated rather than
 #: justified: the class a node has → the label its Typst element gets.
 DISPLAY_LABELS = {"report-byline": "byline", "book-contributors": "contributors"}
+#: The pages of the chapters, whose own text (before their reports) is a chapter's opener.
+CHAPTER_PAGES = CHAPTERS_DIR + "/"
 
 
 def display_label(node: nodes.Node) -> str:
