@@ -22,6 +22,8 @@ import pytest
 from PIL import Image
 
 from bookbuilder.check.schema import orcid_check_digit
+from bookbuilder.sphinx import pdf as pdf_module
+from bookbuilder.sphinx import typst as markup
 from conftest import require_module, require_pdf, run_book, small_book_with
 
 
@@ -321,3 +323,55 @@ def test_typst_accepts_the_book_as_pdf_ua_1(pdf: Path) -> None:
     )
     with pikepdf.open(folder / "ua-1.pdf") as document:
         assert b"pdfuaid:part" in document.Root.Metadata.read_bytes()
+
+
+# -- tables ----------------------------------------------------------------------------------
+
+
+def table_pieces(tmp_path: Path, glued: bool) -> list[int]:
+    """How many body rows of an 8-row table each page holds, the table starting a little
+    lower on each of 12 pages: the rows go over every possible page break."""
+    import typst
+
+    rows = 8
+    cells = []
+    for row in range(rows):
+        if glued:
+            cells.append(markup._row_glue(row, rows))
+        cells.append(f"[Week {row + 1}], [{row * 7}],\n")
+    header = markup._glue(1) if glued else ""
+    table = (
+        f"#table(columns: ({'0pt, ' if glued else ''}auto, auto),\n"
+        f"table.header({header}[Week], [N]),\n{''.join(cells)})\n"
+    )
+    pages = "".join(f"#v({20 + 5 * n}mm)\n{table}#pagebreak()\n" for n in range(12))
+    source = tmp_path / f"rows-{glued}.typ"
+    source.write_text("#set page(height: 10cm)\n" + pages, "utf-8")
+    typst.compile(str(source), output=str(source.with_suffix(".pdf")))
+    text = page_texts(source.with_suffix(".pdf"))
+    return [len(re.findall(r"Week \d", page)) for page in text if "Week" in page]
+
+
+def test_a_broken_table_keeps_its_rows_two_together(tmp_path: Path) -> None:
+    require_pdf("pdftotext")
+    assert 1 in table_pieces(tmp_path, glued=False)  # Typst alone leaves a row alone
+    pieces = table_pieces(tmp_path, glued=True)
+    assert sum(pieces) == 12 * 8 and min(pieces) >= 2, pieces
+
+
+def test_the_rows_glue_is_not_in_the_tagged_table(pdf: Path) -> None:
+    """The zero-width column that keeps rows together is layout only: in the structure tree
+    every row of every table has as many cells as the table has columns, and the report's
+    table (a header and 45 weeks) four cells a row, none of them empty."""
+    with pikepdf.open(pdf) as document:
+        tables = []
+        for table in pdf_module._structure_elements(document.Root.StructTreeRoot, "/Table"):
+            parts = pdf_module._kids(table)
+            rows = [row for part in parts for row in pdf_module._kids(part)]
+            tables.append([pdf_module._kids(row) for row in rows if row.get("/S") == "/TR"])
+        assert len(tables) >= 3  # the report's, and the book's overview tables
+        for rows in tables:
+            assert len({len(cells) for cells in rows}) == 1, [len(cells) for cells in rows]
+        weeks = next(rows for rows in tables if len(rows) == 46)
+        assert all(len(cells) == 4 for cells in weeks)
+        assert all(cell.get("/K") is not None for cells in weeks for cell in cells)

@@ -548,7 +548,8 @@ class TypstTranslator(SphinxTranslator):
     def visit_tgroup(self, node: nodes.tgroup) -> None:
         cols = int(node.get("cols", 1))
         self.table_stack[-1]["cols"] = cols
-        columns = "(" + "auto, " * cols + ")"
+        # A first column of no width holds the cells that keep rows together (``_glue``).
+        columns = "(0pt, " + "auto, " * cols + ")"
         self.out(f"#table(columns: {columns}, align: left, stroke: 0.4pt + luma(160),\n")
 
     def depart_tgroup(self, node: nodes.tgroup) -> None:
@@ -558,7 +559,7 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode
 
     def visit_thead(self, node: nodes.Node) -> None:
-        self.out("table.header(\n")
+        self.out("table.header(\n", _glue(len(node.children)))
 
     def depart_thead(self, node: nodes.Node) -> None:
         self.out("),\n")
@@ -569,7 +570,8 @@ class TypstTranslator(SphinxTranslator):
     depart_tbody = _ignore
 
     def visit_row(self, node: nodes.Node) -> None:
-        pass
+        if isinstance(node.parent, nodes.tbody):
+            self.out(_row_glue(node.parent.index(node), len(node.parent.children)))
 
     depart_row = _ignore
 
@@ -647,6 +649,26 @@ class TypstTranslator(SphinxTranslator):
         pass
 
     depart_pending_xref = _ignore
+
+
+def _glue(rows: int, keep: bool = False) -> str:
+    """A cell of the zero-width first column spanning ``rows`` rows; ``keep``: they stay on one
+    page. Typst has no widow or orphan control for table rows (typst/typst#4841); unbreakable
+    cells spanning the first two and the last two body rows give it. The builder takes the
+    column out of the PDF's structure tree again (``pdf.untag_glue_column``)."""
+    spans = f"rowspan: {rows}, " if rows > 1 else ""
+    breakable = "breakable: false, " if keep else ""
+    return f"table.cell({spans}{breakable}inset: 0pt, stroke: none)[],\n"
+
+
+def _row_glue(row: int, rows: int) -> str:
+    """The glue cell that body row ``row`` of ``rows`` begins with, if any: the first two rows
+    and the last two are kept together (a table of three rows or fewer, all of them)."""
+    if rows <= 3:
+        return _glue(rows, keep=True) if row == 0 else ""
+    if row in (0, rows - 2):
+        return _glue(2, keep=True)
+    return "" if row in (1, rows - 1) else _glue(1)
 
 
 #: Display text, which the layout (``book.typ``) sets ragged and unhyphenated rather than
