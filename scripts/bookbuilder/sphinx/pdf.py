@@ -446,17 +446,28 @@ def untag_glue_column(document: Any) -> None:
         _prune_name_tree(root.IDTree, set(removed))
 
 
+#: Structure elements that hold only text (or a table's rows): no table is below them, so the
+#: search for tables does not read their many small kids (a 1,000-report book has 10⁵ of them).
+_TEXT_ELEMENTS = frozenset(
+    ["/P", "/Span", "/Link", "/Lbl", "/Em", "/Strong", "/Code", "/Caption", "/Figure", "/TR"]
+    + [f"/H{level}" for level in range(1, 7)]
+)
+
+
 def _structure_elements(node: Any, kind: str) -> list[Any]:
-    """The structure elements of type ``kind`` below ``node``, in document order."""
+    """The structure elements of type ``kind`` below ``node``, in document order (not looked
+    for inside text: ``_TEXT_ELEMENTS``)."""
     import pikepdf
 
     found = []
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, pikepdf.Dictionary) and current.get("/S") == kind:
+        role = current.get("/S") if isinstance(current, pikepdf.Dictionary) else None
+        if role == kind:
             found.append(current)
-        stack.extend(reversed(_kids(current)))
+        if role not in _TEXT_ELEMENTS or role == kind:
+            stack.extend(reversed(_kids(current)))
     return found
 
 
