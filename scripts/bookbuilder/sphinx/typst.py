@@ -25,6 +25,7 @@ from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
+from bookbuilder.check.load import CHAPTERS_DIR
 from bookbuilder.linebreak import breakable, column_em
 from bookbuilder.render.images import PRINT_BOX_MM
 from bookbuilder.sphinx.report import report_body
@@ -292,6 +293,9 @@ class TypstTranslator(SphinxTranslator):
         elif "report-summary" in classes:
             self.out('#block(above: 0.8em, below: 0.8em)[#set text(style: "italic")\n')
             self._closers(node, "]\n")
+        elif self.docname.startswith(CHAPTER_PAGES) and isinstance(node.parent, nodes.section):
+            self.out("#[")  # a chapter's opening text, before its reports: display text
+            self._closers(node, "] <chapter-opener>\n\n")
         else:
             self._closers(node, "\n\n")
 
@@ -315,7 +319,7 @@ class TypstTranslator(SphinxTranslator):
     def visit_container(self, node: nodes.container) -> None:
         if "report-byline" in node.get("classes", []):
             self.out("#block(below: 1.6em)[\n")
-            self._closers(node, "]\n\n")
+            self._closers(node, "]" + display_label(node) + "\n\n")
 
     def depart_container(self, node: nodes.container) -> None:
         self.out(node.get("typst_close", ""))
@@ -511,7 +515,7 @@ class TypstTranslator(SphinxTranslator):
     depart_list_item = _close
 
     def visit_definition_list(self, node: nodes.Node) -> None:
-        self._wrap(node, "#terms(\n", ")\n\n")
+        self._wrap(node, "#terms(\n", ")" + display_label(node) + "\n\n")
 
     def visit_definition_list_item(self, node: nodes.Node) -> None:
         self._wrap(node, "terms.item(", "),\n")
@@ -594,7 +598,8 @@ class TypstTranslator(SphinxTranslator):
     def visit_tgroup(self, node: nodes.tgroup) -> None:
         cols = int(node.get("cols", 1))
         self.table_stack[-1]["cols"] = cols
-        columns = "(" + "auto, " * cols + ")"
+        # A first column of no width holds the cells that keep rows together (``_glue``).
+        columns = "(0pt, " + "auto, " * cols + ")"
         self.out(f"#table(columns: {columns}, align: left, stroke: 0.4pt + luma(160),\n")
 
     def depart_tgroup(self, node: nodes.tgroup) -> None:
@@ -604,7 +609,7 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode
 
     def visit_thead(self, node: nodes.Node) -> None:
-        self.out("table.header(\n")
+        self.out("table.header(\n", _glue(len(node.children)))
 
     def depart_thead(self, node: nodes.Node) -> None:
         self.out("),\n")
@@ -615,7 +620,8 @@ class TypstTranslator(SphinxTranslator):
     depart_tbody = _ignore
 
     def visit_row(self, node: nodes.Node) -> None:
-        pass
+        if isinstance(node.parent, nodes.tbody):
+            self.out(_row_glue(node.parent.index(node), len(node.parent.children)))
 
     depart_row = _ignore
 
@@ -721,6 +727,39 @@ def _linked_image(node: nodes.Node) -> nodes.image | None:
     if isinstance(node, nodes.reference) and len(node) == 1 and isinstance(node[0], nodes.image):
         return node[0]
     return None
+
+
+def _glue(rows: int, keep: bool = False) -> str:
+    """A cell of the zero-width first column spanning ``rows`` rows; ``keep``: they stay on one
+    page. Typst has no widow or orphan control for table rows (typst/typst#4841); unbreakable
+    cells spanning the first two and the last two body rows give it. The builder takes the
+    column out of the PDF's structure tree again (``pdf.untag_glue_column``)."""
+    spans = f"rowspan: {rows}, " if rows > 1 else ""
+    unbreakable = "breakable: false, " if keep else ""
+    return f"table.cell({spans}{unbreakable}inset: 0pt, stroke: none)[],\n"
+
+
+def _row_glue(row: int, rows: int) -> str:
+    """The glue cell that body row ``row`` of ``rows`` begins with, if any: the first two rows
+    and the last two are kept together (a table of three rows or fewer, all of them)."""
+    if rows <= 3:
+        return _glue(rows, keep=True) if row == 0 else ""
+    if row in (0, rows - 2):
+        return _glue(2, keep=True)
+    return "" if row in (1, rows - 1) else _glue(1)
+
+
+#: Display text, which the layout (``book.typ``) sets ragged and unhyphenated rather than
+#: justified: the class a node has → the label its Typst element gets.
+DISPLAY_LABELS = {"report-byline": "byline", "book-contributors": "contributors"}
+#: The pages of the chapters, whose own text (before their reports) is a chapter's opener.
+CHAPTER_PAGES = CHAPTERS_DIR + "/"
+
+
+def display_label(node: nodes.Node) -> str:
+    """`` <label>`` for a node the layout sets as display text (``DISPLAY_LABELS``), else ""."""
+    found = next((DISPLAY_LABELS[c] for c in node.get("classes", []) if c in DISPLAY_LABELS), "")
+    return f" <{found}>" if found else ""
 
 
 def running_title(title: str, limit: float = 60.0) -> str:
