@@ -24,6 +24,7 @@ ICONS = (
     "angle-right",
     "arrow-up",
     "bars",
+    "chevron-down",
     "circle-half-stroke",
     "list",
     "magnifying-glass",

@@ -131,7 +131,19 @@ def facet_label(key: str, value: str, record: ReportRecord, language: str) -> st
         return ROLE_NAMES.get(value, value)
     if key == "language":
         return language_name(value, language)
+    if key == "topic":
+        return topic_words(value)
     return value
+
+
+def topic_words(topic: str) -> str:
+    """A topic as readers see it: "ct-severity-score" → "ct severity score". Topics are typed as
+    hyphenated words (filters and addresses keep them so); a topic with a number or a single
+    letter in it is a name ("covid-19", "sars-cov-2", "x-ray") and stays as typed."""
+    words = topic.split("-")
+    if any(len(w) < 2 or not w.isalpha() for w in words):
+        return topic
+    return " ".join(words)
 
 
 def browse_data(book: Book, recs: Sequence[ReportRecord]) -> dict:

@@ -6,11 +6,14 @@ toctree and every report's entry before pruning to the depth asked for): the HTM
 the square of the number of reports, 87% of it in that function (docs/performance.md). The
 sidebar shows the root document's entries only (``max_navbar_depth: 1``: chapters, the browse,
 "at a glance" and accessibility pages), so this module writes that one level itself, from a list
-made once per build, marking the current chapter as Sphinx does. Any other request (a deeper
-level, captions, links to URLs) goes to Sphinx's own function, unchanged.
+made once per build, marking the current chapter as Sphinx does. On a report's page, the
+current chapter's entry holds the reports around it (``chapters.chapter_neighbours``: a bounded
+number, so a page's size does not grow with the book). Any other request (a deeper level,
+captions, links to URLs) goes to Sphinx's own function, unchanged.
 
 ``BOOKBUILDER_CHECK_NAV=1`` makes every page compare the two and fail on a difference (the tests
-do); the markup is Sphinx's, so the theme's rewriting of it is unchanged.
+do; without the chapter's reports, which Sphinx's one level has not); the markup is Sphinx's,
+so the theme's rewriting of it is unchanged.
 """
 
 from __future__ import annotations
@@ -23,7 +26,11 @@ from typing import Any
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from bookbuilder.render.pages import read_book_data
+from bookbuilder.sphinx.chapters import chapter_neighbours
 from bookbuilder.sphinx.state import BuildState
+
+CHAPTERS_DIR = "chapters/"
 
 CHECK_ENV = "BOOKBUILDER_CHECK_NAV"
 KNOWN_OPTIONS = {"collapse", "includehidden", "maxdepth", "titles_only"}
@@ -51,6 +58,18 @@ class SidebarLevel:
         for parent, children in env.toctree_includes.items():
             for child in children:
                 self.parent.setdefault(child, parent)
+        # each chapter's reports, in order, translations apart (they follow their report)
+        translations = read_book_data(app.srcdir).get("translations", {})
+        versions = {t for pages in translations.values() for t in pages}
+        self.reports: dict[str, list[str]] = {}
+        self.original: dict[str, str] = {}  # a translation's page → its report's
+        for report, pages in translations.items():
+            self.original.update(dict.fromkeys(pages, report))
+        for ref in (ref for _hidden, entries in self.toctrees for ref, _title in entries):
+            if ref.startswith(CHAPTERS_DIR):
+                included = env.toctree_includes.get(ref, [])
+                self.reports[ref] = [d for d in included if d not in versions]
+        self.env = env
 
     def ancestors(self, pagename: str) -> set[str]:
         found = {pagename}
@@ -59,7 +78,42 @@ class SidebarLevel:
             found.add(pagename)
         return found
 
-    def render(self, app: Sphinx, pagename: str, includehidden: bool) -> str:
+    def chapter_reports(self, app: Sphinx, pagename: str, chapter: str) -> str:
+        """The current report's chapter's reports, around it (``chapters.chapter_neighbours``),
+        as the level under the chapter; "" on other pages."""
+        reports = self.reports.get(chapter)
+        current = self.original.get(pagename, pagename)
+        if not reports or current not in reports:
+            return ""
+        shown, cut = chapter_neighbours(reports, current)
+        items = []
+        for ref in shown:
+            if ref not in self.env.titles:
+                continue
+            title = html.escape(self.env.titles[ref].astext(), quote=False)
+            if ref == pagename:
+                items.append(
+                    '<li class="toctree-l2 current active"><a class="current reference internal" '
+                    f'href="#">{title}</a></li>'
+                )
+                continue
+            uri = html.escape(app.builder.get_relative_uri(pagename, ref))
+            here = " current" if ref == current else ""  # a translation's report
+            items.append(
+                f'<li class="toctree-l2{here}"><a class="reference internal" href="{uri}">'
+                f"{title}</a></li>"
+            )
+        if cut:
+            uri = html.escape(app.builder.get_relative_uri(pagename, chapter))
+            items.append(
+                f'<li class="toctree-l2 chapter-all"><a class="reference internal" href="{uri}">'
+                f"All {len(reports)} reports of this chapter</a></li>"
+            )
+        return '\n<ul class="current">\n' + "\n".join(items) + "\n</ul>\n"
+
+    def render(
+        self, app: Sphinx, pagename: str, includehidden: bool, with_reports: bool = True
+    ) -> str:
         ancestors = self.ancestors(pagename)
         out = []
         for hidden, entries in self.toctrees:
@@ -78,9 +132,10 @@ class SidebarLevel:
                 uri = html.escape(app.builder.get_relative_uri(pagename, ref))
                 current = ref in ancestors
                 current_list |= current
+                below = self.chapter_reports(app, pagename, ref) if current and with_reports else ""
                 items.append(
                     f'<li class="toctree-l1{" current" if current else ""}">'
-                    f'<a class="reference internal" href="{uri}">{title}</a></li>'
+                    f'<a class="reference internal" href="{uri}">{title}</a>{below}</li>'
                 )
             if items:
                 ul = '<ul class="current">' if current_list else "<ul>"
@@ -114,10 +169,11 @@ def use_one_level_sidebar(
         one_level = str(kwargs.get("maxdepth", 0)) == "1"
         if not (one_level and level.usable and set(kwargs) <= KNOWN_OPTIONS):
             return original(**kwargs)
-        fast = level.render(app, pagename, bool(kwargs.get("includehidden", False)))
-        if check:
+        hidden = bool(kwargs.get("includehidden", False))
+        fast = level.render(app, pagename, hidden)
+        if check:  # Sphinx's one level has no chapter's reports under it: compared without
             slow = original(**kwargs)
-            if fast.strip() != slow.strip():
+            if level.render(app, pagename, hidden, with_reports=False).strip() != slow.strip():
                 raise AssertionError(f"{pagename}: sidebar differs:\n{fast}\n---\n{slow}")
         return fast
 

@@ -98,7 +98,12 @@ class ReportFrame(SphinxTransform):
         tags = [
             f"{labels[f.collect]}: {', '.join(values)}"
             for f in FACETS
-            if f.tags and (values := f.values(record))
+            if f.tags
+            and (
+                values := [
+                    facet_label(f.key, v, record, record.book_language) for v in f.values(record)
+                ]
+            )
         ]
         if tags:
             byline += nodes.paragraph("", " · ".join(tags), classes=["report-tags"])
