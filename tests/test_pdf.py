@@ -245,7 +245,9 @@ HOSTILE = (
 
 def test_hostile_text_is_printed_as_it_is(tmp_path: Path) -> None:
     """Every Typst markup character in report text comes out as text, and nothing runs."""
-    require(shutil.which("pdftotext") is not None, "needs pdftotext")
+    require(
+        shutil.which("pdftotext") is not None, "needs pdftotext (install with `make setup-pdf`)"
+    )
     import typst
 
     source = '#set text(font: "DejaVu Sans Mono")\n' + "".join(

@@ -7,8 +7,8 @@ render stage writes the chapter's records into a ``chapter-reports`` directive
 chapter's toctree stays, hidden: it still gives every edition its order (the EPUB's navigation,
 the PDF's chapters). The PDF prints the reports themselves after the chapter's text.
 
-On a report's page the sidebar lists its chapter's reports under the chapter (``navigation.py``
-calls :func:`chapter_neighbours`): at most :data:`SIDEBAR_NEIGHBOURS` before and after the
+On a report's page the sidebar lists its chapter's reports under the chapter (``navigation.py``,
+from :class:`ChapterReportLists`): at most :data:`SIDEBAR_NEIGHBOURS` before and after the
 current one, and a link to the chapter's page when there are more, so that a report page's
 size never depends on how many reports the book or its chapter has (the benchmark checks it).
 """
@@ -21,9 +21,11 @@ from typing import Any
 from docutils import nodes
 
 from bookbuilder.model import ReportRecord
+from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx.online import JSONDirective, card_html
 from bookbuilder.sphinx.report import educate
 
+CHAPTERS_DIR = "chapters/"
 CARDS_CLASS = "chapter-reports"
 # Reports listed in the sidebar on each side of the current one: 21 at most, at any book size.
 SIDEBAR_NEIGHBOURS = 10
@@ -66,15 +68,33 @@ def visit_chapter_reports(self: Any, node: chapter_reports) -> None:
     raise nodes.SkipNode
 
 
-def chapter_neighbours(
-    reports: list[str], current: str, neighbours: int = SIDEBAR_NEIGHBOURS
-) -> tuple[list[str], bool]:
-    """The reports the sidebar lists around ``current`` (a report of ``reports``, or None for
-    none) and whether some of the chapter's are left out."""
-    if current not in reports:
-        shown = reports[: 2 * neighbours + 1]
-        return shown, len(shown) < len(reports)
-    at = reports.index(current)
-    start = max(0, min(at - neighbours, len(reports) - (2 * neighbours + 1)))
-    shown = reports[start : start + 2 * neighbours + 1]
-    return shown, len(shown) < len(reports)
+class ChapterReportLists:
+    """Each chapter's reports in order (translations apart: a translation's page stands for its
+    report), made once per build from the environment (its chapters' toctrees)."""
+
+    def __init__(self, env: Any) -> None:
+        translations = read_book_data(env.srcdir).get("translations", {})
+        self.original = {page: report for report, pages in translations.items() for page in pages}
+        self.reports: dict[str, list[str]] = {}
+        self.position: dict[str, tuple[str, int]] = {}  # report → (its chapter, its place)
+        for doc, included in env.toctree_includes.items():
+            if not doc.startswith(CHAPTERS_DIR):
+                continue
+            reports = [page for page in included if page not in self.original]
+            self.reports[doc] = reports
+            for at, page in enumerate(reports):
+                self.position.setdefault(page, (doc, at))
+
+    def around(self, page: str) -> tuple[str, list[str], bool] | None:
+        """The chapter of ``page`` (a report's or a translation's page), the reports the sidebar
+        lists under it (the report and up to ``SIDEBAR_NEIGHBOURS`` on each side), and whether
+        some were left out; None for any other page."""
+        found = self.position.get(self.original.get(page, page))
+        if found is None:
+            return None
+        chapter, at = found
+        reports = self.reports[chapter]
+        width = 2 * SIDEBAR_NEIGHBOURS + 1
+        start = max(0, min(at - SIDEBAR_NEIGHBOURS, len(reports) - width))
+        shown = reports[start : start + width]
+        return chapter, shown, len(shown) < len(reports)

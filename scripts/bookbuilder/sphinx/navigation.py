@@ -7,7 +7,7 @@ the square of the number of reports, 87% of it in that function (docs/performanc
 sidebar shows the root document's entries only (``max_navbar_depth: 1``: chapters, the browse,
 "at a glance" and accessibility pages), so this module writes that one level itself, from a list
 made once per build, marking the current chapter as Sphinx does. On a report's page, the
-current chapter's entry holds the reports around it (``chapters.chapter_neighbours``: a bounded
+current chapter's entry holds the reports around it (``chapters.ChapterReportLists``: a bounded
 number, so a page's size does not grow with the book). Any other request (a deeper level,
 captions, links to URLs) goes to Sphinx's own function, unchanged.
 
@@ -26,11 +26,8 @@ from typing import Any
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from bookbuilder.render.pages import read_book_data
-from bookbuilder.sphinx.chapters import chapter_neighbours
+from bookbuilder.sphinx.chapters import ChapterReportLists
 from bookbuilder.sphinx.state import BuildState
-
-CHAPTERS_DIR = "chapters/"
 
 CHECK_ENV = "BOOKBUILDER_CHECK_NAV"
 KNOWN_OPTIONS = {"collapse", "includehidden", "maxdepth", "titles_only"}
@@ -58,17 +55,7 @@ class SidebarLevel:
         for parent, children in env.toctree_includes.items():
             for child in children:
                 self.parent.setdefault(child, parent)
-        # each chapter's reports, in order, translations apart (they follow their report)
-        translations = read_book_data(app.srcdir).get("translations", {})
-        versions = {t for pages in translations.values() for t in pages}
-        self.reports: dict[str, list[str]] = {}
-        self.original: dict[str, str] = {}  # a translation's page → its report's
-        for report, pages in translations.items():
-            self.original.update(dict.fromkeys(pages, report))
-        for ref in (ref for _hidden, entries in self.toctrees for ref, _title in entries):
-            if ref.startswith(CHAPTERS_DIR):
-                included = env.toctree_includes.get(ref, [])
-                self.reports[ref] = [d for d in included if d not in versions]
+        self.chapters = ChapterReportLists(env)
         self.env = env
 
     def ancestors(self, pagename: str) -> set[str]:
@@ -79,13 +66,13 @@ class SidebarLevel:
         return found
 
     def chapter_reports(self, app: Sphinx, pagename: str, chapter: str) -> str:
-        """The current report's chapter's reports, around it (``chapters.chapter_neighbours``),
-        as the level under the chapter; "" on other pages."""
-        reports = self.reports.get(chapter)
-        current = self.original.get(pagename, pagename)
-        if not reports or current not in reports:
+        """On a report's page, under its chapter: the reports around it
+        (``chapters.ChapterReportLists.around``); "" on other pages and under other entries."""
+        found = self.chapters.around(pagename)
+        if found is None or found[0] != chapter:
             return ""
-        shown, cut = chapter_neighbours(reports, current)
+        _chapter, shown, cut = found
+        current = self.chapters.original.get(pagename, pagename)
         items = []
         for ref in shown:
             if ref not in self.env.titles:
@@ -107,9 +94,16 @@ class SidebarLevel:
             uri = html.escape(app.builder.get_relative_uri(pagename, chapter))
             items.append(
                 f'<li class="toctree-l2 chapter-all"><a class="reference internal" href="{uri}">'
-                f"All {len(reports)} reports of this chapter</a></li>"
+                "All the chapter’s reports</a></li>"
             )
-        return '\n<ul class="current">\n' + "\n".join(items) + "\n</ul>\n"
+        # an ordered list (the book's order), which the theme does not fold behind a toggle
+        # without a name (it does so to every <ul> under an entry: axe's summary-name)
+        label = html.escape(f"Reports of {self.env.titles[chapter].astext()}")
+        return (
+            f'\n<ol class="chapter-sidebar-reports" aria-label="{label}">\n'
+            + "\n".join(items)
+            + "\n</ol>\n"
+        )
 
     def render(
         self, app: Sphinx, pagename: str, includehidden: bool, with_reports: bool = True
