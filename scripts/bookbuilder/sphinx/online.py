@@ -193,19 +193,26 @@ def card_html(
             f'<span class="doc">{text(words)}</span></a>'
         )
 
-    def para(content: str, cls: str) -> str:
-        return f'<p class="{cls}">{content}</p>\n'
+    def para(content: str, cls: str, lang: str | None = None) -> str:
+        # xml:lang too, for the EPUB's XHTML (HTML allows it with the same value as lang)
+        said = (
+            f' lang="{esc(lang)}" xml:lang="{esc(lang)}"'
+            if lang and lang != r.book_language
+            else ""
+        )
+        return f'<p class="{cls}"{said}>{content}</p>\n'
 
     authors = ", ".join(f"{a.name} ({ROLE_NAMES.get(a.role, a.role)})" for a in r.authors)
     where = f"{r.place.label} · {r.place.region}"
     parts = [
         f'<li class="browse-card"{attrs}>\n',
-        para(link(f"experiences/{r.slug}", r.title), "browse-title"),
+        # the title and summary in the report's language, the rest in the book's
+        para(link(f"experiences/{r.slug}", r.title), "browse-title", r.language),
         para(text(authors), "browse-authors"),
         para(text(f"{where} · {r.submitted_display}"), "browse-place"),
     ]
     if r.summary:
-        parts.append(para(text(r.summary), "browse-summary"))
+        parts.append(para(text(r.summary), "browse-summary", r.language))
     # A modality and a topic may be one word ("CT", "ct"): printed once.
     tags: list[str] = []
     for word in (*r.modalities, *(topic_words(t) for t in r.topics)):
