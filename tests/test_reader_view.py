@@ -138,6 +138,7 @@ def test_a_chapter_page_is_a_table_of_contents(small_build: Path) -> None:
     assert "Lyon, France" in lyon
     assert "Une manipulatrice raconte" in lyon  # the summary
     assert "browse-chapter" not in lyon  # its own chapter is not named again
+    assert '<h2 class="browse-title" lang="fr"' in page  # a heading per report
     with zipfile.ZipFile(next((small_build / "_build" / "epub").glob("*.epub"))) as epub:
         name = next(n for n in epub.namelist() if n.endswith("france-and-germany.xhtml"))
         xhtml = epub.read(name).decode("utf-8")

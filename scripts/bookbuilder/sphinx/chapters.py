@@ -61,6 +61,7 @@ def visit_chapter_reports(self: Any, node: chapter_reports) -> None:
                 lambda text: educate(text, config),
                 chapter=False,
                 facets=False,  # the filters' data: the browse page's alone
+                heading=True,
             )
         )
     out.append("</ul>\n</section>\n")

@@ -169,12 +169,14 @@ def card_html(
     *,
     chapter: bool = True,
     facets: bool = True,
+    heading: bool = False,
 ) -> str:
     """One report's card: the same markup Sphinx writes for a paragraph and a document link.
     ``typography``: the smart quotes every page's text gets (``report.educate``), so a card
     says "physicist’s" as the report's own page does. The browse page's cards name their
     chapter and carry the facets its filters match (``data-*``); a chapter's page lists its
-    own reports' cards without either."""
+    own reports' cards without either, each titled by a heading (``heading``), so that a screen
+    reader can go from report to report."""
     esc = html.escape
 
     def text(words: str) -> str:
@@ -193,21 +195,26 @@ def card_html(
             f'<span class="doc">{text(words)}</span></a>'
         )
 
-    def para(content: str, cls: str, lang: str | None = None) -> str:
+    def para(content: str, cls: str, lang: str | None = None, tag: str = "p") -> str:
         # xml:lang too, for the EPUB's XHTML (HTML allows it with the same value as lang)
         said = (
             f' lang="{esc(lang)}" xml:lang="{esc(lang)}"'
             if lang and lang != r.book_language
             else ""
         )
-        return f'<p class="{cls}"{said}>{content}</p>\n'
+        return f'<{tag} class="{cls}"{said}>{content}</{tag}>\n'
 
     authors = ", ".join(f"{a.name} ({ROLE_NAMES.get(a.role, a.role)})" for a in r.authors)
     where = f"{r.place.label} · {r.place.region}"
     parts = [
         f'<li class="browse-card"{attrs}>\n',
         # the title and summary in the report's language, the rest in the book's
-        para(link(f"experiences/{r.slug}", r.title), "browse-title", r.language),
+        para(
+            link(f"experiences/{r.slug}", r.title),
+            "browse-title",
+            r.language,
+            "h2" if heading else "p",
+        ),
         para(text(authors), "browse-authors"),
         para(text(f"{where} · {r.submitted_display}"), "browse-place"),
     ]
