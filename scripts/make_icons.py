@@ -24,7 +24,6 @@ ICONS = (
     "angle-right",
     "arrow-up",
     "bars",
-    "chevron-down",
     "circle-half-stroke",
     "list",
     "magnifying-glass",
