@@ -22,6 +22,7 @@ from types import SimpleNamespace
 import pytest
 
 from bookbuilder.sphinx.chapters import SIDEBAR_NEIGHBOURS, ChapterReportLists
+from conftest import run_book, small_book_with
 
 REPORT = "experiences/shade-for-the-scanner-sevilla.html"
 CHAPTER = "chapters/france-and-germany.html"
@@ -173,3 +174,26 @@ def test_the_sidebar_lists_a_bounded_number_of_reports_at_any_size(tmp_path: Pat
         SimpleNamespace(srcdir=tmp_path, toctree_includes={"chapters/s": reports[:3]})
     )
     assert small.around("experiences/r1") == ("chapters/s", reports[:3], False)
+
+
+def test_the_book_may_label_its_topics(tmp_path: Path) -> None:
+    labels = {"patient-comfort": "Patient comfort (cooling)", "heat": "Heat"}
+    root = small_book_with(tmp_path / "book", {"topic_labels": labels})
+    result = run_book(root, "build", "html")
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = root / "_build" / "html"
+    report = (html / "experiences" / "chaleur-et-irm-lyon.html").read_text("utf-8")
+    assert "Topics: Heat, cooling, Patient comfort (cooling)" in report
+    chapter = (html / CHAPTER).read_text("utf-8")
+    assert "Heat · cooling · Patient comfort (cooling)" in chapter
+    browse = (html / "browse.html").read_text("utf-8")
+    assert '<option value="patient-comfort">Patient comfort (cooling) (1)</option>' in browse
+
+
+def test_a_topic_label_that_is_no_topic_is_an_error_naming_conf_py(tmp_path: Path) -> None:
+    root = small_book_with(tmp_path / "book", {"topic_labels": {"Not a topic!": "x"}})
+    result = run_book(root, "check")
+    assert result.returncode == 1
+    assert re.search(r"conf\.py:\d+: topic_labels\['Not a topic!'\]: found", result.stdout), (
+        result.stdout
+    )

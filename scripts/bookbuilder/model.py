@@ -247,6 +247,7 @@ class BookMeta:
     basename: str = "book"  # file name of the EPUB and PDF, without extension
     silence: tuple[str, ...] = ()  # warning codes not to show (bookbuilder.codes)
     min_words: int = DEFAULT_MIN_WORDS
+    topic_labels: tuple[tuple[str, str], ...] = ()  # (topic, how it is printed), conf.py's
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def facets(book: Book, recs: Sequence[ReportRecord]) -> dict[str, list[FacetValu
         labels: dict[str, str] = {}
         for rec in recs:
             for v in facet.values(rec):
-                labels[v] = facet_label(key, v, rec, language)
+                labels[v] = facet_label(key, v, rec, language, book.meta.topic_labels)
         by_name = key in ("region", "country")
         order = sorted(
             counts,
@@ -124,7 +124,13 @@ def facets(book: Book, recs: Sequence[ReportRecord]) -> dict[str, list[FacetValu
     return out
 
 
-def facet_label(key: str, value: str, record: ReportRecord, language: str) -> str:
+def facet_label(
+    key: str,
+    value: str,
+    record: ReportRecord,
+    language: str,
+    topic_labels: Sequence[tuple[str, str]] = (),
+) -> str:
     if key == "country":
         return record.place.name
     if key == "role":
@@ -132,14 +138,18 @@ def facet_label(key: str, value: str, record: ReportRecord, language: str) -> st
     if key == "language":
         return language_name(value, language)
     if key == "topic":
-        return topic_words(value)
+        return topic_words(value, topic_labels)
     return value
 
 
-def topic_words(topic: str) -> str:
-    """A topic as readers see it: "ct-severity-score" → "ct severity score". Topics are typed as
-    hyphenated words (filters and addresses keep them so); a topic with a number or a single
-    letter in it is a name ("covid-19", "sars-cov-2", "x-ray") and stays as typed."""
+def topic_words(topic: str, labels: Sequence[tuple[str, str]] = ()) -> str:
+    """A topic as readers see it: its label from conf.py's ``topic_labels`` (``labels``), else
+    its words: "ct-severity-score" → "ct severity score". Topics are typed as hyphenated words
+    (filters and addresses keep them so); one with a number or a single letter in it is a name
+    ("covid-19", "sars-cov-2", "x-ray") and stays as typed."""
+    for labelled, label in labels:
+        if labelled == topic:
+            return label
     words = topic.split("-")
     if any(len(w) < 2 or not w.isalpha() for w in words):
         return topic

@@ -23,7 +23,7 @@ from docutils import nodes
 from bookbuilder.model import ReportRecord
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx.online import JSONDirective, card_html
-from bookbuilder.sphinx.report import educate
+from bookbuilder.sphinx.report import educate, topic_labels
 
 CHAPTERS_DIR = "chapters/"
 CARDS_CLASS = "chapter-reports"
@@ -62,6 +62,7 @@ def visit_chapter_reports(self: Any, node: chapter_reports) -> None:
                 chapter=False,
                 facets=False,  # the filters' data: the browse page's alone
                 heading=True,
+                topic_labels=topic_labels(config),
             )
         )
     out.append("</ul>\n</section>\n")

@@ -20,7 +20,7 @@ import html
 import json
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
 from bookbuilder.sphinx import a11y, editions, lockdown, offline
 from bookbuilder.sphinx.lockdown import REPORTS_DIR
 from bookbuilder.sphinx.outputs import write_if_changed
-from bookbuilder.sphinx.report import educate
+from bookbuilder.sphinx.report import educate, topic_labels
 from bookbuilder.sphinx.state import BuildState
 
 DOWNLOADS_DIR = "downloads"
@@ -155,6 +155,7 @@ def visit_browse_cards(self: Any, node: browse_cards) -> None:
                 report,
                 lambda doc: self.builder.get_relative_uri(here, doc),
                 lambda text: educate(text, config),
+                topic_labels=topic_labels(config),
             )
         )
     out.append("</ul>\n")
@@ -170,6 +171,7 @@ def card_html(
     chapter: bool = True,
     facets: bool = True,
     heading: bool = False,
+    topic_labels: Sequence[tuple[str, str]] = (),
 ) -> str:
     """One report's card: the same markup Sphinx writes for a paragraph and a document link.
     ``typography``: the smart quotes every page's text gets (``report.educate``), so a card
@@ -222,7 +224,7 @@ def card_html(
         parts.append(para(text(r.summary), "browse-summary", r.language))
     # A modality and a topic may be one word ("CT", "ct"): printed once.
     tags: list[str] = []
-    for word in (*r.modalities, *(topic_words(t) for t in r.topics)):
+    for word in (*r.modalities, *(topic_words(t, topic_labels) for t in r.topics)):
         if word.casefold() not in {t.casefold() for t in tags}:
             tags.append(word)
     if tags:

@@ -101,7 +101,8 @@ class ReportFrame(SphinxTransform):
             if f.tags
             and (
                 values := [
-                    facet_label(f.key, v, record, record.book_language) for v in f.values(record)
+                    facet_label(f.key, v, record, record.book_language, topic_labels(self.config))
+                    for v in f.values(record)
                 ]
             )
         ]
@@ -145,13 +146,22 @@ class ReportFrame(SphinxTransform):
             if facet.index is None:
                 continue
             for value in facet.values(record):
-                text = _index_text(facet_label(facet.key, value, record, record.book_language))
+                label = facet_label(
+                    facet.key, value, record, record.book_language, topic_labels(self.config)
+                )
+                text = _index_text(label)
                 entry = f"{facet.index}; {text}" if facet.index else text
                 entries.append(("single", entry, target_id, "", None))
         index = addnodes.index(entries=entries, inline=False)
         byline["ids"].append(target_id)  # where the index entries lead
         self.document.ids[target_id] = byline
         return [index]
+
+
+def topic_labels(config: Any) -> tuple[tuple[str, str], ...]:
+    """conf.py's ``topic_labels`` (``BookMeta``), none when Sphinx runs without the book's."""
+    meta = getattr(config, "bookbuilder_meta", None)
+    return meta.topic_labels if meta is not None else ()
 
 
 def educate(text: str, config: Any) -> str:
