@@ -225,7 +225,10 @@ def test_verapdf_accepts_the_pdf_when_installed(pdf: Path) -> None:
     """veraPDF is not in Debian's or PyPI's registries: run where someone installed it."""
     verapdf = shutil.which("verapdf")
     if verapdf is None:
-        pytest.skip("veraPDF is not installed")
+        pytest.skip(
+            "veraPDF is not installed (from https://verapdf.org/software/, by hand: it is in no "
+            "registry this project installs from; README, Commands)"
+        )
     result = subprocess.run(
         [verapdf, "--flavour", "ua1", "--format", "text", str(pdf)],
         capture_output=True,
