@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed
 BOOK   := $(BIN)/python -m bookbuilder
 
 .PHONY: help all html epub pdf check plan test lint clean setup-pdf docs epubcheck ace setup-ace bench lock
+.PHONY: setup-browser setup-java setup-lighthouse
 .PHONY: new import serve crossref overview test-other-book golden
 
 help:
@@ -138,6 +139,26 @@ setup-pdf: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \
 	  apt-get install -y --no-install-recommends $$($(BOOK) pdf-packages)
+
+# The optional tools of the tests and the benchmark, each with its own command (the tests that
+# need one say which when it is missing): Debian's chromium (the web edition's tests in a real
+# browser, axe, Lighthouse), Java (EPUBCheck), and Lighthouse (the benchmark; Node.js 20).
+setup-browser:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y --no-install-recommends chromium
+
+setup-java:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y --no-install-recommends default-jre-headless
+
+LIGHTHOUSE := tools/lighthouse/node_modules/.bin/lighthouse
+setup-lighthouse: $(LIGHTHOUSE)
+
+$(LIGHTHOUSE): tools/lighthouse/package-lock.json
+	@cd tools/lighthouse && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $(LIGHTHOUSE)
 
 # One list of system packages, for `make setup-pdf` and for CI.
 print-pdf-packages: $(STAMP)

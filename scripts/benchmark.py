@@ -9,7 +9,10 @@ waited for). For each size:
   ``_build/``; ``all`` leaves the PDF out above ``--pdf-max`` (it says so);
 - incremental HTML: nothing changed; one report added; one report's text edited; with the
   number of HTML pages each rewrote;
-- output sizes: the HTML folder, the EPUB, the PDF, and the mean report page.
+- output sizes: the HTML folder, the EPUB, the PDF, and the mean report page;
+- a phone's view (``scripts/phone_figures.py``): Lighthouse's mobile profile on the landing page,
+  a report, a chapter and the browse page, served compressed as a static host serves them: its
+  four scores, layout shift, paints, and the bytes a first visit transfers (images aside).
 
 The figures go to ``_build/bench/results.json``; ``--jupyter-book`` also builds the same reports
 with Jupyter Book 1 (installed into ``_build/bench/jb1-venv`` on first use) for a side-by-side
@@ -38,6 +41,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import phone_figures
 from bookbuilder.check import schema
 from bookbuilder.sphinx.build import missing_pdf_fonts, output_path
 
@@ -369,6 +373,7 @@ class SizeResult:
     size: int
     runs: list[Run] = field(default_factory=list)
     outputs: dict[str, int] = field(default_factory=dict)
+    phone: dict[str, dict] = field(default_factory=dict)  # page → Lighthouse's figures
 
 
 def measure(name: str, argv: list[str], cwd: Path, log: Path) -> Run:
@@ -413,7 +418,24 @@ def _du(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def bench_size(size: int, base: Path, pdf_max: int, log: Path) -> SizeResult:
+def bench_phone(root: Path, size: int) -> dict[str, dict]:
+    """Lighthouse (mobile) on four pages of the built website: see ``phone_figures``."""
+    pages = {
+        "landing": "index.html",
+        "report": f"experiences/{report(0)[0]}.html",
+        "chapter": "chapters/europe.html",
+        "browse": "browse.html",
+    }
+    print(f"  Lighthouse, mobile profile, served compressed ({size} reports):", flush=True)
+    found = phone_figures.phone_figures(root / "_build" / "html", pages)
+    for name, figures in found.items():
+        print(phone_figures.describe(name, figures), flush=True)
+    return found
+
+
+def bench_size(
+    size: int, base: Path, pdf_max: int, log: Path, lighthouse: bool = False
+) -> SizeResult:
     root = base / str(size)
     print(f"{size} reports ({root})", flush=True)
     write_book(root, size)
@@ -445,6 +467,8 @@ def bench_size(size: int, base: Path, pdf_max: int, log: Path) -> SizeResult:
     result.runs.append(run)
     separate = sum(r.seconds for r in result.runs if r.name in editions)
     print(f"  {'':<24} separate builds: {separate:.2f} s in all")
+    if lighthouse:
+        result.phone = bench_phone(root, size)
 
     # Incremental HTML, on the output of `all`.
     result.runs.append(_incremental("html, nothing changed", root, log, _html_stamps(root)))
@@ -698,6 +722,20 @@ def summary(results: list[SizeResult]) -> list[str]:
             lines.append(
                 f"  {r.size}: HTML {jb.seconds / full.seconds:.1f}× faster than Jupyter Book 1"
             )
+    phone = [r for r in results if r.phone]
+    if phone:
+        lines += ["", "On a phone (Lighthouse, mobile profile, served compressed):"]
+        for r in phone:
+            lines.append(f" {r.size} reports:")
+            lines += [phone_figures.describe(name, f) for name, f in r.phone.items()]
+        visits = {
+            r.size: r.phone["report"]["first_visit_bytes"]
+            for r in phone
+            if "first_visit_bytes" in r.phone.get("report", {})
+        }
+        if visits:
+            cells = ", ".join(f"{size}: {b / 1024:.0f} kB" for size, b in visits.items())
+            lines.append(f"  a first visit to a report page transfers (images aside) {cells}")
     return lines
 
 
@@ -722,6 +760,11 @@ def main(argv: list[str] | None = None) -> int:
         help="reports in the photo book, every other one with a photograph (0: none; "
         "default: %(default)s)",
     )
+    parser.add_argument(
+        "--no-lighthouse",
+        action="store_true",
+        help="leave out Lighthouse's phone figures (they need make setup-lighthouse, chromium)",
+    )
     parser.add_argument("--out", type=Path, default=BENCH_DIR, help="(default: %(default)s)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.replace(" ", "").split(",") if s]
@@ -732,11 +775,15 @@ def main(argv: list[str] | None = None) -> int:
     if missing_pdf_fonts():
         args.pdf_max = 0
         print("The PDF's fonts are missing on this machine: the PDF is not measured.")
+    lighthouse = not args.no_lighthouse
+    if lighthouse and (why := phone_figures.missing()):
+        lighthouse = False
+        print(f"The phone figures are not measured: {why}.")
     load = os.getloadavg()
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     results = []
     for size in sizes:
-        result = bench_size(size, base, args.pdf_max, log)
+        result = bench_size(size, base, args.pdf_max, log, lighthouse)
         if args.jupyter_book and size <= args.jupyter_book_max:
             result.runs.append(bench_jupyter_book(size, base, log))
         results.append(result)

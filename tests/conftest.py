@@ -37,12 +37,21 @@ def require(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+# The command that installs each system tool a test may need (README, "Commands").
+INSTALLED_BY = {
+    "chromium": "make setup-browser",
+    "java": "make setup-java",
+    "pdftotext": "make setup-pdf",
+    "pdftoppm": "make setup-pdf",
+    "pdfinfo": "make setup-pdf",
+}
+
+
 def require_tool(*names: str) -> None:
-    """A system tool on the PATH (see ``require``)."""
+    """A system tool on the PATH (see ``require``); the message names what installs it."""
     missing = [n for n in names if shutil.which(n) is None]
-    require(
-        not missing, f"needs {', '.join(missing)} (install with `make setup-pdf` / see .ci/run)"
-    )
+    commands = dict.fromkeys(INSTALLED_BY.get(n, "your system's package manager") for n in missing)
+    require(not missing, f"needs {', '.join(missing)} (install with `{'`, `'.join(commands)}`)")
 
 
 def require_pdf(*tools: str) -> None:
@@ -57,7 +66,10 @@ def require_pdf(*tools: str) -> None:
 
 def require_module(name: str) -> None:
     """A Python package of the test extra (see ``require``)."""
-    require(importlib.util.find_spec(name) is not None, f"needs the Python package {name}")
+    require(
+        importlib.util.find_spec(name) is not None,
+        f"needs the Python package {name} (`make test` installs it from requirements.lock)",
+    )
 
 
 def report_front(extra: str = "", title: str = "A report under test") -> str:

@@ -175,7 +175,7 @@ def require_epubcheck() -> None:
 def require_ace() -> None:
     require(
         ace_command() is not None and chromium() is not None,
-        "needs DAISY Ace and chromium (`make setup-ace`, see .ci/run)",
+        "needs DAISY Ace and chromium (`make setup-ace`, `make setup-browser`)",
     )
 
 

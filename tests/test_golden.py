@@ -141,7 +141,7 @@ def test_the_html_pages(small_build: Path, golden) -> None:
     report = (html / "experiences" / f"{REPORT}.html").read_text("utf-8")
     golden(f"book-small/html/{REPORT}.html", stable(report_fragment(report), small_build))
     chapter = (html / "chapters" / f"{CHAPTER}.html").read_text("utf-8")
-    listing = element(chapter, "toctree-wrapper")
+    listing = element(chapter, "chapter-reports")
     golden(f"book-small/html/{CHAPTER}.html", stable(listing, small_build))
 
 
@@ -150,7 +150,7 @@ def test_the_epub_pages(small_build: Path, golden) -> None:
         report = epub.read(f"experiences/{REPORT}.xhtml").decode("utf-8")
         chapter = epub.read(f"chapters/{CHAPTER}.xhtml").decode("utf-8")
     golden(f"book-small/epub/{REPORT}.xhtml", stable(report_fragment(report), small_build))
-    listing = element(chapter, "toctree-wrapper")
+    listing = element(chapter, "chapter-reports")
     golden(f"book-small/epub/{CHAPTER}.xhtml", stable(listing, small_build))
 
 

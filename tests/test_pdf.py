@@ -222,7 +222,10 @@ def test_verapdf_accepts_the_pdf_when_installed(pdf: Path) -> None:
     """veraPDF is not in Debian's or PyPI's registries: run where someone installed it."""
     verapdf = shutil.which("verapdf")
     if verapdf is None:
-        pytest.skip("veraPDF is not installed")
+        pytest.skip(
+            "veraPDF is not installed (from https://verapdf.org/software/, by hand: it is in no "
+            "registry this project installs from; README, Commands)"
+        )
     result = subprocess.run(
         [verapdf, "--flavour", "ua1", "--format", "text", str(pdf)],
         capture_output=True,
@@ -242,7 +245,9 @@ HOSTILE = (
 
 def test_hostile_text_is_printed_as_it_is(tmp_path: Path) -> None:
     """Every Typst markup character in report text comes out as text, and nothing runs."""
-    require(shutil.which("pdftotext") is not None, "needs pdftotext")
+    require(
+        shutil.which("pdftotext") is not None, "needs pdftotext (install with `make setup-pdf`)"
+    )
     import typst
 
     source = '#set text(font: "DejaVu Sans Mono")\n' + "".join(

@@ -186,7 +186,35 @@ def test_preview_follows_reports_and_chapters(server) -> None:
     wait_for_rebuild(log, mark)
     assert "last good version" in output(log)[mark:]
     assert "Traceback" not in output(log)
-    assert "Kari" in fetch(base + f"experiences/{slug}.html")
+    page = fetch(base + f"experiences/{slug}.html")
+    assert "Kari" in page
+    # ... and on every previewed page, in a banner that names the file, the line and the problem
+    banner = re.search(
+        r'<div id="bookbuilder-preview-problem" role="alert"[^>]*>(.*?)</div>', page, re.S
+    )
+    assert banner is not None, page[:2000]
+    assert f"experiences/{slug}.md:5: authors[1].role: found &#x27;radiografer&#x27;" in banner[1]
+    assert "bookbuilder-preview-problem" in fetch(base + "index.html")
+    # fixed: the banner goes
+    mark = len(output(log))
+    broken.write_text(good, "utf-8")
+    wait_for(
+        "the banner gone",
+        lambda: (
+            "bookbuilder-preview-problem"
+            not in (try_fetch(base + "index.html") or "bookbuilder-preview-problem")
+        ),
+        log,
+    )
+    wait_for_rebuild(log, mark)
+
+    # Editors' temporary files start no rebuild; watchfiles' own log lines are not shown.
+    mark = len(output(log))
+    for name in ("sedDUR5Bg", ".#x.md", "x.md~", ".x.md.swp", "4913", "x.md.tmp"):
+        (book / "experiences" / name).write_text("temporary", "utf-8")
+    time.sleep(3)
+    assert REBUILDING not in output(log)[mark:], output(log)[mark:]
+    assert "changes detected" not in output(log)
 
     # Deleting a report takes it out of its chapter.
     broken.unlink()

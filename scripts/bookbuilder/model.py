@@ -275,6 +275,7 @@ class BookMeta:
     basename: str = "book"  # file name of the EPUB and PDF, without extension
     silence: tuple[str, ...] = ()  # warning codes not to show (bookbuilder.codes)
     min_words: int = DEFAULT_MIN_WORDS
+    topic_labels: tuple[tuple[str, str], ...] = ()  # (topic, how it is printed), conf.py's
 
     def __post_init__(self) -> None:
         editors = tuple(e if isinstance(e, PersonName) else PersonName.of(e) for e in self.editors)

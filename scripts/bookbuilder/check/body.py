@@ -113,7 +113,8 @@ def unfinished_body(report: Report, min_words: int) -> list[Problem]:
                 report.relpath,
                 report.body_line + first,
                 f"the text has {words} word{'' if words == 1 else 's'}; an accepted report has at "
-                f"least {min_words} (the book's `min_words` setting in conf.py)",
+                f'least {min_words} (`"min_words"` in conf.py\'s `book` settings; 0 turns this '
+                "warning off)",
                 "body",
                 Severity.WARNING,
                 Code.BODY_SHORT,

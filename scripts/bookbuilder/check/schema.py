@@ -738,6 +738,25 @@ def check_accent(loc: Located, key: str, ck: Checker) -> Any:
     return value
 
 
+TOPIC_LABELS_ALLOWED = (
+    'a dict of topics and how to print them, e.g. {"ct-severity-score": "CT severity score"}'
+)
+
+
+@allows(TOPIC_LABELS_ALLOWED)
+def check_topic_labels(loc: Located, key: str, ck: Checker) -> Any:
+    """conf.py's ``topic_labels``: each key a topic as reports write it, each value text."""
+    if not isinstance(loc.value, dict):
+        return ck.wrong_type(loc, key, TOPIC_LABELS_ALLOWED)
+    labels = []
+    for topic, label in loc.value.items():
+        found = check_topic(Located(topic, loc.line), f"{key}[{topic!r}]", ck)
+        text_ = text(100)(label, f"{key}[{topic!r}]", ck)
+        if found is not INVALID and text_ is not INVALID:
+            labels.append((found, text_))
+    return tuple(labels)
+
+
 @allows(check_slug("a file name").allowed)
 def check_basename(loc: Located, key: str, ck: Checker) -> Any:
     return check_slug("a file name")(loc, key, ck)
@@ -1375,6 +1394,16 @@ BOOK_FIELDS: tuple[Field, ...] = (
         None,
         "File name of the EPUB and PDF; default: made from the title.",
         check_basename,
+    ),
+    Field(
+        "topic_labels",
+        False,
+        None,
+        "How topics are printed (bylines, browse and chapter pages, filters, charts, index); a "
+        "topic without a label reads as words (ct-severity-score: ct severity score); one with "
+        "a number or a one-letter word stays as typed (covid-19, x-ray).",
+        check_topic_labels,
+        (),
     ),
     Field(
         "min_words",

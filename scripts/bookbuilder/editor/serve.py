@@ -12,8 +12,10 @@ forked from it (warm modules, nothing to import), so one build can never leave s
 the next: the same correctness as ``make html``, in a fraction of its time (docs/performance.md).
 
 When a report or chapter has an error, the rebuild prints it (``file:line: …``, as ``make
-check`` does) and builds nothing: the last good book stays served, the server keeps running, and
-the next save that fixes the error updates the preview. Sphinx's warnings name the editor's file
+check`` does) and builds nothing: the last good book stays served, with a banner at the top of
+every page that says what failed (file, line, problem; ``ProblemBanner``), the server keeps
+running, and the next save that fixes the error updates the preview and takes the banner away.
+Editors' temporary files (``IGNORED``) start no rebuild. Sphinx's warnings name the editor's file
 and line, never ``_build/src``. A port that is taken is said before anything else, with the fix.
 """
 
@@ -22,6 +24,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import html
+import logging
 import multiprocessing as mp
 import re
 import socket
@@ -37,8 +41,15 @@ from bookbuilder.summary import format_problems, remap_warning
 PREVIEW_DIR = BUILD_DIR / "preview"  # Sphinx's -M folder: html/ and doctrees/ inside
 OUTPUT = PREVIEW_DIR / "html"
 WATCHED = ("experiences", "chapters", "conf.py")
-# Editors' temporary and back-up files: saving them is not a change to the book.
-IGNORED = re.compile(r"(/\.[^/]*$|~$|\.swp$|\.swx$|\.tmp$|/#[^/]*#$|/4913$)")
+# Editors' temporary and back-up files: saving them is not a change to the book. Hidden files
+# (Vim's .x.md.swp, Emacs's .#x.md), back-ups (x.md~, #x.md#), Office's lock files (~$x.docx),
+# JetBrains' safe writes (x.md___jb_tmp___), Kate's swap files, *.tmp, *.crswap, and any file
+# without a suffix (`sed -i`'s sedDUR5Bg, Vim's 4913 probe): no file of the book is one.
+IGNORED = re.compile(
+    r"(^|/)(\.[^/]*|[^/]*~|#[^/]*#|~\$[^/]*|[^/]*___jb_(tmp|old)___|[^/.]+)$"
+    r"|\.(swp|swx|swo|tmp|crswap|kate-swp|part|partial)$",
+    re.IGNORECASE,
+)
 
 
 def say(*lines: str) -> None:
@@ -92,12 +103,16 @@ def free_port(host: str = "127.0.0.1") -> int:
 # -- One rebuild ----------------------------------------------------------------------------------
 
 
-def build_preview(root: Path, verbose: bool = False, *, first: bool = False) -> bool:
+def build_preview(
+    root: Path, verbose: bool = False, *, first: bool = False, failures: list[str] | None = None
+) -> bool:
     """Check, render and build the web edition into ``_build/preview``; say what happened.
 
     Returns whether a book is there to serve. With errors, nothing is built and the last good
     book stays; on the first build, with no book yet, the valid reports are built so that there
-    is something to show."""
+    is something to show. ``failures`` receives what went wrong (file, line, problem), for the
+    banner on the previewed pages; it stays empty when the book was built."""
+    failures = [] if failures is None else failures
     from bookbuilder.sphinx import build as builder  # Sphinx: loaded by the commands that build
 
     started = time.monotonic()
@@ -106,6 +121,7 @@ def build_preview(root: Path, verbose: bool = False, *, first: bool = False) -> 
     index = root / OUTPUT / "index.html"
     if prepared.problems:
         say(*format_problems(prepared.problems))
+    failures += format_problems(prepared.errors)
     if prepared.book is None:
         say("The book's settings cannot be read; the preview shows the last good version.")
         return index.is_file()
@@ -125,6 +141,7 @@ def build_preview(root: Path, verbose: bool = False, *, first: bool = False) -> 
         say(*warnings)
     if not result.ok:
         say(result.message, "The preview shows the last good version.")
+        failures.append(result.message)
         return index.is_file()
     changed = len(rendered.written) + len(rendered.removed)
     say(
@@ -147,14 +164,18 @@ def render_for_preview(root: Path) -> int:
     return 0
 
 
-def _rebuild(root: Path, verbose: bool, changed: Sequence[str]) -> bool:
+def _rebuild(root: Path, verbose: bool, changed: Sequence[str]) -> tuple[bool, list[str]]:
+    """One rebuild (in a forked process): whether it built, and what went wrong."""
     shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
     say("", f"Changed: {shown}; rebuilding…")
+    failures: list[str] = []
     try:
-        return build_preview(root, verbose)
+        built = build_preview(root, verbose, failures=failures)
     except Exception as error:  # a bug must not stop the preview: say it, keep serving
-        say(f"The rebuild failed ({type(error).__name__}: {error}); the last good version stays.")
-        return False
+        problem = f"The rebuild failed ({type(error).__name__}: {error})"
+        say(f"{problem}; the last good version stays.")
+        return False, [problem]
+    return built, failures
 
 
 # -- The server -----------------------------------------------------------------------------------
@@ -168,6 +189,7 @@ class Watcher:
         self.root = root
         self.verbose = verbose
         self.generation = 0
+        self.failures: list[str] = []  # what the last rebuild found wrong: the pages' banner
         self.changed = asyncio.Condition()
         self.stop = asyncio.Event()
 
@@ -183,6 +205,10 @@ class Watcher:
     async def watch(self) -> None:
         import watchfiles
 
+        # watchfiles logs each batch of changes ("3 changes detected"); the preview says itself
+        # which files changed, once.
+        logging.getLogger("watchfiles").setLevel(logging.WARNING)
+
         paths = [self.root / name for name in WATCHED if (self.root / name).exists()]
         context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
         async for changes in watchfiles.awatch(
@@ -191,8 +217,9 @@ class Watcher:
             changed = sorted({_relative(Path(path), self.root) for _change, path in changes})
             with ProcessPoolExecutor(1, mp_context=context) as pool:
                 future = pool.submit(_rebuild, self.root, self.verbose, changed)
-                built = await asyncio.wrap_future(future)
-            if built:
+                built, failures = await asyncio.wrap_future(future)
+            if built or failures != self.failures:  # new pages, or a banner come or gone
+                self.failures = failures
                 async with self.changed:
                     self.generation += 1
                     self.changed.notify_all()
@@ -223,6 +250,72 @@ class Watcher:
             task.cancel()
 
 
+BANNER_ID = "bookbuilder-preview-problem"
+BANNER_STYLE = (
+    "position:sticky;top:0;z-index:10000;margin:0;padding:0.75rem 1rem;background:#8a1c1c;"
+    "color:#fff;font:15px/1.45 system-ui,sans-serif;white-space:pre-wrap"
+)
+
+
+def banner_html(failures: Sequence[str]) -> bytes:
+    """The banner a previewed page shows while the last rebuild failed: what went wrong (file,
+    line, problem, as the terminal says it), and that the page is the last good version."""
+    if not failures:
+        return b""
+    shown = [html.escape(line) for line in failures[:10]]
+    if len(failures) > 10:
+        shown.append(f"… and {len(failures) - 10} more (see the terminal)")
+    text = "\n".join(shown)
+    return (
+        f'<div id="{BANNER_ID}" role="alert" style="{BANNER_STYLE}"><strong>The last rebuild '
+        f"failed: this page is the last good version.</strong>\n{text}</div>\n"
+    ).encode()
+
+
+class ProblemBanner:
+    """ASGI middleware: the banner (``banner_html``) at the top of every HTML page served while
+    the last rebuild failed; gone once a rebuild succeeds (the pages reload either way)."""
+
+    def __init__(self, app: Any, watcher: Watcher) -> None:
+        self.app = app
+        self.watcher = watcher
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        from starlette.datastructures import MutableHeaders
+
+        banner = banner_html(self.watcher.failures)
+        inject = False
+
+        async def send_with_banner(message: Any) -> None:
+            nonlocal inject
+            if message["type"] == "http.response.start" and banner:
+                headers = MutableHeaders(scope=message)
+                inject = headers.get("Content-Type", "").startswith("text/html")
+                if inject and "Content-Length" in headers:
+                    headers["Content-Length"] = str(int(headers["Content-Length"]) + len(banner))
+            elif message["type"] == "http.response.body" and inject:
+                body = message.get("body", b"")
+                at = _after_body_tag(body)
+                if at is not None:
+                    message["body"] = body[:at] + banner + body[at:]
+                    inject = False
+                elif not message.get("more_body", False):
+                    message["body"] = body + banner
+            await send(message)
+
+        await self.app(scope, receive, send_with_banner)
+
+
+def _after_body_tag(page: bytes) -> int | None:
+    """Where the page's ``<body …>`` tag ends, or None if this part of it has none."""
+    start = page.find(b"<body")
+    end = page.find(b">", start) if start != -1 else -1
+    return end + 1 if end != -1 else None
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -249,16 +342,21 @@ def serve(root: Path, host: str, port: int, verbose: bool) -> int:
     say("Building the preview…")
     # In this process: every module a build needs is then loaded, and each rebuild, forked from
     # here, starts warm.
-    if not build_preview(root, verbose, first=True):
+    failures: list[str] = []  # a first build leaves out the reports with errors: said
+    if not build_preview(root, verbose, first=True, failures=failures):
         say("Nothing to preview yet: fix the problems above and run `make serve` again.")
         return 1
     watcher = Watcher(root, verbose)
+    watcher.failures = failures
     app = Starlette(
         routes=[
             WebSocketRoute("/websocket-reload", watcher, name="reload"),
             Mount("/", app=StaticFiles(directory=root / OUTPUT, html=True), name="static"),
         ],
-        middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=f"{host}:{port}")],
+        middleware=[
+            Middleware(JavascriptInjectorMiddleware, ws_url=f"{host}:{port}"),
+            Middleware(ProblemBanner, watcher=watcher),
+        ],
         lifespan=watcher.lifespan,
     )
     say(

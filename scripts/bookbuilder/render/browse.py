@@ -112,7 +112,7 @@ def facets(book: Book, recs: Sequence[ReportRecord]) -> dict[str, list[FacetValu
         labels: dict[str, str] = {}
         for rec in recs:
             for v in facet.values(rec):
-                labels[v] = facet_label(key, v, rec, language)
+                labels[v] = facet_label(key, v, rec, language, book.meta.topic_labels)
         by_name = key in ("region", "country")
         order = sorted(
             counts,
@@ -124,18 +124,38 @@ def facets(book: Book, recs: Sequence[ReportRecord]) -> dict[str, list[FacetValu
     return out
 
 
-def facet_label(key: str, value: str, record: ReportRecord, language: str) -> str:
+def facet_label(
+    key: str,
+    value: str,
+    record: ReportRecord,
+    language: str,
+    topic_labels: Sequence[tuple[str, str]] = (),
+) -> str:
     if key == "country":
         return record.place.name
     if key == "role":
         return ROLE_NAMES.get(value, value)
     if key == "modality":
         return MODALITY_NAMES.get(value, value)
-    if key == "topic":
-        return value.replace("-", " ")  # a topic's words: "ct-severity-score" → "ct severity score"
     if key == "language":
         return language_name(value, language)
+    if key == "topic":
+        return topic_words(value, topic_labels)
     return value
+
+
+def topic_words(topic: str, labels: Sequence[tuple[str, str]] = ()) -> str:
+    """A topic as readers see it: its label from conf.py's ``topic_labels`` (``labels``), else
+    its words: "ct-severity-score" → "ct severity score". Topics are typed as hyphenated words
+    (filters and addresses keep them so); one with a number or a single letter in it is a name
+    ("covid-19", "sars-cov-2", "x-ray") and stays as typed."""
+    for labelled, label in labels:
+        if labelled == topic:
+            return label
+    words = topic.split("-")
+    if any(len(w) < 2 or not w.isalpha() for w in words):
+        return topic
+    return " ".join(words)
 
 
 def browse_data(book: Book, recs: Sequence[ReportRecord]) -> dict:

@@ -180,18 +180,24 @@ def report_page(report: Report | Translation, record: ReportRecord) -> tuple[str
     return head + body, head.count("\n") + 1
 
 
-def chapter_page(chapter: Chapter) -> tuple[str, int]:
+def chapter_page(chapter: Chapter, recs: Sequence[ReportRecord] = ()) -> tuple[str, int]:
+    """A chapter's page: its title and text, then its reports as cards (``recs``: theirs, in
+    order; the ``chapter-reports`` directive, web and EPUB), and its toctree, hidden, which
+    gives every edition its order."""
     spec = chapter.spec
     head = f"# {escape_markdown(spec.title)}\n\n"
     page = head + spec.body.rstrip("\n") + "\n"
     if chapter.reports:
+        data = _json_line({"reports": [r.to_data() for r in recs]})
+        fence = _fence(data)
+        page += f"\n{fence}{{chapter-reports}}\n{data}\n{fence}\n"
         # each report, then its translations: they follow it in every edition's reading order
         entries = "\n".join(
             f"/{page}"
             for r in chapter.reports
             for page in (f"experiences/{r.slug}", *(t.docname for t in r.translations))
         )
-        page += f"\n```{{toctree}}\n:maxdepth: 1\n:titlesonly:\n\n{entries}\n```\n"
+        page += f"\n```{{toctree}}\n:hidden:\n:maxdepth: 1\n:titlesonly:\n\n{entries}\n```\n"
     return page, head.count("\n") + 1
 
 
@@ -206,7 +212,7 @@ def _write_chapters(
     """Every chapter's page, and every report's (and translation's) with its images; fills
     ``sources`` and ``pages`` (every report's and translation's record, by page)."""
     for chapter in book.chapters:
-        page, offset = chapter_page(chapter)
+        page, offset = chapter_page(chapter, [record_of[r.slug] for r in chapter.reports])
         docname = f"chapters/{chapter.spec.id}"
         writer.text(docname + ".md", page)
         sources[docname] = _source(chapter.spec.relpath, chapter.spec.body_line, offset)

@@ -22,7 +22,7 @@ as in Polish):
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -53,14 +53,17 @@ def author_section(author: Author) -> str:
     return f"{AUTHORS}:{author.person.file_as}"
 
 
-def index_entries(record: ReportRecord, target: str) -> list[tuple[str, str, str, str, str]]:
-    """A report's index entries, as Sphinx's index node holds them (see the module's text)."""
+def index_entries(
+    record: ReportRecord, target: str, topic_labels: Sequence[tuple[str, str]] = ()
+) -> list[tuple[str, str, str, str, str]]:
+    """A report's index entries, as Sphinx's index node holds them (see the module's text);
+    ``topic_labels``: the book's own words for its topics (conf.py's ``topic_labels``)."""
     terms = [(author_section(a), a.person.printed) for a in record.authors]
     for facet in FACETS:
         if facet.key in SECTIONS:
             language = record.book_language
             terms += [
-                (facet.key, facet_label(facet.key, v, record, language))
+                (facet.key, facet_label(facet.key, v, record, language, topic_labels))
                 for v in facet.values(record)
             ]
     # ';' separates Sphinx's sub-entries and a leading '!' marks a main entry: neither is data.

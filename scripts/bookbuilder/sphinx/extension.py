@@ -31,6 +31,7 @@ from bookbuilder.sphinx import (
     a11y,
     bookindex,
     branding,
+    chapters,
     contributors,
     images,
     incremental,
@@ -161,6 +162,7 @@ def _add_nodes(app: Sphinx) -> None:
         (online.report_cite, (online.visit_report_cite, online.depart_report_cite)),
         (online.cite_downloads, (online.visit_cite_downloads, None)),
         (online.browse_cards, (online.visit_browse_cards, None)),
+        (chapters.chapter_reports, (chapters.visit_chapter_reports, None)),
         (offline.offline_panel, (offline.visit_offline_panel, None)),
     ):
         app.add_node(node, html=visitors, epub=visitors, **dict.fromkeys(NOT_WEB, SKIP))
@@ -190,6 +192,7 @@ def _add_directives_and_transforms(app: Sphinx) -> None:
     app.add_directive("book-contributors", contributors.BookContributors)
     app.add_directive("book-landing", online.BookLanding)
     app.add_directive("report-browse", online.ReportBrowse)
+    app.add_directive("chapter-reports", chapters.ChapterReports)
     app.add_directive("book-chart", online.BookChart)
     app.add_directive("accessibility-statement", a11y.AccessibilityStatement)
     # transforms, by their priorities: the guard, then the byline (report), then the trailer

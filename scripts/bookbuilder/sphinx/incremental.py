@@ -16,6 +16,8 @@ from typing import Any
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from bookbuilder.sphinx.chapters import ChapterReportLists
+
 
 def _title(env: Any, doc: str | None) -> str | None:
     return env.titles[doc].astext() if doc in env.titles else None
@@ -24,7 +26,8 @@ def _title(env: Any, doc: str | None) -> str | None:
 def structure_seen_by_pages(env: Any, root_doc: str) -> dict[str, Any]:
     """What the web pages show of the book's structure: ``sidebar``, the part every page shows
     (the root document's toctree entries and their titles), and ``pages``, each page's own part
-    (its parents up to the root, its previous and next pages, with their titles)."""
+    (its parents up to the root, its previous and next pages, and on a report's page the
+    chapter's reports its sidebar lists, with their titles)."""
     sidebar = []
     if root_doc in env.all_docs:
         for toctree in env.get_doctree(root_doc).findall(addnodes.toctree):
@@ -33,6 +36,7 @@ def structure_seen_by_pages(env: Any, root_doc: str) -> dict[str, Any]:
                 for title, ref in toctree["entries"]
             ]
     relations = env.collect_relations()
+    chapters = ChapterReportLists(env)  # a report page's sidebar lists its chapter's reports
     pages: dict[str, Any] = {}
     for doc in sorted(env.found_docs):
         parent, previous, following = relations.get(doc, (None, None, None))
@@ -40,7 +44,13 @@ def structure_seen_by_pages(env: Any, root_doc: str) -> dict[str, Any]:
         while parent is not None and parent not in chain:
             chain.append(parent)
             parent = relations.get(parent, (None, None, None))[0]
-        pages[doc] = [len(chain), [[d, _title(env, d)] for d in (*chain, previous, following)]]
+        around = chapters.around(doc)
+        listed = [[d, _title(env, d)] for d in around[1]] + [around[2]] if around else []
+        pages[doc] = [
+            len(chain),
+            [[d, _title(env, d)] for d in (*chain, previous, following)],
+            listed,
+        ]
     return {"sidebar": sidebar, "pages": pages}
 
 

@@ -6,11 +6,14 @@ toctree and every report's entry before pruning to the depth asked for): the HTM
 the square of the number of reports, 87% of it in that function (docs/performance.md). The
 sidebar shows the root document's entries only (``max_navbar_depth: 1``: chapters, the browse,
 "at a glance" and accessibility pages), so this module writes that one level itself, from a list
-made once per build, marking the current chapter as Sphinx does. Any other request (a deeper
-level, captions, links to URLs) goes to Sphinx's own function, unchanged.
+made once per build, marking the current chapter as Sphinx does. On a report's page, the
+current chapter's entry holds the reports around it (``chapters.ChapterReportLists``: a bounded
+number, so a page's size does not grow with the book). Any other request (a deeper level,
+captions, links to URLs) goes to Sphinx's own function, unchanged.
 
 ``BOOKBUILDER_CHECK_NAV=1`` makes every page compare the two and fail on a difference (the tests
-do); the markup is Sphinx's, so the theme's rewriting of it is unchanged.
+do; without the chapter's reports, which Sphinx's one level has not); the markup is Sphinx's,
+so the theme's rewriting of it is unchanged.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from bookbuilder.sphinx.chapters import ChapterReportLists
 from bookbuilder.sphinx.state import BuildState
 
 CHECK_ENV = "BOOKBUILDER_CHECK_NAV"
@@ -51,6 +55,8 @@ class SidebarLevel:
         for parent, children in env.toctree_includes.items():
             for child in children:
                 self.parent.setdefault(child, parent)
+        self.chapters = ChapterReportLists(env)
+        self.env = env
 
     def ancestors(self, pagename: str) -> set[str]:
         found = {pagename}
@@ -59,7 +65,49 @@ class SidebarLevel:
             found.add(pagename)
         return found
 
-    def render(self, app: Sphinx, pagename: str, includehidden: bool) -> str:
+    def chapter_reports(self, app: Sphinx, pagename: str, chapter: str) -> str:
+        """On a report's page, under its chapter: the reports around it
+        (``chapters.ChapterReportLists.around``); "" on other pages and under other entries."""
+        found = self.chapters.around(pagename)
+        if found is None or found[0] != chapter:
+            return ""
+        _chapter, shown, cut = found
+        current = self.chapters.original.get(pagename, pagename)
+        items = []
+        for ref in shown:
+            if ref not in self.env.titles:
+                continue
+            title = html.escape(self.env.titles[ref].astext(), quote=False)
+            if ref == pagename:
+                items.append(
+                    '<li class="toctree-l2 current active"><a class="current reference internal" '
+                    f'href="#">{title}</a></li>'
+                )
+                continue
+            uri = html.escape(app.builder.get_relative_uri(pagename, ref))
+            here = " current" if ref == current else ""  # a translation's report
+            items.append(
+                f'<li class="toctree-l2{here}"><a class="reference internal" href="{uri}">'
+                f"{title}</a></li>"
+            )
+        if cut:
+            uri = html.escape(app.builder.get_relative_uri(pagename, chapter))
+            items.append(
+                f'<li class="toctree-l2 chapter-all"><a class="reference internal" href="{uri}">'
+                "All the chapter’s reports</a></li>"
+            )
+        # an ordered list (the book's order), which the theme does not fold behind a toggle
+        # without a name (it does so to every <ul> under an entry: axe's summary-name)
+        label = html.escape(f"Reports of {self.env.titles[chapter].astext()}")
+        return (
+            f'\n<ol class="chapter-sidebar-reports" aria-label="{label}">\n'
+            + "\n".join(items)
+            + "\n</ol>\n"
+        )
+
+    def render(
+        self, app: Sphinx, pagename: str, includehidden: bool, with_reports: bool = True
+    ) -> str:
         ancestors = self.ancestors(pagename)
         out = []
         for hidden, entries in self.toctrees:
@@ -78,9 +126,10 @@ class SidebarLevel:
                 uri = html.escape(app.builder.get_relative_uri(pagename, ref))
                 current = ref in ancestors
                 current_list |= current
+                below = self.chapter_reports(app, pagename, ref) if current and with_reports else ""
                 items.append(
                     f'<li class="toctree-l1{" current" if current else ""}">'
-                    f'<a class="reference internal" href="{uri}">{title}</a></li>'
+                    f'<a class="reference internal" href="{uri}">{title}</a>{below}</li>'
                 )
             if items:
                 ul = '<ul class="current">' if current_list else "<ul>"
@@ -114,10 +163,11 @@ def use_one_level_sidebar(
         one_level = str(kwargs.get("maxdepth", 0)) == "1"
         if not (one_level and level.usable and set(kwargs) <= KNOWN_OPTIONS):
             return original(**kwargs)
-        fast = level.render(app, pagename, bool(kwargs.get("includehidden", False)))
-        if check:
+        hidden = bool(kwargs.get("includehidden", False))
+        fast = level.render(app, pagename, hidden)
+        if check:  # Sphinx's one level has no chapter's reports under it: compared without
             slow = original(**kwargs)
-            if fast.strip() != slow.strip():
+            if level.render(app, pagename, hidden, with_reports=False).strip() != slow.strip():
                 raise AssertionError(f"{pagename}: sidebar differs:\n{fast}\n---\n{slow}")
         return fast
 

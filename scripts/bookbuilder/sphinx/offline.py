@@ -81,12 +81,17 @@ def add_offline_script(app: Sphinx) -> None:
 def link_manifest(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """html-page-context: the manifest and the theme colour in every page's head."""
+    """html-page-context: the manifest, the theme colour and the icon in every page's head
+    (without an icon, browsers ask for /favicon.ico, a 404 on every first visit)."""
     if not _is_web(app):
         return
     href = html.escape(context["pathto"](MANIFEST, 1))
+    icon = html.escape(context["pathto"](f"_static/icon-{ICON_SIZES[0]}.png", 1))
     tags = (
         f'<link rel="manifest" href="{href}" />\n'
+        f'<link rel="icon" type="image/png" sizes="{ICON_SIZES[0]}x{ICON_SIZES[0]}" '
+        f'href="{icon}" />\n'
+        f'<link rel="apple-touch-icon" href="{icon}" />\n'
         f'<meta name="theme-color" content="{_hex(BACKGROUND)}" />\n'
     )
     context["metatags"] = context.get("metatags", "") + tags

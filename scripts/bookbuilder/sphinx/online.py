@@ -20,7 +20,7 @@ import html
 import json
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +37,13 @@ from bookbuilder.check.countries import language_name
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, BookMeta, ReportRecord
 from bookbuilder.render import cite
+from bookbuilder.render.browse import topic_words
 from bookbuilder.render.drawn import drawn
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
 from bookbuilder.sphinx import a11y, editions, lockdown, offline
 from bookbuilder.sphinx.lockdown import REPORTS_DIR
 from bookbuilder.sphinx.outputs import write_if_changed
+from bookbuilder.sphinx.report import educate, topic_labels
 from bookbuilder.sphinx.state import BuildState
 
 DOWNLOADS_DIR = "downloads"
@@ -50,6 +52,8 @@ CITE_DIR = "cite"
 CITE_DOWNLOADS = (("json", "CSL-JSON (Zotero, Mendeley)"), ("ris", "RIS (EndNote)"))
 HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
 FACET_KEYS = tuple(f.key for f in FACETS)
+FILTERS_LABEL = "Filter the reports"
+PHONE_QUERY = "(max-width: 40rem)"  # the browse filters start closed below this width
 
 
 def is_web(builder: Any) -> bool:
@@ -143,57 +147,97 @@ def visit_browse_cards(self: Any, node: browse_cards) -> None:
     if not is_web(self.builder):  # the EPUB leaves the browse page out of its package
         raise nodes.SkipNode
     here = self.builder.current_docname
+    config = self.builder.config
     out = ['<ul class="browse-cards" id="browse-cards">\n']
     for report in node["reports"]:
-        out.append(_card_html(report, lambda doc: self.builder.get_relative_uri(here, doc)))
+        out.append(
+            card_html(
+                report,
+                lambda doc: self.builder.get_relative_uri(here, doc),
+                lambda text: educate(text, config),
+                topic_labels=topic_labels(config),
+            )
+        )
     out.append("</ul>\n")
     self.body.append("".join(out))
     raise nodes.SkipNode
 
 
-def _card_html(r: ReportRecord, uri: Callable[[str], str]) -> str:
-    """One report's card: the same markup Sphinx writes for a paragraph and a document link."""
+def card_html(
+    r: ReportRecord,
+    uri: Callable[[str], str],
+    typography: Callable[[str], str] = str,
+    *,
+    chapter: bool = True,
+    facets: bool = True,
+    heading: bool = False,
+    topic_labels: Sequence[tuple[str, str]] = (),
+) -> str:
+    """One report's card: the same markup Sphinx writes for a paragraph and a document link.
+    ``typography``: the smart quotes every page's text gets (``report.educate``), so a card
+    says "physicist’s" as the report's own page does. The browse page's cards name their
+    chapter and carry the facets its filters match (``data-*``); a chapter's page lists its
+    own reports' cards without either, each titled by a heading (``heading``), so that a screen
+    reader can go from report to report."""
     esc = html.escape
-    attrs = "".join(
-        f' data-{f.key}="{esc(" ".join(v for v in f.values(r) if v))}"'
-        for f in sorted(FACETS, key=lambda f: f.key)
-    )
 
-    def link(doc: str, text: str) -> str:
-        return (
-            f'<a class="reference internal" href="{esc(uri(doc))}">'
-            f'<span class="doc">{esc(text, quote=False)}</span></a>'
+    def text(words: str) -> str:
+        return esc(typography(words), quote=False)
+
+    attrs = ""
+    if facets:
+        attrs = "".join(
+            f' data-{f.key}="{esc(" ".join(v for v in f.values(r) if v))}"'
+            for f in sorted(FACETS, key=lambda f: f.key)
         )
 
-    def para(text: str, cls: str) -> str:
-        return f'<p class="{cls}">{text}</p>\n'
+    def link(doc: str, words: str) -> str:
+        return (
+            f'<a class="reference internal" href="{esc(uri(doc))}">'
+            f'<span class="doc">{text(words)}</span></a>'
+        )
+
+    def para(content: str, cls: str, lang: str | None = None, tag: str = "p") -> str:
+        # xml:lang too, for the EPUB's XHTML (HTML allows it with the same value as lang)
+        said = (
+            f' lang="{esc(lang)}" xml:lang="{esc(lang)}"'
+            if lang and lang != r.book_language
+            else ""
+        )
+        return f'<{tag} class="{cls}"{said}>{content}</{tag}>\n'
 
     authors = ", ".join(f"{a.printed} ({ROLE_NAMES.get(a.role, a.role)})" for a in r.authors)
     where = f"{r.place.label} · {r.place.region}"
     parts = [
         f'<li class="browse-card"{attrs}>\n',
-        para(link(f"experiences/{r.slug}", r.title), "browse-title"),
-        para(esc(authors, quote=False), "browse-authors"),
-        para(esc(f"{where} · {r.submitted_display}", quote=False), "browse-place"),
+        # the title and summary in the report's language, the rest in the book's
+        para(
+            link(f"experiences/{r.slug}", r.title),
+            "browse-title",
+            r.language,
+            "h2" if heading else "p",
+        ),
+        para(text(authors), "browse-authors"),
+        para(text(f"{where} · {r.submitted_display}"), "browse-place"),
     ]
     if r.summary:
-        parts.append(para(esc(r.summary, quote=False), "browse-summary"))
+        parts.append(para(text(r.summary), "browse-summary", r.language))
     # A modality and a topic may be one word ("CT", "ct"): printed once.
     tags: list[str] = []
-    for tag in (*r.modalities, *r.topics):
-        if tag.casefold() not in {t.casefold() for t in tags}:
-            tags.append(tag)
+    for word in (*r.modalities, *(topic_words(t, topic_labels) for t in r.topics)):
+        if word.casefold() not in {t.casefold() for t in tags}:
+            tags.append(word)
     if tags:
-        parts.append(para(esc(" · ".join(tags), quote=False), "browse-tags"))
+        parts.append(para(text(" · ".join(tags)), "browse-tags"))
     if r.versions:  # a report with translations: every version, each its own link
         links = " · ".join(
             f'<a href="{esc(uri(v.page))}" hreflang="{esc(v.language)}">'
-            f"{esc(language_name(v.language, r.book_language), quote=False)}</a>"
+            f"{text(language_name(v.language, r.book_language))}</a>"
             for v in r.versions
         )
         parts.append(para(f"Read in {links}", "browse-languages"))
-    chapter = link(f"chapters/{r.chapter}", r.chapter_title)
-    parts.append(para("In " + chapter, "browse-chapter"))
+    if chapter:
+        parts.append(para("In " + link(f"chapters/{r.chapter}", r.chapter_title), "browse-chapter"))
     parts.append("</li>\n")
     return "".join(parts)
 
@@ -202,9 +246,14 @@ def visit_browse_filters(self: Any, node: browse_filters) -> None:
     if not is_web(self.builder):
         raise nodes.SkipNode
     esc = html.escape
+    # Open where there is room, closed on a phone (decided before the first paint, so the
+    # page does not move); shown only with JavaScript, which makes the filters work
+    # (static/browse.js; the theme hides .pst-js-only without it).
     out = [
-        '<form class="browse-filters" id="browse-filters" hidden '
-        'aria-label="Filter the reports" role="search">\n'
+        f'<details class="browse-filters-panel pst-js-only" id="browse-filters-panel" open>'
+        f"<summary>{esc(FILTERS_LABEL)}</summary>\n"
+        f'<form class="browse-filters" id="browse-filters" '
+        f'aria-label="{esc(FILTERS_LABEL)}" role="search">\n'
     ]
     for facet in node["facets"]:
         key = facet["key"]
@@ -220,6 +269,10 @@ def visit_browse_filters(self: Any, node: browse_filters) -> None:
             out.append(f'<option value="{esc(value)}">{esc(label)} ({esc(str(count))})</option>')
         out.append("</select></div>\n")
     out.append('<button type="reset" class="browse-reset">Clear all filters</button>\n</form>\n')
+    out.append(
+        "</details>\n<script>document.getElementById('browse-filters-panel').open = "
+        f"!window.matchMedia('{PHONE_QUERY}').matches;</script>\n"
+    )
     out.append(
         f'<p class="browse-count" id="browse-count" role="status" aria-live="polite">'
         f"{esc(str(node['total']))} reports</p>\n"

@@ -28,6 +28,7 @@ from sphinx.util.osutil import relative_uri
 
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, Author, ReportRecord, TranslationOf, Version
+from bookbuilder.render.browse import facet_label
 from bookbuilder.sphinx import bookindex, lockdown
 
 # "other" and "organisation" say nothing in a byline: left out.
@@ -97,7 +98,13 @@ class ReportFrame(SphinxTransform):
         tags = [
             f"{labels[f.collect]}: {', '.join(values)}"
             for f in FACETS
-            if f.tags and (values := f.values(record))
+            if f.tags
+            and (
+                values := [
+                    facet_label(f.key, v, record, record.book_language, topic_labels(self.config))
+                    for v in f.values(record)
+                ]
+            )
         ]
         if tags:
             byline += nodes.paragraph("", " · ".join(tags), classes=["report-tags"])
@@ -134,7 +141,7 @@ class ReportFrame(SphinxTransform):
 
     def _index(self, record: ReportRecord, byline: nodes.Element) -> list[nodes.Node]:
         target_id = f"index-{self.env.new_serialno('index')}"
-        entries = bookindex.index_entries(record, target_id)
+        entries = bookindex.index_entries(record, target_id, topic_labels(self.config))
         index = addnodes.index(entries=entries, inline=False)
         byline["ids"].append(target_id)  # where the index entries lead
         self.document.ids[target_id] = byline
@@ -142,6 +149,12 @@ class ReportFrame(SphinxTransform):
         # SphinxDomains transform comes first): the entries are added to it here.
         self.env.domains.index_domain.entries.setdefault(self.env.docname, []).extend(entries)
         return [index]
+
+
+def topic_labels(config: Any) -> tuple[tuple[str, str], ...]:
+    """conf.py's ``topic_labels`` (``BookMeta``), none when Sphinx runs without the book's."""
+    meta = getattr(config, "bookbuilder_meta", None)
+    return meta.topic_labels if meta is not None else ()
 
 
 def educate(text: str, config: Any) -> str:

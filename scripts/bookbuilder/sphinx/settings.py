@@ -178,7 +178,9 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         "html_copy_source": False,
         "html_show_sourcelink": False,
         "html_theme_options": {
-            "home_page_in_toc": True,
+            # The book's title links home at the top of the sidebar: a "home" entry under it
+            # said the title a second time, and the landing page's heading a third.
+            "home_page_in_toc": False,
             "show_toc_level": 2,
             "use_download_button": False,
             "use_fullscreen_button": False,
@@ -190,7 +192,12 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
         # Absolute links (link previews, citations) need the address the book is published at:
         # the Pages workflow and Read the Docs set it; conf.py may also set html_baseurl.
         "html_baseurl": base_url(),
-        "html_context": {"bookbuilder_subtitle": meta.subtitle or ""},
+        "html_context": {
+            "bookbuilder_subtitle": meta.subtitle or "",
+            # the theme's colour scheme before a reader picks one: the system's (without it the
+            # theme's script logged "Got invalid theme mode" on every page)
+            "default_mode": "auto",
+        },
         # EPUB
         "epub_basename": name,
         "epub_title": meta.title,

@@ -1,6 +1,6 @@
-/* The browse page's filters. The page lists every report without this script; with it, the
- * form appears, the selects hide the cards that do not match (all filters combine), the count
- * is announced, and the filter state lives in the URL's hash (#role=nurse&country=ES), so a
+/* The browse page's filters. The page lists every report without this script (the theme hides
+ * the filters' panel then); with it, the selects hide the cards that do not match (all filters
+ * combine), the count is announced, and the filter state lives in the URL's hash (#role=nurse&country=ES), so a
  * filtered view can be shared. No server, no network: works from file:// and any static host. */
 (function () {
   "use strict";
@@ -53,7 +53,6 @@
     if (empty) empty.classList.toggle("browse-empty-shown", shown === 0);
   }
 
-  form.hidden = false;
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.addEventListener("change", function () { writeHash(); apply(); });
   form.addEventListener("reset", function () {
