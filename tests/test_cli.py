@@ -251,9 +251,8 @@ def test_a_failed_edition_is_not_blamed_on_older_sources(tmp_path: Path) -> None
     builddir = tmp_path / "_build"
     (builddir / "pdf").mkdir(parents=True)
     (builddir / "pdf" / "book.pdf").write_bytes(b"%PDF-1.7 from an earlier build")
-    lines = cli._downloads_left_out(builddir, "book", ["pdf"])
+    lines = cli._downloads_left_out(builddir, "book", {"pdf"})
     assert lines == [
-        "Not offered for download: the pdf edition failed in this run (see above); the website "
-        "does not offer an older one."
+        "Not offered for download: the pdf edition, which failed in this build (below)."
     ]
     assert "older sources" in cli._downloads_left_out(builddir, "book")[0]

@@ -21,8 +21,6 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from bookbuilder.model import Author
-from bookbuilder.sphinx import bookindex
 from bookbuilder.sphinx import typst as markup
 from conftest import FIXTURES, copy_book, require, require_pdf, run_book, xfail_where
 
@@ -211,11 +209,10 @@ def test_the_index_names_every_contributor(pdf: Path) -> None:
     index = text[text.index("IndexAuthors") :]  # the heading, then the authors' section
     for slug, _title, author, _body in reports():
         if slug not in EXTRACTION_REPEATS_CLUSTERS:
-            # filed under the family name, "Bianchi, Giulia" (sphinx/bookindex.py): each part
-            # (a right-to-left name's parts come out of pdftotext in the visual order)
-            filed = bookindex.index_sort_name(Author(author, "radiologist"))
-            for part in filed.family, filed.given:
-                assert squash(part) in index, slug
+            # printed as written, filed under the family name (sphinx/bookindex.py): each
+            # word (a right-to-left name's words come out of pdftotext in the visual order)
+            for word in author.split():
+                assert squash(word) in index, slug
 
 
 def test_verapdf_accepts_the_pdf_when_installed(pdf: Path) -> None:

@@ -8,6 +8,7 @@ copies of it. Expected values are read from the fixture's files with plain PyYAM
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import subprocess
@@ -370,11 +371,17 @@ def test_translators_are_contributors_as_translators(built: Path) -> None:
     person = person[: person.index("</dd>")]
     assert "Translation: " in person and 'href="experiences/notti-in-tc-bergamo.en.html"' in person
     assert "Radiographer" not in person  # a translator has no role
-    rows = (built / "_build" / "contributors.csv").read_text("utf-8").splitlines()
-    assert (
-        "Marco Rossi,,IDoR editorial team,0000-0002-1825-0097,translator,"
-        "Nights in the converted CT,notti-in-tc-bergamo.en"
-    ) in rows
+    with (built / "_build" / "contributors.csv").open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert [
+        "Marco Rossi",
+        "",
+        "IDoR editorial team",
+        "0000-0002-1825-0097",
+        "translator",
+        "Nights in the converted CT",
+        "notti-in-tc-bergamo.en",
+    ] in rows
     assert len(rows) == 1 + 3 + 4  # the header, three authors, four translators
 
 

@@ -293,7 +293,7 @@ import sys
 
 book = {
     "title": "Radiology Against COVID-19",
-    "editors": ["The Board"],
+    "editors": [{"name": "The Board", "organisation": True}],
     "year": 2020,
     "language": "en",
     "isbn": "978-3-16-148410-0",

@@ -11,7 +11,7 @@ import argparse
 import os
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from bookbuilder import diskspace, docs, overview
@@ -183,7 +183,7 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def _downloads_left_out(builddir: Path, basename: str, failed: set[str]) -> list[str]:
+def _downloads_left_out(builddir: Path, basename: str, failed: Collection[str] = ()) -> list[str]:
     """The editions that exist but that the website does not offer: built from older sources,
     or ``failed`` in this build."""
     from bookbuilder.sphinx import build as builder
