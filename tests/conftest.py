@@ -244,3 +244,24 @@ def xfail_where(rows: list[tuple[Any, ...]], failing: set[str], reason: str) -> 
         )
         for row in rows
     ]
+
+
+def a_record(authors: tuple, title: str = "X") -> Any:
+    """A published report's ``ReportRecord`` with plain values but for its ``authors`` and
+    ``title``: for tests of what is made from a record (citations, index entries)."""
+    from datetime import date
+
+    from bookbuilder.model import Place, ReportRecord
+
+    return ReportRecord(
+        slug="x",
+        title=title,
+        authors=authors,
+        place=Place("FR", "France", "Europe"),
+        submitted=date(2020, 11, 19),
+        submitted_display="19 November 2020",
+        language="en",
+        book_language="en",
+        chapter="c",
+        chapter_title="C",
+    )

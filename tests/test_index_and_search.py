@@ -18,17 +18,16 @@ import subprocess
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from datetime import date
 from functools import partial
 from pathlib import Path
 from zipfile import ZipFile
 
 import pytest
 
-from bookbuilder.model import Author, Place, ReportRecord
+from bookbuilder.model import Author
 from bookbuilder.names import PersonName
 from bookbuilder.sphinx import a11y, bookindex
-from conftest import FIXTURES, copy_book, require, require_pdf, run_book
+from conftest import FIXTURES, a_record, copy_book, require, require_pdf, run_book
 
 TITLE = "Radiology Against COVID-19"
 # Printed as written, filed under their family names: Abbott, Lewandowska, Łukasiewicz, Mazur
@@ -221,25 +220,10 @@ def test_a_name_is_printed_as_written_and_filed_under_its_family_name(
     role = "organisation" if organisation else "radiologist"
     author = Author(name, role, person=PersonName.of(name, family, organisation=organisation))
     [entry] = [
-        e for e in bookindex.index_entries(_record_of(author), "t") if e[4].startswith("author")
+        e for e in bookindex.index_entries(a_record((author,)), "t") if e[4].startswith("author")
     ]
     assert entry[1] == name
     assert entry[4] == f"author:{filed}"
-
-
-def _record_of(author: Author) -> ReportRecord:
-    return ReportRecord(
-        slug="x",
-        title="X",
-        authors=(author,),
-        place=Place("FR", "France", "Europe"),
-        submitted=date(2020, 11, 19),
-        submitted_display="19 November 2020",
-        language="en",
-        book_language="en",
-        chapter="c",
-        chapter_title="C",
-    )
 
 
 # -- titles -----------------------------------------------------------------------------------

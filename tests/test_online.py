@@ -16,16 +16,15 @@ import re
 import threading
 import zipfile
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bookbuilder.model import Author, BookMeta, Place, ReportRecord
+from bookbuilder.model import Author, BookMeta
 from bookbuilder.render import charts, cite
 from bookbuilder.render.browse import FacetValue
-from conftest import ROOT, SMALL, copy_book, require, require_tool, run_book
+from conftest import ROOT, SMALL, a_record, copy_book, require, require_tool, run_book
 
 AXE = ROOT / "tools" / "ace" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -182,17 +181,9 @@ def test_chapter_page_lists_its_reports(html_build: Path) -> None:
 
 
 def test_bibtex_escapes_every_special_and_keeps_names_whole() -> None:
-    record = ReportRecord(
-        slug="x",
+    record = a_record(
+        (Author("Smith and Jones, Ltd.", "organisation"), Author("Zoë", "nurse")),
         title="A {b} & c_d 50% #1 $2 ^ ~ \\",
-        authors=(Author("Smith and Jones, Ltd.", "organisation"), Author("Zoë", "nurse")),
-        place=Place("FR", "France", "Europe"),
-        submitted=date(2020, 11, 19),
-        submitted_display="19 November 2020",
-        language="en",
-        book_language="en",
-        chapter="c",
-        chapter_title="C",
     )
     book = BookMeta(title="B", language="en", year=2020, editors=("E",), publisher="P")
     entry = cite.bibtex(record, book, "https://example.org/x_y.html")
