@@ -107,3 +107,106 @@ def test_errors_cannot_be_silenced_and_typos_are_named(
     assert first.endswith("[book.silence]"), first
     if "phon'" in silence:
         assert "did you mean 'privacy.phone'?" in first
+
+
+# -- Codes by type: every code a check can produce is a registered, documented member ----------
+
+# Values of every shape a front-matter field can be given wrongly (and a few nearly right), so
+# that each check reaches its refusals: wrong types, empty, too long, bad words, bad paths.
+WRONG_VALUES: tuple[object, ...] = (
+    42,
+    True,
+    "",
+    "   ",
+    "!!! not a word",
+    "x" * 5000,
+    "line\nbreak",
+    "10.1/x",
+    "#ffff00",
+    "#zzzzzz",
+    "logo.svg",
+    "../outside.png",
+    "missing.png",
+    "9999-99-99",
+    "2999-01-01",
+    "0000-0002-1825-0098",
+    "body.link",
+    "privacy.phon",
+    "rest ",
+    ["!!!", 3],
+    [{"name": "Dr Ada Lovelace", "role": "nobody", "family": "Smith", "orcid": "1"}],
+    [{"name": "Ada", "role": "organisation", "family": "Ada"}],
+    [{"name": "Ada Lovelace"}],
+    {"region": "Atlantis", "countries": ["XX"], "languages": ["!"], "topics": ["!"]},
+    {},
+)
+
+
+def located(value: object, line: int = 2) -> object:
+    """A front-matter value as load.py gives it: every nested value ``Located`` too."""
+    from bookbuilder.model import Located
+
+    if isinstance(value, dict):
+        return Located({k: located(v, line) for k, v in value.items()}, line)
+    if isinstance(value, list):
+        return Located([located(v, line) for v in value], line)
+    return Located(value, line)
+
+
+def test_every_code_a_front_matter_check_can_produce_is_registered(tmp_path: Path) -> None:
+    """Each field of each front matter, given wrong values of every shape: every problem it
+    reports carries a registered code of its own scope (a rule a scope's check breaks but the
+    registry lacks raises here, as ``book.accent`` and ``book.logo`` once went unregistered)."""
+    from datetime import date
+
+    from bookbuilder.check import schema
+    from bookbuilder.codes import Scope
+
+    fields = {
+        Scope.REPORT: schema.REPORT_FIELDS,
+        Scope.TRANSLATION: schema.TRANSLATION_FIELDS,
+        Scope.CHAPTER: schema.CHAPTER_FIELDS,
+        Scope.BOOK: schema.BOOK_FIELDS,
+    }
+    (tmp_path / "logo.svg").write_text("<svg/>", "utf-8")
+    (tmp_path / "broken.png").write_bytes(b"not a png")
+    produced: set[Code] = set()
+    for scope, scope_fields in fields.items():
+        for value in (*WRONG_VALUES, "broken.png"):
+            ck = schema.Checker("x.md", scope, today=date(2024, 1, 1), root=tmp_path)
+            mapping = {f.key: located(value) for f in scope_fields}
+            mapping["no-such-key"] = located("x")
+            schema.check_mapping(mapping, scope_fields, "", 1, ck)
+            schema.check_mapping({}, scope_fields, "", 1, ck)  # every required key missing
+            for problem in ck.problems:
+                assert isinstance(problem.code, Code), problem
+                assert problem.code.value.startswith(scope.value + "."), problem
+                produced.add(problem.code)
+    # the checks above reach the codes named in the issue, and the shared rules in every scope
+    assert {Code.BOOK_ACCENT, Code.BOOK_LOGO, Code.BOOK_COVER, Code.BOOK_SILENCE} <= produced
+    for scope in fields:
+        assert {c for c in produced if c.value == f"{scope.value}.type"}, scope
+
+
+def test_every_code_is_documented() -> None:
+    doc = (ROOT / "docs" / "report-format.md").read_text("utf-8")
+    missing = [c.value for c in Code if f"| `{c.value}` | {c.kind.value} |" not in doc]
+    assert not missing, f"{missing}: run `make docs`"
+
+
+def test_checks_name_codes_by_member_never_by_text() -> None:
+    """A code handed to a problem is a member (``Code.BODY_LINK``, ``Rule.TYPE``), never a
+    string or an f-string put together: a code that is not registered cannot be written."""
+    written = []
+    for path in (ROOT / "scripts" / "bookbuilder").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            args = [k.value for k in node.keywords if k.arg == "code"]
+            if name == "Problem" and len(node.args) >= 6:
+                args.append(node.args[5])
+            for arg in args:
+                if isinstance(arg, ast.Constant | ast.JoinedStr | ast.BinOp):
+                    written.append(f"{path.name}:{node.lineno}")
+    assert not written, written

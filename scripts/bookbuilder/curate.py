@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from difflib import get_close_matches
 
+from bookbuilder.codes import Code
 from bookbuilder.model import (
     FACETS,
     Author,
@@ -132,7 +133,7 @@ def chapter_problem(
     near = get_close_matches(value, collecting, n=1)
     if near:
         message += f"; did you mean '{near[0]}'?"
-    return Problem(relpath, line, message, "chapter", code="curate.chapter")
+    return Problem(relpath, line, message, "chapter", code=Code.CURATE_CHAPTER)
 
 
 def _other_chapter_problems(
@@ -178,7 +179,7 @@ def _place(
         1,
         "matches no chapter's collect rules; add a chapter with `collect: rest`, widen a "
         "chapter's rules, or name a chapter with the report's `chapter:` key",
-        code="curate.unplaced",
+        code=Code.CURATE_UNPLACED,
     )
     return None, problem
 
@@ -257,7 +258,7 @@ def curate(
                     "receives no report, so it is left out of the editions",
                     "collect",
                     Severity.WARNING,
-                    "curate.empty-chapter",
+                    code=Code.CURATE_EMPTY_CHAPTER,
                 )
             )
             continue

@@ -8,12 +8,13 @@ so any later stage can still point an editor at the right place.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
+from bookbuilder.codes import Code
 from bookbuilder.names import PersonName
 
 # The book setting `min_words`: an accepted report whose text has fewer words gets a warning
@@ -31,8 +32,8 @@ class Problem:
     """One thing an editor must know about, pointing at a file and line.
 
     ``path`` is relative to the book's root (``experiences/foo.md``), so messages read the same on
-    every machine. ``code`` is a short stable tag (``report.unknown-key``), one of the registry
-    :class:`bookbuilder.codes.Code`, that tests and conf.py's ``silence`` refer to.
+    every machine. ``code`` is a member of the registry :class:`bookbuilder.codes.Code`
+    (``report.unknown-key``), which tests and conf.py's ``silence`` refer to; always named.
     """
 
     path: str
@@ -40,7 +41,7 @@ class Problem:
     message: str
     key: str | None = None
     severity: Severity = Severity.ERROR
-    code: str = "report"
+    code: Code = field(kw_only=True)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}"
@@ -54,7 +55,7 @@ class Problem:
 
     def demoted(self) -> Problem:
         """The same problem as a warning (drafts and withdrawn reports never block a build)."""
-        return Problem(self.path, self.line, self.message, self.key, Severity.WARNING, self.code)
+        return replace(self, severity=Severity.WARNING)
 
 
 @dataclass(frozen=True)

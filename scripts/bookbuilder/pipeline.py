@@ -15,6 +15,7 @@ from bookbuilder.check import countries
 from bookbuilder.check.body import unfinished_body
 from bookbuilder.check.glyphs import check_glyphs
 from bookbuilder.check.validate import validate_all, validate_book_meta
+from bookbuilder.codes import Code
 from bookbuilder.curate import curate
 from bookbuilder.model import Book, BookMeta, Place, Problem, Status
 from bookbuilder.render.contributors import write_csv as write_contributors_csv
@@ -53,22 +54,22 @@ def read_book_settings(root: Path) -> tuple[BookMeta | None, list[Problem]]:
     conf = root / CONF_FILE
     if not conf.is_file():
         return None, [
-            Problem(CONF_FILE, 1, "not found; the book's settings live there", code="conf.error")
+            Problem(CONF_FILE, 1, "not found; the book's settings live there", code=Code.CONF_ERROR)
         ]
     try:
         text = conf.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(CONF_FILE, 1, f"cannot be read: {error}", code="conf.error")]
+        return None, [Problem(CONF_FILE, 1, f"cannot be read: {error}", code=Code.CONF_ERROR)]
     try:
         namespace = runpy.run_path(str(conf))
     except BookSettingsError as error:  # sphinx_settings(book) found what validation finds
         return None, list(error.problems)
     except Exception as error:  # conf.py is the editors' Python: report, never trace back
         line = getattr(error, "lineno", None) or 1
-        return None, [Problem(CONF_FILE, line, f"cannot be run: {error}", code="conf.error")]
+        return None, [Problem(CONF_FILE, line, f"cannot be run: {error}", code=Code.CONF_ERROR)]
     book = namespace.get("book")
     if not isinstance(book, dict):
-        return None, [Problem(CONF_FILE, 1, "has no `book = {...}` mapping", code="conf.book")]
+        return None, [Problem(CONF_FILE, 1, "has no `book = {...}` mapping", code=Code.CONF_BOOK)]
     return validate_book_meta(book, CONF_FILE, text, root)
 
 

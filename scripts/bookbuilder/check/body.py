@@ -101,7 +101,7 @@ def unfinished_body(report: Report, min_words: int) -> list[Problem]:
                     "replace it with the report's text, or set `status: draft` until then",
                     "body",
                     Severity.WARNING,
-                    Code.BODY_PLACEHOLDER,
+                    code=Code.BODY_PLACEHOLDER,
                 )
             )
     words = count_words(report.body)
@@ -117,7 +117,7 @@ def unfinished_body(report: Report, min_words: int) -> list[Problem]:
                 "warning off)",
                 "body",
                 Severity.WARNING,
-                Code.BODY_SHORT,
+                code=Code.BODY_SHORT,
             )
         )
     return problems
@@ -309,17 +309,17 @@ class _Checker:
         self.md, self.written = _shared_parser()
         self.image_targets: set[str] = set()
         self.found: set[Problem] = set()  # a set: de-duplicating stays linear in the problems
-        self.seen_at: set[tuple[int, str]] = set()
+        self.seen_at: set[tuple[int, Code]] = set()
 
     # ---------------------------------------------------------------------------------------
-    def error(self, line: int, code: str, message: str) -> None:
+    def error(self, line: int, code: Code, message: str) -> None:
         problem = Problem(self.relpath, line, message, None, code=code)
         if problem not in self.found:
             self.found.add(problem)
             self.seen_at.add((line, code))
             self.problems.append(problem)
 
-    def reported(self, line: int, code: str) -> bool:
+    def reported(self, line: int, code: Code) -> bool:
         return (line, code) in self.seen_at
 
     def check_markdown(self, text: str, first_line: int, depth: int) -> None:
@@ -327,7 +327,7 @@ class _Checker:
         if depth > _MAX_DEPTH:
             self.error(
                 first_line,
-                "body.nesting",
+                Code.BODY_NESTING,
                 f"directives nested more than {_MAX_DEPTH} deep; nest them less deeply",
             )
             return
@@ -343,14 +343,14 @@ class _Checker:
                 title = tokens[i + 1].content if i + 1 < len(tokens) else ""
                 self.error(
                     line,
-                    "body.heading",
+                    Code.BODY_HEADING,
                     f"level-1 heading '{_short(title)}' found; headings in the body start at "
                     "level 2 (##); the title comes from the front matter",
                 )
             elif token.type == "myst_target":
                 self.error(
                     line,
-                    "body.target",
+                    Code.BODY_TARGET,
                     f"target '({_short(token.content)})=' found; reports may not define labels "
                     "for cross-references: a report must not reach into another report or the "
                     "book's structure",
@@ -376,7 +376,7 @@ class _Checker:
         if content.lstrip().startswith("<!--"):
             self.error(
                 line,
-                "body.raw-html",
+                Code.BODY_RAW_HTML,
                 f"HTML comment '{_short(content)}' found; HTML is not allowed in a report: "
                 "for a note that is never published, start a line with '%' (a MyST comment)",
             )
@@ -384,7 +384,7 @@ class _Checker:
         kind = "raw HTML block" if block else "inline HTML"
         self.error(
             line,
-            "body.raw-html",
+            Code.BODY_RAW_HTML,
             f"{kind} '{_short(content)}' found; HTML is not allowed in a report: use Markdown "
             "(emphasis, links, lists, tables, admonitions) instead",
         )
@@ -396,7 +396,7 @@ class _Checker:
                 continue
             if child.type == "html_inline":
                 # A closing tag after its (already refused) opening tag adds nothing.
-                if not (child.content.startswith("</") and self.reported(line, "body.raw-html")):
+                if not (child.content.startswith("</") and self.reported(line, Code.BODY_RAW_HTML)):
                     self.html(child.content, line, block=False)
             elif child.type == "myst_role":
                 self.role(str(child.meta.get("name", "")), line)
@@ -415,7 +415,7 @@ class _Checker:
             return
         self.error(
             line,
-            "body.role",
+            Code.BODY_ROLE,
             f"role '{{{name}}}' found{_did_you_mean(name, ALLOWED_ROLES)}; allowed roles: "
             + ", ".join(sorted(ALLOWED_ROLES)),
         )
@@ -427,7 +427,7 @@ class _Checker:
             return
         self.error(
             line,
-            "body.link",
+            Code.BODY_LINK,
             f"{what} to '{_short(written)}' found ({found}); links may only go to web or e-mail "
             "addresses starting with http://, https:// or mailto: (a report must not reach into "
             "another report or the book's structure)",
@@ -452,7 +452,7 @@ class _Checker:
             why = f" ({_WHY_REFUSED[key]})" if key in _WHY_REFUSED else ""
             self.error(
                 line,
-                "body.directive",
+                Code.BODY_DIRECTIVE,
                 f"directive '{{{name}}}' found{why}{_did_you_mean(key, ALLOWED_DIRECTIVES)}; "
                 "allowed directives: " + ", ".join(sorted(ALLOWED_DIRECTIVES)),
             )
@@ -468,7 +468,7 @@ class _Checker:
             else:
                 self.error(
                     line,
-                    "body.image",
+                    Code.BODY_IMAGE,
                     f"'{{{key}}}' without an image path; write the path after the directive "
                     f"name: {{{key}}} images/{self.slug}/<file>",
                 )
@@ -488,7 +488,7 @@ class _Checker:
         if opt == "name":
             self.error(
                 line,
-                "body.target",
+                Code.BODY_TARGET,
                 f"option ':name:' on '{{{directive}}}' found; reports may not define labels "
                 "for cross-references: a report must not reach into another report or the "
                 "book's structure",
@@ -496,7 +496,7 @@ class _Checker:
         elif directive == "csv-table" and opt in ("file", "url", "encoding"):
             self.error(
                 line,
-                "body.option",
+                Code.BODY_OPTION,
                 f"option ':{option}:' on '{{csv-table}}' found (it reads a file or the "
                 "network); write the table's rows inside the directive",
             )
@@ -504,7 +504,7 @@ class _Checker:
             listed = ", ".join(f":{o}:" for o in sorted(allowed))
             self.error(
                 line,
-                "body.option",
+                Code.BODY_OPTION,
                 f"option ':{option}:' on '{{{directive}}}' found"
                 f"{_did_you_mean(opt, allowed, ':', ':')}; allowed options: {listed}",
             )
@@ -536,7 +536,7 @@ class _Checker:
                 where = first + 1 + (mark.line if mark is not None else 0)
                 self.error(
                     where,
-                    "body.option-syntax",
+                    Code.BODY_OPTION_SYNTAX,
                     "directive options between '---' lines are not valid YAML; write one "
                     "'name: value' per line",
                 )
@@ -544,7 +544,7 @@ class _Checker:
             if not isinstance(data, dict):
                 self.error(
                     first,
-                    "body.option-syntax",
+                    Code.BODY_OPTION_SYNTAX,
                     "directive options between '---' lines are not a mapping; write one "
                     "'name: value' per line",
                 )
@@ -567,7 +567,7 @@ class _Checker:
             if m is None:
                 self.error(
                     first + count,
-                    "body.option-syntax",
+                    Code.BODY_OPTION_SYNTAX,
                     f"directive option line '{_short(lines[count])}' is not ':name: value'; "
                     "write options as ':name: value'",
                 )
@@ -591,7 +591,7 @@ class _Checker:
         allowed = f"images must be files in this report's folder, written as {folder}<file>"
 
         def refuse(found: str) -> None:
-            self.error(line, "body.image", f"image '{_short(target)}' {found}; {allowed}")
+            self.error(line, Code.BODY_IMAGE, f"image '{_short(target)}' {found}; {allowed}")
 
         parts = target.split("/")
         if target.startswith("//") or (
@@ -634,7 +634,7 @@ class _Checker:
             refuse(f"cannot be read ({err.strerror or err})")
             return None
         for message in messages:
-            self.error(line, "body.image", f"image '{_short(target)}': {message}")
+            self.error(line, Code.BODY_IMAGE, f"image '{_short(target)}': {message}")
         return None if messages else path
 
     def alt_text(self, target: str, alt: str | None, line: int, via: str) -> None:
@@ -645,12 +645,12 @@ class _Checker:
             how = f"add an option ':alt: What the image shows' to the '{via}' directive"
         text = " ".join((alt or "").split())
         if not text:
-            self.error(line, "body.image", f"image '{_short(target)}' has no alt text; {how}")
+            self.error(line, Code.BODY_IMAGE, f"image '{_short(target)}' has no alt text; {how}")
             return
         if text.lower() in _GENERIC_ALT or alt_is_file_name(text, name) or len(text) < 3:
             self.error(
                 line,
-                "body.image",
+                Code.BODY_IMAGE,
                 f"image '{_short(target)}' has alt text '{_short(text)}', which does not "
                 f"describe it; alt text says what the image shows, for readers who cannot see "
                 f"it: {how}",

@@ -51,6 +51,7 @@ from myst_parser.parsers.docutils_ import Parser as MystDocutilsParser
 from myst_parser.parsers.mdit import create_md_parser
 
 from bookbuilder.check.body import ALLOWED_DIRECTIVES, ALLOWED_LINK_PREFIXES, ALLOWED_ROLES
+from bookbuilder.codes import Code
 from bookbuilder.limits import (
     LINK_WEIGHT,
     MAX_ELEMENTS,
@@ -196,7 +197,7 @@ class ReportRules:
     current_node: nodes.Element
     language_module_rst: Any
 
-    def refuse(self, line: int | None, code: str, message: str) -> None:
+    def refuse(self, line: int | None, code: Code, message: str) -> None:
         raise NotImplementedError
 
     def run_directive(self, name: str, first_line: str, content: str, position: int, *a, **k):
@@ -204,31 +205,33 @@ class ReportRules:
         allowed = ALLOWED_DIRECTIVES.get(key)
         if allowed is None:
             self.refuse(
-                position, "body.directive", f"directive '{{{name}}}' is not allowed in a report"
+                position, Code.BODY_DIRECTIVE, f"directive '{{{name}}}' is not allowed in a report"
             )
             return []
         directive_class, _messages = directives.directive(
             name, self.language_module_rst, self.document
         )
         if directive_class is None:
-            self.refuse(position, "body.directive", f"directive '{{{name}}}' is not known")
+            self.refuse(position, Code.BODY_DIRECTIVE, f"directive '{{{name}}}' is not known")
             return []
         problems = option_problems(name, directive_class, allowed, first_line, content, position)
         for line, message in problems:
-            self.refuse(line, "body.directive", message)
+            self.refuse(line, Code.BODY_DIRECTIVE, message)
         if problems:
             return []
         return super().run_directive(name, first_line, content, position, *a, **k)  # type: ignore[misc]
 
     def render_restructuredtext(self, token: Any) -> None:
         self.refuse(
-            _line(token), "body.directive", "directive '{eval-rst}' is not allowed in a report"
+            _line(token), Code.BODY_DIRECTIVE, "directive '{eval-rst}' is not allowed in a report"
         )
 
     def render_myst_role(self, token: Any) -> None:
         name = str(token.meta.get("name", ""))
         if name.lower() not in ALLOWED_ROLES:
-            self.refuse(_line(token), "body.role", f"role '{{{name}}}' is not allowed in a report")
+            self.refuse(
+                _line(token), Code.BODY_ROLE, f"role '{{{name}}}' is not allowed in a report"
+            )
             self.current_node.append(nodes.Text(token.content))
             return
         super().render_myst_role(token)  # type: ignore[misc]
@@ -236,7 +239,7 @@ class ReportRules:
     def render_myst_target(self, token: Any) -> None:
         self.refuse(
             _line(token),
-            "body.target",
+            Code.BODY_TARGET,
             f"target '({_short(token.content)})=' is not allowed in a report",
         )
 
@@ -244,14 +247,14 @@ class ReportRules:
         href = str(token.attrGet("href") or "")
         if not allowed_link(href):
             self.refuse(
-                _line(token), "body.link", f"link to '{_short(href)}' is not allowed in a report"
+                _line(token), Code.BODY_LINK, f"link to '{_short(href)}' is not allowed in a report"
             )
             self.render_children(token)  # type: ignore[attr-defined]
             return
         super().render_link(token)  # type: ignore[misc]
 
     def render_html_block(self, token: Any) -> None:
-        self.refuse(_line(token), "body.raw-html", "raw HTML is not allowed in a report")
+        self.refuse(_line(token), Code.BODY_RAW_HTML, "raw HTML is not allowed in a report")
         self.current_node.append(nodes.Text(token.content))
 
     render_html_inline = render_html_block
@@ -329,7 +332,7 @@ def option_problems(
 
 def refused_nodes(
     document: nodes.Node, slug: str, own_images: Path
-) -> Iterator[tuple[nodes.Element, str, str]]:
+) -> Iterator[tuple[nodes.Element, Code, str]]:
     """Every node of a report's tree that the contract does not allow, with a problem code and
     why.
 
@@ -412,7 +415,7 @@ def _registry() -> tuple[dict[str, Any], dict[str, Any]]:
 class _CheckRenderer(ReportRules, DocutilsRenderer):
     """MyST's docutils renderer with the report rules; refusals become the check's problems."""
 
-    def refuse(self, line: int | None, code: str, message: str) -> None:
+    def refuse(self, line: int | None, code: Code, message: str) -> None:
         self.document["bookbuilder_refused"].append((line, code, message))
 
 
@@ -446,7 +449,7 @@ def _parser() -> Any:
     return create_md_parser(report_config(), _CheckRenderer)
 
 
-def parse_body(text: str, source: str) -> tuple[nodes.document, list[tuple[int | None, str, str]]]:
+def parse_body(text: str, source: str) -> tuple[nodes.document, list[tuple[int | None, Code, str]]]:
     """Render a body into a docutils tree as the build does; the tree, the renderer's refusals
     and docutils' own messages (as (line, code, message), lines of ``text`` from 1)."""
     from sphinx.util.docutils import docutils_namespace
@@ -455,14 +458,14 @@ def parse_body(text: str, source: str) -> tuple[nodes.document, list[tuple[int |
     settings.warning_stream = io.StringIO()
     document = new_document(source, settings)
     document["bookbuilder_refused"] = []
-    messages: list[tuple[int | None, str, str]] = []
+    messages: list[tuple[int | None, Code, str]] = []
 
     def observe(message: nodes.system_message) -> None:
         if message["level"] >= 2:
             text = message.children[0].astext() if message.children else message.astext()
             # warnings, as in the build, which reports them and publishes the page all the same
             if not text.startswith("Too many autonumbered footnote references"):
-                messages.append((message.get("line"), "body.markup", text))  # said by the next
+                messages.append((message.get("line"), Code.BODY_MARKUP, text))  # said by the next
 
     document.reporter.attach_observer(observe)
     known_directives, known_roles = _registry()
@@ -506,7 +509,7 @@ def check_tree(
             at(line),
             _message(code, message),
             None,
-            Severity.WARNING if code == "body.markup" else Severity.ERROR,
+            Severity.WARNING if code is Code.BODY_MARKUP else Severity.ERROR,
             code=code,
         )
         for line, code, message in found
@@ -524,7 +527,7 @@ def check_tree(
             "blank line), or use '{image}' for a picture that needs none",
             None,
             Severity.WARNING,
-            code="body.figure",
+            code=Code.BODY_FIGURE,
         )
         for figure in document.findall(nodes.figure)
         if not any(isinstance(child, nodes.caption) for child in figure.children)
@@ -537,8 +540,8 @@ def check_tree(
 _UNKNOWN_TARGET = re.compile(r'Unknown target name: "(.*)"')
 
 
-def _message(code: str, message: str) -> str:
-    if code == "body.markup":
+def _message(code: Code, message: str) -> str:
+    if code is Code.BODY_MARKUP:
         unknown = _UNKNOWN_TARGET.search(message)
         if unknown:
             name = unknown.group(1)
@@ -562,7 +565,7 @@ def _unreferenced_footnotes(
             "the text; refer to it with [^name] or delete it",
             None,
             Severity.WARNING,
-            code="body.footnote",
+            code=Code.BODY_FOOTNOTE,
         )
         for footnote in document.findall(nodes.footnote)
         if not set(footnote["ids"]) & referred
@@ -589,7 +592,7 @@ def _pdf_limits(
                     "an arbitrary character; add spaces or hyphens where it may break",
                     None,
                     Severity.WARNING,
-                    code="body.long-run",
+                    code=Code.BODY_LONG_RUN,
                 )
             )
     for group in document.findall(nodes.tgroup):
@@ -601,7 +604,7 @@ def _pdf_limits(
                     f"a table of {group['cols']} columns found; at most {MAX_COLUMNS} fit a "
                     "page of the PDF: split the table, or turn it around (rows for columns)",
                     None,
-                    code="body.pdf",
+                    code=Code.BODY_PDF,
                 )
             )
     return problems
@@ -623,7 +626,7 @@ def typesetting_limits(
 ) -> list[Problem]:
     """Errors for what would stop the PDF engine, make it drop notes or need more than a few
     hundred megabytes for one report: nesting, tables, footnotes, size."""
-    found: list[tuple[nodes.Node, str, str]] = []
+    found: list[tuple[nodes.Node, Code, str]] = []
     found += _too_deep(document)
     for group in document.findall(nodes.tgroup):
         found += _table_limits(group)
@@ -636,7 +639,7 @@ def typesetting_limits(
         found.append(
             (
                 document.children[0] if document.children else document,
-                "body.pdf-size",
+                Code.BODY_PDF_SIZE,
                 f"{elements - 1:,} elements (paragraphs, list items, table cells, emphasis, "
                 f"notes…; a link counts {LINK_WEIGHT}, as the PDF prints its address in a note) "
                 f"found; a report has at most {MAX_ELEMENTS:,} for the PDF to set it: split the "
@@ -656,7 +659,7 @@ def _first_line(node: nodes.Node) -> int | None:
     return min(lines) if lines else _node_line(node)
 
 
-def _too_deep(document: nodes.document) -> list[tuple[nodes.Node, str, str]]:
+def _too_deep(document: nodes.document) -> list[tuple[nodes.Node, Code, str]]:
     """Blocks and inline formatting nested too deeply, said once per way in (at the first
     level too deep)."""
     found = []
@@ -669,7 +672,7 @@ def _too_deep(document: nodes.document) -> list[tuple[nodes.Node, str, str]]:
                 found.append(
                     (
                         node,
-                        "body.pdf-nesting",
+                        Code.BODY_PDF_NESTING,
                         f"lists, quotes, admonitions and tables nested {blocks} levels deep "
                         f"found; at most {MAX_NESTING} levels print in the PDF: nest them less "
                         "deeply",
@@ -683,7 +686,7 @@ def _too_deep(document: nodes.document) -> list[tuple[nodes.Node, str, str]]:
                 found.append(
                     (
                         node,
-                        "body.pdf-nesting",
+                        Code.BODY_PDF_NESTING,
                         f"emphasis, bold, links, sub- and superscripts nested {inlines} deep "
                         f"found; at most {MAX_INLINE_NESTING} print in the PDF: nest them less "
                         "deeply",
@@ -694,7 +697,7 @@ def _too_deep(document: nodes.document) -> list[tuple[nodes.Node, str, str]]:
     return found
 
 
-def _table_limits(group: nodes.tgroup) -> list[tuple[nodes.Node, str, str]]:
+def _table_limits(group: nodes.tgroup) -> list[tuple[nodes.Node, Code, str]]:
     columns = max(int(group.get("cols", 1) or 1), 1)
     head = [row for part in group.children if isinstance(part, nodes.thead) for row in part]
     body = [row for part in group.children if isinstance(part, nodes.tbody) for row in part]
@@ -704,7 +707,7 @@ def _table_limits(group: nodes.tgroup) -> list[tuple[nodes.Node, str, str]]:
         found.append(
             (
                 group,
-                "body.pdf-table",
+                Code.BODY_PDF_TABLE,
                 f"a table of {len(head) + len(body):,} rows and {columns} column(s) ({cells:,} "
                 f"cells) found; the PDF sets at most {MAX_TABLE_CELLS:,} cells in one table: "
                 "split it, or put the data in a file beside the report",
@@ -715,7 +718,7 @@ def _table_limits(group: nodes.tgroup) -> list[tuple[nodes.Node, str, str]]:
         found.append(
             (
                 group,
-                "body.pdf-header",
+                Code.BODY_PDF_HEADER,
                 f"a table header of {header:,} characters over {len(body):,} rows found; the PDF "
                 "repeats the header on every page, and at most "
                 f"{MAX_HEADER_REPEAT:,} characters × rows can be set: shorten the header, or "
@@ -725,7 +728,7 @@ def _table_limits(group: nodes.tgroup) -> list[tuple[nodes.Node, str, str]]:
     return found
 
 
-def _footnote_limits(document: nodes.document) -> list[tuple[nodes.Node, str, str]]:
+def _footnote_limits(document: nodes.document) -> list[tuple[nodes.Node, Code, str]]:
     """Notes that would not fit the page of their mark: a note bringing too many others with
     it, a paragraph with too many marks."""
     notes = {id_: note for note in document.findall(nodes.footnote) for id_ in note["ids"]}
@@ -741,7 +744,7 @@ def _footnote_limits(document: nodes.document) -> list[tuple[nodes.Node, str, st
             found.append(
                 (
                     note,
-                    "body.pdf-footnotes",
+                    Code.BODY_PDF_FOOTNOTES,
                     f"footnote [^{name}] refers to other notes that refer to others: more than "
                     f"{MAX_NOTES_PER_MARK} notes would print for one mark, more than the PDF "
                     "can hold on its page; refer to those notes from the text instead",
@@ -762,7 +765,7 @@ def _footnote_limits(document: nodes.document) -> list[tuple[nodes.Node, str, st
             found.append(
                 (
                     holders[key],
-                    "body.pdf-footnotes",
+                    Code.BODY_PDF_FOOTNOTES,
                     f"{count} footnote marks in one paragraph found; at most "
                     f"{MAX_MARKS_PER_PARAGRAPH} fit, with their notes, on the paragraph's page "
                     "of the PDF: split the paragraph, or merge notes",

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import icu
 
+from bookbuilder.codes import Code
 from bookbuilder.model import (
     BookMeta,
     ChapterSpec,
@@ -199,7 +200,7 @@ def file_problems(
         for char in missing & set(text):
             first.setdefault(char, (line, key))
     return [
-        Problem(relpath, line, _message(char), key, severity, code="pdf.missing-character")
+        Problem(relpath, line, _message(char), key, severity, code=Code.PDF_MISSING_CHARACTER)
         for char, (line, key) in sorted(first.items(), key=lambda item: (item[1][0], item[0]))
     ]
 
@@ -224,7 +225,7 @@ def check_glyphs(
                 f"reports were not checked against them; {SETUP_HINT}",
                 None,
                 Severity.WARNING,
-                code="pdf.fonts-missing",
+                code=Code.PDF_FONTS_MISSING,
             )
         ]
     problems = file_problems("conf.py", meta_texts(meta), covered, Severity.ERROR)

@@ -53,6 +53,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from bookbuilder.check import yaml_mistakes
 from bookbuilder.check.cache import FrontMatterMemory
 from bookbuilder.check.schema import SLUG, SLUG_MAX, language_tag, slugify
+from bookbuilder.codes import Code
 from bookbuilder.model import Located, Problem, Severity, SourceFile
 
 MAX_BYTES = 1024 * 1024
@@ -165,7 +166,7 @@ class _Unreadable(Exception):
         self.problems = list(problems)
 
 
-def _refusal(relpath: str, line: int, found: str, allowed: str, code: str) -> Problem:
+def _refusal(relpath: str, line: int, found: str, allowed: str, code: Code) -> Problem:
     return Problem(relpath, line, f"{found}; allowed: {allowed}", None, code=code)
 
 
@@ -211,18 +212,18 @@ def _file_bytes(path: Path, root: Path, relpath: str) -> bytes:
         if not path.resolve().is_relative_to(folder):
             found = f"found a symbolic link to {path.resolve()}, outside {_relpath(folder, root)}/"
             allowed = "files inside the folder"
-            raise _Unreadable(_refusal(relpath, 1, found, allowed, "file.symlink"))
+            raise _Unreadable(_refusal(relpath, 1, found, allowed, Code.FILE_SYMLINK))
         if not path.is_file():
             found, allowed = "found something that is not a file", "a Markdown file"
-            raise _Unreadable(_refusal(relpath, 1, found, allowed, "file.read"))
+            raise _Unreadable(_refusal(relpath, 1, found, allowed, Code.FILE_READ))
         with path.open("rb") as stream:
             data = stream.read(MAX_BYTES + 1)
     except (OSError, RuntimeError) as error:
         found = f"cannot be read ({error.strerror or error})"
-        raise _Unreadable(_refusal(relpath, 1, found, "a readable file", "file.read")) from error
+        raise _Unreadable(_refusal(relpath, 1, found, "a readable file", Code.FILE_READ)) from error
     if len(data) > MAX_BYTES:
         found = f"found a file of {path.stat().st_size / MAX_BYTES:.1f} MiB"
-        raise _Unreadable(_refusal(relpath, 1, found, "at most 1 MiB", "file.too-large"))
+        raise _Unreadable(_refusal(relpath, 1, found, "at most 1 MiB", Code.FILE_TOO_LARGE))
     return data[len(BOM) :] if data.startswith(BOM) else data
 
 
@@ -235,7 +236,7 @@ def _decoded(data: bytes, relpath: str) -> str:
         line, column = _position(data, nul)
         found = f"found a NUL byte at line {line}, column {column}"
         allowed = "text without NUL bytes (is this a binary file?)"
-        problems.append(_refusal(relpath, line, found, allowed, "file.nul-byte"))
+        problems.append(_refusal(relpath, line, found, allowed, Code.FILE_NUL_BYTE))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -243,7 +244,7 @@ def _decoded(data: bytes, relpath: str) -> str:
         bad = data[error.start : error.end].hex(" ").upper()
         found = f"found bytes that are not UTF-8 (0x{bad}) at line {line}, column {column}"
         allowed = "UTF-8 text (save the file as UTF-8)"
-        problems.append(_refusal(relpath, line, found, allowed, "file.encoding"))
+        problems.append(_refusal(relpath, line, found, allowed, Code.FILE_ENCODING))
         raise _Unreadable(*problems) from error
     if problems:
         raise _Unreadable(*problems)
@@ -257,7 +258,7 @@ def _decoded(data: bytes, relpath: str) -> str:
         code_point = f"U+{ord(bad.group()):04X}"
         found = f"found the invisible character {code_point} at line {line}, column {column}"
         allowed = "text without control characters: delete it, or retype the line"
-        raise _Unreadable(_refusal(relpath, line, found, allowed, "file.character"))
+        raise _Unreadable(_refusal(relpath, line, found, allowed, Code.FILE_CHARACTER))
     return text
 
 
@@ -269,19 +270,19 @@ def _closing_line(lines: list[str], relpath: str) -> int:
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         if first is not None and lines[first].rstrip() == DELIMITER:
             found = "found the front matter's '---' after blank lines"
-            raise _Unreadable(_refusal(relpath, first + 1, found, allowed, "file.front-matter"))
+            raise _Unreadable(_refusal(relpath, first + 1, found, allowed, Code.FILE_FRONT_MATTER))
         found = "found no front matter (line 1 is not '---')"
-        raise _Unreadable(_refusal(relpath, 1, found, allowed, "file.front-matter"))
+        raise _Unreadable(_refusal(relpath, 1, found, allowed, Code.FILE_FRONT_MATTER))
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == DELIMITER), None)
     if closing is None:
         found = "found no closing '---' line for the front matter opened on line 1"
         allowed = "front matter between a '---' line and a closing '---' line"
-        raise _Unreadable(_refusal(relpath, 1, found, allowed, "file.front-matter"))
+        raise _Unreadable(_refusal(relpath, 1, found, allowed, Code.FILE_FRONT_MATTER))
     size = len("\n".join(lines[1:closing]).encode("utf-8"))
     if size > MAX_FRONT_MATTER:
         found = f"found a front matter of {size // 1024} KiB"
         allowed = f"at most {MAX_FRONT_MATTER // 1024} KiB between the '---' lines"
-        raise _Unreadable(_refusal(relpath, 1, found, allowed, "file.front-matter"))
+        raise _Unreadable(_refusal(relpath, 1, found, allowed, Code.FILE_FRONT_MATTER))
     return closing
 
 
@@ -309,12 +310,12 @@ def _other_line_breaks(text: str, relpath: str) -> list[Problem]:
             "(press Enter) and spaces: delete the character, or retype the line in a plain "
             "text editor"
         )
-        problems.append(Problem(relpath, line, message, None, code="file.line-break"))
+        problems.append(Problem(relpath, line, message, None, code=Code.FILE_LINE_BREAK))
     if len(found) > MAX_LINE_BREAK_PROBLEMS:
         more = len(found) - MAX_LINE_BREAK_PROBLEMS
         line = problems[-1].line
         message = f"found {more} more such characters after this one; allowed: none"
-        problems.append(Problem(relpath, line, message, None, code="file.line-break"))
+        problems.append(Problem(relpath, line, message, None, code=Code.FILE_LINE_BREAK))
     return problems
 
 
@@ -370,7 +371,7 @@ def _parse_yaml(
                 line_of(node.start_mark.line),
                 f"{found}; allowed: a mapping of `key: value` lines",
                 None,
-                code="yaml.structure",
+                code=Code.YAML_STRUCTURE,
             )
             return None, [problem]
         value = walker.mapping(node, "", 1)
@@ -383,7 +384,7 @@ def _parse_yaml(
         line = line_of(sum(1 for ch in text[: error.position] if ch in _YAML_BREAKS))
         found = f"found the character {chr(error.character)!a}, which YAML does not allow"
         problem = Problem(
-            relpath, line, f"{found}; allowed: printable text", None, code="yaml.character"
+            relpath, line, f"{found}; allowed: printable text", None, code=Code.YAML_CHARACTER
         )
         return None, [problem]
     except (yaml.YAMLError, RecursionError, ValueError) as error:
@@ -392,7 +393,7 @@ def _parse_yaml(
             first_line,
             f"found YAML that cannot be read ({error}); allowed: `key: value` lines",
             None,
-            code="yaml.syntax",
+            code=Code.YAML_SYNTAX,
         )
         return None, [problem]
 
@@ -428,17 +429,17 @@ def _prescan(text: str, relpath: str, line_of, loader_class: Any = FrontMatterLo
                     "plain values (anchors and aliases are not supported: write the value out)"
                 )
                 message = f"{found}; allowed: {allowed}"
-                raise _Refused(Problem(relpath, line, message, None, code="yaml.alias"))
+                raise _Refused(Problem(relpath, line, message, None, code=Code.YAML_ALIAS))
             if isinstance(event, ScalarEvent) and (bad := _NOT_TEXT.search(event.value)):
                 found = f"found the escape of U+{ord(bad.group()):04X}, which is not a character"
                 message = f"{found}; allowed: printable text"
-                raise _Refused(Problem(relpath, line, message, None, code="yaml.character"))
+                raise _Refused(Problem(relpath, line, message, None, code=Code.YAML_CHARACTER))
             if isinstance(event, CollectionStartEvent):
                 open_flows.append(event.start_mark if event.flow_style else None)
                 if len(open_flows) > MAX_DEPTH:
                     found = f"found lists or mappings nested more than {MAX_DEPTH} levels deep"
                     message = f"{found}; allowed: at most {MAX_DEPTH}"
-                    raise _Refused(Problem(relpath, line, message, None, code="yaml.depth"))
+                    raise _Refused(Problem(relpath, line, message, None, code=Code.YAML_DEPTH))
             elif isinstance(event, CollectionEndEvent):
                 open_flows.pop()
     except yaml.MarkedYAMLError as error:
@@ -489,7 +490,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, relpath: str, line_of) -> Probl
         line,
         f"found invalid YAML ({problem}); allowed: {allowed}",
         None,
-        code="yaml.syntax",
+        code=Code.YAML_SYNTAX,
     )
 
 
@@ -510,7 +511,7 @@ class _Walker:
         self.lines = lines or []  # the YAML's lines, for what the parser accepts but means else
         self.problems: list[Problem] = []
 
-    def add(self, line: int, key: str | None, found: str, allowed: str, code: str) -> None:
+    def add(self, line: int, key: str | None, found: str, allowed: str, code: Code) -> None:
         self.problems.append(
             Problem(self.relpath, line, f"{found}; allowed: {allowed}", key or None, code=code)
         )
@@ -546,7 +547,9 @@ class _Walker:
                 message = yaml_mistakes.dash_without_space(self.lines[index])
                 if message is not None:
                     self.problems.append(
-                        Problem(self.relpath, self.line_of(index), message, key, code="yaml.dash")
+                        Problem(
+                            self.relpath, self.line_of(index), message, key, code=Code.YAML_DASH
+                        )
                     )
                     return True
         return False
@@ -563,7 +566,7 @@ class _Walker:
                     prefix.rstrip(".") or None,
                     f"found the key {shown!r}, which is not text",
                     "text keys (put the key in quotes)",
-                    "yaml.key",
+                    Code.YAML_KEY,
                 )
                 continue
             key = key_node.value
@@ -573,7 +576,7 @@ class _Walker:
                     prefix + key,
                     f"found the key twice (lines {first_line[key]} and {key_line})",
                     "each key once",
-                    "yaml.duplicate-key",
+                    Code.YAML_DUPLICATE_KEY,
                 )
                 continue
             first_line[key] = key_line
@@ -614,7 +617,7 @@ class _Walker:
             key or None,
             f"found the YAML tag '{tag}'",
             "plain values without tags",
-            "yaml.tag",
+            Code.YAML_TAG,
         )
         return _BAD
 
@@ -663,7 +666,7 @@ def _load_folder(
                     "found a hidden file (its name starts with '.'), which is not read; "
                     "allowed: <slug>.md — rename it if it is a report",
                     severity=Severity.WARNING,
-                    code="file.hidden",
+                    code=Code.FILE_HIDDEN,
                 )
             )
             continue
@@ -708,4 +711,4 @@ def check_stem(path: Path, root: Path, translations: bool = False) -> Problem | 
     message = f"found the file name '{path.name}'; allowed: {allowed}"
     if suggestion:
         message += f"; did you mean '{suggestion}.md'?"
-    return Problem(relpath, 1, message, None, code="file.slug")
+    return Problem(relpath, 1, message, None, code=Code.FILE_SLUG)

@@ -51,6 +51,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from bookbuilder.codes import Code
 from bookbuilder.model import Problem, Severity
 
 SILENCE = re.compile(r"\s*%\s*privacy\s*:\s*ok\b", re.IGNORECASE)
@@ -182,7 +183,7 @@ _NOT_NAMES = frozenset(
 class _Hit:
     start: int
     end: int
-    kind: str
+    code: Code
     what: str
 
 
@@ -206,7 +207,7 @@ def lint(body: str, body_line: int, relpath: str) -> list[Problem]:
                     "above",
                     None,
                     Severity.WARNING,
-                    f"privacy.{hit.kind}",
+                    code=hit.code,
                 )
             )
     return problems
@@ -216,10 +217,10 @@ def _scan(text: str) -> list[_Hit]:
     """The privacy hits on one line, in order, none overlapping an earlier (stronger) one."""
     hits: list[_Hit] = []
 
-    def add(start: int, end: int, kind: str, what: str) -> None:
+    def add(start: int, end: int, code: Code, what: str) -> None:
         if any(start < h.end and h.start < end for h in hits):
             return
-        hits.append(_Hit(start, end, kind, what))
+        hits.append(_Hit(start, end, code, what))
 
     # Every identifier but a name has a digit or an '@': most lines need only the name patterns
     # (profiled: this halves the lint, a quarter of `make check`).
@@ -230,31 +231,36 @@ def _scan(text: str) -> list[_Hit]:
     for pattern in (TITLE_NAME, PATIENT_NAME):
         for m in pattern.finditer(text):
             if _looks_like_name(m.group("name")):
-                add(m.start(), m.end(), "name", "a person's name")
+                add(m.start(), m.end(), Code.PRIVACY_NAME, "a person's name")
     return sorted(hits, key=lambda h: h.start)
 
 
-def _numbers_and_addresses(text: str) -> Iterator[tuple[int, int, str, str]]:
+def _numbers_and_addresses(text: str) -> Iterator[tuple[int, int, Code, str]]:
     """E-mail addresses, dates of birth, record, ID and phone numbers: strongest first."""
     for m in EMAIL.finditer(text):
-        yield m.start(), m.end(), "email", "an e-mail address"
+        yield m.start(), m.end(), Code.PRIVACY_EMAIL, "an e-mail address"
     for m in BIRTH_DATE.finditer(text):
-        yield m.start(), m.end(), "birth-date", "a date of birth"
+        yield m.start(), m.end(), Code.PRIVACY_BIRTH_DATE, "a date of birth"
     for m in RECORD_NUMBER.finditer(text):
         if sum(c.isdigit() for c in m.group("value")) >= 3:
-            yield m.start(), m.end(), "record-number", "a medical record or patient number"
+            yield (
+                m.start(),
+                m.end(),
+                Code.PRIVACY_RECORD_NUMBER,
+                "a medical record or patient number",
+            )
     for start, end, what in _national_ids(text):
-        yield start, end, "national-id", what
+        yield start, end, Code.PRIVACY_NATIONAL_ID, what
     numbers = _mask(text, _URL)
     for m in PHONE_INTL.finditer(numbers):
         if 7 <= _digits(m.group()) <= 15:
-            yield m.start(), m.end(), "phone", "a phone number"
+            yield m.start(), m.end(), Code.PRIVACY_PHONE, "a phone number"
     for m in PHONE_AREA.finditer(numbers):
         if 6 <= _digits(m.group()) <= 15:
-            yield m.start(), m.end(), "phone", "a phone number"
+            yield m.start(), m.end(), Code.PRIVACY_PHONE, "a phone number"
     for m in LONG_NUMBER.finditer(numbers):
         if _is_long_number(m.group()):
-            yield m.start(), m.end(), "number", "a phone, record or ID number"
+            yield m.start(), m.end(), Code.PRIVACY_NUMBER, "a phone, record or ID number"
 
 
 def _national_ids(text: str) -> Iterator[tuple[int, int, str]]:

@@ -28,7 +28,7 @@ from babel import Locale, UnknownLocaleError
 
 from bookbuilder import names
 from bookbuilder.check import countries
-from bookbuilder.codes import SILENCEABLE, Code
+from bookbuilder.codes import SILENCEABLE, Code, Rule, Scope, scoped
 from bookbuilder.model import (
     COLLECT_KEYS,
     DEFAULT_MIN_WORDS,
@@ -229,7 +229,7 @@ class Checker:
     """Collects the problems of one file while its fields are checked."""
 
     relpath: str
-    prefix: str = "report"  # code prefix: report.unknown-key, chapter.type, book.isbn …
+    scope: Scope = Scope.REPORT  # whose rules: report.unknown-key, chapter.type, book.type …
     today: date | None = None
     root: Path | None = None
     language: str = "en"  # the book's language, for country names in suggestions
@@ -242,20 +242,22 @@ class Checker:
         found: str,
         allowed: str,
         did_you_mean: str | None = None,
-        code: str = "value",
+        code: Rule | Code = Rule.VALUE,
         severity: Severity = Severity.ERROR,
     ) -> Any:
-        """Record one problem; returns INVALID so a check can ``return ck.add(...)``."""
+        """Record one problem; returns INVALID so a check can ``return ck.add(...)``. ``code``
+        is the registry's member, or a rule every front matter shares (``Rule.TYPE``: the
+        scope's own code, ``book.type``)."""
+        if isinstance(code, Rule):
+            code = scoped(self.scope, code)
         message = f"{found}; allowed: {allowed}"
         if did_you_mean:
             message += f"; did you mean '{did_you_mean}'?"
-        self.problems.append(
-            Problem(self.relpath, line, message, key or None, severity, f"{self.prefix}.{code}")
-        )
+        self.problems.append(Problem(self.relpath, line, message, key or None, severity, code=code))
         return INVALID
 
     def wrong_type(self, loc: Located, key: str, allowed: str) -> Any:
-        return self.add(loc.line, key, f"found {describe(loc.value)}", allowed, code="type")
+        return self.add(loc.line, key, f"found {describe(loc.value)}", allowed, code=Rule.TYPE)
 
 
 Check = Callable[[Located, str, Checker], Any]
@@ -328,7 +330,7 @@ def _list_for_text(loc: Located, key: str, what: str, ck: Checker) -> Any:
     found = f"found a list ({shown_items})" if items else "found an empty list"
     fix = f"{key.rsplit('.', 1)[-1]}: {json.dumps('; '.join(items), ensure_ascii=False)}"
     allowed = f"{what}, written after the key on its line, without '-' or brackets"
-    return ck.add(loc.line, key, found + " where text is expected", allowed, fix, code="type")
+    return ck.add(loc.line, key, found + " where text is expected", allowed, fix, code=Rule.TYPE)
 
 
 def _word(value: str) -> str:
@@ -356,7 +358,7 @@ def vocabulary(
             f"found {describe(loc.value)}",
             allowed,
             by_word[near] if near else None,
-            code="vocabulary",
+            code=Rule.VOCABULARY,
         )
 
     return allows(allowed)(check)
@@ -405,11 +407,11 @@ def check_orcid(loc: Located, key: str, ck: Checker) -> Any:
             break
     match = ORCID.match(value.upper())
     if not match:
-        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, code="orcid")
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, code=Rule.ORCID)
     digits = "".join(match.groups())
     if orcid_check_digit(digits[:15]) != digits[15]:
         found = f"found {describe(loc.value)}, whose check digit is wrong"
-        return ck.add(loc.line, key, found, allowed + " with a valid check digit", code="orcid")
+        return ck.add(loc.line, key, found, allowed + " with a valid check digit", code=Rule.ORCID)
     return "-".join(match.groups())
 
 
@@ -433,10 +435,10 @@ def check_country(loc: Located, key: str, ck: Checker) -> Any:
             name = countries.country_name(code, ck.language)
             found = f"found '{code}' ({name}), which has no UN M49 region"
             allowed_here = "a country in one of the regions " + ", ".join(REGIONS)
-            return ck.add(loc.line, key, found, allowed_here, code="country")
+            return ck.add(loc.line, key, found, allowed_here, code=Rule.COUNTRY)
         return code
     near = countries.suggest_country(loc.value, ck.language)
-    return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, code="country")
+    return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, code=Rule.COUNTRY)
 
 
 @allows(vocabulary(REGIONS).allowed)
@@ -453,12 +455,12 @@ def check_submitted(loc: Located, key: str, ck: Checker) -> Any:
             value = date.fromisoformat(value.strip())
         except ValueError:
             found = f"found {describe(loc.value)}, which is not a date of the calendar"
-            return ck.add(loc.line, key, found, allowed, code="date")
+            return ck.add(loc.line, key, found, allowed, code=Rule.DATE)
     if not isinstance(value, date):
-        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, code="date")
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, code=Rule.DATE)
     if ck.today is not None and value > ck.today:
         found = f"found {value.isoformat()}, after today ({ck.today.isoformat()})"
-        return ck.add(loc.line, key, found, allowed, code="date")
+        return ck.add(loc.line, key, found, allowed, code=Rule.DATE)
     return value
 
 
@@ -468,11 +470,11 @@ def check_consent(loc: Located, key: str, ck: Checker) -> Any:
         return True
     if loc.value is False:
         found = "found false: the report cannot be published without the authors' permission"
-        return ck.add(loc.line, key, found, "true", code="consent")
+        return ck.add(loc.line, key, found, "true", code=Code.REPORT_CONSENT)
     if isinstance(loc.value, str) and loc.value.strip().lower() in ("true", "yes"):
         found = f"found the text {describe(loc.value)}, not the value true"
-        return ck.add(loc.line, key, found, "true, without quotes", code="type")
-    return ck.add(loc.line, key, f"found {describe(loc.value)}", "true", code="type")
+        return ck.add(loc.line, key, found, "true, without quotes", code=Rule.TYPE)
+    return ck.add(loc.line, key, f"found {describe(loc.value)}", "true", code=Rule.TYPE)
 
 
 def language_tag(value: str) -> str | None:
@@ -515,7 +517,7 @@ def check_language(loc: Located, key: str, ck: Checker) -> Any:
     tag = language_tag(loc.value)
     if tag is None:
         near = _language_suggestion(loc.value, ck.language)
-        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, "language")
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, Rule.LANGUAGE)
     return tag
 
 
@@ -533,7 +535,7 @@ def check_topic(loc: Located, key: str, ck: Checker) -> Any:
     value = loc.value.strip().lower()
     if not TOPIC.match(value) or len(value) > TOPIC_MAX:
         near = "-".join(re.findall(r"[^\W_]+", value))[:TOPIC_MAX] or None
-        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, "topic")
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, Rule.TOPIC)
     return value
 
 
@@ -558,7 +560,7 @@ def check_slug(what: str) -> Check:
         if SLUG.match(value) and len(value) <= SLUG_MAX:
             return value
         near = slugify(value) or None
-        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, "slug")
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, Rule.SLUG)
 
     return allows(allowed)(check)
 
@@ -601,10 +603,10 @@ def check_isbn(loc: Located, key: str, ck: Checker) -> Any:
         total = sum((1 if i % 2 == 0 else 3) * int(ch) for i, ch in enumerate(compact))
         valid = total % 10 == 0
     else:
-        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, code="isbn")
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, code=Code.BOOK_ISBN)
     if not valid:
         found = f"found {describe(loc.value)}, whose check digit is wrong"
-        return ck.add(loc.line, key, found, allowed, code="isbn")
+        return ck.add(loc.line, key, found, allowed, code=Code.BOOK_ISBN)
     return compact
 
 
@@ -631,7 +633,7 @@ def check_doi(loc: Located, key: str, ck: Checker) -> Any:
             value = value[len(prefix) :].strip()
             break
     if not _DOI.fullmatch(value):
-        return ck.add(loc.line, key, f"found {describe(loc.value)}", DOI_ALLOWED, code="doi")
+        return ck.add(loc.line, key, f"found {describe(loc.value)}", DOI_ALLOWED, code=Rule.DOI)
     return value
 
 
@@ -643,11 +645,15 @@ def check_cover(loc: Located, key: str, ck: Checker) -> Any:
     value = str(loc.value).strip()
     suffix = Path(value).suffix.lower()
     if not value or suffix not in (".png", ".jpg", ".jpeg", ".svg", ".webp"):
-        return ck.add(loc.line, key, f"found {describe(str(loc.value))}", allowed, code="cover")
-    return _image_in_book(value, loc, key, ck, allowed, "cover")
+        return ck.add(
+            loc.line, key, f"found {describe(str(loc.value))}", allowed, code=Code.BOOK_COVER
+        )
+    return _image_in_book(value, loc, key, ck, allowed, Code.BOOK_COVER)
 
 
-def _image_in_book(value: str, loc: Located, key: str, ck: Checker, allowed: str, code: str) -> Any:
+def _image_in_book(
+    value: str, loc: Located, key: str, ck: Checker, allowed: str, code: Code
+) -> Any:
     """``value`` as a POSIX path, when it names a file inside the book's folder that
     ``check_image_file`` accepts, as it would a report's image: the editions copy the book's
     own images the same way, and a damaged one would stop the build."""
@@ -661,7 +667,7 @@ def _image_in_book(value: str, loc: Located, key: str, ck: Checker, allowed: str
     return relpath
 
 
-def _file_in_book(value: str, loc: Located, key: str, ck: Checker, allowed: str, code: str) -> Any:
+def _file_in_book(value: str, loc: Located, key: str, ck: Checker, allowed: str, code: Code) -> Any:
     """``value`` as a POSIX path, when it names a file inside the book's folder (checked when
     the folder is known)."""
     if ck.root is not None:
@@ -695,12 +701,12 @@ def check_logo(loc: Located, key: str, ck: Checker) -> Any:
         found = f"found {describe(value)}"
         if value.lower().endswith(".svg"):
             found += " (an SVG: export it as PNG, 600 pixels wide or more)"
-        return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
+        return ck.add(loc.line, key, found, LOGO_ALLOWED, code=Code.BOOK_LOGO)
     if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._-]*", Path(value).name):
         found = f"found {describe(value)}, whose file name has characters other than letters, "
         found += "digits, '.', '_' and '-'"
-        return ck.add(loc.line, key, found, LOGO_ALLOWED, code="logo")
-    return _image_in_book(value, loc, key, ck, LOGO_ALLOWED, "logo")
+        return ck.add(loc.line, key, found, LOGO_ALLOWED, code=Code.BOOK_LOGO)
+    return _image_in_book(value, loc, key, ck, LOGO_ALLOWED, Code.BOOK_LOGO)
 
 
 def relative_luminance(colour: str) -> float:
@@ -730,11 +736,13 @@ def check_accent(loc: Located, key: str, ck: Checker) -> Any:
         return ck.wrong_type(loc, key, ACCENT_ALLOWED)
     value = loc.value.strip().lower()
     if not re.fullmatch(r"#[0-9a-f]{6}", value):
-        return ck.add(loc.line, key, f"found {describe(loc.value)}", ACCENT_ALLOWED, code="accent")
+        return ck.add(
+            loc.line, key, f"found {describe(loc.value)}", ACCENT_ALLOWED, code=Code.BOOK_ACCENT
+        )
     ratio = contrast_with_white(value)
     if ratio < MIN_CONTRAST:
         found = f"found {value}, whose contrast against white is {ratio:.1f}:1"
-        return ck.add(loc.line, key, found, ACCENT_ALLOWED, darkened(value), code="accent")
+        return ck.add(loc.line, key, found, ACCENT_ALLOWED, darkened(value), code=Code.BOOK_ACCENT)
     return value
 
 
@@ -773,9 +781,11 @@ def check_silenced(loc: Located, key: str, ck: Checker) -> Any:
         return value
     if value in {c.value for c in Code}:
         found = f"found '{value}', the code of an error: errors cannot be silenced"
-        return ck.add(loc.line, key, found, allowed, code="silence")
+        return ck.add(loc.line, key, found, allowed, code=Code.BOOK_SILENCE)
     near = suggest(value, SILENCEABLE)
-    return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, code="silence")
+    return ck.add(
+        loc.line, key, f"found {describe(loc.value)}", allowed, near, code=Code.BOOK_SILENCE
+    )
 
 
 check_sort = one_or_many(vocabulary(SORT_KEYS), "a list of " + ", ".join(SORT_KEYS), False)
@@ -809,7 +819,7 @@ def check_mapping(
                 "found an unknown key" if reason is None else f"found the key {key}, {reason}",
                 "keys " + ", ".join(keys),
                 None if reason else suggest(key, keys),
-                code="unknown-key",
+                code=Rule.UNKNOWN_KEY,
             )
     values: dict[str, Any] = {}
     for f in fields:
@@ -817,7 +827,9 @@ def check_mapping(
         if _absent(loc, f.required):
             if f.required:
                 found = "missing (required)" if loc is None else "found an empty value (required)"
-                ck.add(loc.line if loc else line, prefix + f.key, found, f.allowed, code="missing")
+                ck.add(
+                    loc.line if loc else line, prefix + f.key, found, f.allowed, code=Rule.MISSING
+                )
                 values[f.key] = INVALID
             else:
                 values[f.key] = f.default
@@ -872,12 +884,12 @@ def check_collect(loc: Located, key: str, ck: Checker) -> Any:
             f"found {describe(loc.value)}",
             allowed,
             suggest(loc.value, [REST]),
-            code="collect",
+            code=Code.CHAPTER_COLLECT,
         )
     if not isinstance(loc.value, Mapping):
         return ck.wrong_type(loc, key, allowed)
     if not loc.value:
-        return ck.add(loc.line, key, "found an empty mapping", allowed, code="collect")
+        return ck.add(loc.line, key, "found an empty mapping", allowed, code=Code.CHAPTER_COLLECT)
     values = check_mapping(loc.value, COLLECT_FIELDS, key + ".", loc.line, ck)
     if any(v is INVALID for v in values.values()):
         return INVALID
@@ -932,19 +944,21 @@ def person_name(
             "the name alone, as its bearer writes it; titles and degrees are left out (the "
             f"role and affiliation say what a person does): name: {bare}"
         )
-        ck.add(name_line, name_key, found, allowed, code="name-title", severity=Severity.WARNING)
+        ck.add(name_line, name_key, found, allowed, code=Rule.NAME_TITLE, severity=Severity.WARNING)
     if organisation:
         if family:
             found = f"found family {describe(family)} for an organisation"
             allowed = "no family: an organisation's name is never split"
-            return ck.add(mapping["family"].line, key + "family", found, allowed, code="family")
+            return ck.add(mapping["family"].line, key + "family", found, allowed, code=Rule.FAMILY)
         return PersonName.of(name, latin=latin, organisation=True)
     if family and not names.is_part_of(family, name):
         choices = names.family_choices(name)
         found = f"found {describe(family)}, which is not a part of the name {describe(name)}"
         allowed = "whole words of the name: " + ", ".join(repr(c) for c in choices[:8])
         near = suggest(family, choices)
-        return ck.add(mapping["family"].line, key + "family", found, allowed, near, code="family")
+        return ck.add(
+            mapping["family"].line, key + "family", found, allowed, near, code=Rule.FAMILY
+        )
     person = PersonName.of(name, family, latin)
     two = None if latin else names.TWO_SCRIPTS.match(name)
     doubts = [] if family else names.doubts(names.without_titles(name))
@@ -956,7 +970,7 @@ def person_name(
         allowed = "the name in one script, and latin: for the other: " + ", ".join(
             f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in fix.items()
         )
-        ck.add(name_line, name_key, found, allowed, code="name-guess", severity=Severity.WARNING)
+        ck.add(name_line, name_key, found, allowed, code=Rule.NAME_GUESS, severity=Severity.WARNING)
     elif doubts:
         guess = person.family
         found = (
@@ -984,7 +998,7 @@ def person_name(
                 else " (if that is right; else the part that is)"
             )
         )
-        ck.add(name_line, name_key, found, allowed, code="name-guess", severity=Severity.WARNING)
+        ck.add(name_line, name_key, found, allowed, code=Rule.NAME_GUESS, severity=Severity.WARNING)
     return person
 
 

@@ -53,6 +53,7 @@ from bookbuilder.check.schema import (
     slugify,
     suggest,
 )
+from bookbuilder.codes import Code, Scope
 from bookbuilder.model import (
     Author,
     BookMeta,
@@ -112,7 +113,7 @@ def _by_line(problems: list[Problem]) -> list[Problem]:
         "and run the check again",
         None,
         Severity.ERROR if errors else Severity.WARNING,
-        code="file.more-problems",
+        code=Code.FILE_MORE_PROBLEMS,
     )
     return [*shown, more]
 
@@ -132,7 +133,7 @@ def validate_report(
     Every problem is returned as an error or (privacy) warning; demoting the problems of drafts
     is :func:`validate_all`'s job.
     """
-    ck = Checker(src.relpath, "report", today=today, root=root, language=book_language)
+    ck = Checker(src.relpath, Scope.REPORT, today=today, root=root, language=book_language)
     values = check_mapping(src.front_matter, REPORT_FIELDS, "", src.front_matter_line, ck)
     images, body_problems = _check_body(src, root / "experiences")
     problems = _by_line(ck.problems + body_problems + lint(src.body, src.body_line, src.relpath))
@@ -218,7 +219,7 @@ def validate_translation(
     parts = translation_parts(src.stem)
     assert parts is not None, src.relpath
     slug, tag = parts
-    ck = Checker(src.relpath, "translation", today=today, root=root)
+    ck = Checker(src.relpath, Scope.TRANSLATION, today=today, root=root)
     values = check_mapping(
         src.front_matter, TRANSLATION_FIELDS, "", src.front_matter_line, ck, _ORIGINAL_ONLY
     )
@@ -262,7 +263,7 @@ def _original_problems(
         )
         if near:
             message += f"; did you mean '{near}.{tag}.md'?"
-        return [Problem(src.relpath, 1, message, code="translation.orphan")]
+        return [Problem(src.relpath, 1, message, code=Code.TRANSLATION_ORPHAN)]
     original = originals.get(slug)
     if original is None:
         return []  # the original could not be read: its own problems say why
@@ -272,7 +273,7 @@ def _original_problems(
             f"found a translation into '{tag}', the language of its original "
             f"{original_relpath}; allowed: a language other than the original's"
         )
-        return [Problem(src.relpath, 1, message, code="translation.same-language")]
+        return [Problem(src.relpath, 1, message, code=Code.TRANSLATION_SAME_LANGUAGE)]
     return []
 
 
@@ -295,7 +296,7 @@ def validate_chapter(src: SourceFile) -> tuple[ChapterSpec | None, list[Problem]
     front matter. A chapter's own images would live in ``chapters/images/<id>/``. Privacy
     warnings are not given for chapters: editors write them.
     """
-    ck = Checker(src.relpath, "chapter")
+    ck = Checker(src.relpath, Scope.CHAPTER)
     values = check_mapping(src.front_matter, CHAPTER_FIELDS, "", src.front_matter_line, ck)
     images, body_problems = _check_body(src, src.path.parent)
     problems = _by_line(ck.problems + body_problems)
@@ -335,7 +336,7 @@ def validate_book_meta(
     """
     lines = _key_lines(conf_text or "")
     start = lines.get("", 1)
-    ck = Checker(conf_relpath, "book", root=root)
+    ck = Checker(conf_relpath, Scope.BOOK, root=root)
     if not isinstance(book, Mapping):
         ck.add(start, "book", f"found a value of type {type(book).__name__}", "a dict")
         return None, ck.problems
@@ -579,7 +580,9 @@ def _double_submissions(sources: list[SourceFile]) -> list[Problem]:
         )
         line = src.front_matter["title"].line
         problems.append(
-            Problem(src.relpath, line, message, "title", Severity.WARNING, "report.duplicate")
+            Problem(
+                src.relpath, line, message, "title", Severity.WARNING, code=Code.REPORT_DUPLICATE
+            )
         )
     return problems
 
@@ -601,7 +604,7 @@ def _duplicate_orders(chapters: list[ChapterSpec]) -> list[Problem]:
                     message,
                     "order",
                     Severity.WARNING,
-                    "chapter.duplicate-order",
+                    code=Code.CHAPTER_DUPLICATE_ORDER,
                 )
             )
         else:

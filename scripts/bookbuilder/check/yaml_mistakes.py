@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 
+from bookbuilder.codes import Code
 from bookbuilder.model import Problem
 
 LineOf = Callable[[int], int]
@@ -52,7 +53,7 @@ def explain(
     return None
 
 
-Found = tuple[int, str | None, str, str] | None
+Found = tuple[int, str | None, str, Code] | None
 
 
 def _tab(lines: Sequence[str], error_line: int, _quote: int | None, problem: str) -> Found:
@@ -64,7 +65,7 @@ def _tab(lines: Sequence[str], error_line: int, _quote: int | None, problem: str
                 "found a tab in the indentation; allowed: spaces only (YAML does not accept "
                 "tabs): replace the tab with spaces, so the line starts under the line it "
                 "belongs to",
-                "yaml.tab",
+                Code.YAML_TAB,
             )
     return None
 
@@ -83,7 +84,7 @@ def _quote(lines: Sequence[str], error_line: int, quote_line: int | None, proble
             key,
             f"found a text that opens with {mark} and is never closed; allowed: text between "
             f"two {mark} on the same line; did you mean {_shown(fixed)}?",
-            "yaml.quote",
+            Code.YAML_QUOTE,
         )
     return None
 
@@ -104,7 +105,7 @@ def _after_quote(lines: Sequence[str], error_line: int, _q: int | None, problem:
         _key_of(before),
         f"found text after the closing {mark} ({_shown(after)}); allowed: the whole text "
         f"between the quotes; did you mean {_shown(fixed)}?",
-        "yaml.quote",
+        Code.YAML_QUOTE,
     )
 
 
@@ -135,7 +136,7 @@ def _dash(lines: Sequence[str], error_line: int, _quote: int | None, problem: st
     for index in range(error_line, -1, -1):
         found = dash_without_space(lines[index])
         if found is not None:
-            return index, None, found, "yaml.dash"
+            return index, None, found, Code.YAML_DASH
     return None
 
 
@@ -167,7 +168,7 @@ def _colon(lines: Sequence[str], error_line: int, _quote: int | None, problem: s
         "found ': ' (a colon and a space) in text that is not in quotes, which YAML reads as "
         "the start of another key; allowed: such text in double quotes; "
         f"did you mean {_shown(fixed)}?",
-        "yaml.colon",
+        Code.YAML_COLON,
     )
 
 
