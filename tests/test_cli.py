@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bookbuilder.handover import PageSource
 from bookbuilder.summary import remap_warning
 from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book
 
@@ -133,9 +134,7 @@ def test_draft_with_errors_does_not_block(tmp_path: Path) -> None:
 
 
 def test_sphinx_warnings_point_at_the_editors_file() -> None:
-    sources = {
-        "experiences/x": {"relpath": "experiences/x.md", "body_line": 12, "generated_line": 9}
-    }
+    sources = {"experiences/x": PageSource("experiences/x.md", body_line=12, generated_line=9)}
     line = "/tmp/b/_build/src/experiences/x.md:10: WARNING: something"
     assert remap_warning(line, sources) == "experiences/x.md:13: WARNING: something"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bookbuilder.codes import Code
+from bookbuilder.jsondata import from_data, to_data
 from bookbuilder.names import PersonName
 
 # The book setting `min_words`: an accepted report whose text has fewer words gets a warning
@@ -415,81 +416,16 @@ class ReportRecord:
         return None if self.language == self.book_language else self.language
 
     def to_data(self) -> dict[str, Any]:
-        """The record as JSON-ready data (dates as ISO text, tuples as lists)."""
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "authors": [
-                {
-                    "name": a.name,
-                    "role": a.role,
-                    "affiliation": a.affiliation,
-                    "orcid": a.orcid,
-                    "person": a.person.to_data(),
-                }
-                for a in self.authors
-            ],
-            "place": {
-                "country": self.place.country,
-                "name": self.place.name,
-                "region": self.place.region,
-                "city": self.place.city,
-            },
-            "submitted": self.submitted.isoformat(),
-            "submitted_display": self.submitted_display,
-            "language": self.language,
-            "book_language": self.book_language,
-            "chapter": self.chapter,
-            "chapter_title": self.chapter_title,
-            "summary": self.summary,
-            "modalities": list(self.modalities),
-            "topics": list(self.topics),
-            "doi": self.doi,
-            "versions": [
-                {"page": v.page, "language": v.language, "name": v.name} for v in self.versions
-            ],
-            "translation": None
-            if self.translation is None
-            else {
-                "translators": [
-                    {
-                        "name": t.name,
-                        "affiliation": t.affiliation,
-                        "orcid": t.orcid,
-                        "person": t.person.to_data(),
-                    }
-                    for t in self.translation.translators
-                ],
-                "from_language": self.translation.from_language,
-                "from_language_name": self.translation.from_language_name,
-                "original_title": self.translation.original_title,
-            },
-        }
+        """The record as JSON-ready data (dates as ISO text, tuples as lists), made from its
+        fields (:mod:`bookbuilder.jsondata`): a new field travels with no change here."""
+        data = to_data(self)
+        assert isinstance(data, dict)
+        return data
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> ReportRecord:
-        """The record :meth:`to_data` wrote (a missing or unknown key is a KeyError/TypeError)."""
-        values = dict(data)
-        values["authors"] = tuple(
-            Author(**{**a, "person": PersonName.from_data(a["person"])}) for a in data["authors"]
-        )
-        values["place"] = Place(**data["place"])
-        values["submitted"] = date.fromisoformat(data["submitted"])
-        values["modalities"] = tuple(data["modalities"])
-        values["topics"] = tuple(data["topics"])
-        values["versions"] = tuple(Version(**v) for v in data["versions"])
-        translation = data["translation"]
-        if translation is not None:
-            values["translation"] = TranslationOf(
-                translators=tuple(
-                    Translator(**{**t, "person": PersonName.from_data(t["person"])})
-                    for t in translation["translators"]
-                ),
-                from_language=translation["from_language"],
-                from_language_name=translation["from_language_name"],
-                original_title=translation["original_title"],
-            )
-        return cls(**values)
+        """The record :meth:`to_data` wrote (a missing or unknown key is a TypeError)."""
+        return from_data(cls, data)
 
 
 class Faceted(Protocol):

@@ -131,19 +131,6 @@ class PersonName:
             return self.latin or self.name
         return f"{family}, {given}" if given else family
 
-    def to_data(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "family": self.family,
-            "latin": self.latin,
-            "organisation": self.organisation,
-            "stated": self.stated,
-        }
-
-    @classmethod
-    def from_data(cls, data: dict[str, object]) -> PersonName:
-        return cls(**data)  # type: ignore[arg-type]
-
 
 _PARENTHESES = re.compile(r"\([^)]*\)?")
 TWO_SCRIPTS = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<other>[^()]+)\)$")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from bookbuilder.check.countries import language_name
+from bookbuilder.handover import PageSource
 from bookbuilder.model import Book, Problem, Report
 
 GENERATED_LOCATION = re.compile(
@@ -14,16 +15,14 @@ GENERATED_LOCATION = re.compile(
 )
 
 
-def remap_warning(line: str, sources: dict[str, dict]) -> str:
+def remap_warning(line: str, sources: Mapping[str, PageSource]) -> str:
     """Point a Sphinx warning about a generated page back at the editor's file and line."""
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         source = sources.get(match.group("doc"))
         if source is None:
             return match.group(0)
-        generated = int(match.group("line"))
-        original = max(source["body_line"] + generated - source["generated_line"], 1)
-        return f"{source['relpath']}:{original}"
+        return f"{source.relpath}:{source.editors_line(int(match.group('line')))}"
 
     return GENERATED_LOCATION.sub(replace, line)
 

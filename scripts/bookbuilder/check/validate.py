@@ -54,6 +54,7 @@ from bookbuilder.check.schema import (
     suggest,
 )
 from bookbuilder.codes import Code, Scope
+from bookbuilder.jsondata import made
 from bookbuilder.model import (
     Author,
     BookMeta,
@@ -139,23 +140,16 @@ def validate_report(
     problems = _by_line(ck.problems + body_problems + lint(src.body, src.body_line, src.relpath))
     if not _ok(values) or any(p.is_error for p in problems):
         return None, problems
-    report = Report(
+    # every front-matter key that names a field of Report is taken as checked (a new key needs
+    # no line here); what the front matter does not say directly is given
+    report = made(
+        Report,
+        values,
         slug=src.stem,
         relpath=src.relpath,
-        title=values["title"],
         authors=tuple(_author(author) for author in values["authors"]),
-        country=values["country"],
-        submitted=values["submitted"],
         body=src.body,
         body_line=src.body_line,
-        city=values["city"],
-        language=values["language"],
-        summary=values["summary"],
-        modalities=values["modalities"],
-        topics=values["topics"],
-        status=values["status"],
-        chapter=values["chapter"],
-        doi=values["doi"],
         images=images,
         lines={key: loc.line for key, loc in src.front_matter.items()},
     )

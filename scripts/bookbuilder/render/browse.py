@@ -18,6 +18,7 @@ from babel.dates import format_date
 from bookbuilder.check.countries import language_name
 from bookbuilder.check.schema import MODALITY_NAMES, ROLE_NAMES
 from bookbuilder.curate import report_language
+from bookbuilder.jsondata import fields_of, made
 from bookbuilder.model import (
     FACETS,
     Book,
@@ -47,12 +48,12 @@ def report_record(
 ) -> ReportRecord:
     """Everything the editions show of one report, resolved once (``place_of``: country code and
     city → :class:`Place`, in the book's language)."""
-    return ReportRecord(
-        slug=report.slug,
-        title=report.title,
-        authors=report.authors,
+    # every field of the record that the report has by the same name is the report's (title,
+    # authors, summary, topics…: a new one needs no line here); the rest is resolved here
+    return made(
+        ReportRecord,
+        fields_of(report),
         place=place_of(report.country, report.city),
-        submitted=report.submitted,
         submitted_display=format_date(
             report.submitted, "long", locale=meta.language.replace("-", "_")
         ),
@@ -60,10 +61,6 @@ def report_record(
         book_language=meta.language.lower(),
         chapter=chapter.spec.id,
         chapter_title=chapter.spec.title,
-        summary=report.summary,
-        modalities=report.modalities,
-        topics=report.topics,
-        doi=report.doi,
         versions=versions(report, meta),
     )
 

@@ -10,7 +10,6 @@ in Python (``report.ReportFrame``, ``online.ReportTrailer``), outside the report
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import multiprocessing
@@ -21,8 +20,15 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from bookbuilder.handover import (
+    HANDOVER_FILE,
+    REPORT_PAGES,
+    Filed,
+    Handover,
+    PageSource,
+    handover_text,
+)
 from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Report, ReportRecord, Translation
 from bookbuilder.names import PersonName
 from bookbuilder.render.browse import (
@@ -46,7 +52,6 @@ from bookbuilder.render.drawn import drawn
 from bookbuilder.render.images import MASTER_RECIPE
 from bookbuilder.syntax import in_image_folder
 
-DATA_FILE = "_bookbuilder.json"
 ACCESSIBILITY_DOC = "accessibility"  # the same page in every book: what the editions provide
 ACCESSIBILITY_PAGE = Path(__file__).parents[1] / "templates" / "accessibility.md"
 BROWSE_DOC = "browse"
@@ -59,25 +64,6 @@ TRANSLATION_LABEL = "translation"  # a translation's page title: "Nights in the 
 ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 PublishImage = Callable[[Path, Path], None]
-
-
-def read_book_data(srcdir: Path | str) -> dict[str, Any]:
-    """What :func:`render` wrote about the book (``DATA_FILE``), or {} when there is none.
-
-    Read once per build and shared (Sphinx's extension, the EPUB builder and every report page
-    use it; it describes every page, so reading it per page made builds quadratic). Callers
-    must not change the mapping."""
-    path = Path(srcdir) / DATA_FILE
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        return {}
-    return _read_book_data(str(path), mtime)
-
-
-@functools.lru_cache(maxsize=1)
-def _read_book_data(path: str, mtime_ns: int) -> dict[str, Any]:
-    return json.loads(Path(path).read_text("utf-8"))
 
 
 def escape_markdown(text: str) -> str:
@@ -107,7 +93,7 @@ class RenderResult:
     written: tuple[str, ...]
     removed: tuple[str, ...]
     # docname → where its text came from, to point Sphinx's warnings back at the editor's file
-    sources: dict[str, dict]
+    sources: dict[str, PageSource]
     contributors: tuple[Contributor, ...] = ()  # as the Contributors page lists them
     # a digest of every file Sphinx reads (their names and bytes): the same book, the same value
     fingerprint: str = ""
@@ -205,7 +191,7 @@ def _write_chapters(
     book: Book,
     writer: _Writer,
     record_of: dict[str, ReportRecord],
-    sources: dict[str, dict],
+    sources: dict[str, PageSource],
     pages: dict[str, ReportRecord],
     publish_image: PublishImage,
 ) -> None:
@@ -220,7 +206,7 @@ def _write_chapters(
             _copy_image(writer, image.path, f"chapters/{image.target}", publish_image)
         for report in chapter.reports:
             record = record_of[report.slug]
-            shown = [(report, record)]
+            shown: list[tuple[Report | Translation, ReportRecord]] = [(report, record)]
             shown += [(t, translation_record(record, t)) for t in report.translations]
             for version, version_record in shown:
                 page, offset = report_page(version, version_record)
@@ -232,9 +218,9 @@ def _write_chapters(
                     _copy_image(writer, image.path, f"experiences/{image.target}", publish_image)
 
 
-def _people(names: Iterable[PersonName]) -> list[list[str]]:
-    """Each name once, in order, as ``[printed, file-as]`` (the EPUB's ``file-as``)."""
-    return [[n.printed, n.file_as] for n in dict.fromkeys(names)]
+def _people(names: Iterable[PersonName]) -> tuple[Filed, ...]:
+    """Each name once, in order, as ``(printed, file-as)`` (the EPUB's ``file-as``)."""
+    return tuple((n.printed, n.file_as) for n in dict.fromkeys(names))
 
 
 def landing_page(book: Book, cover: str | None = None) -> str:
@@ -346,7 +332,7 @@ def render(
     """
     srcdir.mkdir(parents=True, exist_ok=True)
     writer = _Writer(srcdir)
-    sources: dict[str, dict] = {}
+    sources: dict[str, PageSource] = {}
     people: list[Contributor] = []
 
     recs = records(book, place_of)
@@ -370,28 +356,18 @@ def render(
         people = contributors(book)
         writer.text(CONTRIBUTORS_DOC + ".md", contributors_page(people))
 
-    languages = sorted({r.language for r in pages.values()} - {book.meta.language.lower()})
-    data = {
-        "languages": languages,
-        "sources": sources,
-        "reports": [r.slug for r in book.reports],
-        # each report's (and translation's) record by page, for its scholarly metadata
-        # (sphinx/scholarly.py): <slug>, <slug>.<language>
-        "records": {page.removeprefix("experiences/"): r.to_data() for page, r in pages.items()},
-        # report page → its translations' pages, in order (the EPUB's navigation lists them)
-        "translations": {
-            f"experiences/{r.slug}": [t.docname for t in r.translations]
+    handover = Handover(
+        sources=sources,
+        records={page.removeprefix(REPORT_PAGES): r for page, r in pages.items()},
+        translations={
+            f"experiences/{r.slug}": tuple(t.docname for t in r.translations)
             for r in book.reports
             if r.translations
         },
-        # every report author once, in book order, as printed and filed: the EPUB's
-        # dc:contributor entries and their file-as
-        "contributors": _people(a.person for r in book.reports for a in r.authors),
-        # every translator once, in book order: dc:contributor entries with the role trl
-        "translators": _people(t.person for tr in book.translations for t in tr.translators),
-    }
-    # no indent: the C encoder (the data file of 1,000 reports took 0.1 s to write with one)
-    writer.text(DATA_FILE, json.dumps(data, ensure_ascii=False, sort_keys=True))
+        contributors=_people(a.person for r in book.reports for a in r.authors),
+        translators=_people(t.person for tr in book.translations for t in tr.translators),
+    )
+    writer.text(HANDOVER_FILE, handover_text(handover))
     _publish_images(writer.images, publish_image)
     removed = writer.remove_stale()
     return RenderResult(
@@ -404,8 +380,8 @@ def render(
     )
 
 
-def _source(relpath: str, body_line: int, generated_line: int) -> dict:
-    return {"relpath": relpath, "body_line": body_line, "generated_line": generated_line}
+def _source(relpath: str, body_line: int, generated_line: int) -> PageSource:
+    return PageSource(relpath, body_line, generated_line)
 
 
 WEB_COVER_WIDTH = 480  # pixels: twice the width the landing page shows it at

@@ -20,8 +20,8 @@ from typing import Any
 
 from docutils import nodes
 
+from bookbuilder.handover import read_handover
 from bookbuilder.model import ReportRecord
-from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx.online import JSONDirective, card_html
 from bookbuilder.sphinx.report import educate, topic_labels
 
@@ -75,8 +75,7 @@ class ChapterReportLists:
     report), made once per build from the environment (its chapters' toctrees)."""
 
     def __init__(self, env: Any) -> None:
-        translations = read_book_data(env.srcdir).get("translations", {})
-        self.original = {page: report for report, pages in translations.items() for page in pages}
+        self.original = read_handover(env.srcdir).original_of()
         self.reports: dict[str, list[str]] = {}
         self.position: dict[str, tuple[str, int]] = {}  # report → (its chapter, its place)
         for doc, included in env.toctree_includes.items():

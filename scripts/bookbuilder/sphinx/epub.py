@@ -50,6 +50,7 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
+from bookbuilder.handover import Handover, read_handover
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt, draw_cover
 from bookbuilder.render.images import (
@@ -58,7 +59,6 @@ from bookbuilder.render.images import (
     original_name,
     publish_image,
 )
-from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import a11y
 from bookbuilder.sphinx.settings import NAV_REPORT_LEVEL
 from bookbuilder.syntax import alt_is_file_name
@@ -164,7 +164,7 @@ class BookEpubBuilder(Epub3Builder):
 
     def init(self) -> None:
         super().init()
-        self.book_data: dict[str, Any] = read_book_data(self.srcdir)
+        self.handover: Handover = read_handover(self.srcdir)
         lang = html.escape(self.config.epub_language)
         self.html_tag = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}">'
         self.audit = Audit()
@@ -288,8 +288,10 @@ class BookEpubBuilder(Epub3Builder):
         creators = editors or [(publisher, publisher)]
         metadata["editors"] = [(esc(name), esc(file_as)) for name, file_as in creators]
         named = {name for name, _file_as in editors}
-        for kind in ("contributors", "translators"):
-            people = self.book_data.get(kind, [])
+        for kind, people in (
+            ("contributors", self.handover.contributors),
+            ("translators", self.handover.translators),
+        ):
             metadata[kind] = [(esc(n), esc(f)) for n, f in people if n not in named]
         rights = self.config.epub_copyright
         if meta.licence:
@@ -319,8 +321,7 @@ class BookEpubBuilder(Epub3Builder):
         """The navigation's entries, for nav.xhtml and toc.ncx alike: chapters and their
         reports, and each report's translations one level under it (the chapter's toctree lists
         a translation right after its report). The reports' own headings are left out."""
-        translations = self.book_data.get("translations") or {}
-        pages = {self.get_target_uri(d) for docs in translations.values() for d in docs}
+        pages = {self.get_target_uri(d) for d in self.handover.original_of()}
         entries = []
         for node in refnodes:
             if node["level"] == NAV_REPORT_LEVEL and node["refuri"] in pages:

@@ -52,8 +52,8 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from bookbuilder.check.doctree import ReportRules, refused_nodes, report_config
+from bookbuilder.handover import read_handover
 from bookbuilder.model import ReportRecord
-from bookbuilder.render.pages import read_book_data
 from bookbuilder.syntax import (
     IMAGES_DIR,
     LINK_SCHEMES,
@@ -74,10 +74,7 @@ def is_report(docname: str | None) -> bool:
 def report_record(srcdir: Any, docname: str | None) -> ReportRecord | None:
     """A report page's record, as the render stage wrote it into the data file: what the
     builder's own parts of the page (byline, trailer) are made of, never the page's source."""
-    if not is_report(docname):
-        return None
-    data = read_book_data(srcdir).get("records", {}).get(str(docname)[len(REPORTS_DIR) :])
-    return ReportRecord.from_data(data) if data else None
+    return read_handover(srcdir).record(docname) if is_report(docname) else None
 
 
 def _warn(message: str, node_or_location: Any) -> None:

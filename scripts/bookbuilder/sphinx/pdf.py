@@ -37,10 +37,10 @@ from sphinx.util.console import darkgreen
 from sphinx.util.nodes import inline_all_toctrees
 
 from bookbuilder.check.images import css_pixels, svg_intrinsic_size
+from bookbuilder.handover import read_handover
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
-from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx import bookindex, typeset
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.images import svg_root_attributes
@@ -357,8 +357,8 @@ class PDFBuilder(Builder):
         """Sphinx's location of a page's first line of text (a report's, its body's first)."""
         if page is None or page == self.config.root_doc:
             return None
-        source = read_book_data(self.srcdir).get("sources", {}).get(page, {})
-        return (page, int(source.get("generated_line", 1)))
+        source = read_handover(self.srcdir).source(page)
+        return (page, source.generated_line if source else 1)
 
 
 # Typst's diagnostic: "error: …\n  ┌─ folder/book.typ:5:14\n" (its first span is the cause).

@@ -19,19 +19,16 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from bookbuilder.handover import read_handover
 from bookbuilder.model import BookMeta, ReportRecord
 from bookbuilder.render import scholarly
-from bookbuilder.render.pages import read_book_data
 from bookbuilder.sphinx.lockdown import REPORTS_DIR
 from bookbuilder.sphinx.online import CITE_DIR, is_web
 from bookbuilder.sphinx.outputs import write_if_changed
 
 
 def _record(srcdir: Any, pagename: str) -> ReportRecord | None:
-    if not pagename.startswith(REPORTS_DIR):
-        return None
-    data = read_book_data(srcdir).get("records", {}).get(pagename[len(REPORTS_DIR) :])
-    return ReportRecord.from_data(data) if data else None
+    return read_handover(srcdir).record(pagename)
 
 
 def _urls(app: Sphinx, pagename: str) -> tuple[str | None, str | None]:
