@@ -37,13 +37,21 @@ REGISTERING = {
 }
 
 
+# Sphinx's other add_* calls register too (add_env_collector, add_html_theme, add_domain…).
+PER_PAGE = {"add_js_file", "add_css_file"}
+
+
+def _registers(name: str) -> bool:
+    return name in REGISTERING or (name.startswith("add_") and name not in PER_PAGE)
+
+
 def _app_calls(path: Path) -> list[tuple[int, str]]:
     calls = []
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
-            and node.func.attr in REGISTERING
+            and _registers(node.func.attr)
             and isinstance(node.func.value, ast.Name)
             and node.func.value.id == "app"
         ):

@@ -79,7 +79,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.set_translator("epub", BookEpubTranslator, override=True)
     app.add_builder(PDFBuilder)  # tagged, typeset by Typst
     app.add_event(EPUB_WRITTEN)  # the EPUB's pages are written; its folder is not packed yet
-    toctree.replace_toctree_collector(app)  # reading in time linear in the book's size
+    if toctree.disable_builtin_collector(app):  # reading in time linear in the book's size
+        app.add_env_collector(toctree.LinearTocTreeCollector)
 
     # -- the book's styles, in this order (the accent's comes last: branding.py)
     for stylesheet in ("book.css", "online.css", "icons.css"):

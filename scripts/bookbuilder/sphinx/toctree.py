@@ -42,9 +42,12 @@ def _builtin_collector(app: Sphinx) -> TocTreeCollector | None:
     return None
 
 
-def replace_toctree_collector(app: Sphinx) -> None:
-    """Sphinx's toctree collector out, :class:`LinearTocTreeCollector` in (from setup())."""
+def disable_builtin_collector(app: Sphinx) -> bool:
+    """Sphinx's own toctree collector out, for :class:`LinearTocTreeCollector` to take its
+    place (setup() adds it); False when it was not found (another Sphinx may have changed its
+    collector: then it is kept, and ours is not added)."""
     builtin = _builtin_collector(app)
-    if builtin is not None:  # another Sphinx may have changed its collector: then keep it
-        builtin.disable(app)
-        app.add_env_collector(LinearTocTreeCollector)
+    if builtin is None:
+        return False
+    builtin.disable(app)
+    return True
