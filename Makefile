@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK   := $(BIN)/python -m bookbuilder
 
-.PHONY: help all html epub pdf check plan test lint clean setup-pdf docs epubcheck ace setup-ace bench lock
+.PHONY: help all html epub pdf check plan test lint typecheck clean setup-pdf docs epubcheck ace setup-ace bench lock
 .PHONY: setup-browser setup-java setup-lighthouse
 .PHONY: new import serve crossref overview test-other-book golden
 
@@ -27,6 +27,7 @@ help:
 	@echo "make epubcheck  build the EPUB and check it with EPUBCheck (needs Java)"
 	@echo "make ace        build the EPUB and check its accessibility with DAISY Ace -> _build/ace/report.html"
 	@echo "make test       run the tests"
+	@echo "make typecheck  check the types with mypy (make test runs it too)"
 	@echo "make test-other-book  the tests with a generated book in the repository's place"
 	@echo "make golden     rewrite the golden files in tests/golden/ (then review git diff)"
 	@echo "make bench      time and measure books of 140, 1,000 and 5,000 generated reports (SIZES=140,1000)"
@@ -113,6 +114,11 @@ serve: $(STAMP)
 lint: $(STAMP)
 	@$(BIN)/ruff check scripts tests conf.py
 	@$(BIN)/ruff format --check scripts tests conf.py
+
+# The types, as pyproject.toml's [tool.mypy] sets them (strict on the stages' data and the
+# pipeline); tests/test_types.py runs it too, so `make test` (and CI) fails on a type error.
+typecheck: $(STAMP)
+	@$(BIN)/python -m mypy
 
 # The EPUB's checkers: EPUBCheck (Java; the jar comes with the `epubcheck` Python package) and
 # DAISY Ace (Node.js >= 20, installed into tools/ace from its lock file, run with Debian's chromium).

@@ -176,4 +176,4 @@ class FrontMatterMemory:
 
     def save(self) -> None:
         if self.used.keys() != self.known.keys():
-            _write(self.path, self.used)  # type: ignore[arg-type]
+            _write(self.path, self.used)

@@ -219,7 +219,7 @@ class ReportRules:
             self.refuse(line, Code.BODY_DIRECTIVE, message)
         if problems:
             return []
-        return super().run_directive(name, first_line, content, position, *a, **k)  # type: ignore[misc]
+        return super().run_directive(name, first_line, content, position, *a, **k)
 
     def render_restructuredtext(self, token: Any) -> None:
         self.refuse(
@@ -234,7 +234,7 @@ class ReportRules:
             )
             self.current_node.append(nodes.Text(token.content))
             return
-        super().render_myst_role(token)  # type: ignore[misc]
+        super().render_myst_role(token)
 
     def render_myst_target(self, token: Any) -> None:
         self.refuse(
@@ -251,7 +251,7 @@ class ReportRules:
             )
             self.render_children(token)  # type: ignore[attr-defined]
             return
-        super().render_link(token)  # type: ignore[misc]
+        super().render_link(token)
 
     def render_html_block(self, token: Any) -> None:
         self.refuse(_line(token), Code.BODY_RAW_HTML, "raw HTML is not allowed in a report")
@@ -344,7 +344,7 @@ def refused_nodes(
         node = stack.pop()
         refusal = _refusal(node, slug, own_images)
         if refusal is not None:
-            yield node, *refusal  # type: ignore[misc]
+            yield node, *refusal
             continue
         if isinstance(node, nodes.Element):
             stack.extend(reversed(node.children))

@@ -136,7 +136,7 @@ if getattr(yaml, "__with_libyaml__", False):
             yaml.resolver.Resolver.__init__(self)
 
 else:  # PyYAML built without libyaml: the pure-Python parser alone
-    FastFrontMatterLoader = None  # type: ignore[assignment,misc]
+    FastFrontMatterLoader = None  # type: ignore[misc]
 
 # What the pure-Python reader refuses, or reads as a line break that is no '\n': those texts go
 # to the pure-Python parser directly.

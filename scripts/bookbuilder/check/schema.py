@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 from babel import Locale, UnknownLocaleError
 
@@ -260,16 +260,25 @@ class Checker:
         return self.add(loc.line, key, f"found {describe(loc.value)}", allowed, code=Rule.TYPE)
 
 
-Check = Callable[[Located, str, Checker], Any]
+class Check(Protocol):
+    """A field's check, marked with what it allows (:func:`allows`)."""
+
+    allowed: str
+
+    def __call__(self, loc: Located, key: str, ck: Checker, /) -> Any: ...
 
 
-def allows(allowed: str) -> Callable[[Check], Check]:
+UnmarkedCheck = Callable[[Located, str, Checker], Any]
+
+
+def allows(allowed: str) -> Callable[[UnmarkedCheck], Check]:
     """Mark a check with what it allows, as its messages say it: the docs' tables and the
     fields' ``allowed`` read it from there, so it is written once."""
 
-    def mark(check: Check) -> Check:
-        check.allowed = allowed  # type: ignore[attr-defined]
-        return check
+    def mark(check: UnmarkedCheck) -> Check:
+        marked = cast(Check, check)
+        marked.allowed = allowed
+        return marked
 
     return mark
 
@@ -290,7 +299,7 @@ class Field:
 
     def __post_init__(self) -> None:
         if self.allowed is None:
-            object.__setattr__(self, "allowed", self.check.allowed)  # type: ignore[attr-defined]
+            object.__setattr__(self, "allowed", self.check.allowed)
 
 
 # -- Checks ---------------------------------------------------------------------------------------
@@ -397,7 +406,7 @@ def check_title(loc: Located, key: str, ck: Checker) -> Any:
 
 @allows("an ORCID iD such as 0000-0002-1825-0097 (or https://orcid.org/0000-0002-1825-0097)")
 def check_orcid(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = check_orcid.allowed  # type: ignore[attr-defined]
+    allowed = check_orcid.allowed
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, allowed + ", in quotes")
     value = loc.value.strip()
@@ -426,7 +435,7 @@ def orcid_check_digit(base: str) -> str:
 
 @allows("an ISO 3166-1 alpha-2 country code such as IT, NO, BR")
 def check_country(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = check_country.allowed  # type: ignore[attr-defined]
+    allowed = check_country.allowed
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, allowed)
     code = loc.value.strip().upper()
@@ -448,7 +457,7 @@ def check_region(loc: Located, key: str, ck: Checker) -> Any:
 
 @allows("an ISO date YYYY-MM-DD, not in the future")
 def check_submitted(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = check_submitted.allowed  # type: ignore[attr-defined]
+    allowed = check_submitted.allowed
     value = loc.value
     if isinstance(value, str) and DATE.match(value.strip()):
         try:
@@ -511,7 +520,7 @@ def _language_suggestion(value: str, book_language: str) -> str | None:
 
 @allows("a BCP 47 language tag that Babel knows, such as en, it, no, pt-BR, zh-Hant")
 def check_language(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = check_language.allowed  # type: ignore[attr-defined]
+    allowed = check_language.allowed
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, allowed)
     tag = language_tag(loc.value)
@@ -529,7 +538,7 @@ def check_language_lower(loc: Located, key: str, ck: Checker) -> Any:
 
 @allows(f"a word or words joined by hyphens (letters and digits, at most {TOPIC_MAX})")
 def check_topic(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = check_topic.allowed  # type: ignore[attr-defined]
+    allowed = check_topic.allowed
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, allowed)
     value = loc.value.strip().lower()
@@ -545,6 +554,7 @@ def check_status(loc: Located, key: str, ck: Checker) -> Any:
     return value if value is INVALID else Status(value)
 
 
+@allows(vocabulary(TRANSLATION_STATUSES).allowed)
 def check_translation_status(loc: Located, key: str, ck: Checker) -> Any:
     value = vocabulary(TRANSLATION_STATUSES)(loc, key, ck)
     return value if value is INVALID else Status(value)
@@ -590,7 +600,7 @@ def check_whole_number(low: int | None = None, high: int | None = None, what: st
 
 @allows("an ISBN-10 or ISBN-13 with a valid check digit (hyphens and spaces allowed)")
 def check_isbn(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = check_isbn.allowed  # type: ignore[attr-defined]
+    allowed = check_isbn.allowed
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, allowed + ", as text")
     compact = re.sub(r"[\s-]+", "", loc.value).upper()
@@ -639,7 +649,7 @@ def check_doi(loc: Located, key: str, ck: Checker) -> Any:
 
 @allows("the path of a PNG, JPEG, SVG or WebP image inside the book's folder")
 def check_cover(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = check_cover.allowed  # type: ignore[attr-defined]
+    allowed = check_cover.allowed
     if not isinstance(loc.value, str | Path):
         return ck.wrong_type(loc, key, allowed)
     value = str(loc.value).strip()
@@ -773,7 +783,7 @@ def check_basename(loc: Located, key: str, ck: Checker) -> Any:
 @allows("warning codes: " + ", ".join(SILENCEABLE))
 def check_silenced(loc: Located, key: str, ck: Checker) -> Any:
     """A warning's code (:mod:`bookbuilder.codes`), as conf.py's ``silence`` lists them."""
-    allowed = check_silenced.allowed  # type: ignore[attr-defined]
+    allowed = check_silenced.allowed
     if not isinstance(loc.value, str):
         return ck.wrong_type(loc, key, allowed)
     value = loc.value.strip().strip("[]").lower()
@@ -810,11 +820,11 @@ def check_mapping(
     """
     by_key = {f.key: f for f in fields}
     keys = list(by_key)
-    for key, loc in mapping.items():
+    for key, given in mapping.items():
         if key not in by_key:
             reason = (why_not or {}).get(key)
             ck.add(
-                loc.line,
+                given.line,
                 prefix + key,
                 "found an unknown key" if reason is None else f"found the key {key}, {reason}",
                 "keys " + ", ".join(keys),
@@ -874,7 +884,7 @@ def list_of(item: Check, allowed: str) -> Check:
 
 @allows("a mapping of " + ", ".join(COLLECT_KEYS) + " (combined with AND), or the word rest")
 def check_collect(loc: Located, key: str, ck: Checker) -> Any:
-    allowed = check_collect.allowed  # type: ignore[attr-defined]
+    allowed = check_collect.allowed
     if isinstance(loc.value, str):
         if loc.value.strip().lower() == REST:
             return REST
@@ -917,7 +927,7 @@ LATIN_HELP = (
 def check_latin(loc: Located, key: str, ck: Checker) -> Any:
     value = text(200)(loc, key, ck)
     if value is not INVALID and ("(" in value or ")" in value):
-        allowed = check_latin.allowed  # type: ignore[attr-defined]
+        allowed = check_latin.allowed
         return ck.add(loc.line, key, f"found {describe(value)}", allowed, value.strip("()"))
     return value
 
@@ -1028,7 +1038,7 @@ def check_organisation(loc: Located, key: str, ck: Checker) -> Any:
         return True
     if loc.value is False:
         return False
-    return ck.wrong_type(loc, key, check_organisation.allowed)  # type: ignore[attr-defined]
+    return ck.wrong_type(loc, key, check_organisation.allowed)
 
 
 EDITOR_FIELDS: tuple[Field, ...] = (
@@ -1326,7 +1336,7 @@ BOOK_FIELDS: tuple[Field, ...] = (
         None,
         "The editors, as printed: names, or mappings with `name` and `family` or `latin` "
         "(as an author's), or `organisation: True` for a board or society.",
-        one_or_many(check_editor, check_editor.allowed),  # type: ignore[attr-defined]
+        one_or_many(check_editor, check_editor.allowed),
         (),
     ),
     Field("publisher", False, None, "The publisher.", text(200)),

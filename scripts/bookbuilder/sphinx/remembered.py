@@ -57,7 +57,7 @@ class WarningMemory(sphinx_logging.WarningStreamHandler):
         if not isinstance(record, sphinx_logging.SphinxWarningLogRecord):
             # not yet shaped by Sphinx's own handler (which comes first): shape a copy alike
             record = copy.copy(record)
-            sphinx_logging.WarningLogRecordTranslator(self.app).filter(record)  # type: ignore[arg-type]
+            sphinx_logging.WarningLogRecordTranslator(self.app).filter(record)
         docname = _docname(self.app, getattr(record, "location", None))
         if docname is None:
             return
