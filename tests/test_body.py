@@ -169,10 +169,17 @@ BAD = [
     ("| a |\n|---|\n| [x](#t) |", "body.link", 3, "an anchor"),
     ("text[^1]\n\n[^1]: see [x](file:///x)", "body.link", 3, "'file:'"),
     (
-        "```{image} images/" + SLUG + "/scanner.png\n:alt: A scanner.\n:target: #x\n```",
+        "```{image} images/" + SLUG + "/scanner.png\n:alt: A scanner.\n:target: \"#x\"\n```",
         "body.link",
         3,
         "':target:' of '{image}' to '#x'",
+    ),
+    # unquoted, '#x' is a comment to MyST, as the build reads it: the target is empty
+    (
+        "```{image} images/" + SLUG + "/scanner.png\n:alt: A scanner.\n:target: #x\n```",
+        "body.link",
+        3,
+        "':target:' of '{image}' to '' found (an empty target)",
     ),
     # images: where
     ("![x](../../secret.png)", "body.image", 1, "image '../../secret.png' goes up a folder"),

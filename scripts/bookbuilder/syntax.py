@@ -9,6 +9,11 @@ by the same folder rule.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from docutils.parsers.rst import Directive
+from myst_parser.parsers.directives import _parse_directive_options
 
 # MyST's optional syntax the format allows: ::: fences (directives written with colons).
 MYST_EXTENSIONS = ("colon_fence",)
@@ -48,3 +53,56 @@ def alt_is_file_name(alt: str, file_name: str) -> bool:
     name = file_name.lower()
     stem = name.rsplit(".", 1)[0]
     return low in (name, stem, re.sub(r"[-_]+", " ", stem))
+
+
+# -- A directive's options, as MyST reads them -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectiveOptions:
+    """A directive's options block and body, as MyST splits them (``:name: value`` lines, or
+    ``name: value`` lines between ``---`` lines), before any directive converts a value.
+
+    ``values``: each option's text as MyST read it, with the file line of its key; ``unreadable``:
+    (file line, MyST's words) when the block cannot be read (then ``values`` is empty)."""
+
+    values: dict[str, tuple[str, int]]
+    body: str
+    body_line: int
+    unreadable: tuple[int, str] | None = None
+
+
+class _AsWritten(dict[str, Callable[[str | None], str]]):
+    """An option_spec that takes every option, keeping its text (the check judges the names)."""
+
+    def __missing__(self, name: str) -> Callable[[str | None], str]:
+        return _as_written
+
+
+def _as_written(value: str | None) -> str:
+    return value or ""
+
+
+class _EveryOption(Directive):
+    option_spec = _AsWritten()
+    has_content = True
+
+
+def directive_options(content: str, line: int) -> DirectiveOptions:
+    """MyST's own reading of a directive's options (``content``: all after the opening line,
+    which stands on file line ``line``): the build reads the same text the same way."""
+    read = _parse_directive_options(content, _EveryOption, as_yaml=False, line=line)
+    body_line = line + 1 + read.option_line_count
+    for warning in read.warnings:
+        if warning.msg.startswith("Invalid options format"):
+            where = warning.lineno if warning.lineno is not None else line + 1
+            return DirectiveOptions({}, read.content, body_line, (where, warning.msg))
+    # Where each key stands: MyST keeps one option per line of its block, so its key's line
+    # is the first line of the block that starts with it.
+    block = content.split("\n")[: read.option_line_count]
+    values = {}
+    for name, value in read.options.items():
+        key = re.compile(rf"\s*:?{re.escape(name)}\s*:")
+        at = next((i for i, text in enumerate(block) if key.match(text)), 0)
+        values[name] = (value, line + 1 + at)
+    return DirectiveOptions(values, read.content, body_line)

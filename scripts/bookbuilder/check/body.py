@@ -46,7 +46,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
@@ -61,6 +60,7 @@ from bookbuilder.syntax import (
     LINK_SCHEMES,
     MYST_EXTENSIONS,
     alt_is_file_name,
+    directive_options,
     image_folder,
     in_image_folder,
     plain_names,
@@ -212,7 +212,6 @@ _WHY_REFUSED = {
 _MAX_DEPTH = 20
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
-_OPTION_LINE = re.compile(r"\s*:([^:\s][^:]*):(?:\s+(.*?))?\s*\Z")
 _GENERIC_ALT = frozenset(
     {
         "image",
@@ -514,67 +513,19 @@ class _Checker:
             self.check_inline_text(value, line)
 
     def split_options(self, content: str, line: int) -> tuple[dict[str, tuple[str, int]], str, int]:
-        """Split a directive's content into options and body, as MyST does.
-
-        ``line`` is the file line of the directive's opening fence. Returns the options
-        (name → (value, line)), the body and the file line of the body's first line.
-        """
-        lines = content.split("\n")
-        options: dict[str, tuple[str, int]] = {}
-        first = line + 1  # file line of content's first line
-        if lines[0].startswith("---"):
-            for end in range(1, len(lines)):
-                if lines[end].startswith("---"):
-                    break
-            else:
-                end = len(lines)
-            block = lines[1:end]
-            try:
-                data = yaml.safe_load("\n".join(block)) or {}
-            except yaml.YAMLError as err:
-                mark = getattr(err, "problem_mark", None)
-                where = first + 1 + (mark.line if mark is not None else 0)
-                self.error(
-                    where,
-                    Code.BODY_OPTION_SYNTAX,
-                    "directive options between '---' lines are not valid YAML; write one "
-                    "'name: value' per line",
-                )
-                data = {}
-            if not isinstance(data, dict):
-                self.error(
-                    first,
-                    Code.BODY_OPTION_SYNTAX,
-                    "directive options between '---' lines are not a mapping; write one "
-                    "'name: value' per line",
-                )
-                data = {}
-            for k, v in data.items():
-                opt_line = next(
-                    (first + 1 + j for j, b in enumerate(block) if b.lstrip().startswith(f"{k}")),
-                    first,
-                )
-                options[str(k)] = (_option_text(v), opt_line)
-            if end >= len(lines):
-                return options, "", first + len(lines)
-            remainder = lines[end].lstrip("-").removeprefix(" ")
-            if remainder:
-                return options, "\n".join([remainder, *lines[end + 1 :]]), first + end
-            return options, "\n".join(lines[end + 1 :]), first + end + 1
-        count = 0
-        while count < len(lines) and _is_option_line(lines[count]):
-            m = _OPTION_LINE.match(lines[count])
-            if m is None:
-                self.error(
-                    first + count,
-                    Code.BODY_OPTION_SYNTAX,
-                    f"directive option line '{_short(lines[count])}' is not ':name: value'; "
-                    "write options as ':name: value'",
-                )
-            else:
-                options[m.group(1).strip()] = (m.group(2) or "", first + count)
-            count += 1
-        return options, "\n".join(lines[count:]), first + count
+        """A directive's options (name → (value, file line)), body and the body's first file
+        line, as MyST reads them (:func:`bookbuilder.syntax.directive_options`); ``line`` is the
+        file line of the directive's opening fence."""
+        read = directive_options(content, line)
+        if read.unreadable is not None:
+            where, why = read.unreadable
+            self.error(
+                where,
+                Code.BODY_OPTION_SYNTAX,
+                f"directive options that are not valid YAML as MyST reads them ({why}); write "
+                "one ':name: value' per line, or 'name: value' between '---' lines",
+            )
+        return read.values, read.body, read.body_line
 
     # ---------------------------------------------------------------------------------------
     def image(self, target: str, alt: str | None, line: int, via: str) -> None:
@@ -655,19 +606,6 @@ class _Checker:
                 f"describe it; alt text says what the image shows, for readers who cannot see "
                 f"it: {how}",
             )
-
-
-def _is_option_line(line: str) -> bool:
-    stripped = line.lstrip()
-    return stripped.startswith(":") and not stripped.startswith(":::")
-
-
-def _option_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _link_refusal(target: str) -> str | None:

@@ -216,7 +216,12 @@ class ReportRules:
             return []
         problems = option_problems(name, directive_class, allowed, first_line, content, position)
         for line, message in problems:
-            self.refuse(line, Code.BODY_DIRECTIVE, message)
+            # an options block MyST cannot read is the body check's option-syntax problem, read
+            # the same way (syntax.directive_options): said once, under its own code
+            unreadable = "Invalid options format" in message
+            self.refuse(
+                line, Code.BODY_OPTION_SYNTAX if unreadable else Code.BODY_DIRECTIVE, message
+            )
         if problems:
             return []
         return super().run_directive(name, first_line, content, position, *a, **k)
