@@ -169,7 +169,7 @@ BAD = [
     ("| a |\n|---|\n| [x](#t) |", "body.link", 3, "an anchor"),
     ("text[^1]\n\n[^1]: see [x](file:///x)", "body.link", 3, "'file:'"),
     (
-        "```{image} images/" + SLUG + "/scanner.png\n:alt: A scanner.\n:target: \"#x\"\n```",
+        "```{image} images/" + SLUG + '/scanner.png\n:alt: A scanner.\n:target: "#x"\n```',
         "body.link",
         3,
         "':target:' of '{image}' to '#x'",
