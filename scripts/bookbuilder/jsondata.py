@@ -20,12 +20,12 @@ import typing
 from collections.abc import Mapping
 from datetime import date
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 T = TypeVar("T")
 
-# JSON as Python holds it. Values are Any: what a key holds depends on the type read into.
-Json = dict[str, Any] | list[Any] | str | int | float | bool | None
+# JSON as Python holds it.
+Json: TypeAlias = dict[str, "Json"] | list["Json"] | str | int | float | bool | None
 
 _SCALARS = (str, int, float, bool)
 
@@ -59,7 +59,7 @@ def from_data(kind: type[T], data: object) -> T:
     return typing.cast(T, _read(kind, data))
 
 
-def made(kind: type[T], values: Mapping[str, Any], **given: Any) -> T:
+def made(kind: type[T], values: Mapping[str, object], **given: object) -> T:
     """A ``kind`` (a dataclass) from the ``values`` that name its fields, ``given`` first; a
     field found in neither keeps its default. Builds one stage's object from another's values
     (a report from its checked front matter, a record from its report) without a copied list
@@ -72,17 +72,17 @@ def made(kind: type[T], values: Mapping[str, Any], **given: Any) -> T:
     return kind(**taken, **given)
 
 
-def fields_of(value: object) -> dict[str, Any]:
+def fields_of(value: object) -> dict[str, object]:
     """A dataclass's fields by name, not copied deeper (``made``'s ``values`` from an object)."""
     return {f.name: getattr(value, f.name) for f in dataclasses.fields(typing.cast(Any, value))}
 
 
 @functools.cache
-def _hints(kind: type) -> dict[str, Any]:
+def _hints(kind: type) -> dict[str, object]:
     return typing.get_type_hints(kind)
 
 
-def _read(kind: Any, data: object) -> object:
+def _read(kind: object, data: object) -> object:
     origin = typing.get_origin(kind)
     args = typing.get_args(kind)
     if origin is typing.Union or origin is types.UnionType:
@@ -119,7 +119,7 @@ def _read(kind: Any, data: object) -> object:
     raise TypeError(f"{kind} cannot be read from data")
 
 
-def _dataclass(kind: type, data: dict[str, Any]) -> object:
+def _dataclass(kind: type, data: dict[str, object]) -> object:
     hints = _hints(kind)
     init = [f for f in dataclasses.fields(kind) if f.init]
     unknown = set(data) - {f.name for f in init}

@@ -71,7 +71,7 @@ def is_report(docname: str | None) -> bool:
     return bool(docname) and str(docname).startswith(REPORTS_DIR)
 
 
-def report_record(srcdir: Any, docname: str | None) -> ReportRecord | None:
+def report_record(srcdir: str | Path, docname: str | None) -> ReportRecord | None:
     """A report page's record, as the render stage wrote it into the data file: what the
     builder's own parts of the page (byline, trailer) are made of, never the page's source."""
     return read_handover(srcdir).record(docname) if is_report(docname) else None

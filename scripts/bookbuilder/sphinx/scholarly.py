@@ -27,7 +27,7 @@ from bookbuilder.sphinx.online import CITE_DIR, is_web
 from bookbuilder.sphinx.outputs import write_if_changed
 
 
-def _record(srcdir: Any, pagename: str) -> ReportRecord | None:
+def _record(srcdir: str | Path, pagename: str) -> ReportRecord | None:
     return read_handover(srcdir).record(pagename)
 
 
