@@ -26,7 +26,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from bookbuilder import names
+from bookbuilder import names, words
 from bookbuilder.check import countries
 from bookbuilder.codes import SILENCEABLE, Code
 from bookbuilder.model import (
@@ -757,6 +757,46 @@ def check_topic_labels(loc: Located, key: str, ck: Checker) -> Any:
     return tuple(labels)
 
 
+WORDS_ALLOWED = (
+    'a dict of the builder\'s English words and the book\'s own, e.g. {"Contributors": "Authors"} '
+    "(docs/editors-guide.md lists every word)"
+)
+_PLACEHOLDER = re.compile(r"\{\w*\}")
+
+
+@allows(WORDS_ALLOWED)
+def check_words(loc: Located, key: str, ck: Checker) -> Any:
+    """conf.py's ``words``: each key one of the builder's words (its catalogue's English
+    message id), each value text with the same ``{placeholders}``."""
+    if not isinstance(loc.value, dict):
+        return ck.wrong_type(loc, key, WORDS_ALLOWED)
+    known = words.known_words()
+    replaced = []
+    for word, value in loc.value.items():
+        where = f"{key}[{word!r}]"
+        if word not in known:
+            near = suggest(word, known)
+            ck.add(
+                loc.line,
+                where,
+                f"found {shown(word)}, not one of the builder's words",
+                WORDS_ALLOWED,
+                near,
+                code="words",
+            )
+            continue
+        found = text(300)(value, where, ck)
+        if found is INVALID:
+            continue
+        wanted, given = sorted(_PLACEHOLDER.findall(word)), sorted(_PLACEHOLDER.findall(found))
+        if wanted != given:
+            what = f"found {shown(found)}, whose placeholders are {', '.join(given) or 'none'}"
+            ck.add(loc.line, where, what, f"the placeholders {', '.join(wanted)}", code="words")
+            continue
+        replaced.append((word, found))
+    return tuple(replaced)
+
+
 @allows(check_slug("a file name").allowed)
 def check_basename(loc: Located, key: str, ck: Checker) -> Any:
     return check_slug("a file name")(loc, key, ck)
@@ -1403,6 +1443,16 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "topic without a label reads as words (ct-severity-score: ct severity score); one with "
         "a number or a one-letter word stays as typed (covid-19, x-ray).",
         check_topic_labels,
+        (),
+    ),
+    Field(
+        "words",
+        False,
+        None,
+        "Any word the builder adds (headings, labels, buttons, chart titles), replaced: the "
+        "English word as the key, the book's as the value; the rest come from the catalogue of "
+        "the book's language.",
+        check_words,
         (),
     ),
     Field(

@@ -50,6 +50,7 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
+from bookbuilder import words
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt, draw_cover
 from bookbuilder.render.images import (
@@ -341,7 +342,7 @@ class BookEpubBuilder(Epub3Builder):
     def navigation_doc_metadata(self, navlist: list[NavPoint]) -> dict[str, Any]:
         metadata = super().navigation_doc_metadata(navlist)
         metadata["landmarks"] = self.landmarks(navlist)
-        metadata["landmarks_locale"] = html.escape(_("Landmarks"))
+        metadata["landmarks_locale"] = html.escape(words._("Landmarks"))
         return metadata
 
     def landmarks(self, navlist: list[NavPoint]) -> list[Landmark]:

@@ -35,6 +35,7 @@ from bookbuilder.sphinx import (
     contributors,
     images,
     incremental,
+    language,
     lockdown,
     navigation,
     offline,
@@ -67,9 +68,9 @@ NOT_WEB = ("pdf", "text", "man", "texinfo")
 def setup(app: Sphinx) -> dict[str, Any]:
     build = BuildState()
 
-    # -- settings: the book's metadata, typed (settings.py), and the byline's words
+    # -- settings: the book's metadata, typed (settings.py); the builder's words (words.py)
     app.add_config_value("bookbuilder_meta", None, "env", types=[BookMeta])
-    app.add_config_value("bookbuilder_labels", {}, "env", types=[dict])
+    language.add_words(app)
 
     _add_nodes(app)
     _add_directives_and_transforms(app)
@@ -86,6 +87,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_css_file(stylesheet)
 
     # -- events, in the order of a build (at one priority, in the order connected)
+    app.connect("config-inited", language.use_book_words, priority=100)  # before any word
     app.connect("config-inited", branding.add_book_static)
     app.connect("config-inited", branding.add_accent_stylesheet)
     app.connect("config-inited", lockdown.enforce_safe_myst)

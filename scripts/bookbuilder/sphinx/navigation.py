@@ -28,6 +28,7 @@ from sphinx.application import Sphinx
 
 from bookbuilder.sphinx.chapters import ChapterReportLists
 from bookbuilder.sphinx.state import BuildState
+from bookbuilder.words import _
 
 CHECK_ENV = "BOOKBUILDER_CHECK_NAV"
 KNOWN_OPTIONS = {"collapse", "includehidden", "maxdepth", "titles_only"}
@@ -94,7 +95,7 @@ class SidebarLevel:
             uri = html.escape(app.builder.get_relative_uri(pagename, chapter))
             items.append(
                 f'<li class="toctree-l2 chapter-all"><a class="reference internal" href="{uri}">'
-                "All the chapter’s reports</a></li>"
+                f"{html.escape(_('All the chapter’s reports'))}</a></li>"
             )
         # an ordered list (the book's order), which the theme does not fold behind a toggle
         # without a name (it does so to every <ul> under an entry: axe's summary-name)

@@ -30,18 +30,22 @@ from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, Author, ReportRecord, TranslationOf, Version
 from bookbuilder.render.browse import facet_label
 from bookbuilder.sphinx import bookindex, lockdown
+from bookbuilder.words import _
 
 # "other" and "organisation" say nothing in a byline: left out.
 ROLE_LABELS = {**ROLE_NAMES, "other": "", "organisation": ""}
-# The byline's words, which conf.py's `bookbuilder_labels` may replace: the tag lines are the
-# facets shown under a byline, by their rule keys ("modalities", "topics").
-DEFAULT_LABELS = {
-    "submitted": "Submitted",
-    **{f.collect: f.plural for f in FACETS if f.tags},
-    "read_in": "Read in",  # before the language switch: "Read in: English · Italiano"
-    "translated_by": "Translated from {language} by",
-    "language_switch": "Languages of this report",  # the switch's accessible name
-}
+
+
+def byline_labels() -> dict[str, str]:
+    """The byline's words, in the book's language (conf.py's ``words`` may replace any): the tag
+    lines are the facets shown under a byline, by their rule keys ("modalities", "topics")."""
+    return {
+        "submitted": _("Submitted"),
+        **{f.collect: _(f.plural) for f in FACETS if f.tags},
+        "read_in": _("Read in"),  # before the language switch: "Read in: English · Italiano"
+        "translated_by": _("Translated from {language} by"),
+        "language_switch": _("Languages of this report"),  # the switch's accessible name
+    }
 
 
 class report_language(nodes.Element):
@@ -85,7 +89,7 @@ class ReportFrame(SphinxTransform):
         title_section = _title_section(self.document)
         if record is None or title_section is None:
             return
-        labels = {**DEFAULT_LABELS, **self.config.bookbuilder_labels}
+        labels = byline_labels()
         byline = nodes.container(classes=["report-byline"])
         if record.versions:
             byline += _language_switch(self.env, record, labels)
@@ -182,7 +186,7 @@ def _translators_paragraph(translation: TranslationOf, labels: dict[str, str]) -
     people = translation.translators
     for index, person in enumerate(people):
         if index:
-            para += nodes.Text(" and " if index == len(people) - 1 else "; ")
+            para += nodes.Text(f" {_('and')} " if index == len(people) - 1 else "; ")
         para += nodes.strong("", person.name)
         if person.affiliation:
             para += nodes.Text(", " + person.affiliation)

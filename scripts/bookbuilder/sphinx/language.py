@@ -1,0 +1,34 @@
+"""The book's language on the Sphinx side: the builder's words (:mod:`bookbuilder.words`) and
+the direction the book is written in (``dir`` on the website's and the EPUB's pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from bookbuilder import words
+
+
+def add_words(app: Sphinx) -> None:
+    """The builder's catalogue, read as Sphinx reads its own and its theme's."""
+    app.add_message_catalog(words.DOMAIN, str(words.compiled_locale_dir()))
+
+
+def use_book_words(app: Sphinx, config: Config) -> None:
+    """The words in the book's language, conf.py's ``words`` over the catalogue's."""
+    meta = getattr(config, "bookbuilder_meta", None)
+    words.install(config.language or "en", dict(meta.words) if meta is not None else None)
+
+
+def direction(language: str) -> str:
+    """``rtl`` for a language written right to left (CLDR's character order), else ``ltr``."""
+    return words.direction(language)
+
+
+def page_direction(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Every web page's ``dir`` (the theme's layout reads it: templates/html/layout.html)."""
+    context["bookbuilder_dir"] = direction(app.config.language or "en")
