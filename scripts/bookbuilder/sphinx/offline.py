@@ -65,10 +65,13 @@ def visit_offline_panel(self: Any, node: offline_panel) -> None:
         "saving": _("Saving the book for offline reading…"),
     }
     data = "".join(f' data-{key}="{esc(words)}"' for key, words in said.items())
+    heading = esc(_("Read without a connection"))
+    save = esc(_("Save the whole book for offline reading"))
+    also = esc(_("Also save the downloads (EPUB, PDF)"))
     self.body.append(
         '<section class="book-offline" id="book-offline" hidden '
         f'aria-labelledby="book-offline-title"{data}>'
-        f'<h2 id="book-offline-title">{esc(_("Read without a connection"))}</h2>'
+        f'<h2 id="book-offline-title">{heading}</h2>'
         "<p>"
         + esc(
             _(
@@ -78,10 +81,10 @@ def visit_offline_panel(self: Any, node: offline_panel) -> None:
         )
         + "</p>"
         '<p><button type="button" class="book-button book-offline-save">'
-        f"{esc(_('Save the whole book for offline reading'))} "
+        f"{save} "
         '<span class="book-offline-size"></span></button></p>'
         '<p><label><input type="checkbox" name="downloads"> '
-        f"{esc(_('Also save the downloads (EPUB, PDF)'))} "
+        f"{also} "
         '<span class="book-offline-downloads-size"></span></label></p>'
         '<p class="book-offline-status" role="status" aria-live="polite"></p>'
         "</section>\n"

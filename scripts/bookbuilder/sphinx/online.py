@@ -140,9 +140,8 @@ def visit_cite_downloads(self: Any, node: cite_downloads) -> None:
         f"{self.encode(label)}</a>"
         for suffix, label in CITE_DOWNLOADS
     ]
-    self.body.append(
-        f'<p class="report-cite-downloads">{self.encode(_("Download"))}: {" · ".join(links)}</p>\n'
-    )
+    said = self.encode(_("Download"))
+    self.body.append(f'<p class="report-cite-downloads">{said}: {" · ".join(links)}</p>\n')
     raise nodes.SkipNode
 
 
@@ -276,10 +275,11 @@ def visit_browse_filters(self: Any, node: browse_filters) -> None:
         if key not in FACET_KEYS or len(facet["values"]) < 2:
             continue
         total = esc(str(node["total"]))
+        every = esc(_("All"))
         out.append(
             f'<div class="browse-filter"><label for="filter-{key}">{esc(facet["label"])}</label>'
             f'<select id="filter-{key}" name="{key}">'
-            f'<option value="">{esc(_("All"))} ({total})</option>'
+            f'<option value="">{every} ({total})</option>'
         )
         for value, label, count in facet["values"]:
             out.append(f'<option value="{esc(value)}">{esc(label)} ({esc(str(count))})</option>')
@@ -290,12 +290,13 @@ def visit_browse_filters(self: Any, node: browse_filters) -> None:
         "</details>\n<script>document.getElementById('browse-filters-panel').open = "
         f"!window.matchMedia('{PHONE_QUERY}').matches;</script>\n"
     )
+    # the words browse.js counts with, in the book's language (no plural: any count)
+    some = esc(_("Reports shown: {shown} of {total}"))
+    every = esc(_("All reports shown: {total}"))
+    count = esc(ngettext("{n} report", "{n} reports", node["total"]).format(n=node["total"]))
     out.append(
         f'<p class="browse-count" id="browse-count" role="status" aria-live="polite" '
-        # the words browse.js counts with, in the book's language (no plural: any count)
-        f'data-some="{esc(_("Reports shown: {shown} of {total}"))}" '
-        f'data-all="{esc(_("All reports shown: {total}"))}">'
-        f"{esc(ngettext('{n} report', '{n} reports', node['total']).format(n=node['total']))}</p>\n"
+        f'data-some="{some}" data-all="{every}">{count}</p>\n'
     )
     self.body.append("".join(out))
     raise nodes.SkipNode
@@ -326,16 +327,18 @@ def visit_book_downloads(self: Any, node: book_downloads) -> None:
             continue
         href = relative_uri(here, f"{DOWNLOADS_DIR}/{name}")
         size = _human_size(path.stat().st_size)
+        download = html.escape(_("Download the {edition}").format(edition=label))
         items.append(
             f'<li><a class="book-download" href="{html.escape(href)}" download>'
             f'<span class="book-download-label">'
-            f"{html.escape(_('Download the {edition}').format(edition=label))}</span> "
+            f"{download}</span> "
             f'<span class="book-download-size">({size})</span></a></li>'
         )
     if items:
+        heading = html.escape(_("Take the whole book with you"))
         self.body.append(
             '<section class="book-downloads" aria-labelledby="book-downloads-title">'
-            f'<h2 id="book-downloads-title">{html.escape(_("Take the whole book with you"))}</h2>'
+            f'<h2 id="book-downloads-title">{heading}</h2>'
             f"<ul>{''.join(items)}</ul></section>\n"
         )
     raise nodes.SkipNode

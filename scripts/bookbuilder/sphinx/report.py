@@ -184,9 +184,10 @@ def _translators_paragraph(translation: TranslationOf, labels: dict[str, str]) -
     intro = labels["translated_by"].format(language=translation.from_language_name)
     para += nodes.Text(intro + " ")
     people = translation.translators
+    last = " " + _("and") + " "  # before the last translator: "A; B and C"
     for index, person in enumerate(people):
         if index:
-            para += nodes.Text(f" {_('and')} " if index == len(people) - 1 else "; ")
+            para += nodes.Text(last if index == len(people) - 1 else "; ")
         para += nodes.strong("", person.name)
         if person.affiliation:
             para += nodes.Text(", " + person.affiliation)
