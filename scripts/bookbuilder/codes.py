@@ -113,6 +113,8 @@ _REGISTRY: dict[str, tuple[Kind, str]] = {
     "book.cover": (ERROR, "the cover is not an image file inside the book's folder"),
     "book.slug": (ERROR, "basename is not a valid file name"),
     "book.silence": (ERROR, "silence names a code that is not a warning's"),
+    "book.words": (ERROR, "words names a word the builder does not have, or drops a placeholder"),
+    "book.no-catalogue": (WARNING, "the builder's words have no catalogue in the book's language"),
     # -- a report's body
     "body.heading": (ERROR, "a level-1 heading in the body"),
     "body.raw-html": (ERROR, "raw HTML, as a block or inline"),

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import functools
 import gettext
+import hashlib
 import io
+import json
 import os
 import re
 import tempfile
@@ -143,6 +145,15 @@ def translations(language: str, words: Mapping[str, str] | None = None) -> gette
     if found and found != "en":
         loaded = Translations.load(str(compiled_locale_dir()), [found], DOMAIN)
     return _Replaced(words, loaded) if words else loaded
+
+
+def digest(language: str, words: Mapping[str, str] | None = None) -> str:
+    """What the words of a book in ``language`` depend on: its catalogue and conf.py's words."""
+    found = catalogue_id(language)
+    source = LOCALE_DIR / str(found) / "LC_MESSAGES" / f"{DOMAIN}.po"
+    data = source.read_bytes() if found and source.is_file() else b""
+    data += json.dumps(sorted((words or {}).items()), ensure_ascii=False).encode()
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def install(language: str, words: Mapping[str, str] | None = None) -> None:

@@ -520,6 +520,21 @@ def check_language(loc: Located, key: str, ck: Checker) -> Any:
 
 
 @allows(check_language.allowed)
+def check_book_language(loc: Located, key: str, ck: Checker) -> Any:
+    """The book's language; a warning when the builder's words have no catalogue in it."""
+    tag = check_language(loc, key, ck)
+    if tag is not INVALID and not words.has_catalogue(tag):
+        name = Locale.parse(tag.replace("-", "_")).get_display_name("en") or tag
+        found = f"found '{tag}' ({name}), for which the builder's words have no catalogue"
+        allowed = (
+            "a language the builder ships (its words stay English in any other): "
+            + ", ".join(sorted(words.shipped_languages()))
+        )
+        ck.add(loc.line, key, found, allowed, code="no-catalogue", severity=Severity.WARNING)
+    return tag
+
+
+@allows(check_language.allowed)
 def check_language_lower(loc: Located, key: str, ck: Checker) -> Any:
     tag = check_language(loc, key, ck)
     return tag if tag is INVALID else tag.lower()
@@ -1374,8 +1389,9 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "language",
         True,
         None,
-        "The book's language: country names, Sphinx labels, default for reports.",
-        check_language,
+        "The book's language: country names, Sphinx labels, the builder's words, default for "
+        "reports.",
+        check_book_language,
     ),
     Field(
         "licence",

@@ -32,8 +32,8 @@ from sphinx.util.docutils import SphinxDirective
 from bookbuilder.words import N_, _
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-CERTIFIER_NOTE = "self-declared from the builder's checks of every page of this edition"
-SUMMARY_CHECKED = (
+CERTIFIER_NOTE = N_("self-declared from the builder's checks of every page of this edition")
+SUMMARY_CHECKED = N_(
     "This publication meets the requirements of EPUB Accessibility 1.1 and WCAG 2.2 level AA. "
     "All content is text that can be resized and read aloud; the language of every page, and of "
     "every report written in another language, is declared. Every image has a text alternative "
@@ -42,8 +42,8 @@ SUMMARY_CHECKED = (
     "flashing, motion or sound hazards."
 )
 # In the summary only when the index has entries (bookindex.py; the EPUB checks it)
-SUMMARY_INDEX = ", an index lists its authors, countries, roles, modalities and topics"
-SUMMARY_UNCHECKED = (
+SUMMARY_INDEX = N_(", an index lists its authors, countries, roles, modalities and topics")
+SUMMARY_UNCHECKED = N_(
     "All content is text that can be resized and read aloud. The table of contents lists every "
     "chapter and every report, and the reading order follows it. This edition did not pass the "
     "builder's accessibility checks, so it makes no conformance claim."
@@ -109,11 +109,11 @@ def facts_from_checks(
         access_mode_sufficient=("textual",),
         features=tuple(sorted(features)),
         hazards=("none",),
-        summary=SUMMARY_CHECKED.format(index=SUMMARY_INDEX if has_index else "")
+        summary=_(SUMMARY_CHECKED).format(index=_(SUMMARY_INDEX) if has_index else "")
         if checks_passed
-        else SUMMARY_UNCHECKED,
+        else _(SUMMARY_UNCHECKED),
         conforms_to=CONFORMANCE if checks_passed else None,
-        certified_by=f"{publisher} ({CERTIFIER_NOTE})",
+        certified_by=f"{publisher} ({_(CERTIFIER_NOTE)})",
         charts=bool(charts),
     )
 
@@ -229,7 +229,7 @@ def with_checker_results(
             "features": facts.features,
             "hazards": facts.hazards,
             "conforms_to": None if failed else facts.conforms_to,
-            "summary": SUMMARY_UNCHECKED if failed else facts.summary,
+            "summary": _(SUMMARY_UNCHECKED) if failed else facts.summary,
             "checks": own,
         }
     )

@@ -12,14 +12,18 @@ from bookbuilder import words
 
 
 def add_words(app: Sphinx) -> None:
-    """The builder's catalogue, read as Sphinx reads its own and its theme's."""
+    """The builder's catalogue, read as Sphinx reads its own and its theme's; its words' digest
+    a setting, so pages read with other words are read again (a changed catalogue or word)."""
     app.add_message_catalog(words.DOMAIN, str(words.compiled_locale_dir()))
+    app.add_config_value("bookbuilder_words", "", "env", types=[str])
 
 
 def use_book_words(app: Sphinx, config: Config) -> None:
     """The words in the book's language, conf.py's ``words`` over the catalogue's."""
     meta = getattr(config, "bookbuilder_meta", None)
-    words.install(config.language or "en", dict(meta.words) if meta is not None else None)
+    replaced = dict(meta.words) if meta is not None else {}
+    words.install(config.language or "en", replaced)
+    config.bookbuilder_words = words.digest(config.language or "en", replaced)
 
 
 def direction(language: str) -> str:

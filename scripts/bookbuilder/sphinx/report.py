@@ -255,7 +255,8 @@ def visit_language_switch_html(self: Any, node: language_switch) -> None:
 def _author_paragraph(author: Author) -> nodes.paragraph:
     para = nodes.paragraph(classes=["report-author"])
     para += nodes.strong("", author.name)
-    details = [d for d in (ROLE_LABELS.get(author.role, author.role), author.affiliation) if d]
+    role = ROLE_LABELS.get(author.role, author.role)
+    details = [d for d in (_(role) if role else "", author.affiliation) if d]
     if details:
         para += nodes.Text(", " + ", ".join(details))
     if author.orcid:
