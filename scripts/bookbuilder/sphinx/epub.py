@@ -167,7 +167,8 @@ class BookEpubBuilder(Epub3Builder):
         super().init()
         self.book_data: dict[str, Any] = read_book_data(self.srcdir)
         lang = html.escape(self.config.epub_language)
-        self.html_tag = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}">'
+        said = ' dir="rtl"' if words.direction(self.config.epub_language) == "rtl" else ""
+        self.html_tag = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}"{said}>'
         self.audit = Audit()
 
     @property
@@ -281,6 +282,9 @@ class BookEpubBuilder(Epub3Builder):
         meta = self.meta
         esc = html.escape
         metadata["modified"] = metadata["date"]  # SOURCE_DATE_EPOCH, else now
+        # a right-to-left book turns its pages from right to left (Sphinx ties this to vertical
+        # writing, which Arabic and Hebrew are not)
+        metadata["page_progression_direction"] = words.direction(meta.language)
         metadata["pubdate"] = esc(str(meta.year))
         metadata["doi"] = esc(meta.doi or "")  # a second identifier, beside the ISBN or UUID
         # (printed, file-as) of each person: the reading system lists and sorts by file-as

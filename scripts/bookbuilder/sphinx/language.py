@@ -26,13 +26,9 @@ def use_book_words(app: Sphinx, config: Config) -> None:
     config.bookbuilder_words = words.digest(config.language or "en", replaced)
 
 
-def direction(language: str) -> str:
-    """``rtl`` for a language written right to left (CLDR's character order), else ``ltr``."""
-    return words.direction(language)
-
-
 def page_direction(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Every web page's ``dir`` (the theme's layout reads it: templates/html/layout.html)."""
-    context["bookbuilder_dir"] = direction(app.config.language or "en")
+    """html-page-context: every page's layout in the book's direction (templates/html/layout.html
+    reads ``bookbuilder_dir``); a report in the other direction has its own (report.py)."""
+    context["bookbuilder_dir"] = words.direction(app.config.language or "en")

@@ -26,6 +26,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
+from bookbuilder import words
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, Author, ReportRecord, TranslationOf, Version
 from bookbuilder.render.browse import facet_label
@@ -302,6 +303,11 @@ def _other_pages(node: nodes.Node) -> list[nodes.Element]:
 
 def visit_in_language_html(self: Any, node: in_language) -> None:
     attrs = {"lang": node["lang"]}
+    # Explicit wherever a direction is right to left: an English report in an Arabic book (the
+    # page's is the book's), or an Arabic byline on that report's EPUB page (the page's is ltr).
+    own = words.direction(node["lang"])
+    if "rtl" in (own, words.direction(self.config.language or "en")):
+        attrs["dir"] = own
     if self.builder.name.startswith("epub"):
         attrs["xml:lang"] = node["lang"]
     css = "report-body" if isinstance(node, report_body) else ""
@@ -324,7 +330,8 @@ def page_language(
     context["language"] = language
     if app.builder.name.startswith("epub"):
         lang = html.escape(language)
-        context["html_tag"] = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}">'
+        said = ' dir="rtl"' if words.direction(language) == "rtl" else ""
+        context["html_tag"] = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}"{said}>'
         return
     base = app.config.html_baseurl.rstrip("/")
     here = app.builder.get_target_uri(pagename)
