@@ -117,25 +117,38 @@ def _compile_into(target: Path) -> None:
         os.replace(out.name, mo)
 
 
-class _Replaced(gettext.NullTranslations):
-    """conf.py's own words over a catalogue: a replaced word wins, the rest is the catalogue's."""
+class Replaced(gettext.NullTranslations):
+    """conf.py's own words over a catalogue: a replaced word wins, the rest is the catalogue's
+    (and, after it, ``then``'s: Sphinx's catalogue falls back on the builder's)."""
 
-    def __init__(self, words: Mapping[str, str], under: gettext.NullTranslations) -> None:
+    def __init__(
+        self,
+        words: Mapping[str, str],
+        under: gettext.NullTranslations,
+        then: gettext.NullTranslations | None = None,
+    ) -> None:
         super().__init__()
         self._words = dict(words)
-        self.add_fallback(under)
+        self.under = under
+        self._then = then
 
     def gettext(self, message: str) -> str:
         if message in self._words:
             return self._words[message]
-        return super().gettext(message)
+        found = self.under.gettext(message)
+        if found == message and self._then is not None:
+            return self._then.gettext(message)
+        return found
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         if n == 1 and singular in self._words:
             return self._words[singular]
         if n != 1 and plural in self._words:
             return self._words[plural]
-        return super().ngettext(singular, plural, n)
+        found = self.under.ngettext(singular, plural, n)
+        if found in (singular, plural) and self._then is not None:
+            return self._then.ngettext(singular, plural, n)
+        return found
 
 
 def translations(language: str, words: Mapping[str, str] | None = None) -> gettext.NullTranslations:
@@ -144,7 +157,7 @@ def translations(language: str, words: Mapping[str, str] | None = None) -> gette
     loaded: gettext.NullTranslations = gettext.NullTranslations()
     if found and found != "en":
         loaded = Translations.load(str(compiled_locale_dir()), [found], DOMAIN)
-    return _Replaced(words, loaded) if words else loaded
+    return Replaced(words, loaded) if words else loaded
 
 
 def digest(language: str, words: Mapping[str, str] | None = None) -> str:

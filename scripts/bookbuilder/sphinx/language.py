@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sphinx.locale
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -23,6 +24,12 @@ def use_book_words(app: Sphinx, config: Config) -> None:
     meta = getattr(config, "bookbuilder_meta", None)
     replaced = dict(meta.words) if meta is not None else {}
     words.install(config.language or "en", replaced)
+    # A word Sphinx uses and its catalogue lacks in this language ("Index" in Arabic): ours.
+    sphinx_words = sphinx.locale.translators["general", "sphinx"]
+    if isinstance(sphinx_words, words.Replaced):  # an earlier build's, in the same process
+        sphinx_words = sphinx_words.under
+    ours = sphinx.locale.translators["general", words.DOMAIN]
+    sphinx.locale.translators["general", "sphinx"] = words.Replaced({}, sphinx_words, ours)
     config.bookbuilder_words = words.digest(config.language or "en", replaced)
 
 

@@ -45,7 +45,7 @@ from bookbuilder.sphinx.lockdown import REPORTS_DIR
 from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.report import educate, topic_labels
 from bookbuilder.sphinx.state import BuildState
-from bookbuilder.words import N_, _, ngettext
+from bookbuilder.words import N_, _, direction, ngettext
 
 DOWNLOADS_DIR = "downloads"
 # A report's citation files, beside the pages: cite/<slug>.json and cite/<slug>.ris
@@ -206,6 +206,8 @@ def card_html(
             if lang and lang != r.book_language
             else ""
         )
+        if said and "rtl" in (direction(lang or ""), direction(r.book_language)):
+            said += f' dir="{direction(lang or "")}"'  # a French title in an Arabic book
         return f'<{tag} class="{cls}"{said}>{content}</{tag}>\n'
 
     authors = ", ".join(f"{a.printed} ({_(ROLE_NAMES.get(a.role, a.role))})" for a in r.authors)
