@@ -169,6 +169,8 @@ class BookEpubBuilder(Epub3Builder):
         lang = html.escape(self.config.epub_language)
         said = ' dir="rtl"' if words.direction(self.config.epub_language) == "rtl" else ""
         self.html_tag = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}"{said}>'
+        # the navigation's landmarks in the book's language (Sphinx's are English only)
+        self.guide_titles = {"toc": words._("Table of contents"), "cover": words._("Cover")}
         self.audit = Audit()
 
     @property
