@@ -1,8 +1,8 @@
-"""The builder's words: one catalogue per language, complete, and a book's pages in its language."""
+"""The builder's words: one catalogue per language, complete; conf.py's words validated (the
+books in German, Arabic and Japanese: test_book_languages.py)."""
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
@@ -11,7 +11,6 @@ from babel.messages.pofile import read_po
 
 from bookbuilder import words
 from bookbuilder.check.validate import validate_book_meta
-from conftest import run_book, small_book_with
 
 CATALOGUES = sorted(words.LOCALE_DIR.glob(f"*/LC_MESSAGES/{words.DOMAIN}.po"))
 PLACEHOLDER = re.compile(r"\{\w*\}")
@@ -97,67 +96,3 @@ def test_a_language_without_catalogue_is_named_in_a_warning() -> None:
     assert meta is not None
     (problem,) = [p for p in problems if p.code == "book.no-catalogue"]
     assert "'eu' (Basque)" in str(problem) and not problem.is_error
-
-
-def _visible_text(page: Path) -> str:
-    text = page.read_text("utf-8")
-    text = re.sub(r"<(script|style|head)\b.*?</\1>", " ", text, flags=re.S)
-    text = re.sub(r"<pre\b.*?</pre>", " ", text, flags=re.S)  # BibTeX: a citation's own words
-    shown = " ".join(re.findall(r'(?:alt|aria-label)="([^"]*)"', text))
-    return html.unescape(re.sub(r"<[^>]+>", " ", text) + " " + shown)
-
-
-def _english_words() -> set[str]:
-    """The builder's English words, each fixed part of 4 letters or more (names like "CT" and
-    words the same in German, like "Navigation", apart)."""
-    found = set()
-    for message in _template():
-        for text in message.id if isinstance(message.id, tuple) else (message.id,):
-            for part in PLACEHOLDER.split(text):
-                part = part.strip(" .,:;()…")
-                if len(part) >= 4 and re.search("[a-z]", part):
-                    found.add(part)
-    return found
-
-
-@pytest.fixture(scope="module")
-def german_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = small_book_with(tmp_path_factory.mktemp("german"), {"language": "de"})
-    result = run_book(root, "build", "html", "epub")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "_build" / "html"
-
-
-def test_a_german_book_shows_no_english_word_of_the_builders(german_build: Path) -> None:
-    with (words.LOCALE_DIR / "de" / "LC_MESSAGES" / f"{words.DOMAIN}.po").open("rb") as file:
-        german = {str(m.string) for m in read_po(file) if m.id}
-    # the book's own words (a chapter "Reports of France and Germany") are not the builder's
-    book = german_build.parents[1]
-    own = " ".join(f.read_text("utf-8") for f in book.glob("[ce]*/*.*") if f.suffix in (".md", ".yml", ".yaml"))
-    english = {
-        w
-        for w in _english_words()
-        if not any(w in g for g in german) and not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", own)
-    }
-    pages = ["index.html", "browse.html", "at-a-glance.html", "contributors.html"]
-    pages += [
-        "accessibility.html",
-        *sorted(
-            p.relative_to(german_build).as_posix()
-            for p in (german_build / "experiences").glob("*.html")
-        )[:3],
-    ]
-    pages += [
-        sorted(
-            p.relative_to(german_build).as_posix()
-            for p in (german_build / "chapters").glob("*.html")
-        )[0]
-    ]
-    left = {}
-    for page in pages:
-        text = _visible_text(german_build / page)
-        found = sorted(w for w in english if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text))
-        if found:
-            left[page] = found
-    assert not left, f"English words of the builder's on German pages: {left}"
-    assert "Die Berichte durchsuchen" in _visible_text(german_build / "browse.html")
