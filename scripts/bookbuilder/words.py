@@ -32,6 +32,7 @@ from pathlib import Path
 
 import sphinx.locale
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -57,13 +58,21 @@ def catalogue_id(language: str) -> str | None:
     except (ValueError, UnknownLocaleError):
         return None
     shipped = shipped_languages()
-    candidates = [
-        str(locale),
-        "_".join(p for p in (locale.language, locale.script, locale.territory) if p),
-        "_".join(p for p in (locale.language, locale.script) if p),
-        "_".join(p for p in (locale.language, locale.territory) if p),
-        locale.language,
-    ]
+    candidates = []
+    # then the tag with CLDR's likely script ("zh" is written in Han simplified, "no" is "nb")
+    likely = get_global("likely_subtags").get(locale.language)
+    for each in (locale, Locale.parse(likely) if likely else None):
+        if each is None:
+            continue
+        candidates += [
+            str(each),
+            "_".join(p for p in (each.language, each.script, each.territory) if p),
+            "_".join(p for p in (each.language, each.script) if p),
+            "_".join(p for p in (each.language, each.territory) if p),
+            each.language,
+        ]
+    if locale.language == "no":  # Norwegian, written: Bokmål unless the tag says Nynorsk
+        candidates.append("nb")
     return next((c for c in candidates if c in shipped), None)
 
 
