@@ -42,7 +42,13 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"  # the English words: the catalogues' message ids
 _NAMESPACE = "general"  # where sphinx.locale.get_translation looks for a domain's translator
 
-_ = sphinx.locale.get_translation(DOMAIN)
+
+
+def _(message: str) -> str:
+    """``message`` in the book's language: the catalogue Sphinx's own
+    ``sphinx.locale.get_translation("bookbuilder")`` reads, but never a lazy proxy (English until
+    :func:`install` or Sphinx has put the book's in place: a test, a tool run without a book)."""
+    return sphinx.locale.translators[_NAMESPACE, DOMAIN].gettext(message)
 
 
 def N_(message: str) -> str:

@@ -293,8 +293,8 @@ def visit_browse_filters(self: Any, node: browse_filters) -> None:
         f"!window.matchMedia('{PHONE_QUERY}').matches;</script>\n"
     )
     # the words browse.js counts with, in the book's language (no plural: any count)
-    some = esc(_("Reports shown: {shown} of {total}"))
-    every = esc(_("All reports shown: {total}"))
+    some = esc(_("Showing {shown} of {total} reports"))
+    every = esc(_("Showing all {total} reports"))
     count = esc(ngettext("{n} report", "{n} reports", node["total"]).format(n=node["total"]))
     out.append(
         f'<p class="browse-count" id="browse-count" role="status" aria-live="polite" '
