@@ -43,12 +43,11 @@ TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"  # the English words: the catalogues' me
 _NAMESPACE = "general"  # where sphinx.locale.get_translation looks for a domain's translator
 
 
-
 def _(message: str) -> str:
     """``message`` in the book's language: the catalogue Sphinx's own
     ``sphinx.locale.get_translation("bookbuilder")`` reads, but never a lazy proxy (English until
     :func:`install` or Sphinx has put the book's in place: a test, a tool run without a book)."""
-    return sphinx.locale.translators[_NAMESPACE, DOMAIN].gettext(message)
+    return _installed().gettext(message)
 
 
 def N_(message: str) -> str:
@@ -200,7 +199,15 @@ def direction(language: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The word for ``n`` things, by the plural rules of the book's language (gettext's)."""
-    return sphinx.locale.translators[_NAMESPACE, DOMAIN].ngettext(singular, plural, n)
+    return _installed().ngettext(singular, plural, n)
+
+
+_ENGLISH = gettext.NullTranslations()
+
+
+def _installed() -> gettext.NullTranslations:
+    """The book's words as installed (in Sphinx's registry), else English."""
+    return sphinx.locale.translators.get((_NAMESPACE, DOMAIN)) or _ENGLISH
 
 
 _HEADING = re.compile(r"^(#+ )(.*)$", re.DOTALL)

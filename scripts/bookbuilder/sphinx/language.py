@@ -3,6 +3,7 @@ the direction the book is written in (``dir`` on the website's and the EPUB's pa
 
 from __future__ import annotations
 
+from gettext import NullTranslations
 from typing import Any
 
 import sphinx.locale
@@ -25,10 +26,10 @@ def use_book_words(app: Sphinx, config: Config) -> None:
     replaced = dict(meta.words) if meta is not None else {}
     words.install(config.language or "en", replaced)
     # A word Sphinx uses and its catalogue lacks in this language ("Index" in Arabic): ours.
-    sphinx_words = sphinx.locale.translators["general", "sphinx"]
+    sphinx_words = sphinx.locale.translators.get(("general", "sphinx"), NullTranslations())
     if isinstance(sphinx_words, words.Replaced):  # an earlier build's, in the same process
         sphinx_words = sphinx_words.under
-    ours = sphinx.locale.translators["general", words.DOMAIN]
+    ours = sphinx.locale.translators.get(("general", words.DOMAIN), NullTranslations())
     sphinx.locale.translators["general", "sphinx"] = words.Replaced({}, sphinx_words, ours)
     config.bookbuilder_words = words.digest(config.language or "en", replaced)
 
