@@ -132,37 +132,21 @@ def _compile_into(target: Path) -> None:
 
 
 class Replaced(gettext.NullTranslations):
-    """conf.py's own words over a catalogue: a replaced word wins, the rest is the catalogue's
-    (and, after it, ``then``'s: Sphinx's catalogue falls back on the builder's)."""
+    """conf.py's own words over a catalogue: a replaced word wins, the rest is the catalogue's."""
 
-    def __init__(
-        self,
-        words: Mapping[str, str],
-        under: gettext.NullTranslations,
-        then: gettext.NullTranslations | None = None,
-    ) -> None:
+    def __init__(self, words: Mapping[str, str], under: gettext.NullTranslations) -> None:
         super().__init__()
         self._words = dict(words)
         self.under = under
-        self._then = then
 
     def gettext(self, message: str) -> str:
         if message in self._words:
             return self._words[message]
-        found = self.under.gettext(message)
-        if found == message and self._then is not None:
-            return self._then.gettext(message)
-        return found
+        return self.under.gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        if n == 1 and singular in self._words:
-            return self._words[singular]
-        if n != 1 and plural in self._words:
-            return self._words[plural]
-        found = self.under.ngettext(singular, plural, n)
-        if found in (singular, plural) and self._then is not None:
-            return self._then.ngettext(singular, plural, n)
-        return found
+        replaced = self._words.get(singular if n == 1 else plural)
+        return replaced if replaced is not None else self.under.ngettext(singular, plural, n)
 
 
 def translations(language: str, words: Mapping[str, str] | None = None) -> gettext.NullTranslations:

@@ -25,13 +25,27 @@ def use_book_words(app: Sphinx, config: Config) -> None:
     meta = getattr(config, "bookbuilder_meta", None)
     replaced = dict(meta.words) if meta is not None else {}
     words.install(config.language or "en", replaced)
-    # A word Sphinx uses and its catalogue lacks in this language ("Index" in Arabic): ours.
-    sphinx_words = sphinx.locale.translators.get(("general", "sphinx"), NullTranslations())
-    if isinstance(sphinx_words, words.Replaced):  # an earlier build's, in the same process
-        sphinx_words = sphinx_words.under
-    ours = sphinx.locale.translators.get(("general", words.DOMAIN), NullTranslations())
-    sphinx.locale.translators["general", "sphinx"] = words.Replaced({}, sphinx_words, ours)
+    # A word Sphinx uses and its catalogue lacks in this language ("Index" in Arabic): ours. The
+    # fallback goes onto Sphinx's own translator object, which its templates hold too.
+    sphinx_words = sphinx.locale.translators.get(("general", "sphinx"))
+    if sphinx_words is None:
+        sphinx_words = sphinx.locale.translators["general", "sphinx"] = NullTranslations()
+    chain: NullTranslations | None = sphinx_words
+    while chain is not None and not isinstance(chain, _BuildersWords):
+        chain = getattr(chain, "_fallback", None)
+    if chain is None:  # once per process: it reads whichever book's words are installed
+        sphinx_words.add_fallback(_BuildersWords())
     config.bookbuilder_words = words.digest(config.language or "en", replaced)
+
+
+class _BuildersWords(NullTranslations):
+    """The builder's catalogue, as installed now, behind Sphinx's."""
+
+    def gettext(self, message: str) -> str:
+        return words._(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return words.ngettext(singular, plural, n)
 
 
 def page_direction(
