@@ -9,7 +9,7 @@ BOOK   := $(BIN)/python -m bookbuilder
 
 .PHONY: help all html epub pdf check plan test lint typecheck clean setup-pdf docs epubcheck ace setup-ace bench lock
 .PHONY: setup-browser setup-java setup-lighthouse
-.PHONY: new import serve crossref overview test-other-book golden
+.PHONY: new import serve crossref overview test-other-book golden messages
 
 help:
 	@echo "make epub       build the EPUB   -> _build/epub/<book>.epub"
@@ -31,6 +31,7 @@ help:
 	@echo "make test-other-book  the tests with a generated book in the repository's place"
 	@echo "make golden     rewrite the golden files in tests/golden/ (then review git diff)"
 	@echo "make bench      time and measure books of 140, 1,000 and 5,000 generated reports (SIZES=140,1000)"
+	@echo "make messages   the builder's words: catalogue template and every language's catalogue updated (LANG=xx: a new one)"
 	@echo "make clean      remove _build/"
 	@echo "make lock       refresh requirements.lock after changing pyproject.toml's dependencies (UPGRADE=1: newest versions)"
 
@@ -93,6 +94,13 @@ bench: $(STAMP)
 	@$(BIN)/python scripts/benchmark.py --sizes $(SIZES) $(BENCH_FLAGS)
 
 docs: $(STAMP)
+	@$(BOOK) docs
+
+# The builder's words: the catalogue template extracted from the code (Babel), every language's
+# catalogue updated from it (LANG=xx starts a new one); then `make docs` lists the words. The .mo
+# files are compiled on first use, never committed (bookbuilder/words.py).
+messages: $(STAMP)
+	@$(BIN)/python scripts/messages.py $(if $(LANG),--new $(LANG))
 	@$(BOOK) docs
 
 # The editors' everyday work: docs/editors-guide.md.

@@ -336,7 +336,8 @@ def test_book_meta_good(tmp_path: Path) -> None:
             {"publsher": "x"},
             "conf.py:4: publsher: found an unknown key; allowed: keys title, subtitle, editors, "
             "publisher, year, edition, language, licence, isbn, doi, cover, logo, accent, "
-            "description, basename, topic_labels, min_words, silence; did you mean 'publisher'? "
+            "description, basename, topic_labels, words, min_words, silence; "
+            "did you mean 'publisher'? "
             "[book.unknown-key]",
         ),
         (

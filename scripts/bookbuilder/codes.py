@@ -193,6 +193,16 @@ class Code(StrEnum):
     )
     BOOK_SLUG = "book.slug", ERROR, "basename is not a valid file name"
     BOOK_SILENCE = "book.silence", ERROR, "silence names a code that is not a warning's"
+    BOOK_WORDS = (
+        "book.words",
+        ERROR,
+        "words names a word the builder does not have, or drops a placeholder",
+    )
+    BOOK_NO_CATALOGUE = (
+        "book.no-catalogue",
+        WARNING,
+        "the builder's words have no catalogue in the book's language",
+    )
     # -- a report's body
     BODY_HEADING = "body.heading", ERROR, "a level-1 heading in the body"
     BODY_RAW_HTML = "body.raw-html", ERROR, "raw HTML, as a block or inline"

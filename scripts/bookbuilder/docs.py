@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bookbuilder import codes
+from bookbuilder import codes, words
 from bookbuilder.check.schema import (
     BOOK_FIELDS,
     CHAPTER_FIELDS,
@@ -38,7 +38,17 @@ def block(name: str) -> str:
     """The text of a generated block: ``report-fields`` (… ``book-fields``) or ``codes``."""
     if name == "codes":
         return codes.table_markdown()
+    if name == "words":
+        return words_list_markdown()
     return table(name.removesuffix("-fields"))
+
+
+def words_list_markdown() -> str:
+    """The keys of conf.py's ``words``: every English word of the builder (its catalogue)."""
+    shipped = ", ".join(f"`{code}`" for code in sorted(words.shipped_languages()))
+    lines = [f"Catalogues shipped: {shipped}.", ""]
+    lines += [f"- `{word}`" for word in words.known_words()]
+    return "\n".join(lines) + "\n"
 
 
 def refreshed(text: str) -> str:

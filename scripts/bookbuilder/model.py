@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from bookbuilder.codes import Code
 from bookbuilder.jsondata import from_data, to_data
 from bookbuilder.names import PersonName
+from bookbuilder.words import N_
 
 # The book setting `min_words`: an accepted report whose text has fewer words gets a warning
 # (check.body.unfinished_body).
@@ -278,6 +279,7 @@ class BookMeta:
     silence: tuple[str, ...] = ()  # warning codes not to show (bookbuilder.codes)
     min_words: int = DEFAULT_MIN_WORDS
     topic_labels: tuple[tuple[str, str], ...] = ()  # (topic, how it is printed), conf.py's
+    words: tuple[tuple[str, str], ...] = ()  # (English word, the book's), conf.py's (words.py)
 
     def __post_init__(self) -> None:
         editors = tuple(e if isinstance(e, PersonName) else PersonName.of(e) for e in self.editors)
@@ -473,54 +475,54 @@ FACETS: tuple[Facet, ...] = (
     Facet(
         "region",
         "region",
-        "Region",
-        "Regions",
+        N_("Region"),
+        N_("Regions"),
         lambda r: (r.place.region,) if r.place.region else (),
-        chart="Reports per region",
+        chart=N_("Reports per region"),
     ),
     Facet(
         "country",
         "countries",
-        "Country",
-        "Countries",
+        N_("Country"),
+        N_("Countries"),
         lambda r: (r.place.country,),
-        chart="Reports per country",
-        index="Countries",
+        chart=N_("Reports per country"),
+        index=N_("Countries"),
     ),
     Facet(
         "role",
         "roles",
-        "Role",
-        "Roles",
+        N_("Role"),
+        N_("Roles"),
         lambda r: tuple(sorted({a.role for a in r.authors})),
-        chart="Reports per author role",
-        index="Roles",
+        chart=N_("Reports per author role"),
+        index=N_("Roles"),
     ),
     Facet(
         "modality",
         "modalities",
-        "Modality",
-        "Modalities",
+        N_("Modality"),
+        N_("Modalities"),
         lambda r: r.modalities,
-        chart="Reports per imaging modality",
-        index="Modalities",
+        chart=N_("Reports per imaging modality"),
+        index=N_("Modalities"),
         tags=True,
     ),
     Facet(
         "topic",
         "topics",
-        "Topic",
-        "Topics",
+        N_("Topic"),
+        N_("Topics"),
         lambda r: r.topics,
-        chart="Reports per topic",
-        index="Topics",
+        chart=N_("Reports per topic"),
+        index=N_("Topics"),
         tags=True,
     ),
     Facet(
         "language",
         "languages",
-        "Language",
-        "Languages",
+        N_("Language"),
+        N_("Languages"),
         lambda r: r.languages,  # a chapter rule: its own; the browse filter: any version's
         by_prefix=True,
     ),

@@ -26,7 +26,7 @@ from typing import Any, Protocol, cast
 
 from babel import Locale, UnknownLocaleError
 
-from bookbuilder import names
+from bookbuilder import names, words
 from bookbuilder.check import countries
 from bookbuilder.codes import SILENCEABLE, Code, Rule, Scope, scoped
 from bookbuilder.model import (
@@ -531,6 +531,21 @@ def check_language(loc: Located, key: str, ck: Checker) -> Any:
 
 
 @allows(check_language.allowed)
+def check_book_language(loc: Located, key: str, ck: Checker) -> Any:
+    """The book's language; a warning when the builder's words have no catalogue in it."""
+    tag = check_language(loc, key, ck)
+    if tag is not INVALID and not words.has_catalogue(tag):
+        name = Locale.parse(tag.replace("-", "_")).get_display_name("en") or tag
+        found = f"found '{tag}' ({name}), for which the builder's words have no catalogue"
+        allowed = (
+            "a language the builder ships (its words stay English in any other): "
+            + ", ".join(sorted(words.shipped_languages()))
+        )
+        ck.add(loc.line, key, found, allowed, code=Code.BOOK_NO_CATALOGUE, severity=Severity.WARNING)
+    return tag
+
+
+@allows(check_language.allowed)
 def check_language_lower(loc: Located, key: str, ck: Checker) -> Any:
     tag = check_language(loc, key, ck)
     return tag if tag is INVALID else tag.lower()
@@ -773,6 +788,46 @@ def check_topic_labels(loc: Located, key: str, ck: Checker) -> Any:
         if found is not INVALID and text_ is not INVALID:
             labels.append((found, text_))
     return tuple(labels)
+
+
+WORDS_ALLOWED = (
+    'a dict of the builder\'s English words and the book\'s own, e.g. {"Contributors": "Authors"} '
+    "(docs/editors-guide.md lists every word)"
+)
+_PLACEHOLDER = re.compile(r"\{\w*\}")
+
+
+@allows(WORDS_ALLOWED)
+def check_words(loc: Located, key: str, ck: Checker) -> Any:
+    """conf.py's ``words``: each key one of the builder's words (its catalogue's English
+    message id), each value text with the same ``{placeholders}``."""
+    if not isinstance(loc.value, dict):
+        return ck.wrong_type(loc, key, WORDS_ALLOWED)
+    known = words.known_words()
+    replaced = []
+    for word, value in loc.value.items():
+        where = f"{key}[{word!r}]"
+        if word not in known:
+            near = suggest(word, known)
+            ck.add(
+                loc.line,
+                where,
+                f"found {shown(word)}, not one of the builder's words",
+                WORDS_ALLOWED,
+                near,
+                code=Code.BOOK_WORDS,
+            )
+            continue
+        found = text(300)(value, where, ck)
+        if found is INVALID:
+            continue
+        wanted, given = sorted(_PLACEHOLDER.findall(word)), sorted(_PLACEHOLDER.findall(found))
+        if wanted != given:
+            what = f"found {shown(found)}, whose placeholders are {', '.join(given) or 'none'}"
+            ck.add(loc.line, where, what, f"the placeholders {', '.join(wanted)}", code=Code.BOOK_WORDS)
+            continue
+        replaced.append((word, found))
+    return tuple(replaced)
 
 
 @allows(check_slug("a file name").allowed)
@@ -1358,8 +1413,9 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "language",
         True,
         None,
-        "The book's language: country names, Sphinx labels, default for reports.",
-        check_language,
+        "The book's language: country names, Sphinx labels, the builder's words, default for "
+        "reports.",
+        check_book_language,
     ),
     Field(
         "licence",
@@ -1427,6 +1483,16 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "topic without a label reads as words (ct-severity-score: ct severity score); one with "
         "a number or a one-letter word stays as typed (covid-19, x-ray).",
         check_topic_labels,
+        (),
+    ),
+    Field(
+        "words",
+        False,
+        None,
+        "Any word the builder adds (headings, labels, buttons, chart titles), replaced: the "
+        "English word as the key, the book's as the value; the rest come from the catalogue of "
+        "the book's language.",
+        check_words,
         (),
     ),
     Field(

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from bookbuilder.check.countries import language_name
@@ -31,6 +32,7 @@ from bookbuilder.model import (
     TranslationOf,
     Version,
 )
+from bookbuilder.words import _
 
 
 @dataclass(frozen=True)
@@ -131,14 +133,35 @@ def facet_label(
     if key == "country":
         return record.place.name
     if key == "role":
-        return ROLE_NAMES.get(value, value)
+        return _(ROLE_NAMES.get(value, value))
     if key == "modality":
-        return MODALITY_NAMES.get(value, value)
+        return _(MODALITY_NAMES.get(value, value))
     if key == "language":
         return language_name(value, language)
     if key == "topic":
         return topic_words(value, topic_labels)
+    if key == "region":
+        return region_name(value, language)
     return value
+
+
+# The regions as CLDR names them (UN M49 codes), in any language: "Europa", "أوروبا".
+REGION_CODES = {
+    "Africa": "002",
+    "Americas": "019",
+    "Asia": "142",
+    "Europe": "150",
+    "Oceania": "009",
+}
+
+
+def region_name(region: str, language: str) -> str:
+    """A region (schema.REGIONS) in ``language``, from CLDR; as written when CLDR has none."""
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return region
+    return locale.territories.get(REGION_CODES.get(region, ""), region)
 
 
 def topic_words(topic: str, labels: Sequence[tuple[str, str]] = ()) -> str:
@@ -161,8 +184,8 @@ def browse_data(book: Book, recs: Sequence[ReportRecord]) -> dict:
         "facets": [
             {
                 "key": facet.key,
-                "label": facet.label,
-                "plural": facet.plural,
+                "label": _(facet.label),
+                "plural": _(facet.plural),
                 "values": [[f.value, f.label, f.count] for f in values],
             }
             for facet, values in zip(FACETS, facets(book, recs).values(), strict=True)

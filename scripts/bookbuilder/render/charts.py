@@ -17,6 +17,7 @@ from typing import Any
 
 from bookbuilder.model import FACETS
 from bookbuilder.render.browse import FacetValue
+from bookbuilder.words import _, ngettext
 
 # Charts longer than this show the most frequent values; the table below lists them all.
 MAX_BARS = 25
@@ -37,8 +38,13 @@ class Chart:
 def _alt(title: str, values: list[FacetValue], total: int) -> str:
     parts = [f"{v.label}: {v.count}" for v in values[:8]]
     more = len(values) - 8
-    listed = "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
-    return f"Bar chart of {title.lower()}, {total} reports in all. {listed}."
+    if more > 0:
+        parts.append(ngettext("and {n} more", "and {n} more", more).format(n=more))
+    return ngettext(
+        "Bar chart: {title}, {n} report in all. {listed}.",
+        "Bar chart: {title}, {n} reports in all. {listed}.",
+        total,
+    ).format(title=title, n=total, listed="; ".join(parts))
 
 
 def bar_chart_svg(values: list[FacetValue], xlabel: str) -> bytes:
@@ -120,11 +126,11 @@ def charts(
     """One chart per facet that has values; countries and topics sorted by count. ``draw``
     (default :func:`bar_chart_svg`) may answer from a cache (render's, keyed by chart_key)."""
     out = []
-    for key, title in ((f.key, f.chart) for f in FACETS if f.chart):
+    for key, title in ((f.key, _(f.chart)) for f in FACETS if f.chart):
         values = sorted(facet_values.get(key, []), key=lambda v: (-v.count, v.label.casefold()))
         if not values:
             continue
-        svg = (draw or bar_chart_svg)(values, "Reports")
+        svg = (draw or bar_chart_svg)(values, _("Reports"))
         out.append(
             Chart(
                 key, title, f"reports-per-{key}.svg", _alt(title, values, total), tuple(values), svg

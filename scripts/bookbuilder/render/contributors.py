@@ -27,9 +27,10 @@ from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.curate import text_key
 from bookbuilder.model import Book
 from bookbuilder.names import PersonName
+from bookbuilder.words import N_, _
 
 CONTRIBUTORS_DOC = "contributors"
-CONTRIBUTORS_TITLE = "Contributors"
+CONTRIBUTORS_TITLE = N_("Contributors")
 CSV_COLUMNS = ("name", "roles", "affiliations", "orcid", "contributed_as", "reports", "slugs")
 # Roles that say nothing in a list of people ("other"), or that the name already says.
 UNSHOWN_ROLES = frozenset({"other", "organisation"})
@@ -153,7 +154,7 @@ def page_data(people: Sequence[Contributor]) -> dict:
         "contributors": [
             {
                 "name": p.name,
-                "roles": list(p.role_labels),
+                "roles": [_(role) for role in p.role_labels],
                 "affiliations": list(p.affiliations),
                 "orcid": p.orcid,
                 "contributions": [

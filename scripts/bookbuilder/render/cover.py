@@ -15,6 +15,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from bookbuilder.model import BookMeta
+from bookbuilder.words import _
 
 SIZE = (1600, 2400)  # the 2:3 portrait that e-book shops ask for
 BACKGROUND = (22, 50, 79)  # deep blue; white text on it has a contrast ratio above 12:1
@@ -33,7 +34,7 @@ def cover_alt(meta: BookMeta) -> str:
     if meta.subtitle:
         parts.append(meta.subtitle)
     parts.append(str(meta.year))
-    return "Cover: " + ". ".join(p.rstrip(".") for p in parts if p) + "."
+    return _("Cover: {words}.").format(words=". ".join(p.rstrip(".") for p in parts if p))
 
 
 def _font_file(weight: str) -> Path | None:

@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from bookbuilder import words
 from bookbuilder.handover import (
     HANDOVER_FILE,
     REPORT_PAGES,
@@ -51,16 +52,19 @@ from bookbuilder.render.cover import branding, cover_png
 from bookbuilder.render.drawn import drawn
 from bookbuilder.render.images import MASTER_RECIPE
 from bookbuilder.syntax import in_image_folder
+from bookbuilder.words import N_, _, ngettext
 
 ACCESSIBILITY_DOC = "accessibility"  # the same page in every book: what the editions provide
 ACCESSIBILITY_PAGE = Path(__file__).parents[1] / "templates" / "accessibility.md"
 BROWSE_DOC = "browse"
-BROWSE_TITLE = "Browse the reports"
+BROWSE_TITLE = N_("Browse the reports")
 GLANCE_DOC = "at-a-glance"
-GLANCE_TITLE = "The collection at a glance"
+GLANCE_TITLE = N_("The collection at a glance")
 GLANCE_DIR = "glance"
-FACET_LABELS = {f.key: f.label for f in FACETS}
-TRANSLATION_LABEL = "translation"  # a translation's page title: "Nights in the CT (translation)"
+FACETS_BY_KEY = {f.key: f for f in FACETS}
+TRANSLATION_LABEL = N_(
+    "translation"
+)  # a translation's page title: "Nights in the CT (translation)"
 ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 PublishImage = Callable[[Path, Path], None]
@@ -160,7 +164,7 @@ def report_page(report: Report | Translation, record: ReportRecord) -> tuple[str
     digest = hashlib.sha256(_json_line(record.to_data()).encode("ascii")).hexdigest()[:16]
     title = escape_markdown(report.title)
     if isinstance(report, Translation):
-        title += f" ({TRANSLATION_LABEL})"
+        title += f" ({_(TRANSLATION_LABEL)})"
     head = f"% bookbuilder frame {digest}\n# {title}\n\n"
     body = report.body if report.body.endswith("\n") else report.body + "\n"
     return head + body, head.count("\n") + 1
@@ -223,6 +227,12 @@ def _people(names: Iterable[PersonName]) -> tuple[Filed, ...]:
     return tuple((n.printed, n.file_as) for n in dict.fromkeys(names))
 
 
+def accessibility_page() -> str:
+    """The accessibility page, in the book's language (templates/accessibility.md, translated
+    paragraph by paragraph from the catalogue)."""
+    return words.translated_markdown(ACCESSIBILITY_PAGE.read_text("utf-8"))
+
+
 def landing_page(book: Book, cover: str | None = None) -> str:
     """The book's home page. Its screen part (cover, subtitle, editors, description, downloads,
     ways into the reports, the contents) is left out of the PDF, which has its own title page.
@@ -262,7 +272,7 @@ def landing_page(book: Book, cover: str | None = None) -> str:
 def browse_page(book: Book, recs: Sequence[ReportRecord]) -> str:
     data = _json_line(browse_data(book, recs))
     fence = _fence(data)
-    return f"# {BROWSE_TITLE}\n\n{fence}{{report-browse}}\n{data}\n{fence}\n"
+    return f"# {escape_markdown(_(BROWSE_TITLE))}\n\n{fence}{{report-browse}}\n{data}\n{fence}\n"
 
 
 def glance_page(book: Book, made: list[Chart]) -> str:
@@ -271,11 +281,21 @@ def glance_page(book: Book, made: list[Chart]) -> str:
     countries = {r.country for r in reports}
     authors = {a.printed for r in reports for a in r.authors}
     lines = [
-        f"# {GLANCE_TITLE}",
+        f"# {escape_markdown(_(GLANCE_TITLE))}",
         "",
-        f"{len(reports)} reports from {len(countries)} "
-        f"{'country' if len(countries) == 1 else 'countries'}, "
-        f"by {len(authors)} {'author' if len(authors) == 1 else 'authors'}.",
+        escape_markdown(
+            " ".join(
+                (
+                    ngettext("{n} report", "{n} reports", len(reports)).format(n=len(reports)),
+                    ngettext("from {n} country,", "from {n} countries,", len(countries)).format(
+                        n=len(countries)
+                    ),
+                    ngettext("by {n} author.", "by {n} authors.", len(authors)).format(
+                        n=len(authors)
+                    ),
+                )
+            )
+        ),
         "",
     ]
     for chart in made:
@@ -284,8 +304,10 @@ def glance_page(book: Book, made: list[Chart]) -> str:
                 "file": f"{GLANCE_DIR}/{chart.filename}",
                 "alt": chart.alt,
                 "key": chart.key,
-                "heading": FACET_LABELS[chart.key],
-                "caption": f"{chart.title}: the numbers are in the table below.",
+                "heading": _(FACETS_BY_KEY[chart.key].label),
+                "caption": _("{chart}: the numbers are in the table below.").format(
+                    chart=chart.title
+                ),
                 "rows": [[v.label, v.count] for v in chart.values],
             }
         )
@@ -307,13 +329,16 @@ def contributors_page(people: list[Contributor]) -> str:
     data = _json_line(page_data(people))
     fence = _fence(data)
     translated = any(c.kind == "translator" for p in people for c in p.contributions)
-    intro = (
-        "Everyone who wrote or translated a report in this book, with what they wrote and "
-        "translated."
+    intro = escape_markdown(
+        _(
+            "Everyone who wrote or translated a report in this book, with what they wrote and "
+            "translated."
+        )
         if translated
-        else "Everyone who wrote a report in this book, with the reports they wrote."
+        else _("Everyone who wrote a report in this book, with the reports they wrote.")
     )
-    return f"# {CONTRIBUTORS_TITLE}\n\n{intro}\n\n{fence}{{book-contributors}}\n{data}\n{fence}\n"
+    title = escape_markdown(_(CONTRIBUTORS_TITLE))
+    return f"# {title}\n\n{intro}\n\n{fence}{{book-contributors}}\n{data}\n{fence}\n"
 
 
 def render(
@@ -330,6 +355,7 @@ def render(
     shows the report reads it; ``publish_image`` writes the metadata-stripped copy of an image.
     ``book_root`` (where ``meta.cover`` is found) defaults to the folder above ``_build/``.
     """
+    words.install(book.meta.language, dict(book.meta.words))  # the pages' words: the book's
     srcdir.mkdir(parents=True, exist_ok=True)
     writer = _Writer(srcdir)
     sources: dict[str, PageSource] = {}
@@ -341,7 +367,7 @@ def render(
     cover = _copy_cover(writer, book.meta, book_root or srcdir.parents[1], publish_image)
     writer.text("index.md", landing_page(book, cover))
     writer.text(BROWSE_DOC + ".md", browse_page(book, recs))
-    writer.text(ACCESSIBILITY_DOC + ".md", ACCESSIBILITY_PAGE.read_text("utf-8"))
+    writer.text(ACCESSIBILITY_DOC + ".md", accessibility_page())
     aside = _ChartsAside(writer, facets(book, recs), len(book.reports)) if book.reports else None
     try:  # the charts that changed are drawn aside while the pages are written
         _write_chapters(book, writer, record_of, sources, pages, publish_image)

@@ -29,9 +29,11 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from bookbuilder.words import N_, _
+
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-CERTIFIER_NOTE = "self-declared from the builder's checks of every page of this edition"
-SUMMARY_CHECKED = (
+CERTIFIER_NOTE = N_("self-declared from the builder's checks of every page of this edition")
+SUMMARY_CHECKED = N_(
     "This publication meets the requirements of EPUB Accessibility 1.1 and WCAG 2.2 level AA. "
     "All content is text that can be resized and read aloud; the language of every page, and of "
     "every report written in another language, is declared. Every image has a text alternative "
@@ -40,20 +42,20 @@ SUMMARY_CHECKED = (
     "flashing, motion or sound hazards."
 )
 # In the summary only when the index has entries (bookindex.py; the EPUB checks it)
-SUMMARY_INDEX = ", an index lists its authors, countries, roles, modalities and topics"
-SUMMARY_UNCHECKED = (
+SUMMARY_INDEX = N_(", an index lists its authors, countries, roles, modalities and topics")
+SUMMARY_UNCHECKED = N_(
     "All content is text that can be resized and read aloud. The table of contents lists every "
     "chapter and every report, and the reading order follows it. This edition did not pass the "
     "builder's accessibility checks, so it makes no conformance claim."
 )
 # schema.org accessibilityFeature values, as the Display Guide's "additional information" says them
 FEATURE_WORDS = {
-    "alternativeText": "Images have text alternatives",
-    "index": "Index",
-    "readingOrder": "Reading order is defined",
-    "structuralNavigation": "Headings and other structure for navigation",
-    "tableOfContents": "Table of contents",
-    "longDescription": "Charts have their numbers in a data table",
+    "alternativeText": N_("Images have text alternatives"),
+    "index": N_("Index"),
+    "readingOrder": N_("Reading order is defined"),
+    "structuralNavigation": N_("Headings and other structure for navigation"),
+    "tableOfContents": N_("Table of contents"),
+    "longDescription": N_("Charts have their numbers in a data table"),
 }
 NO_EXEMPTION = "No exemption from accessibility requirements is claimed"
 FACTS_FILE = "epub-accessibility.json"  # beside the editions, in _build/
@@ -107,11 +109,11 @@ def facts_from_checks(
         access_mode_sufficient=("textual",),
         features=tuple(sorted(features)),
         hazards=("none",),
-        summary=SUMMARY_CHECKED.format(index=SUMMARY_INDEX if has_index else "")
+        summary=_(SUMMARY_CHECKED).format(index=_(SUMMARY_INDEX) if has_index else "")
         if checks_passed
-        else SUMMARY_UNCHECKED,
+        else _(SUMMARY_UNCHECKED),
         conforms_to=CONFORMANCE if checks_passed else None,
-        certified_by=f"{publisher} ({CERTIFIER_NOTE})",
+        certified_by=f"{publisher} ({_(CERTIFIER_NOTE)})",
         charts=bool(charts),
     )
 
@@ -128,48 +130,52 @@ class Section:
 def statement(facts: AccessibilityFacts) -> tuple[Section, ...]:
     """The Display Guide's sections, in its order, in its words where it has them."""
     reading = [
-        "Appearance can be modified" if facts.reflowable else "Appearance cannot be modified",
-        "Readable in read aloud or dynamic braille"
+        _("Appearance can be modified") if facts.reflowable else _("Appearance cannot be modified"),
+        _("Readable in read aloud or dynamic braille")
         if facts.nonvisual_reading
-        else "May not be fully readable in read aloud or dynamic braille",
-        "No prerecorded audio: the book is text and images",
+        else _("May not be fully readable in read aloud or dynamic braille"),
+        _("No prerecorded audio: the book is text and images"),
     ]
     if facts.conforms_to:
         conformance = [
-            "This publication meets accepted accessibility standards",
-            f"Conforms to {facts.conforms_to}",
-            f"Certified by {facts.certified_by}",
+            _("This publication meets accepted accessibility standards"),
+            _("Conforms to {standard}").format(standard=facts.conforms_to),
+            _("Certified by {certifier}").format(certifier=facts.certified_by),
         ]
     else:
-        conformance = ["This publication does not claim to meet an accessibility standard"]
+        conformance = [_("This publication does not claim to meet an accessibility standard")]
     conformance += [_check_line(check) for check in facts.checks]
-    navigation = [FEATURE_WORDS[f] for f in ("tableOfContents", "index") if f in facts.features]
+    navigation = [_(FEATURE_WORDS[f]) for f in ("tableOfContents", "index") if f in facts.features]
     if "structuralNavigation" in facts.features:
-        navigation.append("Elements such as headings and tables for structured navigation")
+        navigation.append(_("Elements such as headings and tables for structured navigation"))
     rich = (
-        ["Charts and graphs have a text alternative and their numbers in a data table"]
+        [_("Charts and graphs have a text alternative and their numbers in a data table")]
         if facts.charts
-        else ["No charts, diagrams, mathematics or chemical formulas"]
+        else [_("No charts, diagrams, mathematics or chemical formulas")]
     )
-    hazards = ["No hazards"] if facts.hazards == ("none",) else list(facts.hazards)
-    extra = [FEATURE_WORDS.get(f, f) for f in facts.features]
+    hazards = [_("No hazards")] if facts.hazards == ("none",) else list(facts.hazards)
+    extra = [_(FEATURE_WORDS[f]) if f in FEATURE_WORDS else f for f in facts.features]
     return (
-        Section("Ways of reading", tuple(reading)),
-        Section("Conformance", tuple(conformance)),
-        Section("Navigation", tuple(navigation)),
-        Section("Rich content", tuple(rich)),
-        Section("Hazards", tuple(hazards)),
-        Section("Accessibility summary", (facts.summary,)),
+        Section(_("Ways of reading"), tuple(reading)),
+        Section(_("Conformance"), tuple(conformance)),
+        Section(_("Navigation"), tuple(navigation)),
+        Section(_("Rich content"), tuple(rich)),
+        Section(_("Hazards"), tuple(hazards)),
+        Section(_("Accessibility summary"), (facts.summary,)),
         Section(
-            "Legal considerations", ("No exemption from accessibility requirements is claimed",)
+            _("Legal considerations"),
+            (_("No exemption from accessibility requirements is claimed"),),
         ),
-        Section("Additional accessibility information", tuple(extra)),
+        Section(_("Additional accessibility information"), tuple(extra)),
     )
 
 
 def _check_line(check: CheckerResult) -> str:
-    outcome = "passed" if check.passed else "found problems"
-    return f"{check.checker} {outcome} on this very file: {check.summary}"
+    if check.passed:
+        said = _("{checker} passed on this very file: {summary}")
+    else:
+        said = _("{checker} found problems on this very file: {summary}")
+    return said.format(checker=check.checker, summary=check.summary)
 
 
 def statement_html(facts: AccessibilityFacts, level: int = 2) -> str:
@@ -223,7 +229,7 @@ def with_checker_results(
             "features": facts.features,
             "hazards": facts.hazards,
             "conforms_to": None if failed else facts.conforms_to,
-            "summary": SUMMARY_UNCHECKED if failed else facts.summary,
+            "summary": _(SUMMARY_UNCHECKED) if failed else facts.summary,
             "checks": own,
         }
     )

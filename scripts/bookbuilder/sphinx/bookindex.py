@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.locale import _
 
+from bookbuilder import words
 from bookbuilder.model import FACETS, Author, ReportRecord
 from bookbuilder.render.browse import facet_label
 
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 AUTHORS = "author"
 #: The index's sections, in the order every edition prints them: key → heading.
 SECTIONS: dict[str, str] = {
-    AUTHORS: "Authors",
+    AUTHORS: words.N_("Authors"),
     **{f.key: f.index for f in FACETS if f.index is not None},
 }
 
@@ -126,7 +127,7 @@ def book_index(
         ordered = sorted(terms, key=lambda t: sort_key(filing(t), split))
         entries = [Entry(t, letter(filing(t)), list(terms[t])) for t in ordered]
         if entries:
-            sections.append(Section(key, SECTIONS[key], entries))
+            sections.append(Section(key, words._(SECTIONS[key]), entries))
     return sections
 
 

@@ -24,6 +24,7 @@ from bookbuilder.handover import read_handover
 from bookbuilder.model import ReportRecord
 from bookbuilder.sphinx.online import JSONDirective, card_html
 from bookbuilder.sphinx.report import educate, topic_labels
+from bookbuilder.words import _
 
 CHAPTERS_DIR = "chapters/"
 CARDS_CLASS = "chapter-reports"
@@ -48,7 +49,7 @@ def visit_chapter_reports(self: Any, node: chapter_reports) -> None:
     """The cards, in HTML (website) and XHTML (EPUB): one string, as the browse page's."""
     here = self.builder.current_docname
     config = self.builder.config
-    label = "Reports in this chapter"
+    label = _("Reports in this chapter")
     out = [
         f'<section class="{CARDS_CLASS}" aria-label="{html.escape(label)}">\n'
         f'<ul class="browse-cards {CARDS_CLASS}-list">\n'

@@ -34,9 +34,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from bookbuilder.sphinx.lockdown import REPORTS_DIR
 from bookbuilder.sphinx.report import educate
+from bookbuilder.words import ngettext
 
-# What a contribution's links are introduced with, by kind and number.
-KIND_LABELS = {"author": ("Report", "Reports"), "translator": ("Translation", "Translations")}
 logger = logging.getLogger(__name__)
 # The writers that get the list as docutils nodes: every format but HTML's (website, EPUB).
 NOT_HTML = ("pdf", "latex", "text", "man", "texinfo", "xml", "pseudoxml")
@@ -90,8 +89,10 @@ def _by_kind(contributions: list[dict[str, Any]]) -> dict[str, list[dict[str, An
 
 
 def _label(kind: str, contributions: list[dict[str, Any]]) -> str:
-    one, many = KIND_LABELS.get(kind, KIND_LABELS["author"])
-    return one if len(contributions) == 1 else many
+    """What a contribution's links are introduced with, by kind and number."""
+    if kind == "translator":
+        return ngettext("Translation", "Translations", len(contributions))
+    return ngettext("Report", "Reports", len(contributions))
 
 
 # -- the web edition and the EPUB ---------------------------------------------------------------

@@ -50,6 +50,7 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
+from bookbuilder import words
 from bookbuilder.handover import Handover, read_handover
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt, draw_cover
@@ -166,7 +167,10 @@ class BookEpubBuilder(Epub3Builder):
         super().init()
         self.handover: Handover = read_handover(self.srcdir)
         lang = html.escape(self.config.epub_language)
-        self.html_tag = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}">'
+        said = ' dir="rtl"' if words.direction(self.config.epub_language) == "rtl" else ""
+        self.html_tag = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}"{said}>'
+        # the navigation's landmarks in the book's language (Sphinx's are English only)
+        self.guide_titles = {"toc": words._("Table of contents"), "cover": words._("Cover")}
         self.audit = Audit()
 
     @property
@@ -280,6 +284,9 @@ class BookEpubBuilder(Epub3Builder):
         meta = self.meta
         esc = html.escape
         metadata["modified"] = metadata["date"]  # SOURCE_DATE_EPOCH, else now
+        # a right-to-left book turns its pages from right to left (Sphinx ties this to vertical
+        # writing, which Arabic and Hebrew are not)
+        metadata["page_progression_direction"] = words.direction(meta.language)
         metadata["pubdate"] = esc(str(meta.year))
         metadata["doi"] = esc(meta.doi or "")  # a second identifier, beside the ISBN or UUID
         # (printed, file-as) of each person: the reading system lists and sorts by file-as
@@ -342,7 +349,7 @@ class BookEpubBuilder(Epub3Builder):
     def navigation_doc_metadata(self, navlist: list[NavPoint]) -> dict[str, Any]:
         metadata = super().navigation_doc_metadata(navlist)
         metadata["landmarks"] = self.landmarks(navlist)
-        metadata["landmarks_locale"] = html.escape(_("Landmarks"))
+        metadata["landmarks_locale"] = html.escape(words._("Landmarks"))
         return metadata
 
     def landmarks(self, navlist: list[NavPoint]) -> list[Landmark]:

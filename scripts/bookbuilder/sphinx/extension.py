@@ -35,6 +35,7 @@ from bookbuilder.sphinx import (
     contributors,
     images,
     incremental,
+    language,
     lockdown,
     navigation,
     offline,
@@ -67,9 +68,9 @@ NOT_WEB = ("pdf", "text", "man", "texinfo")
 def setup(app: Sphinx) -> dict[str, Any]:
     build = BuildState()
 
-    # -- settings: the book's metadata, typed (settings.py), and the byline's words
+    # -- settings: the book's metadata, typed (settings.py); the builder's words (words.py)
     app.add_config_value("bookbuilder_meta", None, "env", types=[BookMeta])
-    app.add_config_value("bookbuilder_labels", {}, "env", types=[dict])
+    language.add_words(app)
 
     _add_nodes(app)
     _add_directives_and_transforms(app)
@@ -87,6 +88,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_css_file(stylesheet)
 
     # -- events, in the order of a build (at one priority, in the order connected)
+    app.connect("config-inited", language.use_book_words, priority=100)  # before any word
     app.connect("config-inited", branding.add_book_static)
     app.connect("config-inited", branding.add_accent_stylesheet)
     app.connect("config-inited", lockdown.enforce_safe_myst)
@@ -114,6 +116,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # before the theme's handlers (500), which render the sidebar from the context
     app.connect("html-page-context", partial(navigation.use_one_level_sidebar, build), 400)
     app.connect("html-page-context", report.page_language)
+    app.connect("html-page-context", language.page_direction)
     app.connect("html-page-context", scholarly.page_metadata)
     app.connect("html-page-context", partial(outputs.note_page, build))
     app.connect("html-page-context", images.add_zoom_script)

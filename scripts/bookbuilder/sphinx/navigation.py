@@ -28,6 +28,7 @@ from sphinx.application import Sphinx
 
 from bookbuilder.sphinx.chapters import ChapterReportLists
 from bookbuilder.sphinx.state import BuildState
+from bookbuilder.words import _
 
 CHECK_ENV = "BOOKBUILDER_CHECK_NAV"
 KNOWN_OPTIONS = {"collapse", "includehidden", "maxdepth", "titles_only"}
@@ -92,9 +93,10 @@ class SidebarLevel:
             )
         if cut:
             uri = html.escape(app.builder.get_relative_uri(pagename, chapter))
+            every = html.escape(_("All the chapter’s reports"))
             items.append(
                 f'<li class="toctree-l2 chapter-all"><a class="reference internal" href="{uri}">'
-                "All the chapter’s reports</a></li>"
+                f"{every}</a></li>"
             )
         # an ordered list (the book's order), which the theme does not fold behind a toggle
         # without a name (it does so to every <ul> under an entry: axe's summary-name)

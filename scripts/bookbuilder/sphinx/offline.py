@@ -31,6 +31,7 @@ from sphinx.application import Sphinx
 from bookbuilder.render.cover import BACKGROUND, cover_png
 from bookbuilder.render.drawn import drawn
 from bookbuilder.sphinx.outputs import write_if_changed
+from bookbuilder.words import _
 
 MANIFEST = "manifest.webmanifest"
 WORKER = "sw.js"
@@ -52,15 +53,38 @@ class offline_panel(nodes.General, nodes.Element):
 def visit_offline_panel(self: Any, node: offline_panel) -> None:
     if self.builder.format != "html" or self.builder.name.startswith("epub"):
         raise nodes.SkipNode
+    esc = html.escape
+    # the words offline.js shows while it saves, in the book's language (data-*)
+    said = {
+        "progress": _("Saving… {done} of {total} files."),
+        "saved": _("The whole book is saved: you can read it without a connection."),
+        "saved-downloads": _(
+            "The whole book and its downloads are saved: you can read it without a connection."
+        ),
+        "failed": _("Saving stopped ({reason}). Try again when you are online."),
+        "saving": _("Saving the book for offline reading…"),
+    }
+    data = "".join(f' data-{key}="{esc(words)}"' for key, words in said.items())
+    heading = esc(_("Read without a connection"))
+    save = esc(_("Save the whole book for offline reading"))
+    also = esc(_("Also save the downloads (EPUB, PDF)"))
     self.body.append(
         '<section class="book-offline" id="book-offline" hidden '
-        'aria-labelledby="book-offline-title">'
-        '<h2 id="book-offline-title">Read without a connection</h2>'
-        "<p>Every page you open stays readable offline. To take the whole book with you, save "
-        "it in this browser:</p>"
-        '<p><button type="button" class="book-button book-offline-save">Save the whole book '
-        'for offline reading <span class="book-offline-size"></span></button></p>'
-        '<p><label><input type="checkbox" name="downloads"> Also save the downloads (EPUB, PDF) '
+        f'aria-labelledby="book-offline-title"{data}>'
+        f'<h2 id="book-offline-title">{heading}</h2>'
+        "<p>"
+        + esc(
+            _(
+                "Every page you open stays readable offline. To take the whole book with you, "
+                "save it in this browser:"
+            )
+        )
+        + "</p>"
+        '<p><button type="button" class="book-button book-offline-save">'
+        f"{save} "
+        '<span class="book-offline-size"></span></button></p>'
+        '<p><label><input type="checkbox" name="downloads"> '
+        f"{also} "
         '<span class="book-offline-downloads-size"></span></label></p>'
         '<p class="book-offline-status" role="status" aria-live="polite"></p>'
         "</section>\n"

@@ -36,6 +36,7 @@ from sphinx.util import logging
 from sphinx.util.console import darkgreen
 from sphinx.util.nodes import inline_all_toctrees
 
+from bookbuilder import words
 from bookbuilder.check.images import css_pixels, svg_intrinsic_size
 from bookbuilder.handover import read_handover
 from bookbuilder.model import BookMeta
@@ -245,14 +246,14 @@ class PDFBuilder(Builder):
             "title": meta.title,
             "subtitle": meta.subtitle or None,
             "editors": list(meta.editor_names),
-            "edited_by": "Edited by",
+            "edited_by": words._("Edited by"),
             "description": meta.description or None,
             "imprint": [str(v) for v in (meta.publisher, meta.year) if v],
             "colophon": colophon,
             "cover": self.place_book_image(meta.cover, "cover"),
             "cover_alt": cover_alt(meta),
             "logo": self.place_book_image(meta.logo, "logo"),
-            "logo_alt": f"Logo: {meta.publisher or meta.title}",
+            "logo_alt": words._("Logo: {name}").format(name=meta.publisher or meta.title),
             "accent": meta.accent,  # headings, links and the title page's rule (branding.py)
             "dated": bool(os.environ.get("SOURCE_DATE_EPOCH")),
             "text": text,

@@ -26,22 +26,27 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
+from bookbuilder import words
 from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, Author, ReportRecord, TranslationOf, Version
 from bookbuilder.render.browse import facet_label
 from bookbuilder.sphinx import bookindex, lockdown
+from bookbuilder.words import _
 
 # "other" and "organisation" say nothing in a byline: left out.
 ROLE_LABELS = {**ROLE_NAMES, "other": "", "organisation": ""}
-# The byline's words, which conf.py's `bookbuilder_labels` may replace: the tag lines are the
-# facets shown under a byline, by their rule keys ("modalities", "topics").
-DEFAULT_LABELS = {
-    "submitted": "Submitted",
-    **{f.collect: f.plural for f in FACETS if f.tags},
-    "read_in": "Read in",  # before the language switch: "Read in: English · Italiano"
-    "translated_by": "Translated from {language} by",
-    "language_switch": "Languages of this report",  # the switch's accessible name
-}
+
+
+def byline_labels() -> dict[str, str]:
+    """The byline's words, in the book's language (conf.py's ``words`` may replace any): the tag
+    lines are the facets shown under a byline, by their rule keys ("modalities", "topics")."""
+    return {
+        "submitted": _("Submitted"),
+        **{f.collect: _(f.plural) for f in FACETS if f.tags},
+        "read_in": _("Read in"),  # before the language switch: "Read in: English · Italiano"
+        "translated_by": _("Translated from {language} by"),
+        "language_switch": _("Languages of this report"),  # the switch's accessible name
+    }
 
 
 class report_language(nodes.Element):
@@ -85,7 +90,7 @@ class ReportFrame(SphinxTransform):
         title_section = _title_section(self.document)
         if record is None or title_section is None:
             return
-        labels = {**DEFAULT_LABELS, **self.config.bookbuilder_labels}
+        labels = byline_labels()
         byline = nodes.container(classes=["report-byline"])
         if record.versions:
             byline += _language_switch(self.env, record, labels)
@@ -180,9 +185,10 @@ def _translators_paragraph(translation: TranslationOf, labels: dict[str, str]) -
     intro = labels["translated_by"].format(language=translation.from_language_name)
     para += nodes.Text(intro + " ")
     people = translation.translators
+    last = " " + _("and") + " "  # before the last translator: "A; B and C"
     for index, person in enumerate(people):
         if index:
-            para += nodes.Text(" and " if index == len(people) - 1 else "; ")
+            para += nodes.Text(last if index == len(people) - 1 else "; ")
         para += nodes.strong("", person.name)
         if person.affiliation:
             para += nodes.Text(", " + person.affiliation)
@@ -250,7 +256,8 @@ def visit_language_switch_html(self: Any, node: language_switch) -> None:
 def _author_paragraph(author: Author) -> nodes.paragraph:
     para = nodes.paragraph(classes=["report-author"])
     para += nodes.strong("", author.name)
-    details = [d for d in (ROLE_LABELS.get(author.role, author.role), author.affiliation) if d]
+    role = ROLE_LABELS.get(author.role, author.role)
+    details = [d for d in (_(role) if role else "", author.affiliation) if d]
     if details:
         para += nodes.Text(", " + ", ".join(details))
     if author.orcid:
@@ -296,6 +303,11 @@ def _other_pages(node: nodes.Node) -> list[nodes.Element]:
 
 def visit_in_language_html(self: Any, node: in_language) -> None:
     attrs = {"lang": node["lang"]}
+    # Explicit wherever a direction is right to left: an English report in an Arabic book (the
+    # page's is the book's), or an Arabic byline on that report's EPUB page (the page's is ltr).
+    own = words.direction(node["lang"])
+    if "rtl" in (own, words.direction(self.config.language or "en")):
+        attrs["dir"] = own
     if self.builder.name.startswith("epub"):
         attrs["xml:lang"] = node["lang"]
     css = "report-body" if isinstance(node, report_body) else ""
@@ -318,7 +330,8 @@ def page_language(
     context["language"] = language
     if app.builder.name.startswith("epub"):
         lang = html.escape(language)
-        context["html_tag"] = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}">'
+        said = ' dir="rtl"' if words.direction(language) == "rtl" else ""
+        context["html_tag"] = HTML_TAG[:-1] + f' lang="{lang}" xml:lang="{lang}"{said}>'
         return
     base = app.config.html_baseurl.rstrip("/")
     here = app.builder.get_target_uri(pagename)

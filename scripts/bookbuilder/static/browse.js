@@ -47,9 +47,9 @@
       card.hidden = !match;
       if (match) shown += 1;
     });
-    count.textContent = active.length
-      ? "Showing " + shown + " of " + total + " reports"
-      : "Showing all " + total + " reports";
+    // the words are the page's, in the book's language (sphinx/online.py: data-some, data-all)
+    count.textContent = (active.length ? count.dataset.some : count.dataset.all)
+      .replace("{shown}", String(shown)).replace("{total}", String(total));
     if (empty) empty.classList.toggle("browse-empty-shown", shown === 0);
   }
 

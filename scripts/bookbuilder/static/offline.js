@@ -67,21 +67,20 @@
   navigator.serviceWorker.addEventListener("message", function (event) {
     var data = event.data || {};
     if (data.type === "progress") {
-      status.textContent = "Saving… " + data.done + " of " + data.total + " files.";
+      status.textContent = panel.dataset.progress
+        .replace("{done}", String(data.done)).replace("{total}", String(data.total));
     } else if (data.type === "saved") {
-      status.textContent = data.downloads
-        ? "The whole book and its downloads are saved: you can read it without a connection."
-        : "The whole book is saved: you can read it without a connection.";
+      status.textContent = data.downloads ? panel.dataset.savedDownloads : panel.dataset.saved;
       button.disabled = false;
     } else if (data.type === "failed") {
-      status.textContent = "Saving stopped (" + data.reason + "). Try again when you are online.";
+      status.textContent = panel.dataset.failed.replace("{reason}", String(data.reason));
       button.disabled = false;
     }
   });
 
   button.addEventListener("click", function () {
     button.disabled = true;
-    status.textContent = "Saving the book for offline reading…";
+    status.textContent = panel.dataset.saving;
     whenControlled().then(function (worker) {
       worker.postMessage({ type: "save-book", downloads: !!(withDownloads && withDownloads.checked) });
     });

@@ -1,0 +1,94 @@
+"""``make messages``: the builder's words extracted into the catalogue template, and every
+shipped catalogue updated from it (Babel).
+
+The template (``scripts/bookbuilder/locale/bookbuilder.pot``) holds every word marked with
+``_()``, ``N_()`` or ``ngettext()`` in the package, the vocabularies readers see (roles and
+modalities: schema.py's names; regions come from CLDR), and each paragraph of the pages the
+builder ships as Markdown (templates/accessibility.md). Each ``<language>.po`` gains the new
+words (untranslated: tests/test_words.py fails until someone translates them) and loses the
+ones no longer used. ``make messages LANG=xx`` starts a new catalogue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import sphinx
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from bookbuilder import words
+from bookbuilder.check.schema import MODALITY_NAMES, ROLE_NAMES
+from bookbuilder.render.pages import ACCESSIBILITY_PAGE
+
+PACKAGE = Path(words.__file__).parent
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+def template() -> Catalog:
+    """Every word of the builder, with where it is used."""
+    catalogue = Catalog(project="bookbuilder", domain=words.DOMAIN, fuzzy=False)
+    found = extract_from_dir(str(PACKAGE), [("**.py", "python")], keywords=KEYWORDS)
+    sphinx_words = _sphinx_messages()
+    for filename, line, message, comments, _context in found:
+        if message in sphinx_words and _uses_sphinx_words(PACKAGE / filename):
+            continue  # Sphinx's own word ("Index"), translated by Sphinx's catalogue
+        catalogue.add(
+            message, locations=[(f"bookbuilder/{filename}", line)], auto_comments=comments
+        )
+    for vocabulary, where in ((ROLE_NAMES, "ROLE_NAMES"), (MODALITY_NAMES, "MODALITY_NAMES")):
+        for name in vocabulary.values():
+            catalogue.add(name, locations=[(f"bookbuilder/check/schema.py:{where}", 0)])
+    page = ACCESSIBILITY_PAGE.read_text("utf-8")
+    for number, message in enumerate(words.markdown_messages(page), start=1):
+        catalogue.add(
+            message, locations=[(f"bookbuilder/templates/{ACCESSIBILITY_PAGE.name}", number)]
+        )
+    return catalogue
+
+
+def _sphinx_messages() -> frozenset[str]:
+    with (Path(sphinx.__file__).parent / "locale" / "sphinx.pot").open("rb") as file:
+        return frozenset(str(m.id) for m in read_po(file) if isinstance(m.id, str))
+
+
+def _uses_sphinx_words(path: Path) -> bool:
+    return "from sphinx.locale import _\n" in path.read_text("utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--new", metavar="LANG", help="start a catalogue for this language")
+    args = parser.parse_args(argv)
+    pot = template()
+    with words.TEMPLATE.open("wb") as file:
+        write_po(file, pot, width=100, omit_header=False, sort_by_file=True)
+    targets = sorted(words.LOCALE_DIR.glob(f"*/LC_MESSAGES/{words.DOMAIN}.po"))
+    if args.new:
+        new = words.LOCALE_DIR / args.new / "LC_MESSAGES" / f"{words.DOMAIN}.po"
+        new.parent.mkdir(parents=True, exist_ok=True)
+        if not new.exists():
+            with new.open("wb") as file:
+                write_po(file, Catalog(locale=args.new, domain=words.DOMAIN), width=100)
+        targets.append(new)
+    for po in dict.fromkeys(targets):
+        with po.open("rb") as file:
+            catalogue = read_po(file, locale=po.parent.parent.name)
+        catalogue.update(pot, no_fuzzy_matching=True)
+        with po.open("wb") as file:
+            write_po(file, catalogue, width=100, ignore_obsolete=True, sort_by_file=True)
+        missing = sum(
+            1
+            for m in catalogue
+            if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)
+        )
+        print(f"{po.relative_to(PACKAGE.parent)}: {missing} untranslated", file=sys.stderr)
+    print(f"{words.TEMPLATE.relative_to(PACKAGE.parent)}: {len(pot)} words", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
