@@ -57,6 +57,7 @@ _REGISTRY: dict[str, tuple[Kind, str]] = {
     "report.value": (ERROR, "a text too long, empty, or with a line break"),
     "report.vocabulary": (ERROR, "a role, modality or status not in the list"),
     "report.country": (ERROR, "not an ISO 3166-1 alpha-2 code with a region"),
+    "report.off-map": (WARNING, "a country the world map cannot draw (named under the map)"),
     "report.date": (ERROR, "not an ISO date, or a date in the future"),
     "report.consent": (ERROR, "consent is not true"),
     "report.language": (ERROR, "not a BCP 47 language tag Babel knows"),

@@ -434,6 +434,17 @@ def check_country(loc: Located, key: str, ck: Checker) -> Any:
             found = f"found '{code}' ({name}), which has no UN M49 region"
             allowed_here = "a country in one of the regions " + ", ".join(REGIONS)
             return ck.add(loc.line, key, found, allowed_here, code="country")
+        if ck.prefix == "report" and not countries.on_map(code):  # a report, not a rule
+            name = countries.country_name(code, ck.language)
+            ck.add(
+                loc.line,
+                key,
+                f"'{code}' ({name}) is not on the world map's data: the report is counted in the "
+                "map's table and named under the map, but no country is coloured for it",
+                "a country the map draws (every ISO 3166-1 code but a few overseas areas)",
+                code="off-map",
+                severity=Severity.WARNING,
+            )
         return code
     near = countries.suggest_country(loc.value, ck.language)
     return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, code="country")

@@ -33,7 +33,15 @@ from bookbuilder.render.browse import (
     records,
     translation_record,
 )
-from bookbuilder.render.charts import Chart, DrawChart, bar_chart_svg, chart_key, charts
+from bookbuilder.render import glance_words as words
+from bookbuilder.render.charts import (
+    MAX_BARS,
+    Chart,
+    DrawChart,
+    bar_chart_svg,
+    chart_key,
+    charts,
+)
 from bookbuilder.render.contributors import (
     CONTRIBUTORS_DOC,
     CONTRIBUTORS_TITLE,
@@ -44,6 +52,7 @@ from bookbuilder.render.contributors import (
 from bookbuilder.render.cover import branding, cover_png
 from bookbuilder.render.drawn import drawn
 from bookbuilder.render.images import MASTER_RECIPE
+from bookbuilder.render.worldmap import Country, alt_text, map_svg, off_map
 from bookbuilder.syntax import in_image_folder
 
 DATA_FILE = "_bookbuilder.json"
@@ -55,6 +64,8 @@ GLANCE_DOC = "at-a-glance"
 GLANCE_TITLE = "The collection at a glance"
 GLANCE_DIR = "glance"
 FACET_LABELS = {f.key: f.label for f in FACETS}
+FACET_PLURALS = {f.key: f.plural for f in FACETS}
+MAP_FILE = "reports-per-country-map.svg"  # the map's picture, for the EPUB and the PDF
 TRANSLATION_LABEL = "translation"  # a translation's page title: "Nights in the CT (translation)"
 ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -279,8 +290,9 @@ def browse_page(book: Book, recs: Sequence[ReportRecord]) -> str:
     return f"# {BROWSE_TITLE}\n\n{fence}{{report-browse}}\n{data}\n{fence}\n"
 
 
-def glance_page(book: Book, made: list[Chart]) -> str:
-    """The "at a glance" page: one chart per facet, each with alt text and a data table."""
+def glance_page(book: Book, made: list[Chart], countries_shown: list[Country] = ()) -> str:
+    """The "at a glance" page: the world map (``countries_shown``), then one chart per facet,
+    each with alt text and a data table."""
     reports = book.reports
     countries = {r.country for r in reports}
     authors = {a.printed for r in reports for a in r.authors}
@@ -292,15 +304,29 @@ def glance_page(book: Book, made: list[Chart]) -> str:
         f"by {len(authors)} {'author' if len(authors) == 1 else 'authors'}.",
         "",
     ]
+    if countries_shown:
+        lines += _map_section(countries_shown)
     for chart in made:
+        rows = [[v.value, v.label, v.count] for v in chart.values]
+        shown = min(len(rows), MAX_BARS)
+        more = len(rows) - shown
         data = _json_line(
             {
                 "file": f"{GLANCE_DIR}/{chart.filename}",
                 "alt": chart.alt,
                 "key": chart.key,
                 "heading": FACET_LABELS[chart.key],
-                "caption": f"{chart.title}: the numbers are in the table below.",
-                "rows": [[v.label, v.count] for v in chart.values],
+                "caption": words.CHART_CAPTION.format(title=chart.title),
+                "rows": rows,
+                "shown": shown,
+                "note": words.BARS_SHOWN.format(
+                    shown=shown,
+                    total=len(rows),
+                    plural=FACET_PLURALS[chart.key].lower(),
+                    more=more,
+                )
+                if more
+                else "",
             }
         )
         fence = _fence(data)
@@ -313,6 +339,32 @@ def glance_page(book: Book, made: list[Chart]) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def map_countries(facet_values: dict[str, list[FacetValue]]) -> list[Country]:
+    """Every country with reports, by name (as the country facet lists them)."""
+    return [Country(v.value, v.label, v.count) for v in facet_values.get("country", [])]
+
+
+def _map_section(countries: list[Country]) -> list[str]:
+    """The world map: its static picture's file (written by ``render``), alt text, caption,
+    the countries it cannot draw, and every country for the table and the website's links."""
+    missing = off_map(countries)
+    data = _json_line(
+        {
+            "file": f"{GLANCE_DIR}/{MAP_FILE}",
+            "alt": alt_text(countries),
+            "caption": words.MAP_CAPTION,
+            "caption_web": words.MAP_CAPTION_WEB,
+            "heading": FACET_LABELS["country"],
+            "countries": [[c.code, c.name, c.count] for c in countries],
+            "off": words.MAP_OFF.format(names=", ".join(c.name for c in missing))
+            if missing
+            else "",
+        }
+    )
+    fence = _fence(data)
+    return [f"## {escape_markdown(words.MAP_TITLE)}", "", f"{fence}{{book-map}}", data, fence, ""]
 
 
 def contributors_page(people: list[Contributor]) -> str:
@@ -366,7 +418,9 @@ def render(
     if book.reports:
         for chart in made:
             writer.bytes(f"{GLANCE_DIR}/{chart.filename}", chart.svg)
-        writer.text(GLANCE_DOC + ".md", glance_page(book, made))
+        shown = map_countries(aside.facet_values) if aside is not None else []
+        writer.text(f"{GLANCE_DIR}/{MAP_FILE}", map_svg(shown))
+        writer.text(GLANCE_DOC + ".md", glance_page(book, made, shown))
         people = contributors(book)
         writer.text(CONTRIBUTORS_DOC + ".md", contributors_page(people))
 

@@ -9,7 +9,7 @@ writing: the web-only nodes here are skipped by the EPUB and PDF writers.
   (filled in when the HTML is written, from the EPUB and PDF that exist) and the ways in.
 - ``report-browse``: every report as a card with its facets as ``data-*`` attributes, and a
   filter form (web only; ``static/browse.js`` makes it work, the full list shows without it).
-- ``book-chart``: an SVG chart (vector graphics in the PDF too) with alt text and a data table.
+- ``book-chart``, ``book-map``: in ``sphinx/glance.py``.
 - ``ReportTrailer`` (a transform, from the data file, not a directive a report could write):
   back to the chapter, and "cite this report" (web only).
 """
@@ -431,39 +431,6 @@ class ReportBrowse(JSONDirective):
         empty = _para("No report matches these filters.", "browse-empty")
         empty["ids"] = ["browse-empty"]
         return [filters, cards, empty]
-
-
-class BookChart(JSONDirective):
-    """A chart with its alt text, and the same numbers as a table."""
-
-    def run(self) -> list[nodes.Node]:
-        data = self.data()
-        figure = nodes.figure(classes=["book-chart"])
-        figure += nodes.image(uri=data["file"], alt=data["alt"], classes=["book-chart-image"])
-        if data.get("caption"):
-            figure += nodes.caption(data["caption"], data["caption"])
-        table = nodes.table(classes=["book-chart-table"])
-        group = nodes.tgroup(cols=2)
-        table += group
-        group += nodes.colspec(colwidth=3)
-        group += nodes.colspec(colwidth=1)
-        head = nodes.thead()
-        group += head
-        head += self._row(data.get("heading", "Value"), "Reports")
-        body = nodes.tbody()
-        group += body
-        for label, count in data["rows"]:
-            body += self._row(label, str(count))
-        return [figure, table]
-
-    @staticmethod
-    def _row(*cells: str) -> nodes.row:
-        row = nodes.row()
-        for cell in cells:
-            entry = nodes.entry()
-            entry += nodes.paragraph("", cell)
-            row += entry
-        return row
 
 
 class ReportTrailer(SphinxTransform):
