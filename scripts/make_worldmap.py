@@ -187,8 +187,8 @@ def main() -> None:
     bottom = math.ceil(project(0, SOUTH)[1])
     out = {
         "source": (
-            f"Natural Earth (public domain), 1:110m, 1:50m and 1:10m countries, from the npm package "
-            f"world-atlas {data['version']} read with topojson-client {data['client']}"
+            "Natural Earth (public domain), 1:110m, 1:50m and 1:10m countries, from the npm "
+            f"package world-atlas {data['version']} read with topojson-client {data['client']}"
         ),
         "projection": "Equal Earth",
         "viewBox": [0, top, WIDTH, bottom - top],

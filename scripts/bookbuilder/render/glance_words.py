@@ -23,8 +23,7 @@ NAME_SEPARATOR = ": "
 RANGE = "{low}–{high}"
 OR_MORE = "{low} or more"
 BARS_SHOWN = (
-    "The {shown} largest of {total} {plural}; {more} more are in the table below, and on the "
-    "browse page."
+    "The chart shows the {shown} largest of {total} {plural}; all {total} are in the table below."
 )
 CHART_CAPTION = "{title}: the numbers are in the table below."
 FIGURE_TABLE = "The numbers as a table"

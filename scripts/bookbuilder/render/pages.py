@@ -25,6 +25,7 @@ from typing import Any
 
 from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Report, ReportRecord, Translation
 from bookbuilder.names import PersonName
+from bookbuilder.render import glance_words as words
 from bookbuilder.render.browse import (
     FacetValue,
     PlaceOf,
@@ -33,7 +34,6 @@ from bookbuilder.render.browse import (
     records,
     translation_record,
 )
-from bookbuilder.render import glance_words as words
 from bookbuilder.render.charts import (
     MAX_BARS,
     Chart,
@@ -323,7 +323,6 @@ def glance_page(book: Book, made: list[Chart], countries_shown: list[Country] = 
                     shown=shown,
                     total=len(rows),
                     plural=FACET_PLURALS[chart.key].lower(),
-                    more=more,
                 )
                 if more
                 else "",

@@ -82,11 +82,7 @@ def map_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x} {y} {width} {height}" '
         f'width="{width}" height="{height}" class="book-map-svg"'
-        + (
-            f' role="group" aria-label="{escape(words.MAP_TITLE)}" id="{map_id}">'
-            if link
-            else ">"
-        ),
+        + (f' role="group" aria-label="{escape(words.MAP_TITLE)}" id="{map_id}">' if link else ">"),
         f'<rect x="{x}" y="{y}" width="{width}" height="{height}" fill="#ffffff"/>',
         f'<g fill="{EMPTY_FILL}" stroke="{EMPTY_STROKE}" stroke-width="0.5">',
     ]
