@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from bookbuilder.render.worldmap import Country, map_svg
-from conftest import ROOT, require_tool, run_book
+from bookbuilder.sphinx.epub import ace_command, chromium, run_ace, run_epubcheck
+from conftest import ROOT, require, require_tool, run_book
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import benchmark
@@ -187,3 +188,17 @@ def test_epub_and_pdf_carry_the_map_and_every_country(book: dict) -> None:
         assert re.search(rf"{re.escape(name)}\s+{count}\n", glance), name
     typ = pdf.with_suffix(".typ").read_text("utf-8")
     assert re.search(r'#figure\(image\("_images/glance--reports-per-country-map\.svg"', typ)
+
+
+def test_epubcheck_and_ace_pass_on_the_book_with_its_map(book: dict, tmp_path: Path) -> None:
+    require_tool("java")
+    epub = next((book["root"] / "_build" / "epub").glob("*.epub"))
+    result = run_epubcheck(epub, tmp_path / "epubcheck.json")
+    assert result.counts == {"fatal": 0, "error": 0, "warning": 0}, "\n".join(result.lines)
+    require(
+        ace_command() is not None and chromium() is not None,
+        "needs DAISY Ace and chromium (`make setup-ace`, `make setup-browser`)",
+    )
+    result = run_ace(epub, tmp_path / "ace")
+    failing = [line for line in result.lines if re.search(r": (critical|serious|moderate):", line)]
+    assert result.ok, "\n".join(failing or result.lines)
