@@ -15,11 +15,13 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from bookbuilder.render.worldmap import Country, map_svg
 from bookbuilder.sphinx.epub import ace_command, chromium, run_ace, run_epubcheck
 from conftest import ROOT, require, require_tool, run_book
+from test_pdf import structure
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import benchmark
@@ -188,6 +190,10 @@ def test_epub_and_pdf_carry_the_map_and_every_country(book: dict) -> None:
         assert re.search(rf"{re.escape(name)}\s+{count}\n", glance), name
     typ = pdf.with_suffix(".typ").read_text("utf-8")
     assert re.search(r'#figure\(image\("_images/glance--reports-per-country-map\.svg"', typ)
+    with pikepdf.open(pdf) as document:  # the map is a tagged figure with its alt text
+        alts = [str(e.Alt) for e in structure(document) if str(e.S) == "/Figure" and "/Alt" in e]
+    (alt,) = [a for a in alts if a.startswith("World map of the reports per country")]
+    assert "Malta: 1 report" in alt and "Réunion: 1 report" in alt
 
 
 def test_epubcheck_and_ace_pass_on_the_book_with_its_map(book: dict, tmp_path: Path) -> None:
