@@ -31,7 +31,7 @@ help:
 	@echo "make test-other-book  the tests with a generated book in the repository's place"
 	@echo "make golden     rewrite the golden files in tests/golden/ (then review git diff)"
 	@echo "make bench      time and measure books of 140, 1,000 and 5,000 generated reports (SIZES=140,1000)"
-	@echo "make messages   the builder's words: catalogue template and every language's catalogue updated (LANG=xx: a new one)"
+	@echo "make messages   the builder's words: catalogue template and every language's catalogue updated (NEW=xx: a new one)"
 	@echo "make clean      remove _build/"
 	@echo "make lock       refresh requirements.lock after changing pyproject.toml's dependencies (UPGRADE=1: newest versions)"
 
@@ -97,10 +97,10 @@ docs: $(STAMP)
 	@$(BOOK) docs
 
 # The builder's words: the catalogue template extracted from the code (Babel), every language's
-# catalogue updated from it (LANG=xx starts a new one); then `make docs` lists the words. The .mo
+# catalogue updated from it (NEW=xx starts a new one); then `make docs` lists the words. The .mo
 # files are compiled on first use, never committed (bookbuilder/words.py).
 messages: $(STAMP)
-	@$(BIN)/python scripts/messages.py $(if $(LANG),--new $(LANG))
+	@$(BIN)/python scripts/messages.py $(if $(NEW),--new $(NEW))
 	@$(BOOK) docs
 
 # The editors' everyday work: docs/editors-guide.md.

@@ -6,7 +6,7 @@ The template (``scripts/bookbuilder/locale/bookbuilder.pot``) holds every word m
 modalities: schema.py's names; regions come from CLDR), and each paragraph of the pages the
 builder ships as Markdown (templates/accessibility.md). Each ``<language>.po`` gains the new
 words (untranslated: tests/test_words.py fails until someone translates them) and loses the
-ones no longer used. ``make messages LANG=xx`` starts a new catalogue.
+ones no longer used. ``make messages NEW=xx`` starts a new catalogue.
 """
 
 from __future__ import annotations

@@ -77,6 +77,11 @@ class Code(StrEnum):
     REPORT_VALUE = "report.value", ERROR, "a text too long, empty, or with a line break"
     REPORT_VOCABULARY = "report.vocabulary", ERROR, "a role, modality or status not in the list"
     REPORT_COUNTRY = "report.country", ERROR, "not an ISO 3166-1 alpha-2 code with a region"
+    REPORT_OFF_MAP = (
+        "report.off-map",
+        WARNING,
+        "a country the world map cannot draw: counted in its table, named under it",
+    )
     REPORT_DATE = "report.date", ERROR, "not an ISO date, or a date in the future"
     REPORT_CONSENT = "report.consent", ERROR, "consent is not true"
     REPORT_LANGUAGE = "report.language", ERROR, "not a BCP 47 language tag Babel knows"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import json
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +25,7 @@ from babel import Locale, UnknownLocaleError
 from bookbuilder.model import Place
 
 DATA_FILE = "m49.csv"
+MAP_FILE = "worldmap.json"  # the world map's outlines (render/worldmap.py)
 
 # Codes people write that are not ISO 3166-1 alpha-2 codes, but name one without doubt.
 COMMON_MISTAKES = {"UK": "GB", "EL": "GR"}
@@ -60,6 +62,19 @@ def table() -> dict[str, Area]:
         )
         areas[area.alpha2] = area
     return areas
+
+
+@cache
+def map_data() -> dict:
+    """The world map's projected Natural Earth outlines and markers, by alpha-2 code
+    (``scripts/make_worldmap.py`` writes them; source and licence beside the file)."""
+    return json.loads(files("bookbuilder").joinpath("data", MAP_FILE).read_text("utf-8"))
+
+
+def on_map(code: str) -> bool:
+    """Whether the world map can draw a country (Réunion, French Guiana and a few other areas
+    are part of France's outline in Natural Earth; Tokelau and Bouvet Island are absent)."""
+    return code.strip().upper() in map_data()["countries"]
 
 
 def region_of(code: str) -> str | None:

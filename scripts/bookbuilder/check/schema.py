@@ -445,6 +445,17 @@ def check_country(loc: Located, key: str, ck: Checker) -> Any:
             found = f"found '{code}' ({name}), which has no UN M49 region"
             allowed_here = "a country in one of the regions " + ", ".join(REGIONS)
             return ck.add(loc.line, key, found, allowed_here, code=Rule.COUNTRY)
+        if ck.prefix == "report" and not countries.on_map(code):  # a report, not a rule
+            name = countries.country_name(code, ck.language)
+            ck.add(
+                loc.line,
+                key,
+                f"'{code}' ({name}) is not on the world map's data: the report is counted in the "
+                "map's table and named under the map, but no country is coloured for it",
+                "a country the map draws (every ISO 3166-1 code but a few overseas areas)",
+                code=Code.REPORT_OFF_MAP,
+                severity=Severity.WARNING,
+            )
         return code
     near = countries.suggest_country(loc.value, ck.language)
     return ck.add(loc.line, key, f"found {describe(loc.value)}", allowed, near, code=Rule.COUNTRY)
@@ -541,7 +552,9 @@ def check_book_language(loc: Located, key: str, ck: Checker) -> Any:
             "a language the builder ships (its words stay English in any other): "
             + ", ".join(sorted(words.shipped_languages()))
         )
-        ck.add(loc.line, key, found, allowed, code=Code.BOOK_NO_CATALOGUE, severity=Severity.WARNING)
+        ck.add(
+            loc.line, key, found, allowed, code=Code.BOOK_NO_CATALOGUE, severity=Severity.WARNING
+        )
     return tag
 
 
@@ -824,7 +837,9 @@ def check_words(loc: Located, key: str, ck: Checker) -> Any:
         wanted, given = sorted(_PLACEHOLDER.findall(word)), sorted(_PLACEHOLDER.findall(found))
         if wanted != given:
             what = f"found {shown(found)}, whose placeholders are {', '.join(given) or 'none'}"
-            ck.add(loc.line, where, what, f"the placeholders {', '.join(wanted)}", code=Code.BOOK_WORDS)
+            ck.add(
+                loc.line, where, what, f"the placeholders {', '.join(wanted)}", code=Code.BOOK_WORDS
+            )
             continue
         replaced.append((word, found))
     return tuple(replaced)

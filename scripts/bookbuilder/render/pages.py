@@ -32,6 +32,7 @@ from bookbuilder.handover import (
 )
 from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Report, ReportRecord, Translation
 from bookbuilder.names import PersonName
+from bookbuilder.render import glance_words
 from bookbuilder.render.browse import (
     FacetValue,
     PlaceOf,
@@ -40,7 +41,14 @@ from bookbuilder.render.browse import (
     records,
     translation_record,
 )
-from bookbuilder.render.charts import Chart, DrawChart, bar_chart_svg, chart_key, charts
+from bookbuilder.render.charts import (
+    MAX_BARS,
+    Chart,
+    DrawChart,
+    bar_chart_svg,
+    chart_key,
+    charts,
+)
 from bookbuilder.render.contributors import (
     CONTRIBUTORS_DOC,
     CONTRIBUTORS_TITLE,
@@ -51,6 +59,7 @@ from bookbuilder.render.contributors import (
 from bookbuilder.render.cover import branding, cover_png
 from bookbuilder.render.drawn import drawn
 from bookbuilder.render.images import MASTER_RECIPE
+from bookbuilder.render.worldmap import Country, alt_text, map_svg, off_map
 from bookbuilder.syntax import in_image_folder
 from bookbuilder.words import N_, _, ngettext
 
@@ -62,6 +71,7 @@ GLANCE_DOC = "at-a-glance"
 GLANCE_TITLE = N_("The collection at a glance")
 GLANCE_DIR = "glance"
 FACETS_BY_KEY = {f.key: f for f in FACETS}
+MAP_FILE = "reports-per-country-map.svg"  # the map's picture, for the EPUB and the PDF
 TRANSLATION_LABEL = N_(
     "translation"
 )  # a translation's page title: "Nights in the CT (translation)"
@@ -275,8 +285,9 @@ def browse_page(book: Book, recs: Sequence[ReportRecord]) -> str:
     return f"# {escape_markdown(_(BROWSE_TITLE))}\n\n{fence}{{report-browse}}\n{data}\n{fence}\n"
 
 
-def glance_page(book: Book, made: list[Chart]) -> str:
-    """The "at a glance" page: one chart per facet, each with alt text and a data table."""
+def glance_page(book: Book, made: list[Chart], countries_shown: list[Country] = ()) -> str:
+    """The "at a glance" page: the world map (``countries_shown``), then one chart per facet,
+    each with alt text and a data table."""
     reports = book.reports
     countries = {r.country for r in reports}
     authors = {a.printed for r in reports for a in r.authors}
@@ -298,17 +309,27 @@ def glance_page(book: Book, made: list[Chart]) -> str:
         ),
         "",
     ]
+    if countries_shown:
+        lines += _map_section(countries_shown)
     for chart in made:
+        rows = [[v.value, v.label, v.count] for v in chart.values]
+        shown = min(len(rows), MAX_BARS)
+        more = len(rows) - shown
         data = _json_line(
             {
                 "file": f"{GLANCE_DIR}/{chart.filename}",
                 "alt": chart.alt,
                 "key": chart.key,
                 "heading": _(FACETS_BY_KEY[chart.key].label),
-                "caption": _("{chart}: the numbers are in the table below.").format(
-                    chart=chart.title
-                ),
-                "rows": [[v.label, v.count] for v in chart.values],
+                "caption": glance_words.CHART_CAPTION.format(title=chart.title),
+                "rows": rows,
+                "shown": shown,
+                "note": glance_words.BARS_SHOWN.format(
+                    shown=shown,
+                    total=len(rows),
+                )
+                if more
+                else "",
             }
         )
         fence = _fence(data)
@@ -321,6 +342,39 @@ def glance_page(book: Book, made: list[Chart]) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def map_countries(facet_values: dict[str, list[FacetValue]]) -> list[Country]:
+    """Every country with reports, by name (as the country facet lists them)."""
+    return [Country(v.value, v.label, v.count) for v in facet_values.get("country", [])]
+
+
+def _map_section(countries: list[Country]) -> list[str]:
+    """The world map: its static picture's file (written by ``render``), alt text, caption,
+    the countries it cannot draw, and every country for the table and the website's links."""
+    missing = off_map(countries)
+    data = _json_line(
+        {
+            "file": f"{GLANCE_DIR}/{MAP_FILE}",
+            "alt": alt_text(countries),
+            "caption": glance_words.MAP_CAPTION,
+            "caption_web": glance_words.MAP_CAPTION_WEB,
+            "heading": _(FACETS_BY_KEY["country"].label),
+            "countries": [[c.code, c.name, c.count] for c in countries],
+            "off": glance_words.MAP_OFF.format(names=", ".join(c.name for c in missing))
+            if missing
+            else "",
+        }
+    )
+    fence = _fence(data)
+    return [
+        f"## {escape_markdown(glance_words.MAP_TITLE)}",
+        "",
+        f"{fence}{{book-map}}",
+        data,
+        fence,
+        "",
+    ]
 
 
 def contributors_page(people: list[Contributor]) -> str:
@@ -378,7 +432,9 @@ def render(
     if book.reports:
         for chart in made:
             writer.bytes(f"{GLANCE_DIR}/{chart.filename}", chart.svg)
-        writer.text(GLANCE_DOC + ".md", glance_page(book, made))
+        shown = map_countries(aside.facet_values) if aside is not None else []
+        writer.text(f"{GLANCE_DIR}/{MAP_FILE}", map_svg(shown))
+        writer.text(GLANCE_DOC + ".md", glance_page(book, made, shown))
         people = contributors(book)
         writer.text(CONTRIBUTORS_DOC + ".md", contributors_page(people))
 

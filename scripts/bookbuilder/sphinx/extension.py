@@ -33,6 +33,7 @@ from bookbuilder.sphinx import (
     branding,
     chapters,
     contributors,
+    glance,
     images,
     incremental,
     language,
@@ -123,6 +124,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", partial(bookindex.index_page, build))
     app.connect("html-page-context", online.link_previews)
     app.connect("html-page-context", offline.link_manifest)
+    app.connect("html-page-context", glance.add_glance_css)
     # after the theme's, which sets the page's author to the book's editors
     app.connect("html-page-context", online.report_footer, priority=600)
     # after the theme's, which sets the titles as plain text
@@ -168,6 +170,8 @@ def _add_nodes(app: Sphinx) -> None:
         (online.browse_cards, (online.visit_browse_cards, None)),
         (chapters.chapter_reports, (chapters.visit_chapter_reports, None)),
         (offline.offline_panel, (offline.visit_offline_panel, None)),
+        (glance.world_map, (glance.visit_world_map, None)),
+        (glance.chart_bars, (glance.visit_chart_bars, None)),
     ):
         app.add_node(node, html=visitors, epub=visitors, **dict.fromkeys(NOT_WEB, SKIP))
     statement = {
@@ -197,7 +201,8 @@ def _add_directives_and_transforms(app: Sphinx) -> None:
     app.add_directive("book-landing", online.BookLanding)
     app.add_directive("report-browse", online.ReportBrowse)
     app.add_directive("chapter-reports", chapters.ChapterReports)
-    app.add_directive("book-chart", online.BookChart)
+    app.add_directive("book-chart", glance.BookChart)
+    app.add_directive("book-map", glance.BookMap)
     app.add_directive("accessibility-statement", a11y.AccessibilityStatement)
     # transforms, by their priorities: the guard, then the byline (report), then the trailer
     app.add_transform(lockdown.GuardReportNodes)
@@ -209,4 +214,5 @@ def _add_directives_and_transforms(app: Sphinx) -> None:
     app.add_post_transform(online.TrailerLast)
     app.add_post_transform(online.UnbrokenBookTitle)
     app.add_post_transform(online.WebOnlyOut)
+    app.add_post_transform(glance.PrintOnlyOut)
     app.add_post_transform(images.EditionImages)

@@ -670,6 +670,8 @@ class TypstTranslator(SphinxTranslator):
                 caption_text.append(note)
         if caption is not None:
             parts.append(f"caption: [{''.join(caption_text)}]")
+        if "book-chart" in node["classes"]:  # the map and charts stay under their headings
+            parts.append("placement: none")
         self.out(f"#figure({', '.join(parts)})\n\n")
         if legend is not None:
             for child in legend.children:
