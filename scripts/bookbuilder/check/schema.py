@@ -445,7 +445,7 @@ def check_country(loc: Located, key: str, ck: Checker) -> Any:
             found = f"found '{code}' ({name}), which has no UN M49 region"
             allowed_here = "a country in one of the regions " + ", ".join(REGIONS)
             return ck.add(loc.line, key, found, allowed_here, code=Rule.COUNTRY)
-        if ck.prefix == "report" and not countries.on_map(code):  # a report, not a rule
+        if ck.scope is Scope.REPORT and not countries.on_map(code):  # a report, not a rule
             name = countries.country_name(code, ck.language)
             ck.add(
                 loc.line,

@@ -285,7 +285,7 @@ def browse_page(book: Book, recs: Sequence[ReportRecord]) -> str:
     return f"# {escape_markdown(_(BROWSE_TITLE))}\n\n{fence}{{report-browse}}\n{data}\n{fence}\n"
 
 
-def glance_page(book: Book, made: list[Chart], countries_shown: list[Country] = ()) -> str:
+def glance_page(book: Book, made: list[Chart], countries_shown: Sequence[Country] = ()) -> str:
     """The "at a glance" page: the world map (``countries_shown``), then one chart per facet,
     each with alt text and a data table."""
     reports = book.reports
@@ -349,7 +349,7 @@ def map_countries(facet_values: dict[str, list[FacetValue]]) -> list[Country]:
     return [Country(v.value, v.label, v.count) for v in facet_values.get("country", [])]
 
 
-def _map_section(countries: list[Country]) -> list[str]:
+def _map_section(countries: Sequence[Country]) -> list[str]:
     """The world map: its static picture's file (written by ``render``), alt text, caption,
     the countries it cannot draw, and every country for the table and the website's links."""
     missing = off_map(countries)

@@ -34,25 +34,26 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from bookbuilder.check.countries import language_name
-from bookbuilder.check.schema import ROLE_NAMES
+from bookbuilder.check.schema import MODALITY_NAMES, ROLE_NAMES
 from bookbuilder.model import FACETS, BookMeta, ReportRecord
 from bookbuilder.render import cite
-from bookbuilder.render.browse import topic_words
+from bookbuilder.render.browse import region_name, topic_words
 from bookbuilder.render.drawn import drawn
-from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
+from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC, GLANCE_TITLE
 from bookbuilder.sphinx import a11y, editions, lockdown, offline
 from bookbuilder.sphinx.lockdown import REPORTS_DIR
 from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.report import educate, topic_labels
 from bookbuilder.sphinx.state import BuildState
+from bookbuilder.words import N_, _, direction, ngettext
 
 DOWNLOADS_DIR = "downloads"
 # A report's citation files, beside the pages: cite/<slug>.json and cite/<slug>.ris
 CITE_DIR = "cite"
-CITE_DOWNLOADS = (("json", "CSL-JSON (Zotero, Mendeley)"), ("ris", "RIS (EndNote)"))
+CITE_DOWNLOADS = (("json", "CSL-JSON (Zotero, Mendeley)"), ("ris", "RIS (EndNote)"))  # names
 HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
 FACET_KEYS = tuple(f.key for f in FACETS)
-FILTERS_LABEL = "Filter the reports"
+FILTERS_LABEL = N_("Filter the reports")
 PHONE_QUERY = "(max-width: 40rem)"  # the browse filters start closed below this width
 
 
@@ -105,7 +106,7 @@ def depart_div(self: Any, node: nodes.Element) -> None:
 def visit_report_trailer(self: Any, node: report_trailer) -> None:
     if not is_web(self.builder):
         raise nodes.SkipNode
-    attrs = {"aria-label": "About this report"}
+    attrs = {"aria-label": _("About this report")}
     page = self.builder.env.metadata.get(self.builder.current_docname, {})
     language = self.builder.config.language or "en"
     if page.get("bookbuilder_language", language).lower() != language.lower():
@@ -139,7 +140,8 @@ def visit_cite_downloads(self: Any, node: cite_downloads) -> None:
         f"{self.encode(label)}</a>"
         for suffix, label in CITE_DOWNLOADS
     ]
-    self.body.append(f'<p class="report-cite-downloads">Download: {" · ".join(links)}</p>\n')
+    said = self.encode(_("Download"))
+    self.body.append(f'<p class="report-cite-downloads">{said}: {" · ".join(links)}</p>\n')
     raise nodes.SkipNode
 
 
@@ -204,10 +206,12 @@ def card_html(
             if lang and lang != r.book_language
             else ""
         )
+        if said and "rtl" in (direction(lang or ""), direction(r.book_language)):
+            said += f' dir="{direction(lang or "")}"'  # a French title in an Arabic book
         return f'<{tag} class="{cls}"{said}>{content}</{tag}>\n'
 
-    authors = ", ".join(f"{a.printed} ({ROLE_NAMES.get(a.role, a.role)})" for a in r.authors)
-    where = f"{r.place.label} · {r.place.region}"
+    authors = ", ".join(f"{a.printed} ({_(ROLE_NAMES.get(a.role, a.role))})" for a in r.authors)
+    where = f"{r.place.label} · {region_name(r.place.region, r.book_language)}"
     parts = [
         f'<li class="browse-card"{attrs}>\n',
         # the title and summary in the report's language, the rest in the book's
@@ -224,7 +228,8 @@ def card_html(
         parts.append(para(text(r.summary), "browse-summary", r.language))
     # A modality and a topic may be one word ("CT", "ct"): printed once.
     tags: list[str] = []
-    for word in (*r.modalities, *(topic_words(t, topic_labels) for t in r.topics)):
+    modalities = (_(MODALITY_NAMES.get(m, m)) for m in r.modalities)
+    for word in (*modalities, *(topic_words(t, topic_labels) for t in r.topics)):
         if word.casefold() not in {t.casefold() for t in tags}:
             tags.append(word)
     if tags:
@@ -235,11 +240,23 @@ def card_html(
             f"{text(language_name(v.language, r.book_language))}</a>"
             for v in r.versions
         )
-        parts.append(para(f"Read in {links}", "browse-languages"))
+        parts.append(
+            para(around(_("Read in {languages}"), "{languages}", links, text), "browse-languages")
+        )
     if chapter:
-        parts.append(para("In " + link(f"chapters/{r.chapter}", r.chapter_title), "browse-chapter"))
+        in_chapter = link(f"chapters/{r.chapter}", r.chapter_title)
+        parts.append(
+            para(around(_("In {chapter}"), "{chapter}", in_chapter, text), "browse-chapter")
+        )
     parts.append("</li>\n")
     return "".join(parts)
+
+
+def around(words: str, placeholder: str, markup: str, text: Callable[[str], str]) -> str:
+    """``words`` with ``placeholder`` replaced by ``markup``: the words around it escaped
+    (``text``), wherever the book's language puts them ("Read in {languages}")."""
+    before, _sep, after = words.partition(placeholder)
+    return text(before) + markup + text(after)
 
 
 def visit_browse_filters(self: Any, node: browse_filters) -> None:
@@ -251,31 +268,37 @@ def visit_browse_filters(self: Any, node: browse_filters) -> None:
     # (static/browse.js; the theme hides .pst-js-only without it).
     out = [
         f'<details class="browse-filters-panel pst-js-only" id="browse-filters-panel" open>'
-        f"<summary>{esc(FILTERS_LABEL)}</summary>\n"
+        f"<summary>{esc(_(FILTERS_LABEL))}</summary>\n"
         f'<form class="browse-filters" id="browse-filters" '
-        f'aria-label="{esc(FILTERS_LABEL)}" role="search">\n'
+        f'aria-label="{esc(_(FILTERS_LABEL))}" role="search">\n'
     ]
     for facet in node["facets"]:
         key = facet["key"]
         if key not in FACET_KEYS or len(facet["values"]) < 2:
             continue
         total = esc(str(node["total"]))
+        every = esc(_("All"))
         out.append(
             f'<div class="browse-filter"><label for="filter-{key}">{esc(facet["label"])}</label>'
             f'<select id="filter-{key}" name="{key}">'
-            f'<option value="">All {esc(facet["plural"].lower())} ({total})</option>'
+            f'<option value="">{every} ({total})</option>'
         )
         for value, label, count in facet["values"]:
             out.append(f'<option value="{esc(value)}">{esc(label)} ({esc(str(count))})</option>')
         out.append("</select></div>\n")
-    out.append('<button type="reset" class="browse-reset">Clear all filters</button>\n</form>\n')
+    reset = esc(_("Clear all filters"))
+    out.append(f'<button type="reset" class="browse-reset">{reset}</button>\n</form>\n')
     out.append(
         "</details>\n<script>document.getElementById('browse-filters-panel').open = "
         f"!window.matchMedia('{PHONE_QUERY}').matches;</script>\n"
     )
+    # the words browse.js counts with, in the book's language (no plural: any count)
+    some = esc(_("Showing {shown} of {total} reports"))
+    every = esc(_("Showing all {total} reports"))
+    count = esc(ngettext("{n} report", "{n} reports", node["total"]).format(n=node["total"]))
     out.append(
-        f'<p class="browse-count" id="browse-count" role="status" aria-live="polite">'
-        f"{esc(str(node['total']))} reports</p>\n"
+        f'<p class="browse-count" id="browse-count" role="status" aria-live="polite" '
+        f'data-some="{some}" data-all="{every}">{count}</p>\n'
     )
     self.body.append("".join(out))
     raise nodes.SkipNode
@@ -289,7 +312,7 @@ def _human_size(size: int) -> str:
 
 def edition_files(config: Any) -> list[tuple[str, str, str, str]]:
     """(edition, build folder, file name, label) of the editions the landing page offers."""
-    files = [("epub", "epub", f"{config.epub_basename}.epub", "EPUB e-book")]
+    files = [("epub", "epub", f"{config.epub_basename}.epub", _("EPUB e-book"))]
     files.append(("pdf", "pdf", f"{config.bookbuilder_meta.basename}.pdf", "PDF"))
     return files
 
@@ -306,15 +329,18 @@ def visit_book_downloads(self: Any, node: book_downloads) -> None:
             continue
         href = relative_uri(here, f"{DOWNLOADS_DIR}/{name}")
         size = _human_size(path.stat().st_size)
+        download = html.escape(_("Download the {edition}").format(edition=label))
         items.append(
             f'<li><a class="book-download" href="{html.escape(href)}" download>'
-            f'<span class="book-download-label">Download the {html.escape(label)}</span> '
+            f'<span class="book-download-label">'
+            f"{download}</span> "
             f'<span class="book-download-size">({size})</span></a></li>'
         )
     if items:
+        heading = html.escape(_("Take the whole book with you"))
         self.body.append(
             '<section class="book-downloads" aria-labelledby="book-downloads-title">'
-            '<h2 id="book-downloads-title">Take the whole book with you</h2>'
+            f'<h2 id="book-downloads-title">{heading}</h2>'
             f"<ul>{''.join(items)}</ul></section>\n"
         )
     raise nodes.SkipNode
@@ -361,14 +387,17 @@ class BookLanding(JSONDirective):
         if data.get("cover"):  # the EPUB has a cover page of its own; the PDF a title page
             cover = web_only(classes=["book-cover-frame"])
             cover += nodes.image(
-                uri=data["cover"], alt=f"The cover of {data['title']}", classes=["book-cover"]
+                uri=data["cover"],
+                alt=_("The cover of {title}").format(title=data["title"]),
+                classes=["book-cover"],
             )
             hero += cover
         text = nodes.container(classes=["book-hero-text"])
         if data.get("subtitle"):
             text += _para(data["subtitle"], "book-subtitle")
         if data.get("editors"):
-            text += _para("Edited by " + ", ".join(data["editors"]), "book-editors")
+            editors = ", ".join(data["editors"])
+            text += _para(_("Edited by {editors}").format(editors=editors), "book-editors")
         if data.get("description"):
             text += _para(data["description"], "book-description")
         hero += text
@@ -377,15 +406,16 @@ class BookLanding(JSONDirective):
         links = nodes.paragraph(classes=["book-ways-in-links"])
         if count:
             links += _doc_link(
-                self.env, f"/{BROWSE_DOC}", f"Browse all {count} reports", ["book-button"]
+                self.env,
+                f"/{BROWSE_DOC}",
+                ngettext("Browse the {n} report", "Browse all {n} reports", count).format(n=count),
+                ["book-button"],
             )
-            links += _doc_link(
-                self.env, f"/{GLANCE_DOC}", "The collection at a glance", ["book-button"]
-            )
+            links += _doc_link(self.env, f"/{GLANCE_DOC}", _(GLANCE_TITLE), ["book-button"])
         if data.get("chapters"):
             first = data["chapters"][0]
             links += _doc_link(
-                self.env, f"/chapters/{first['id']}", "Start reading", ["book-button"]
+                self.env, f"/chapters/{first['id']}", _("Start reading"), ["book-button"]
             )
         ways += links
         text += ways
@@ -428,7 +458,7 @@ class ReportBrowse(JSONDirective):
         # One node for all the cards, written out by visit_browse_cards: thousands of docutils
         # nodes and cross-references made this page cost as much as 50 reports (profiled).
         cards = browse_cards(reports=reports)
-        empty = _para("No report matches these filters.", "browse-empty")
+        empty = _para(_("No report matches these filters."), "browse-empty")
         empty["ids"] = ["browse-empty"]
         return [filters, cards, empty]
 
@@ -454,12 +484,17 @@ class ReportTrailer(SphinxTransform):
         base = self.config.html_baseurl
         url = f"{base.rstrip('/')}/{record.page}.html" if base else None
         trailer = report_trailer()
-        back = nodes.paragraph("", "Part of the chapter ", classes=["report-chapter"])
+        before, after = _("Part of the chapter {chapter}").split("{chapter}", 1)
+        back = nodes.paragraph("", before, classes=["report-chapter"])
         back += _doc_link(self.env, f"/chapters/{record.chapter}", record.chapter_title)
+        if after:
+            back += nodes.Text(after)
         trailer += back
-        what = "report" if record.translation is None else "translation"
-        box = report_cite(label=f"Cite this {what}")
-        box += _para("Plain text", "report-cite-label")
+        cite_this = (
+            _("Cite this report") if record.translation is None else _("Cite this translation")
+        )
+        box = report_cite(label=cite_this)
+        box += _para(_("Plain text"), "report-cite-label")
         box += _para(cite.plain(record, meta, url), "report-cite-plain")
         box += _para("BibTeX", "report-cite-label")
         entry = cite.bibtex(record, meta, url)
