@@ -17,11 +17,18 @@ from pathlib import Path
 from bookbuilder import diskspace, docs, overview
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
-from bookbuilder.model import Book
-from bookbuilder.pipeline import (
+from bookbuilder.layout import (
     BUILD_DIR,
     CACHE_DIR,
+    CROSSREF_DIR,
+    DERIVATIVES,
+    OVERVIEW_CSV,
     SOURCE_DIR,
+    SOURCES,
+    report_source,
+)
+from bookbuilder.model import Book
+from bookbuilder.pipeline import (
     Prepared,
     prepare,
     read_book_settings,
@@ -93,7 +100,7 @@ def cmd_overview(root: Path, sort: str, statuses: Sequence[str]) -> int:
     if meta is None:
         _say(*format_problems(problems), "The overview needs the book's settings in conf.py.")
         return 1
-    target = root / BUILD_DIR / "overview.csv"
+    target = root / BUILD_DIR / OVERVIEW_CSV
     return overview.run(root, meta, sort, statuses, target, _say, root / CACHE_DIR)
 
 
@@ -119,7 +126,7 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
         with diskspace.writing(builddir):
             editions.start(builddir, sources, tuple(editions_to_build))
         # every edition's copy of every image, made on all cores before Sphinx asks for them
-        with diskspace.writing(builddir / "images"):
+        with diskspace.writing(builddir / DERIVATIVES):
             derive_all(rendered.srcdir, [EDITION_TARGET[e] for e in editions_to_build])
     except ImageError as error:
         _say(*_image_failure_lines(book, root, error), "Nothing was built.")
@@ -223,8 +230,7 @@ def cmd_clean(root: Path) -> int:
     # Never delete a folder that holds the editors' sources.
     if builddir in {
         root.resolve(),
-        (root / "experiences").resolve(),
-        (root / "chapters").resolve(),
+        *((root / folder).resolve() for folder in SOURCES),
     }:
         _say(f"Refusing to delete {builddir}: it holds sources.")
         return 1
@@ -260,7 +266,7 @@ def cmd_crossref(root: Path, depositor_name: str | None, email: str | None) -> i
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     result = deposit(prepared.book, Depositor(depositor_name, email), base_url(), when)
-    target = root / BUILD_DIR / "crossref" / f"{prepared.meta.basename}.xml"
+    target = root / BUILD_DIR / CROSSREF_DIR / f"{prepared.meta.basename}.xml"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(result.xml)
     _say(
@@ -270,7 +276,7 @@ def cmd_crossref(root: Path, depositor_name: str | None, email: str | None) -> i
     if result.without_doi:
         _say(
             f"Left out, without a `doi:` in their front matter ({len(result.without_doi)}):",
-            *(f"  experiences/{slug}.md" for slug in result.without_doi),
+            *(f"  {report_source(slug)}" for slug in result.without_doi),
         )
     return 0
 

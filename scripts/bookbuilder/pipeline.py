@@ -6,28 +6,21 @@ input: a broken report, chapter or book setting is a Problem with file and line.
 
 from __future__ import annotations
 
-import runpy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from bookbuilder.check import countries
 from bookbuilder.check.body import unfinished_body
+from bookbuilder.check.conf import read_book_settings
 from bookbuilder.check.glyphs import check_glyphs
-from bookbuilder.check.validate import validate_all, validate_book_meta
+from bookbuilder.check.validate import validate_all
 from bookbuilder.curate import curate
+from bookbuilder.layout import CONTRIBUTORS_CSV
 from bookbuilder.model import Book, BookMeta, Place, Problem, Status
 from bookbuilder.render.contributors import write_csv as write_contributors_csv
 from bookbuilder.render.images import publish_image
 from bookbuilder.render.pages import RenderResult, render
-from bookbuilder.sphinx.settings import BookSettingsError
-
-CONF_FILE = "conf.py"
-# Where everything generated goes, under the book's folder (`make clean` removes it).
-BUILD_DIR = Path("_build")
-SOURCE_DIR = BUILD_DIR / "src"  # the MyST sources Sphinx reads (render)
-CONTRIBUTORS_CSV = "contributors.csv"
-CACHE_DIR = BUILD_DIR / "cache"  # the validate stage's memory (bookbuilder.check.cache)
 
 
 @dataclass(frozen=True)
@@ -46,30 +39,6 @@ class Prepared:
     @property
     def ok(self) -> bool:
         return self.book is not None and not self.errors
-
-
-def read_book_settings(root: Path) -> tuple[BookMeta | None, list[Problem]]:
-    """The ``book`` mapping of conf.py, validated."""
-    conf = root / CONF_FILE
-    if not conf.is_file():
-        return None, [
-            Problem(CONF_FILE, 1, "not found; the book's settings live there", code="conf.error")
-        ]
-    try:
-        text = conf.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(CONF_FILE, 1, f"cannot be read: {error}", code="conf.error")]
-    try:
-        namespace = runpy.run_path(str(conf))
-    except BookSettingsError as error:  # sphinx_settings(book) found what validation finds
-        return None, list(error.problems)
-    except Exception as error:  # conf.py is the editors' Python: report, never trace back
-        line = getattr(error, "lineno", None) or 1
-        return None, [Problem(CONF_FILE, line, f"cannot be run: {error}", code="conf.error")]
-    book = namespace.get("book")
-    if not isinstance(book, dict):
-        return None, [Problem(CONF_FILE, 1, "has no `book = {...}` mapping", code="conf.book")]
-    return validate_book_meta(book, CONF_FILE, text, root)
 
 
 def prepare(root: Path, today: date | None = None, cache_dir: Path | None = None) -> Prepared:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import icu
 
+from bookbuilder.layout import CONF_FILE
 from bookbuilder.model import (
     BookMeta,
     ChapterSpec,
@@ -218,7 +219,7 @@ def check_glyphs(
     if covered is None:
         return [
             Problem(
-                "conf.py",
+                CONF_FILE,
                 1,
                 "the PDF's fonts are not installed on this machine, so the characters of the "
                 f"reports were not checked against them; {SETUP_HINT}",
@@ -227,7 +228,7 @@ def check_glyphs(
                 code="pdf.fonts-missing",
             )
         ]
-    problems = file_problems("conf.py", meta_texts(meta), covered, Severity.ERROR)
+    problems = file_problems(CONF_FILE, meta_texts(meta), covered, Severity.ERROR)
     for chapter in chapters:
         problems += file_problems(chapter.relpath, chapter_texts(chapter), covered, Severity.ERROR)
     for file in files:

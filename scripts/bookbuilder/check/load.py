@@ -53,6 +53,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from bookbuilder.check import yaml_mistakes
 from bookbuilder.check.cache import FrontMatterMemory
 from bookbuilder.check.schema import SLUG, SLUG_MAX, language_tag, slugify
+from bookbuilder.layout import CHAPTERS_DIR, REPORTS_DIR
 from bookbuilder.model import Located, Problem, Severity, SourceFile
 
 MAX_BYTES = 1024 * 1024
@@ -61,8 +62,6 @@ MAX_FRONT_MATTER = 64 * 1024  # a report's is under 2 KiB; this bounds the YAML 
 BOM = b"\xef\xbb\xbf"
 DELIMITER = "---"
 
-REPORTS_DIR = "experiences"
-CHAPTERS_DIR = "chapters"
 
 _TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (

@@ -35,12 +35,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bookbuilder.pipeline import BUILD_DIR, CACHE_DIR, SOURCE_DIR, prepare, render_sources
+from bookbuilder.layout import CACHE_DIR, CONF_FILE, PREVIEW_DIR, SOURCE_DIR, SOURCES
+from bookbuilder.pipeline import prepare, render_sources
 from bookbuilder.summary import format_problems, remap_warning
 
-PREVIEW_DIR = BUILD_DIR / "preview"  # Sphinx's -M folder: html/ and doctrees/ inside
 OUTPUT = PREVIEW_DIR / "html"
-WATCHED = ("experiences", "chapters", "conf.py")
+WATCHED = (*SOURCES, CONF_FILE)
 # Editors' temporary and back-up files: saving them is not a change to the book. Hidden files
 # (Vim's .x.md.swp, Emacs's .#x.md), back-ups (x.md~, #x.md#), Office's lock files (~$x.docx),
 # JetBrains' safe writes (x.md___jb_tmp___), Kate's swap files, *.tmp, *.crswap, and any file

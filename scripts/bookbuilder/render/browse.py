@@ -18,6 +18,7 @@ from babel.dates import format_date
 from bookbuilder.check.countries import language_name
 from bookbuilder.check.schema import MODALITY_NAMES, ROLE_NAMES
 from bookbuilder.curate import report_language
+from bookbuilder.layout import report_docname
 from bookbuilder.model import (
     FACETS,
     Book,
@@ -73,7 +74,7 @@ def versions(report: Report, meta: BookMeta) -> tuple[Version, ...]:
     when the report has no translation."""
     if not report.translations:
         return ()
-    found = [(f"experiences/{report.slug}", report_language(report, meta))]
+    found = [(report_docname(report.slug), report_language(report, meta))]
     found += [(t.docname, t.language.lower()) for t in report.translations]
     return tuple(Version(page, tag, language_name(tag, tag)) for page, tag in found)
 

@@ -50,6 +50,7 @@ from bookbuilder.check.images import (
     quiet_pillow,
     upright,
 )
+from bookbuilder.layout import DERIVATIVES
 
 MASTER_LONG_EDGE = 2560  # the viewer's large image: the most any edition shows
 MASTER_JPEG_QUALITY = 90
@@ -69,7 +70,6 @@ PIPELINE_VERSION = 2  # 2: 16-bit grey and CMYK keep their colours, profiles mus
 # What a master depends on besides its original: kept beside each master (render/pages.py).
 MASTER_RECIPE = f"v{PIPELINE_VERSION} long-edge={MASTER_LONG_EDGE} jpeg={MASTER_JPEG_QUALITY}"
 
-CACHE_FOLDER = "images"  # the derivatives, beside the sources: _build/images
 TARGETS = ("web", "epub", "print")
 EDITION_TARGET = {"html": "web", "epub": "epub", "pdf": "print"}  # sphinx/images.py: target_of
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
@@ -324,7 +324,7 @@ def original_name(path: Path, cache: Path) -> str:
 
 def cache_folder(srcdir: Path) -> Path:
     """Where the derivatives of the masters in ``srcdir`` (``_build/src``) are kept."""
-    return srcdir.parent / CACHE_FOLDER
+    return srcdir.parent / DERIVATIVES
 
 
 def derive_all(srcdir: Path, targets: Sequence[str], workers: int | None = None) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bookbuilder.layout import REPORTS_DIR, page_slug, report_docname
 from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Report, ReportRecord, Translation
 from bookbuilder.names import PersonName
 from bookbuilder.render.browse import (
@@ -195,7 +196,7 @@ def chapter_page(chapter: Chapter, recs: Sequence[ReportRecord] = ()) -> tuple[s
         entries = "\n".join(
             f"/{page}"
             for r in chapter.reports
-            for page in (f"experiences/{r.slug}", *(t.docname for t in r.translations))
+            for page in (report_docname(r.slug), *(t.docname for t in r.translations))
         )
         page += f"\n```{{toctree}}\n:hidden:\n:maxdepth: 1\n:titlesonly:\n\n{entries}\n```\n"
     return page, head.count("\n") + 1
@@ -229,7 +230,7 @@ def _write_chapters(
                 pages[version_record.page] = version_record
                 for image in version.images:
                     _check_report_image(version, image.path, image.target)
-                    _copy_image(writer, image.path, f"experiences/{image.target}", publish_image)
+                    _copy_image(writer, image.path, f"{REPORTS_DIR}/{image.target}", publish_image)
 
 
 def _people(names: Iterable[PersonName]) -> list[list[str]]:
@@ -377,10 +378,10 @@ def render(
         "reports": [r.slug for r in book.reports],
         # each report's (and translation's) record by page, for its scholarly metadata
         # (sphinx/scholarly.py): <slug>, <slug>.<language>
-        "records": {page.removeprefix("experiences/"): r.to_data() for page, r in pages.items()},
+        "records": {page_slug(page): r.to_data() for page, r in pages.items()},
         # report page → its translations' pages, in order (the EPUB's navigation lists them)
         "translations": {
-            f"experiences/{r.slug}": [t.docname for t in r.translations]
+            report_docname(r.slug): [t.docname for t in r.translations]
             for r in book.reports
             if r.translations
         },

@@ -15,6 +15,7 @@ from pathlib import Path
 from sphinx.cmd.build import main as sphinx_main
 
 from bookbuilder.diskspace import from_sphinx_output
+from bookbuilder.layout import DOCTREES
 from bookbuilder.sphinx.remembered import LAST_RUN
 
 EDITIONS = {"html": "html", "epub": "epub", "pdf": "pdf"}
@@ -72,7 +73,7 @@ def run_sphinx(
     outdir = builddir / builder  # where -M puts the edition
     warnings_file = builddir / f"warnings-{edition}.log"
     builddir.mkdir(parents=True, exist_ok=True)
-    remembered = builddir / "doctrees" / LAST_RUN  # -M's doctree folder: see module docstring
+    remembered = builddir / DOCTREES / LAST_RUN  # -M's doctree folder: see module docstring
     remembered.unlink(missing_ok=True)
     args = ["-M", builder, str(srcdir), str(builddir), "-c", str(confdir), "-w", str(warnings_file)]
     args.append("--no-color")  # warnings compared line by line with the remembered ones

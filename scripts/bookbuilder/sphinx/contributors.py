@@ -32,7 +32,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from bookbuilder.sphinx.lockdown import REPORTS_DIR
+from bookbuilder.layout import REPORT_PAGES
 from bookbuilder.sphinx.report import educate
 
 # What a contribution's links are introduced with, by kind and number.
@@ -119,7 +119,7 @@ def visit_contributors_html(self: Any, node: contributors_list) -> None:
             links = []
             for contribution in contributions:
                 title = encode(contribution["title"])
-                target = f"{REPORTS_DIR}{contribution['slug']}"
+                target = f"{REPORT_PAGES}{contribution['slug']}"
                 if target not in found:  # as an unresolved cross-reference says
                     logger.warning(
                         "contributors: no page %s for %s", target, person["name"], location=here
@@ -182,7 +182,7 @@ class ContributorsAsNodes(SphinxPostTransform):
                 "",
                 refdomain="std",
                 reftype="doc",
-                reftarget=f"/{REPORTS_DIR}{contribution['slug']}",
+                reftarget=f"/{REPORT_PAGES}{contribution['slug']}",
                 refexplicit=True,
                 refwarn=True,
                 refdoc=self.env.docname,

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from bookbuilder.check.cache import code_fingerprint
+from bookbuilder.layout import CONF_FILE
 
 RECORD = "editions.json"  # under _build/
 DOWNLOADABLE = ("epub", "pdf")
-CONF_FILE = "conf.py"
 
 
 def sources_fingerprint(rendered: str, root: Path) -> str:

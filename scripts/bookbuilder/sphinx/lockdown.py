@@ -51,7 +51,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from bookbuilder import layout
 from bookbuilder.check.doctree import ReportRules, refused_nodes, report_config
+from bookbuilder.layout import REPORT_PAGES
 from bookbuilder.model import ReportRecord
 from bookbuilder.render.pages import read_book_data
 from bookbuilder.syntax import (
@@ -63,12 +65,11 @@ from bookbuilder.syntax import (
 
 logger = logging.getLogger(__name__)
 
-REPORTS_DIR = "experiences/"
 REFUSED_DIRECTIVES = ("raw", "include", "literalinclude")
 
 
 def is_report(docname: str | None) -> bool:
-    return bool(docname) and str(docname).startswith(REPORTS_DIR)
+    return bool(docname) and str(docname).startswith(REPORT_PAGES)
 
 
 def report_record(srcdir: Any, docname: str | None) -> ReportRecord | None:
@@ -76,7 +77,7 @@ def report_record(srcdir: Any, docname: str | None) -> ReportRecord | None:
     builder's own parts of the page (byline, trailer) are made of, never the page's source."""
     if not is_report(docname):
         return None
-    data = read_book_data(srcdir).get("records", {}).get(str(docname)[len(REPORTS_DIR) :])
+    data = read_book_data(srcdir).get("records", {}).get(str(docname)[len(REPORT_PAGES) :])
     return ReportRecord.from_data(data) if data else None
 
 
@@ -146,8 +147,8 @@ class GuardReportNodes(Transform):
         if env is None or not is_report(env.docname):
             return
         # A translation (experiences/<slug>.<language>) shows its original's images.
-        slug = env.docname[len(REPORTS_DIR) :].split(".")[0]
-        own = Path(env.srcdir) / REPORTS_DIR / IMAGES_DIR / slug
+        slug = env.docname[len(REPORT_PAGES) :].split(".")[0]
+        own = Path(env.srcdir) / layout.REPORTS_DIR / IMAGES_DIR / slug
         for node, _code, why in list(refused_nodes(self.document, slug, own)):
             _warn(f"{why} (refused by the build)", node)
             if isinstance(node, _LINKS) and node.parent is not None:

@@ -35,20 +35,17 @@ from sphinx.util.osutil import relative_uri
 
 from bookbuilder.check.countries import language_name
 from bookbuilder.check.schema import ROLE_NAMES
+from bookbuilder.layout import CITE_DIR, DOWNLOADS_DIR, REPORT_PAGES, report_docname
 from bookbuilder.model import FACETS, BookMeta, ReportRecord
 from bookbuilder.render import cite
 from bookbuilder.render.browse import topic_words
 from bookbuilder.render.drawn import drawn
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
 from bookbuilder.sphinx import a11y, editions, lockdown, offline
-from bookbuilder.sphinx.lockdown import REPORTS_DIR
 from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.report import educate, topic_labels
 from bookbuilder.sphinx.state import BuildState
 
-DOWNLOADS_DIR = "downloads"
-# A report's citation files, beside the pages: cite/<slug>.json and cite/<slug>.ris
-CITE_DIR = "cite"
 CITE_DOWNLOADS = (("json", "CSL-JSON (Zotero, Mendeley)"), ("ris", "RIS (EndNote)"))
 HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
 FACET_KEYS = tuple(f.key for f in FACETS)
@@ -132,7 +129,7 @@ def visit_cite_downloads(self: Any, node: cite_downloads) -> None:
     if not is_web(self.builder):
         raise nodes.SkipNode
     here = self.builder.get_target_uri(self.builder.current_docname)
-    name = node["page"].removeprefix(REPORTS_DIR)  # <slug>, or <slug>.<language>
+    name = node["page"].removeprefix(REPORT_PAGES)  # <slug>, or <slug>.<language>
     links = [
         f'<a class="report-cite-download reference external" '
         f'href="{html.escape(relative_uri(here, f"{CITE_DIR}/{name}.{suffix}"))}">'
@@ -212,7 +209,7 @@ def card_html(
         f'<li class="browse-card"{attrs}>\n',
         # the title and summary in the report's language, the rest in the book's
         para(
-            link(f"experiences/{r.slug}", r.title),
+            link(report_docname(r.slug), r.title),
             "browse-title",
             r.language,
             "h2" if heading else "p",

@@ -19,18 +19,18 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from bookbuilder.layout import CITE_DIR, REPORT_PAGES
 from bookbuilder.model import BookMeta, ReportRecord
 from bookbuilder.render import scholarly
 from bookbuilder.render.pages import read_book_data
-from bookbuilder.sphinx.lockdown import REPORTS_DIR
-from bookbuilder.sphinx.online import CITE_DIR, is_web
+from bookbuilder.sphinx.online import is_web
 from bookbuilder.sphinx.outputs import write_if_changed
 
 
 def _record(srcdir: Any, pagename: str) -> ReportRecord | None:
-    if not pagename.startswith(REPORTS_DIR):
+    if not pagename.startswith(REPORT_PAGES):
         return None
-    data = read_book_data(srcdir).get("records", {}).get(pagename[len(REPORTS_DIR) :])
+    data = read_book_data(srcdir).get("records", {}).get(pagename[len(REPORT_PAGES) :])
     return ReportRecord.from_data(data) if data else None
 
 
@@ -62,7 +62,7 @@ def page_metadata(
     context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
     folder = Path(app.outdir) / CITE_DIR
     csl = json.dumps(scholarly.csl_json(record, meta, url), ensure_ascii=False, indent=1)
-    name = record.page.removeprefix(REPORTS_DIR)  # <slug>, or <slug>.<language>
+    name = record.page.removeprefix(REPORT_PAGES)  # <slug>, or <slug>.<language>
     write_if_changed(folder / f"{name}.json", (csl + "\n").encode("utf-8"))
     ris = scholarly.ris(record, meta, url)
     write_if_changed(folder / f"{name}.ris", ris.encode("utf-8"))
