@@ -40,7 +40,6 @@ from pathlib import Path
 from urllib.parse import quote
 from xml.etree import ElementTree
 
-from bookbuilder.check.schema import ROLES
 from bookbuilder.editor import wordwork
 from bookbuilder.editor.byline import SUPERSCRIPT_DIGITS, is_tool_name, read_byline
 from bookbuilder.editor.new import (
@@ -54,6 +53,7 @@ from bookbuilder.editor.new import (
     write_report,
 )
 from bookbuilder.layout import report_images
+from bookbuilder.vocabulary import ROLES
 
 MAX_DOCX = 50 * 1024 * 1024
 MAX_UNPACKED = 300 * 1024 * 1024

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from babel.dates import format_date
 
 from bookbuilder.check.countries import language_name
-from bookbuilder.check.schema import MODALITY_NAMES, ROLE_NAMES
 from bookbuilder.curate import report_language
 from bookbuilder.layout import report_docname
 from bookbuilder.model import (
@@ -31,6 +30,7 @@ from bookbuilder.model import (
     TranslationOf,
     Version,
 )
+from bookbuilder.vocabulary import MODALITY_NAMES, ROLE_NAMES
 
 
 @dataclass(frozen=True)

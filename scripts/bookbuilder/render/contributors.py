@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookbuilder import spreadsheet
-from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.curate import text_key
 from bookbuilder.layout import page_slug
 from bookbuilder.model import Book
 from bookbuilder.names import PersonName
+from bookbuilder.vocabulary import ROLE_NAMES
 
 CONTRIBUTORS_DOC = "contributors"
 CONTRIBUTORS_TITLE = "Contributors"

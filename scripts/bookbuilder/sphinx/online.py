@@ -34,7 +34,6 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from bookbuilder.check.countries import language_name
-from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.layout import CITE_DIR, DOWNLOADS_DIR, REPORT_PAGES, report_docname
 from bookbuilder.model import FACETS, BookMeta, ReportRecord
 from bookbuilder.render import cite
@@ -45,6 +44,7 @@ from bookbuilder.sphinx import a11y, editions, lockdown, offline
 from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.report import educate, topic_labels
 from bookbuilder.sphinx.state import BuildState
+from bookbuilder.vocabulary import ROLE_NAMES
 
 CITE_DOWNLOADS = (("json", "CSL-JSON (Zotero, Mendeley)"), ("ris", "RIS (EndNote)"))
 HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
