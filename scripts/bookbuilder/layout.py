@@ -48,6 +48,13 @@ def report_images(slug: str) -> str:
     return f"{REPORTS_DIR}/{IMAGES_DIR}/{slug}"
 
 
+def translation_parts(stem: str) -> tuple[str, str] | None:
+    """``notti-in-tc.en`` → (``notti-in-tc``, ``en``): the original's slug and the translation's
+    language as the file name writes it; None for a report's own file (a stem without a dot)."""
+    slug, dot, language = stem.partition(".")
+    return (slug, language) if dot else None
+
+
 def report_docname(slug: str) -> str:
     """A report's page in every edition: ``experiences/<slug>``."""
     return f"{REPORTS_DIR}/{slug}"

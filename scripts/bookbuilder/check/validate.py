@@ -37,7 +37,7 @@ from typing import Any
 from bookbuilder.check.body import check_body
 from bookbuilder.check.cache import FrontMatterMemory, cached_results, report_key
 from bookbuilder.check.doctree import check_tree
-from bookbuilder.check.load import load_chapters, load_reports, translation_parts
+from bookbuilder.check.load import load_chapters, load_reports
 from bookbuilder.check.privacy import lint
 from bookbuilder.check.schema import (
     BOOK_FIELDS,
@@ -53,7 +53,7 @@ from bookbuilder.check.schema import (
     slugify,
     suggest,
 )
-from bookbuilder.layout import CONF_FILE, IMAGES_DIR, REPORTS_DIR, report_source
+from bookbuilder.layout import CONF_FILE, IMAGES_DIR, REPORTS_DIR, report_source, translation_parts
 from bookbuilder.model import (
     Author,
     BookMeta,

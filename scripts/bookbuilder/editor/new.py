@@ -27,7 +27,7 @@ from typing import Any
 
 from bookbuilder import names
 from bookbuilder.check.body import PLACEHOLDER
-from bookbuilder.check.load import load_reports, load_source, translation_parts
+from bookbuilder.check.load import load_reports, load_source
 from bookbuilder.check.schema import (
     AUTHOR_FIELDS,
     INVALID,
@@ -52,7 +52,7 @@ from bookbuilder.check.validate import (
     validate_translation,
 )
 from bookbuilder.curate import text_key
-from bookbuilder.layout import REPORTS_DIR, report_images, report_source
+from bookbuilder.layout import REPORTS_DIR, report_images, report_source, translation_parts
 from bookbuilder.model import ORGANISATION_ROLE, Located, Problem
 
 FIELDS = {f.key: f for f in REPORT_FIELDS}

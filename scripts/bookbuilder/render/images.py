@@ -51,6 +51,7 @@ from bookbuilder.check.images import (
     upright,
 )
 from bookbuilder.layout import DERIVATIVES
+from bookbuilder.limits import PRINT_BOX_MM
 
 MASTER_LONG_EDGE = 2560  # the viewer's large image: the most any edition shows
 MASTER_JPEG_QUALITY = 90
@@ -60,9 +61,6 @@ WEB_WEBP_QUALITY = 75
 EPUB_LONG_EDGE = 1600
 EPUB_JPEG_QUALITY = 82
 PRINT_PPI = 300
-# The widest and tallest the PDF prints an image: its text width, and the tallest image it
-# allows (sphinx/typst.py lays images out in this box; templates/pdf/book.typ has the page).
-PRINT_BOX_MM = (150.0, 150.0)
 PRINT_JPEG_QUALITY = 82
 LINE_ART_PNG_RATIO = 3
 # Bumped whenever the recipes change, so that no cached derivative of an older recipe is used.
@@ -70,8 +68,6 @@ PIPELINE_VERSION = 2  # 2: 16-bit grey and CMYK keep their colours, profiles mus
 # What a master depends on besides its original: kept beside each master (render/pages.py).
 MASTER_RECIPE = f"v{PIPELINE_VERSION} long-edge={MASTER_LONG_EDGE} jpeg={MASTER_JPEG_QUALITY}"
 
-TARGETS = ("web", "epub", "print")
-EDITION_TARGET = {"html": "web", "epub": "epub", "pdf": "print"}  # sphinx/images.py: target_of
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 _PILLOW_FORMAT = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
@@ -330,7 +326,7 @@ def cache_folder(srcdir: Path) -> Path:
 def derive_all(srcdir: Path, targets: Sequence[str], workers: int | None = None) -> None:
     """Make, ahead of the editions' builds, every derivative they will ask for: the work is
     shared among the machine's cores (Sphinx writes pages one at a time), and the editions then
-    find each file in the cache. ``targets``: some of ``TARGETS``."""
+    find each file in the cache. ``targets``: some of ``editions.IMAGE_RECIPES``."""
     masters = sorted(
         p
         for p in srcdir.rglob("*")

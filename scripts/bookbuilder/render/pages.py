@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bookbuilder import editions
 from bookbuilder.layout import REPORTS_DIR, page_slug, report_docname
 from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Report, ReportRecord, Translation
 from bookbuilder.names import PersonName
@@ -266,7 +267,12 @@ def landing_page(book: Book, cover: str | None = None) -> str:
     data = _json_line(landing)
     fence = _fence(data)
     lines = [f"# {escape_markdown(meta.title)}", ""]
-    lines += [":::{only} not pdf", f"{fence}{{book-landing}}", data, fence, ":::", ""]
+    # the landing page's cover, downloads and contents: in the editions whose pages are HTML
+    block = [f"{fence}{{book-landing}}", data, fence]
+    if not_html := editions.without_html():
+        only = " and ".join(f"not {builder}" for builder in not_html)
+        block = [f":::{{only}} {only}", *block, ":::"]
+    lines += [*block, ""]
     # The browse page is for the web edition: the PDF and the EPUB have their own contents.
     lines += [":::{only} html and not epub", "```{toctree}", ":hidden:", "", BROWSE_DOC, "```"]
     lines += [":::", ""]

@@ -50,6 +50,7 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
+from bookbuilder import editions
 from bookbuilder.check.conf import read_book_settings
 from bookbuilder.layout import BUILD_DIR, is_report_page
 from bookbuilder.model import BookMeta
@@ -518,7 +519,7 @@ def _epub_path(root: Path) -> Path | None:
     if meta is None:
         print(*problems, sep="\n")
         return None
-    return root / BUILD_DIR / "epub" / f"{meta.basename}.epub"
+    return editions.edition("epub").output_path(root / BUILD_DIR, meta.basename)
 
 
 def _record(builddir: Path, checker: str, result: CheckResult, summary: str, epub: Path) -> None:

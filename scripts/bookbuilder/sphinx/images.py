@@ -28,6 +28,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from bookbuilder import editions
 from bookbuilder.check.images import image_kind, svg_intrinsic_size
 from bookbuilder.render.images import (
     RASTER_SUFFIXES,
@@ -50,9 +51,12 @@ class web_picture(nodes.General, nodes.Element):
 
 
 def target_of(builder: Any) -> str:
-    """Which derivatives an edition uses: ``web``, ``epub`` or ``print`` (the PDF: the Typst
-    builder, ``sphinx/pdf.py``, shrinks a print derivative further only when it prints
-    narrower than the text)."""
+    """Which derivatives an edition uses: its recipe in editions.py, ``web``, ``epub`` or
+    ``print`` (the PDF: the Typst builder, ``sphinx/pdf.py``, shrinks a print derivative further
+    only when it prints narrower than the text); for a builder of no edition (Sphinx's
+    ``dirhtml``, ``text``…), what its format is closest to."""
+    if (edition := editions.of_builder(builder.name)) is not None:
+        return edition.images
     if builder.name.startswith("epub"):
         return "epub"
     if builder.format == "html":

@@ -33,6 +33,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
+from bookbuilder import editions as book_editions
 from bookbuilder.check.countries import language_name
 from bookbuilder.layout import CITE_DIR, DOWNLOADS_DIR, REPORT_PAGES, report_docname
 from bookbuilder.model import FACETS, BookMeta, ReportRecord
@@ -285,10 +286,13 @@ def _human_size(size: int) -> str:
 
 
 def edition_files(config: Any) -> list[tuple[str, str, str, str]]:
-    """(edition, build folder, file name, label) of the editions the landing page offers."""
-    files = [("epub", "epub", f"{config.epub_basename}.epub", "EPUB e-book")]
-    files.append(("pdf", "pdf", f"{config.bookbuilder_meta.basename}.pdf", "PDF"))
-    return files
+    """(edition, build folder, file name, label) of the editions the landing page offers
+    (editions.py: those with a ``download`` label)."""
+    basename = config.bookbuilder_meta.basename
+    return [
+        (e.name, e.builder, e.output.format(basename=basename), e.download)
+        for e in book_editions.downloadable()
+    ]
 
 
 def visit_book_downloads(self: Any, node: book_downloads) -> None:

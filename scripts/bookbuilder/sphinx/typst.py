@@ -26,8 +26,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
 from bookbuilder.layout import CHAPTER_PAGES
+from bookbuilder.limits import PRINT_BOX_MM
 from bookbuilder.linebreak import breakable, column_em
-from bookbuilder.render.images import PRINT_BOX_MM
 from bookbuilder.sphinx.report import report_body
 
 logger = logging.getLogger(__name__)
