@@ -154,7 +154,7 @@ def _same(a: Path, b: Path) -> bool:
 def _downloads_left_out(builddir: Path, basename: str, failed: Collection[str] = ()) -> list[str]:
     """The editions that exist but that the website does not offer: built from older sources,
     or ``failed`` in this build."""
-    from bookbuilder.sphinx import editions as record
+    from bookbuilder.sphinx import current
 
     lines = []
     for edition in editions.downloadable():
@@ -164,7 +164,7 @@ def _downloads_left_out(builddir: Path, basename: str, failed: Collection[str] =
                 f"Not offered for download: the {edition.name} edition, which failed in this "
                 "build (below)."
             )
-        elif output.is_file() and not record.is_current(builddir, edition.name):
+        elif output.is_file() and not current.is_current(builddir, edition.name):
             lines.append(
                 f"Not offered for download: {output.relative_to(builddir.parent)} was built from "
                 f"older sources (`make {edition.name}` or `make all` builds it again)."

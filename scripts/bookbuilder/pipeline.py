@@ -132,20 +132,20 @@ def build_editions(
 ) -> Built:
     """Render ``book`` and build the ``chosen`` editions in their build order (the website
     last: it offers the editions this build made), recording each one built as current
-    (``sphinx/editions.py``). ``say`` hears each edition start and fail.
+    (``sphinx/current.py``). ``say`` hears each edition start and fail.
 
     Raises ``ImageError`` for an image that cannot be copied (nothing is built then) and
     ``diskspace.DiskFull`` for a full disk."""
     from bookbuilder.sphinx import build as builder  # Sphinx: imported by the stages that build
-    from bookbuilder.sphinx import editions as record
+    from bookbuilder.sphinx import current
 
     editions = in_build_order(chosen)
     builddir = root / BUILD_DIR
     with diskspace.writing(root / SOURCE_DIR):
         rendered = render_sources(book, root / SOURCE_DIR)
-    sources = record.sources_fingerprint(rendered.fingerprint, root)
+    sources = current.sources_fingerprint(rendered.fingerprint, root)
     with diskspace.writing(builddir):
-        record.start(builddir, sources, tuple(e.name for e in editions))
+        current.start(builddir, sources, tuple(e.name for e in editions))
     # every edition's copy of every image, made on all cores before Sphinx asks for them
     with diskspace.writing(builddir / DERIVATIVES):
         derive_all(rendered.srcdir, list(dict.fromkeys(e.images for e in editions)))
@@ -162,7 +162,7 @@ def build_editions(
         output = edition.output_path(builddir, book.meta.basename)
         if output.exists():
             built.outputs.append(output)
-            record.built(builddir, edition.name)
+            current.built(builddir, edition.name)
         else:
             said = output.relative_to(root)
             say(f"The {edition.name} edition did not produce {said}.")

@@ -33,7 +33,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from bookbuilder import editions as book_editions
+from bookbuilder import editions
 from bookbuilder.check.countries import language_name
 from bookbuilder.layout import CITE_DIR, DOWNLOADS_DIR, REPORT_PAGES, report_docname
 from bookbuilder.model import FACETS, BookMeta, ReportRecord
@@ -41,7 +41,7 @@ from bookbuilder.render import cite
 from bookbuilder.render.browse import topic_words
 from bookbuilder.render.drawn import drawn
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC
-from bookbuilder.sphinx import a11y, editions, lockdown, offline
+from bookbuilder.sphinx import a11y, current, lockdown, offline
 from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.report import educate, topic_labels
 from bookbuilder.sphinx.state import BuildState
@@ -291,7 +291,7 @@ def edition_files(config: Any) -> list[tuple[str, str, str, str]]:
     basename = config.bookbuilder_meta.basename
     return [
         (e.name, e.builder, e.output.format(basename=basename), e.download)
-        for e in book_editions.downloadable()
+        for e in editions.downloadable()
     ]
 
 
@@ -539,7 +539,7 @@ def sync_downloads(build: BuildState, app: Sphinx) -> None:
 
     Runs when the HTML is built (``make all`` builds it last), so the landing page offers
     exactly the editions that exist and were built from the sources as they stand
-    (``editions.is_current``: never an e-book with a withdrawn report in it), and the HTML
+    (``current.is_current``: never an e-book with a withdrawn report in it), and the HTML
     folder alone can be published.
     """
     if not is_web(app.builder) or app.config.bookbuilder_meta is None:
@@ -549,7 +549,7 @@ def sync_downloads(build: BuildState, app: Sphinx) -> None:
     found = []
     for edition, folder, name, _label in edition_files(app.config):
         source = builddir / folder / name
-        if source.is_file() and editions.is_current(builddir, edition):
+        if source.is_file() and current.is_current(builddir, edition):
             copy = target / name
             target.mkdir(parents=True, exist_ok=True)
             if not _same_file_state(source, copy):  # not reading tens of MB on every build
