@@ -65,6 +65,11 @@ def translation_docname(slug: str, language: str) -> str:
     return f"{REPORTS_DIR}/{slug}.{language.lower()}"
 
 
+def chapter_docname(chapter_id: str) -> str:
+    """A chapter's page in every edition: ``chapters/<id>``."""
+    return f"{CHAPTERS_DIR}/{chapter_id}"
+
+
 def is_report_page(docname: str) -> bool:
     """A report's page, original or translation (its text came from a contributor)."""
     return docname.startswith(REPORT_PAGES)

@@ -177,7 +177,7 @@ def body_template(slug: str) -> str:
     return f"""
 % Write the report below. Lines starting with % are notes: they are never published.
 % The title comes from the front matter: headings in the text start at ## (level 2).
-% Images go into experiences/images/{slug}/ and are shown like this:
+% Images go into {report_images(slug)}/ and are shown like this:
 %
 % :::{{figure}} images/{slug}/photo.jpg
 % :alt: What the image shows, for readers who cannot see it.
@@ -443,7 +443,7 @@ def _ask_slug(ask: Ask, root: Path, title: str) -> str:
     """A file name no report has, suggested from the title."""
     suggested = free_slug(root, title)
     while True:
-        slug = _ask(ask, "File name (experiences/<name>.md)", suggested).strip()
+        slug = _ask(ask, f"File name ({report_source('<name>')})", suggested).strip()
         problem = slug_problem(root, slug)
         if problem is None:
             return slug
@@ -735,7 +735,10 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument(
         "--translation-of",
         metavar="SLUG",
-        help="write a translation of experiences/SLUG.md (with --language, --title, --translator)",
+        help=(
+            f"write a translation of {report_source('SLUG')} "
+            "(with --language, --title, --translator)"
+        ),
     )
     parser.add_argument(
         "--translator",

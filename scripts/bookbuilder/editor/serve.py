@@ -356,8 +356,8 @@ def serve(root: Path, host: str, port: int, verbose: bool) -> int:
         lifespan=watcher.lifespan,
     )
     say(
-        f"Preview on http://{host}:{port}/ — it follows your edits to experiences/, chapters/ "
-        "and conf.py. Stop it with Ctrl-C."
+        f"Preview on http://{host}:{port}/ — it follows your edits to "
+        f"{', '.join(f'{folder}/' for folder in SOURCES)} and {CONF_FILE}. Stop it with Ctrl-C."
     )
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run(app, host=host, port=port, log_level="warning")

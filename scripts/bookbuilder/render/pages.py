@@ -24,7 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from bookbuilder import editions
-from bookbuilder.layout import REPORTS_DIR, page_slug, report_docname
+from bookbuilder.layout import (
+    CHAPTERS_DIR,
+    REPORTS_DIR,
+    chapter_docname,
+    page_slug,
+    report_docname,
+)
 from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Report, ReportRecord, Translation
 from bookbuilder.names import PersonName
 from bookbuilder.render.browse import (
@@ -215,11 +221,11 @@ def _write_chapters(
     ``sources`` and ``pages`` (every report's and translation's record, by page)."""
     for chapter in book.chapters:
         page, offset = chapter_page(chapter, [record_of[r.slug] for r in chapter.reports])
-        docname = f"chapters/{chapter.spec.id}"
+        docname = chapter_docname(chapter.spec.id)
         writer.text(docname + ".md", page)
         sources[docname] = _source(chapter.spec.relpath, chapter.spec.body_line, offset)
         for image in chapter.spec.images:
-            _copy_image(writer, image.path, f"chapters/{image.target}", publish_image)
+            _copy_image(writer, image.path, f"{CHAPTERS_DIR}/{image.target}", publish_image)
         for report in chapter.reports:
             record = record_of[report.slug]
             shown = [(report, record)]
@@ -247,7 +253,7 @@ def landing_page(book: Book, cover: str | None = None) -> str:
     table of contents of every report before it cuts it to one level (a sixth of adding a report
     to a book of 1,000; profiled), so the landing page lists the same pages itself."""
     meta = book.meta
-    contents = [f"chapters/{c.spec.id}" for c in book.chapters]
+    contents = [chapter_docname(c.spec.id) for c in book.chapters]
     if book.reports:
         contents += [GLANCE_DOC, CONTRIBUTORS_DOC]
     contents.append(ACCESSIBILITY_DOC)  # every book says what its editions provide, last

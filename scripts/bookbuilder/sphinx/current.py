@@ -4,8 +4,9 @@
 was withdrawn, the landing page's download was still the e-book with that report in it. Now
 every build writes ``_build/editions.json``: the fingerprint of the current sources (the rendered
 MyST sources and images, conf.py, the builder's own files), and, for each edition built (the
-registry: ``bookbuilder/editions.py``), the fingerprint of the sources it was last built from. The website offers an edition only when
-the two agree (``sphinx.online.sync_downloads``); the build's summary names those it left out.
+registry: ``bookbuilder/editions.py``), the fingerprint of the sources it was last built from.
+The website offers an edition only when the two agree (``sphinx.online.sync_downloads``); the
+build's summary names those it left out.
 """
 
 from __future__ import annotations

@@ -35,7 +35,13 @@ from sphinx.util.osutil import relative_uri
 
 from bookbuilder import editions
 from bookbuilder.check.countries import language_name
-from bookbuilder.layout import CITE_DIR, DOWNLOADS_DIR, REPORT_PAGES, report_docname
+from bookbuilder.layout import (
+    CITE_DIR,
+    DOWNLOADS_DIR,
+    REPORT_PAGES,
+    chapter_docname,
+    report_docname,
+)
 from bookbuilder.model import FACETS, BookMeta, ReportRecord
 from bookbuilder.render import cite
 from bookbuilder.render.browse import topic_words
@@ -235,7 +241,9 @@ def card_html(
         )
         parts.append(para(f"Read in {links}", "browse-languages"))
     if chapter:
-        parts.append(para("In " + link(f"chapters/{r.chapter}", r.chapter_title), "browse-chapter"))
+        parts.append(
+            para("In " + link(chapter_docname(r.chapter), r.chapter_title), "browse-chapter")
+        )
     parts.append("</li>\n")
     return "".join(parts)
 
@@ -386,7 +394,7 @@ class BookLanding(JSONDirective):
         if data.get("chapters"):
             first = data["chapters"][0]
             links += _doc_link(
-                self.env, f"/chapters/{first['id']}", "Start reading", ["book-button"]
+                self.env, "/" + chapter_docname(first["id"]), "Start reading", ["book-button"]
             )
         ways += links
         text += ways
@@ -489,7 +497,7 @@ class ReportTrailer(SphinxTransform):
         url = f"{base.rstrip('/')}/{record.page}.html" if base else None
         trailer = report_trailer()
         back = nodes.paragraph("", "Part of the chapter ", classes=["report-chapter"])
-        back += _doc_link(self.env, f"/chapters/{record.chapter}", record.chapter_title)
+        back += _doc_link(self.env, "/" + chapter_docname(record.chapter), record.chapter_title)
         trailer += back
         what = "report" if record.translation is None else "translation"
         box = report_cite(label=f"Cite this {what}")
