@@ -244,6 +244,10 @@ class Derivatives:
         recipe = {"box": print_box_pixels(), "jpeg": PRINT_JPEG_QUALITY}
         return self._cached(master, "print", recipe, self._make_print)["file"][0]
 
+    def file(self, recipe: str, master: Path) -> Derived:
+        """The one file of an edition whose recipe (editions.py) is ``epub`` or ``print``."""
+        return {"epub": self.epub, "print": self.printed}[recipe](master)
+
     # -- the cache ---------------------------------------------------------------------------
 
     def _cached(self, master: Path, target: str, recipe: dict, make) -> dict[str, list[Derived]]:
@@ -346,7 +350,10 @@ def derive_all(srcdir: Path, targets: Sequence[str], workers: int | None = None)
 def _derive(job: tuple[Path, str], cache: Path) -> None:
     master, target = job
     made = Derivatives(cache)
-    {"web": made.web, "epub": made.epub, "print": made.printed}[target](master)
+    if target == "web":
+        made.web(master)
+    else:
+        made.file(target, master)
 
 
 def is_photograph(image: Image.Image) -> bool:

@@ -32,14 +32,17 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from bookbuilder import editions
 from bookbuilder.layout import REPORT_PAGES
 from bookbuilder.sphinx.report import educate
 
 # What a contribution's links are introduced with, by kind and number.
 KIND_LABELS = {"author": ("Report", "Reports"), "translator": ("Translation", "Translations")}
 logger = logging.getLogger(__name__)
-# The writers that get the list as docutils nodes: every format but HTML's (website, EPUB).
-NOT_HTML = ("pdf", "latex", "text", "man", "texinfo", "xml", "pseudoxml")
+# The writers that get the list as docutils nodes: every format but HTML's (website, EPUB): the
+# editions whose pages are not HTML (editions.py: their builders' format is their name), and
+# Sphinx's other writers.
+NOT_HTML = (*editions.without_html(), "latex", "text", "man", "texinfo", "xml", "pseudoxml")
 
 
 class contributors_list(nodes.General, nodes.Element):

@@ -100,7 +100,7 @@ class EditionImages(SphinxPostTransform):
                 continue
             if kind not in RASTER:
                 continue  # SVG: the EPUB keeps it; LaTeX's converter makes a PDF of it
-            copy = made.epub(source) if target == "epub" else made.printed(source)
+            copy = made.file(target, source)
             path = str(copy.path)
             self.env.images.add_file(self.env.current_document.docname, path)
             node["uri"] = path
@@ -270,7 +270,7 @@ def register_derivatives(app: Sphinx, env: Any) -> list[str]:
             image = made.web(source)
             copies = [d.path for d in (*image.fallback, *image.modern)]
         else:
-            copies = [(made.epub(source) if target == "epub" else made.printed(source)).path]
+            copies = [made.file(target, source).path]
         for copy in copies:
             for docname in sorted(docnames):
                 table.add_file(docname, str(copy))
