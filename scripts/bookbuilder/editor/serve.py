@@ -35,12 +35,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bookbuilder import pipeline
+from bookbuilder import editions, pipeline
 from bookbuilder.layout import CACHE_DIR, CONF_FILE, PREVIEW_DIR, SOURCE_DIR, SOURCES
 from bookbuilder.pipeline import prepare, render_sources
 from bookbuilder.summary import format_problems
 
-OUTPUT = PREVIEW_DIR / "html"
+OUTPUT = PREVIEW_DIR / editions.website().builder  # Sphinx -M: the builder's folder
 WATCHED = (*SOURCES, CONF_FILE)
 # Editors' temporary and back-up files: saving them is not a change to the book. Hidden files
 # (Vim's .x.md.swp, Emacs's .#x.md), back-ups (x.md~, #x.md#), Office's lock files (~$x.docx),
