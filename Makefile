@@ -60,6 +60,8 @@ lock:
 	  --python-version 3.11 --generate-hashes --quiet $(if $(UPGRADE),--upgrade) -o $(LOCK)
 	@echo "$(LOCK) updated: commit it with pyproject.toml."
 
+# One target per edition of the registry (scripts/bookbuilder/editions.py; tests/test_editions.py
+# checks that they agree).
 html epub pdf: $(STAMP)
 	@$(BOOK) build $@
 
@@ -148,7 +150,7 @@ clean:
 	@if [ -x $(BIN)/python ]; then $(BOOK) clean; else rm -rf _build; fi
 
 # The fonts for the PDF (and poppler-utils for its tests); the list lives in
-# scripts/bookbuilder/sphinx/build.py.
+# scripts/bookbuilder/limits.py.
 setup-pdf: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \

@@ -43,7 +43,8 @@ from pathlib import Path
 
 import phone_figures
 from bookbuilder.check import schema
-from bookbuilder.sphinx.build import missing_pdf_fonts, output_path
+from bookbuilder.editions import edition as edition_of
+from bookbuilder.sphinx.build import missing_pdf_fonts
 
 DEFAULT_SIZES = (140, 1000, 5000)
 BENCH_DIR = Path("_build") / "bench"
@@ -458,7 +459,7 @@ def bench_size(
                 sum(p.stat().st_size for p in pages) / max(len(pages), 1)
             )
         else:  # 0 when the build failed (the run says FAILED)
-            output = output_path(edition, build, f"bench-{size}")
+            output = edition_of(edition).output_path(build, f"bench-{size}")
             result.outputs[f"{edition}_bytes"] = _du(output) if output.is_file() else 0
     clean()
     run = measure("all", _book(root, "build", *editions), root, log)
@@ -556,9 +557,9 @@ def bench_photos(size: int, base: Path, pdf: bool, log: Path) -> SizeResult:
     result.outputs["originals_bytes"] = _du(originals)
     result.outputs["html_bytes"] = _du(build / "html")
     for edition in ("epub", "pdf"):
-        output = output_path(edition, build, f"bench-{size}")
+        output = edition_of(edition).output_path(build, f"bench-{size}")
         result.outputs[f"{edition}_bytes"] = _du(output) if output.is_file() else 0
-    result.outputs.update(_epub_images(output_path("epub", build, f"bench-{size}")))
+    result.outputs.update(_epub_images(edition_of("epub").output_path(build, f"bench-{size}")))
     result.outputs.update(_phone_weights(build / "html"))
     for key, value in result.outputs.items():
         print(f"  {key:<32} {value:>12,}")

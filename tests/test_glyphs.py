@@ -24,7 +24,7 @@ def test_read_the_docs_installs_the_one_package_list() -> None:
     """Read the Docs cannot run `make print-pdf-packages`: its copy must stay the same."""
     import yaml
 
-    from bookbuilder.sphinx.build import PDF_PACKAGES
+    from bookbuilder.limits import PDF_PACKAGES
 
     config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text("utf-8"))
     assert tuple(config["build"]["apt_packages"]) == PDF_PACKAGES

@@ -31,9 +31,10 @@ from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
 from bookbuilder import cli
+from bookbuilder.layout import BUILD_DIR, SOURCE_DIR
 from bookbuilder.limits import MAX_NESTING
 from bookbuilder.model import Book, ImageRef
-from bookbuilder.pipeline import BUILD_DIR, SOURCE_DIR, prepare, render_sources
+from bookbuilder.pipeline import prepare, render_sources
 from bookbuilder.sphinx import build
 from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bookbuilder.sphinx.settings import BookSettingsError, sphinx_settings
+from bookbuilder.check.conf import BookSettingsError
+from bookbuilder.sphinx.settings import sphinx_settings
 from conftest import report_front, require_pdf, run_book
 
 CONF = """from bookbuilder.sphinx.settings import sphinx_settings

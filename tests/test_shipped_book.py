@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bookbuilder.pipeline import read_book_settings
+from bookbuilder.check.conf import read_book_settings
 from conftest import ROOT, require_pdf, run_book, tree_digest
 
 # The repository's own parts that are not the book (and never what conf.py points at).

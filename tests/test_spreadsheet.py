@@ -14,8 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bookbuilder import spreadsheet
+from bookbuilder.layout import SOURCE_DIR
 from bookbuilder.names import PersonName
-from bookbuilder.pipeline import SOURCE_DIR, prepare, render_sources
+from bookbuilder.pipeline import prepare, render_sources
 from conftest import FIXTURES, copy_book, run_book
 
 # Each start a spreadsheet may evaluate (OWASP's list, full-width forms, hidden behind

@@ -14,31 +14,34 @@ import sys
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
-from bookbuilder import diskspace, docs, overview
+from bookbuilder import diskspace, docs, editions, limits, overview
+from bookbuilder.check.conf import read_book_settings
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
-from bookbuilder.model import Book
-from bookbuilder.pipeline import (
+from bookbuilder.layout import (
     BUILD_DIR,
     CACHE_DIR,
+    CROSSREF_DIR,
+    OVERVIEW_CSV,
     SOURCE_DIR,
-    Prepared,
-    prepare,
-    read_book_settings,
-    render_sources,
+    SOURCES,
+    report_source,
 )
-from bookbuilder.render.images import EDITION_TARGET, ImageError, derive_all
-from bookbuilder.sphinx import editions
+from bookbuilder.model import Book
+from bookbuilder.pipeline import (
+    Prepared,
+    build_editions,
+    prepare,
+    render_sources,
+    unbuildable,
+)
+from bookbuilder.render.images import ImageError
 from bookbuilder.summary import (
     format_problems,
     plan_lines,
-    remap_warning,
     summary_lines,
     translation_lines,
 )
-
-ALL_EDITIONS = ("html", "epub", "pdf")
-BUILD_ORDER = ("epub", "pdf", "html")
 
 
 def _prepare(root: Path) -> Prepared:
@@ -93,68 +96,33 @@ def cmd_overview(root: Path, sort: str, statuses: Sequence[str]) -> int:
     if meta is None:
         _say(*format_problems(problems), "The overview needs the book's settings in conf.py.")
         return 1
-    target = root / BUILD_DIR / "overview.csv"
+    target = root / BUILD_DIR / OVERVIEW_CSV
     return overview.run(root, meta, sort, statuses, target, _say, root / CACHE_DIR)
 
 
 def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> int:
-    from bookbuilder.sphinx import build as builder  # Sphinx: imported by the commands that build
-
     prepared = _prepare(root)
     if not prepared.ok:
         return _blocked(prepared)
     book = prepared.book
     assert book is not None
-    if "pdf" in editions_to_build and (missing := builder.missing_pdf_fonts()):
-        _say(
-            f"The PDF needs the fonts {', '.join(missing)}, which this machine lacks: "
-            f"{builder.SETUP_PDF_HINT}."
-        )
+    if reason := unbuildable(editions_to_build):
+        _say(reason)
         return 1
-    builddir = root / BUILD_DIR
     try:
-        with diskspace.writing(root / SOURCE_DIR):
-            rendered = render_sources(book, root / SOURCE_DIR)
-        sources = editions.sources_fingerprint(rendered.fingerprint, root)
-        with diskspace.writing(builddir):
-            editions.start(builddir, sources, tuple(editions_to_build))
-        # every edition's copy of every image, made on all cores before Sphinx asks for them
-        with diskspace.writing(builddir / "images"):
-            derive_all(rendered.srcdir, [EDITION_TARGET[e] for e in editions_to_build])
+        built = build_editions(root, book, editions_to_build, verbose, _say)
     except ImageError as error:
         _say(*_image_failure_lines(book, root, error), "Nothing was built.")
         return 1
-    problems = list(prepared.problems)
-    sphinx_warnings: list[str] = []
-    outputs: list[str] = []
-    # editions that failed, with why: one failing never stops the others (the website is
-    # built last, and offers only the editions this build made)
-    not_built: dict[str, list[str]] = {}
-    for edition in editions_to_build:
-        _say(f"Building the {edition} edition…")
-        result = builder.run_sphinx(edition, rendered.srcdir, builddir, root, verbose)
-        edition_warnings = [remap_warning(w, rendered.sources) for w in result.warnings]
-        sphinx_warnings += edition_warnings
-        if not result.ok:
-            _say(result.message)
-            not_built[edition] = [result.message]
-            continue
-        output = builder.output_path(edition, builddir, book.meta.basename)
-        if output.exists():
-            outputs.append(str(output.relative_to(root)))
-            editions.built(builddir, edition)
-        else:
-            _say(f"The {edition} edition did not produce {output.relative_to(root)}.")
-            errors = [w for w in edition_warnings if "ERROR" in w]
-            not_built[edition] = errors or [f"it did not produce {output.relative_to(root)}"]
-    _say("", *summary_lines(book, problems, sorted(set(sphinx_warnings)), prepared.silenced))
-    if "html" in editions_to_build:
-        _say(*_downloads_left_out(builddir, book.meta.basename, set(not_built)))
-    for edition, reasons in not_built.items():
+    warnings = sorted(set(built.warnings))
+    _say("", *summary_lines(book, prepared.problems, warnings, prepared.silenced))
+    if any(editions.edition(name).website for name in editions_to_build):
+        _say(*_downloads_left_out(root / BUILD_DIR, book.meta.basename, set(built.failed)))
+    for edition, reasons in built.failed.items():
         _say(f"The {edition} edition failed in this build:", *(f"  {r}" for r in reasons))
-    if outputs:
-        _say("Wrote:", *(f"  {o}" for o in outputs))
-    return 1 if not_built else 0
+    if built.outputs:
+        _say("Wrote:", *(f"  {o.relative_to(root)}" for o in built.outputs))
+    return 1 if built.failed else 0
 
 
 def _image_failure_lines(book: Book, root: Path, error: ImageError) -> list[str]:
@@ -186,20 +154,20 @@ def _same(a: Path, b: Path) -> bool:
 def _downloads_left_out(builddir: Path, basename: str, failed: Collection[str] = ()) -> list[str]:
     """The editions that exist but that the website does not offer: built from older sources,
     or ``failed`` in this build."""
-    from bookbuilder.sphinx import build as builder
+    from bookbuilder.sphinx import current
 
     lines = []
-    for edition in editions.DOWNLOADABLE:
-        output = builder.output_path(edition, builddir, basename)
-        if edition in failed:
+    for edition in editions.downloadable():
+        output = edition.output_path(builddir, basename)
+        if edition.name in failed:
             lines.append(
-                f"Not offered for download: the {edition} edition, which failed in this build "
-                "(below)."
+                f"Not offered for download: the {edition.name} edition, which failed in this "
+                "build (below)."
             )
-        elif output.is_file() and not editions.is_current(builddir, edition):
+        elif output.is_file() and not current.is_current(builddir, edition.name):
             lines.append(
                 f"Not offered for download: {output.relative_to(builddir.parent)} was built from "
-                f"older sources (`make {edition}` or `make all` builds it again)."
+                f"older sources (`make {edition.name}` or `make all` builds it again)."
             )
     return lines
 
@@ -223,8 +191,7 @@ def cmd_clean(root: Path) -> int:
     # Never delete a folder that holds the editors' sources.
     if builddir in {
         root.resolve(),
-        (root / "experiences").resolve(),
-        (root / "chapters").resolve(),
+        *((root / folder).resolve() for folder in SOURCES),
     }:
         _say(f"Refusing to delete {builddir}: it holds sources.")
         return 1
@@ -260,7 +227,7 @@ def cmd_crossref(root: Path, depositor_name: str | None, email: str | None) -> i
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     result = deposit(prepared.book, Depositor(depositor_name, email), base_url(), when)
-    target = root / BUILD_DIR / "crossref" / f"{prepared.meta.basename}.xml"
+    target = root / BUILD_DIR / CROSSREF_DIR / f"{prepared.meta.basename}.xml"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(result.xml)
     _say(
@@ -270,7 +237,7 @@ def cmd_crossref(root: Path, depositor_name: str | None, email: str | None) -> i
     if result.without_doi:
         _say(
             f"Left out, without a `doi:` in their front matter ({len(result.without_doi)}):",
-            *(f"  experiences/{slug}.md" for slug in result.without_doi),
+            *(f"  {report_source(slug)}" for slug in result.without_doi),
         )
     return 0
 
@@ -301,8 +268,10 @@ def make_parser() -> argparse.ArgumentParser:
         choices=[*STATUSES, overview.UNREADABLE],
         help="only reports with this status (repeat for several)",
     )
-    build_parser = sub.add_parser("build", help="build editions: html, epub, pdf, all")
-    build_parser.add_argument("editions", nargs="+", choices=[*ALL_EDITIONS, "all"])
+    build_parser = sub.add_parser(
+        "build", help=f"build editions: {', '.join(editions.EDITIONS)}, all"
+    )
+    build_parser.add_argument("editions", nargs="+", choices=[*editions.EDITIONS, "all"])
     _verbose_flag(build_parser)
     sub.add_parser("clean", help="remove _build/")
     crossref_parser = sub.add_parser(
@@ -347,9 +316,7 @@ def _docs(args: argparse.Namespace, root: Path) -> int:
 
 
 def _pdf_packages(args: argparse.Namespace, root: Path) -> int:
-    from bookbuilder.sphinx import build as builder
-
-    _say(" ".join(builder.PDF_PACKAGES))
+    _say(" ".join(limits.PDF_PACKAGES))
     return 0
 
 
@@ -377,9 +344,9 @@ def _serve_or_render(args: argparse.Namespace, root: Path) -> int:
 
 
 def _build(args: argparse.Namespace, root: Path) -> int:
-    chosen = ALL_EDITIONS if "all" in args.editions else tuple(dict.fromkeys(args.editions))
-    # The web edition last: its landing page offers the EPUB and PDF this build just made.
-    return cmd_build(root, tuple(sorted(chosen, key=BUILD_ORDER.index)), args.verbose)
+    chosen = editions.EDITIONS if "all" in args.editions else args.editions
+    # in the registry's order: the website last, offering the editions this build just made
+    return cmd_build(root, [e.name for e in editions.in_build_order(chosen)], args.verbose)
 
 
 Command = Callable[[argparse.Namespace, Path], int]

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bookbuilder.layout import SOURCES
+
 DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 MB = 1000 * 1000
 # What a build writes beyond its sources' size (the web theme's files, the doctrees, the PDF's
@@ -90,7 +92,7 @@ def message(error: OSError, root: Path, build_dir: Path) -> str:
 def needed(root: Path, build_dir: Path) -> int:
     """About how many bytes a whole build takes: what the last build left in ``build_dir``, or
     an estimate from the sources' size when that is more (a first build, a grown book)."""
-    sources = sum(_size(root / folder) for folder in ("experiences", "chapters"))
+    sources = sum(_size(root / folder) for folder in SOURCES)
     return max(_size(build_dir), BUILD_OVERHEAD + SOURCE_COPIES * sources)
 
 

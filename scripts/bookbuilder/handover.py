@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookbuilder.jsondata import from_data, to_data
+from bookbuilder.layout import REPORT_PAGES  # a report's page: experiences/<slug>[.<language>]
 from bookbuilder.model import ReportRecord
 
 HANDOVER_FILE = "_bookbuilder.json"
-REPORT_PAGES = "experiences/"  # a report's page: experiences/<slug>[.<language>]
 
 
 @dataclass(frozen=True)

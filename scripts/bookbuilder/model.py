@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from bookbuilder.codes import Code
 from bookbuilder.jsondata import from_data, to_data
+from bookbuilder.layout import report_docname, report_source, translation_docname
 from bookbuilder.names import PersonName
 from bookbuilder.words import N_
 
@@ -173,16 +174,12 @@ class Translation:
 
     @property
     def original_relpath(self) -> str:
-        return f"experiences/{self.slug}.md"
+        return report_source(self.slug)
 
     @property
     def docname(self) -> str:
         """The page's name in every edition: ``experiences/<slug>.<language>`` (lower case)."""
         return translation_docname(self.slug, self.language)
-
-
-def translation_docname(slug: str, language: str) -> str:
-    return f"experiences/{slug}.{language.lower()}"
 
 
 @dataclass(frozen=True)
@@ -398,7 +395,7 @@ class ReportRecord:
     @property
     def page(self) -> str:
         """The docname of the page this record is shown on."""
-        base = f"experiences/{self.slug}"
+        base = report_docname(self.slug)
         return translation_docname(self.slug, self.language) if self.translation else base
 
     @property

@@ -23,7 +23,6 @@ from pathlib import Path
 from bookbuilder import spreadsheet
 from bookbuilder.check import countries
 from bookbuilder.check.body import count_words, image_references
-from bookbuilder.check.load import translation_parts
 from bookbuilder.check.validate import (
     Validated,
     raw_first_author,
@@ -32,6 +31,7 @@ from bookbuilder.check.validate import (
     validate_all,
 )
 from bookbuilder.curate import curate, text_key
+from bookbuilder.layout import translation_parts
 from bookbuilder.model import BookMeta, Report, SourceFile, Status
 from bookbuilder.names import PersonName
 

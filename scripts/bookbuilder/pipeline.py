@@ -1,34 +1,35 @@
-"""The stages before Sphinx, run in order: load → validate → curate (→ render).
+"""Every stage, run in order: load → validate → curate → render → build (→ the record of which
+editions are current). The command line (``cli.py``) and the preview (``editor/serve.py``) call
+these functions and say what they found; no stage runs another.
 
 ``prepare`` gives the curated book and every problem found on the way. It never raises for bad
 input: a broken report, chapter or book setting is a Problem with file and line.
+``build_editions`` renders the book and builds the chosen editions with Sphinx, in the order of
+the registry (``editions.py``); ``build_preview`` builds the website into ``_build/preview``.
 """
 
 from __future__ import annotations
 
-import runpy
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bookbuilder import diskspace
 from bookbuilder.check import countries
 from bookbuilder.check.body import unfinished_body
+from bookbuilder.check.conf import read_book_settings
 from bookbuilder.check.glyphs import check_glyphs
-from bookbuilder.check.validate import validate_all, validate_book_meta
-from bookbuilder.codes import Code
+from bookbuilder.check.validate import validate_all
 from bookbuilder.curate import curate
+from bookbuilder.editions import in_build_order, website
+from bookbuilder.layout import BUILD_DIR, CONTRIBUTORS_CSV, DERIVATIVES, PREVIEW_DIR, SOURCE_DIR
+from bookbuilder.limits import SETUP_PDF_HINT
 from bookbuilder.model import Book, BookMeta, Place, Problem, Status
 from bookbuilder.render.contributors import write_csv as write_contributors_csv
-from bookbuilder.render.images import publish_image
+from bookbuilder.render.images import derive_all, publish_image
 from bookbuilder.render.pages import RenderResult, render
-from bookbuilder.sphinx.settings import BookSettingsError
-
-CONF_FILE = "conf.py"
-# Where everything generated goes, under the book's folder (`make clean` removes it).
-BUILD_DIR = Path("_build")
-SOURCE_DIR = BUILD_DIR / "src"  # the MyST sources Sphinx reads (render)
-CONTRIBUTORS_CSV = "contributors.csv"
-CACHE_DIR = BUILD_DIR / "cache"  # the validate stage's memory (bookbuilder.check.cache)
+from bookbuilder.summary import remap_warning
 
 
 @dataclass(frozen=True)
@@ -47,30 +48,6 @@ class Prepared:
     @property
     def ok(self) -> bool:
         return self.book is not None and not self.errors
-
-
-def read_book_settings(root: Path) -> tuple[BookMeta | None, list[Problem]]:
-    """The ``book`` mapping of conf.py, validated."""
-    conf = root / CONF_FILE
-    if not conf.is_file():
-        return None, [
-            Problem(CONF_FILE, 1, "not found; the book's settings live there", code=Code.CONF_ERROR)
-        ]
-    try:
-        text = conf.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(CONF_FILE, 1, f"cannot be read: {error}", code=Code.CONF_ERROR)]
-    try:
-        namespace = runpy.run_path(str(conf))
-    except BookSettingsError as error:  # sphinx_settings(book) found what validation finds
-        return None, list(error.problems)
-    except Exception as error:  # conf.py is the editors' Python: report, never trace back
-        line = getattr(error, "lineno", None) or 1
-        return None, [Problem(CONF_FILE, line, f"cannot be run: {error}", code=Code.CONF_ERROR)]
-    book = namespace.get("book")
-    if not isinstance(book, dict):
-        return None, [Problem(CONF_FILE, 1, "has no `book = {...}` mapping", code=Code.CONF_BOOK)]
-    return validate_book_meta(book, CONF_FILE, text, root)
 
 
 def prepare(root: Path, today: date | None = None, cache_dir: Path | None = None) -> Prepared:
@@ -116,3 +93,100 @@ def render_sources(book: Book, srcdir: Path) -> RenderResult:
     # The Contributors page's list, for the editors' letters: beside the sources, in _build/.
     write_contributors_csv(result.contributors, srcdir.parent / CONTRIBUTORS_CSV)
     return result
+
+
+# -- build: Sphinx's builders, one edition at a time -------------------------------------------
+
+
+@dataclass
+class Built:
+    """What a build made: each edition's file, or why there is none; Sphinx's warnings."""
+
+    rendered: RenderResult
+    warnings: list[str] = field(default_factory=list)  # at the editors' files (remap_warning)
+    outputs: list[Path] = field(default_factory=list)
+    # editions that failed, with why: one failing never stops the others
+    failed: dict[str, list[str]] = field(default_factory=dict)
+
+
+def unbuildable(chosen: Iterable[str]) -> str | None:
+    """Why this machine cannot build one of the ``chosen`` editions (the PDF's fonts), or None."""
+    if not any(edition.typeset for edition in in_build_order(chosen)):
+        return None
+    from bookbuilder.sphinx import build as builder  # Sphinx: imported by the stages that build
+
+    if missing := builder.missing_pdf_fonts():
+        return (
+            f"The PDF needs the fonts {', '.join(missing)}, which this machine lacks: "
+            f"{SETUP_PDF_HINT}."
+        )
+    return None
+
+
+def build_editions(
+    root: Path,
+    book: Book,
+    chosen: Iterable[str],
+    verbose: bool = False,
+    say: Callable[[str], None] = print,
+) -> Built:
+    """Render ``book`` and build the ``chosen`` editions in their build order (the website
+    last: it offers the editions this build made), recording each one built as current
+    (``sphinx/current.py``). ``say`` hears each edition start and fail.
+
+    Raises ``ImageError`` for an image that cannot be copied (nothing is built then) and
+    ``diskspace.DiskFull`` for a full disk."""
+    from bookbuilder.sphinx import build as builder  # Sphinx: imported by the stages that build
+    from bookbuilder.sphinx import current
+
+    editions = in_build_order(chosen)
+    builddir = root / BUILD_DIR
+    with diskspace.writing(root / SOURCE_DIR):
+        rendered = render_sources(book, root / SOURCE_DIR)
+    sources = current.sources_fingerprint(rendered.fingerprint, root)
+    with diskspace.writing(builddir):
+        current.start(builddir, sources, tuple(e.name for e in editions))
+    # every edition's copy of every image, made on all cores before Sphinx asks for them
+    with diskspace.writing(builddir / DERIVATIVES):
+        derive_all(rendered.srcdir, list(dict.fromkeys(e.images for e in editions)))
+    built = Built(rendered)
+    for edition in editions:
+        say(f"Building the {edition.name} edition…")
+        result = builder.run_sphinx(edition.name, rendered.srcdir, builddir, root, verbose)
+        warnings = [remap_warning(w, rendered.sources) for w in result.warnings]
+        built.warnings += warnings
+        if not result.ok:
+            say(result.message)
+            built.failed[edition.name] = [result.message]
+            continue
+        output = edition.output_path(builddir, book.meta.basename)
+        if output.exists():
+            built.outputs.append(output)
+            current.built(builddir, edition.name)
+        else:
+            said = output.relative_to(root)
+            say(f"The {edition.name} edition did not produce {said}.")
+            errors = [w for w in warnings if "ERROR" in w]
+            built.failed[edition.name] = errors or [f"it did not produce {said}"]
+    return built
+
+
+@dataclass
+class Preview:
+    """The preview's build: the sources rendered, and how the website's build went."""
+
+    rendered: RenderResult
+    ok: bool
+    warnings: list[str]  # at the editors' files
+    message: str  # why Sphinx failed, or ""
+
+
+def build_preview(root: Path, book: Book, verbose: bool = False) -> Preview:
+    """Render ``book`` and build the website into ``_build/preview`` (``make serve``), apart
+    from the editions ``make html`` builds."""
+    from bookbuilder.sphinx import build as builder  # Sphinx: imported by the stages that build
+
+    rendered = render_sources(book, root / SOURCE_DIR)
+    result = builder.run_sphinx(website().name, rendered.srcdir, root / PREVIEW_DIR, root, verbose)
+    warnings = sorted({remap_warning(w, rendered.sources) for w in result.warnings})
+    return Preview(rendered, result.ok, warnings, result.message)

@@ -7,10 +7,12 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from bookbuilder.check.countries import language_name
 from bookbuilder.handover import PageSource
+from bookbuilder.layout import SOURCE_DIR, SOURCES
 from bookbuilder.model import Book, Problem, Report
 
 GENERATED_LOCATION = re.compile(
-    r"(?P<prefix>\S*?_build/src/)?(?P<doc>(?:experiences|chapters)/[a-z0-9-]+(?:\.[a-z0-9-]+)?)"
+    rf"(?P<prefix>\S*?{re.escape(SOURCE_DIR.as_posix())}/)?"
+    rf"(?P<doc>(?:{'|'.join(map(re.escape, SOURCES))})/[a-z0-9-]+(?:\.[a-z0-9-]+)?)"
     r"\.md:(?P<line>\d+)"
 )
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from docutils.parsers.rst import Directive
 from myst_parser.parsers.directives import _parse_directive_options
 
+from bookbuilder.layout import IMAGES_DIR
+
 # MyST's optional syntax the format allows: ::: fences (directives written with colons).
 MYST_EXTENSIONS = ("colon_fence",)
 # Raw HTML is never passed through, as a block or inline.
@@ -23,7 +25,6 @@ MYST_DISABLED_SYNTAX = ("html_block", "html_inline")
 LINK_SCHEMES = ("http", "https", "mailto")
 
 # A report's images: experiences/images/<slug>/…, written in the body as images/<slug>/<file>.
-IMAGES_DIR = "images"
 # One file or folder name inside it: letters, digits, '.', '_', '-', not starting with '.'.
 IMAGE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._\-]*\Z")
 

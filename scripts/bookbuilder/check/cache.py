@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from bookbuilder.layout import report_images, translation_parts
 from bookbuilder.model import Problem, Report, SourceFile
 
 Result = tuple[Report | None, list[Problem]]
@@ -81,11 +82,9 @@ def _decoders() -> tuple[str, ...]:
 
 
 def report_key(src: SourceFile, root: Path, book_language: str, today: date) -> str:
-    from bookbuilder.check.load import translation_parts  # load imports this module
-
     # a translation (<slug>.<language>.md) shows its original's images
     slug = (translation_parts(src.stem) or (src.stem, ""))[0]
-    images = _folder_state(root / "experiences" / "images" / slug)
+    images = _folder_state(root / report_images(slug))
     parts = (
         code_fingerprint(),
         _decoders(),

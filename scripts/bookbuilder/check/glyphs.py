@@ -7,7 +7,7 @@ Typst can use has is an error naming the file, the line and the character with i
 Drafts and withdrawn reports get the same message as a warning: they are not printed yet.
 
 The fonts are those Typst itself finds (the system's, through the same fontconfig folders), the
-ones ``make setup-pdf`` installs (``sphinx/build.py``: ``PDF_PACKAGES``), read with fontTools.
+ones ``make setup-pdf`` installs (``limits.py``: ``PDF_PACKAGES``), read with fontTools.
 Emoji print in colour from Noto Color Emoji, whose bitmaps Typst embeds (measured,
 ``docs/pdf-engine.md``); an emoji newer than that font is refused like any other character.
 Reading every installed font's character map takes seconds, so the union of what they cover is
@@ -26,6 +26,8 @@ from pathlib import Path
 import icu
 
 from bookbuilder.codes import Code
+from bookbuilder.layout import CONF_FILE
+from bookbuilder.limits import PDF_FONTS
 from bookbuilder.model import (
     BookMeta,
     ChapterSpec,
@@ -76,8 +78,6 @@ def installed_coverage() -> frozenset[int] | None:
     """Every code point that a font Typst can use draws; None when the PDF's own fonts
     (``PDF_FONTS``) are not installed, so nothing can be said about the PDF."""
     import typst
-
-    from bookbuilder.sphinx.build import PDF_FONTS
 
     fonts = [f for f in typst.Fonts(include_embedded_fonts=False).fonts() if f.path]
     if not set(PDF_FONTS) <= {f.family for f in fonts}:
@@ -219,7 +219,7 @@ def check_glyphs(
     if covered is None:
         return [
             Problem(
-                "conf.py",
+                CONF_FILE,
                 1,
                 "the PDF's fonts are not installed on this machine, so the characters of the "
                 f"reports were not checked against them; {SETUP_HINT}",
@@ -228,7 +228,7 @@ def check_glyphs(
                 code=Code.PDF_FONTS_MISSING,
             )
         ]
-    problems = file_problems("conf.py", meta_texts(meta), covered, Severity.ERROR)
+    problems = file_problems(CONF_FILE, meta_texts(meta), covered, Severity.ERROR)
     for chapter in chapters:
         problems += file_problems(chapter.relpath, chapter_texts(chapter), covered, Severity.ERROR)
     for file in files:

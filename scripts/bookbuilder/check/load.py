@@ -54,6 +54,7 @@ from bookbuilder.check import yaml_mistakes
 from bookbuilder.check.cache import FrontMatterMemory
 from bookbuilder.check.schema import SLUG, SLUG_MAX, language_tag, slugify
 from bookbuilder.codes import Code
+from bookbuilder.layout import CHAPTERS_DIR, REPORTS_DIR, translation_parts
 from bookbuilder.model import Located, Problem, Severity, SourceFile
 
 MAX_BYTES = 1024 * 1024
@@ -62,8 +63,6 @@ MAX_FRONT_MATTER = 64 * 1024  # a report's is under 2 KiB; this bounds the YAML 
 BOM = b"\xef\xbb\xbf"
 DELIMITER = "---"
 
-REPORTS_DIR = "experiences"
-CHAPTERS_DIR = "chapters"
 
 _TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (
@@ -639,13 +638,6 @@ def load_reports(
 def load_chapters(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     """Every ``chapters/*.md`` file, in name order."""
     return _load_folder(root, CHAPTERS_DIR)
-
-
-def translation_parts(stem: str) -> tuple[str, str] | None:
-    """``notti-in-tc.en`` → (``notti-in-tc``, ``en``): the original's slug and the translation's
-    language as the file name writes it; None for a report's own file (a stem without a dot)."""
-    slug, dot, language = stem.partition(".")
-    return (slug, language) if dot else None
 
 
 def _load_folder(

@@ -40,6 +40,7 @@ from bookbuilder.model import (
     Status,
 )
 from bookbuilder.names import PersonName
+from bookbuilder.vocabulary import MODALITIES, MODALITY_NAMES, ROLE_NAMES, ROLES
 
 __all__ = [
     "AUTHOR_FIELDS",
@@ -75,39 +76,11 @@ __all__ = [
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SLUG_MAX = 80
 
-ROLES = (
-    "radiologist",
-    "radiographer",
-    "radiological-technologist",
-    "medical-physicist",
-    "nurse",
-    "trainee",
-    "researcher",
-    "other",
-    "organisation",
-)
-# How a role is printed: the browse page's filters and cards, and (but "other" and
-# "organisation", which say nothing in a byline) the byline.
-ROLE_NAMES = {role: role.replace("-", " ").capitalize() for role in ROLES}
 ROLE_ALIASES = {
     "organization": "organisation",
     "radiologic-technologist": "radiological-technologist",
 }
 
-MODALITIES = (
-    "radiography",
-    "CT",
-    "MRI",
-    "ultrasound",
-    "fluoroscopy",
-    "mammography",
-    "nuclear-medicine",
-    "PET",
-    "interventional",
-    "teleradiology",
-)
-# How a modality is printed (the index, the browse filters): "CT", "Nuclear medicine".
-MODALITY_NAMES = {m: m if m.isupper() else m.replace("-", " ").capitalize() for m in MODALITIES}
 # Lower case, spaces/underscores/slashes written as hyphens → the display name.
 MODALITY_ALIASES = {
     "x-ray": "radiography",

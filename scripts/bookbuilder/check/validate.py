@@ -37,7 +37,7 @@ from typing import Any
 from bookbuilder.check.body import check_body
 from bookbuilder.check.cache import FrontMatterMemory, cached_results, report_key
 from bookbuilder.check.doctree import check_tree
-from bookbuilder.check.load import load_chapters, load_reports, translation_parts
+from bookbuilder.check.load import load_chapters, load_reports
 from bookbuilder.check.privacy import lint
 from bookbuilder.check.schema import (
     BOOK_FIELDS,
@@ -55,6 +55,7 @@ from bookbuilder.check.schema import (
 )
 from bookbuilder.codes import Code, Scope
 from bookbuilder.jsondata import made
+from bookbuilder.layout import CONF_FILE, IMAGES_DIR, REPORTS_DIR, report_source, translation_parts
 from bookbuilder.model import (
     Author,
     BookMeta,
@@ -136,7 +137,7 @@ def validate_report(
     """
     ck = Checker(src.relpath, Scope.REPORT, today=today, root=root, language=book_language)
     values = check_mapping(src.front_matter, REPORT_FIELDS, "", src.front_matter_line, ck)
-    images, body_problems = _check_body(src, root / "experiences")
+    images, body_problems = _check_body(src, root / REPORTS_DIR)
     problems = _by_line(ck.problems + body_problems + lint(src.body, src.body_line, src.relpath))
     if not _ok(values) or any(p.is_error for p in problems):
         return None, problems
@@ -173,7 +174,7 @@ def _check_body(
     slug = slug or src.stem
     images, problems = check_body(src.body, src.body_line, src.relpath, slug, folder)
     said = {(p.line, p.code) for p in problems}
-    own_images = folder / "images" / slug
+    own_images = folder / IMAGES_DIR / slug
     for problem in check_tree(src.body, src.body_line, src.relpath, slug, own_images):
         if (problem.line, problem.code) not in said:
             said.add((problem.line, problem.code))
@@ -218,7 +219,7 @@ def validate_translation(
         src.front_matter, TRANSLATION_FIELDS, "", src.front_matter_line, ck, _ORIGINAL_ONLY
     )
     # the same two readings as a report's body: the build renders a translation the same way
-    images, body_problems = _check_body(src, root / "experiences", slug)
+    images, body_problems = _check_body(src, root / REPORTS_DIR, slug)
     problems = _by_line(ck.problems + body_problems + lint(src.body, src.body_line, src.relpath))
     if not _ok(values) or any(p.is_error for p in problems):
         return None, problems
@@ -248,7 +249,7 @@ def _original_problems(
     parts = translation_parts(src.stem)
     assert parts is not None
     slug, tag = parts
-    original_relpath = f"experiences/{slug}.md"
+    original_relpath = report_source(slug)
     if slug not in originals and original_relpath not in loaded:
         near = suggest(slug, list(originals), cutoff=0.7)
         message = (
@@ -318,7 +319,7 @@ def validate_chapter(src: SourceFile) -> tuple[ChapterSpec | None, list[Problem]
 
 def validate_book_meta(
     book: Mapping[str, Any],
-    conf_relpath: str = "conf.py",
+    conf_relpath: str = CONF_FILE,
     conf_text: str | None = None,
     root: Path | None = None,
 ) -> tuple[BookMeta | None, list[Problem]]:

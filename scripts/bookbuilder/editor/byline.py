@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bookbuilder.check.schema import ROLES
+from bookbuilder.vocabulary import ROLES
 
 MAX_LINES = 8  # a byline block is short; past this, it is the report's text
 MAX_LENGTH = 200

@@ -40,8 +40,6 @@ from pathlib import Path
 from urllib.parse import quote
 from xml.etree import ElementTree
 
-from bookbuilder.check.load import REPORTS_DIR
-from bookbuilder.check.schema import ROLES
 from bookbuilder.editor import wordwork
 from bookbuilder.editor.byline import SUPERSCRIPT_DIGITS, is_tool_name, read_byline
 from bookbuilder.editor.new import (
@@ -54,6 +52,8 @@ from bookbuilder.editor.new import (
     slug_problem,
     write_report,
 )
+from bookbuilder.layout import report_images
+from bookbuilder.vocabulary import ROLES
 
 MAX_DOCX = 50 * 1024 * 1024
 MAX_UNPACKED = 300 * 1024 * 1024
@@ -888,7 +888,7 @@ def import_file(
         report.todo.append("no author found: write each author's name in the front matter")
     if not authors and not any("role" in item for item in report.todo):
         report.todo.append("each author's role is not in the Word file: set it")
-    image_dir = root / REPORTS_DIR / "images" / slug
+    image_dir = root / report_images(slug)
     saved = save_images(word.images, image_dir, report) if word.images else {}
     body, writer = convert_tree(tree, slug, word.images, saved)
     _describe_body(report, writer, saved)

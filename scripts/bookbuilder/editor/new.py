@@ -27,7 +27,7 @@ from typing import Any
 
 from bookbuilder import names
 from bookbuilder.check.body import PLACEHOLDER
-from bookbuilder.check.load import REPORTS_DIR, load_reports, load_source, translation_parts
+from bookbuilder.check.load import load_reports, load_source
 from bookbuilder.check.schema import (
     AUTHOR_FIELDS,
     INVALID,
@@ -52,6 +52,7 @@ from bookbuilder.check.validate import (
     validate_translation,
 )
 from bookbuilder.curate import text_key
+from bookbuilder.layout import REPORTS_DIR, report_images, report_source, translation_parts
 from bookbuilder.model import ORGANISATION_ROLE, Located, Problem
 
 FIELDS = {f.key: f for f in REPORT_FIELDS}
@@ -176,7 +177,7 @@ def body_template(slug: str) -> str:
     return f"""
 % Write the report below. Lines starting with % are notes: they are never published.
 % The title comes from the front matter: headings in the text start at ## (level 2).
-% Images go into experiences/images/{slug}/ and are shown like this:
+% Images go into {report_images(slug)}/ and are shown like this:
 %
 % :::{{figure}} images/{slug}/photo.jpg
 % :alt: What the image shows, for readers who cannot see it.
@@ -194,7 +195,7 @@ def body_template(slug: str) -> str:
 
 
 def report_path(root: Path, slug: str) -> Path:
-    return root / REPORTS_DIR / f"{slug}.md"
+    return root / report_source(slug)
 
 
 SLUG_FIELD = Field("slug", True, "", "", check_slug("a file name"))
@@ -209,7 +210,7 @@ def slug_problem(root: Path, slug: str) -> str | None:
     if result != slug:  # the format's check forgives spaces around a value; a file name cannot
         return f"slug: found {slug!r}; allowed: {result!r}, without the spaces"
     if report_path(root, slug).exists():
-        return f"experiences/{slug}.md already exists; choose another file name"
+        return f"{report_source(slug)} already exists; choose another file name"
     return None
 
 
@@ -260,7 +261,7 @@ def write_report(root: Path, slug: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as out:  # 'x': fails if the file exists
         out.write(text)
-    (root / REPORTS_DIR / "images" / slug).mkdir(parents=True, exist_ok=True)
+    (root / report_images(slug)).mkdir(parents=True, exist_ok=True)
     return path
 
 
@@ -442,7 +443,7 @@ def _ask_slug(ask: Ask, root: Path, title: str) -> str:
     """A file name no report has, suggested from the title."""
     suggested = free_slug(root, title)
     while True:
-        slug = _ask(ask, "File name (experiences/<name>.md)", suggested).strip()
+        slug = _ask(ask, f"File name ({report_source('<name>')})", suggested).strip()
         problem = slug_problem(root, slug)
         if problem is None:
             return slug
@@ -547,20 +548,20 @@ def run(args: Any, root: Path, book_language: str, ask: Ask | None = None) -> in
     text = front_matter(a, book_language) + body_template(a.slug)
     if not args.yes:
         print("", text.split("\n---\n", 1)[0] + "\n---", sep="\n")
-        answer = _safe_ask(ask or input, f"Write experiences/{a.slug}.md? (yes/no) [yes]: ")
+        answer = _safe_ask(ask or input, f"Write {report_source(a.slug)}? (yes/no) [yes]: ")
         if answer.lower() not in ("", "y", "yes"):
             print("Nothing was written.")
             return 1
     try:
         path = write_report(root, a.slug, text)
     except FileExistsError:
-        print(f"experiences/{a.slug}.md already exists; nothing was written.")
+        print(f"{report_source(a.slug)} already exists; nothing was written.")
         return 1
     except OSError as error:
-        print(f"Cannot write experiences/{a.slug}.md: {error.strerror or error}")
+        print(f"Cannot write {report_source(a.slug)}: {error.strerror or error}")
         return 1
     rel = path.relative_to(root).as_posix()
-    print(f"Wrote {rel} (status: {a.status}) and the folder experiences/images/{a.slug}/.")
+    print(f"Wrote {rel} (status: {a.status}) and the folder {report_images(a.slug)}/.")
     left = check_written(root, path, book_language)
     if left:
         print("Still to do before it can be published (as `make check` says):")
@@ -625,7 +626,7 @@ def run_translation(args: Any, root: Path, book_language: str, ask: Ask | None =
         return 1
 
     if not SLUG.match(slug) or not original_path.is_file():
-        return refuse(f"--translation-of: found no report experiences/{slug}.md")
+        return refuse(f"--translation-of: found no report {report_source(slug)}")
     original, problems = load_source(original_path, root)
     if original is None:
         return refuse("; ".join(str(p) for p in problems))
@@ -648,7 +649,7 @@ def run_translation(args: Any, root: Path, book_language: str, ask: Ask | None =
     name = f"{slug}.{language.lower()}.md"
     target = root / REPORTS_DIR / name
     if target.exists():
-        return refuse(f"experiences/{name} already exists")
+        return refuse(f"{REPORTS_DIR}/{name} already exists")
     try:
         title = args.title or _until_valid_or_none(ask, "Translated title")
         people = args.translator or []
@@ -672,8 +673,8 @@ def run_translation(args: Any, root: Path, book_language: str, ask: Ask | None =
         with target.open("x", encoding="utf-8") as out:
             out.write(text)
     except OSError as error:
-        return refuse(f"Cannot write experiences/{name}: {error.strerror or error}")
-    print(f"Wrote experiences/{name} (status: draft), a translation of {original.relpath}.")
+        return refuse(f"Cannot write {REPORTS_DIR}/{name}: {error.strerror or error}")
+    print(f"Wrote {REPORTS_DIR}/{name} (status: draft), a translation of {original.relpath}.")
     if raw_status(original).value != "accepted":
         print(f"It is published only with its original, which is a {raw_status(original).value}.")
     source, load_problems = load_source(target, root)
@@ -734,7 +735,10 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument(
         "--translation-of",
         metavar="SLUG",
-        help="write a translation of experiences/SLUG.md (with --language, --title, --translator)",
+        help=(
+            f"write a translation of {report_source('SLUG')} "
+            "(with --language, --title, --translator)"
+        ),
     )
     parser.add_argument(
         "--translator",

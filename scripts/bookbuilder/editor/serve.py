@@ -35,12 +35,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bookbuilder.pipeline import BUILD_DIR, CACHE_DIR, SOURCE_DIR, prepare, render_sources
-from bookbuilder.summary import format_problems, remap_warning
+from bookbuilder import editions, pipeline
+from bookbuilder.layout import CACHE_DIR, CONF_FILE, PREVIEW_DIR, SOURCE_DIR, SOURCES
+from bookbuilder.pipeline import prepare, render_sources
+from bookbuilder.summary import format_problems
 
-PREVIEW_DIR = BUILD_DIR / "preview"  # Sphinx's -M folder: html/ and doctrees/ inside
-OUTPUT = PREVIEW_DIR / "html"
-WATCHED = ("experiences", "chapters", "conf.py")
+OUTPUT = PREVIEW_DIR / editions.website().builder  # Sphinx -M: the builder's folder
+WATCHED = (*SOURCES, CONF_FILE)
 # Editors' temporary and back-up files: saving them is not a change to the book. Hidden files
 # (Vim's .x.md.swp, Emacs's .#x.md), back-ups (x.md~, #x.md#), Office's lock files (~$x.docx),
 # JetBrains' safe writes (x.md___jb_tmp___), Kate's swap files, *.tmp, *.crswap, and any file
@@ -113,11 +114,8 @@ def build_preview(
     is something to show. ``failures`` receives what went wrong (file, line, problem), for the
     banner on the previewed pages; it stays empty when the book was built."""
     failures = [] if failures is None else failures
-    from bookbuilder.sphinx import build as builder  # Sphinx: loaded by the commands that build
-
     started = time.monotonic()
     prepared = prepare(root, cache_dir=root / CACHE_DIR)
-    srcdir = root / SOURCE_DIR
     index = root / OUTPUT / "index.html"
     if prepared.problems:
         say(*format_problems(prepared.problems))
@@ -134,16 +132,14 @@ def build_preview(
             )
             return index.is_file()
         say(f"Errors in {files}: showing the book without these reports.")
-    rendered = render_sources(prepared.book, srcdir)
-    result = builder.run_sphinx("html", rendered.srcdir, root / PREVIEW_DIR, root, verbose)
-    warnings = sorted({remap_warning(w, rendered.sources) for w in result.warnings})
-    if warnings:
-        say(*warnings)
-    if not result.ok:
-        say(result.message, "The preview shows the last good version.")
-        failures.append(result.message)
+    preview = pipeline.build_preview(root, prepared.book, verbose)
+    if preview.warnings:
+        say(*preview.warnings)
+    if not preview.ok:
+        say(preview.message, "The preview shows the last good version.")
+        failures.append(preview.message)
         return index.is_file()
-    changed = len(rendered.written) + len(rendered.removed)
+    changed = len(preview.rendered.written) + len(preview.rendered.removed)
     say(
         f"Updated in {time.monotonic() - started:.1f} s: {len(prepared.book.reports)} report(s), "
         f"{changed} source file(s) changed."
@@ -360,8 +356,8 @@ def serve(root: Path, host: str, port: int, verbose: bool) -> int:
         lifespan=watcher.lifespan,
     )
     say(
-        f"Preview on http://{host}:{port}/ — it follows your edits to experiences/, chapters/ "
-        "and conf.py. Stop it with Ctrl-C."
+        f"Preview on http://{host}:{port}/ — it follows your edits to "
+        f"{', '.join(f'{folder}/' for folder in SOURCES)} and {CONF_FILE}. Stop it with Ctrl-C."
     )
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run(app, host=host, port=port, log_level="warning")

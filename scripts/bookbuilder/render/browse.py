@@ -17,9 +17,9 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from bookbuilder.check.countries import language_name
-from bookbuilder.check.schema import MODALITY_NAMES, ROLE_NAMES
 from bookbuilder.curate import report_language
 from bookbuilder.jsondata import fields_of, made
+from bookbuilder.layout import report_docname
 from bookbuilder.model import (
     FACETS,
     Book,
@@ -32,6 +32,7 @@ from bookbuilder.model import (
     TranslationOf,
     Version,
 )
+from bookbuilder.vocabulary import MODALITY_NAMES, ROLE_NAMES
 from bookbuilder.words import _
 
 
@@ -72,7 +73,7 @@ def versions(report: Report, meta: BookMeta) -> tuple[Version, ...]:
     when the report has no translation."""
     if not report.translations:
         return ()
-    found = [(f"experiences/{report.slug}", report_language(report, meta))]
+    found = [(report_docname(report.slug), report_language(report, meta))]
     found += [(t.docname, t.language.lower()) for t in report.translations]
     return tuple(Version(page, tag, language_name(tag, tag)) for page, tag in found)
 

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookbuilder import spreadsheet
-from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.curate import text_key
+from bookbuilder.layout import page_slug
 from bookbuilder.model import Book
 from bookbuilder.names import PersonName
+from bookbuilder.vocabulary import ROLE_NAMES
 from bookbuilder.words import N_, _
 
 CONTRIBUTORS_DOC = "contributors"
@@ -89,7 +90,7 @@ def contributors(book: Book) -> list[Contributor]:
         # A translation's translators are contributors too, as translators (no role): their
         # contribution is the translation's page (<slug>.<language>).
         for translation in report.translations:
-            page = translation.docname.removeprefix("experiences/")
+            page = page_slug(translation.docname)
             done = Contribution(page, translation.title, "translator")
             for person in translation.translators:
                 people.entry(person.person, person.orcid, person.affiliation, done)

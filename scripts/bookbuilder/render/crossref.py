@@ -25,6 +25,7 @@ from typing import Any
 
 from lxml import etree
 
+from bookbuilder.layout import report_docname
 from bookbuilder.model import Author, Book, Report
 from bookbuilder.names import PersonName
 
@@ -50,7 +51,7 @@ class Deposit:
 
 
 def report_url(base_url: str, slug: str) -> str:
-    return f"{base_url.rstrip('/')}/experiences/{slug}.html"
+    return f"{base_url.rstrip('/')}/{report_docname(slug)}.html"
 
 
 def deposit(book: Book, depositor: Depositor, base_url: str, when: datetime) -> Deposit:

@@ -50,6 +50,8 @@ from bookbuilder.check.images import (
     quiet_pillow,
     upright,
 )
+from bookbuilder.layout import DERIVATIVES
+from bookbuilder.limits import PRINT_BOX_MM
 
 MASTER_LONG_EDGE = 2560  # the viewer's large image: the most any edition shows
 MASTER_JPEG_QUALITY = 90
@@ -59,9 +61,6 @@ WEB_WEBP_QUALITY = 75
 EPUB_LONG_EDGE = 1600
 EPUB_JPEG_QUALITY = 82
 PRINT_PPI = 300
-# The widest and tallest the PDF prints an image: its text width, and the tallest image it
-# allows (sphinx/typst.py lays images out in this box; templates/pdf/book.typ has the page).
-PRINT_BOX_MM = (150.0, 150.0)
 PRINT_JPEG_QUALITY = 82
 LINE_ART_PNG_RATIO = 3
 # Bumped whenever the recipes change, so that no cached derivative of an older recipe is used.
@@ -69,9 +68,6 @@ PIPELINE_VERSION = 2  # 2: 16-bit grey and CMYK keep their colours, profiles mus
 # What a master depends on besides its original: kept beside each master (render/pages.py).
 MASTER_RECIPE = f"v{PIPELINE_VERSION} long-edge={MASTER_LONG_EDGE} jpeg={MASTER_JPEG_QUALITY}"
 
-CACHE_FOLDER = "images"  # the derivatives, beside the sources: _build/images
-TARGETS = ("web", "epub", "print")
-EDITION_TARGET = {"html": "web", "epub": "epub", "pdf": "print"}  # sphinx/images.py: target_of
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 _PILLOW_FORMAT = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
@@ -248,6 +244,10 @@ class Derivatives:
         recipe = {"box": print_box_pixels(), "jpeg": PRINT_JPEG_QUALITY}
         return self._cached(master, "print", recipe, self._make_print)["file"][0]
 
+    def file(self, recipe: str, master: Path) -> Derived:
+        """The one file of an edition whose recipe (editions.py) is ``epub`` or ``print``."""
+        return {"epub": self.epub, "print": self.printed}[recipe](master)
+
     # -- the cache ---------------------------------------------------------------------------
 
     def _cached(self, master: Path, target: str, recipe: dict, make) -> dict[str, list[Derived]]:
@@ -324,13 +324,13 @@ def original_name(path: Path, cache: Path) -> str:
 
 def cache_folder(srcdir: Path) -> Path:
     """Where the derivatives of the masters in ``srcdir`` (``_build/src``) are kept."""
-    return srcdir.parent / CACHE_FOLDER
+    return srcdir.parent / DERIVATIVES
 
 
 def derive_all(srcdir: Path, targets: Sequence[str], workers: int | None = None) -> None:
     """Make, ahead of the editions' builds, every derivative they will ask for: the work is
     shared among the machine's cores (Sphinx writes pages one at a time), and the editions then
-    find each file in the cache. ``targets``: some of ``TARGETS``."""
+    find each file in the cache. ``targets``: some of ``editions.IMAGE_RECIPES``."""
     masters = sorted(
         p
         for p in srcdir.rglob("*")
@@ -350,7 +350,10 @@ def derive_all(srcdir: Path, targets: Sequence[str], workers: int | None = None)
 def _derive(job: tuple[Path, str], cache: Path) -> None:
     master, target = job
     made = Derivatives(cache)
-    {"web": made.web, "epub": made.epub, "print": made.printed}[target](master)
+    if target == "web":
+        made.web(master)
+    else:
+        made.file(target, master)
 
 
 def is_photograph(image: Image.Image) -> bool:

@@ -21,14 +21,20 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from bookbuilder import words
+from bookbuilder import editions, words
 from bookbuilder.handover import (
     HANDOVER_FILE,
-    REPORT_PAGES,
     Filed,
     Handover,
     PageSource,
     handover_text,
+)
+from bookbuilder.layout import (
+    CHAPTERS_DIR,
+    REPORT_PAGES,
+    REPORTS_DIR,
+    chapter_docname,
+    report_docname,
 )
 from bookbuilder.model import FACETS, Book, BookMeta, Chapter, Report, ReportRecord, Translation
 from bookbuilder.names import PersonName
@@ -195,7 +201,7 @@ def chapter_page(chapter: Chapter, recs: Sequence[ReportRecord] = ()) -> tuple[s
         entries = "\n".join(
             f"/{page}"
             for r in chapter.reports
-            for page in (f"experiences/{r.slug}", *(t.docname for t in r.translations))
+            for page in (report_docname(r.slug), *(t.docname for t in r.translations))
         )
         page += f"\n```{{toctree}}\n:hidden:\n:maxdepth: 1\n:titlesonly:\n\n{entries}\n```\n"
     return page, head.count("\n") + 1
@@ -213,11 +219,11 @@ def _write_chapters(
     ``sources`` and ``pages`` (every report's and translation's record, by page)."""
     for chapter in book.chapters:
         page, offset = chapter_page(chapter, [record_of[r.slug] for r in chapter.reports])
-        docname = f"chapters/{chapter.spec.id}"
+        docname = chapter_docname(chapter.spec.id)
         writer.text(docname + ".md", page)
         sources[docname] = _source(chapter.spec.relpath, chapter.spec.body_line, offset)
         for image in chapter.spec.images:
-            _copy_image(writer, image.path, f"chapters/{image.target}", publish_image)
+            _copy_image(writer, image.path, f"{CHAPTERS_DIR}/{image.target}", publish_image)
         for report in chapter.reports:
             record = record_of[report.slug]
             shown: list[tuple[Report | Translation, ReportRecord]] = [(report, record)]
@@ -229,7 +235,7 @@ def _write_chapters(
                 pages[version_record.page] = version_record
                 for image in version.images:
                     _check_report_image(version, image.path, image.target)
-                    _copy_image(writer, image.path, f"experiences/{image.target}", publish_image)
+                    _copy_image(writer, image.path, f"{REPORTS_DIR}/{image.target}", publish_image)
 
 
 def _people(names: Iterable[PersonName]) -> tuple[Filed, ...]:
@@ -251,7 +257,7 @@ def landing_page(book: Book, cover: str | None = None) -> str:
     table of contents of every report before it cuts it to one level (a sixth of adding a report
     to a book of 1,000; profiled), so the landing page lists the same pages itself."""
     meta = book.meta
-    contents = [f"chapters/{c.spec.id}" for c in book.chapters]
+    contents = [chapter_docname(c.spec.id) for c in book.chapters]
     if book.reports:
         contents += [GLANCE_DOC, CONTRIBUTORS_DOC]
     contents.append(ACCESSIBILITY_DOC)  # every book says what its editions provide, last
@@ -271,7 +277,12 @@ def landing_page(book: Book, cover: str | None = None) -> str:
     data = _json_line(landing)
     fence = _fence(data)
     lines = [f"# {escape_markdown(meta.title)}", ""]
-    lines += [":::{only} not pdf", f"{fence}{{book-landing}}", data, fence, ":::", ""]
+    # the landing page's cover, downloads and contents: in the editions whose pages are HTML
+    block = [f"{fence}{{book-landing}}", data, fence]
+    if not_html := editions.without_html():
+        only = " and ".join(f"not {builder}" for builder in not_html)
+        block = [f":::{{only}} {only}", *block, ":::"]
+    lines += [*block, ""]
     # The browse page is for the web edition: the PDF and the EPUB have their own contents.
     lines += [":::{only} html and not epub", "```{toctree}", ":hidden:", "", BROWSE_DOC, "```"]
     lines += [":::", ""]
@@ -442,7 +453,7 @@ def render(
         sources=sources,
         records={page.removeprefix(REPORT_PAGES): r for page, r in pages.items()},
         translations={
-            f"experiences/{r.slug}": tuple(t.docname for t in r.translations)
+            report_docname(r.slug): tuple(t.docname for t in r.translations)
             for r in book.reports
             if r.translations
         },

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bookbuilder.layout import page_slug
 from bookbuilder.model import Author, BookMeta, ReportRecord
 from bookbuilder.names import PersonName
 
@@ -202,7 +203,7 @@ def csl_json(record: ReportRecord, meta: BookMeta, url: str | None) -> list[dict
     """CSL-JSON, as Zotero, Mendeley and pandoc import it: a list with one ``chapter``."""
     translators = record.translation.translators if record.translation else ()
     item: dict[str, Any] = {
-        "id": record.page.removeprefix("experiences/"),
+        "id": page_slug(record.page),
         "type": "chapter",
         "title": record.title,
         "author": [_csl_name(a.person) for a in record.authors],

@@ -29,6 +29,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from bookbuilder.layout import DOWNLOADS_DIR
 from bookbuilder.words import N_, _
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -281,8 +282,6 @@ def visit_statement_html(self: Any, node: accessibility_statement) -> None:
 
 
 def offered_epub(html_outdir: Path, basename: str) -> Path | None:
-    from bookbuilder.sphinx.online import DOWNLOADS_DIR  # the EPUB the website offers
-
     path = html_outdir / DOWNLOADS_DIR / f"{basename}.epub"
     return path if path.is_file() else None
 

@@ -14,30 +14,11 @@ from pathlib import Path
 
 from sphinx.cmd.build import main as sphinx_main
 
+from bookbuilder import editions
 from bookbuilder.diskspace import from_sphinx_output
+from bookbuilder.layout import DOCTREES
+from bookbuilder.limits import PDF_FONTS
 from bookbuilder.sphinx.remembered import LAST_RUN
-
-EDITIONS = {"html": "html", "epub": "epub", "pdf": "pdf"}
-# Debian/Ubuntu packages for the PDF (typeset by Typst, from PyPI: sphinx/pdf.py): the fonts of
-# every script the contributors write (Noto: Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew,
-# Arabic, Devanagari, Bengali, Tamil, Thai, Lao, Khmer, Burmese, Tibetan, Ethiopic… and CJK),
-# colour emoji, DejaVu Sans Mono for code, and poppler-utils, whose pdftotext and pdffonts the
-# tests read the PDF with. ``make check`` checks every character against the fonts installed
-# (check/glyphs.py).
-PDF_PACKAGES = (
-    "fonts-noto-core",
-    "fonts-noto-cjk",
-    "fonts-noto-color-emoji",
-    "fonts-dejavu-core",
-    "poppler-utils",
-)
-#: Without these the PDF cannot print its main text (the other scripts' fonts are checked
-#: character by character by ``make check``: check/glyphs.py).
-PDF_FONTS = ("Noto Serif", "Noto Serif CJK SC")
-SETUP_PDF_HINT = (
-    "run `make setup-pdf` (Debian/Ubuntu), which installs these packages with apt: "
-    + " ".join(PDF_PACKAGES)
-)
 
 
 @dataclass
@@ -55,24 +36,17 @@ def missing_pdf_fonts() -> list[str]:
     return [font for font in PDF_FONTS if font not in families]
 
 
-def output_path(edition: str, builddir: Path, basename: str) -> Path:
-    return {
-        "html": builddir / "html" / "index.html",
-        "epub": builddir / "epub" / f"{basename}.epub",
-        "pdf": builddir / "pdf" / f"{basename}.pdf",
-    }[edition]
-
-
 def run_sphinx(
     edition: str, srcdir: Path, builddir: Path, confdir: Path, verbose: bool
 ) -> EditionResult:
-    """Run one Sphinx builder; its warnings are collected, its chatter shown only when verbose.
-    A full disk raises ``diskspace.DiskFull``, naming the folder being written."""
-    builder = EDITIONS[edition]
+    """Run one edition's Sphinx builder (editions.py); its warnings are collected, its chatter
+    shown only when verbose. A full disk raises ``diskspace.DiskFull``, naming the folder being
+    written."""
+    builder = editions.edition(edition).builder
     outdir = builddir / builder  # where -M puts the edition
     warnings_file = builddir / f"warnings-{edition}.log"
     builddir.mkdir(parents=True, exist_ok=True)
-    remembered = builddir / "doctrees" / LAST_RUN  # -M's doctree folder: see module docstring
+    remembered = builddir / DOCTREES / LAST_RUN  # -M's doctree folder: see module docstring
     remembered.unlink(missing_ok=True)
     args = ["-M", builder, str(srcdir), str(builddir), "-c", str(confdir), "-w", str(warnings_file)]
     args.append("--no-color")  # warnings compared line by line with the remembered ones

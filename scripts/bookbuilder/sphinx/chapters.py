@@ -21,12 +21,12 @@ from typing import Any
 from docutils import nodes
 
 from bookbuilder.handover import read_handover
+from bookbuilder.layout import CHAPTER_PAGES
 from bookbuilder.model import ReportRecord
 from bookbuilder.sphinx.online import JSONDirective, card_html
 from bookbuilder.sphinx.report import educate, topic_labels
 from bookbuilder.words import _
 
-CHAPTERS_DIR = "chapters/"
 CARDS_CLASS = "chapter-reports"
 # Reports listed in the sidebar on each side of the current one: 21 at most, at any book size.
 SIDEBAR_NEIGHBOURS = 10
@@ -80,7 +80,7 @@ class ChapterReportLists:
         self.reports: dict[str, list[str]] = {}
         self.position: dict[str, tuple[str, int]] = {}  # report → (its chapter, its place)
         for doc, included in env.toctree_includes.items():
-            if not doc.startswith(CHAPTERS_DIR):
+            if not doc.startswith(CHAPTER_PAGES):
                 continue
             reports = [page for page in included if page not in self.original]
             self.reports[doc] = reports

@@ -32,13 +32,16 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from bookbuilder.sphinx.lockdown import REPORTS_DIR
+from bookbuilder import editions
+from bookbuilder.layout import REPORT_PAGES
 from bookbuilder.sphinx.report import educate
 from bookbuilder.words import ngettext
 
 logger = logging.getLogger(__name__)
-# The writers that get the list as docutils nodes: every format but HTML's (website, EPUB).
-NOT_HTML = ("pdf", "latex", "text", "man", "texinfo", "xml", "pseudoxml")
+# The writers that get the list as docutils nodes: every format but HTML's (website, EPUB): the
+# editions whose pages are not HTML (editions.py: their builders' format is their name), and
+# Sphinx's other writers.
+NOT_HTML = (*editions.without_html(), "latex", "text", "man", "texinfo", "xml", "pseudoxml")
 
 
 class contributors_list(nodes.General, nodes.Element):
@@ -120,7 +123,7 @@ def visit_contributors_html(self: Any, node: contributors_list) -> None:
             links = []
             for contribution in contributions:
                 title = encode(contribution["title"])
-                target = f"{REPORTS_DIR}{contribution['slug']}"
+                target = f"{REPORT_PAGES}{contribution['slug']}"
                 if target not in found:  # as an unresolved cross-reference says
                     logger.warning(
                         "contributors: no page %s for %s", target, person["name"], location=here
@@ -183,7 +186,7 @@ class ContributorsAsNodes(SphinxPostTransform):
                 "",
                 refdomain="std",
                 reftype="doc",
-                reftarget=f"/{REPORTS_DIR}{contribution['slug']}",
+                reftarget=f"/{REPORT_PAGES}{contribution['slug']}",
                 refexplicit=True,
                 refwarn=True,
                 refdoc=self.env.docname,

@@ -50,8 +50,10 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from bookbuilder import words
+from bookbuilder import editions, words
+from bookbuilder.check.conf import read_book_settings
 from bookbuilder.handover import Handover, read_handover
+from bookbuilder.layout import BUILD_DIR, is_report_page
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt, draw_cover
 from bookbuilder.render.images import (
@@ -361,7 +363,7 @@ class BookEpubBuilder(Epub3Builder):
         pages = [n for n in navlist if n.refuri.split("#")[0] != root]
         # The body starts at the first chapter that collects reports (after the front matter).
         body = next(
-            (n for n in pages if any(c.refuri.startswith("experiences/") for c in n.children)),
+            (n for n in pages if any(is_report_page(c.refuri) for c in n.children)),
             pages[0] if pages else None,
         )
         if body is not None:
@@ -520,13 +522,11 @@ def run_ace(epub: Path, outdir: Path) -> CheckResult:
 
 
 def _epub_path(root: Path) -> Path | None:
-    from bookbuilder.pipeline import BUILD_DIR, read_book_settings
-
     meta, problems = read_book_settings(root)
     if meta is None:
         print(*problems, sep="\n")
         return None
-    return root / BUILD_DIR / "epub" / f"{meta.basename}.epub"
+    return editions.edition("epub").output_path(root / BUILD_DIR, meta.basename)
 
 
 def _record(builddir: Path, checker: str, result: CheckResult, summary: str, epub: Path) -> None:
@@ -544,7 +544,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("checker", choices=["epubcheck", "ace"])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the book's folder")
     args = parser.parse_args(argv)
-    from bookbuilder.pipeline import BUILD_DIR
 
     root = args.root.resolve()
     epub = _epub_path(root)

@@ -20,12 +20,15 @@ What a build learns while it runs is kept in one :class:`BuildState`, made here 
 
 from __future__ import annotations
 
+import importlib
 from functools import partial
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 
+from bookbuilder import editions
 from bookbuilder.model import BookMeta
 from bookbuilder.sphinx import (
     a11y,
@@ -47,8 +50,7 @@ from bookbuilder.sphinx import (
     scholarly,
     toctree,
 )
-from bookbuilder.sphinx.epub import EPUB_WRITTEN, BookEpubBuilder, BookEpubTranslator
-from bookbuilder.sphinx.pdf import PDFBuilder
+from bookbuilder.sphinx.epub import EPUB_WRITTEN, BookEpubTranslator
 from bookbuilder.sphinx.state import BuildState
 
 # 5: a report's citation downloads are a node of its page (online.cite_downloads); 4: one
@@ -62,8 +64,20 @@ def _skip(self: Any, node: nodes.Node) -> None:
 
 
 SKIP = (_skip, None)
-# Writers that never show the web edition's nodes (the PDF's is ``pdf``: sphinx/typst.py).
-NOT_WEB = ("pdf", "text", "man", "texinfo")
+# Sphinx's writers that are no edition of the book and skip every node of ours but the report's.
+OTHER_WRITERS = ("text", "man", "texinfo")
+
+
+def not_web() -> tuple[str, ...]:
+    """Writers that never show the web edition's nodes: the editions whose pages are not HTML
+    (the PDF's: sphinx/typst.py), and Sphinx's other writers."""
+    return tuple(dict.fromkeys((*editions.without_html(), *OTHER_WRITERS)))
+
+
+def _load(path: str) -> type[Builder]:
+    """An edition's builder class, named ``module:Class`` in the registry (editions.py)."""
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -77,9 +91,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     _add_directives_and_transforms(app)
 
     # -- builders
-    app.add_builder(BookEpubBuilder, override=True)  # accessible, reproducible
+    # each edition's own (editions.py): the EPUB accessible and reproducible, the PDF tagged
+    # and typeset by Typst
+    for edition in editions.EDITIONS.values():
+        if edition.builder_class:
+            app.add_builder(_load(edition.builder_class), override=True)
     app.set_translator("epub", BookEpubTranslator, override=True)
-    app.add_builder(PDFBuilder)  # tagged, typeset by Typst
     app.add_event(EPUB_WRITTEN)  # the EPUB's pages are written; its folder is not packed yet
     if toctree.disable_builtin_collector(app):  # reading in time linear in the book's size
         app.add_env_collector(toctree.LinearTocTreeCollector)
@@ -173,12 +190,12 @@ def _add_nodes(app: Sphinx) -> None:
         (glance.world_map, (glance.visit_world_map, None)),
         (glance.chart_bars, (glance.visit_chart_bars, None)),
     ):
-        app.add_node(node, html=visitors, epub=visitors, **dict.fromkeys(NOT_WEB, SKIP))
+        app.add_node(node, html=visitors, epub=visitors, **dict.fromkeys(not_web(), SKIP))
     statement = {
         "html": (a11y.visit_statement_html, None),
         "epub": (a11y.visit_statement_epub, None),
     }
-    app.add_node(a11y.accessibility_statement, **statement, **dict.fromkeys(NOT_WEB, SKIP))
+    app.add_node(a11y.accessibility_statement, **statement, **dict.fromkeys(not_web(), SKIP))
     # written at once by HTML's writers; the others get it as nodes (ContributorsAsNodes)
     listing = (contributors.visit_contributors_html, None)
     app.add_node(contributors.contributors_list, html=listing, epub=listing)
@@ -188,7 +205,7 @@ def _add_nodes(app: Sphinx) -> None:
         html=(images.visit_web_picture, None),
         epub=SKIP,
         latex=SKIP,
-        **dict.fromkeys(NOT_WEB[1:], SKIP),
+        **dict.fromkeys(OTHER_WRITERS, SKIP),
     )
 
 

@@ -28,6 +28,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from bookbuilder import editions
 from bookbuilder.check.images import image_kind, svg_intrinsic_size
 from bookbuilder.render.images import (
     RASTER_SUFFIXES,
@@ -50,9 +51,12 @@ class web_picture(nodes.General, nodes.Element):
 
 
 def target_of(builder: Any) -> str:
-    """Which derivatives an edition uses: ``web``, ``epub`` or ``print`` (the PDF: the Typst
-    builder, ``sphinx/pdf.py``, shrinks a print derivative further only when it prints
-    narrower than the text)."""
+    """Which derivatives an edition uses: its recipe in editions.py, ``web``, ``epub`` or
+    ``print`` (the PDF: the Typst builder, ``sphinx/pdf.py``, shrinks a print derivative further
+    only when it prints narrower than the text); for a builder of no edition (Sphinx's
+    ``dirhtml``, ``text``…), what its format is closest to."""
+    if (edition := editions.of_builder(builder.name)) is not None:
+        return edition.images
     if builder.name.startswith("epub"):
         return "epub"
     if builder.format == "html":
@@ -96,7 +100,7 @@ class EditionImages(SphinxPostTransform):
                 continue
             if kind not in RASTER:
                 continue  # SVG: the EPUB keeps it; LaTeX's converter makes a PDF of it
-            copy = made.epub(source) if target == "epub" else made.printed(source)
+            copy = made.file(target, source)
             path = str(copy.path)
             self.env.images.add_file(self.env.current_document.docname, path)
             node["uri"] = path
@@ -266,7 +270,7 @@ def register_derivatives(app: Sphinx, env: Any) -> list[str]:
             image = made.web(source)
             copies = [d.path for d in (*image.fallback, *image.modern)]
         else:
-            copies = [(made.epub(source) if target == "epub" else made.printed(source)).path]
+            copies = [made.file(target, source).path]
         for copy in copies:
             for docname in sorted(docnames):
                 table.add_file(docname, str(copy))

@@ -51,8 +51,10 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from bookbuilder import layout
 from bookbuilder.check.doctree import ReportRules, refused_nodes, report_config
 from bookbuilder.handover import read_handover
+from bookbuilder.layout import REPORT_PAGES
 from bookbuilder.model import ReportRecord
 from bookbuilder.syntax import (
     IMAGES_DIR,
@@ -63,12 +65,11 @@ from bookbuilder.syntax import (
 
 logger = logging.getLogger(__name__)
 
-REPORTS_DIR = "experiences/"
 REFUSED_DIRECTIVES = ("raw", "include", "literalinclude")
 
 
 def is_report(docname: str | None) -> bool:
-    return bool(docname) and str(docname).startswith(REPORTS_DIR)
+    return bool(docname) and str(docname).startswith(REPORT_PAGES)
 
 
 def report_record(srcdir: str | Path, docname: str | None) -> ReportRecord | None:
@@ -143,8 +144,8 @@ class GuardReportNodes(Transform):
         if env is None or not is_report(env.docname):
             return
         # A translation (experiences/<slug>.<language>) shows its original's images.
-        slug = env.docname[len(REPORTS_DIR) :].split(".")[0]
-        own = Path(env.srcdir) / REPORTS_DIR / IMAGES_DIR / slug
+        slug = env.docname[len(REPORT_PAGES) :].split(".")[0]
+        own = Path(env.srcdir) / layout.REPORTS_DIR / IMAGES_DIR / slug
         for node, _code, why in list(refused_nodes(self.document, slug, own)):
             _warn(f"{why} (refused by the build)", node)
             if isinstance(node, _LINKS) and node.parent is not None:

@@ -28,6 +28,7 @@ from docutils import nodes
 from PIL import Image
 from sphinx.application import Sphinx
 
+from bookbuilder.layout import DOWNLOADS_DIR
 from bookbuilder.render.cover import BACKGROUND, cover_png
 from bookbuilder.render.drawn import drawn
 from bookbuilder.sphinx.outputs import write_if_changed
@@ -138,7 +139,7 @@ def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
             partial(_icon, config.project, size),
         )
         write_if_changed(outdir / "_static" / name, icon)
-    downloads_dir = _downloads_dir()
+    downloads_dir = DOWNLOADS_DIR
     listing = _listing(app, downloads_dir)
     write_if_changed(outdir / LISTING, json.dumps(listing, indent=1).encode())
     worker = WORKER_TEMPLATE.read_text("utf-8")
@@ -146,12 +147,6 @@ def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
         "@DOWNLOADS_DIR@", downloads_dir
     )
     write_if_changed(outdir / WORKER, worker.encode())
-
-
-def _downloads_dir() -> str:
-    from bookbuilder.sphinx.online import DOWNLOADS_DIR  # the folder the landing page offers
-
-    return DOWNLOADS_DIR
 
 
 def _manifest(config: Any) -> dict[str, Any]:

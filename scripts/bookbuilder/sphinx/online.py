@@ -33,23 +33,27 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
+from bookbuilder import editions
 from bookbuilder.check.countries import language_name
-from bookbuilder.check.schema import MODALITY_NAMES, ROLE_NAMES
+from bookbuilder.layout import (
+    CITE_DIR,
+    DOWNLOADS_DIR,
+    REPORT_PAGES,
+    chapter_docname,
+    report_docname,
+)
 from bookbuilder.model import FACETS, BookMeta, ReportRecord
 from bookbuilder.render import cite
 from bookbuilder.render.browse import region_name, topic_words
 from bookbuilder.render.drawn import drawn
 from bookbuilder.render.pages import BROWSE_DOC, GLANCE_DOC, GLANCE_TITLE
-from bookbuilder.sphinx import a11y, editions, lockdown, offline
-from bookbuilder.sphinx.lockdown import REPORTS_DIR
+from bookbuilder.sphinx import a11y, current, lockdown, offline
 from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.report import educate, topic_labels
 from bookbuilder.sphinx.state import BuildState
+from bookbuilder.vocabulary import MODALITY_NAMES, ROLE_NAMES
 from bookbuilder.words import N_, _, direction, ngettext
 
-DOWNLOADS_DIR = "downloads"
-# A report's citation files, beside the pages: cite/<slug>.json and cite/<slug>.ris
-CITE_DIR = "cite"
 CITE_DOWNLOADS = (("json", "CSL-JSON (Zotero, Mendeley)"), ("ris", "RIS (EndNote)"))  # names
 HTML_TEMPLATES = Path(__file__).parents[1] / "templates" / "html"
 FACET_KEYS = tuple(f.key for f in FACETS)
@@ -133,7 +137,7 @@ def visit_cite_downloads(self: Any, node: cite_downloads) -> None:
     if not is_web(self.builder):
         raise nodes.SkipNode
     here = self.builder.get_target_uri(self.builder.current_docname)
-    name = node["page"].removeprefix(REPORTS_DIR)  # <slug>, or <slug>.<language>
+    name = node["page"].removeprefix(REPORT_PAGES)  # <slug>, or <slug>.<language>
     links = [
         f'<a class="report-cite-download reference external" '
         f'href="{html.escape(relative_uri(here, f"{CITE_DIR}/{name}.{suffix}"))}">'
@@ -216,7 +220,7 @@ def card_html(
         f'<li class="browse-card"{attrs}>\n',
         # the title and summary in the report's language, the rest in the book's
         para(
-            link(f"experiences/{r.slug}", r.title),
+            link(report_docname(r.slug), r.title),
             "browse-title",
             r.language,
             "h2" if heading else "p",
@@ -244,7 +248,7 @@ def card_html(
             para(around(_("Read in {languages}"), "{languages}", links, text), "browse-languages")
         )
     if chapter:
-        in_chapter = link(f"chapters/{r.chapter}", r.chapter_title)
+        in_chapter = link(chapter_docname(r.chapter), r.chapter_title)
         parts.append(
             para(around(_("In {chapter}"), "{chapter}", in_chapter, text), "browse-chapter")
         )
@@ -311,10 +315,13 @@ def _human_size(size: int) -> str:
 
 
 def edition_files(config: Any) -> list[tuple[str, str, str, str]]:
-    """(edition, build folder, file name, label) of the editions the landing page offers."""
-    files = [("epub", "epub", f"{config.epub_basename}.epub", _("EPUB e-book"))]
-    files.append(("pdf", "pdf", f"{config.bookbuilder_meta.basename}.pdf", "PDF"))
-    return files
+    """(edition, build folder, file name, label) of the editions the landing page offers
+    (editions.py: those with a ``download`` label, in the book's language)."""
+    basename = config.bookbuilder_meta.basename
+    return [
+        (e.name, e.builder, e.output.format(basename=basename), _(e.download))
+        for e in editions.downloadable()
+    ]
 
 
 def visit_book_downloads(self: Any, node: book_downloads) -> None:
@@ -415,7 +422,7 @@ class BookLanding(JSONDirective):
         if data.get("chapters"):
             first = data["chapters"][0]
             links += _doc_link(
-                self.env, f"/chapters/{first['id']}", _("Start reading"), ["book-button"]
+                self.env, "/" + chapter_docname(first["id"]), _("Start reading"), ["book-button"]
             )
         ways += links
         text += ways
@@ -486,7 +493,7 @@ class ReportTrailer(SphinxTransform):
         trailer = report_trailer()
         before, after = _("Part of the chapter {chapter}").split("{chapter}", 1)
         back = nodes.paragraph("", before, classes=["report-chapter"])
-        back += _doc_link(self.env, f"/chapters/{record.chapter}", record.chapter_title)
+        back += _doc_link(self.env, "/" + chapter_docname(record.chapter), record.chapter_title)
         if after:
             back += nodes.Text(after)
         trailer += back
@@ -540,7 +547,7 @@ def sync_downloads(build: BuildState, app: Sphinx) -> None:
 
     Runs when the HTML is built (``make all`` builds it last), so the landing page offers
     exactly the editions that exist and were built from the sources as they stand
-    (``editions.is_current``: never an e-book with a withdrawn report in it), and the HTML
+    (``current.is_current``: never an e-book with a withdrawn report in it), and the HTML
     folder alone can be published.
     """
     if not is_web(app.builder) or app.config.bookbuilder_meta is None:
@@ -550,7 +557,7 @@ def sync_downloads(build: BuildState, app: Sphinx) -> None:
     found = []
     for edition, folder, name, _label in edition_files(app.config):
         source = builddir / folder / name
-        if source.is_file() and editions.is_current(builddir, edition):
+        if source.is_file() and current.is_current(builddir, edition):
             copy = target / name
             target.mkdir(parents=True, exist_ok=True)
             if not _same_file_state(source, copy):  # not reading tens of MB on every build

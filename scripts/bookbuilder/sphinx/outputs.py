@@ -32,6 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.search import js_index
 from sphinx.util._files import FilenameUniqDict
 
+from bookbuilder.layout import CITE_DIR, REPORT_PAGES
 from bookbuilder.sphinx.state import BuildState
 
 
@@ -129,10 +130,7 @@ def expected_pages(builder: Any, written: set[str]) -> set[str]:
 def files_beside_pages() -> dict[str, str]:
     """Folders of files that a page writes beside itself, named after it (``cite/<slug>.ris``),
     and the document name each file's stem completes."""
-    from bookbuilder.sphinx.lockdown import REPORTS_DIR
-    from bookbuilder.sphinx.online import CITE_DIR  # the citation downloads
-
-    return {CITE_DIR: REPORTS_DIR}
+    return {CITE_DIR: REPORT_PAGES}
 
 
 def stale_outputs(builder: Any, written: set[str]) -> list[Path]:

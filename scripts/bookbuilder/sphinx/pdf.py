@@ -39,6 +39,7 @@ from sphinx.util.nodes import inline_all_toctrees
 from bookbuilder import words
 from bookbuilder.check.images import css_pixels, svg_intrinsic_size
 from bookbuilder.handover import read_handover
+from bookbuilder.layout import is_report_page
 from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
@@ -329,7 +330,7 @@ class PDFBuilder(Builder):
             pdf.unlink(missing_ok=True)
             if outcome.stopped:
                 # the reports (and translations) with the most markup: the likeliest cause
-                pages = [p for p in largest_pages() if p.startswith("experiences/")][:3]
+                pages = [p for p in largest_pages() if is_report_page(p)][:3]
                 logger.error(
                     "%s typesetting the PDF; no PDF was made.%s",
                     outcome.stopped,

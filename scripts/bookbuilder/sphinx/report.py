@@ -27,10 +27,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
 from bookbuilder import words
-from bookbuilder.check.schema import ROLE_NAMES
 from bookbuilder.model import FACETS, Author, ReportRecord, TranslationOf, Version
 from bookbuilder.render.browse import facet_label
 from bookbuilder.sphinx import bookindex, lockdown
+from bookbuilder.vocabulary import ROLE_NAMES
 from bookbuilder.words import _
 
 # "other" and "organisation" say nothing in a byline: left out.

@@ -20,10 +20,10 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from bookbuilder.handover import read_handover
+from bookbuilder.layout import CITE_DIR, REPORT_PAGES
 from bookbuilder.model import BookMeta, ReportRecord
 from bookbuilder.render import scholarly
-from bookbuilder.sphinx.lockdown import REPORTS_DIR
-from bookbuilder.sphinx.online import CITE_DIR, is_web
+from bookbuilder.sphinx.online import is_web
 from bookbuilder.sphinx.outputs import write_if_changed
 
 
@@ -59,7 +59,7 @@ def page_metadata(
     context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
     folder = Path(app.outdir) / CITE_DIR
     csl = json.dumps(scholarly.csl_json(record, meta, url), ensure_ascii=False, indent=1)
-    name = record.page.removeprefix(REPORTS_DIR)  # <slug>, or <slug>.<language>
+    name = record.page.removeprefix(REPORT_PAGES)  # <slug>, or <slug>.<language>
     write_if_changed(folder / f"{name}.json", (csl + "\n").encode("utf-8"))
     ris = scholarly.ris(record, meta, url)
     write_if_changed(folder / f"{name}.ris", ris.encode("utf-8"))

@@ -16,14 +16,14 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sphinx.errors import ConfigError
-
+from bookbuilder.check.conf import BookSettingsError
 from bookbuilder.check.validate import validate_book_meta
-from bookbuilder.model import BookMeta, Problem
+from bookbuilder.layout import CONF_FILE
+from bookbuilder.model import BookMeta
 from bookbuilder.render.pages import BROWSE_DOC
 from bookbuilder.syntax import LINK_SCHEMES, MYST_DISABLED_SYNTAX, MYST_EXTENSIONS
 
@@ -96,21 +96,13 @@ def cover_target(meta: BookMeta) -> str:
     return f"_images/cover{'.jpg' if suffix == '.jpeg' else suffix}"
 
 
-class BookSettingsError(ConfigError):
-    """conf.py's ``book`` mapping has values validation cannot use: every problem, located."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
 def book_meta(book: Mapping[str, Any], conf_file: str | Path | None = None) -> BookMeta:
     """conf.py's ``book`` mapping, validated (``make check``'s own reading of it).
 
     ``conf_file`` (conf.py's ``__file__``) lets a problem name conf.py's line and a ``cover``
     be looked for beside it; without it, problems point at line 1.
     """
-    name, text, root = "conf.py", None, None
+    name, text, root = CONF_FILE, None, None
     if conf_file is not None:
         path = Path(conf_file).resolve()
         name, root = path.name, path.parent

@@ -25,9 +25,9 @@ from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
-from bookbuilder.check.load import CHAPTERS_DIR
+from bookbuilder.layout import CHAPTER_PAGES
+from bookbuilder.limits import PRINT_BOX_MM
 from bookbuilder.linebreak import breakable, column_em
-from bookbuilder.render.images import PRINT_BOX_MM
 from bookbuilder.sphinx.report import report_body
 
 logger = logging.getLogger(__name__)
@@ -755,7 +755,6 @@ def _row_glue(row: int, rows: int) -> str:
 #: justified: the class a node has → the label its Typst element gets.
 DISPLAY_LABELS = {"report-byline": "byline", "book-contributors": "contributors"}
 #: The pages of the chapters, whose own text (before their reports) is a chapter's opener.
-CHAPTER_PAGES = CHAPTERS_DIR + "/"
 
 
 def display_label(node: nodes.Node) -> str:

@@ -3,9 +3,10 @@
 ``make html`` on its own used to offer whatever EPUB and PDF lay in ``_build/``: after a report
 was withdrawn, the landing page's download was still the e-book with that report in it. Now
 every build writes ``_build/editions.json``: the fingerprint of the current sources (the rendered
-MyST sources and images, conf.py, the builder's own files), and, for the EPUB and the PDF, the
-fingerprint of the sources each was last built from. The website offers an edition only when
-the two agree (``sphinx.online.sync_downloads``); the build's summary names those it left out.
+MyST sources and images, conf.py, the builder's own files), and, for each edition built (the
+registry: ``bookbuilder/editions.py``), the fingerprint of the sources it was last built from.
+The website offers an edition only when the two agree (``sphinx.online.sync_downloads``); the
+build's summary names those it left out.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from bookbuilder.check.cache import code_fingerprint
+from bookbuilder.layout import CONF_FILE
 
 RECORD = "editions.json"  # under _build/
-DOWNLOADABLE = ("epub", "pdf")
-CONF_FILE = "conf.py"
 
 
 def sources_fingerprint(rendered: str, root: Path) -> str:
