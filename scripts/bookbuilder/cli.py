@@ -17,6 +17,7 @@ from pathlib import Path
 from bookbuilder import diskspace, docs, overview
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
+from bookbuilder.jobs import JobsError, jobs
 from bookbuilder.model import Book
 from bookbuilder.pipeline import (
     BUILD_DIR,
@@ -403,6 +404,11 @@ COMMANDS: dict[str, Command] = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     root = args.root.resolve()
+    try:
+        jobs()  # a wrong JOBS is said before any work starts
+    except JobsError as error:
+        _say(str(error))
+        return 2
     try:
         return COMMANDS[args.command](args, root)
     except OSError as error:  # a full disk, met by any writer: said as such, never traced back

@@ -52,7 +52,8 @@ class SidebarLevel:
                 entries.append((ref, html.escape(text, quote=False)))
             self.toctrees.append((bool(toctree.get("hidden")), entries))
         self.parent: dict[str, str] = {}
-        for parent, children in env.toctree_includes.items():
+        # sorted: a parallel read (JOBS) merges the pages in another order than a serial one
+        for parent, children in sorted(env.toctree_includes.items()):
             for child in children:
                 self.parent.setdefault(child, parent)
         self.chapters = ChapterReportLists(env)
