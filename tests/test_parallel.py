@@ -37,12 +37,20 @@ def parallel_book(target: Path) -> Path:
         )
         copy = copy.replace("city: Vancouver", f"city: Vancouver {n}", 1)
         (root / "experiences" / f"smoke-{n}-vancouver.md").write_text(copy, "utf-8")
+    # quotes and an ampersand in a chapter's title: the sidebar's label (navigation.py)
+    chapter = root / "chapters" / "elsewhere.md"
+    text = chapter.read_text("utf-8")
+    chapter.write_text(text.replace('"Elsewhere"', "'Elsewhere: \"far\" & it''s near'"), "utf-8")
     return root
 
 
 def build(root: Path, jobs_setting: str, *editions: str) -> str:
     result = run_book(
-        root, "build", *editions, env={"JOBS": jobs_setting, "SOURCE_DATE_EPOCH": EPOCH}
+        root,
+        "build",
+        *editions,
+        # every page's sidebar compared with the theme's own (sphinx/navigation.py)
+        env={"JOBS": jobs_setting, "SOURCE_DATE_EPOCH": EPOCH, "BOOKBUILDER_CHECK_NAV": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
