@@ -113,7 +113,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     # before the theme's handlers (500), which render the sidebar from the context
     app.connect("html-page-context", partial(navigation.use_one_level_sidebar, build), 400)
-    app.connect("html-page-context", partial(navigation.theme_sidebar, build), 400)
     app.connect("html-page-context", report.page_language)
     app.connect("html-page-context", scholarly.page_metadata)
     app.connect("html-page-context", partial(outputs.note_page, build))

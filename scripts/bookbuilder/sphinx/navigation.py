@@ -19,8 +19,8 @@ The theme then rewrites that markup for its sidebar (``generate_toctree_html``: 
 BeautifulSoup, classes added, written out again), on every page: since the sidebar lists the
 chapter's reports, that took about 6 ms a page (the HTML build at 1,000 reports: 26.8 s →
 34.6 s). The sidebar's template (``templates/html/book-sidebar-nav.html``, the theme's own with
-one call changed) calls :func:`theme_sidebar`, which writes the rewritten markup at once; the
-check compares it with the theme's rewriting too.
+one call changed) calls ``book_sidebar()`` (:func:`use_one_level_sidebar`), which writes the
+rewritten markup at once; the check compares it with the theme's rewriting too.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ class SidebarLevel:
         themed: bool = False,
     ) -> str:
         """Sphinx's markup of the one level; ``themed``: as the theme rewrites it for its
-        sidebar (``theme_sidebar``)."""
+        sidebar (``_theme_sidebar``)."""
         ancestors = self.ancestors(pagename)
         out = []
         for hidden, entries in self.toctrees:
@@ -190,7 +190,8 @@ def use_one_level_sidebar(
     context: dict[str, Any],
     doctree: Any,
 ) -> None:
-    """html-page-context: the theme's ``toctree()`` for the sidebar, one level, made once."""
+    """html-page-context: the theme's ``toctree()`` for the sidebar, one level, made once, and
+    ``book_sidebar()``, what the theme makes of it (``_theme_sidebar``)."""
     original: Callable[..., str] | None = context.get("toctree")
     if original is None or app.builder.name.startswith("epub"):
         return
@@ -210,25 +211,20 @@ def use_one_level_sidebar(
         return fast
 
     context["toctree"] = toctree
+    context["book_sidebar"] = _theme_sidebar(build, app, pagename, context, check)
 
 
 # The theme's own arguments to its sidebar's toctree, besides Sphinx's (KNOWN_OPTIONS).
 THEME_OPTIONS = {"kind", "startdepth", "show_nav_level"}
 
 
-def theme_sidebar(
-    build: BuildState,
-    app: Sphinx,
-    pagename: str,
-    templatename: str,
-    context: dict[str, Any],
-    doctree: Any,
-) -> None:
-    """html-page-context: ``book_sidebar()`` for the sidebar's template: the theme's
-    ``generate_toctree_html`` for its sidebar, written at once when the level is ours (the
-    theme's rewriting, done by hand: ``SidebarLevel.render(themed=True)``); anything else goes
-    to the theme's function. Once per page: the theme renders the template twice."""
-    check = os.environ.get(CHECK_ENV, "") not in ("", "0")
+def _theme_sidebar(
+    build: BuildState, app: Sphinx, pagename: str, context: dict[str, Any], check: bool
+) -> Callable[..., Any]:
+    """``book_sidebar()`` for the sidebar's template: the theme's ``generate_toctree_html``
+    for its sidebar, written at once when the level is ours (the theme's rewriting, done by
+    hand: ``SidebarLevel.render(themed=True)``); anything else goes to the theme's function.
+    Once per page: the theme renders the template twice."""
 
     @functools.cache
     def book_sidebar(**kwargs: Any) -> Any:
@@ -248,4 +244,4 @@ def theme_sidebar(
             raise AssertionError(f"{pagename}: sidebar differs:\n{fast}\n---\n{theirs(**kwargs)}")
         return fast
 
-    context["book_sidebar"] = book_sidebar
+    return book_sidebar
