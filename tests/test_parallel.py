@@ -15,11 +15,14 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from bookbuilder.check import validate
 from bookbuilder.jobs import JobsError, jobs
+from bookbuilder.sphinx import parallel
+from bookbuilder.sphinx.state import BuildState
 from conftest import SMALL, copy_book, require_pdf, run_book
 
 EPOCH = "1609459200"  # 2021-01-01: the EPUB's dates and zip times the same in both builds
@@ -144,3 +147,17 @@ def test_a_wrong_jobs_setting_is_said_before_any_work(
     assert result.returncode == 2
     assert f"JOBS={setting!r} is not a number of processes" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("read", "jobs_while_reading"), [(1, 1), (5, 1), (60, 2), (1000, 2)])
+def test_a_few_pages_are_read_in_one_process_and_written_in_all(
+    read: int, jobs_while_reading: int
+) -> None:
+    """Sending the environment back costs more than reading one report (sphinx/parallel.py)."""
+    build = BuildState()
+    app = SimpleNamespace(parallel=2)
+    env = SimpleNamespace(found_docs={f"doc{i}" for i in range(1000)})
+    parallel.read_few_in_one_process(build, app, env, [f"doc{i}" for i in range(read)])
+    assert app.parallel == jobs_while_reading
+    parallel.write_in_all_processes(build, app, env)
+    assert app.parallel == 2

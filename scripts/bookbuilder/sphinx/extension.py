@@ -40,6 +40,7 @@ from bookbuilder.sphinx import (
     offline,
     online,
     outputs,
+    parallel,
     remembered,
     report,
     scholarly,
@@ -100,9 +101,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     app.connect("env-purge-doc", remembered.forget_document)
     app.connect("env-merge-info", remembered.merge_warnings)  # JOBS > 1: see _parallel_safety
+    app.connect("env-before-read-docs", partial(parallel.read_few_in_one_process, build))
     app.connect("env-get-outdated", partial(online.landing_outdated, build))
     app.connect("env-get-outdated", a11y.statement_outdated)
     app.connect("env-get-updated", incremental.pages_whose_structure_changed)
+    app.connect("env-updated", partial(parallel.write_in_all_processes, build))
     app.connect("env-updated", images.register_derivatives)
     app.connect("env-check-consistency", partial(remembered.note_checked, build))
 
