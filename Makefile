@@ -6,6 +6,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK   := $(BIN)/python -m bookbuilder
+# How many processes `make check` and the builds keep busy: every core by default; fewer on a
+# shared machine (make html JOBS=2), JOBS=1 for one page after another. Same outputs with any.
+ifdef JOBS
+export JOBS
+endif
 
 .PHONY: help all html epub pdf check plan test lint typecheck clean setup-pdf docs epubcheck ace setup-ace bench lock
 .PHONY: setup-browser setup-java setup-lighthouse
@@ -16,6 +21,7 @@ help:
 	@echo "make html       build the website -> _build/html/index.html"
 	@echo "make pdf        build the PDF    -> _build/pdf/<book>.pdf (needs the fonts: make setup-pdf)"
 	@echo "make all        build all three editions"
+	@echo "                (JOBS=2: use 2 processes, not every core; JOBS=1: one page after another)"
 	@echo "make check      validate every report and chapter, build nothing"
 	@echo "make plan       show which chapter each report lands in"
 	@echo "make overview   one row per report: status, chapter, words, images, problems -> _build/overview.csv"

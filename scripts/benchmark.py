@@ -367,6 +367,7 @@ class Run:
     # processor time of the command and its children (LaTeX, the image workers): less
     # sensitive than wall time to other work on a shared machine
     cpu_seconds: float | None = None
+    jobs: int | None = None  # JOBS given to the command (None: its default, every core)
 
 
 @dataclass
@@ -377,13 +378,15 @@ class SizeResult:
     phone: dict[str, dict] = field(default_factory=dict)  # page → Lighthouse's figures
 
 
-def measure(name: str, argv: list[str], cwd: Path, log: Path) -> Run:
-    """Run one child process; its wall time and peak resident memory (it and its children)."""
+def measure(name: str, argv: list[str], cwd: Path, log: Path, jobs: int | None = None) -> Run:
+    """Run one child process; its wall time and peak resident memory (it and its children).
+    ``jobs``: the command's ``JOBS`` setting (None: its default, every core)."""
+    env = {**os.environ, **({"JOBS": str(jobs)} if jobs else {})}
     with log.open("ab") as sink:
-        sink.write(f"\n$ {' '.join(argv)}\n".encode())
+        sink.write(f"\n$ {'' if jobs is None else f'JOBS={jobs} '}{' '.join(argv)}\n".encode())
         sink.flush()
         start = time.perf_counter()
-        child = subprocess.Popen(argv, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(argv, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT, env=env)
         _pid, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -391,6 +394,7 @@ def measure(name: str, argv: list[str], cwd: Path, log: Path) -> Run:
     cpu = usage.ru_utime + usage.ru_stime
     run = Run(name, round(seconds, 2), round(peak_mb, 1), child.returncode == 0)
     run.cpu_seconds = round(cpu, 2)
+    run.jobs = jobs
     failed = "" if run.ok else "  FAILED"
     print(f"  {name:<24} {seconds:8.2f} s {cpu:8.2f} s CPU {peak_mb:8.0f} MB{failed}")
     return run
@@ -405,8 +409,15 @@ def _html_stamps(root: Path) -> dict[str, int]:
     return {str(p): p.stat().st_mtime_ns for p in html.rglob("*.html")}
 
 
-def _incremental(name: str, root: Path, log: Path, before: dict[str, int]) -> Run:
-    run = measure(name, _book(root, "build", "html"), root, log)
+def with_jobs(name: str, jobs: int) -> str:
+    """A run's name: the serial build's plain (``html``), the others' with their jobs."""
+    return name if jobs == 1 else f"{name}, {jobs} jobs"
+
+
+def _incremental(
+    name: str, root: Path, log: Path, before: dict[str, int], jobs: int | None = None
+) -> Run:
+    run = measure(name, _book(root, "build", "html"), root, log, jobs)
     after = _html_stamps(root)
     run.pages_written = sum(1 for page, stamp in after.items() if before.get(page) != stamp)
     print(f"  {'':<24} {run.pages_written} HTML page(s) written")
@@ -435,8 +446,15 @@ def bench_phone(root: Path, size: int) -> dict[str, dict]:
 
 
 def bench_size(
-    size: int, base: Path, pdf_max: int, log: Path, lighthouse: bool = False
+    size: int,
+    base: Path,
+    pdf_max: int,
+    log: Path,
+    lighthouse: bool = False,
+    jobs: tuple[int, ...] = (1,),
 ) -> SizeResult:
+    """Every command from cold once per number of ``jobs``, side by side in one run; the
+    incremental builds and the preview with the most jobs."""
     root = base / str(size)
     print(f"{size} reports ({root})", flush=True)
     write_book(root, size)
@@ -447,11 +465,16 @@ def bench_size(
     def clean() -> None:
         shutil.rmtree(build, ignore_errors=True)
 
-    result.runs.append(measure("check", _book(root, "check"), root, log))
-    for edition in editions:
+    for count in jobs:  # from cold: nothing remembered in _build/cache
         clean()
-        result.runs.append(measure(edition, _book(root, "build", edition), root, log))
-        if edition == "html":
+        result.runs.append(
+            measure(with_jobs("check", count), _book(root, "check"), root, log, count)
+        )
+    for edition, count in [(e, c) for e in editions for c in jobs]:
+        clean()
+        name = with_jobs(edition, count)
+        result.runs.append(measure(name, _book(root, "build", edition), root, log, count))
+        if edition == "html" and count == jobs[0]:
             pages = list((build / "html" / "experiences").glob("*.html"))
             result.outputs["html_bytes"] = _du(build / "html")
             result.outputs["html_pages"] = len(list((build / "html").rglob("*.html")))
@@ -461,24 +484,27 @@ def bench_size(
         else:  # 0 when the build failed (the run says FAILED)
             output = edition_of(edition).output_path(build, f"bench-{size}")
             result.outputs[f"{edition}_bytes"] = _du(output) if output.is_file() else 0
-    clean()
-    run = measure("all", _book(root, "build", *editions), root, log)
-    if "pdf" not in editions:
-        run.note = f"html and epub: the PDF is measured up to {pdf_max} reports"
-    result.runs.append(run)
-    separate = sum(r.seconds for r in result.runs if r.name in editions)
-    print(f"  {'':<24} separate builds: {separate:.2f} s in all")
+    for count in jobs:
+        clean()
+        run = measure(with_jobs("all", count), _book(root, "build", *editions), root, log, count)
+        if "pdf" not in editions:
+            run.note = f"html and epub: the PDF is measured up to {pdf_max} reports"
+        result.runs.append(run)
+        names = {with_jobs(e, count) for e in editions}
+        separate = sum(r.seconds for r in result.runs if r.name in names)
+        print(f"  {'':<24} separate builds with {count} job(s): {separate:.2f} s in all")
+    most = jobs[-1]
     if lighthouse:
         result.phone = bench_phone(root, size)
 
     # Incremental HTML, on the output of `all`.
-    result.runs.append(_incremental("html, nothing changed", root, log, _html_stamps(root)))
+    result.runs.append(_incremental("html, nothing changed", root, log, _html_stamps(root), most))
     added = add_report(root, size)
-    result.runs.append(_incremental("html, 1 report added", root, log, _html_stamps(root)))
+    result.runs.append(_incremental("html, 1 report added", root, log, _html_stamps(root), most))
     result.runs[-1].note = f"experiences/{added}.md"
     edited = root / "experiences" / f"{report(size // 2)[0]}.md"
     edited.write_text(edited.read_text("utf-8") + "\nOne more sentence, edited.\n", "utf-8")
-    result.runs.append(_incremental("html, 1 report edited", root, log, _html_stamps(root)))
+    result.runs.append(_incremental("html, 1 report edited", root, log, _html_stamps(root), most))
     result.runs[-1].note = edited.relative_to(root).as_posix()
     result.runs.append(bench_preview(root, edited, log))
     return result
@@ -705,8 +731,10 @@ def summary(results: list[SizeResult]) -> list[str]:
             lines.append(f"  {name:<6} {cells}")
     for r in results:
         runs = {run.name: run for run in r.runs}
-        full = runs.get("html")
+        lines += _jobs_lines(r.size, runs)
         added = runs.get("html, 1 report added")
+        # the full build with as many jobs as the incremental ones
+        full = runs.get(with_jobs("html", (added.jobs or 1) if added else 1))
         if full and added:
             lines.append(
                 f"  {r.size}: adding a report rebuilds the HTML in "
@@ -719,10 +747,12 @@ def summary(results: list[SizeResult]) -> list[str]:
                 f"{100 * preview.seconds / full.seconds:.0f}% of a full HTML build"
             )
         jb = runs.get("jupyter-book 1 html")
-        if full and jb:
-            lines.append(
-                f"  {r.size}: HTML {jb.seconds / full.seconds:.1f}× faster than Jupyter Book 1"
-            )
+        for run in r.runs:
+            if jb and run.name == with_jobs("html", run.jobs or 1):
+                lines.append(
+                    f"  {r.size}: {run.name} {jb.seconds / run.seconds:.1f}× faster than "
+                    "Jupyter Book 1"
+                )
     phone = [r for r in results if r.phone]
     if phone:
         lines += ["", "On a phone (Lighthouse, mobile profile, served compressed):"]
@@ -737,6 +767,19 @@ def summary(results: list[SizeResult]) -> list[str]:
         if visits:
             cells = ", ".join(f"{size}: {b / 1024:.0f} kB" for size, b in visits.items())
             lines.append(f"  a first visit to a report page transfers (images aside) {cells}")
+    return lines
+
+
+def _jobs_lines(size: int, runs: dict[str, Run]) -> list[str]:
+    """Each command with more jobs against the same command with one, in this run."""
+    lines = []
+    for name, run in runs.items():
+        serial = runs.get(name.rsplit(", ", 1)[0]) if name.endswith(" jobs") else None
+        if serial and serial.ok and run.ok:
+            lines.append(
+                f"  {size}: {name}: {run.seconds:.2f} s, {100 * run.seconds / serial.seconds:.0f}%"
+                f" of {serial.name} with 1 job ({serial.seconds:.2f} s); peak {run.peak_mb:.0f} MB"
+            )
     return lines
 
 
@@ -766,9 +809,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="leave out Lighthouse's phone figures (they need make setup-lighthouse, chromium)",
     )
+    parser.add_argument(
+        "--jobs",
+        default="1,2",
+        help="JOBS settings to build with, side by side in one run (default: %(default)s)",
+    )
     parser.add_argument("--out", type=Path, default=BENCH_DIR, help="(default: %(default)s)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.replace(" ", "").split(",") if s]
+    jobs = tuple(sorted({int(j) for j in args.jobs.replace(" ", "").split(",") if j}))
     base = args.out.resolve()
     base.mkdir(parents=True, exist_ok=True)
     log = base / "bench.log"
@@ -784,7 +833,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     results = []
     for size in sizes:
-        result = bench_size(size, base, args.pdf_max, log, lighthouse)
+        result = bench_size(size, base, args.pdf_max, log, lighthouse, jobs)
         if args.jupyter_book and size <= args.jupyter_book_max:
             result.runs.append(bench_jupyter_book(size, base, log))
         results.append(result)

@@ -18,6 +18,7 @@ from bookbuilder import diskspace, docs, editions, limits, overview
 from bookbuilder.check.conf import read_book_settings
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
+from bookbuilder.jobs import JobsError, jobs
 from bookbuilder.layout import (
     BUILD_DIR,
     CACHE_DIR,
@@ -370,6 +371,11 @@ COMMANDS: dict[str, Command] = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     root = args.root.resolve()
+    try:
+        jobs()  # a wrong JOBS is said before any work starts
+    except JobsError as error:
+        _say(str(error))
+        return 2
     try:
         return COMMANDS[args.command](args, root)
     except OSError as error:  # a full disk, met by any writer: said as such, never traced back

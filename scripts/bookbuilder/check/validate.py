@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import multiprocessing as mp
-import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -54,6 +53,7 @@ from bookbuilder.check.schema import (
     suggest,
 )
 from bookbuilder.codes import Code, Scope
+from bookbuilder.jobs import jobs
 from bookbuilder.jsondata import made
 from bookbuilder.layout import CONF_FILE, IMAGES_DIR, REPORTS_DIR, report_source, translation_parts
 from bookbuilder.model import (
@@ -416,10 +416,11 @@ def _validate_reports(
 def _check_all(
     sources: list[SourceFile], root: Path, book_language: str, today: date
 ) -> list[tuple[Report | None, list[Problem]]]:
-    """On two or more cores, large books are shared out between forked processes (profiled:
-    checking the bodies is most of ``make check``)."""
+    """With two or more jobs (``bookbuilder.jobs``), large books are shared out between forked
+    processes (profiled: checking the bodies is most of ``make check``), whose results come back
+    in the order of ``sources``: the same problems in the same order."""
     check = functools.partial(validate_report, root=root, book_language=book_language, today=today)
-    workers = min(os.cpu_count() or 1, 4)
+    workers = jobs()  # every core by default; JOBS=1: one after another
     if len(sources) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
         return [check(src) for src in sources]
     chunk = -(-len(sources) // (workers * 4))

@@ -16,6 +16,7 @@ from sphinx.cmd.build import main as sphinx_main
 
 from bookbuilder import editions
 from bookbuilder.diskspace import from_sphinx_output
+from bookbuilder.jobs import jobs
 from bookbuilder.layout import DOCTREES
 from bookbuilder.limits import PDF_FONTS
 from bookbuilder.sphinx.remembered import LAST_RUN
@@ -50,6 +51,7 @@ def run_sphinx(
     remembered.unlink(missing_ok=True)
     args = ["-M", builder, str(srcdir), str(builddir), "-c", str(confdir), "-w", str(warnings_file)]
     args.append("--no-color")  # warnings compared line by line with the remembered ones
+    args += sphinx_jobs()
     if not verbose:
         args.append("-q")
     log = builddir / f"sphinx-{edition}.log"
@@ -64,6 +66,13 @@ def run_sphinx(
         raise full  # said as such by the command line, not as Sphinx's traceback
     message = "" if status == 0 else _failure_message(edition, output)
     return EditionResult(edition, status == 0, warnings=warnings, message=message)
+
+
+def sphinx_jobs() -> list[str]:
+    """Sphinx's ``-j``: pages read and written in ``JOBS`` processes (bookbuilder.jobs); the
+    extension merges what each process learnt (``extension.setup``: parallel read and write)."""
+    count = jobs()
+    return ["-j", str(count)] if count > 1 else []
 
 
 def _failure_message(edition: str, output: str) -> str:

@@ -79,7 +79,8 @@ class ChapterReportLists:
         self.original = read_handover(env.srcdir).original_of()
         self.reports: dict[str, list[str]] = {}
         self.position: dict[str, tuple[str, int]] = {}  # report → (its chapter, its place)
-        for doc, included in env.toctree_includes.items():
+        # sorted: a parallel read (JOBS) merges the pages in another order than a serial one
+        for doc, included in sorted(env.toctree_includes.items()):
             if not doc.startswith(CHAPTER_PAGES):
                 continue
             reports = [page for page in included if page not in self.original]

@@ -45,6 +45,7 @@ from bookbuilder.sphinx import (
     offline,
     online,
     outputs,
+    parallel,
     remembered,
     report,
     scholarly,
@@ -120,9 +121,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", offline.add_offline_script)
 
     app.connect("env-purge-doc", remembered.forget_document)
+    app.connect("env-merge-info", remembered.merge_warnings)  # JOBS > 1: see _parallel_safety
+    app.connect("env-before-read-docs", partial(parallel.read_few_in_one_process, build))
     app.connect("env-get-outdated", partial(online.landing_outdated, build))
     app.connect("env-get-outdated", a11y.statement_outdated)
     app.connect("env-get-updated", incremental.pages_whose_structure_changed)
+    app.connect("env-updated", partial(parallel.write_in_all_processes, build))
     app.connect("env-updated", images.register_derivatives)
     app.connect("env-check-consistency", partial(remembered.note_checked, build))
 
@@ -156,12 +160,20 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # after every other handler: the listing covers the files they write
     app.connect("build-finished", offline.write_offline_files, priority=900)
 
-    return {
-        "version": "1",
-        "env_version": ENV_VERSION,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    return {"version": "1", "env_version": ENV_VERSION, **_parallel_safety()}
+
+
+def _parallel_safety() -> dict[str, bool]:
+    """Sphinx reads and writes pages in ``JOBS`` processes (bookbuilder.jobs) only if every
+    extension says it may. True here, because what the extension keeps is merged or made in the
+    main process: the read warnings in the environment (``remembered.merge_warnings``);
+    ``BuildState`` and the files beside the doctrees only in handlers Sphinx runs in the main
+    process (builder-inited, env-*, write-started, doctree-resolved, build-finished, and the
+    first page's html-page-context, written before the others are shared out); the images a
+    page shows, listed for copying by a post-transform (``images._to_copy``), which runs in the
+    main process too. ``tests/test_parallel.py`` holds a parallel build to a serial one, file
+    for file."""
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _add_nodes(app: Sphinx) -> None:

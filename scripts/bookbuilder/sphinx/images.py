@@ -133,7 +133,25 @@ class EditionImages(SphinxPostTransform):
         )
         if "ids" in node:
             picture["ids"] = list(node["ids"])
+        _to_copy(self.app.builder, picture)
         return picture
+
+
+def _files_shown(picture: web_picture) -> list[str]:
+    """The files a picture's HTML links (``visit_web_picture``): its sizes, the large one."""
+    image: WebImage | None = picture["picture"]
+    if image is None:
+        return [picture["svg_uri"]]
+    files = [str(d.path) for d in (*image.fallback, *image.modern)]
+    return [*files, picture["large_uri"]] if picture["zoom"] else files
+
+
+def _to_copy(builder: Any, picture: web_picture) -> None:
+    """Put the picture's files in the builder's list of images to copy into ``_images/``, here,
+    in the main process: with ``JOBS`` above 1 the HTML is written in other processes, and what
+    the writer adds to the list there never comes back (Sphinx copies the images at the end)."""
+    for key in _files_shown(picture):
+        builder.images.setdefault(key, builder.env.images[key][1])
 
 
 def _link_around(node: nodes.image) -> str | None:

@@ -25,6 +25,7 @@ import io
 import json
 import logging
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,17 @@ def listen(build: BuildState, app: Sphinx) -> None:
 def forget_document(app: Sphinx, env: Any, docname: str) -> None:
     """env-purge-doc: a document read again or removed loses its read warnings."""
     getattr(env, "bookbuilder_warnings", {}).pop(docname, None)
+
+
+def merge_warnings(app: Sphinx, env: Any, docnames: Iterable[str], other: Any) -> None:
+    """env-merge-info: the read warnings of the documents another process read (``JOBS``), in
+    the order it filed them. (Sphinx sends that process's warnings back to this one, which files
+    them here too as it handles them: a warning is kept once.)"""
+    theirs = getattr(other, "bookbuilder_warnings", {})
+    ours = env.bookbuilder_warnings
+    for docname in sorted(set(docnames) & theirs.keys()):
+        kept = ours.setdefault(docname, [])
+        kept += [line for line in theirs[docname] if line not in kept]
 
 
 def note_checked(build: BuildState, app: Sphinx, env: Any) -> None:

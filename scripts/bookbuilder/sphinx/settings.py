@@ -162,7 +162,7 @@ def settings_for(meta: BookMeta) -> dict[str, Any]:
             "**": [
                 "navbar-logo.html",
                 "icon-links.html",
-                "sbt-sidebar-nav.html",
+                "book-sidebar-nav.html",  # the theme's sbt-sidebar-nav.html, quicker
                 "book-index-link.html",
             ]
         },

@@ -35,3 +35,5 @@ class BuildState:
     sidebar_level: SidebarLevel | None = None
     # bookindex.py: the book's index, made when writing starts (None: not made yet)
     book_index: list[Section] | None = None
+    # parallel.py: JOBS, set aside while a few pages are read in one process
+    jobs_set_aside: int | None = None
