@@ -133,8 +133,8 @@ $(ACE): tools/ace/package-lock.json
 clean:
 	@if [ -x $(BIN)/python ]; then $(BOOK) clean; else rm -rf _build; fi
 
-# The fonts for the PDF (and poppler-utils for its tests); the list lives in
-# scripts/bookbuilder/sphinx/build.py.
+# The fonts for the PDF (and the PDF tools its tests read it with): the one list is
+# PACKAGES in scripts/bookbuilder/pdfengine/fonts.py (tests/test_pdfengine.py ties the rest to it).
 setup-pdf: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \

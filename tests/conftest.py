@@ -57,9 +57,9 @@ def require_tool(*names: str) -> None:
 def require_pdf(*tools: str) -> None:
     """What the PDF edition needs (its fonts: ``make setup-pdf``), and the poppler tools a
     test reads the PDF with (see ``require``)."""
-    from bookbuilder.sphinx.build import missing_pdf_fonts
+    from bookbuilder.pdfengine import missing_fonts
 
-    missing = missing_pdf_fonts()
+    missing = missing_fonts()
     require(not missing, f"needs the fonts {', '.join(missing)} (install with `make setup-pdf`)")
     require_tool(*tools)
 

@@ -1,6 +1,6 @@
 """What ``make check`` accepts, the PDF engine sets; what it cannot, ``make check`` refuses.
 
-Each of the PDF's limits (``bookbuilder/limits.py``, measured on Typst) is refused one past it,
+Each of the PDF's limits (``pdfengine/limits.py``, measured on Typst) is refused one past it,
 with its own code, naming the file and line, and accepted at it. The attacks that stopped the
 PDF (or the whole ``make all``) are refused by ``make check``; a report at every limit at once
 is typeset under a memory cap; and should Typst still fail, even by aborting its process, the
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bookbuilder import limits
 from bookbuilder.check.doctree import check_tree
+from bookbuilder.pdfengine import limits
 from conftest import SMALL, copy_book, report_front, require_pdf, run_book
 
 SLUG = "a-report"
@@ -227,7 +227,7 @@ def test_typst_is_stopped_when_it_runs_out_of_time_or_memory(
 ) -> None:
     """Typst's own process: killed past its time limit, and an abort for want of memory (or
     Python's MemoryError while loading it) said as such; the build's process lives on."""
-    from bookbuilder.sphinx import typeset
+    from bookbuilder.pdfengine import typeset
 
     main = tmp_path / "main.typ"
     main.write_text("#let x = 0\n#for i in range(2000000000) { x += 1 }\n#x\n", "utf-8")
@@ -247,7 +247,7 @@ def test_the_memory_limit_is_the_setting_and_never_above_the_builds_own(
 ) -> None:
     import resource
 
-    from bookbuilder.sphinx import typeset
+    from bookbuilder.pdfengine import typeset
 
     monkeypatch.setenv(typeset.MEMORY_VARIABLE, "1024")
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -30,9 +30,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
-from bookbuilder import cli
-from bookbuilder.limits import MAX_NESTING
+from bookbuilder import cli, pdfengine
 from bookbuilder.model import Book, ImageRef
+from bookbuilder.pdfengine.limits import MAX_NESTING
 from bookbuilder.pipeline import BUILD_DIR, SOURCE_DIR, prepare, render_sources
 from bookbuilder.sphinx import build
 from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book
@@ -587,7 +587,7 @@ def layer2(tmp_path_factory: pytest.TempPathFactory) -> Layer2:
     builddir = root / BUILD_DIR
     rendered = render_sources(book, root / SOURCE_DIR)
     editions = ["html", "epub"]
-    if not build.missing_pdf_fonts():
+    if not pdfengine.missing_fonts():
         editions.append("pdf")
     results = {
         e: build.run_sphinx(e, rendered.srcdir, builddir, root, verbose=False) for e in editions

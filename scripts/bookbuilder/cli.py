@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
-from bookbuilder import diskspace, docs, overview
+from bookbuilder import diskspace, docs, overview, pdfengine
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
 from bookbuilder.model import Book
@@ -105,10 +105,10 @@ def cmd_build(root: Path, editions_to_build: Sequence[str], verbose: bool) -> in
         return _blocked(prepared)
     book = prepared.book
     assert book is not None
-    if "pdf" in editions_to_build and (missing := builder.missing_pdf_fonts()):
+    if "pdf" in editions_to_build and (missing := pdfengine.missing_fonts()):
         _say(
             f"The PDF needs the fonts {', '.join(missing)}, which this machine lacks: "
-            f"{builder.SETUP_PDF_HINT}."
+            f"{pdfengine.SETUP_HINT}."
         )
         return 1
     builddir = root / BUILD_DIR
@@ -347,9 +347,7 @@ def _docs(args: argparse.Namespace, root: Path) -> int:
 
 
 def _pdf_packages(args: argparse.Namespace, root: Path) -> int:
-    from bookbuilder.sphinx import build as builder
-
-    _say(" ".join(builder.PDF_PACKAGES))
+    _say(" ".join(pdfengine.PACKAGES))
     return 0
 
 

@@ -18,26 +18,6 @@ from bookbuilder.diskspace import from_sphinx_output
 from bookbuilder.sphinx.remembered import LAST_RUN
 
 EDITIONS = {"html": "html", "epub": "epub", "pdf": "pdf"}
-# Debian/Ubuntu packages for the PDF (typeset by Typst, from PyPI: sphinx/pdf.py): the fonts of
-# every script the contributors write (Noto: Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew,
-# Arabic, Devanagari, Bengali, Tamil, Thai, Lao, Khmer, Burmese, Tibetan, Ethiopic… and CJK),
-# colour emoji, DejaVu Sans Mono for code, and poppler-utils, whose pdftotext and pdffonts the
-# tests read the PDF with. ``make check`` checks every character against the fonts installed
-# (check/glyphs.py).
-PDF_PACKAGES = (
-    "fonts-noto-core",
-    "fonts-noto-cjk",
-    "fonts-noto-color-emoji",
-    "fonts-dejavu-core",
-    "poppler-utils",
-)
-#: Without these the PDF cannot print its main text (the other scripts' fonts are checked
-#: character by character by ``make check``: check/glyphs.py).
-PDF_FONTS = ("Noto Serif", "Noto Serif CJK SC")
-SETUP_PDF_HINT = (
-    "run `make setup-pdf` (Debian/Ubuntu), which installs these packages with apt: "
-    + " ".join(PDF_PACKAGES)
-)
 
 
 @dataclass
@@ -46,13 +26,6 @@ class EditionResult:
     ok: bool
     warnings: list[str] = field(default_factory=list)
     message: str = ""
-
-
-def missing_pdf_fonts() -> list[str]:
-    import typst
-
-    families = set(typst.Fonts(include_embedded_fonts=False).families())
-    return [font for font in PDF_FONTS if font not in families]
 
 
 def output_path(edition: str, builddir: Path, basename: str) -> Path:
