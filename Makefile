@@ -83,7 +83,7 @@ test-other-book: $(STAMP)
 
 # Rewrites tests/golden/ from what the code makes now; review with `git diff tests/golden`.
 golden: $(STAMP)
-	@$(BIN)/python -m pytest -q tests/test_golden.py --refresh-golden
+	@$(BIN)/python -m pytest -q tests/test_golden.py tests/test_pdf_writer.py --refresh-golden
 
 # The benchmark (docs/performance.md): SIZES=140,1000 for a quick run; BENCH_FLAGS=--jupyter-book
 # adds Jupyter Book 1's HTML build of the same reports. Figures: _build/bench/results.json.

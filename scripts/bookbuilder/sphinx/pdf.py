@@ -112,7 +112,7 @@ class PDFBuilder(Builder):
         write_if_changed(
             outdir / "book.json", json.dumps(data, ensure_ascii=False, indent=1).encode()
         )
-        head = '#import "book.typ": book\n#show: book\n\n'
+        head = markup.layout_import() + "#show: book\n\n"
         write_if_changed(outdir / f"{name}.typ", (head + translator.astext()).encode())
 
         def page_at_line(line: int) -> str:
