@@ -9,7 +9,7 @@ BOOK   := $(BIN)/python -m bookbuilder
 
 .PHONY: help all html epub pdf check plan test lint clean setup-pdf docs epubcheck ace setup-ace bench lock
 .PHONY: setup-browser setup-java setup-lighthouse
-.PHONY: new import serve crossref overview test-other-book golden
+.PHONY: new import serve crossref overview test-other-book golden test-fast print-pdf-packages
 
 help:
 	@echo "make epub       build the EPUB   -> _build/epub/<book>.epub"
@@ -26,7 +26,8 @@ help:
 	@echo "make crossref   a Crossref deposit XML for the book and reports with a DOI (BOOK_BASE_URL=..., never sent)"
 	@echo "make epubcheck  build the EPUB and check it with EPUBCheck (needs Java)"
 	@echo "make ace        build the EPUB and check its accessibility with DAISY Ace -> _build/ace/report.html"
-	@echo "make test       run the tests"
+	@echo "make test       run the tests (all of them, as CI does)"
+	@echo "make test-fast  the tests but the slow ones (EPUBCheck, Ace, Chromium, large books), for a developer's loop"
 	@echo "make test-other-book  the tests with a generated book in the repository's place"
 	@echo "make golden     rewrite the golden files in tests/golden/ (then review git diff)"
 	@echo "make bench      time and measure books of 140, 1,000 and 5,000 generated reports (SIZES=140,1000)"
@@ -75,6 +76,11 @@ overview: $(STAMP)
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest
+
+# The developer's loop: every test but those marked slow (EPUBCheck, Ace, Chromium, the stateful
+# and property tests, the large books: pyproject.toml's `slow` marker). CI runs `make test`.
+test-fast: $(STAMP)
+	@$(BIN)/python -m pytest -m "not slow" $(ARGS)
 
 # The tests again, with another (generated) book in the repository's place: they must not count
 # on the sample book (scripts/other_book.py; runs on a temporary clone of the last commit).

@@ -262,6 +262,7 @@ def test_epub_images_are_jpeg_png_or_svg_within_1600_px(book: Path) -> None:
         assert caption in page
 
 
+@pytest.mark.slow  # EPUBCheck and Ace
 def test_the_epub_with_every_format_passes_epubcheck_and_ace(book: Path, tmp_path: Path) -> None:
     from bookbuilder.sphinx.epub import ace_command, chromium, run_ace, run_epubcheck
 
@@ -371,6 +372,7 @@ def serious_violations(page) -> list[str]:
     )
 
 
+@pytest.mark.slow  # Chromium
 @pytest.mark.parametrize("width", [1280, 390])
 def test_viewer_opens_and_closes_from_the_keyboard(browser, book: Path, width: int) -> None:
     require(AXE.is_file(), f"needs axe-core: run `make setup-ace` ({AXE} is missing)")
@@ -399,6 +401,7 @@ def test_viewer_opens_and_closes_from_the_keyboard(browser, book: Path, width: i
     page.close()
 
 
+@pytest.mark.slow  # Chromium
 def test_without_javascript_a_figure_is_a_link_to_the_large_image(browser, book: Path) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
