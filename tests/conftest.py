@@ -169,6 +169,20 @@ def small_all_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+# -- test tiers -----------------------------------------------------------------------------------
+
+#: Fixtures that open pages in Chromium: every test that takes one is in the slow tier.
+BROWSER_FIXTURES = ("browser", "page")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives Chromium is slow (`make test-fast` leaves it out) without saying so
+    itself; the other slow tests (EPUBCheck, Ace, stateful, large books) carry the marker."""
+    for item in items:
+        if set(BROWSER_FIXTURES) & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 # -- golden files ---------------------------------------------------------------------------------
 
 

@@ -372,7 +372,6 @@ def serious_violations(page) -> list[str]:
     )
 
 
-@pytest.mark.slow  # Chromium
 @pytest.mark.parametrize("width", [1280, 390])
 def test_viewer_opens_and_closes_from_the_keyboard(browser, book: Path, width: int) -> None:
     require(AXE.is_file(), f"needs axe-core: run `make setup-ace` ({AXE} is missing)")
@@ -401,7 +400,6 @@ def test_viewer_opens_and_closes_from_the_keyboard(browser, book: Path, width: i
     page.close()
 
 
-@pytest.mark.slow  # Chromium
 def test_without_javascript_a_figure_is_a_link_to_the_large_image(browser, book: Path) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
