@@ -184,6 +184,7 @@ def at_every_limit() -> str:
     )
 
 
+@pytest.mark.slow  # a report at every limit at once: the largest report the PDF takes
 def test_a_report_at_every_limit_is_typeset_in_under_a_gigabyte(tmp_path: Path) -> None:
     require_pdf("pdftotext")
     root = copy_book(SMALL, tmp_path / "book")
@@ -196,6 +197,7 @@ def test_a_report_at_every_limit_is_typeset_in_under_a_gigabyte(tmp_path: Path) 
     assert (root / "_build" / "pdf" / "heatwave-2021.pdf").is_file()
 
 
+@pytest.mark.slow  # Typst made to run out of memory
 def test_typst_running_out_of_memory_stops_the_pdf_only(tmp_path: Path) -> None:
     """Typst aborts its process when it cannot get memory (exit 134): in its own process, with
     a memory limit of its own, that is a clear error naming the likeliest report, and the EPUB

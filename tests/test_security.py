@@ -991,12 +991,14 @@ markdownish = st.lists(
 
 
 @FUZZ
+@pytest.mark.slow  # a property test: make check on a hundred generated files
 @given(data=st.binary(max_size=2000))
 def test_check_never_traces_back_on_any_bytes(fuzz_book: Path, capsys, data: bytes) -> None:
     check_in_process(fuzz_book, data, capsys)
 
 
 @FUZZ
+@pytest.mark.slow  # a property test: make check on a hundred generated files
 @given(front=st.text(max_size=400), body=markdownish)
 def test_check_never_traces_back_on_any_front_matter(fuzz_book: Path, capsys, front, body) -> None:
     check_in_process(fuzz_book, f"---\n{front}\n---\n{body}".encode(), capsys)
@@ -1030,6 +1032,7 @@ yaml_scalars = st.one_of(
 
 
 @FUZZ
+@pytest.mark.slow  # a property test: make check on a hundred generated files
 @given(
     values=st.dictionaries(
         st.sampled_from(
@@ -1060,6 +1063,7 @@ def test_check_never_traces_back_on_any_yaml(fuzz_book: Path, capsys, values, bo
 
 
 @FUZZ
+@pytest.mark.slow  # a property test: make check on a hundred generated files
 @given(body=markdownish)
 def test_check_never_traces_back_on_any_markdown(fuzz_book: Path, capsys, body: str) -> None:
     check_in_process(fuzz_book, (report_front() + body).encode(), capsys)
