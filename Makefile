@@ -14,7 +14,7 @@ endif
 
 .PHONY: help all html epub pdf check plan test lint typecheck clean setup-pdf docs epubcheck ace setup-ace bench lock
 .PHONY: setup-browser setup-java setup-lighthouse
-.PHONY: new import serve crossref overview test-other-book golden messages
+.PHONY: new import serve crossref overview test-other-book golden messages test-fast print-pdf-packages typecheck
 
 help:
 	@echo "make epub       build the EPUB   -> _build/epub/<book>.epub"
@@ -32,8 +32,9 @@ help:
 	@echo "make crossref   a Crossref deposit XML for the book and reports with a DOI (BOOK_BASE_URL=..., never sent)"
 	@echo "make epubcheck  build the EPUB and check it with EPUBCheck (needs Java)"
 	@echo "make ace        build the EPUB and check its accessibility with DAISY Ace -> _build/ace/report.html"
-	@echo "make test       run the tests"
+	@echo "make test       run the tests (all of them, as CI does)"
 	@echo "make typecheck  check the types with mypy (make test runs it too)"
+	@echo "make test-fast  the tests but the slow ones (EPUBCheck, Ace, Chromium, large books), for a developer's loop"
 	@echo "make test-other-book  the tests with a generated book in the repository's place"
 	@echo "make golden     rewrite the golden files in tests/golden/ (then review git diff)"
 	@echo "make bench      time and measure books of 140, 1,000 and 5,000 generated reports (SIZES=140,1000)"
@@ -86,6 +87,11 @@ overview: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/python -m pytest
 
+# The developer's loop: every test but those marked slow (EPUBCheck, Ace, Chromium, the stateful
+# and property tests, the large books: pyproject.toml's `slow` marker). CI runs `make test`.
+test-fast: $(STAMP)
+	@$(BIN)/python -m pytest -m "not slow" $(ARGS)
+
 # The tests again, with another (generated) book in the repository's place: they must not count
 # on the sample book (scripts/other_book.py; runs on a temporary clone of the last commit).
 test-other-book: $(STAMP)
@@ -93,7 +99,7 @@ test-other-book: $(STAMP)
 
 # Rewrites tests/golden/ from what the code makes now; review with `git diff tests/golden`.
 golden: $(STAMP)
-	@$(BIN)/python -m pytest -q tests/test_golden.py --refresh-golden
+	@$(BIN)/python -m pytest -q tests/test_golden.py tests/test_pdf_writer.py --refresh-golden
 
 # The benchmark (docs/performance.md): SIZES=140,1000 for a quick run; BENCH_FLAGS=--jupyter-book
 # adds Jupyter Book 1's HTML build of the same reports. Figures: _build/bench/results.json.
@@ -155,8 +161,8 @@ $(ACE): tools/ace/package-lock.json
 clean:
 	@if [ -x $(BIN)/python ]; then $(BOOK) clean; else rm -rf _build; fi
 
-# The fonts for the PDF (and poppler-utils for its tests); the list lives in
-# scripts/bookbuilder/limits.py.
+# The fonts for the PDF (and the PDF tools its tests read it with): the one list is
+# PACKAGES in scripts/bookbuilder/pdfengine/fonts.py (tests/test_pdfengine.py ties the rest to it).
 setup-pdf: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \

@@ -44,7 +44,7 @@ from pathlib import Path
 import phone_figures
 from bookbuilder.check import schema
 from bookbuilder.editions import edition as edition_of
-from bookbuilder.sphinx.build import missing_pdf_fonts
+from bookbuilder.pdfengine import missing_fonts
 
 DEFAULT_SIZES = (140, 1000, 5000)
 BENCH_DIR = Path("_build") / "bench"
@@ -822,7 +822,7 @@ def main(argv: list[str] | None = None) -> int:
     base.mkdir(parents=True, exist_ok=True)
     log = base / "bench.log"
     log.write_text("")
-    if missing_pdf_fonts():
+    if missing_fonts():
         args.pdf_max = 0
         print("The PDF's fonts are missing on this machine: the PDF is not measured.")
     lighthouse = not args.no_lighthouse

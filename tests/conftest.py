@@ -57,9 +57,9 @@ def require_tool(*names: str) -> None:
 def require_pdf(*tools: str) -> None:
     """What the PDF edition needs (its fonts: ``make setup-pdf``), and the poppler tools a
     test reads the PDF with (see ``require``)."""
-    from bookbuilder.sphinx.build import missing_pdf_fonts
+    from bookbuilder.pdfengine import missing_fonts
 
-    missing = missing_pdf_fonts()
+    missing = missing_fonts()
     require(not missing, f"needs the fonts {', '.join(missing)} (install with `make setup-pdf`)")
     require_tool(*tools)
 
@@ -167,6 +167,20 @@ def small_all_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_book(root, "build", "all")
     assert result.returncode == 0, result.stdout + result.stderr
     return root
+
+
+# -- test tiers -----------------------------------------------------------------------------------
+
+#: Fixtures that open pages in Chromium: every test that takes one is in the slow tier.
+BROWSER_FIXTURES = ("browser", "page")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives Chromium is slow (`make test-fast` leaves it out) without saying so
+    itself; the other slow tests (EPUBCheck, Ace, stateful, large books) carry the marker."""
+    for item in items:
+        if set(BROWSER_FIXTURES) & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 # -- golden files ---------------------------------------------------------------------------------

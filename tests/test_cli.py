@@ -168,11 +168,10 @@ def test_a_chapter_may_show_its_own_images(tmp_path: Path) -> None:
 def test_pdf_without_its_fonts_names_what_to_install(
     small_book: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bookbuilder import cli
-    from bookbuilder.sphinx import build
+    from bookbuilder import cli, pdfengine
 
     # A machine without the Noto fonts (Typst reads the system's font folders itself).
-    monkeypatch.setattr(build, "missing_pdf_fonts", lambda: ["Noto Serif"])
+    monkeypatch.setattr(pdfengine, "missing_fonts", lambda: ["Noto Serif"])
     assert cli.main(["--root", str(small_book), "build", "pdf"]) == 1
     out = capsys.readouterr().out
     assert "The PDF needs the fonts Noto Serif" in out

@@ -262,6 +262,7 @@ def test_epub_images_are_jpeg_png_or_svg_within_1600_px(book: Path) -> None:
         assert caption in page
 
 
+@pytest.mark.slow  # EPUBCheck and Ace
 def test_the_epub_with_every_format_passes_epubcheck_and_ace(book: Path, tmp_path: Path) -> None:
     from bookbuilder.sphinx.epub import ace_command, chromium, run_ace, run_epubcheck
 

@@ -182,6 +182,7 @@ def require_ace() -> None:
 # ---------------------------------------------------------------------------------- checkers
 
 
+@pytest.mark.slow  # EPUBCheck (Java)
 def test_epubcheck_passes_on_the_small_book(small_epub, tmp_path: Path) -> None:
     require_epubcheck()
     _, book = small_epub
@@ -190,6 +191,7 @@ def test_epubcheck_passes_on_the_small_book(small_epub, tmp_path: Path) -> None:
     assert result.ok
 
 
+@pytest.mark.slow  # the 200-report book
 def test_epubcheck_passes_on_a_book_of_200_reports(big_epub, tmp_path: Path) -> None:
     require_epubcheck()
     _, book = big_epub
@@ -197,6 +199,7 @@ def test_epubcheck_passes_on_a_book_of_200_reports(big_epub, tmp_path: Path) -> 
     assert result.counts == {"fatal": 0, "error": 0, "warning": 0}, "\n".join(result.lines)
 
 
+@pytest.mark.slow  # EPUBCheck (Java)
 def test_epubcheck_reports_a_broken_epub(small_epub, tmp_path: Path) -> None:
     """The check can fail: a package without its nav's file is an error."""
     require_epubcheck()
@@ -221,6 +224,7 @@ def test_a_checker_that_writes_no_report_fails_even_after_a_pass(tmp_path: Path)
     assert not report.exists()
 
 
+@pytest.mark.slow  # DAISY Ace (Chromium)
 def test_ace_finds_no_serious_violation_in_the_small_book(small_epub, tmp_path: Path) -> None:
     require_ace()
     _, book = small_epub
@@ -269,6 +273,7 @@ def test_identifier_is_a_stable_uuid_without_isbn(small_epub) -> None:
     assert f'content="{identifier}"' in ncx  # the NCX repeats the package's identifier
 
 
+@pytest.mark.slow  # the 200-report book
 def test_identifier_is_the_isbn_when_given(big_epub) -> None:
     _, book = big_epub
     assert book.dc("identifier") == [f"urn:isbn:{ISBN}"]
@@ -381,6 +386,7 @@ def test_cover_is_drawn_when_none_is_set(small_epub) -> None:
     assert book_settings(root)["title"] in img.get("alt")
 
 
+@pytest.mark.slow  # the 200-report book
 def test_configured_cover_is_used(big_epub) -> None:
     _, book = big_epub
     covers = [i for i in book.manifest().values() if i.get("properties") == "cover-image"]
@@ -415,6 +421,7 @@ def test_nav_lists_every_report_under_its_chapter(small_epub) -> None:
     assert [href for href, _children in top[-2:]] == ["accessibility.xhtml", "genindex.xhtml"]
 
 
+@pytest.mark.slow  # the 200-report book
 def test_nav_of_200_reports(big_epub) -> None:
     _, book = big_epub
     top = nav_entries(book.toc())
@@ -445,6 +452,7 @@ def test_reading_order_is_nav_order(small_epub) -> None:
     assert spine == nav_order
 
 
+@pytest.mark.slow  # the 200-report book
 def test_accessibility_page_is_in_every_book(big_epub) -> None:
     _, book = big_epub
     page = book.pages()["accessibility.xhtml"]
@@ -476,6 +484,7 @@ def test_two_builds_give_the_same_bytes(small_epub, tmp_path: Path) -> None:
     assert {i.date_time[:3] for i in infos} == {(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)}
 
 
+@pytest.mark.slow  # EPUBCheck (Java)
 def test_epubcheck_command_as_make_runs_it(small_epub) -> None:
     """`make epubcheck` runs this command on the book's built EPUB."""
     require_epubcheck()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bookbuilder.check.glyphs import character_name, check_glyphs, drawn, installed_coverage
 from bookbuilder.model import BookMeta, Report
-from conftest import FIXTURES, ROOT, copy_book, report_front, require_pdf, run_book
+from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book
 
 NO_FONT = "\U0010fffd"  # a private-use character no font has
 TRANSLATION = """---
@@ -18,17 +18,6 @@ translators:
 
 Une phrase avec {char} dedans.
 """
-
-
-def test_read_the_docs_installs_the_one_package_list() -> None:
-    """Read the Docs cannot run `make print-pdf-packages`: its copy must stay the same."""
-    import yaml
-
-    from bookbuilder.limits import PDF_PACKAGES
-
-    config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text("utf-8"))
-    assert tuple(config["build"]["apt_packages"]) == PDF_PACKAGES
-    assert "fonts-noto-color-emoji" in PDF_PACKAGES
 
 
 def test_joiners_selectors_and_tags_need_no_glyph_of_their_own() -> None:

@@ -31,7 +31,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bookbuilder.codes",
             "bookbuilder.syntax",
             "bookbuilder.names",
-            "bookbuilder.limits",
             "bookbuilder.linebreak",
             "bookbuilder.diskspace",
             "bookbuilder.spreadsheet",
@@ -64,10 +63,17 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
 def layer_of(module: str) -> int:
-    for rank, (_name, prefixes) in enumerate(LAYERS):
-        if any(module == p or module.startswith(p + ".") for p in prefixes):
-            return rank
-    raise AssertionError(f"{module} is in no layer of LAYERS: add it where it belongs")
+    """The layer of the longest prefix naming ``module``: "bookbuilder" is the package's own
+    ``__init__`` and what no later layer claims, never the stages below it."""
+    matches = [
+        (len(p), rank)
+        for rank, (_name, prefixes) in enumerate(LAYERS)
+        for p in prefixes
+        if module == p or module.startswith(p + ".")
+    ]
+    if not matches:
+        raise AssertionError(f"{module} is in no layer of LAYERS: add it where it belongs")
+    return max(matches)[1]
 
 
 def imported(module: str) -> set[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bookbuilder.limits import MAX_NOTES_PER_MARK
+from bookbuilder.pdfengine.limits import MAX_NOTES_PER_MARK
 from conftest import SMALL, report_front, require_pdf, run_book
 
 REPORTS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot")

@@ -1,6 +1,6 @@
 """What ``make check`` accepts, the PDF engine sets; what it cannot, ``make check`` refuses.
 
-Each of the PDF's limits (``bookbuilder/limits.py``, measured on Typst) is refused one past it,
+Each of the PDF's limits (``pdfengine/limits.py``, measured on Typst) is refused one past it,
 with its own code, naming the file and line, and accepted at it. The attacks that stopped the
 PDF (or the whole ``make all``) are refused by ``make check``; a report at every limit at once
 is typeset under a memory cap; and should Typst still fail, even by aborting its process, the
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bookbuilder import limits
 from bookbuilder.check.doctree import check_tree
+from bookbuilder.pdfengine import limits
 from conftest import SMALL, copy_book, report_front, require_pdf, run_book
 
 SLUG = "a-report"
@@ -184,6 +184,7 @@ def at_every_limit() -> str:
     )
 
 
+@pytest.mark.slow  # a report at every limit at once: the largest report the PDF takes
 def test_a_report_at_every_limit_is_typeset_in_under_a_gigabyte(tmp_path: Path) -> None:
     require_pdf("pdftotext")
     root = copy_book(SMALL, tmp_path / "book")
@@ -196,6 +197,7 @@ def test_a_report_at_every_limit_is_typeset_in_under_a_gigabyte(tmp_path: Path) 
     assert (root / "_build" / "pdf" / "heatwave-2021.pdf").is_file()
 
 
+@pytest.mark.slow  # Typst made to run out of memory
 def test_typst_running_out_of_memory_stops_the_pdf_only(tmp_path: Path) -> None:
     """Typst aborts its process when it cannot get memory (exit 134): in its own process, with
     a memory limit of its own, that is a clear error naming the likeliest report, and the EPUB
@@ -227,7 +229,7 @@ def test_typst_is_stopped_when_it_runs_out_of_time_or_memory(
 ) -> None:
     """Typst's own process: killed past its time limit, and an abort for want of memory (or
     Python's MemoryError while loading it) said as such; the build's process lives on."""
-    from bookbuilder.sphinx import typeset
+    from bookbuilder.pdfengine import typeset
 
     main = tmp_path / "main.typ"
     main.write_text("#let x = 0\n#for i in range(2000000000) { x += 1 }\n#x\n", "utf-8")
@@ -247,7 +249,7 @@ def test_the_memory_limit_is_the_setting_and_never_above_the_builds_own(
 ) -> None:
     import resource
 
-    from bookbuilder.sphinx import typeset
+    from bookbuilder.pdfengine import typeset
 
     monkeypatch.setenv(typeset.MEMORY_VARIABLE, "1024")
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)

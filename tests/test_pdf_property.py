@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bookbuilder.limits import MAX_INLINE_NESTING, MAX_NESTING, MAX_NOTES_PER_MARK
+from bookbuilder.pdfengine.limits import MAX_INLINE_NESTING, MAX_NESTING, MAX_NOTES_PER_MARK
 from conftest import SMALL, report_front, require_pdf, run_book
 
 pytestmark = pytest.mark.slow

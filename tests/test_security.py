@@ -30,10 +30,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
-from bookbuilder import cli
+from bookbuilder import cli, pdfengine
 from bookbuilder.layout import BUILD_DIR, SOURCE_DIR
-from bookbuilder.limits import MAX_NESTING
 from bookbuilder.model import Book, ImageRef
+from bookbuilder.pdfengine.limits import MAX_NESTING
 from bookbuilder.pipeline import prepare, render_sources
 from bookbuilder.sphinx import build
 from conftest import FIXTURES, copy_book, report_front, require_pdf, run_book
@@ -588,7 +588,7 @@ def layer2(tmp_path_factory: pytest.TempPathFactory) -> Layer2:
     builddir = root / BUILD_DIR
     rendered = render_sources(book, root / SOURCE_DIR)
     editions = ["html", "epub"]
-    if not build.missing_pdf_fonts():
+    if not pdfengine.missing_fonts():
         editions.append("pdf")
     results = {
         e: build.run_sphinx(e, rendered.srcdir, builddir, root, verbose=False) for e in editions
@@ -992,12 +992,14 @@ markdownish = st.lists(
 
 
 @FUZZ
+@pytest.mark.slow  # a property test: make check on a hundred generated files
 @given(data=st.binary(max_size=2000))
 def test_check_never_traces_back_on_any_bytes(fuzz_book: Path, capsys, data: bytes) -> None:
     check_in_process(fuzz_book, data, capsys)
 
 
 @FUZZ
+@pytest.mark.slow  # a property test: make check on a hundred generated files
 @given(front=st.text(max_size=400), body=markdownish)
 def test_check_never_traces_back_on_any_front_matter(fuzz_book: Path, capsys, front, body) -> None:
     check_in_process(fuzz_book, f"---\n{front}\n---\n{body}".encode(), capsys)
@@ -1031,6 +1033,7 @@ yaml_scalars = st.one_of(
 
 
 @FUZZ
+@pytest.mark.slow  # a property test: make check on a hundred generated files
 @given(
     values=st.dictionaries(
         st.sampled_from(
@@ -1061,6 +1064,7 @@ def test_check_never_traces_back_on_any_yaml(fuzz_book: Path, capsys, values, bo
 
 
 @FUZZ
+@pytest.mark.slow  # a property test: make check on a hundred generated files
 @given(body=markdownish)
 def test_check_never_traces_back_on_any_markdown(fuzz_book: Path, capsys, body: str) -> None:
     check_in_process(fuzz_book, (report_front() + body).encode(), capsys)

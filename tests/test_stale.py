@@ -272,7 +272,8 @@ class EditedBook(RuleBasedStateMachine):
         self.check()
 
 
-TestEditedBook = EditedBook.TestCase
+# stateful: a few sequences of edits, two builds each
+TestEditedBook = pytest.mark.slow(EditedBook.TestCase)
 # Each step builds twice (about ten seconds on CI's machine): a few steps per run, no shrinking
 # (the failing sequence of steps is printed as it is). Every run explores another sequence.
 TestEditedBook.settings = settings(

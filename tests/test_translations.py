@@ -344,6 +344,7 @@ def test_browse_keeps_one_card_per_report_with_its_languages(built: Path) -> Non
     assert "Read in <a" in text
 
 
+@pytest.mark.slow  # Chromium
 def test_the_language_filter_finds_a_report_by_any_of_its_languages(built: Path) -> None:
     require_tool("chromium")
     require_module("playwright")

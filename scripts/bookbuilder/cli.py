@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
-from bookbuilder import diskspace, docs, editions, limits, overview
+from bookbuilder import diskspace, docs, editions, overview, pdfengine
 from bookbuilder.check.conf import read_book_settings
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
@@ -317,7 +317,7 @@ def _docs(args: argparse.Namespace, root: Path) -> int:
 
 
 def _pdf_packages(args: argparse.Namespace, root: Path) -> int:
-    _say(" ".join(limits.PDF_PACKAGES))
+    _say(" ".join(pdfengine.PACKAGES))
     return 0
 
 

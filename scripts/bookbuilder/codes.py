@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from enum import Enum, StrEnum
 
-from bookbuilder import limits
+from bookbuilder.pdfengine import limits
 
 
 class Kind(Enum):

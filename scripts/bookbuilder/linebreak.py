@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import icu
 from docutils import nodes
 
-from bookbuilder.limits import PRINT_BOX_MM
+from bookbuilder.pdfengine.limits import PRINT_BOX_MM
 
 #: The body text's size and the text block's width (``templates/pdf/book.typ``: A4, 30 mm
 #: margins, 10.5 pt), and so how many em a line holds.

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bookbuilder import diskspace
+from bookbuilder import diskspace, pdfengine
 from bookbuilder.check import countries
 from bookbuilder.check.body import unfinished_body
 from bookbuilder.check.conf import read_book_settings
@@ -24,7 +24,6 @@ from bookbuilder.check.validate import validate_all
 from bookbuilder.curate import curate
 from bookbuilder.editions import in_build_order, website
 from bookbuilder.layout import BUILD_DIR, CONTRIBUTORS_CSV, DERIVATIVES, PREVIEW_DIR, SOURCE_DIR
-from bookbuilder.limits import SETUP_PDF_HINT
 from bookbuilder.model import Book, BookMeta, Place, Problem, Status
 from bookbuilder.render.contributors import write_csv as write_contributors_csv
 from bookbuilder.render.images import derive_all, publish_image
@@ -113,12 +112,10 @@ def unbuildable(chosen: Iterable[str]) -> str | None:
     """Why this machine cannot build one of the ``chosen`` editions (the PDF's fonts), or None."""
     if not any(edition.typeset for edition in in_build_order(chosen)):
         return None
-    from bookbuilder.sphinx import build as builder  # Sphinx: imported by the stages that build
-
-    if missing := builder.missing_pdf_fonts():
+    if missing := pdfengine.missing_fonts():
         return (
             f"The PDF needs the fonts {', '.join(missing)}, which this machine lacks: "
-            f"{SETUP_PDF_HINT}."
+            f"{pdfengine.SETUP_HINT}."
         )
     return None
 

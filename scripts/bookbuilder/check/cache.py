@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from bookbuilder import pdfengine
 from bookbuilder.layout import report_images, translation_parts
 from bookbuilder.model import Problem, Report, SourceFile
 
@@ -73,12 +74,11 @@ def _folder_state(folder: Path) -> list[tuple[str, int, int, int]]:
 
 @cache
 def _decoders() -> tuple[str, ...]:
-    """The versions of the libraries that judge image files (Pillow decodes them, Typst
-    draws SVG): another version may accept or refuse other files."""
+    """The versions of the libraries that judge image files (Pillow decodes them, the PDF
+    engine draws SVG): another version may accept or refuse other files."""
     import PIL
-    import typst
 
-    return (PIL.__version__, getattr(typst, "__version__", ""))
+    return (PIL.__version__, pdfengine.version())
 
 
 def report_key(src: SourceFile, root: Path, book_language: str, today: date) -> str:

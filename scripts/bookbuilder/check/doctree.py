@@ -20,7 +20,7 @@ body exactly as the build does:
 
 What the build's docutils reports (a footnote nobody refers to, a reference to a missing
 footnote, a duplicate target) is reported here too, at the report's own line; and the limits
-a PDF engine needs (:data:`MAX_COLUMNS`), and those measured on Typst (``bookbuilder/limits.py``:
+a PDF engine needs (:data:`MAX_COLUMNS`), and those measured on Typst (``pdfengine/limits.py``:
 nesting, table cells, header repeats, footnotes, size: :func:`typesetting_limits`) are checked
 on the same tree, with a warning for text the PDF can only break at an arbitrary character
 (:mod:`bookbuilder.linebreak`).
@@ -53,7 +53,9 @@ from myst_parser.parsers.mdit import create_md_parser
 
 from bookbuilder.check.body import ALLOWED_DIRECTIVES, ALLOWED_LINK_PREFIXES, ALLOWED_ROLES
 from bookbuilder.codes import Code
-from bookbuilder.limits import (
+from bookbuilder.linebreak import too_wide
+from bookbuilder.model import Problem, Severity
+from bookbuilder.pdfengine.limits import (
     LINK_WEIGHT,
     MAX_ELEMENTS,
     MAX_HEADER_REPEAT,
@@ -63,8 +65,6 @@ from bookbuilder.limits import (
     MAX_NOTES_PER_MARK,
     MAX_TABLE_CELLS,
 )
-from bookbuilder.linebreak import too_wide
-from bookbuilder.model import Problem, Severity
 from bookbuilder.syntax import (
     LINK_SCHEMES,
     MYST_DISABLED_SYNTAX,

@@ -7,7 +7,7 @@ Typst can use has is an error naming the file, the line and the character with i
 Drafts and withdrawn reports get the same message as a warning: they are not printed yet.
 
 The fonts are those Typst itself finds (the system's, through the same fontconfig folders), the
-ones ``make setup-pdf`` installs (``limits.py``: ``PDF_PACKAGES``), read with fontTools.
+ones ``make setup-pdf`` installs (``pdfengine/fonts.py``: ``PACKAGES``), read with fontTools.
 Emoji print in colour from Noto Color Emoji, whose bitmaps Typst embeds (measured,
 ``docs/pdf-engine.md``); an emoji newer than that font is refused like any other character.
 Reading every installed font's character map takes seconds, so the union of what they cover is
@@ -27,7 +27,6 @@ import icu
 
 from bookbuilder.codes import Code
 from bookbuilder.layout import CONF_FILE
-from bookbuilder.limits import PDF_FONTS
 from bookbuilder.model import (
     BookMeta,
     ChapterSpec,
@@ -36,6 +35,7 @@ from bookbuilder.model import (
     Severity,
     Translation,
 )
+from bookbuilder.pdfengine.fonts import MAIN_FONTS, installed_faces
 
 #: Never drawn: spaces, line and paragraph separators, controls and format characters (joiners,
 #: direction marks, the soft hyphen); and every default-ignorable code point (variation
@@ -76,11 +76,9 @@ def _cache_folder() -> Path:
 
 def installed_coverage() -> frozenset[int] | None:
     """Every code point that a font Typst can use draws; None when the PDF's own fonts
-    (``PDF_FONTS``) are not installed, so nothing can be said about the PDF."""
-    import typst
-
-    fonts = [f for f in typst.Fonts(include_embedded_fonts=False).fonts() if f.path]
-    if not set(PDF_FONTS) <= {f.family for f in fonts}:
+    (``MAIN_FONTS``) are not installed, so nothing can be said about the PDF."""
+    fonts = installed_faces()
+    if not set(MAIN_FONTS) <= {f.family for f in fonts}:
         return None
     files = sorted({(str(f.path), f.index) for f in fonts})
     key = hashlib.sha256()

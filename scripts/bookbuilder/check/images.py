@@ -33,6 +33,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from bookbuilder import pdfengine
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 50_000_000
 # A progressive JPEG is decoded one scan after another, each over the whole image: 2,000 scans
@@ -468,21 +470,13 @@ def svg_intrinsic_size(attrs: Mapping[str, str]) -> tuple[int, int] | None:
 def _svg_undrawable(data: bytes) -> list[str]:
     """The problem when the PDF's typesetter (Typst, through usvg) cannot draw the SVG: an
     image without a size or viewBox would otherwise stop the whole book's PDF."""
-    import tempfile
-
-    import typst
-
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "image.svg").write_bytes(data)
-        (Path(tmp) / "main.typ").write_text('#image("image.svg")\n', "utf-8")
-        try:
-            typst.compile(str(Path(tmp) / "main.typ"), format="svg", ignore_system_fonts=True)
-        except typst.TypstError as error:
-            return [
-                f"the SVG file cannot be drawn ({error.message}); it needs a positive width and "
-                "height or a viewBox: save it again from the drawing program"
-            ]
-    return []
+    error = pdfengine.svg_error(data)
+    if error is None:
+        return []
+    return [
+        f"the SVG file cannot be drawn ({error}); it needs a positive width and "
+        "height or a viewBox: save it again from the drawing program"
+    ]
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -51,7 +51,7 @@ from bookbuilder.check.images import (
     upright,
 )
 from bookbuilder.layout import DERIVATIVES
-from bookbuilder.limits import PRINT_BOX_MM
+from bookbuilder.pdfengine.limits import PRINT_BOX_MM
 
 MASTER_LONG_EDGE = 2560  # the viewer's large image: the most any edition shows
 MASTER_JPEG_QUALITY = 90

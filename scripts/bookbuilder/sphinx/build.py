@@ -18,7 +18,6 @@ from bookbuilder import editions
 from bookbuilder.diskspace import from_sphinx_output
 from bookbuilder.jobs import jobs
 from bookbuilder.layout import DOCTREES
-from bookbuilder.limits import PDF_FONTS
 from bookbuilder.sphinx.remembered import LAST_RUN
 
 
@@ -28,13 +27,6 @@ class EditionResult:
     ok: bool
     warnings: list[str] = field(default_factory=list)
     message: str = ""
-
-
-def missing_pdf_fonts() -> list[str]:
-    import typst
-
-    families = set(typst.Fonts(include_embedded_fonts=False).families())
-    return [font for font in PDF_FONTS if font not in families]
 
 
 def run_sphinx(

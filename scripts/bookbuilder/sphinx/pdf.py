@@ -41,9 +41,11 @@ from bookbuilder.check.images import css_pixels, svg_intrinsic_size
 from bookbuilder.handover import read_handover
 from bookbuilder.layout import is_report_page
 from bookbuilder.model import BookMeta
+from bookbuilder.pdfengine import typeset
+from bookbuilder.pdfengine.fonts import FONTS, MONO_FONTS, PREFERRED_FONTS
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
-from bookbuilder.sphinx import bookindex, typeset
+from bookbuilder.sphinx import bookindex
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.images import svg_root_attributes
 from bookbuilder.sphinx.outputs import write_if_changed
@@ -53,46 +55,6 @@ logger = logging.getLogger(__name__)
 LANCZOS = Image.Resampling.LANCZOS
 
 TEMPLATE = Path(__file__).parents[1] / "templates" / "pdf" / "book.typ"
-#: The fonts, in the order Typst tries them for each character: Noto for Latin, Greek and
-#: Cyrillic first, then one font per script (Debian's fonts-noto-core and fonts-noto-cjk), and
-#: emoji last, in colour (fonts-noto-color-emoji: Typst embeds its bitmaps). A character none
-#: of them has falls back to any installed font that has it; one that no installed font has is
-#: an error of ``make check`` (``check/glyphs.py``).
-FONTS = [
-    "Noto Serif",
-    "Noto Serif Armenian",
-    "Noto Serif Georgian",
-    "Noto Serif Hebrew",
-    "Noto Naskh Arabic",
-    "Noto Serif Devanagari",
-    "Noto Serif Bengali",
-    "Noto Serif Tamil",
-    "Noto Serif Thai",
-    "Noto Serif Lao",
-    "Noto Serif Khmer",
-    "Noto Serif Myanmar",
-    "Noto Serif Tibetan",
-    "Noto Serif Ethiopic",
-    "Noto Serif CJK SC",
-    "Noto Serif CJK TC",
-    "Noto Serif CJK JP",
-    "Noto Serif CJK KR",
-    "Noto Color Emoji",
-]
-#: For text in these languages, this font comes before the other scripts' fonts: Han
-#: characters are drawn differently in Japan, Korea, Taiwan and Hong Kong. (Urdu stays in Naskh:
-#: Typst 0.15 gives Nastaliq's many glyphs per cluster wrong text for copying and screen
-#: readers, typst/typst#7610; docs/pdf-engine.md.)
-PREFERRED_FONTS = {
-    "ja": "Noto Serif CJK JP",
-    "ko": "Noto Serif CJK KR",
-    "zh-Hant": "Noto Serif CJK TC",
-    "zh-TW": "Noto Serif CJK TC",
-    "zh-HK": "Noto Serif CJK TC",
-    "zh-MO": "Noto Serif CJK TC",
-    "zh": "Noto Serif CJK SC",
-}
-MONO_FONTS = ["DejaVu Sans Mono", *FONTS]
 #: Images print at most this sharp; larger ones are scaled down for the PDF only.
 MAX_PPI = 300
 
@@ -152,7 +114,7 @@ class PDFBuilder(Builder):
         write_if_changed(
             outdir / "book.json", json.dumps(data, ensure_ascii=False, indent=1).encode()
         )
-        head = '#import "book.typ": book\n#show: book\n\n'
+        head = markup.layout_import() + "#show: book\n\n"
         write_if_changed(outdir / f"{name}.typ", (head + translator.astext()).encode())
 
         def page_at_line(line: int) -> str:

@@ -26,8 +26,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
 from bookbuilder.layout import CHAPTER_PAGES
-from bookbuilder.limits import PRINT_BOX_MM
 from bookbuilder.linebreak import breakable, column_em
+from bookbuilder.pdfengine.limits import PRINT_BOX_MM
 from bookbuilder.sphinx.report import report_body
 
 logger = logging.getLogger(__name__)
@@ -286,16 +286,10 @@ class TypstTranslator(SphinxTranslator):
         self._closers(node, closing + "\n\n")
 
     def visit_paragraph(self, node: nodes.paragraph) -> None:
-        classes = set(node.get("classes", []))
-        if "report-author" in classes or "report-place" in classes or "report-tags" in classes:
-            self.out("#block(spacing: 0.4em)[#set text(size: 0.9em)\n")
-            self._closers(node, "]\n")
-        elif "report-summary" in classes:
-            self.out('#block(above: 0.8em, below: 0.8em)[#set text(style: "italic")\n')
-            self._closers(node, "]\n")
+        if name := semantic_call(node):  # a part of a byline or the Contributors: its look
+            self._wrap(node, f"#{name}[", "]\n\n")
         elif self.docname.startswith(CHAPTER_PAGES) and isinstance(node.parent, nodes.section):
-            self.out("#[")  # a chapter's opening text, before its reports: display text
-            self._closers(node, "] <chapter-opener>\n\n")
+            self._wrap(node, f"#{CHAPTER_OPENER}[", "]\n\n")  # before the chapter's reports
         else:
             self._closers(node, "\n\n")
 
@@ -317,9 +311,8 @@ class TypstTranslator(SphinxTranslator):
         return isinstance(node.parent, nodes.FixedTextElement)
 
     def visit_container(self, node: nodes.container) -> None:
-        if "report-byline" in node.get("classes", []):
-            self.out("#block(below: 1.6em)[\n")
-            self._closers(node, "]" + display_label(node) + "\n\n")
+        if name := semantic_call(node):
+            self._wrap(node, f"#{name}[\n", "]\n\n")
 
     def depart_container(self, node: nodes.container) -> None:
         self.out(node.get("typst_close", ""))
@@ -515,7 +508,9 @@ class TypstTranslator(SphinxTranslator):
     depart_list_item = _close
 
     def visit_definition_list(self, node: nodes.Node) -> None:
-        self._wrap(node, "#terms(\n", ")" + display_label(node) + "\n\n")
+        name = semantic_call(node)
+        opening, closing = (f"#{name}[#terms(\n", ")]\n\n") if name else ("#terms(\n", ")\n\n")
+        self._wrap(node, opening, closing)
 
     def visit_definition_list_item(self, node: nodes.Node) -> None:
         self._wrap(node, "terms.item(", "),\n")
@@ -751,16 +746,43 @@ def _row_glue(row: int, rows: int) -> str:
     return "" if row in (1, rows - 1) else _glue(1)
 
 
-#: Display text, which the layout (``book.typ``) sets ragged and unhyphenated rather than
-#: justified: the class a node has → the label its Typst element gets.
-DISPLAY_LABELS = {"report-byline": "byline", "book-contributors": "contributors"}
+#: The classes that the byline (``report.py``) and the Contributors page (``contributors.py``)
+#: set on their nodes. The writer says what a node is, not how it looks: a node with one of
+#: these classes becomes a call of the same name (``#report-author[…]``), and the layout
+#: (``templates/pdf/book.typ``) defines each call, as Sphinx's LaTeX writer emits
+#: ``\sphinxstyle…`` commands that ``sphinx.sty`` styles. The markup imports every name from
+#: the layout (:func:`layout_import`), so a name the layout lacks stops the PDF at once, and
+#: ``tests/test_pdf_writer.py`` fails when a class is set that is not listed here.
+SEMANTIC_CLASSES = (
+    "report-byline",
+    "report-languages",
+    "report-author",
+    "report-place",
+    "report-summary",
+    "report-tags",
+    "report-translators",
+    "book-contributors",
+    "contributor-details",
+    "contributor-reports",
+)
+#: Classes set on nodes the writer writes as Typst's own elements, styled with their parent's
+#: call: a Contributors entry is an item (``terms.item``) of its list.
+PLAIN_CLASSES = ("book-contributor",)
+#: A chapter's own text, before its reports (no class: the writer knows it by its page).
+CHAPTER_OPENER = "chapter-opener"
+#: Every call the writer makes that the layout defines.
+SEMANTIC_CALLS = (*SEMANTIC_CLASSES, CHAPTER_OPENER)
 #: The pages of the chapters, whose own text (before their reports) is a chapter's opener.
 
 
-def display_label(node: nodes.Node) -> str:
-    """`` <label>`` for a node the layout sets as display text (``DISPLAY_LABELS``), else ""."""
-    found = next((DISPLAY_LABELS[c] for c in node.get("classes", []) if c in DISPLAY_LABELS), "")
-    return f" <{found}>" if found else ""
+def semantic_call(node: nodes.Node) -> str | None:
+    """The layout's call for ``node`` (its first class in ``SEMANTIC_CLASSES``), or None."""
+    return next((c for c in node.get("classes", []) if c in SEMANTIC_CLASSES), None)
+
+
+def layout_import() -> str:
+    """The markup's first line: the layout's ``book`` and every semantic call, by name."""
+    return f'#import "book.typ": book, {", ".join(SEMANTIC_CALLS)}\n'
 
 
 def running_title(title: str, limit: float = 60.0) -> str:

@@ -1,7 +1,7 @@
-"""What the PDF engine needs and allows: the fonts and packages it needs on the machine, the box
-it prints an image in, and what one report may hold for it to set it: the limits ``make check``
-applies (``check/doctree.py``), the codes' meanings (``codes.py``) and the docs name. Below the
-stages: the check, the render and the build stages all read them.
+"""What the PDF engine allows: the box it prints an image in, and what one report may hold for
+it to set it: the limits ``make check`` applies (``check/doctree.py``), the codes' meanings
+(``codes.py``) and the docs name. Below the stages: the check, the render and the build stages
+all read them.
 
 Measured with Typst 0.15 on the markup the PDF's writer makes (``docs/security.md`` has the
 figures), and set well below where Typst stops the whole book or needs more than 1 GB for one
@@ -10,26 +10,6 @@ report.
 
 from __future__ import annotations
 
-# Debian/Ubuntu packages for the PDF (typeset by Typst, from PyPI: sphinx/pdf.py): the fonts of
-# every script the contributors write (Noto: Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew,
-# Arabic, Devanagari, Bengali, Tamil, Thai, Lao, Khmer, Burmese, Tibetan, Ethiopic… and CJK),
-# colour emoji, DejaVu Sans Mono for code, and poppler-utils, whose pdftotext and pdffonts the
-# tests read the PDF with. ``make check`` checks every character against the fonts installed
-# (check/glyphs.py).
-PDF_PACKAGES = (
-    "fonts-noto-core",
-    "fonts-noto-cjk",
-    "fonts-noto-color-emoji",
-    "fonts-dejavu-core",
-    "poppler-utils",
-)
-#: Without these the PDF cannot print its main text (the other scripts' fonts are checked
-#: character by character by ``make check``: check/glyphs.py).
-PDF_FONTS = ("Noto Serif", "Noto Serif CJK SC")
-SETUP_PDF_HINT = (
-    "run `make setup-pdf` (Debian/Ubuntu), which installs these packages with apt: "
-    + " ".join(PDF_PACKAGES)
-)
 # The widest and tallest the PDF prints an image: its text width, and the tallest image it
 # allows (sphinx/typst.py lays images out in this box; templates/pdf/book.typ has the page).
 PRINT_BOX_MM = (150.0, 150.0)

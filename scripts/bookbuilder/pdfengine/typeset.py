@@ -2,7 +2,7 @@
 
 Typst aborts its process when it cannot get memory (SIGABRT, exit 134): run inside the build,
 that killed ``make all`` with no message, and the website was never built. Here it runs in a
-child process (``python -m bookbuilder.sphinx.typeset``) whose address space is limited
+child process (``python -m bookbuilder.pdfengine.typeset``) whose address space is limited
 (``RLIMIT_AS``): whatever Typst does, the build goes on, and learns what happened: the PDF, or
 Typst's error with its diagnostic, or that Typst ran out of memory or stopped.
 
