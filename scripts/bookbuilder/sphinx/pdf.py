@@ -41,7 +41,7 @@ from bookbuilder.model import BookMeta
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
 from bookbuilder.render.pages import read_book_data
-from bookbuilder.sphinx import bookindex, typeset
+from bookbuilder.sphinx import bookindex, pdfparts, typeset
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.images import svg_root_attributes
 from bookbuilder.sphinx.outputs import write_if_changed
@@ -150,6 +150,10 @@ class PDFBuilder(Builder):
         write_if_changed(
             outdir / "book.json", json.dumps(data, ensure_ascii=False, indent=1).encode()
         )
+        if parts := pdfparts.plan(translator, pdfparts.reports_per_part()):
+            # a large book: compiled in parts and joined, in a fraction of the memory
+            pdfparts.typeset_in_parts(self, translator, parts, data)
+            return
         head = '#import "book.typ": book\n#show: book\n\n'
         write_if_changed(outdir / f"{name}.typ", (head + translator.astext()).encode())
 
@@ -313,9 +317,21 @@ class PDFBuilder(Builder):
         page_at_line: Callable[[int], str],
         largest_pages: Callable[[], list[str]] = list,
     ) -> None:
+        """Typeset ``main`` into ``pdf`` (:meth:`typeset`) and finish it."""
+        if self.run_typst(main, pdf, page_at_line, largest_pages):
+            _finish_pdf(pdf)
+
+    def run_typst(
+        self,
+        main: Path,
+        pdf: Path,
+        page_at_line: Callable[[int], str],
+        largest_pages: Callable[[], list[str]] = list,
+    ) -> bool:
         """Typeset ``main`` into ``pdf`` in Typst's own process (``typeset.py``: a memory
         limit of its own, so an abort never stops the build); ``page_at_line``: the page a line
-        of ``main`` is of; ``largest_pages``: the pages with the most markup, first."""
+        of ``main`` is of; ``largest_pages``: the pages with the most markup, first. False
+        (and an error logged, no PDF left) when Typst made none."""
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         limit = typeset.memory_limit()
         outcome = typeset.typeset(
@@ -337,7 +353,7 @@ class PDFBuilder(Builder):
                     type="bookbuilder",
                     subtype="pdf-typst",
                 )
-                return
+                return False
             line = failing_line(outcome.diagnostic, main.name)
             page = page_at_line(line) if line is not None else None
             logger.error(
@@ -348,10 +364,10 @@ class PDFBuilder(Builder):
                 type="bookbuilder",
                 subtype="pdf-typst",
             )
-            return
+            return False
         for warning in outcome.warnings:
             logger.warning("Typst: %s", warning, type="bookbuilder", subtype="pdf-typst")
-        _finish_pdf(pdf)
+        return True
 
     def _page_location(self, page: str | None) -> tuple[str, int] | None:
         """Sphinx's location of a page's first line of text (a report's, its body's first)."""
@@ -440,16 +456,26 @@ def _finish_pdf(pdf: Path) -> None:
     import pikepdf
 
     with pikepdf.open(pdf, allow_overwriting_input=True) as document:
-        prefs = document.Root.get("/ViewerPreferences")
-        if prefs is None:
-            prefs = document.Root.ViewerPreferences = pikepdf.Dictionary()
-        prefs.DisplayDocTitle = True
-        untag_glue_column(document)
-        document.save(
-            pdf,
-            deterministic_id=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        )
+        finish_document(document)
+        save_pdf(document, pdf)
+
+
+def finish_document(document: Any) -> None:
+    """What :func:`_finish_pdf` changes, in an open ``pikepdf.Pdf``."""
+    import pikepdf
+
+    prefs = document.Root.get("/ViewerPreferences")
+    if prefs is None:
+        prefs = document.Root.ViewerPreferences = pikepdf.Dictionary()
+    prefs.DisplayDocTitle = True
+    untag_glue_column(document)
+
+
+def save_pdf(document: Any, pdf: Path) -> None:
+    """Save with object streams (a third of the size) and an ID made from the content."""
+    import pikepdf
+
+    document.save(pdf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
 def _footnotes_by_page(tree: nodes.document, root: str) -> dict[tuple[str, str], nodes.footnote]:
