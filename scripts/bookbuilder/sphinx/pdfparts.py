@@ -100,7 +100,7 @@ def typeset_in_parts(
     name = builder.config.bookbuilder_meta.basename
     every_label = set().union(*(p.labels for p in parts))
     pages: dict[str, str] = {}  # label → the printed number of its page
-    first_page = 1
+    first_page, notes = 1, 0
     compiled: list[dict[str, Any]] = []
     for number, part in enumerate(parts, 1):
         last = number == len(parts)
@@ -110,7 +110,8 @@ def typeset_in_parts(
         elsewhere = ", ".join(markup.string(label) for label in sorted(every_label - part.labels))
         head = (
             '#import "book.typ": book-part\n'
-            f"#show: book-part.with(first-page: {first_page}, last: {str(last).lower()}, "
+            f"#show: book-part.with(first-page: {first_page}, notes: {notes}, "
+            f"last: {str(last).lower()}, "
             f"elsewhere: ({elsewhere}{',' if elsewhere else ''}))\n\n"
         )
         source = outdir / f"{name}.part{number}.typ"
@@ -127,16 +128,17 @@ def typeset_in_parts(
         def owns(label: str, part: Part = part, last: bool = last) -> bool:
             return label in part.labels or (last and label.startswith(INDEX_LABEL))
 
-        count, found = _printed_pages(pdf, owns, first_page)
+        count, found, its_notes = _printed_pages(pdf, owns, first_page)
         pages.update(found)
         compiled.append({"pdf": str(pdf), "labels": sorted(found)})
         first_page += count
+        notes += its_notes
     front = _typeset_front(builder, translator, pages, outdir, name)
     if front is None:
         return
     target = outdir / f"{name}.pdf"
     request = {"front": str(front), "parts": compiled, "pages": pages, "output": str(target)}
-    if (why := _join_in_child(request)) is not None:
+    if (why := _join_in_child(request, outdir / f"{name}.parts.json")) is not None:
         target.unlink(missing_ok=True)
         logger.error(
             "the PDF's parts could not be joined (%s); no PDF was made",
@@ -173,8 +175,9 @@ def _typeset_front(
 
 def _printed_pages(
     pdf: Path, owns: Callable[[str], bool], first_page: int
-) -> tuple[int, dict[str, str]]:
-    """A part's number of pages, and the printed page of each label it ``owns``."""
+) -> tuple[int, dict[str, str], int]:
+    """A part's number of pages, the printed page of each label it ``owns``, and its number
+    of footnotes (its notes' structure elements: ``Note 1``, ``Note 2``…)."""
     import pikepdf
 
     with pikepdf.open(pdf) as document:
@@ -183,7 +186,10 @@ def _printed_pages(
         for label, dest in _dests(document).items():
             if owns(label) and (at := _dest_page(dest, index)) is not None:
                 found[label] = str(first_page + at)
-        return len(document.pages), found
+        tree = document.Root.get("/StructTreeRoot")
+        ids = pikepdf.NameTree(tree.IDTree).keys() if tree and "/IDTree" in tree else []
+        notes = sum(1 for key in ids if _NOTE_ID.fullmatch(key))
+        return len(document.pages), found, notes
 
 
 def _dests(document: Any) -> dict[str, Any]:
@@ -206,10 +212,12 @@ def _dest_page(dest: Any, index: dict[tuple[int, int], int]) -> int | None:
     return None
 
 
-def _join_in_child(request: dict[str, Any]) -> str | None:
-    """Run :func:`join` in a process of its own; None, or why it failed."""
+def _join_in_child(request: dict[str, Any], path: Path) -> str | None:
+    """Run :func:`join` in a process of its own, asked by ``request`` (written to ``path``);
+    None, or why it failed."""
+    path.write_text(json.dumps(request, ensure_ascii=False), "utf-8")
     ran = subprocess.run(
-        [sys.executable, "-m", __name__, json.dumps(request)],
+        [sys.executable, "-m", __name__, str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -410,5 +418,5 @@ def _tops(document: Any) -> list[Any]:
 
 
 if __name__ == "__main__":
-    asked = json.loads(sys.argv[1])
+    asked = json.loads(Path(sys.argv[1]).read_text("utf-8"))
     join(Path(asked["front"]), asked["parts"], asked["pages"], Path(asked["output"]))
