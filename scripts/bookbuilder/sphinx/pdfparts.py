@@ -52,6 +52,10 @@ REPORTS_PER_PART = 400
 #: The label of the index's heading and, numbered, of its sections' (``book.typ``).
 INDEX_LABEL = "bookbuilder-index"
 _NOTE_ID = re.compile(r"Note (\d+)")
+#: The structure elements' IDs that Typst numbers through the document: the notes' (``Note
+#: 3``) and the table cells' (``U2x1y0``: table 2, column 1, row 0), which header cells are
+#: named by (``/Headers``). A part numbers them from 1; the joining numbers them on.
+_NUMBERED_ID = re.compile(r"(Note |U)(\d+)(.*)")
 
 
 def reports_per_part() -> int:
@@ -249,7 +253,7 @@ class _Joined:
         self.role_map = pikepdf.Dictionary()
         self.dests: dict[str, Any] = {}
         self.page_labels: dict[int, Any] = {}
-        self.notes = 0
+        self.numbered: dict[str, int] = {}  # the highest number of each kind of ID so far
 
     def add(self, source: Any, pages: range, owned: set[str], structure: list[Any]) -> None:
         """Add ``pages`` of ``source``, its structure elements ``structure`` (the tops), and
@@ -259,6 +263,8 @@ class _Joined:
         offset = len(self.pdf.pages)
         tree = source.Root.StructTreeRoot
         old_parents = dict(pikepdf.NumberTree(tree.ParentTree).items())
+        # renumbered before anything is copied (the copies are made from the part as it is)
+        ids = self._renumber(tree) if "/IDTree" in tree and owned else {}
         for i in pages:
             self.pdf.pages.append(source.pages[i])
             page = self.pdf.pages[-1]
@@ -276,16 +282,8 @@ class _Joined:
             self.document.K.append(copied)
         for role, standard in tree.get("/RoleMap", {}).items():
             self.role_map[role] = standard
-        if "/IDTree" in tree and owned:
-            notes = 0
-            for key, element in pikepdf.NameTree(tree.IDTree).items():
-                if match := _NOTE_ID.fullmatch(key):
-                    notes += 1
-                    key = f"Note {int(match.group(1)) + self.notes}"
-                copied = self._copy(source, element)
-                copied.ID = pikepdf.String(key)
-                self.ids[key] = copied
-            self.notes += notes
+        for key, element in ids.items():
+            self.ids[key] = self._copy(source, element)
         for label, dest in _dests(source).items():
             if label in owned:
                 self.dests[label] = self._copy(source, dest)
@@ -294,6 +292,42 @@ class _Joined:
             for key, value in pikepdf.NumberTree(labels).items():
                 if key in pages:
                     self.page_labels[key - pages.start + offset] = self._copy(source, value)
+
+    def _renumber(self, tree: Any) -> dict[str, Any]:
+        """The IDs of a part's structure elements numbered on from the parts before (in the
+        part itself, before it is copied: the header cells' names too); new ID → element."""
+        import pikepdf
+
+        from bookbuilder.sphinx.pdf import _kids, _structure_elements
+
+        renamed: dict[str, str] = {}
+        highest: dict[str, int] = {}
+        found = {}
+        for key, element in pikepdf.NameTree(tree.IDTree).items():
+            new = key
+            if match := _NUMBERED_ID.fullmatch(key):
+                kind, number, rest = match.group(1), int(match.group(2)), match.group(3)
+                highest[kind] = max(highest.get(kind, 0), number)
+                new = f"{kind}{number + self.numbered.get(kind, 0)}{rest}"
+            renamed[key] = new
+            element.ID = pikepdf.String(new)
+            found[new] = element
+        for kind, number in highest.items():
+            self.numbered[kind] = self.numbered.get(kind, 0) + number
+        for table in _structure_elements(tree, "/Table"):
+            stack = list(_kids(table))
+            while stack:
+                cell = stack.pop()
+                stack.extend(
+                    _kids(cell) if cell.get("/S") in ("/THead", "/TBody", "/TFoot", "/TR") else []
+                )
+                attributes = cell.get("/A")
+                for owner in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+                    if isinstance(owner, pikepdf.Dictionary) and "/Headers" in owner:
+                        owner.Headers = pikepdf.Array(
+                            [pikepdf.String(renamed.get(str(h), str(h))) for h in owner.Headers]
+                        )
+        return found
 
     def _parent(self, source: Any, value: Any) -> int:
         key = len(self.parents)
@@ -351,10 +385,10 @@ class _Joined:
         import pikepdf
 
         pdf = self.pdf
+        made_here = ("/Type", "/Pages", "/Names", "/StructTreeRoot", "/Outlines", "/PageLabels")
         for key, value in front.Root.items():
-            if key not in ("/Type", "/Pages", "/Names", "/StructTreeRoot", "/Outlines"):
-                if key != "/PageLabels":
-                    pdf.Root[key] = self._copy(front, value)
+            if key not in made_here:
+                pdf.Root[key] = self._copy(front, value)
         pdf.trailer.Info = self._copy(front, front.trailer.Info)
         parents = pikepdf.NumberTree.new(pdf)
         for key, value in self.parents.items():
