@@ -150,6 +150,7 @@ class PDFBuilder(Builder):
         write_if_changed(
             outdir / "book.json", json.dumps(data, ensure_ascii=False, indent=1).encode()
         )
+        pdfparts.clear(outdir, name)
         if parts := pdfparts.plan(translator, pdfparts.reports_per_part()):
             # a large book: compiled in parts and joined, in a fraction of the memory
             pdfparts.typeset_in_parts(self, translator, parts, data)

@@ -51,6 +51,10 @@ PART_VARIABLE = "BOOK_PDF_PART_REPORTS"
 REPORTS_PER_PART = 400
 #: The label of the index's heading and, numbered, of its sections' (``book.typ``).
 INDEX_LABEL = "bookbuilder-index"
+#: A link to a label in the writer's markup (``typst.py``: ``#link(<label>)[…]``). Report
+#: text is in string literals, where it may match too: a label found there is only named as
+#: a placeholder in vain, never missed.
+_LINKED = re.compile(r"link\(<([^>]+)>\)")
 _NOTE_ID = re.compile(r"Note (\d+)")
 #: The structure elements' IDs that Typst numbers through the document: the notes' (``Note
 #: 3``) and the table cells' (``U2x1y0``: table 2, column 1, row 0), which header cells are
@@ -111,7 +115,11 @@ def typeset_in_parts(
         if last:  # the index prints the pages of the parts before
             data = {**data, "pages": pages}
             write_if_changed(outdir / "book.json", json.dumps(data, ensure_ascii=False).encode())
-        elsewhere = ", ".join(markup.string(label) for label in sorted(every_label - part.labels))
+        text = "".join(translator.body[part.start : part.end])
+        named = set(_LINKED.findall(text)) | (_index_labels(data) if last else set())
+        elsewhere = ", ".join(
+            markup.string(label) for label in sorted((named & every_label) - part.labels)
+        )
         head = (
             '#import "book.typ": book-part\n'
             f"#show: book-part.with(first-page: {first_page}, notes: {notes}, "
@@ -120,7 +128,7 @@ def typeset_in_parts(
         )
         source = outdir / f"{name}.part{number}.typ"
         pdf = outdir / f"{name}.part{number}.pdf"
-        write_if_changed(source, (head + "".join(translator.body[part.start : part.end])).encode())
+        write_if_changed(source, (head + text).encode())
         before = "".join(translator.body[: part.start]).count("\n") - head.count("\n")
 
         def page_at_line(line: int, before: int = before) -> str:
@@ -142,7 +150,10 @@ def typeset_in_parts(
         return
     target = outdir / f"{name}.pdf"
     request = {"front": str(front), "parts": compiled, "pages": pages, "output": str(target)}
-    if (why := _join_in_child(request, outdir / f"{name}.parts.json")) is not None:
+    why = _join_in_child(request, outdir / f"{name}.parts.json")
+    for made in (front, *(Path(part["pdf"]) for part in compiled)):
+        made.unlink(missing_ok=True)  # the markup stays, as a whole book's does
+    if why is not None:
         target.unlink(missing_ok=True)
         logger.error(
             "the PDF's parts could not be joined (%s); no PDF was made",
@@ -150,6 +161,23 @@ def typeset_in_parts(
             type="bookbuilder",
             subtype="pdf-typst",
         )
+
+
+def clear(outdir: Path, name: str) -> None:
+    """Remove the parts of an earlier build (a book that shrank, or is made whole now)."""
+    for pattern in (f"{name}.part*", f"{name}.front.*", f"{name}.parts.json"):
+        for path in outdir.glob(pattern):
+            path.unlink(missing_ok=True)
+
+
+def _index_labels(data: dict[str, Any]) -> set[str]:
+    """The labels the index (``book.json``) refers to."""
+    return {
+        place
+        for section in data.get("index", [])
+        for entry in section["entries"]
+        for place in entry["places"]
+    }
 
 
 def _typeset_front(
