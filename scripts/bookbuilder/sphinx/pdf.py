@@ -161,9 +161,9 @@ class PDFBuilder(Builder):
         def page_at_line(line: int) -> str:
             return translator.page_at_line(line - head.count("\n"))
 
-        self.compile(
-            outdir / f"{name}.typ", outdir / f"{name}.pdf", page_at_line, translator.largest_pages
-        )
+        pdf = outdir / f"{name}.pdf"
+        if self.run_typst(outdir / f"{name}.typ", pdf, page_at_line, translator.largest_pages):
+            _finish_pdf(pdf)
 
     # -- the book in one tree --------------------------------------------------------------
 
@@ -310,17 +310,6 @@ class PDFBuilder(Builder):
         return target.relative_to(self.outdir).as_posix()
 
     # -- typesetting -----------------------------------------------------------------------
-
-    def compile(
-        self,
-        main: Path,
-        pdf: Path,
-        page_at_line: Callable[[int], str],
-        largest_pages: Callable[[], list[str]] = list,
-    ) -> None:
-        """Typeset ``main`` into ``pdf`` (:meth:`typeset`) and finish it."""
-        if self.run_typst(main, pdf, page_at_line, largest_pages):
-            _finish_pdf(pdf)
 
     def run_typst(
         self,
