@@ -12,6 +12,7 @@ inside their originals, where no part may begin.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,13 @@ def read(path: Path) -> dict[str, Any]:
             len(parents[int(page.StructParents)]) if "/StructParents" in page.obj else None
             for page in pdf.pages
         ]
-        found["catalog"] = (str(pdf.Root.get("/Lang")), bool(pdf.Root.MarkInfo.Marked))
+        xmp = pdf.Root.Metadata.read_bytes().decode()
+        found["catalog"] = (
+            str(pdf.Root.get("/Lang")),
+            bool(pdf.Root.MarkInfo.Marked),
+            re.findall(r"<xmpTPg:NPages>(\d+)<", xmp),
+            sorted(pdf.Root.keys()),
+        )
         found["info"] = {key: str(value) for key, value in pdf.docinfo.items()}
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True)
     found["text"] = text.stdout.split("\f")

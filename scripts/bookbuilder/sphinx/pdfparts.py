@@ -417,7 +417,17 @@ class _Joined:
         for key, value in front.Root.items():
             if key not in made_here:
                 pdf.Root[key] = self._copy(front, value)
-        pdf.trailer.Info = self._copy(front, front.trailer.Info)
+        if "/Info" in front.trailer:
+            pdf.trailer.Info = self._copy(front, front.trailer.Info)
+        if "/Metadata" in pdf.Root:  # the front matter's XMP, with the book's page count
+            xmp = pdf.Root.Metadata.read_bytes()
+            pages = f"<xmpTPg:NPages>{len(pdf.pages)}<".encode()
+            pdf.Root.Metadata.write(re.sub(rb"<xmpTPg:NPages>\d+<", pages, xmp))
+        top = front.Root.StructTreeRoot.K
+        document = top[0] if isinstance(top, pikepdf.Array) else top
+        for key, value in document.items():  # the front matter's Document: its attributes
+            if key not in ("/K", "/P"):
+                self.document[key] = self._copy(front, value)
         parents = pikepdf.NumberTree.new(pdf)
         for key, value in self.parents.items():
             parents[key] = value
