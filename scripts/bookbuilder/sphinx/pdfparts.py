@@ -121,7 +121,7 @@ def typeset_in_parts(
             markup.string(label) for label in sorted((named & every_label) - part.labels)
         )
         head = (
-            '#import "book.typ": book-part\n'
+            '#import "book.typ": *\n'  # every function the writer's markup may call
             f"#show: book-part.with(first-page: {first_page}, notes: {notes}, "
             f"last: {str(last).lower()}, "
             f"elsewhere: ({elsewhere}{',' if elsewhere else ''}))\n\n"
@@ -196,7 +196,7 @@ def _typeset_front(
         stand_ins.append(f"#stand-in({int(page)}, [{heading}])\n")
     if INDEX_LABEL in pages:
         stand_ins.append(f"#index-stand-ins({int(pages[INDEX_LABEL])})\n")
-    head = '#import "book.typ": book-front, stand-in, index-stand-ins\n#show: book-front\n\n'
+    head = '#import "book.typ": *\n#show: book-front\n\n'
     source = outdir / f"{name}.front.typ"
     pdf = outdir / f"{name}.front.pdf"
     write_if_changed(source, (head + "".join(stand_ins)).encode())
