@@ -729,6 +729,14 @@ def summary(results: list[SizeResult]) -> list[str]:
         if per:
             cells = ", ".join(f"{size}: {1000 * s:.1f} ms" for size, s in per.items())
             lines.append(f"  {name:<6} {cells}")
+    lines += ["", "Peak memory (the largest process), and per report:"]
+    for name in ("html", "epub", "pdf", "all"):
+        peaks = {r.size: run.peak_mb for r in results for run in r.runs if run.name == name}
+        if peaks:
+            cells = ", ".join(
+                f"{size}: {mb:,.0f} MB ({1024 * mb / size:.0f} kB)" for size, mb in peaks.items()
+            )
+            lines.append(f"  {name:<6} {cells}")
     for r in results:
         runs = {run.name: run for run in r.runs}
         lines += _jobs_lines(r.size, runs)
@@ -790,7 +798,13 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(map(str, DEFAULT_SIZES)),
         help="comma-separated numbers of reports (default: %(default)s)",
     )
-    parser.add_argument("--pdf-max", type=int, default=1000, help="largest book to build a PDF of")
+    parser.add_argument(
+        "--pdf-max",
+        type=int,
+        default=5000,
+        help="largest book to build a PDF of (default: %(default)s; a book of more than 400 "
+        "reports is typeset in parts, sphinx/pdfparts.py)",
+    )
     parser.add_argument(
         "--jupyter-book", action="store_true", help="also build the HTML with Jupyter Book 1"
     )

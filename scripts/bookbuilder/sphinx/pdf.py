@@ -45,10 +45,11 @@ from bookbuilder.pdfengine import typeset
 from bookbuilder.pdfengine.fonts import FONTS, MONO_FONTS, PREFERRED_FONTS
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
-from bookbuilder.sphinx import bookindex
+from bookbuilder.sphinx import bookindex, pdfparts
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.images import svg_root_attributes
 from bookbuilder.sphinx.outputs import write_if_changed
+from bookbuilder.sphinx.pdffinish import finish_pdf
 from bookbuilder.sphinx.report import report_body
 
 logger = logging.getLogger(__name__)
@@ -114,15 +115,20 @@ class PDFBuilder(Builder):
         write_if_changed(
             outdir / "book.json", json.dumps(data, ensure_ascii=False, indent=1).encode()
         )
+        pdfparts.clear(outdir, name)
+        if parts := pdfparts.plan(translator, pdfparts.reports_per_part()):
+            # a large book: compiled in parts and joined, in a fraction of the memory
+            pdfparts.typeset_in_parts(self, translator, parts, data)
+            return
         head = markup.layout_import() + "#show: book\n\n"
         write_if_changed(outdir / f"{name}.typ", (head + translator.astext()).encode())
 
         def page_at_line(line: int) -> str:
             return translator.page_at_line(line - head.count("\n"))
 
-        self.compile(
-            outdir / f"{name}.typ", outdir / f"{name}.pdf", page_at_line, translator.largest_pages
-        )
+        pdf = outdir / f"{name}.pdf"
+        if self.run_typst(outdir / f"{name}.typ", pdf, page_at_line, translator.largest_pages):
+            finish_pdf(pdf)
 
     # -- the book in one tree --------------------------------------------------------------
 
@@ -270,16 +276,17 @@ class PDFBuilder(Builder):
 
     # -- typesetting -----------------------------------------------------------------------
 
-    def compile(
+    def run_typst(
         self,
         main: Path,
         pdf: Path,
         page_at_line: Callable[[int], str],
         largest_pages: Callable[[], list[str]] = list,
-    ) -> None:
+    ) -> bool:
         """Typeset ``main`` into ``pdf`` in Typst's own process (``typeset.py``: a memory
         limit of its own, so an abort never stops the build); ``page_at_line``: the page a line
-        of ``main`` is of; ``largest_pages``: the pages with the most markup, first."""
+        of ``main`` is of; ``largest_pages``: the pages with the most markup, first. False
+        (and an error logged, no PDF left) when Typst made none."""
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         limit = typeset.memory_limit()
         outcome = typeset.typeset(
@@ -301,7 +308,7 @@ class PDFBuilder(Builder):
                     type="bookbuilder",
                     subtype="pdf-typst",
                 )
-                return
+                return False
             line = failing_line(outcome.diagnostic, main.name)
             page = page_at_line(line) if line is not None else None
             logger.error(
@@ -312,10 +319,10 @@ class PDFBuilder(Builder):
                 type="bookbuilder",
                 subtype="pdf-typst",
             )
-            return
+            return False
         for warning in outcome.warnings:
             logger.warning("Typst: %s", warning, type="bookbuilder", subtype="pdf-typst")
-        _finish_pdf(pdf)
+        return True
 
     def _page_location(self, page: str | None) -> tuple[str, int] | None:
         """Sphinx's location of a page's first line of text (a report's, its body's first)."""
@@ -396,26 +403,6 @@ def _svg_width_mm(path: Path) -> float:
     return width_mm
 
 
-def _finish_pdf(pdf: Path) -> None:
-    """Viewers show the document's title, not its file name (PDF/UA asks for it; Typst writes
-    it only when it claims PDF/UA, which we claim only where a validator confirms it). And the
-    structure tree's tens of thousands of small objects go into compressed object streams: a
-    PDF of 1,000 reports is 5 MB instead of 14 MB."""
-    import pikepdf
-
-    with pikepdf.open(pdf, allow_overwriting_input=True) as document:
-        prefs = document.Root.get("/ViewerPreferences")
-        if prefs is None:
-            prefs = document.Root.ViewerPreferences = pikepdf.Dictionary()
-        prefs.DisplayDocTitle = True
-        untag_glue_column(document)
-        document.save(
-            pdf,
-            deterministic_id=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        )
-
-
 def _footnotes_by_page(tree: nodes.document, root: str) -> dict[tuple[str, str], nodes.footnote]:
     """Every footnote by (the page it is written on, its id): the innermost page, not one that
     holds it (a report holds its translations), so a translation's notes never stand in for its
@@ -433,104 +420,6 @@ def _footnotes_by_page(tree: nodes.document, root: str) -> dict[tuple[str, str],
         if isinstance(node, nodes.Element):
             stack.extend((child, page) for child in node.children)
     return found
-
-
-def untag_glue_column(document: Any) -> None:
-    """Take every table's zero-width first column (``typst._glue``: empty cells that only keep
-    rows together on a page) out of the structure tree, so that screen readers and PDF/UA
-    checkers see the table's own columns only. A table whose first cells are not such empty
-    cells is left as it is."""
-    import pikepdf
-
-    root = document.Root.get("/StructTreeRoot")
-    if root is None:
-        return
-    removed: list[Any] = []
-    for table in _structure_elements(root, "/Table"):
-        rows = [
-            row
-            for part in _kids(table)
-            for row in ([part] if part.get("/S") == "/TR" else _kids(part))
-            if row.get("/S") == "/TR"
-        ]
-        glue = []
-        covered = 0
-        for row in rows:
-            if covered:
-                covered -= 1
-                continue
-            cells = row.get("/K")
-            if not isinstance(cells, pikepdf.Array) or len(cells) < 2:
-                break
-            first = cells[0]
-            if not isinstance(first, pikepdf.Dictionary) or first.get("/K") not in (None, []):
-                break
-            glue.append((cells, first))
-            covered = _row_span(first) - 1
-        else:
-            for cells, first in glue:
-                del cells[0]
-                removed.append(first.objgen)
-    if removed and "/IDTree" in root:
-        _prune_name_tree(root.IDTree, set(removed))
-
-
-#: Structure elements that hold only text (or a table's rows): no table is below them, so the
-#: search for tables does not read their many small kids (a 1,000-report book has 10⁵ of them).
-_TEXT_ELEMENTS = frozenset(
-    ["/P", "/Span", "/Link", "/Lbl", "/Em", "/Strong", "/Code", "/Caption", "/Figure", "/TR"]
-    + [f"/H{level}" for level in range(1, 7)]
-)
-
-
-def _structure_elements(node: Any, kind: str) -> list[Any]:
-    """The structure elements of type ``kind`` below ``node``, in document order (not looked
-    for inside text: ``_TEXT_ELEMENTS``)."""
-    import pikepdf
-
-    found = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        role = current.get("/S") if isinstance(current, pikepdf.Dictionary) else None
-        if role == kind:
-            found.append(current)
-        if role not in _TEXT_ELEMENTS or role == kind:
-            stack.extend(reversed(_kids(current)))
-    return found
-
-
-def _kids(node: Any) -> list[Any]:
-    import pikepdf
-
-    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
-    if isinstance(kids, pikepdf.Array):
-        return [k for k in kids if isinstance(k, pikepdf.Dictionary)]
-    return [kids] if isinstance(kids, pikepdf.Dictionary) else []
-
-
-def _row_span(cell: Any) -> int:
-    import pikepdf
-
-    attributes = cell.get("/A")
-    for owner in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
-        if isinstance(owner, pikepdf.Dictionary) and "/RowSpan" in owner:
-            return int(owner.RowSpan)
-    return 1
-
-
-def _prune_name_tree(node: Any, removed: set[Any]) -> None:
-    """Drop the entries of a name tree (the structure's ``/IDTree``) that point at ``removed``
-    objects."""
-    if "/Names" in node:
-        names = node.Names
-        kept = []
-        for i in range(0, len(names), 2):
-            if getattr(names[i + 1], "objgen", None) not in removed:
-                kept += [names[i], names[i + 1]]
-        node.Names = kept
-    for kid in node.get("/Kids", []):
-        _prune_name_tree(kid, removed)
 
 
 def _own_page(node: nodes.Node) -> nodes.Node | None:

@@ -28,7 +28,7 @@ from sphinx.util.docutils import SphinxTranslator
 from bookbuilder.layout import CHAPTER_PAGES
 from bookbuilder.linebreak import breakable, column_em
 from bookbuilder.pdfengine.limits import PRINT_BOX_MM
-from bookbuilder.sphinx.report import report_body
+from bookbuilder.sphinx.report import report_body, report_start
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +166,10 @@ class TypstTranslator(SphinxTranslator):
         # Where each page's markup begins (and where its parent's resumes): an index into
         # ``body`` and the page, so that a line Typst cannot read names its page (page_at_line).
         self.page_starts: list[tuple[int, str]] = [(0, self.docname)]
+        # For a book compiled in parts (``pdfparts.py``): where a part may begin (a report's
+        # page, at the top level of the markup) and the outlined headings' markup and labels.
+        self.part_starts: list[tuple[int, str]] = []
+        self.outlined: list[tuple[str, str | None]] = []
 
     def astext(self) -> str:
         return "".join(self.body)
@@ -233,6 +237,8 @@ class TypstTranslator(SphinxTranslator):
     depart_document = _ignore
 
     def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
+        if _begins_a_part(node, self.docnames, self.report_languages):
+            self.part_starts.append((len(self.body), node["docname"]))
         self.docnames.append(node["docname"])
         self.page_starts.append((len(self.body), self.docname))
 
@@ -267,6 +273,9 @@ class TypstTranslator(SphinxTranslator):
 
     def depart_title(self, node: nodes.title) -> None:
         self.out(node.get("typst_close", ""))
+        if "typst_outlined" in node:
+            start, where = node["typst_outlined"]
+            self.outlined.append(("".join(self.body[start:]), where))
 
     def _heading(self, node: nodes.title, section: nodes.section) -> None:
         level = self.section_level - 1  # the root document's own title is the title page's
@@ -278,6 +287,8 @@ class TypstTranslator(SphinxTranslator):
         lang = self.report_languages.get(self.docname) if first else None
         settings = text_settings(lang, self.fonts, self.preferred_fonts) if lang else ""
         args = f"level: {level}" + ("" if level <= BOOKMARKED_LEVELS else ", outlined: false")
+        if level <= BOOKMARKED_LEVELS:
+            node["typst_outlined"] = (len(self.body), where)
         # A report's title is in the report's language (a right-to-left one sets it right).
         self.out("#[" + settings if settings else "", f"#heading({args})[")
         if first and level <= BOOKMARKED_LEVELS:
@@ -726,11 +737,20 @@ def _linked_image(node: nodes.Node) -> nodes.image | None:
     return None
 
 
+def _begins_a_part(page: addnodes.start_of_file, enclosing: list[str], reports: Any) -> bool:
+    """Whether a part of the book (``pdfparts.py``) can begin with ``page``: a report (it
+    begins a new page) inside no other report (a translation is inside its original's body);
+    ``enclosing``: the pages it is inside; ``reports``: the report pages. (Its ``parent``
+    can be stale once Sphinx has inlined the pages: the pages around it say where it is.)"""
+    first = next((c for c in page.children if not isinstance(c, nodes.comment)), None)
+    return isinstance(first, report_start) and not any(p in reports for p in enclosing)
+
+
 def _glue(rows: int, keep: bool = False) -> str:
     """A cell of the zero-width first column spanning ``rows`` rows; ``keep``: they stay on one
     page. Typst has no widow or orphan control for table rows (typst/typst#4841); unbreakable
     cells spanning the first two and the last two body rows give it. The builder takes the
-    column out of the PDF's structure tree again (``pdf.untag_glue_column``)."""
+    column out of the PDF's structure tree again (``pdffinish.untag_glue_column``)."""
     spans = f"rowspan: {rows}, " if rows > 1 else ""
     unbreakable = "breakable: false, " if keep else ""
     return f"table.cell({spans}{unbreakable}inset: 0pt, stroke: none)[],\n"
