@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 BOOK   := $(BIN)/python -m bookbuilder
 
 .PHONY: help all html epub pdf check plan test lint clean setup-pdf docs epubcheck ace setup-ace bench lock
-.PHONY: setup-browser setup-java setup-lighthouse
+.PHONY: setup-browser setup-java setup-lighthouse redact
 .PHONY: new import serve crossref overview test-other-book golden
 
 help:
@@ -17,6 +17,7 @@ help:
 	@echo "make pdf        build the PDF    -> _build/pdf/<book>.pdf (needs the fonts: make setup-pdf)"
 	@echo "make all        build all three editions"
 	@echo "make check      validate every report and chapter, build nothing"
+	@echo "make redact     copies of images with burned-in patient text blacked out -> _build/redacted/ (originals unchanged)"
 	@echo "make plan       show which chapter each report lands in"
 	@echo "make overview   one row per report: status, chapter, words, images, problems -> _build/overview.csv"
 	@echo "                (ARGS=\"--status draft --sort words\")"
@@ -66,6 +67,9 @@ all: $(STAMP)
 
 check: $(STAMP)
 	@$(BOOK) check
+
+redact: $(STAMP)
+	@$(BOOK) redact
 
 plan: $(STAMP)
 	@$(BOOK) plan

@@ -181,6 +181,11 @@ _REGISTRY: dict[str, tuple[Kind, str]] = {
     "privacy.number": (WARNING, "a number of 8 to 15 digits (a phone, record or ID?)"),
     "privacy.email": (WARNING, "an e-mail address"),
     "privacy.name": (WARNING, "a name after patient, Mr, Mrs, Herr, Signora…"),
+    # -- text burned into images (check/burnedin.py)
+    "image.burned-in": (ERROR, "a patient's name, date, number or age read in an image"),
+    "image.text": (WARNING, "other text read in a clinical (grey) image"),
+    "image.unread": (ERROR, "an image whose text could not be read (the OCR engine failed)"),
+    "image.confirmed": (WARNING, "confirmed-images names a file not shown, or old bytes"),
     # -- chapters and the book as a whole
     "curate.chapter": (ERROR, "chapter: names no chapter that collects reports"),
     "curate.unplaced": (ERROR, "an accepted report that no chapter takes"),
