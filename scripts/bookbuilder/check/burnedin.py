@@ -150,7 +150,7 @@ _NUMERIC_DATE = (
 _WORD_DATE = rf"\d{{1,2}}[ .-]?{_MONTH}[ .,-]?\s?(?:19|20)?\d\d|{_MONTH}\s?\d{{1,2}},?\s?(?:19|20)\d\d"
 DATE = re.compile(rf"{_NUMERIC_DATE}|(?<!\w)(?:{_WORD_DATE})(?!\d)", re.IGNORECASE)
 _DATE_LABEL = re.compile(
-    r"\b(?:D\.?\s?O\.?\s?B|Born|Birth(?:\s?date)?|Date\s?of\s?birth|Study\s?date|Date|Exam"
+    r"\b(?:D\.?\s?[O0]\.?\s?B|Born|Birth(?:\s?date)?|Date\s?of\s?birth|Study\s?date|Date|Exam"
     r"|Geb(?:urtsdatum)?|Nato|N[ée]e?|Data)\b",
     re.IGNORECASE,
 )
@@ -161,7 +161,8 @@ _NUMBER_LABEL = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_RUN = re.compile(r"(?<![\d.,])\d(?:[ -]?\d){5,}(?![\d.,]?\d)")
-DICOM_NAME = re.compile(r"\b[A-Z][A-Za-z'-]+\s?\^\s?[A-Z][A-Za-z'-]*")
+# The caret is small: the engine reads it as ~ or ' at times.
+DICOM_NAME = re.compile(r"\b[A-Z][A-Za-z'-]+\s?[\^~]\s?[A-Z][A-Za-z'-]*")
 _NAME_LABEL = re.compile(
     r"\b(?:Patient(?:'s)?(?:\s?Name)?|Name|Pt|Pat)\b\s*[.:]?\s*"
     r"(?P<name>[A-Z][A-Za-z'-]+,?\s[A-Z][A-Za-z'-]+)"
