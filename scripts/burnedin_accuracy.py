@@ -19,9 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from burnedin_images import HELD_OUT, TUNING, write  # noqa: E402
-
 from bookbuilder.check.burnedin import ReadingMemory, judge, read_all  # noqa: E402
+from burnedin_images import HELD_OUT, TUNING, write  # noqa: E402
 
 
 def measure(seeds: range, cache_dir: Path | None, verbose: bool = False) -> dict[str, float]:

@@ -37,6 +37,7 @@ _FAMILIES = ("DOE", "SMITH", "ROSSI", "MULLER", "GARCIA", "NGUYEN", "OKAFOR", "K
 _FAMILIES += ("JOHANSSON", "BROWN", "MARTIN", "SILVA", "KIM", "HASSAN", "DUBOIS", "TANAKA")
 _GIVEN = ("JANE", "JOHN", "MARIA", "AHMED", "LUCA", "ANNA", "PETER", "FATIMA", "YUKI", "OLGA")
 _GIVEN += ("CARLOS", "GRACE", "HENRI", "INGRID", "SAMUEL")
+_NAME_LABELS = ("Patient", "Name", "Pt", "PATIENT NAME")
 _HOSPITALS = (
     "ST. MARY'S HOSPITAL",
     "GENERAL HOSPITAL",
@@ -90,7 +91,7 @@ def _identifier(rng: random.Random) -> str:
     kind = rng.randrange(10)
     return (
         f"{family}^{given}",
-        f"{rng.choice(('Patient', 'Name', 'Pt', 'PATIENT NAME'))}: {family.title()} {given.title()}",
+        f"{rng.choice(_NAME_LABELS)}: {family.title()} {given.title()}",
         f"{rng.choice(('DOB', 'Born', 'D.O.B.', 'Birth date'))}: {_date(rng)}",
         f"{rng.choice(('Study date', 'Date', 'Exam'))}: {_date(rng)}",
         f"{rng.choice(('MRN', 'ID', 'Pat ID', 'MRN:', 'Hosp No'))} {digits}",
@@ -227,7 +228,9 @@ def _monitor_photo(rng: random.Random, image: Image.Image) -> Image.Image:
     gx, gy = rng.uniform(0.1, 0.9) * sw, rng.uniform(0.1, 0.9) * sh
     gr = rng.uniform(0.1, 0.3) * sw
     ImageDraw.Draw(glare).ellipse((gx - gr, gy - gr * 0.6, gx + gr, gy + gr * 0.6), fill=255)
-    glare = glare.filter(ImageFilter.GaussianBlur(gr / 3)).point(lambda v: v * rng.uniform(0.3, 0.6))
+    glare = glare.filter(ImageFilter.GaussianBlur(gr / 3)).point(
+        lambda v: v * rng.uniform(0.3, 0.6)
+    )
     tint = Image.new("RGB", photo.size, (255, 255, rng.randint(220, 255)))
     photo = Image.composite(tint, photo, glare)
     photo = photo.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))

@@ -7,12 +7,12 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from burnedin_images import HELD_OUT, TUNING, fonts, sample
-from conftest import SMALL, copy_book, run_book
 from PIL import Image, ImageDraw, ImageFont
 
 from bookbuilder.check import burnedin
 from bookbuilder.check.burnedin import Line, Reading, identifier_in, judge
+from burnedin_images import HELD_OUT, TUNING, fonts, sample
+from conftest import SMALL, copy_book, run_book
 
 IDENTIFIERS = [
     ("DOE^JANE", "DICOM"),
@@ -36,6 +36,8 @@ CLINICAL_ONLY = [
     ("ST. MARY'S HOSPITAL", "institution"),
     ("Klinikum Nord", "institution"),
 ]
+CLINICAL = (5.0, 0.6)  # grey, mostly dark: a radiograph
+CHART = (5.0, 0.02)  # grey, on white: a chart or floor plan
 HARMLESS = [
     "L",
     "R",
@@ -72,15 +74,15 @@ def test_bare_dates_numbers_and_institutions_only_in_clinical_images(text: str, 
 
 @pytest.mark.parametrize("text", HARMLESS)
 def test_scanner_annotations_pass(text: str) -> None:
-    reading = Reading((Line(text, (0, 0, 10, 10), 0.9),), clinical=True)
+    reading = Reading((Line(text, (0, 0, 10, 10), 0.9),), *CLINICAL)
     assert judge(reading) == []
 
 
 def test_other_text_in_a_clinical_image_is_a_warning_not_an_error() -> None:
-    reading = Reading((Line("Fig. 2 remember this", (1, 2, 3, 4), 0.9),), clinical=True)
+    reading = Reading((Line("Fig. 2 remember this", (1, 2, 3, 4), 0.9),), *CLINICAL)
     [finding] = judge(reading)
     assert not finding.identifier
-    assert judge(Reading(reading.lines, clinical=False)) == []
+    assert judge(Reading(reading.lines, *CHART)) == []
 
 
 def test_generated_images_are_the_same_for_the_same_seed() -> None:

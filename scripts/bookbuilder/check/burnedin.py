@@ -53,7 +53,10 @@ FINGERPRINT_DIGITS = 12
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 # A grey image: mean saturation (0-255, HSV) of a small copy below this. Radiographs, CT, MR
 # and ultrasound are grey; photographs of a monitor showing them are nearly so (tint, glare).
-_CLINICAL_SATURATION = 40
+_CLINICAL_SATURATION = 40.0
+# ... and at least a quarter of it dark (below 64 of 255): the ground around the body.
+_DARK = 64
+_CLINICAL_DARK_SHARE = 0.25
 
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom, in the image's pixels
@@ -70,10 +73,19 @@ class Line:
 
 @dataclass(frozen=True)
 class Reading:
-    """What one image holds: its lines of text, and whether it looks clinical (grey)."""
+    """What one image holds: its lines of text, and what its colours are like (``grey``: the
+    mean saturation, 0-255; ``dark``: the share of pixels below 64 of 255)."""
 
     lines: tuple[Line, ...]
-    clinical: bool
+    grey: float
+    dark: float
+
+    @property
+    def clinical(self) -> bool:
+        """Grey, on a dark ground: radiographs, CT, MR, ultrasound, and photographs of a
+        monitor showing them. Charts and floor plans are drawn on white, photographs are in
+        colour."""
+        return self.grey < _CLINICAL_SATURATION and self.dark >= _CLINICAL_DARK_SHARE
 
 
 @dataclass(frozen=True)
@@ -93,7 +105,8 @@ def engine_version() -> str:
     """The engine and its runtime, by version: another version may read otherwise."""
     from importlib.metadata import version
 
-    return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')}, onnxruntime {version('onnxruntime')}"
+    engine, runtime = version("rapidocr-onnxruntime"), version("onnxruntime")
+    return f"rapidocr-onnxruntime {engine}, onnxruntime {runtime}"
 
 
 @cache
@@ -116,23 +129,25 @@ def read_image(data: bytes) -> Reading:
 
     with quiet_pillow(), Image.open(io.BytesIO(data)) as opened:
         image = upright(opened).convert("RGB")
-    clinical = _is_grey(image)
+    grey, dark = _colours(image)
     result, _elapsed = _engine()(np.asarray(image)[:, :, ::-1])  # the engine wants BGR
     lines = []
     for points, text, score in result or ():
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         box = (int(min(xs)), int(min(ys)), int(max(xs) + 0.5), int(max(ys) + 0.5))
         lines.append(Line(str(text), box, round(float(score), 3)))
-    return Reading(tuple(lines), clinical)
+    return Reading(tuple(lines), grey, dark)
 
 
-def _is_grey(image: Any) -> bool:
+def _colours(image: Any) -> tuple[float, float]:
+    """The mean saturation and the share of dark pixels (see :class:`Reading`)."""
     small = image.copy()
     small.thumbnail((96, 96))
-    saturation = small.convert("HSV").getchannel("S")
-    histogram = saturation.histogram()
-    mean = sum(i * n for i, n in enumerate(histogram)) / max(1, sum(histogram))
-    return mean < _CLINICAL_SATURATION
+    saturation = small.convert("HSV").getchannel("S").histogram()
+    mean = sum(i * n for i, n in enumerate(saturation)) / max(1, sum(saturation))
+    brightness = small.convert("L").histogram()
+    dark = sum(brightness[:_DARK]) / max(1, sum(brightness))
+    return round(mean, 2), round(dark, 3)
 
 
 def fingerprint(data: bytes) -> str:
@@ -147,7 +162,9 @@ _NUMERIC_DATE = (
     r"|\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d"
     r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?![\d/.-]*\d)"
 )
-_WORD_DATE = rf"\d{{1,2}}[ .-]?{_MONTH}[ .,-]?\s?(?:19|20)?\d\d|{_MONTH}\s?\d{{1,2}},?\s?(?:19|20)\d\d"
+_WORD_DATE = (
+    rf"\d{{1,2}}[ .-]?{_MONTH}[ .,-]?\s?(?:19|20)?\d\d|{_MONTH}\s?\d{{1,2}},?\s?(?:19|20)\d\d"
+)
 DATE = re.compile(rf"{_NUMERIC_DATE}|(?<!\w)(?:{_WORD_DATE})(?!\d)", re.IGNORECASE)
 _DATE_LABEL = re.compile(
     r"\b(?:D\.?\s?[O0]\.?\s?B|Born|Birth(?:\s?date)?|Date\s?of\s?birth|Study\s?date|Date|Exam"
@@ -184,14 +201,122 @@ INSTITUTION = re.compile(
 # The annotations scanners and viewers write, which identify no one: a line made only of these
 # (and numbers with units, times, ratios) passes.
 _HARMLESS_WORDS = frozenset(
-    """
-    l r rt lt ap pa lat lateral supine prone erect upright portable standing sitting decubitus
-    oblique axial coronal sagittal chest head abdomen pelvis stnd std sharp soft bone lung c c+
-    c- w l ww wl wc wlw ww/wl im img image se ser series slice sl thk thickness zoom mag dfov fov
-    tilt kv kvp ma mas ms s sec mm cm hu % ex no cr dr dx ct mr mri us pet spect nm xa mg
-    inspiration expiration insp exp pre post contrast arterial venous delayed plain scout
-    mip mpr vr 3d 2d t1 t2 flair dwi adc stir swi gre tr te ti fa nex ax cor sag frame
-    """.split()
+    [
+        "l",
+        "r",
+        "rt",
+        "lt",
+        "ap",
+        "pa",
+        "lat",
+        "lateral",
+        "supine",
+        "prone",
+        "erect",
+        "upright",
+        "portable",
+        "standing",
+        "sitting",
+        "decubitus",
+        "oblique",
+        "axial",
+        "coronal",
+        "sagittal",
+        "chest",
+        "head",
+        "abdomen",
+        "pelvis",
+        "stnd",
+        "std",
+        "sharp",
+        "soft",
+        "bone",
+        "lung",
+        "c",
+        "c+",
+        "c-",
+        "w",
+        "l",
+        "ww",
+        "wl",
+        "wc",
+        "wlw",
+        "ww/wl",
+        "im",
+        "img",
+        "image",
+        "se",
+        "ser",
+        "series",
+        "slice",
+        "sl",
+        "thk",
+        "thickness",
+        "zoom",
+        "mag",
+        "dfov",
+        "fov",
+        "tilt",
+        "kv",
+        "kvp",
+        "ma",
+        "mas",
+        "ms",
+        "s",
+        "sec",
+        "mm",
+        "cm",
+        "hu",
+        "%",
+        "ex",
+        "no",
+        "cr",
+        "dr",
+        "dx",
+        "ct",
+        "mr",
+        "mri",
+        "us",
+        "pet",
+        "spect",
+        "nm",
+        "xa",
+        "mg",
+        "inspiration",
+        "expiration",
+        "insp",
+        "exp",
+        "pre",
+        "post",
+        "contrast",
+        "arterial",
+        "venous",
+        "delayed",
+        "plain",
+        "scout",
+        "mip",
+        "mpr",
+        "vr",
+        "3d",
+        "2d",
+        "t1",
+        "t2",
+        "flair",
+        "dwi",
+        "adc",
+        "stir",
+        "swi",
+        "gre",
+        "tr",
+        "te",
+        "ti",
+        "fa",
+        "nex",
+        "ax",
+        "cor",
+        "sag",
+        "frame",
+    ]
 )
 _HARMLESS_TOKEN = re.compile(
     r"[-+]?\d+(?:[.,]\d+)?(?:%|mm|cm|kv|kvp|ma|mas|ms|s|hu|x|°)?"
@@ -435,23 +560,29 @@ def image_problems(relpath: str, ref: Any, reading: Reading | str) -> list[Any]:
         return []
     confirm = f'{CONFIRMED_KEY}: {{{name}: "{fingerprint(ref.path.read_bytes())}"}}'
     out = []
-    for finding in findings:
-        x0, y0, x1, y1 = finding.line.box
-        where = f"at x {x0}-{x1}, y {y0}-{y1}"
-        if finding.identifier:
-            message = (
-                f"image '{name}' shows '{finding.line.text}' {where}, which looks like "
-                f"{finding.what}; {_REPLACE_OR_CONFIRM}: {confirm}"
-            )
-            severity, code = Severity.ERROR, "image.burned-in"
-        else:
-            message = (
-                f"image '{name}' is a clinical image with the text '{finding.line.text}' {where}; "
-                f"make sure it identifies no patient, and confirm it: {confirm}"
-            )
-            severity, code = Severity.WARNING, "image.text"
-        out.append(Problem(relpath, ref.line, message, None, severity, code))
+    for finding in (f for f in findings if f.identifier):
+        message = (
+            f"image '{name}' shows {_where(finding)}, which looks like {finding.what}; "
+            f"{_REPLACE_OR_CONFIRM}: {confirm}"
+        )
+        out.append(Problem(relpath, ref.line, message, None, Severity.ERROR, "image.burned-in"))
+    if others := [f for f in findings if not f.identifier]:
+        shown = "; ".join(_where(f) for f in others[:_SHOWN])
+        more = f" and {len(others) - _SHOWN} more lines" if len(others) > _SHOWN else ""
+        message = (
+            f"image '{name}' is a clinical image with text: {shown}{more}; make sure it "
+            f"identifies no patient, and confirm it: {confirm}"
+        )
+        out.append(Problem(relpath, ref.line, message, None, Severity.WARNING, "image.text"))
     return out
+
+
+_SHOWN = 5  # lines of other text named in one warning
+
+
+def _where(finding: Finding) -> str:
+    x0, y0, x1, y1 = finding.line.box
+    return f"'{finding.line.text}' at x {x0}-{x1}, y {y0}-{y1}"
 
 
 def _stale_confirmations(
@@ -478,5 +609,7 @@ def _stale_confirmations(
         else:
             continue
         message = f"{found}; {allowed}"
-        out.append(Problem(relpath, line, message, CONFIRMED_KEY, Severity.WARNING, "image.confirmed"))
+        out.append(
+            Problem(relpath, line, message, CONFIRMED_KEY, Severity.WARNING, "image.confirmed")
+        )
     return out

@@ -535,7 +535,8 @@ def _burned_in(
     publishable = [
         (src.relpath, src.front_matter, report.images)
         for src, (report, found) in zip(sources, checked, strict=True)
-        if report is not None and report.status is Status.ACCEPTED
+        if report is not None
+        and report.status is Status.ACCEPTED
         and not any(p.is_error for p in found)
     ]
     return burnedin.check_reports(publishable, cache_dir, burnedin.progress_line())
