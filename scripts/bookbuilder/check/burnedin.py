@@ -432,6 +432,8 @@ def _read_file(path: Path) -> tuple[str, Reading | str]:
     digest = hashlib.sha256(data).hexdigest()
     try:
         return digest, read_image(data)
+    except ImportError as error:  # OpenCV without its system libraries (a bare server)
+        return digest, f"the OCR engine cannot start: {error}; install libgl1 and libglib2.0-0"
     except Exception as error:  # Pillow or the engine on a damaged file: said, never a traceback
         return digest, f"{type(error).__name__}: {error}"
 
