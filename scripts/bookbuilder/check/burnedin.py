@@ -158,7 +158,7 @@ def fingerprint(data: bytes) -> str:
 
 _MONTH = r"(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?"
 _NUMERIC_DATE = (
-    r"(?<![\d/.-])(?:(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}"
+    r"(?<![\d/-])(?<!\d\.)(?:(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}"
     r"|\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d"
     r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?![\d/.-]*\d)"
 )
@@ -177,24 +177,31 @@ _NUMBER_LABEL = re.compile(
     r"\s*[.:#=]?\s*(?P<value>[A-Z]{0,3}[-/]?\d[\d -]{2,})",
     re.IGNORECASE,
 )
-_DIGIT_RUN = re.compile(r"(?<![\d.,])\d(?:[ -]?\d){5,}(?![\d.,]?\d)")
+_DIGIT_RUN = re.compile(r"(?<![\d,])(?<!\d\.)\d(?:[ -]?\d){5,}(?![\d.,]?\d)")
 # The caret is small: the engine reads it as ~ or ' at times.
 DICOM_NAME = re.compile(r"\b[A-Z][A-Za-z'-]+\s?[\^~]\s?[A-Z][A-Za-z'-]*")
+# The engine often leaves out spaces ("Pt:MullerAhmed"): a label with a colon and one
+# capitalised word is a name; without a colon, two words.
 _NAME_LABEL = re.compile(
-    r"\b(?:Patient(?:'s)?(?:\s?Name)?|Name|Pt|Pat)\b\s*[.:]?\s*"
-    r"(?P<name>[A-Z][A-Za-z'-]+,?\s[A-Z][A-Za-z'-]+)"
+    r"\b(?i:Patient(?:'s)?(?:\s?Name)?|Name|Pt|Pat)"
+    r"(?:\s*[.:]\s*(?P<one>[A-Z][A-Za-z'-]+)|\s+(?P<two>[A-Z][A-Za-z'-]+,?\s?[A-Z][A-Za-z'-]+))"
 )
 _CAPITALS_NAME = re.compile(r"\b[A-Z]{2,}[A-Z'-]*,\s?[A-Z]{2,}[A-Z'-]*\b")
+# A word in capitals of 9 or more letters that scanners do not write: a FAMILY^GIVEN name
+# whose caret was not read ("OKAFORGRACE", "DUBOISAJANE").
+_LONG_CAPITALS = re.compile(r"(?<![A-Za-z])[A-Z]{9,}(?![A-Za-z])")
+_AGE = re.compile(r"(?<![\w.])\d{1,3}\s?(?:Y|YR|YRS|YO|Y/O)(?![\w/])", re.IGNORECASE)
 AGE_SEX = re.compile(
     r"(?<![\w.])(?:\d{1,3}\s?(?:Y|YR|YRS|YO|Y/O|YEARS?|M|W|D)\s?[/,]?\s?(?:M|F|MALE|FEMALE)"
     r"|(?:M|F)\s?[/,]\s?\d{1,3}\s?(?:Y|YR|YRS|YO|Y/O|YEARS?))(?!\w)",
     re.IGNORECASE,
 )
+# No word boundary after the word: the engine leaves out spaces ("OSPEDALEPAPAGIOVANNI").
 INSTITUTION = re.compile(
-    r"\b(?:hospital|hospitals|h[oô]pital|ospedale|klinikum|klinik|clinic|clinica|cl[íi]nica"
+    r"\b(?:hospital|h[oô]pital|ospedale|klinikum|klinik|clinic(?!al)|cl[íi]nica"
     r"|infirmary|medical\s?cent(?:er|re)|health\s?(?:system|trust|centre|center)|university"
     r"|universit[äa]t|universit[àa]|krankenhaus|policlinico|spital|hospice|sanatorium"
-    r"|radiology\s?(?:associates|group|institute)|imaging\s?cent(?:er|re))\b",
+    r"|radiology\s?(?:associates|group|institute)|imaging\s?cent(?:er|re))",
     re.IGNORECASE,
 )
 
@@ -316,6 +323,16 @@ _HARMLESS_WORDS = frozenset(
         "cor",
         "sag",
         "frame",
+        "t",
+        "localizer",
+        "topogram",
+        "scanogram",
+        "transverse",
+        "abdominal",
+        "anterior",
+        "posterior",
+        "scale",
+        "tm",
     ]
 )
 _HARMLESS_TOKEN = re.compile(
@@ -353,11 +370,17 @@ def identifier_in(text: str, clinical: bool) -> str | None:
             (lambda t: bool(_DIGIT_RUN.search(t)), "a long number (a record or ID number?)"),
             (lambda t: bool(_CAPITALS_NAME.search(t)), "a name (FAMILY, GIVEN)"),
             (lambda t: bool(INSTITUTION.search(t)), "an institution's name"),
+            (lambda t: bool(_AGE.search(t)), "an age"),
+            (_long_capitals, "a name (FAMILY^GIVEN, the caret not read?)"),
         ]
     for test, what in checks:
         if test(text):
             return what
     return None
+
+
+def _long_capitals(text: str) -> bool:
+    return any(m.group().lower() not in _HARMLESS_WORDS for m in _LONG_CAPITALS.finditer(text))
 
 
 def _labelled_date(text: str) -> bool:
@@ -370,8 +393,13 @@ def _labelled_number(text: str) -> bool:
     return m is not None and sum(c.isdigit() for c in m.group("value")) >= 4
 
 
+# Where the engine left out a space: between letters and digits ("Zoom132%", "W694L-258").
+_JOINED = re.compile(r"(?<=[A-Za-z])(?=[-+]?\d)|(?<=\d)(?=[A-Za-z])")
+
+
 def _harmless(text: str) -> bool:
-    tokens = [t for t in re.split(r"[\s:=;]+", text.strip()) if t]
+    spaced = _JOINED.sub(" ", text.strip())
+    tokens = [t.strip(".,") for t in re.split(r"[\s:=;]+", spaced) if t.strip(".,")]
     alnum = sum(c.isalnum() for c in text)
     if alnum < 2 and text.strip().upper() not in ("L", "R"):
         return True  # a speck read as a letter
