@@ -28,6 +28,8 @@ IDENTIFIERS = [
     ("67Y F", "age"),
     ("F/45Y", "age"),
     ("123-45-6789", "national"),
+    ("Pt:MullerAhmed", "name, the spaces not read"),
+    ("D.O.B.19770809", "date of birth, the space not read"),
 ]
 CLINICAL_ONLY = [
     ("12.03.2020", "date"),
@@ -35,6 +37,9 @@ CLINICAL_ONLY = [
     ("SMITH, GRACE", "name"),
     ("ST. MARY'S HOSPITAL", "institution"),
     ("Klinikum Nord", "institution"),
+    ("OSPEDALEPAPAGIOVANNI", "institution, the spaces not read"),
+    ("OKAFORGRACE", "name, the caret not read"),
+    ("54Y", "age"),
 ]
 CLINICAL = (5.0, 0.6)  # grey, mostly dark: a radiograph
 CHART = (5.0, 0.02)  # grey, on white: a chart or floor plan
@@ -55,6 +60,11 @@ HARMLESS = [
     "14:32:05",
     "Zoom 150%",
     "DFOV 35.0cm",
+    "Zoom132%",
+    "W694L-258",
+    "WW:1924WL:-30",
+    "100kVp286mA",
+    "INSPIRATION",
 ]
 
 
