@@ -37,7 +37,7 @@ import pickle
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -434,8 +434,12 @@ class ReadingMemory:
 
     def get(self, digest: str) -> Reading | None:
         reading = self.known.get(_key(digest))
-        if reading is not None:
-            self.used[_key(digest)] = reading
+        # A reading pickled by an older shape of the class lacks fields: read the image again.
+        if not isinstance(reading, Reading) or not all(
+            hasattr(reading, f.name) for f in fields(Reading)
+        ):
+            return None
+        self.used[_key(digest)] = reading
         return reading
 
     def put(self, digest: str, reading: Reading) -> None:
