@@ -431,6 +431,7 @@ class ReadingMemory:
             except (TypeError, ValueError, KeyError, IndexError):
                 self.known = {}
         self.used: dict[str, Reading] = {}
+        self.read_now = False  # an image was read in this run: save
 
     def get(self, digest: str) -> Reading | None:
         reading = self.known.get(_key(digest))
@@ -444,9 +445,10 @@ class ReadingMemory:
 
     def put(self, digest: str, reading: Reading) -> None:
         self.used[_key(digest)] = reading
+        self.read_now = True
 
     def save(self) -> None:
-        if self.path is None or self.used.keys() == self.known.keys():
+        if self.path is None or (not self.read_now and self.used.keys() == self.known.keys()):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
