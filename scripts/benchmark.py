@@ -581,7 +581,7 @@ def bench_clinical(size: int, base: Path, log: Path) -> SizeResult:
     write_book(root, size)
     for i in range(0, size, 2):
         slug = report(i)[0]
-        image = sample(20_000 + i).image
+        image = sample(20_000 + i + i // 2 % 2).image  # odd seeds carry an identifier
         name = "scan.jpg" if image.mode == "RGB" else "scan.png"
         folder = root / "experiences" / "images" / slug
         folder.mkdir(parents=True, exist_ok=True)
