@@ -14,10 +14,11 @@ What counts as an identifier (an error, code ``image.burned-in``):
 - a number after MRN, ID, Acc, Accession, Hospital No, NHS, SSN…, and the national formats the
   text lint knows (:mod:`bookbuilder.check.privacy`);
 - an age with a sex (``67Y F``, ``F/45Y``, ``45 yo male``);
-- in a *clinical* image only (one that is grey: a radiograph, a CT slice, a photograph of a
+- in a *clinical* image only (grey on a dark ground: a radiograph, a CT slice, a photograph of a
   monitor showing one): any full date, any run of 6 or more digits, ``SMITH, JOHN`` in capitals,
-  and an institution's name (Hospital, Clinic, Infirmary, Klinikum, Ospedale…). A colour chart
-  with dates on its axis is not a patient's record.
+  an unknown word in capitals of 9 or more letters (a ``FAMILY^GIVEN`` whose caret was not
+  read), an age (``54Y``), and an institution's name (Hospital, Clinic, Infirmary, Klinikum,
+  Ospedale…). A colour chart with dates on its axis is not a patient's record.
 
 Text in a clinical image that is neither an identifier nor one of the annotations scanners write
 (side markers L/R, AP, PA, SUPINE, PORTABLE, window/level, kV/mAs, slice and image numbers,
