@@ -13,7 +13,7 @@ export JOBS
 endif
 
 .PHONY: help all html epub pdf check plan test lint typecheck clean setup-pdf docs epubcheck ace setup-ace bench lock
-.PHONY: setup-browser setup-java setup-lighthouse
+.PHONY: setup-browser setup-java setup-lighthouse redact
 .PHONY: new import serve crossref overview test-other-book golden messages test-fast print-pdf-packages typecheck
 
 help:
@@ -23,6 +23,7 @@ help:
 	@echo "make all        build all three editions"
 	@echo "                (JOBS=2: use 2 processes, not every core; JOBS=1: one page after another)"
 	@echo "make check      validate every report and chapter, build nothing"
+	@echo "make redact     copies of images with burned-in patient text blacked out -> _build/redacted/ (originals unchanged)"
 	@echo "make plan       show which chapter each report lands in"
 	@echo "make overview   one row per report: status, chapter, words, images, problems -> _build/overview.csv"
 	@echo "                (ARGS=\"--status draft --sort words\")"
@@ -77,6 +78,9 @@ all: $(STAMP)
 
 check: $(STAMP)
 	@$(BOOK) check
+
+redact: $(STAMP)
+	@$(BOOK) redact
 
 plan: $(STAMP)
 	@$(BOOK) plan

@@ -10,6 +10,8 @@ waited for). For each size:
 - incremental HTML: nothing changed; one report added; one report's text edited; with the
   number of HTML pages each rewrote;
 - output sizes: the HTML folder, the EPUB, the PDF, and the mean report page;
+- the clinical book (``--clinical``, 140 reports, 70 generated clinical images): ``check``
+  reading every image's burned-in text, then again with the readings remembered;
 - a phone's view (``scripts/phone_figures.py``): Lighthouse's mobile profile on the landing page,
   a report, a chapter and the browse page, served compressed as a static host serves them: its
   four scores, layout shift, paints, and the bytes a first visit transfers (images aside).
@@ -592,6 +594,39 @@ def bench_photos(size: int, base: Path, pdf: bool, log: Path) -> SizeResult:
     return result
 
 
+def bench_clinical(size: int, base: Path, log: Path) -> SizeResult:
+    """The clinical book: ``size`` reports, every other one with a generated clinical image
+    (tests/burnedin_images.py, seeds apart from the tuning set; half of them with a patient's
+    identity burned in). ``check`` from an empty ``_build/`` reads every image's text
+    (check/burnedin.py); ``check, again`` finds every reading remembered. Half the images
+    carry an identifier, so both checks end in errors (exit status 1), as an editor's would."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from burnedin_images import sample
+
+    root = base / f"clinical-{size}"
+    print(f"clinical book: {size} reports, {(size + 1) // 2} clinical images ({root})", flush=True)
+    write_book(root, size)
+    for i in range(0, size, 2):
+        slug = report(i)[0]
+        image = sample(20_000 + i + i // 2 % 2).image  # odd seeds carry an identifier
+        name = "scan.jpg" if image.mode == "RGB" else "scan.png"
+        folder = root / "experiences" / "images" / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        image.save(folder / name)
+        md = root / "experiences" / f"{slug}.md"
+        figure = f"\n![A clinical image of the case](images/{slug}/{name})\n"
+        md.write_text(md.read_text("utf-8") + figure, "utf-8")
+    shutil.rmtree(root / "_build", ignore_errors=True)
+    result = SizeResult(size)
+    for name in ("check, images read", "check, again"):
+        run = measure(name, _book(root, "check"), root, log)
+        run.ok = "Traceback" not in log.read_text("utf-8", "replace").rsplit("\n$ ", 1)[-1]
+        run.note = "exit status 1 expected: half the images show a patient's identity"
+        result.runs.append(run)
+    result.outputs["clinical_images"] = (size + 1) // 2
+    return result
+
+
 def _epub_images(epub: Path) -> dict[str, int]:
     """The EPUB's raster images but its cover (drawn at the 1600 × 2400 that e-book shops ask
     for): how many, the longest edge, how many are over 1600 px."""
@@ -819,6 +854,13 @@ def main(argv: list[str] | None = None) -> int:
         "default: %(default)s)",
     )
     parser.add_argument(
+        "--clinical",
+        type=int,
+        default=140,
+        help="reports in the clinical book, every other one with a clinical image whose text "
+        "is read (0: none; default: %(default)s)",
+    )
+    parser.add_argument(
         "--no-lighthouse",
         action="store_true",
         help="leave out Lighthouse's phone figures (they need make setup-lighthouse, chromium)",
@@ -851,6 +893,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.jupyter_book and size <= args.jupyter_book_max:
             result.runs.append(bench_jupyter_book(size, base, log))
         results.append(result)
+    clinical_book = bench_clinical(args.clinical, base, log) if args.clinical else None
     photo_book = None
     if args.photos:
         photo_book = bench_photos(args.photos, base, args.pdf_max >= args.photos, log)
@@ -866,10 +909,12 @@ def main(argv: list[str] | None = None) -> int:
         },
         "sizes": [asdict(r) for r in results],
         "photo_book": asdict(photo_book) if photo_book else None,
+        "clinical_book": asdict(clinical_book) if clinical_book else None,
     }
     (base / RESULTS).write_text(json.dumps(data, indent=1) + "\n", "utf-8")
     print(f"\nFigures: {base / RESULTS}; the commands' output: {log}")
     books = [*results, *([photo_book] if photo_book else [])]
+    books += [clinical_book] if clinical_book else []
     return 0 if all(run.ok for r in books for run in r.runs) else 1
 
 

@@ -79,6 +79,13 @@ def cmd_check(root: Path) -> int:
     return 0
 
 
+def cmd_redact(root: Path) -> int:
+    from bookbuilder.editor.redact import redact_book
+
+    _say(*redact_book(root, root / CACHE_DIR))
+    return 0
+
+
 def cmd_plan(root: Path) -> int:
     prepared = _prepare(root)
     if prepared.book is None:
@@ -275,6 +282,7 @@ def make_parser() -> argparse.ArgumentParser:
     build_parser.add_argument("editions", nargs="+", choices=[*editions.EDITIONS, "all"])
     _verbose_flag(build_parser)
     sub.add_parser("clean", help="remove _build/")
+    sub.add_parser("redact", help="copies of the images with burned-in text blacked out")
     crossref_parser = sub.add_parser(
         "crossref", help="write a Crossref deposit XML for the book and its reports (not sent)"
     )
@@ -357,6 +365,7 @@ COMMANDS: dict[str, Command] = {
     "overview": lambda args, root: cmd_overview(root, args.sort, args.status),
     "build": _build,
     "clean": lambda args, root: cmd_clean(root),
+    "redact": lambda args, root: cmd_redact(root),
     "crossref": lambda args, root: cmd_crossref(root, args.depositor, args.email),
     "fields": _fields,
     "docs": _docs,

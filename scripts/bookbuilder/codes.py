@@ -302,6 +302,23 @@ class Code(StrEnum):
     )
     PRIVACY_EMAIL = "privacy.email", WARNING, "an e-mail address"
     PRIVACY_NAME = "privacy.name", WARNING, "a name after patient, Mr, Mrs, Herr, Signora…"
+    # -- patient data burned into images (read by OCR: check/burnedin.py)
+    IMAGE_BURNED_IN = (
+        "image.burned-in",
+        ERROR,
+        "a patient's name, date, number or age read in an image",
+    )
+    IMAGE_TEXT = "image.text", WARNING, "other text read in a clinical (grey) image"
+    IMAGE_UNREAD = (
+        "image.unread",
+        ERROR,
+        "an image whose text could not be read (the OCR engine failed)",
+    )
+    IMAGE_CONFIRMED = (
+        "image.confirmed",
+        WARNING,
+        "confirmed-images names a file not shown, or old bytes",
+    )
     # -- chapters and the book as a whole
     CURATE_CHAPTER = "curate.chapter", ERROR, "chapter: names no chapter that collects reports"
     CURATE_UNPLACED = "curate.unplaced", ERROR, "an accepted report that no chapter takes"

@@ -841,6 +841,31 @@ def check_silenced(loc: Located, key: str, ck: Checker) -> Any:
     )
 
 
+_FINGERPRINT = re.compile(r"[0-9a-f]{12}")
+
+
+@allows(
+    "a mapping of image file names (as in images/<slug>/) to the 12-character fingerprint "
+    "make check printed for each, e.g. chest.png: 3f2a9c1b0d4e"
+)
+def check_confirmed_images(loc: Located, key: str, ck: Checker) -> Any:
+    """The images an editor confirmed (see ``check/burnedin.py``): file name -> fingerprint."""
+    allowed = check_confirmed_images.allowed
+    if not isinstance(loc.value, Mapping):
+        return ck.wrong_type(loc, key, allowed)
+    confirmed: dict[str, str] = {}
+    for name, entry in loc.value.items():
+        value = entry.value if isinstance(entry, Located) else entry
+        line = entry.line if isinstance(entry, Located) else loc.line
+        text = str(value).strip().lower() if isinstance(value, str | int) else ""
+        if "/" in str(name) or not _FINGERPRINT.fullmatch(text):
+            found = f"found {describe(name)}: {describe(value)}"
+            ck.add(line, f"{key}.{name}", found, allowed)
+            continue
+        confirmed[str(name)] = text
+    return confirmed if len(confirmed) == len(loc.value) else INVALID
+
+
 check_sort = one_or_many(vocabulary(SORT_KEYS), "a list of " + ", ".join(SORT_KEYS), False)
 
 
@@ -1245,6 +1270,16 @@ REPORT_FIELDS: tuple[Field, ...] = (
         "The report's DOI, when the publisher registers one (a https://doi.org/ address is "
         "accepted and stored bare).",
         check_doi,
+    ),
+    Field(
+        "confirmed-images",
+        False,
+        None,
+        "Images whose burned-in text an editor has looked at and allows: each file name of "
+        "`images/<slug>/` with the fingerprint `make check` printed for it. A confirmed image "
+        "is not read again until its bytes (and so its fingerprint) change.",
+        check_confirmed_images,
+        {},
     ),
 )
 

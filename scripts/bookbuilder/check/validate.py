@@ -450,8 +450,9 @@ def validate_all(
     invalid: list[LeftOut] = []
     problems: list[Problem] = []
     checked = _validate_reports(sources, root, book_language, today, cache_dir)
+    burned_in = _burned_in(sources, checked, cache_dir)
     for src, (report, found) in zip(sources, checked, strict=True):
-        found = by_path.pop(src.relpath, []) + found
+        found = by_path.pop(src.relpath, []) + found + burned_in.get(src.relpath, [])
         status = raw_status(src)
         if any(p.is_error for p in found):
             report = None
@@ -517,6 +518,25 @@ def validate_all(
         sources=tuple(sources),
         translations=tuple(translations),
     )
+
+
+def _burned_in(
+    sources: list[SourceFile],
+    checked: list[tuple[Report | None, list[Problem]]],
+    cache_dir: Path | None,
+) -> dict[str, list[Problem]]:
+    """The text burned into the images of every report that would be published otherwise
+    (accepted, no error): drafts are read once accepted (``check/burnedin.py``)."""
+    from bookbuilder.check import burnedin
+
+    publishable = [
+        (src.relpath, src.front_matter, report.images)
+        for src, (report, found) in zip(sources, checked, strict=True)
+        if report is not None
+        and report.status is Status.ACCEPTED
+        and not any(p.is_error for p in found)
+    ]
+    return burnedin.check_reports(publishable, cache_dir, burnedin.progress_line())
 
 
 def _not_published(status: Status, original: SourceFile | None) -> str:

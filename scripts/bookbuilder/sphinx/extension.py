@@ -28,7 +28,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
-from bookbuilder import editions
+from bookbuilder import editions, words
 from bookbuilder.model import BookMeta
 from bookbuilder.sphinx import (
     a11y,
@@ -86,7 +86,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     # -- settings: the book's metadata, typed (settings.py); the builder's words (words.py)
     app.add_config_value("bookbuilder_meta", None, "env", types=[BookMeta])
-    language.add_words(app)
+    # the builder's catalogue, read as Sphinx reads its own and its theme's; its words' digest a
+    # setting, so pages read with other words are read again (a changed catalogue or word)
+    app.add_message_catalog(words.DOMAIN, str(words.compiled_locale_dir()))
+    app.add_config_value("bookbuilder_words", "", "env", types=[str])
 
     _add_nodes(app)
     _add_directives_and_transforms(app)

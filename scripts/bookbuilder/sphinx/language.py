@@ -13,13 +13,6 @@ from sphinx.config import Config
 from bookbuilder import words
 
 
-def add_words(app: Sphinx) -> None:
-    """The builder's catalogue, read as Sphinx reads its own and its theme's; its words' digest
-    a setting, so pages read with other words are read again (a changed catalogue or word)."""
-    app.add_message_catalog(words.DOMAIN, str(words.compiled_locale_dir()))
-    app.add_config_value("bookbuilder_words", "", "env", types=[str])
-
-
 def use_book_words(app: Sphinx, config: Config) -> None:
     """The words in the book's language, conf.py's ``words`` over the catalogue's."""
     meta = getattr(config, "bookbuilder_meta", None)

@@ -459,9 +459,7 @@ def join(front_pdf: Path, parts: list[dict[str, Any]], pages: dict[str, str], ou
     # the sources stay open until the PDF is saved: their streams are copied then
     with contextlib.ExitStack() as open_files:
         front = open_files.enter_context(pikepdf.open(front_pdf))
-        index: dict[tuple[int, int], int] = {
-            page.objgen: i for i, page in enumerate(front.pages)
-        }
+        index: dict[tuple[int, int], int] = {page.objgen: i for i, page in enumerate(front.pages)}
         stand_ins: dict[int, str] = {}
         for label, dest in _dests(front).items():
             if (at := _dest_page(dest, index)) is not None:
