@@ -144,7 +144,7 @@ def test_the_pdf_is_tagged_with_headings_lists_tables_figures_and_notes(pdf: Pat
             assert kind in kinds, kind
         alts = {str(e.Alt) for e in elements if str(e.S) == "/Figure"}
         assert "An awning over the scanner room's window, seen from the car park." in alts
-        assert any(a.startswith("Bar chart of reports per region") for a in alts), alts
+        assert any(a.startswith("Bar chart: Reports per region") for a in alts), alts
         assert all(e.get("/Alt") for e in elements if str(e.S) == "/Figure")
         languages = {str(e.Lang) for e in elements if "/Lang" in e}
         for tag in (

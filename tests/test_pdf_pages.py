@@ -22,7 +22,7 @@ import pytest
 from PIL import Image
 
 from bookbuilder.check.schema import orcid_check_digit
-from bookbuilder.sphinx import pdf as pdf_module
+from bookbuilder.sphinx import pdffinish as pdf_module
 from bookbuilder.sphinx import typst as markup
 from conftest import require_module, require_pdf, run_book, small_book_with
 

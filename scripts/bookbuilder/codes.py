@@ -198,6 +198,7 @@ class Code(StrEnum):
     )
     BOOK_SLUG = "book.slug", ERROR, "basename is not a valid file name"
     BOOK_SILENCE = "book.silence", ERROR, "silence names a code that is not a warning's"
+    BOOK_TOPIC = "book.topic", ERROR, "a topic_labels key that is not a topic word"
     BOOK_WORDS = (
         "book.words",
         ERROR,
