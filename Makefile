@@ -88,9 +88,12 @@ test: $(STAMP)
 	@$(BIN)/python -m pytest
 
 # The developer's loop: every test but those marked slow (EPUBCheck, Ace, Chromium, the stateful
-# and property tests, the large books: pyproject.toml's `slow` marker). CI runs `make test`.
+# and property tests, the large books: pyproject.toml's `slow` marker), on one process per core
+# (pytest-xdist; TEST_WORKERS=1 for one), each test file whole on one of them, so the books a
+# file shares between its tests are built once. CI runs `make test`.
+TEST_WORKERS ?= auto
 test-fast: $(STAMP)
-	@$(BIN)/python -m pytest -m "not slow" $(ARGS)
+	@$(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 # The tests again, with another (generated) book in the repository's place: they must not count
 # on the sample book (scripts/other_book.py; runs on a temporary clone of the last commit).

@@ -196,6 +196,7 @@ def test_epub_and_pdf_carry_the_map_and_every_country(book: dict) -> None:
     assert "Malta: 1 report" in alt and "Réunion: 1 report" in alt
 
 
+@pytest.mark.slow  # EPUBCheck (Java) and DAISY Ace (Chromium)
 def test_epubcheck_and_ace_pass_on_the_book_with_its_map(book: dict, tmp_path: Path) -> None:
     require_tool("java")
     epub = next((book["root"] / "_build" / "epub").glob("*.epub"))
