@@ -92,9 +92,14 @@ test: $(STAMP)
 	@$(BIN)/python -m pytest
 
 # The developer's loop: every test but those marked slow (EPUBCheck, Ace, Chromium, the stateful
-# and property tests, the large books: pyproject.toml's `slow` marker). CI runs `make test`.
+# and property tests, the large books: pyproject.toml's `slow` marker), on one process per core
+# (pytest-xdist; TEST_WORKERS=1 for one), each test file whole on one of them, so the books a
+# file shares between its tests are built once. CI runs `make test`.
+# JOBS=1: the cores are busy with pytest's processes already, and a test book is too small for
+# Sphinx's own processes to pay for themselves (the tests that compare JOBS set their own).
+TEST_WORKERS ?= auto
 test-fast: $(STAMP)
-	@$(BIN)/python -m pytest -m "not slow" $(ARGS)
+	@JOBS=1 $(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 # The tests again, with another (generated) book in the repository's place: they must not count
 # on the sample book (scripts/other_book.py; runs on a temporary clone of the last commit).

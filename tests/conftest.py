@@ -8,7 +8,9 @@ that one is only checked to pass ``check`` and to build (``test_shipped_book.py`
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import fcntl
 import hashlib
 import importlib.util
 import json
@@ -16,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +134,19 @@ def run_book(
         check=False,
         env={**os.environ, "V": "", **(env or {})},
     )
+
+
+@contextlib.contextmanager
+def one_process_at_a_time(lock: Path) -> Iterator[None]:
+    """Holds an exclusive lock on the file ``lock`` (made if missing): `make test-fast` runs the
+    tests in several processes (pytest-xdist), and what they share outside their own temporary
+    folders (pytest's cache) is written by one of them at a time."""
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def tree_digest(*folders: Path) -> str:

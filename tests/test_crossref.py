@@ -19,7 +19,14 @@ import xmlschema
 from lxml import etree
 
 from bookbuilder.names import PersonName
-from conftest import FIXTURES, copy_book, require, run_book, small_book_with
+from conftest import (
+    FIXTURES,
+    copy_book,
+    one_process_at_a_time,
+    require,
+    run_book,
+    small_book_with,
+)
 
 SCHEMA_WHEEL = "commonmeta_py-0.312-py3-none-any.whl"
 SCHEMA_REQUIREMENT = (
@@ -37,25 +44,33 @@ ENV = {
 }
 
 
+def fetch_crossref_schema(folder: Path) -> None:
+    """Crossref's XSD files from its pinned wheel on PyPI, unpacked into ``folder``."""
+    requirements = folder / "requirements.txt"
+    requirements.write_text(SCHEMA_REQUIREMENT)
+    fetched = subprocess.run(
+        [*PIP_DOWNLOAD, "-r", str(requirements), "-d", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wheel = folder / SCHEMA_WHEEL
+    require(wheel.is_file(), f"needs Crossref's XSD from PyPI: {fetched.stderr[-300:]}")
+    with zipfile.ZipFile(wheel) as archive:
+        members = [n for n in archive.namelist() if n.startswith(XSD.rsplit("/", 1)[0])]
+        archive.extractall(folder, members)
+
+
 @pytest.fixture(scope="module")
 def crossref_schema(request: pytest.FixtureRequest) -> xmlschema.XMLSchema11:
     """Crossref's schema is XSD 1.1 (it has assertions), which libxml2 does not read."""
     folder = Path(request.config.cache.mkdir("crossref-xsd"))
     schema = folder / XSD
-    if not schema.is_file():
-        requirements = folder / "requirements.txt"
-        requirements.write_text(SCHEMA_REQUIREMENT)
-        fetched = subprocess.run(
-            [*PIP_DOWNLOAD, "-r", str(requirements), "-d", str(folder)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        wheel = folder / SCHEMA_WHEEL
-        require(wheel.is_file(), f"needs Crossref's XSD from PyPI: {fetched.stderr[-300:]}")
-        with zipfile.ZipFile(wheel) as archive:
-            members = [n for n in archive.namelist() if n.startswith(XSD.rsplit("/", 1)[0])]
-            archive.extractall(folder, members)
+    # test_names.py uses this fixture too, maybe at the same time in another of `make test-fast`'s
+    # processes: one fetches the schema while the other waits for it.
+    with one_process_at_a_time(folder / ".lock"):
+        if not schema.is_file():
+            fetch_crossref_schema(folder)
     return xmlschema.XMLSchema11(str(schema), allow="sandbox")  # no schema from the network
 
 

@@ -56,6 +56,7 @@ def _html(book: dict) -> Path:
     return book["root"] / "_build" / "html"
 
 
+@pytest.mark.slow  # a book with the map built in all three editions
 def test_a_country_the_map_cannot_draw_is_a_warning_naming_the_report(book: dict) -> None:
     said = book["check"]
     line = next(line for line in said.splitlines() if "report.off-map" in line)
@@ -154,12 +155,14 @@ def test_keyboard_reaches_countries_and_bars_and_focus_shows_the_count(browser, 
     page.close()
 
 
+@pytest.mark.slow  # a book with the map built in all three editions
 def test_a_report_page_loads_no_figure(book: dict) -> None:
     report = next((_html(book) / "experiences").glob("*.html")).read_text("utf-8")
     assert "glance.css" not in report and "book-map" not in report
     assert "glance.css" in (_html(book) / "at-a-glance.html").read_text("utf-8")
 
 
+@pytest.mark.slow  # a book with the map built in all three editions
 def test_epub_and_pdf_carry_the_map_and_every_country(book: dict) -> None:
     build = book["root"] / "_build"
     html_page = (_html(book) / "at-a-glance.html").read_text("utf-8")
@@ -196,6 +199,7 @@ def test_epub_and_pdf_carry_the_map_and_every_country(book: dict) -> None:
     assert "Malta: 1 report" in alt and "Réunion: 1 report" in alt
 
 
+@pytest.mark.slow  # EPUBCheck (Java) and DAISY Ace (Chromium)
 def test_epubcheck_and_ace_pass_on_the_book_with_its_map(book: dict, tmp_path: Path) -> None:
     require_tool("java")
     epub = next((book["root"] / "_build" / "epub").glob("*.epub"))

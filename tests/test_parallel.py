@@ -91,6 +91,7 @@ def test_two_jobs_build_the_same_book_as_one(tmp_path: Path) -> None:
     assert pdf_text(serial / pdf) == pdf_text(parallel / pdf)
 
 
+@pytest.mark.slow  # three builds of a book of fourteen reports
 def test_an_incremental_parallel_build_is_a_full_serial_one(tmp_path: Path) -> None:
     """A report added, then built with two jobs: the website of a serial build from scratch."""
     serial = parallel_book(tmp_path / "serial")

@@ -34,7 +34,15 @@ def build(source: Path, target: Path, env: dict[str, str]) -> Path:
     return pdf
 
 
-@pytest.fixture(scope="module", params=sorted(BOOKS))
+# Each book is built twice (whole, and in parts): the fast tier builds the one with
+# translations, `make test` both.
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param(name, marks=pytest.mark.slow if name == "book-scripts" else ())
+        for name in sorted(BOOKS)
+    ],
+)
 def whole_and_parts(request: pytest.FixtureRequest, tmp_path_factory) -> tuple[Path, Path]:
     require_pdf("pdftotext")
     source = FIXTURES / request.param

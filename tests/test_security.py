@@ -825,6 +825,7 @@ def page_text(markup: str) -> str:
     return plain(" ".join(parser.parts))
 
 
+@pytest.mark.slow  # a book built in all three editions (layer 1 and 2 stay in the fast tier)
 def test_markup_characters_are_literal_in_html(dressed: Dressed) -> None:
     markup = (dressed.root / "_build" / "html" / "experiences" / f"{SLUG}.html").read_text()
     text = page_text(markup)
@@ -835,6 +836,7 @@ def test_markup_characters_are_literal_in_html(dressed: Dressed) -> None:
     assert title and "&lt;/title&gt;&lt;script&gt;" in title.group(1)
 
 
+@pytest.mark.slow  # a book built in all three editions (layer 1 and 2 stay in the fast tier)
 def test_every_page_the_builder_makes_prints_hostile_values_as_text(dressed: Dressed) -> None:
     # Every node the builder makes from report data (browse cards and filters with their counts,
     # the contributors, the chapter's list, the byline, the trailer's citation, the landing page)
@@ -852,6 +854,7 @@ def test_every_page_the_builder_makes_prints_hostile_values_as_text(dressed: Dre
         assert plain(dressed.fields["name"]) in page_text(page.read_text("utf-8")), page
 
 
+@pytest.mark.slow  # a book built in all three editions (layer 1 and 2 stay in the fast tier)
 def test_markup_characters_are_literal_in_epub(dressed: Dressed) -> None:
     epub = next((dressed.root / "_build" / "epub").glob("*.epub"))
     members = unzip(epub)
@@ -864,6 +867,7 @@ def test_markup_characters_are_literal_in_epub(dressed: Dressed) -> None:
             assert not active_markup(data.decode("utf-8")), name
 
 
+@pytest.mark.slow  # a book built in all three editions (layer 1 and 2 stay in the fast tier)
 def test_markup_characters_are_literal_in_pdf(dressed: Dressed) -> None:
     pdf = dressed.root / "_build" / "pdf" / f"{BASENAME}.pdf"
     text = plain(pdf_text(pdf))
@@ -871,6 +875,7 @@ def test_markup_characters_are_literal_in_pdf(dressed: Dressed) -> None:
         assert plain(value) in text, key
 
 
+@pytest.mark.slow  # a book built in all three editions (layer 1 and 2 stay in the fast tier)
 def test_build_leaves_editors_originals_untouched(dressed: Dressed) -> None:
     assert dressed.originals_after == dressed.originals_before
     original = dressed.root / "experiences" / "images" / SLUG / "photo.jpg"
@@ -887,6 +892,7 @@ def assert_no_private_metadata(data: bytes, name: str) -> None:
         assert needle not in data, f"{name} holds {needle!r}"
 
 
+@pytest.mark.slow  # a book built in all three editions (layer 1 and 2 stay in the fast tier)
 def test_published_images_have_no_private_metadata(dressed: Dressed) -> None:
     html_images = list((dressed.root / "_build" / "html" / "_images").glob("*.jpg"))
     assert html_images, "the photo is in the web edition"

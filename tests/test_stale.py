@@ -303,6 +303,7 @@ def withdrawn(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow  # the small book built twice in all three editions
 def test_a_withdrawn_report_leaves_the_website(withdrawn: Path) -> None:
     html = withdrawn / "_build" / "html"
     assert not (html / "experiences" / "shade-for-the-scanner-sevilla.html").exists()
@@ -313,6 +314,7 @@ def test_a_withdrawn_report_leaves_the_website(withdrawn: Path) -> None:
     assert "awn" not in search and "porter" not in search  # its words are not search terms
 
 
+@pytest.mark.slow  # the small book built twice in all three editions
 def test_a_withdrawn_report_leaves_the_epub(withdrawn: Path) -> None:
     epub = withdrawn / "_build" / "epub" / "heatwave-2021.epub"
     with zipfile.ZipFile(epub) as package:
@@ -322,6 +324,7 @@ def test_a_withdrawn_report_leaves_the_epub(withdrawn: Path) -> None:
     assert "Shade first, then scan" not in text
 
 
+@pytest.mark.slow  # the small book built twice in all three editions
 def test_a_withdrawal_gives_a_clean_builds_editions(withdrawn: Path, tmp_path: Path) -> None:
     assert_same_as_clean(withdrawn, tmp_path / "clean")
 
@@ -394,6 +397,7 @@ def _pdf_text(root: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.slow  # the small book's PDF built twice
 def test_the_pdf_after_a_withdrawal_is_a_clean_builds(tmp_path: Path) -> None:
     require_pdf("pdftotext")
     root = copy_book(FIXTURES / "book-small", tmp_path / "book")

@@ -457,6 +457,7 @@ def test_epub_ncx_lists_translations_under_their_report(built: Path) -> None:
     assert depth.get("content") == "3"
 
 
+@pytest.mark.slow  # EPUBCheck (Java) and DAISY Ace (Chromium)
 def test_epubcheck_and_ace_stay_clean(built: Path, tmp_path: Path) -> None:
     from bookbuilder.sphinx.epub import ace_command, chromium, run_ace, run_epubcheck
 
