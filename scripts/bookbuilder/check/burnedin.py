@@ -45,6 +45,7 @@ from typing import Any
 
 from bookbuilder.check import privacy
 from bookbuilder.codes import Code
+from bookbuilder.jobs import jobs
 
 CACHE_FILE = "burned-in.pickle"
 # The settings of a reading: a change here reads every image again.
@@ -509,7 +510,8 @@ def read_all(
 
 
 def _read_many(paths: list[Path]) -> Iterable[tuple[str, Reading | str]]:
-    workers = min(os.cpu_count() or 1, 4, len(paths))
+    # JOBS (every core by default; JOBS=1 on a shared machine: one), at most 4: each takes ~1 GB
+    workers = min(jobs(), 4, len(paths))
     if workers < 2:
         yield from map(_read_file, paths)
         return
