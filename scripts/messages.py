@@ -21,8 +21,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from bookbuilder import words
-from bookbuilder.check.schema import MODALITY_NAMES, ROLE_NAMES
 from bookbuilder.render.pages import ACCESSIBILITY_PAGE
+from bookbuilder.vocabulary import MODALITY_NAMES, ROLE_NAMES
 
 PACKAGE = Path(words.__file__).parent
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
