@@ -9,6 +9,7 @@ a picture with its caption and every country with its count is listed.
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -18,8 +19,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from bookbuilder import words
+from bookbuilder.render import glance_words
 from bookbuilder.render.worldmap import Country, map_svg
 from bookbuilder.sphinx.epub import ace_command, chromium, run_ace, run_epubcheck
+from bookbuilder.sphinx.glance import _bar_name
 from conftest import ROOT, require, require_tool, run_book
 from test_pdf import structure
 
@@ -73,6 +77,31 @@ def test_static_map_has_no_link_the_linked_one_a_named_link_per_country() -> Non
     names = re.findall(r'aria-label="([^"]+)"', linked)[1:]
     assert names == ["France: 3 reports", "Malta: 1 report"]
     assert "country=RE" not in linked  # not drawn; listed under the map instead
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "said"),
+    [
+        ("en", 1, "Nurse: 1 report"),
+        ("sw", 3, "Nurse: simulizi 3"),  # the noun before the number
+        ("ja", 3, "Nurse：3件"),  # a counter, no space
+        ("ar", 3, "Nurse: 3 تقارير"),  # 3 to 10 and 11 to 99 take other forms
+        ("ar", 11, "Nurse: 11 تقريرًا"),
+    ],
+)
+def test_a_bars_and_a_countrys_name_is_one_phrase_in_the_books_order(
+    language: str, count: int, said: str
+) -> None:
+    words.install(language)
+    try:
+        assert glance_words.named_count("Nurse", count) == said
+        bar = _bar_name("Nurse", count)
+    finally:
+        words.install("en")
+    # the link's text (its name) is the same phrase; the label and the number are shown
+    assert html.unescape(re.sub(r"<[^>]+>", "", bar)) == said
+    shown = re.sub(r'<span class="book-visually-hidden">[^<]*</span>', "", bar)
+    assert re.sub(r"<[^>]+>", "|", shown).strip("|").split("||") == ["Nurse", str(count)]
 
 
 def _follow(page, link) -> int:

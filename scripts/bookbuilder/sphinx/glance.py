@@ -66,20 +66,32 @@ def visit_chart_bars(self: Any, node: chart_bars) -> None:
     for value, label, count in rows:
         share = 100 * count / highest
         link = html.escape(browse_link(self, node["key"], value))
-        # The link's text is its name, "Nurse: 3 reports" (what is said, what is shown: the
-        # words around the number are for screen readers only)
         out.append(
-            f'<li><a class="book-bar" href="{link}">'
-            f'<span class="book-bar-label">{self.encode(label)}</span>'
-            f'<span class="book-visually-hidden">{html.escape(words.NAME_SEPARATOR)}</span>'
+            f'<li><a class="book-bar" href="{link}">{_bar_name(self.encode(label), count)}'
             f'<span class="book-bar-track"><span class="book-bar-fill" style="width:{share:.1f}%">'
-            f'</span></span><span class="book-bar-count">{count}<span class="book-visually-hidden">'
-            f" {html.escape(words.unit(count))}</span></span></a></li>\n"
+            "</span></span></a></li>\n"
         )
     out.append("</ol>\n")
     out.append(f"<figcaption>{_caption(node)}</figcaption>\n</figure>\n")
     self.body.append("".join(out))
     raise nodes.SkipNode
+
+
+def _bar_name(label: str, count: int) -> str:
+    """The bar link's text, its name: "Nurse: 3 reports", in the language's own order. The label
+    and the number are shown (the stylesheet places them either side of the bar, whatever their
+    order here), the words around them are for screen readers only."""
+    shown = {"label": f'<span class="book-bar-label">{label}</span>'}
+    shown["count"] = f'<span class="book-bar-count">{count}</span>'
+    out = []
+    for kind, words_text in words.named_count_parts(count):
+        if kind == "words":
+            out.append(f'<span class="book-visually-hidden">{html.escape(words_text)}</span>')
+        else:
+            out.append(shown.pop(kind))
+    # a translation that says the number in words ("one report") still shows it, unread
+    out += [part.replace("<span ", '<span aria-hidden="true" ', 1) for part in shown.values()]
+    return "".join(out)
 
 
 def _caption(node: nodes.Element) -> str:
