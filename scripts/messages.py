@@ -6,12 +6,15 @@ The template (``scripts/bookbuilder/locale/bookbuilder.pot``) holds every word m
 modalities: schema.py's names; regions come from CLDR), and each paragraph of the pages the
 builder ships as Markdown (templates/accessibility.md). Each ``<language>.po`` gains the new
 words (untranslated: tests/test_words.py fails until someone translates them) and loses the
-ones no longer used. ``make messages NEW=xx`` starts a new catalogue.
+ones no longer used. A file is written only when more than its POT-Creation-Date would change
+(:func:`write_if_changed`). ``make messages NEW=xx`` starts a new catalogue.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import re
 import sys
 from pathlib import Path
 
@@ -62,13 +65,23 @@ def _uses_sphinx_words(path: Path) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--new", metavar="LANG", help="start a catalogue for this language")
+    parser.add_argument(
+        "--locale-dir",
+        type=Path,
+        default=words.LOCALE_DIR,
+        help="the catalogues' folder (default: the package's; a copy for a test)",
+    )
     args = parser.parse_args(argv)
+    locale_dir: Path = args.locale_dir
     pot = template()
-    with words.TEMPLATE.open("wb") as file:
-        write_po(file, pot, width=100, omit_header=False, sort_by_file=True)
-    targets = sorted(words.LOCALE_DIR.glob(f"*/LC_MESSAGES/{words.DOMAIN}.po"))
+    pot_file = locale_dir / words.TEMPLATE.name
+    if not write_if_changed(pot_file, pot, omit_header=False):
+        # no word changed: the catalogues keep the template's date (Catalog.update copies it)
+        with pot_file.open("rb") as file:
+            pot.creation_date = read_po(file).creation_date
+    targets = sorted(locale_dir.glob(f"*/LC_MESSAGES/{words.DOMAIN}.po"))
     if args.new:
-        new = words.LOCALE_DIR / args.new / "LC_MESSAGES" / f"{words.DOMAIN}.po"
+        new = locale_dir / args.new / "LC_MESSAGES" / f"{words.DOMAIN}.po"
         new.parent.mkdir(parents=True, exist_ok=True)
         if not new.exists():
             with new.open("wb") as file:
@@ -78,16 +91,34 @@ def main(argv: list[str] | None = None) -> int:
         with po.open("rb") as file:
             catalogue = read_po(file, locale=po.parent.parent.name)
         catalogue.update(pot, no_fuzzy_matching=True)
-        with po.open("wb") as file:
-            write_po(file, catalogue, width=100, ignore_obsolete=True, sort_by_file=True)
+        write_if_changed(po, catalogue, ignore_obsolete=True)
         missing = sum(
             1
             for m in catalogue
             if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)
         )
-        print(f"{po.relative_to(PACKAGE.parent)}: {missing} untranslated", file=sys.stderr)
-    print(f"{words.TEMPLATE.relative_to(PACKAGE.parent)}: {len(pot)} words", file=sys.stderr)
+        print(f"{po.relative_to(locale_dir.parent)}: {missing} untranslated", file=sys.stderr)
+    print(f"{pot_file.relative_to(locale_dir.parent)}: {len(pot)} words", file=sys.stderr)
     return 0
+
+
+# Babel stamps every catalogue it writes with the time it extracted the template: a run that
+# changed no word would otherwise rewrite all 44 files with a new date and nothing else.
+_CREATION_DATE = re.compile(rb'^"POT-Creation-Date: [^"]*\\n"\n', re.MULTILINE)
+
+
+def write_if_changed(path: Path, catalogue: Catalog, **options: bool) -> bool:
+    """Writes ``catalogue`` to ``path`` unless the file says the same but for its
+    POT-Creation-Date (then the file, its date and its mtime stay); whether it wrote."""
+    out = io.BytesIO()
+    write_po(out, catalogue, width=100, sort_by_file=True, **options)
+    data = out.getvalue()
+    if path.is_file() and _CREATION_DATE.sub(b"", path.read_bytes()) == _CREATION_DATE.sub(
+        b"", data
+    ):
+        return False
+    path.write_bytes(data)
+    return True
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@ books in German, Arabic and Japanese: test_book_languages.py)."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,31 @@ def test_the_template_is_up_to_date() -> None:
     from messages import template  # scripts/messages.py
 
     assert {str(m.id) for m in template() if m.id} == {str(m.id) for m in _template()}
+
+
+def test_make_messages_rewrites_no_catalogue_when_no_word_changed(tmp_path: Path) -> None:
+    """`make messages` on a copy of the catalogues, twice: the first run leaves every file as
+    committed (not even a new POT-Creation-Date: `git status` stays clean), the second writes
+    none of them (their modification times stay)."""
+    copy = tmp_path / "locale"
+    shutil.copytree(words.LOCALE_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
+    files = sorted(p for p in copy.rglob("*.po*") if p.suffix in (".po", ".pot"))
+    assert len(files) == len(CATALOGUES) + 1
+    script = Path(__file__).parents[1] / "scripts" / "messages.py"
+    for run in (1, 2):
+        before = {p: p.stat().st_mtime_ns for p in files}
+        result = subprocess.run(
+            [sys.executable, str(script), "--locale-dir", str(copy)], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        changed = [p.relative_to(copy) for p in files if p.read_bytes() != _original(copy, p)]
+        assert not changed, f"run {run} changed {changed}"
+        rewritten = [p.relative_to(copy) for p in files if p.stat().st_mtime_ns != before[p]]
+        assert not rewritten, f"run {run} rewrote {rewritten}"
+
+
+def _original(copy: Path, path: Path) -> bytes:
+    return (words.LOCALE_DIR / path.relative_to(copy)).read_bytes()
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parent.parent.name)
