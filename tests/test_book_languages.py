@@ -150,6 +150,13 @@ def test_the_website_passes_axe(browser, built: Path) -> None:
         page.close()
 
 
+# Where an element's text begins on the left, as drawn (not its box: its words)
+TEXT_LEFT = (
+    "e => { const r = document.createRange(); r.selectNodeContents(e);"
+    " return r.getBoundingClientRect().left; }"
+)
+
+
 def test_an_arabic_book_reads_right_to_left_everywhere(browser, built: Path) -> None:
     if _language(built) != "ar":
         pytest.skip("the Arabic book only")
@@ -167,9 +174,27 @@ def test_an_arabic_book_reads_right_to_left_everywhere(browser, built: Path) -> 
     # the French report inside reads left to right, its Arabic byline right to left
     body = page.evaluate("getComputedStyle(document.querySelector('.report-body')).direction")
     assert body == "ltr"
+    page.goto((site / "at-a-glance.html").as_uri())
+    for bar in page.locator("a.book-bar").all():  # each grows leftwards from its label
+        label, track, fill, count = (
+            bar.locator(f".book-bar-{part}").bounding_box()
+            for part in ("label", "track", "fill", "count")
+        )
+        assert label and track and fill and count
+        assert abs(fill["x"] + fill["width"] - (track["x"] + track["width"])) < 1
+        assert label["x"] >= track["x"] + track["width"] > track["x"] >= count["x"]
+        # and the label's words end beside the bar, not at the page's far edge
+        assert bar.locator(".book-bar-label").evaluate(TEXT_LEFT) - label["x"] < 1
     page.close()
     (epub,) = (built / "_build" / "epub").glob("*.epub")
     with zipfile.ZipFile(epub) as package:
+        charts = [n for n in package.namelist() if re.search(r"reports-per-\w+\.svg$", n)]
+        assert charts
+        # the pictures are mirrored too: the labels (the y axis's ticks) on the right, and so
+        # written from their left end (matplotlib's left-to-right charts end them at the axis)
+        for name in charts:
+            ticks = package.read(name).decode("utf-8").split('<g id="ytick_')[1:]
+            assert ticks and all("text-anchor: start" in tick.split("</text>")[0] for tick in ticks)
         opf = package.read("content.opf").decode("utf-8")
         index = package.read("index.xhtml").decode("utf-8")
         french = package.read(f"{FRENCH_REPORT}.xhtml").decode("utf-8")

@@ -21,6 +21,8 @@ import pytest
 
 from bookbuilder import words
 from bookbuilder.render import glance_words
+from bookbuilder.render.browse import FacetValue
+from bookbuilder.render.charts import bar_chart_svg
 from bookbuilder.render.worldmap import Country, map_svg
 from bookbuilder.sphinx.epub import ace_command, chromium, run_ace, run_epubcheck
 from bookbuilder.sphinx.glance import _bar_name
@@ -102,6 +104,33 @@ def test_a_bars_and_a_countrys_name_is_one_phrase_in_the_books_order(
     assert html.unescape(re.sub(r"<[^>]+>", "", bar)) == said
     shown = re.sub(r'<span class="book-visually-hidden">[^<]*</span>', "", bar)
     assert re.sub(r"<[^>]+>", "|", shown).strip("|").split("||") == ["Nurse", str(count)]
+
+
+def _bars_and_labels(svg: str, labels: list[str]) -> tuple[set[float], set[float], list[float]]:
+    """The chart's bars' left and right edges, and where each label's text starts (x)."""
+    bars = re.findall(r'<path d="([^"]+)"[^>]*style="fill: #1f6f8b"', svg)
+    xs = [[float(x) for x in re.findall(r"[ML] ([\d.]+) ", d)] for d in bars]
+    starts = [float(re.search(rf'x="([\d.]+)"[^>]*>{re.escape(t)}</text>', svg)[1]) for t in labels]
+    return {min(x) for x in xs}, {max(x) for x in xs}, starts
+
+
+def test_a_right_to_left_books_static_chart_is_mirrored() -> None:
+    """The EPUB's and the PDF's chart: in an Arabic book the labels are on the right and the
+    bars grow leftwards from them, as on its website; else the other way round."""
+    values = [
+        FacetValue("n", "ممرضة", 5),
+        FacetValue("r", "طبيب أشعة", 3),
+        FacetValue("t", "فني", 1),
+    ]
+    labels = [v.label for v in values]
+    lefts, rights, starts = _bars_and_labels(
+        bar_chart_svg(values, "التقارير", True).decode(), labels
+    )
+    assert len(rights) == 1 and len(lefts) == 3  # every bar starts at the same right edge
+    assert all(start > max(rights) for start in starts)  # the labels right of the bars
+    lefts, rights, starts = _bars_and_labels(bar_chart_svg(values, "Reports").decode(), labels)
+    assert len(lefts) == 1 and len(rights) == 3
+    assert all(start < min(lefts) for start in starts)
 
 
 def _follow(page, link) -> int:

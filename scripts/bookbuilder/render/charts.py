@@ -47,8 +47,10 @@ def _alt(title: str, values: list[FacetValue], total: int) -> str:
     ).format(title=title, n=total, listed="; ".join(parts))
 
 
-def bar_chart_svg(values: list[FacetValue], xlabel: str) -> bytes:
-    """A horizontal bar chart, largest first, as deterministic SVG."""
+def bar_chart_svg(values: list[FacetValue], xlabel: str, rtl: bool = False) -> bytes:
+    """A horizontal bar chart, largest first, as deterministic SVG. ``rtl`` (a book written right
+    to left) mirrors it: the labels on the right, the bars growing leftwards from them, as the
+    website's bars do in such a book (static/glance.css)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -63,7 +65,8 @@ def bar_chart_svg(values: list[FacetValue], xlabel: str) -> bytes:
             "font.family": "DejaVu Sans",
             "font.size": 10,
             "axes.spines.top": False,
-            "axes.spines.right": False,
+            "axes.spines.right": rtl,
+            "axes.spines.left": not rtl,
         }
     ):
         fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, height))
@@ -71,12 +74,18 @@ def bar_chart_svg(values: list[FacetValue], xlabel: str) -> bytes:
         counts = [v.count for v in reversed(shown)]
         bars = ax.barh(range(len(shown)), counts, color=BAR_COLOUR, height=0.7)
         ax.set_yticks(range(len(shown)), labels)
-        ax.bar_label(bars, padding=3, fontsize=9)
+        numbers = ax.bar_label(bars, padding=3, fontsize=9)
         ax.set_xlabel(xlabel)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlim(0, max(counts, default=1) * 1.15)
+        if rtl:
+            ax.invert_xaxis()  # zero on the right: the bars grow leftwards
+            ax.yaxis.tick_right()
+            for number in numbers:  # bar_label puts them after the bar's end in x: the right
+                number.set_horizontalalignment("right")
+                number.xyann = (-3, 0)
         ax.margins(y=0.02)
-        _fit_margins(fig, labels, height)
+        _fit_margins(fig, labels, height, rtl)
         out = io.BytesIO()
         fig.savefig(out, format="svg", metadata={"Date": None}, transparent=False)
         plt.close(fig)
@@ -84,7 +93,7 @@ def bar_chart_svg(values: list[FacetValue], xlabel: str) -> bytes:
 
 
 # Bump when the drawing changes (bar_chart_svg, _fit_margins): cached charts are drawn again.
-CHART_STYLE = 2
+CHART_STYLE = 3
 
 
 def _matplotlib_version() -> str:
@@ -93,19 +102,20 @@ def _matplotlib_version() -> str:
     return version("matplotlib")
 
 
-DrawChart = Callable[[list[FacetValue], str], bytes]
+DrawChart = Callable[[list[FacetValue], str, bool], bytes]
 
 
-def chart_key(values: list[FacetValue], xlabel: str) -> str:
+def chart_key(values: list[FacetValue], xlabel: str, rtl: bool) -> str:
     """What a chart's SVG depends on: a cache of drawn charts is keyed by it."""
-    drawing = [CHART_STYLE, FIGURE_WIDTH, MAX_BARS, BAR_COLOUR, _matplotlib_version()]
+    drawing = [CHART_STYLE, FIGURE_WIDTH, MAX_BARS, BAR_COLOUR, _matplotlib_version(), rtl]
     data = [*drawing, xlabel, [(v.label, v.count) for v in values[:MAX_BARS]]]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _fit_margins(fig: Any, labels: list[str], height: float) -> None:
-    """Room for the longest label on the left and the axis label below, measured from the font
-    alone: ``tight_layout`` drew every chart an extra time to find the same (profiled)."""
+def _fit_margins(fig: Any, labels: list[str], height: float, rtl: bool) -> None:
+    """Room for the longest label on the left (on the right when ``rtl``) and the axis label
+    below, measured from the font alone: ``tight_layout`` drew every chart an extra time to
+    find the same (profiled)."""
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
@@ -116,21 +126,26 @@ def _fit_margins(fig: Any, labels: list[str], height: float) -> None:
         (renderer.get_text_width_height_descent(label, font, ismath=False)[0] for label in labels),
         default=0,
     )
-    left = (widest / dpi + 0.18) / FIGURE_WIDTH  # the tick and its padding: 7 points
-    fig.subplots_adjust(left=min(left, 0.6), right=0.97, top=1 - 0.1 / height, bottom=0.5 / height)
+    labels_side = min((widest / dpi + 0.18) / FIGURE_WIDTH, 0.6)  # the tick and its padding
+    left, right = (0.03, 1 - labels_side) if rtl else (labels_side, 0.97)
+    fig.subplots_adjust(left=left, right=right, top=1 - 0.1 / height, bottom=0.5 / height)
 
 
 def charts(
-    facet_values: dict[str, list[FacetValue]], total: int, draw: DrawChart | None = None
+    facet_values: dict[str, list[FacetValue]],
+    total: int,
+    draw: DrawChart | None = None,
+    rtl: bool = False,
 ) -> list[Chart]:
     """One chart per facet that has values; countries and topics sorted by count. ``draw``
-    (default :func:`bar_chart_svg`) may answer from a cache (render's, keyed by chart_key)."""
+    (default :func:`bar_chart_svg`) may answer from a cache (render's, keyed by chart_key);
+    ``rtl``: the book is written right to left (mirrored charts)."""
     out = []
     for key, title in ((f.key, _(f.chart)) for f in FACETS if f.chart):
         values = sorted(facet_values.get(key, []), key=lambda v: (-v.count, v.label.casefold()))
         if not values:
             continue
-        svg = (draw or bar_chart_svg)(values, _("Reports"))
+        svg = (draw or bar_chart_svg)(values, _("Reports"), rtl)
         out.append(
             Chart(
                 key, title, f"reports-per-{key}.svg", _alt(title, values, total), tuple(values), svg

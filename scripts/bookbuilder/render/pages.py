@@ -433,7 +433,10 @@ def render(
     writer.text("index.md", landing_page(book, cover))
     writer.text(BROWSE_DOC + ".md", browse_page(book, recs))
     writer.text(ACCESSIBILITY_DOC + ".md", accessibility_page())
-    aside = _ChartsAside(writer, facets(book, recs), len(book.reports)) if book.reports else None
+    rtl = words.direction(book.meta.language) == "rtl"  # the charts mirrored
+    aside = None
+    if book.reports:
+        aside = _ChartsAside(writer, facets(book, recs), len(book.reports), rtl)
     try:  # the charts that changed are drawn aside while the pages are written
         _write_chapters(book, writer, record_of, sources, pages, publish_image)
         made = aside.charts() if aside is not None else []
@@ -518,41 +521,43 @@ def _check_report_image(report: Report | Translation, source: Path, target: str)
         raise ValueError(f"{report.relpath}: refusing to publish image {target!r} ({source})")
 
 
-def _cached_chart(
-    writer: _Writer, missing: list[tuple[list[FacetValue], str]] | None = None
-) -> DrawChart:
+def _cached_chart(writer: _Writer, missing: list[_ChartSpec] | None = None) -> DrawChart:
     """Draw a chart only when its data changed (matplotlib costs a second per build; profiled):
     the last drawing is kept with its key beside it, as image copies keep their digest. With
     ``missing``, a chart not drawn yet is listed there instead (and is empty)."""
 
-    def draw(values: list[FacetValue], xlabel: str) -> bytes:
-        cached = writer.keep(_chart_file(values, xlabel))
+    def draw(values: list[FacetValue], xlabel: str, rtl: bool) -> bytes:
+        cached = writer.keep(_chart_file((values, xlabel, rtl)))
         if cached.is_file():
             return cached.read_bytes()
         if missing is not None:
-            missing.append((values, xlabel))
+            missing.append((values, xlabel, rtl))
             return b""
-        svg = bar_chart_svg(values, xlabel)
-        _keep_chart(writer, values, xlabel, svg)
+        svg = bar_chart_svg(values, xlabel, rtl)
+        _keep_chart(writer, (values, xlabel, rtl), svg)
         return svg
 
     return draw
 
 
-def _chart_file(values: list[FacetValue], xlabel: str) -> str:
-    return f"{GLANCE_DIR}/.cache/{chart_key(values, xlabel)}.svg"
+# A chart as bar_chart_svg draws it: its values, its axis's label, right to left or not.
+_ChartSpec = tuple[list[FacetValue], str, bool]
 
 
-def _keep_chart(writer: _Writer, values: list[FacetValue], xlabel: str, svg: bytes) -> None:
-    cached = writer.keep(_chart_file(values, xlabel))
+def _chart_file(spec: _ChartSpec) -> str:
+    return f"{GLANCE_DIR}/.cache/{chart_key(*spec)}.svg"
+
+
+def _keep_chart(writer: _Writer, spec: _ChartSpec, svg: bytes) -> None:
+    cached = writer.keep(_chart_file(spec))
     cached.parent.mkdir(parents=True, exist_ok=True)
     partial = cached.with_name(cached.name + ".partial")
     partial.write_bytes(svg)
     os.replace(partial, cached)  # a chart in the cache is whole: a full disk stops the build
 
 
-def _draw_all(missing: list[tuple[list[FacetValue], str]]) -> list[bytes]:
-    return [bar_chart_svg(values, xlabel) for values, xlabel in missing]
+def _draw_all(missing: list[_ChartSpec]) -> list[bytes]:
+    return [bar_chart_svg(*spec) for spec in missing]
 
 
 class _ChartsAside:
@@ -562,11 +567,15 @@ class _ChartsAside:
     drawn in this one, when asked for. ``close`` ends the process, whatever happened."""
 
     def __init__(
-        self, writer: _Writer, facet_values: dict[str, list[FacetValue]], total: int
+        self,
+        writer: _Writer,
+        facet_values: dict[str, list[FacetValue]],
+        total: int,
+        rtl: bool = False,
     ) -> None:
-        self.writer, self.facet_values, self.total = writer, facet_values, total
-        self.missing: list[tuple[list[FacetValue], str]] = []
-        charts(facet_values, total, _cached_chart(writer, self.missing))
+        self.writer, self.facet_values, self.total, self.rtl = writer, facet_values, total, rtl
+        self.missing: list[_ChartSpec] = []
+        charts(facet_values, total, _cached_chart(writer, self.missing), rtl)
         self.pool: ProcessPoolExecutor | None = None
         if self.missing:
             try:
@@ -584,9 +593,9 @@ class _ChartsAside:
                 drawings = None  # drawn below, in this process
             finally:
                 self.close()
-            for (values, xlabel), svg in zip(self.missing, drawings or (), strict=False):
-                _keep_chart(self.writer, values, xlabel, svg)
-        return charts(self.facet_values, self.total, _cached_chart(self.writer))
+            for spec, svg in zip(self.missing, drawings or (), strict=False):
+                _keep_chart(self.writer, spec, svg)
+        return charts(self.facet_values, self.total, _cached_chart(self.writer), self.rtl)
 
     def close(self) -> None:
         if self.pool is not None:
