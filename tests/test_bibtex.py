@@ -10,14 +10,19 @@ construction. A DOI is held to Crossref's recommended pattern in ``make check``.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from babel import Locale
 from lxml import html
 
+from bookbuilder import words
+from bookbuilder.model import Author, BookMeta, TranslationOf, Translator
 from bookbuilder.names import PersonName
+from bookbuilder.render import cite
 from bookbuilder.render.cite import bibtex_escape, bibtex_name
-from conftest import report_front, require_module, run_book, small_book_with
+from conftest import a_record, report_front, require_module, run_book, small_book_with
 
 # Titles, names and a translator written to end a BibTeX field and start a second entry.
 HOSTILE = {
@@ -114,3 +119,52 @@ def test_crossrefs_pattern(doi: str) -> None:
     ck = Checker("x.md")
     value = check_doi(Located(doi, 1), "doi", ck)
     assert (value == doi) == ("<" not in doi), ck.problems
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("en", "Submitted 2020-11-19. Translated from Italian"),
+        ("de", "Eingereicht am 2020-11-19. Original: Italienisch"),
+        ("ja", "投稿日：2020-11-19。イタリア語からの翻訳"),
+        ("ar", "تاريخ التقديم: 2020-11-19. مترجم عن الإيطالية"),
+    ],
+)
+def test_the_entrys_note_is_in_the_books_language(language: str, note: str) -> None:
+    """The note, the one field a style prints as it is, is in the book's language (the
+    language's name already was); the fields, the entry type and the ISO date are BibTeX's."""
+    require_module("pybtex")
+    from pybtex.database import parse_string
+
+    record = replace(
+        a_record((Author("Ann Example", "nurse"),)),
+        book_language=language,
+        translation=TranslationOf((Translator("Marco Rossi"),), "it", _italian(language), "Notti"),
+    )
+    words.install(language)
+    try:
+        entry = cite.bibtex(record, BookMeta(title="B", language=language, year=2020))
+    finally:
+        words.install("en")
+    (parsed,) = parse_string(entry, "bibtex").entries.values()
+    assert parsed.fields["note"] == note
+    assert set(parsed.fields) == {"title", "translator", "origtitle", "booktitle", "year", "note"}
+
+
+def _italian(language: str) -> str:
+    return Locale.parse("it").get_display_name(language)
+
+
+def test_a_translated_note_cannot_end_its_field() -> None:
+    """conf.py's words replace the catalogue's: whatever they say, the entry stays one entry."""
+    require_module("pybtex")
+    from pybtex.database import parse_string
+
+    words.install("de", {"Submitted {date}": "Eingereicht }} @misc{{evil, note={{ am {date}"})
+    try:
+        entry = cite.bibtex(a_record((Author("Ann", "nurse"),)), BookMeta("B", "de", 2020))
+    finally:
+        words.install("en")
+    (parsed,) = parse_string(entry, "bibtex").entries.values()
+    # the word as str.format reads it, "Eingereicht } @misc{evil, note={ am …", escaped
+    assert parsed.fields["note"].startswith(r"Eingereicht \textbraceright{} @misc\textbraceleft{}")

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from bookbuilder.model import BookMeta, ReportRecord
 from bookbuilder.names import PersonName
+from bookbuilder.words import _
 
 # Characters with a meaning in BibTeX field values and in the LaTeX they end up in: each
 # replacement's own braces are balanced, so the field's are too.
@@ -75,12 +76,26 @@ def bibtex(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
         fields.append(("doi", bibtex_escape(record.doi)))
     if url:
         fields.append(("url", bibtex_escape(url)))
-    note = "Submitted " + bibtex_escape(record.submitted.isoformat())
-    if translation is not None:
-        note += ". Translated from " + bibtex_escape(translation.from_language_name)
-    fields.append(("note", note))
+    fields.append(("note", _note(record)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@incollection{{{key},\n{body}\n}}\n"
+
+
+def _note(record: ReportRecord) -> str:
+    """The entry's ``note``, in the book's language. A note is the one field a bibliography
+    style prints as it is, and the entry describes this book as published: as a library
+    catalogues a book's notes in its cataloguing language and leaves the data (names, titles,
+    dates) as they are, the words are the book's (as is the language's name, already in the
+    book's language: ``from_language_name``) and the date stays ISO 8601, which any style and
+    reader can read. The fields' names, the entry type and the escaping are BibTeX's, never
+    translated; the whole note is escaped, so no translation can end the field."""
+    submitted = record.submitted.isoformat()
+    if record.translation is None:
+        return bibtex_escape(_("Submitted {date}").format(date=submitted))
+    note = _("Submitted {date}. Translated from {language}")
+    return bibtex_escape(
+        note.format(date=submitted, language=record.translation.from_language_name)
+    )
 
 
 def plain(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
