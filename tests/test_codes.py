@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from bookbuilder.codes import SILENCEABLE, Code, Kind
-from conftest import FIXTURES, ROOT, report_front, run_book
+from conftest import FIXTURES, ROOT, report_front, run_book, small_book_with
 
 CODE = re.compile(
     r"^(file|yaml|report|translation|chapter|book|conf|body|privacy|curate|pdf)\.[a-z-]+$"
@@ -139,6 +140,13 @@ WRONG_VALUES: tuple[object, ...] = (
     [{"name": "Ada Lovelace"}],
     {"region": "Atlantis", "countries": ["XX"], "languages": ["!"], "topics": ["!"]},
     {},
+    # keys misspelt inside a mapping: a name's (authors, translators, editors), collect's,
+    # confirmed-images' (a file name to a fingerprint, not a mapping), words', topic_labels'
+    [{"nmae": "Ada Lovelace", "rol": "nurse", "affiliaton": "X", "orcdi": "1"}],
+    [{"name": "Ada Lovelace", "role": "nurse", "familly": "Lovelace", "latn": "Ada"}],
+    {"regoin": "Europe", "contries": ["FR"], "role": ["nurse"], "modalities": "ct"},
+    {"scan.png": {"fingerprint": "3f2a9c1b0d4e"}, "a/b.png": "3f2a9c1b0d4e", "c.png": "zz"},
+    {"Contributers": "Mitwirkende", "Contributors": "Mitwirkende {n}", "ct-score": {"lable": "x"}},
 )
 
 
@@ -184,13 +192,83 @@ def test_every_code_a_front_matter_check_can_produce_is_registered(tmp_path: Pat
                 produced.add(problem.code)
     # the checks above reach the codes named in the issue, and the shared rules in every scope
     assert {Code.BOOK_ACCENT, Code.BOOK_LOGO, Code.BOOK_COVER, Code.BOOK_SILENCE} <= produced
+    assert Code.BOOK_WORDS in produced
     for scope in fields:
         assert {c for c in produced if c.value == f"{scope.value}.type"}, scope
+        assert {c for c in produced if c.value == f"{scope.value}.unknown-key"}, scope
+    assert not [c.value for c in produced if not documented(c)]
+
+
+def documented(code: Code) -> bool:
+    """Whether docs/report-format.md's table of codes has ``code``, with its kind."""
+    return f"| `{code.value}` | {code.kind.value} |" in DOCUMENTED
+
+
+DOCUMENTED = (ROOT / "docs" / "report-format.md").read_text("utf-8")
+# "experiences/x.md:5: authors[1].rol: found an unknown key; … [report.unknown-key]"
+PRINTED_CODE = re.compile(r"^\S+:\d+: (?:warning: )?(?P<key>\S+):.* \[(?P<code>[^\]]+)\]$")
+
+
+def _printed(result: subprocess.CompletedProcess[str]) -> set[tuple[str, str]]:
+    """(key, code) of every problem `make check` printed; each code registered and documented."""
+    found = set()
+    for line in result.stdout.splitlines():
+        if match := PRINTED_CODE.match(line):
+            code = Code(match["code"])  # ValueError: printed but not registered
+            assert documented(code), line
+            found.add((match["key"], code.value))
+    assert found, result.stdout + result.stderr
+    return found
+
+
+def test_misspelt_keys_inside_mappings_are_named_with_registered_documented_codes(
+    tmp_path: Path,
+) -> None:
+    """A key misspelt one level down, as an editor writes it: in conf.py's book settings (an
+    editor's name, a replaced word) and, in a second run (conf.py's errors stop a check first),
+    in a report's author and confirmed images, a translation's translator, a chapter's
+    collect. Every problem printed carries a registered, documented code and names the key."""
+    root = small_book_with(
+        tmp_path / "conf",
+        {  # small_book_with writes each value as JSON
+            "editors": [{"nmae": "Ada Lovelace"}, {"name": "Grace Hopper", "orcdi": "x"}],
+            "words": {"Contributers": "Mitwirkende"},
+            "topic_labels": {"ct-score": {"lable": "CT score"}},
+        },
+    )
+    said = _printed(run_book(root, "check"))
+    assert {
+        ("editors[1].nmae", "book.unknown-key"),
+        ("editors[2].orcdi", "book.unknown-key"),
+        ("words['Contributers']", "book.words"),
+        ("topic_labels['ct-score']", "book.type"),
+    } <= said, said
+    root = small_book_with(tmp_path / "fronts")
+    author = '  - name: "Ann Example"\n    role: radiographer\n'
+    assert author in report_front()
+    report = report_front(
+        "confirmed-image:\n  scan.png: 3f2a9c1b0d4e\n"
+        "confirmed-images:\n  scan.png:\n    fingerprint: 3f2a9c1b0d4e\n"
+    ).replace(author, author + "    affiliaton: St Mary's\n")
+    (root / "experiences" / "nested-keys.md").write_text(report + "Text.\n", "utf-8")
+    (root / "experiences" / "nested-keys.it.md").write_text(
+        '---\ntitle: "Notti"\ntranslators:\n  - nmae: Marco Rossi\n---\n\nTesto.\n', "utf-8"
+    )
+    (root / "chapters" / "nested.md").write_text(
+        "---\ntitle: N\norder: 9\ncollect:\n  regoin: Europe\n---\n\nN.\n", "utf-8"
+    )
+    said = _printed(run_book(root, "check"))
+    assert {
+        ("authors[1].affiliaton", "report.unknown-key"),
+        ("confirmed-image", "report.unknown-key"),
+        ("confirmed-images.scan.png", "report.value"),
+        ("translators[1].nmae", "translation.unknown-key"),
+        ("collect.regoin", "chapter.unknown-key"),
+    } <= said, said
 
 
 def test_every_code_is_documented() -> None:
-    doc = (ROOT / "docs" / "report-format.md").read_text("utf-8")
-    missing = [c.value for c in Code if f"| `{c.value}` | {c.kind.value} |" not in doc]
+    missing = [c.value for c in Code if not documented(c)]
     assert not missing, f"{missing}: run `make docs`"
 
 
