@@ -168,3 +168,41 @@ def test_a_translated_note_cannot_end_its_field() -> None:
     (parsed,) = parse_string(entry, "bibtex").entries.values()
     # the word as str.format reads it, "Eingereicht } @misc{evil, note={ am …", escaped
     assert parsed.fields["note"].startswith(r"Eingereicht \textbraceright{} @misc\textbraceleft{}")
+
+
+@pytest.mark.parametrize(
+    ("language", "reference"),
+    [
+        (
+            "en",
+            "Ann Example. “Notti”. Translated from Italian by Marco Rossi and Eva Bianchi. "
+            "In: B, Ed One and Ed Two (eds.). P, 2020.",
+        ),
+        (
+            "de",
+            "Ann Example. „Notti“. Original: Italienisch; übersetzt von Marco Rossi und Eva "
+            "Bianchi. In: B, Ed One und Ed Two (Hrsg.). P, 2020.",
+        ),
+        (
+            "ja",
+            # the parts' order and the ". " between them are still one pattern for all
+            "Ann Example. 「Notti」。 イタリア語からの翻訳：Marco Rossi、Eva Bianchi。 "
+            "『B』所収, Ed One、Ed Two編. P, 2020.",
+        ),
+    ],
+)
+def test_the_plain_reference_is_in_the_books_language(language: str, reference: str) -> None:
+    """The words, the quotation marks and the lists of names of "Cite this report"'s plain
+    reference are the book's language's, as its BibTeX note is."""
+    translators = (Translator("Marco Rossi"), Translator("Eva Bianchi"))
+    record = replace(
+        a_record((Author("Ann Example", "nurse"),), title="Notti"),
+        book_language=language,
+        translation=TranslationOf(translators, "it", _italian(language), "Notti"),
+    )
+    book = BookMeta("B", language, 2020, editors=("Ed One", "Ed Two"), publisher="P")
+    words.install(language)
+    try:
+        assert cite.plain(record, book) == reference
+    finally:
+        words.install("en")

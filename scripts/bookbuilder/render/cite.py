@@ -15,9 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from babel import UnknownLocaleError
+from babel.lists import format_list
+
 from bookbuilder.model import BookMeta, ReportRecord
 from bookbuilder.names import PersonName
-from bookbuilder.words import _
+from bookbuilder.words import _, ngettext
 
 # Characters with a meaning in BibTeX field values and in the LaTeX they end up in: each
 # replacement's own braces are balanced, so the field's are too.
@@ -99,18 +102,23 @@ def _note(record: ReportRecord) -> str:
 
 
 def plain(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
-    """A reference as a reader would type it: authors, title, book, editors, publisher, year."""
-    who = _joined([a.printed for a in record.authors])
-    title = f"“{record.title}”."
+    """A reference as a reader would type it: authors, title, book, editors, publisher, year,
+    in the book's language (the words from its catalogue, the quotation marks its own, lists of
+    names joined as CLDR joins them: "A, B und C"), as the note of :func:`bibtex` is."""
+    who = _joined([a.printed for a in record.authors], book.language)
+    title = _("“{title}”.").format(title=record.title)
     if record.translation is not None:
-        translators = _joined([t.printed for t in record.translation.translators])
-        title += f" Translated from {record.translation.from_language_name} by {translators}."
-    parts = [f"{who}. {title} In: {book.title}"]
+        translators = _joined([t.printed for t in record.translation.translators], book.language)
+        title += " " + _("Translated from {language} by {translators}.").format(
+            language=record.translation.from_language_name, translators=translators
+        )
+    within = _("In: {book}").format(book=book.title)
     if book.editors:
-        eds = "eds." if len(book.editors) > 1 else "ed."
-        parts[0] += f", {', '.join(book.editor_names)} ({eds})"
+        editors = _joined(list(book.editor_names), book.language)
+        edited = ngettext("{names} (ed.)", "{names} (eds.)", len(book.editors))
+        within += ", " + edited.format(names=editors)
     tail = ", ".join(str(p) for p in (book.publisher, book.year) if p)
-    text = f"{parts[0]}. {tail}."
+    text = f"{who}. {title} {within}. {tail}."
     if record.doi:  # the DOI is the lasting address, so it comes before the page's
         text += f" https://doi.org/{record.doi}"
     if url:
@@ -118,5 +126,9 @@ def plain(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
     return text
 
 
-def _joined(names: Sequence[str]) -> str:
-    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+def _joined(names: Sequence[str], language: str) -> str:
+    """Names as a list in ``language`` (CLDR's: "A, B, and C", "A, B und C", "A、B和C")."""
+    try:
+        return format_list(list(names), locale=language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return format_list(list(names), locale="en")
