@@ -210,3 +210,47 @@ def test_redact_writes_a_blacked_out_copy_and_leaves_the_original(book: Path) ->
         assert im.getpixel((320, 300)) == 120  # the body: untouched
     reading = burnedin.read_image(copy.read_bytes())
     assert not [f for f in judge(reading) if f.identifier], reading
+
+
+def test_a_flat_image_is_not_given_to_the_engine(tmp_path: Path, monkeypatch) -> None:
+    """One colour (a placeholder, as the benchmark's figures are) holds no text: it is judged
+    without the engine, and so without starting a worker."""
+
+    def no_engine() -> None:
+        raise AssertionError("the engine was started for a flat image")
+
+    monkeypatch.setattr(burnedin, "_engine", no_engine)
+    path = tmp_path / "plain.png"
+    Image.new("RGB", (48, 32), (200, 120, 40)).save(path)
+    progress: list[tuple[int, int]] = []
+    memory = burnedin.ReadingMemory(None)
+    readings = burnedin.read_all([path], memory, lambda *done: progress.append(done))
+    reading = readings[path]
+    assert isinstance(reading, Reading) and reading.lines == ()
+    assert progress == [(1, 1)]
+
+
+def test_a_large_image_is_detected_small_and_its_boxes_are_in_its_own_pixels() -> None:
+    """Detection sees the image scaled down to DETECT_SIDE, recognition the lines at up to
+    2,000 pixels: the box of a line is still where the line is in the file, as `make redact`
+    blacks it out."""
+    image = Image.new("L", (2400, 1800), 15)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((400, 200, 2000, 1700), fill=110)
+    font = ImageFont.truetype(str(fonts()[0]), 40)
+    draw.text((1500, 1650), "MRN 00482913", fill=240, font=font)
+    left, top, right, bottom = draw.textbbox((1500, 1650), "MRN 00482913", font=font)
+    reading = burnedin.read_image(_png_bytes(image))
+    [line] = [line for line in reading.lines if "00482913" in line.text]
+    x0, y0, x1, y1 = line.box
+    assert abs(x0 - left) <= 12 and abs(x1 - right) <= 12, (line.box, (left, right))
+    assert abs(y0 - top) <= 12 and abs(y1 - bottom) <= 12, (line.box, (top, bottom))
+    assert [f.what for f in judge(reading) if f.identifier] == ["a record, accession or ID number"]
+
+
+def _png_bytes(image: Image.Image) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
