@@ -84,8 +84,9 @@ def main() -> None:
     engine = burnedin._engine()
     print(f"engine start-up (imports and models): {cpu() - start:.2f} s")
     if args.before:  # the settings of READING "rapidocr-1 max-side-2000 no-angle-classifier"
-        engine.text_det.limit_type, engine.text_det.limit_side_len = "min", 736
-        burnedin.FLAT_LEVELS = -1
+        del engine.text_det.get_preprocess  # the engine's own: the shorter side up to 736
+        burnedin.FLAT_LEVELS = -1  # nothing is flat
+        burnedin._READ_SIDE = sys.maxsize  # JPEGs decoded at full size, resized by the engine
     detect, recognise = Timed(engine.text_det), Timed(engine.text_rec)
     engine.text_det, engine.text_rec = detect, recognise
     for kind, datas in images.items():
