@@ -4,6 +4,7 @@ real book whose figure shows a patient's identity (check/burnedin.py, editor/red
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,58 @@ def test_redact_writes_a_blacked_out_copy_and_leaves_the_original(book: Path) ->
         assert im.getpixel((320, 300)) == 120  # the body: untouched
     reading = burnedin.read_image(copy.read_bytes())
     assert not [f for f in judge(reading) if f.identifier], reading
+
+
+def test_a_flat_image_is_not_given_to_the_engine(tmp_path: Path, monkeypatch) -> None:
+    """One colour (a placeholder, as the benchmark's figures are) holds no text: it is judged
+    without the engine, and so without starting a worker."""
+
+    def no_engine() -> None:
+        raise AssertionError("the engine was started for a flat image")
+
+    monkeypatch.setattr(burnedin, "_engine", no_engine)
+    path = tmp_path / "plain.png"
+    Image.new("RGB", (48, 32), (200, 120, 40)).save(path)
+    progress: list[tuple[int, int]] = []
+    memory = burnedin.ReadingMemory(None)
+    readings = burnedin.read_all([path], memory, lambda *done: progress.append(done))
+    reading = readings[path]
+    assert isinstance(reading, Reading) and reading.lines == ()
+    assert progress == [(1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("size", "fmt", "orientation"),
+    [((2400, 1800), "PNG", 1), ((4400, 3300), "JPEG", 1), ((4400, 3300), "JPEG", 6)],
+)
+def test_a_large_image_is_detected_small_and_its_boxes_are_in_its_own_pixels(
+    size: tuple[int, int], fmt: str, orientation: int
+) -> None:
+    """Detection sees the image scaled down to DETECT_SIDE, recognition the lines at up to
+    2,000 pixels (a large JPEG decoded at half its size): the box of a line is still where
+    the line is in the upright file, as `make redact` blacks it out."""
+    image = Image.new("L", size, 15)
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    draw.ellipse((width // 6, height // 9, width * 5 // 6, height * 17 // 18), fill=110)
+    font = ImageFont.truetype(str(fonts()[0]), width // 55)
+    at = (width * 5 // 8, height * 11 // 12)
+    draw.text(at, "MRN 00482913", fill=240, font=font)
+    left, top, right, bottom = draw.textbbox(at, "MRN 00482913", font=font)
+    stored = image if orientation == 1 else image.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = orientation  # 6: turn a quarter clockwise to show it upright
+    buffer = io.BytesIO()
+    stored.save(buffer, fmt, exif=exif.tobytes())
+    reading = burnedin.read_image(buffer.getvalue())
+    [line] = [line for line in reading.lines if "00482913" in line.text]
+    # The engine's box holds the line with a margin (it grows the detected region by half
+    # its height or so): it must cover the text, and lie within a line's height of it.
+    x0, y0, x1, y1 = line.box
+    slack, margin = width // 200, bottom - top
+    drawn = (left, top, right, bottom)
+    assert x0 <= left + slack and y0 <= top + slack, (line.box, drawn)
+    assert x1 >= right - slack and y1 >= bottom - slack, (line.box, drawn)
+    assert x0 >= left - margin and y0 >= top - margin, (line.box, drawn)
+    assert x1 <= right + margin and y1 <= bottom + margin, (line.box, drawn)
+    assert [f.what for f in judge(reading) if f.identifier] == ["a record, accession or ID number"]

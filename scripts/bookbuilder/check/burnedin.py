@@ -32,7 +32,9 @@ run on the remembered lines every time (microseconds). A confirmed image (the re
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import os
 import pickle
 import re
@@ -48,8 +50,25 @@ from bookbuilder.codes import Code
 from bookbuilder.jobs import jobs
 
 CACHE_FILE = "burned-in.pickle"
+# The text detector sees the image scaled down to this many pixels on its longer side (never
+# up); the lines it finds are then recognised in the image at up to 2,000 pixels. Detection is
+# most of a reading's cost, and grows with the pixels: the engine's default (the shorter side
+# scaled *up* to 736) made a 48 x 32 placeholder cost as much as a 1,104 x 736 picture, and a
+# 12 MP photograph a 1,500 x 2,000 one. docs/privacy.md has the measurements.
+DETECT_SIDE = 960
+# An image whose every band stays within this many levels (of 255) holds no legible text (a
+# plain placeholder, a flat colour): it is not given to the engine at all.
+FLAT_LEVELS = 4
+# The longer side the engine reads an image at (it scales larger ones down to it).
+_READ_SIDE = 2000
+# Images up to this many pixels are looked at for flatness before any worker starts (decoding
+# one costs milliseconds); larger ones are looked at by the worker that reads them.
+_GLANCE_PIXELS = 1_000_000
 # The settings of a reading: a change here reads every image again.
-READING = "rapidocr-1 max-side-2000 no-angle-classifier"
+READING = (
+    f"rapidocr-1 max-side-{_READ_SIDE} no-angle-classifier detect-max-{DETECT_SIDE} "
+    f"flat-{FLAT_LEVELS} jpeg-draft"
+)
 # A fingerprint is the first 12 hex digits of the file's SHA-256 (48 bits: no editor's two
 # images collide by chance), short enough to copy into the front matter.
 FINGERPRINT_DIGITS = 12
@@ -129,35 +148,88 @@ def _engine() -> Any:
     # One thread per process: images are shared out between processes instead (the machine's
     # cores are used either way, and one image per process has no threads to wait for).
     from rapidocr_onnxruntime import RapidOCR
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
 
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False)
+    engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False)
+    detector = engine.text_det
+    # The engine picks its detection size itself (its "max" setting enlarges the limit to
+    # 960, 1,500 or 2,000 with the image): ours is one limit, the longer side scaled down to it.
+    shrink = DetPreProcess(DETECT_SIDE, "max", detector.mean, detector.std)
+    detector.get_preprocess = lambda _longer_side: shrink
+    return engine
 
 
 def read_image(data: bytes) -> Reading:
     """Read the text of an image file's bytes (PNG, JPEG, WebP), upright as it is shown."""
-    import io
-
+    image, scale_x, scale_y = _decode(data)
+    small = image.copy()
+    small.thumbnail((96, 96))
+    grey, dark = _colours(small)
+    # The small copy's colours lie within the image's: if it is not flat, neither is the image.
+    if _flat(small) and _flat(image):
+        return Reading((), grey, dark)  # no text: the engine is not even started
     import numpy as np
-    from PIL import Image
 
-    from bookbuilder.check.images import quiet_pillow, upright
-
-    with quiet_pillow(), Image.open(io.BytesIO(data)) as opened:
-        image = upright(opened).convert("RGB")
-    grey, dark = _colours(image)
     result, _elapsed = _engine()(np.asarray(image)[:, :, ::-1])  # the engine wants BGR
     lines = []
     for points, text, score in result or ():
-        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        xs, ys = [p[0] * scale_x for p in points], [p[1] * scale_y for p in points]
         box = (int(min(xs)), int(min(ys)), int(max(xs) + 0.5), int(max(ys) + 0.5))
         lines.append(Line(str(text), box, round(float(score), 3)))
     return Reading(tuple(lines), grey, dark)
 
 
-def _colours(image: Any) -> tuple[float, float]:
-    """The mean saturation and the share of dark pixels (see :class:`Reading`)."""
-    small = image.copy()
-    small.thumbnail((96, 96))
+def _decode(data: bytes) -> tuple[Any, float, float]:
+    """An image file's bytes as an upright RGB Pillow image, and the factors from its pixels to
+    the file's. A JPEG of more than :data:`_READ_SIDE` pixels is decoded at a half, a quarter
+    or an eighth of its size where that still leaves the engine its 2,000 (JPEG's own scaled
+    decoding: a third of the time of a full decode, and no resizing after)."""
+    import io
+
+    from PIL import Image
+
+    from bookbuilder.check.images import quiet_pillow, upright
+
+    with quiet_pillow(), Image.open(io.BytesIO(data)) as opened:
+        width, height = opened.size
+        longer = max(width, height)
+        if longer > _READ_SIDE:  # a no-op for other formats than JPEG
+            at_least = (-(-width * _READ_SIDE // longer), -(-height * _READ_SIDE // longer))
+            opened.draft("RGB", at_least)
+        decoded = opened.size
+        image = upright(opened).convert("RGB")
+    scale_x, scale_y = width / decoded[0], height / decoded[1]
+    if image.size != decoded:  # turned by a quarter (EXIF orientation 5-8)
+        scale_x, scale_y = scale_y, scale_x
+    return image, scale_x, scale_y
+
+
+def _flat(image: Any) -> bool:
+    """One colour, give or take :data:`FLAT_LEVELS` in every band: nothing to read."""
+    return all(high - low <= FLAT_LEVELS for low, high in image.getextrema())
+
+
+def _small_and_flat(data: bytes) -> bool:
+    """A small image (up to :data:`_GLANCE_PIXELS`) that is flat; False for anything else, a
+    file Pillow cannot open included (the worker says why)."""
+    import io
+
+    from PIL import Image
+
+    from bookbuilder.check.images import quiet_pillow
+
+    try:
+        with quiet_pillow(), Image.open(io.BytesIO(data)) as opened:
+            if opened.width * opened.height > _GLANCE_PIXELS:
+                return False
+        return _flat(_decode(data)[0])
+    except Exception:  # a damaged file: read (and said) by the worker
+        return False
+
+
+def _colours(small: Any) -> tuple[float, float]:
+    """The mean saturation and the share of dark pixels (see :class:`Reading`) of a small
+    copy of the image."""
     saturation = small.convert("HSV").getchannel("S").histogram()
     mean = sum(i * n for i, n in enumerate(saturation)) / max(1, sum(saturation))
     brightness = small.convert("L").histogram()
@@ -478,7 +550,10 @@ class ReadingMemory:
 def _read_file(path: Path) -> tuple[str, Reading | str]:
     """An image's digest and reading, or the reason it could not be read (in a worker)."""
     data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    return _read_data(hashlib.sha256(data).hexdigest(), data)
+
+
+def _read_data(digest: str, data: bytes) -> tuple[str, Reading | str]:
     try:
         return digest, read_image(data)
     except ImportError as error:  # OpenCV without its system libraries (a bare server)
@@ -491,21 +566,30 @@ def read_all(
     paths: Sequence[Path], memory: ReadingMemory, progress: Callable[[int, int], None] | None = None
 ) -> dict[Path, Reading | str]:
     """Every image's reading, from ``memory`` or read now (on all cores), with ``progress``
-    told (done, total) after each image read."""
+    told (done, total) after each image read. A small flat image is read here at once (no
+    engine needed); the workers start only when there is text to look for."""
     results: dict[Path, Reading | str] = {}
+    flat: list[tuple[Path, str, bytes]] = []
     todo: list[Path] = []
     for path in dict.fromkeys(paths):
-        remembered = memory.get(hashlib.sha256(path.read_bytes()).hexdigest())
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        remembered = memory.get(digest)
         if remembered is not None:
             results[path] = remembered
+        elif _small_and_flat(data):
+            flat.append((path, digest, data))
         else:
             todo.append(path)
-    for done, (path, (digest, reading)) in enumerate(zip(todo, _read_many(todo), strict=True), 1):
+    total = len(flat) + len(todo)
+    done = ((path, _read_data(digest, data)) for path, digest, data in flat)
+    read = zip(todo, _read_many(todo), strict=True)
+    for count, (path, (digest, reading)) in enumerate(itertools.chain(done, read), 1):
         results[path] = reading
         if isinstance(reading, Reading):
             memory.put(digest, reading)
         if progress is not None:
-            progress(done, len(todo))
+            progress(count, total)
     return results
 
 
@@ -519,6 +603,11 @@ def _read_many(paths: list[Path]) -> Iterable[tuple[str, Reading | str]]:
     from concurrent.futures import ProcessPoolExecutor
 
     context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    if context.get_start_method() == "fork":
+        # The engine's start-up (imports, models: ~0.5 s of processor) paid once, here, and
+        # inherited by every worker: one thread per session, so nothing is lost in the fork.
+        with contextlib.suppress(Exception):  # a worker says why the engine cannot start
+            _engine()
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         yield from pool.map(_read_file, paths)
 
