@@ -326,6 +326,10 @@ def _single(key: str, language: str) -> Callable[[str], Any]:
     return lambda text: check_value(FIELDS[key], text, language=language)
 
 
+def _author_part(key: str, language: str) -> Callable[[str], Any]:
+    return lambda text: check_value(AUTHOR[key], text, key, language)
+
+
 def _ask_title(ask: Ask, a: Answers, root: Path, language: str) -> None:
     """A valid title; one that a report already has only when the editor says it is another."""
     while a.title is None:
@@ -358,7 +362,7 @@ def _ask_authors(ask: Ask, language: str) -> list[dict[str, Any]]:
         author["role"] = _until_valid(
             ask,
             f"  Author {n}: role ({', '.join(ROLES)})",
-            lambda t: check_value(AUTHOR["role"], t, "role", language),
+            _author_part("role", language),
         )
         if author["role"] != ORGANISATION_ROLE:
             family = _ask_family(ask, n, name)
@@ -368,7 +372,7 @@ def _ask_authors(ask: Ask, language: str) -> list[dict[str, Any]]:
             value = _until_valid(
                 ask,
                 f"  Author {n}: {prompt} (optional)",
-                lambda t, k=key: check_value(AUTHOR[k], t, k, language),
+                _author_part(key, language),
                 optional=True,
             )
             if value:
