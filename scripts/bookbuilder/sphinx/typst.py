@@ -17,7 +17,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -29,6 +29,9 @@ from bookbuilder.layout import CHAPTER_PAGES
 from bookbuilder.linebreak import breakable, column_em
 from bookbuilder.pdfengine.limits import PRINT_BOX_MM
 from bookbuilder.sphinx.report import report_body, report_start
+
+if TYPE_CHECKING:  # pdf.py, which builds with this translator, imports this module
+    from bookbuilder.sphinx.pdf import PDFBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +149,9 @@ class TypstTranslator(SphinxTranslator):
     output folder and says how wide it prints.
     """
 
-    def __init__(self, document: nodes.document, builder: Any) -> None:
+    builder: PDFBuilder
+
+    def __init__(self, document: nodes.document, builder: PDFBuilder) -> None:
         super().__init__(document, builder)
         self.body: list[str] = []
         self.section_level = 0
@@ -291,7 +296,7 @@ class TypstTranslator(SphinxTranslator):
             node["typst_outlined"] = (len(self.body), where)
         # A report's title is in the report's language (a right-to-left one sets it right).
         self.out("#[" + settings if settings else "", f"#heading({args})[")
-        if first and level <= BOOKMARKED_LEVELS:
+        if first and where is not None and level <= BOOKMARKED_LEVELS:
             self.running[where] = running_title(node.astext())
         closing = "]" + (f" <{where}>" if where else "") + ("]" if settings else "")
         self._closers(node, closing + "\n\n")
@@ -666,7 +671,8 @@ class TypstTranslator(SphinxTranslator):
             self.body = saved
         # A figure with :target: is a link, its address in a footnote to the caption (or to
         # the image, without one): readable on paper, as every link's.
-        uri = _external_uri(image.parent) if _linked_image(image.parent) is image else None
+        around = image.parent
+        uri = _external_uri(around) if _linked_image(around) is image else None
         if uri:
             note = address_note(uri)
             parts[0] = f"link({string(uri)}, {parts[0]})"
