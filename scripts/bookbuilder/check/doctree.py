@@ -44,6 +44,7 @@ from docutils.frontend import get_default_settings
 from docutils.parsers.rst import directives, roles
 from docutils.transforms import references
 from docutils.utils import new_document
+from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils import base as myst_base
@@ -473,7 +474,7 @@ def _settings() -> Any:
 
 
 @functools.cache
-def _parser() -> Any:
+def _parser() -> MarkdownIt:
     """MyST's parser with the check's renderer, made once; each parse gives it its document."""
     return create_md_parser(report_config(), _CheckRenderer)
 

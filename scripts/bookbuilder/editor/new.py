@@ -18,6 +18,7 @@ and translators, and the original's text as the body to translate over; a draft 
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -462,7 +463,7 @@ def check_list(key: str, text: str, language: str = "en") -> Any:
 # -- The command -----------------------------------------------------------------------------------
 
 
-def apply_flags(args: Any, book_language: str) -> tuple[Answers, list[str]]:
+def apply_flags(args: argparse.Namespace, book_language: str) -> tuple[Answers, list[str]]:
     """The answers given as flags, each checked; and the messages of those that failed."""
     a = Answers(
         status=args.status or DEFAULT_STATUS,
@@ -512,7 +513,7 @@ def missing(a: Answers) -> list[str]:
     return need
 
 
-def run(args: Any, root: Path, book_language: str, ask: Ask | None = None) -> int:
+def run(args: argparse.Namespace, root: Path, book_language: str, ask: Ask | None = None) -> int:
     if getattr(args, "translation_of", None):
         return run_translation(args, root, book_language, ask)
     a, messages = apply_flags(args, book_language)
@@ -620,7 +621,9 @@ def translation_text(title: str, translators: list[dict[str, Any]], original: An
     return "\n".join(lines) + notes + original.body.lstrip("\n")
 
 
-def run_translation(args: Any, root: Path, book_language: str, ask: Ask | None = None) -> int:
+def run_translation(
+    args: argparse.Namespace, root: Path, book_language: str, ask: Ask | None = None
+) -> int:
     """``make new --translation-of SLUG --language TAG``: write a translation of a report."""
     slug = args.translation_of.strip()
     original_path = report_path(root, slug)
@@ -706,7 +709,7 @@ def _safe_ask(ask: Ask, prompt: str) -> str:
         return "no"
 
 
-def add_arguments(parser: Any) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title")
     parser.add_argument(
         "--author",

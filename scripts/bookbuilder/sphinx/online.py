@@ -607,7 +607,11 @@ def landing_outdated(
 
 
 def report_footer(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
 ) -> None:
     """html-page-context: a report's page names its own authors and licence, not the book's editors:
     the theme's footer says "By {author}" (printed as it is: escaped here) and "© Copyright
@@ -655,7 +659,11 @@ _HYPHENATED_WORD = re.compile(r"(\S*\w[-‐]\w\S*)")
 
 
 def link_previews(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
 ) -> None:
     """html-page-context: link previews (OpenGraph, Twitter card) and the browse page's script;
     web edition only."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -743,7 +744,9 @@ def _linked_image(node: nodes.Node) -> nodes.image | None:
     return None
 
 
-def _begins_a_part(page: addnodes.start_of_file, enclosing: list[str], reports: Any) -> bool:
+def _begins_a_part(
+    page: addnodes.start_of_file, enclosing: list[str], reports: Container[str]
+) -> bool:
     """Whether a part of the book (``pdfparts.py``) can begin with ``page``: a report (it
     begins a new page) inside no other report (a translation is inside its original's body);
     ``enclosing``: the pages it is inside; ``reports``: the report pages. (Its ``parent``
