@@ -32,6 +32,7 @@ import copy
 import dataclasses
 import functools
 import io
+import optparse
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, MutableMapping
@@ -461,7 +462,7 @@ def _check_env() -> SimpleNamespace:
 
 
 @functools.cache
-def _settings() -> Any:
+def _settings() -> optparse.Values:
     """docutils' settings for the check, made once (an OptionParser costs more than a parse)."""
     settings = get_default_settings(MystDocutilsParser)
     settings.raw_enabled = False

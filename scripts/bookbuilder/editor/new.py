@@ -668,14 +668,15 @@ def run_translation(
     if not title or not people:
         return refuse("Missing with --yes: " + ("--title TEXT" if not title else "--translator"))
     checked_title = check_value(TRANSLATION["title"], title)
-    translators = [parse_translator(text) for text in people]
-    messages = [m for t in translators if isinstance(t, list) for m in t]
+    parsed = [parse_translator(text) for text in people]
+    translators = [t for t in parsed if isinstance(t, dict)]
+    messages = [m for t in parsed if isinstance(t, list) for m in t]
     if isinstance(checked_title, list):
         messages = checked_title + messages
     if messages:
         print(*messages, sep="\n")
         return refuse("The translation")
-    text = translation_text(checked_title, translators, original)  # type: ignore[arg-type]
+    text = translation_text(checked_title, translators, original)
     try:
         with target.open("x", encoding="utf-8") as out:
             out.write(text)

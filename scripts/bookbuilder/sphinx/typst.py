@@ -167,7 +167,6 @@ class TypstTranslator(SphinxTranslator):
         self.notes_pending: _PendingNotes | None = None
         self.notes_written = 0
         self.in_unlabelled_note = False
-        self.table_stack: list[dict[str, Any]] = []
         self.list_stack: list[str] = []
         # Where each page's markup begins (and where its parent's resumes): an index into
         # ``body`` and the page, so that a line Typst cannot read names its page (page_at_line).
@@ -593,7 +592,6 @@ class TypstTranslator(SphinxTranslator):
     # -- tables ----------------------------------------------------------------------------
 
     def visit_table(self, node: nodes.table) -> None:
-        self.table_stack.append({"cols": 0, "in_head": False, "head_open": False})
         title = next((c for c in node.children if isinstance(c, nodes.title)), None)
         if title is not None:
             caption = text(" ".join(title.astext().split()))
@@ -604,12 +602,10 @@ class TypstTranslator(SphinxTranslator):
             self._closers(node, "]\n\n")
 
     def depart_table(self, node: nodes.table) -> None:
-        self.table_stack.pop()
         self._close(node)
 
     def visit_tgroup(self, node: nodes.tgroup) -> None:
         cols = int(node.get("cols", 1))
-        self.table_stack[-1]["cols"] = cols
         # A first column of no width holds the cells that keep rows together (``_glue``).
         columns = "(0pt, " + "auto, " * cols + ")"
         self.out(f"#table(columns: {columns}, align: left, stroke: 0.4pt + luma(160),\n")
