@@ -427,6 +427,20 @@ def test_symlink_outside_the_folder_is_refused(tmp_path: Path) -> None:
     assert [(p.path, p.code) for p in problems] == [("experiences/leak.md", "file.symlink")]
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
+def test_a_loop_of_symbolic_links_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "experiences"
+    folder.mkdir()
+    (folder / "a.md").symlink_to(folder / "b.md")
+    (folder / "b.md").symlink_to(folder / "a.md")
+    sources, problems = load_reports(tmp_path)
+    assert sources == []
+    assert {(p.path, p.code) for p in problems} == {
+        ("experiences/a.md", "file.read"),
+        ("experiences/b.md", "file.read"),
+    }
+
+
 def test_a_folder_named_like_a_report_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "experiences" / "odd.md").mkdir(parents=True)
     sources, problems = load_reports(tmp_path)

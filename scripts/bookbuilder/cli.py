@@ -225,16 +225,17 @@ def cmd_crossref(root: Path, depositor_name: str | None, email: str | None) -> i
         missing.append('the book\'s DOI: add `"doi": "10.xxxx/…"` to the book in conf.py')
     if not base_url():
         missing.append("the site's address: BOOK_BASE_URL=https://… make crossref")
-    if not depositor_name or not email:
+    depositor = Depositor(depositor_name, email) if depositor_name and email else None
+    if depositor is None:
         missing.append(
             "who sends it: make crossref ARGS=\"--depositor 'Name' --email name@example.org\""
         )
-    if missing:
+    if missing or depositor is None:
         _say("A Crossref deposit needs:", *(f"  - {m}" for m in missing))
         return 1
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
-    result = deposit(prepared.book, Depositor(depositor_name, email), base_url(), when)
+    result = deposit(prepared.book, depositor, base_url(), when)
     target = root / BUILD_DIR / CROSSREF_DIR / f"{prepared.meta.basename}.xml"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(result.xml)

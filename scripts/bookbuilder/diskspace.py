@@ -57,8 +57,9 @@ def writing(folder: Path) -> Iterator[None]:
     except DiskFull:
         raise
     except OSError as error:
-        if is_disk_full(error) and not error.filename:
-            raise DiskFull(error.errno, folder) from error
+        code = error.errno
+        if code in DISK_FULL and not error.filename:  # as is_disk_full, with the code kept
+            raise DiskFull(code, folder) from error
         raise
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -32,14 +32,16 @@ import yaml
 
 from bookbuilder import pdfengine
 from bookbuilder.layout import report_images, translation_parts
-from bookbuilder.model import Problem, Report, SourceFile
+from bookbuilder.model import Located, Problem, Report, SourceFile
 
 Result = tuple[Report | None, list[Problem]]
 CACHE_FILE = "validated.pickle"
 FRONT_MATTER_FILE = "front-matter.pickle"
 # What a damaged or foreign pickle can raise while it is read.
-_UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError)
-_UNREADABLE += (TypeError, ValueError, KeyError)
+_UNREADABLE = (
+    *(OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError),
+    *(TypeError, ValueError, KeyError),
+)
 
 
 @cache
@@ -101,16 +103,17 @@ def report_key(src: SourceFile, root: Path, book_language: str, today: date) -> 
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _read(path: Path) -> dict[str, tuple[str, Result]]:
+def _read(path: Path) -> dict[str, Any]:
+    """What a pickle file held, as its writer (this module) shaped it, or nothing."""
     try:
         with path.open("rb") as stream:
-            data: Any = pickle.load(stream)
+            data = pickle.load(stream)
     except _UNREADABLE:
         return {}
     return data if isinstance(data, dict) else {}
 
 
-def _write(path: Path, entries: dict[str, tuple[str, Result]]) -> None:
+def _write(path: Path, entries: Mapping[str, object]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
@@ -129,7 +132,7 @@ def cached_results(
 ) -> list[Result]:
     """``check`` run on the sources whose key is not in the cache; every result, in order."""
     path = cache_dir / CACHE_FILE
-    known = _read(path)
+    known: dict[str, tuple[str, Result]] = _read(path)
     results: list[Result | None] = []
     todo: list[int] = []
     for i, (src, key) in enumerate(zip(sources, keys, strict=True)):
@@ -148,7 +151,9 @@ def cached_results(
     return final
 
 
-ParseFrontMatter = Callable[[str, str, int], tuple[Any, list[Problem]]]
+# The front matter's fields (None: it cannot be used) and the problems found while reading it
+FrontMatterResult = tuple[dict[str, Located] | None, list[Problem]]
+ParseFrontMatter = Callable[[str, str, int], FrontMatterResult]
 
 
 class FrontMatterMemory:
@@ -161,13 +166,16 @@ class FrontMatterMemory:
         # the parser too: another PyYAML (or one without libyaml) may say things differently
         version = [code_fingerprint(), yaml.__version__, yaml.__with_libyaml__]
         self.known = known if known.get("") == version else {}
-        self.used: dict[str, Any] = {"": version}
+        # the version under "", and a FrontMatterResult under each text's key
+        self.used: dict[str, object] = {"": version}
 
-    def parse(self, parse: ParseFrontMatter, text: str, relpath: str, first_line: int) -> Any:
+    def parse(
+        self, parse: ParseFrontMatter, text: str, relpath: str, first_line: int
+    ) -> FrontMatterResult:
         key = hashlib.sha256(
             repr((relpath, first_line, text)).encode("utf-8", "surrogatepass")
         ).hexdigest()
-        result = self.known.get(key)
+        result: FrontMatterResult | None = self.known.get(key)
         if result is None:
             result = parse(text, relpath, first_line)
         self.used[key] = result

@@ -32,9 +32,10 @@ import copy
 import dataclasses
 import functools
 import io
+import optparse
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -44,6 +45,8 @@ from docutils.frontend import get_default_settings
 from docutils.parsers.rst import directives, roles
 from docutils.transforms import references
 from docutils.utils import new_document
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils import base as myst_base
 from myst_parser.mdit_to_docutils.base import DocutilsRenderer
@@ -179,14 +182,14 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _line(token: Any) -> int | None:
-    return token.map[0] if getattr(token, "map", None) else None
+def _line(token: SyntaxTreeNode) -> int | None:
+    return token.map[0] if token.map else None
 
 
 # -- The renderer's rules ------------------------------------------------------------------------
 
 
-class ReportRules:
+class ReportRules(DocutilsRenderer):
     """The report format's allow-lists, applied while MyST renders a body into a docutils tree.
 
     Mixed into MyST's docutils renderer (the check) and into its Sphinx renderer (the build,
@@ -194,14 +197,10 @@ class ReportRules:
     A subclass says what a refusal does (:meth:`refuse`).
     """
 
-    document: nodes.document
-    current_node: nodes.Element
-    language_module_rst: Any
-
     def refuse(self, line: int | None, code: Code, message: str) -> None:
         raise NotImplementedError
 
-    def setup_render(self, options: dict[str, Any], env: Any) -> None:
+    def setup_render(self, options: dict[str, Any], env: MutableMapping[str, Any]) -> None:
         """MyST's, without the document it makes and throws away when given one (its
         ``options.get("document", make_document())`` builds docutils' default settings, 72
         command-line options, for every body: 17% of a cold ``make check``, profiled)."""
@@ -216,7 +215,16 @@ class ReportRules:
         finally:
             myst_base.make_document = made
 
-    def run_directive(self, name: str, first_line: str, content: str, position: int, *a, **k):
+    def run_directive(
+        self,
+        name: str,
+        first_line: str,
+        content: str,
+        position: int,
+        additional_options: dict[str, str] | None = None,
+        *,
+        block_text: str | None = None,
+    ) -> list[nodes.Element]:
         key = name.lower()
         allowed = ALLOWED_DIRECTIVES.get(key)
         if allowed is None:
@@ -240,14 +248,16 @@ class ReportRules:
             )
         if problems:
             return []
-        return super().run_directive(name, first_line, content, position, *a, **k)
+        return super().run_directive(
+            name, first_line, content, position, additional_options, block_text=block_text
+        )
 
-    def render_restructuredtext(self, token: Any) -> None:
+    def render_restructuredtext(self, token: SyntaxTreeNode) -> None:
         self.refuse(
             _line(token), Code.BODY_DIRECTIVE, "directive '{eval-rst}' is not allowed in a report"
         )
 
-    def render_myst_role(self, token: Any) -> None:
+    def render_myst_role(self, token: SyntaxTreeNode) -> None:
         name = str(token.meta.get("name", ""))
         if name.lower() not in ALLOWED_ROLES:
             self.refuse(
@@ -257,24 +267,24 @@ class ReportRules:
             return
         super().render_myst_role(token)
 
-    def render_myst_target(self, token: Any) -> None:
+    def render_myst_target(self, token: SyntaxTreeNode) -> None:
         self.refuse(
             _line(token),
             Code.BODY_TARGET,
             f"target '({_short(token.content)})=' is not allowed in a report",
         )
 
-    def render_link(self, token: Any) -> None:
+    def render_link(self, token: SyntaxTreeNode) -> None:
         href = str(token.attrGet("href") or "")
         if not allowed_link(href):
             self.refuse(
                 _line(token), Code.BODY_LINK, f"link to '{_short(href)}' is not allowed in a report"
             )
-            self.render_children(token)  # type: ignore[attr-defined]
+            self.render_children(token)
             return
         super().render_link(token)
 
-    def render_html_block(self, token: Any) -> None:
+    def render_html_block(self, token: SyntaxTreeNode) -> None:
         self.refuse(_line(token), Code.BODY_RAW_HTML, "raw HTML is not allowed in a report")
         self.current_node.append(nodes.Text(token.content))
 
@@ -317,9 +327,9 @@ def option_problems(
         return [(position, f"'{{{name}}}' cannot be read ({type(error).__name__}: {error})")]
     problems = []
     reported = {option for option, _value, _error in failures}
-    for option, value, error in failures:
+    for option, value, reason in failures:
         if value:
-            found = f"has the value '{_short(value)}', which it cannot use ({error})"
+            found = f"has the value '{_short(value)}', which it cannot use ({reason})"
         else:  # MyST reads '|' or '>' alone as the start of a block of text, so no value
             found = (
                 f"has no value ('|' or '>' alone starts a block of text: put such a character in "
@@ -371,19 +381,19 @@ def refused_nodes(
             stack.extend(reversed(node.children))
 
 
-def _refusal(node: nodes.Node, slug: str, own: Path) -> tuple[str, str] | None:
+def _refusal(node: nodes.Node, slug: str, own: Path) -> tuple[Code, str] | None:
     if not isinstance(node, ALLOWED_NODES) and type(node).__name__ not in ALLOWED_SPHINX_NODES:
-        return "body.element", f"a '{type(node).__name__}' element is not allowed in a report"
+        return Code.BODY_ELEMENT, f"a '{type(node).__name__}' element is not allowed in a report"
     if isinstance(node, nodes.image):
         uri = str(node.get("uri", ""))
         if not own_image(uri, slug, own):
-            return "body.image", f"image '{_short(uri)}' is not a file of {image_folder(slug)}"
+            return Code.BODY_IMAGE, f"image '{_short(uri)}' is not a file of {image_folder(slug)}"
     elif isinstance(node, nodes.reference) and "refuri" not in node:
-        return "body.link", "a reference inside the book is not allowed in a report"
+        return Code.BODY_LINK, "a reference inside the book is not allowed in a report"
     elif isinstance(node, nodes.Element) and "refuri" in node:
         uri = str(node["refuri"])
         if not allowed_link(uri):
-            return "body.link", f"link to '{_short(uri)}' is not allowed in a report"
+            return Code.BODY_LINK, f"link to '{_short(uri)}' is not allowed in a report"
     return None
 
 
@@ -433,7 +443,7 @@ def _registry() -> tuple[dict[str, Any], dict[str, Any]]:
     return _REGISTRY[0]
 
 
-class _CheckRenderer(ReportRules, DocutilsRenderer):
+class _CheckRenderer(ReportRules):
     """MyST's docutils renderer with the report rules; refusals become the check's problems."""
 
     def refuse(self, line: int | None, code: Code, message: str) -> None:
@@ -452,7 +462,7 @@ def _check_env() -> SimpleNamespace:
 
 
 @functools.cache
-def _settings() -> Any:
+def _settings() -> optparse.Values:
     """docutils' settings for the check, made once (an OptionParser costs more than a parse)."""
     settings = get_default_settings(MystDocutilsParser)
     settings.raw_enabled = False
@@ -465,7 +475,7 @@ def _settings() -> Any:
 
 
 @functools.cache
-def _parser() -> Any:
+def _parser() -> MarkdownIt:
     """MyST's parser with the check's renderer, made once; each parse gives it its document."""
     return create_md_parser(report_config(), _CheckRenderer)
 

@@ -36,9 +36,10 @@ tag in lower case (:func:`translation_parts`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 from yaml.events import (
@@ -134,8 +135,12 @@ if getattr(yaml, "__with_libyaml__", False):
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
 
+    _FAST_LOADER: type[FastFrontMatterLoader] | None = FastFrontMatterLoader
 else:  # PyYAML built without libyaml: the pure-Python parser alone
-    FastFrontMatterLoader = None  # type: ignore[misc]
+    _FAST_LOADER = None
+
+# The parser that reads a front matter: the fast one, or the one that says every message.
+_LoaderClass: TypeAlias = "type[FrontMatterLoader] | type[FastFrontMatterLoader]"
 
 # What the pure-Python reader refuses, or reads as a line break that is no '\n': those texts go
 # to the pure-Python parser directly.
@@ -217,8 +222,9 @@ def _file_bytes(path: Path, root: Path, relpath: str) -> bytes:
             raise _Unreadable(_refusal(relpath, 1, found, allowed, Code.FILE_READ))
         with path.open("rb") as stream:
             data = stream.read(MAX_BYTES + 1)
-    except (OSError, RuntimeError) as error:
-        found = f"cannot be read ({error.strerror or error})"
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symbolic links
+        reason = error.strerror if isinstance(error, OSError) else None
+        found = f"cannot be read ({reason or error})"
         raise _Unreadable(_refusal(relpath, 1, found, "a readable file", Code.FILE_READ)) from error
     if len(data) > MAX_BYTES:
         found = f"found a file of {path.stat().st_size / MAX_BYTES:.1f} MiB"
@@ -251,10 +257,10 @@ def _decoded(data: bytes, relpath: str) -> str:
     breaks = _other_line_breaks(text, relpath)
     if breaks:
         raise _Unreadable(*breaks)
-    if bad := _NOT_TEXT_IN_FILE.search(text):
-        line = text.count("\n", 0, bad.start()) + 1
-        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        code_point = f"U+{ord(bad.group()):04X}"
+    if invisible := _NOT_TEXT_IN_FILE.search(text):
+        line = text.count("\n", 0, invisible.start()) + 1
+        column = invisible.start() - (text.rfind("\n", 0, invisible.start()) + 1) + 1
+        code_point = f"U+{ord(invisible.group()):04X}"
         found = f"found the invisible character {code_point} at line {line}, column {column}"
         allowed = "text without control characters: delete it, or retype the line"
         raise _Unreadable(_refusal(relpath, line, found, allowed, Code.FILE_CHARACTER))
@@ -336,18 +342,18 @@ def parse_yaml(
     first line. Returns None (and the problems) when the YAML cannot be used; an empty front
     matter is an empty mapping."""
     if (
-        FastFrontMatterLoader is not None
+        _FAST_LOADER is not None
         and not _NON_PRINTABLE.search(text)
         and not _OTHER_BREAKS.search(text)
     ):
-        value, problems = _parse_yaml(text, relpath, first_line, FastFrontMatterLoader)
+        value, problems = _parse_yaml(text, relpath, first_line, _FAST_LOADER)
         if value is not None and not problems:
             return value, problems
     return _parse_yaml(text, relpath, first_line, FrontMatterLoader)
 
 
 def _parse_yaml(
-    text: str, relpath: str, first_line: int, loader_class: Any
+    text: str, relpath: str, first_line: int, loader_class: _LoaderClass
 ) -> tuple[dict[str, Located] | None, list[Problem]]:
     line_of = _line_map(text, first_line)
     try:
@@ -410,7 +416,12 @@ def _line_map(text: str, first_line: int):
     return line_of
 
 
-def _prescan(text: str, relpath: str, line_of, loader_class: Any = FrontMatterLoader) -> None:
+def _prescan(
+    text: str,
+    relpath: str,
+    line_of: Callable[[int], int],
+    loader_class: _LoaderClass = FrontMatterLoader,
+) -> None:
     """Refuse anchors, aliases and deep nesting from the parser's events, before composing.
 
     A syntax error at the end of the front matter inside an unclosed ``[`` or ``{`` is pointed

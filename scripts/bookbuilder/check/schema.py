@@ -260,19 +260,19 @@ def allows(allowed: str) -> Callable[[UnmarkedCheck], Check]:
 class Field:
     """One key of the contract, defined once.
 
-    ``allowed`` (what is allowed, as the messages and the docs' table say it) is the check's
-    own (:func:`allows`) when None, as it is for every field here."""
+    :attr:`allowed` (what is allowed, as the messages and the docs' table say it) is the check's
+    own (:func:`allows`) when ``own_allowed`` is None, as it is for every field here."""
 
     key: str
     required: bool
-    allowed: str | None
+    own_allowed: str | None
     help: str
     check: Check
     default: Any = None
 
-    def __post_init__(self) -> None:
-        if self.allowed is None:
-            object.__setattr__(self, "allowed", self.check.allowed)
+    @property
+    def allowed(self) -> str:
+        return self.check.allowed if self.own_allowed is None else self.own_allowed
 
 
 # -- Checks ---------------------------------------------------------------------------------------
@@ -902,7 +902,7 @@ def check_mapping(
     values: dict[str, Any] = {}
     for f in fields:
         loc = mapping.get(f.key)
-        if _absent(loc, f.required):
+        if loc is None or _absent(loc, f.required):
             if f.required:
                 found = "missing (required)" if loc is None else "found an empty value (required)"
                 ck.add(
@@ -916,9 +916,9 @@ def check_mapping(
     return values
 
 
-def _absent(loc: Located | None, required: bool) -> bool:
-    """No key, an empty value, or (for an optional key) blank text: the key counts as absent."""
-    if loc is None or loc.value is None:
+def _absent(loc: Located, required: bool) -> bool:
+    """An empty value, or (for an optional key) blank text: the key counts as absent."""
+    if loc.value is None:
         return True
     return not required and isinstance(loc.value, str) and not loc.value.strip()
 

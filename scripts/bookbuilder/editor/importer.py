@@ -715,9 +715,10 @@ def save_images(images: list[Image], folder: Path, report: ImportReport) -> dict
     saved: dict[int, str | None] = {}
     folder.mkdir(parents=True, exist_ok=True)
     for index, image in enumerate(images):
-        data, suffix = image.data, IMAGE_TYPES.get(image.content_type)
+        data: bytes | None = image.data
+        suffix = IMAGE_TYPES.get(image.content_type)
         if suffix is None and image.content_type in CONVERTIBLE:
-            data, suffix = _to_png(data), ".png"
+            data, suffix = _to_png(image.data), ".png"
             if data is not None:
                 report.changed.append(f"image {index + 1} converted to PNG")
         if suffix is None or data is None:

@@ -18,6 +18,7 @@ and translators, and the original's text as the body to translate over; a draft 
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -326,6 +327,10 @@ def _single(key: str, language: str) -> Callable[[str], Any]:
     return lambda text: check_value(FIELDS[key], text, language=language)
 
 
+def _author_part(key: str, language: str) -> Callable[[str], Any]:
+    return lambda text: check_value(AUTHOR[key], text, key, language)
+
+
 def _ask_title(ask: Ask, a: Answers, root: Path, language: str) -> None:
     """A valid title; one that a report already has only when the editor says it is another."""
     while a.title is None:
@@ -358,7 +363,7 @@ def _ask_authors(ask: Ask, language: str) -> list[dict[str, Any]]:
         author["role"] = _until_valid(
             ask,
             f"  Author {n}: role ({', '.join(ROLES)})",
-            lambda t: check_value(AUTHOR["role"], t, "role", language),
+            _author_part("role", language),
         )
         if author["role"] != ORGANISATION_ROLE:
             family = _ask_family(ask, n, name)
@@ -368,7 +373,7 @@ def _ask_authors(ask: Ask, language: str) -> list[dict[str, Any]]:
             value = _until_valid(
                 ask,
                 f"  Author {n}: {prompt} (optional)",
-                lambda t, k=key: check_value(AUTHOR[k], t, k, language),
+                _author_part(key, language),
                 optional=True,
             )
             if value:
@@ -458,7 +463,7 @@ def check_list(key: str, text: str, language: str = "en") -> Any:
 # -- The command -----------------------------------------------------------------------------------
 
 
-def apply_flags(args: Any, book_language: str) -> tuple[Answers, list[str]]:
+def apply_flags(args: argparse.Namespace, book_language: str) -> tuple[Answers, list[str]]:
     """The answers given as flags, each checked; and the messages of those that failed."""
     a = Answers(
         status=args.status or DEFAULT_STATUS,
@@ -508,7 +513,7 @@ def missing(a: Answers) -> list[str]:
     return need
 
 
-def run(args: Any, root: Path, book_language: str, ask: Ask | None = None) -> int:
+def run(args: argparse.Namespace, root: Path, book_language: str, ask: Ask | None = None) -> int:
     if getattr(args, "translation_of", None):
         return run_translation(args, root, book_language, ask)
     a, messages = apply_flags(args, book_language)
@@ -616,7 +621,9 @@ def translation_text(title: str, translators: list[dict[str, Any]], original: An
     return "\n".join(lines) + notes + original.body.lstrip("\n")
 
 
-def run_translation(args: Any, root: Path, book_language: str, ask: Ask | None = None) -> int:
+def run_translation(
+    args: argparse.Namespace, root: Path, book_language: str, ask: Ask | None = None
+) -> int:
     """``make new --translation-of SLUG --language TAG``: write a translation of a report."""
     slug = args.translation_of.strip()
     original_path = report_path(root, slug)
@@ -661,14 +668,15 @@ def run_translation(args: Any, root: Path, book_language: str, ask: Ask | None =
     if not title or not people:
         return refuse("Missing with --yes: " + ("--title TEXT" if not title else "--translator"))
     checked_title = check_value(TRANSLATION["title"], title)
-    translators = [parse_translator(text) for text in people]
-    messages = [m for t in translators if isinstance(t, list) for m in t]
+    parsed = [parse_translator(text) for text in people]
+    translators = [t for t in parsed if isinstance(t, dict)]
+    messages = [m for t in parsed if isinstance(t, list) for m in t]
     if isinstance(checked_title, list):
         messages = checked_title + messages
     if messages:
         print(*messages, sep="\n")
         return refuse("The translation")
-    text = translation_text(checked_title, translators, original)  # type: ignore[arg-type]
+    text = translation_text(checked_title, translators, original)
     try:
         with target.open("x", encoding="utf-8") as out:
             out.write(text)
@@ -702,7 +710,7 @@ def _safe_ask(ask: Ask, prompt: str) -> str:
         return "no"
 
 
-def add_arguments(parser: Any) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title")
     parser.add_argument(
         "--author",

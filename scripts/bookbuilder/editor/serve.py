@@ -30,15 +30,19 @@ import multiprocessing as mp
 import re
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bookbuilder import editions, pipeline
 from bookbuilder.layout import CACHE_DIR, CONF_FILE, PREVIEW_DIR, SOURCE_DIR, SOURCES
 from bookbuilder.pipeline import prepare, render_sources
 from bookbuilder.summary import format_problems
+
+if TYPE_CHECKING:  # Starlette comes with sphinx-autobuild, loaded when the preview starts
+    from starlette.applications import Starlette
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 OUTPUT = PREVIEW_DIR / editions.website().builder  # Sphinx -M: the builder's folder
 WATCHED = (*SOURCES, CONF_FILE)
@@ -190,7 +194,7 @@ class Watcher:
         self.stop = asyncio.Event()
 
     @contextlib.asynccontextmanager
-    async def lifespan(self, _app: Any):
+    async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
         task = asyncio.create_task(self.watch())
         yield
         self.stop.set()
@@ -220,7 +224,10 @@ class Watcher:
                     self.generation += 1
                     self.changed.notify_all()
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    def _built_after(self, generation: int) -> Callable[[], bool]:
+        return lambda: self.generation != generation
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         from starlette.websockets import WebSocket, WebSocketDisconnect
 
         socket_ = WebSocket(scope, receive, send)
@@ -231,7 +238,7 @@ class Watcher:
             nonlocal seen
             while True:
                 async with self.changed:
-                    await self.changed.wait_for(lambda last=seen: self.generation != last)
+                    await self.changed.wait_for(self._built_after(seen))
                     seen = self.generation
                 await socket_.send_text("refresh")
 
@@ -272,11 +279,11 @@ class ProblemBanner:
     """ASGI middleware: the banner (``banner_html``) at the top of every HTML page served while
     the last rebuild failed; gone once a rebuild succeeds (the pages reload either way)."""
 
-    def __init__(self, app: Any, watcher: Watcher) -> None:
+    def __init__(self, app: ASGIApp, watcher: Watcher) -> None:
         self.app = app
         self.watcher = watcher
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -285,7 +292,7 @@ class ProblemBanner:
         banner = banner_html(self.watcher.failures)
         inject = False
 
-        async def send_with_banner(message: Any) -> None:
+        async def send_with_banner(message: Message) -> None:
             nonlocal inject
             if message["type"] == "http.response.start" and banner:
                 headers = MutableHeaders(scope=message)

@@ -55,6 +55,7 @@ def bar_chart_svg(values: list[FacetValue], xlabel: str, rtl: bool = False) -> b
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     shown = values[:MAX_BARS]
     height = 0.9 + 0.32 * len(shown)
@@ -76,7 +77,9 @@ def bar_chart_svg(values: list[FacetValue], xlabel: str, rtl: bool = False) -> b
         ax.set_yticks(range(len(shown)), labels)
         numbers = ax.bar_label(bars, padding=3, fontsize=9)
         ax.set_xlabel(xlabel)
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        locator = ax.xaxis.get_major_locator()
+        if isinstance(locator, MaxNLocator):  # matplotlib's AutoLocator: whole counts only
+            locator.set_params(integer=True)
         ax.set_xlim(0, max(counts, default=1) * 1.15)
         if rtl:
             ax.invert_xaxis()  # zero on the right: the bars grow leftwards

@@ -131,19 +131,27 @@ def publish_image(src: Path, dest: Path, long_edge: int | None = MASTER_LONG_EDG
     _write_atomically(dest, data)
 
 
+def _read_as_jpeg(image: Image.Image) -> JpegImagePlugin.JpegImageFile:
+    """An image whose bytes begin as a JPEG's, as Pillow's JPEG reader opened it."""
+    if not isinstance(image, JpegImagePlugin.JpegImageFile):
+        raise TypeError(f"read as {image.format}, not as a JPEG")
+    return image
+
+
 def _master_bytes(src: Path, kind: str, long_edge: int | None) -> bytes:
     with Image.open(src) as original:
         # A quarter turn leaves the long edge as it is: known before decoding.
         shrink = long_edge is not None and max(original.size) > long_edge
-        if kind == "jpeg" and shrink:  # decode at a reduced scale that still leaves enough
-            original.draft(original.mode, _fit(original.size, long_edge))
+        if kind == "jpeg" and long_edge is not None and shrink:  # decode at a reduced scale
+            original.draft(original.mode, _fit(original.size, long_edge))  # that leaves enough
         original.load()
         icc = original.info.get("icc_profile")
         transparency = original.info.get("transparency")
         params: dict[str, object] = {}
         if kind == "jpeg" and not shrink:
-            params["qtables"] = original.quantization
-            sampling = JpegImagePlugin.get_sampling(original)
+            jpeg = _read_as_jpeg(original)
+            params["qtables"] = jpeg.quantization
+            sampling = JpegImagePlugin.get_sampling(jpeg)
             if sampling != -1:
                 params["subsampling"] = sampling
         elif kind == "jpeg":
@@ -408,7 +416,7 @@ def _eight_bit_grey(image: Image.Image) -> Image.Image:
     clips every value above 255 to white. JPEG and WebP have no 16-bit grey; browsers show a
     16-bit PNG the same way (its top 8 bits)."""
     wide = image.convert("I") if image.mode != "F" else image
-    top = 65535 if image.mode.startswith("I;16") or wide.getextrema()[1] <= 65535 else 2**31 - 1
+    top = 65535 if image.mode.startswith("I;16") or _band_range(wide)[1] <= 65535 else 2**31 - 1
     return wide.point(lambda value: value * (255 / top)).convert("L")
 
 
@@ -420,7 +428,9 @@ def _cmyk_to_rgb(image: Image.Image, icc: bytes | None) -> Image.Image:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             if source.profile.xcolor_space.strip() == "CMYK":
                 srgb = ImageCms.createProfile("sRGB")
-                return ImageCms.profileToProfile(image, source, srgb, outputMode="RGB")
+                converted = ImageCms.profileToProfile(image, source, srgb, outputMode="RGB")
+                if converted is not None:  # None only for a conversion in place
+                    return converted
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             pass  # a damaged profile: converted as if it had none
     return image.convert("RGB")
@@ -492,8 +502,17 @@ def _flattened(image: Image.Image) -> Image.Image:
 def _uses_transparency(image: Image.Image) -> bool:
     if "A" not in image.mode:
         return False
-    low, _high = image.getchannel("A").getextrema()
+    low, _high = _band_range(image.getchannel("A"))
     return low < 255
+
+
+def _band_range(band: Image.Image) -> tuple[float, float]:
+    """The lowest and highest value of a one-band image (Pillow gives a pair per band for an
+    image of several)."""
+    low, high = band.getextrema()
+    if isinstance(low, tuple) or isinstance(high, tuple):
+        raise ValueError(f"one band expected, found the mode {band.mode}")
+    return low, high
 
 
 def _resized(image: Image.Image, size: tuple[int, int]) -> Image.Image:

@@ -28,6 +28,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
+from sphinx.writers.html5 import HTML5Translator
 
 from bookbuilder.layout import DOWNLOADS_DIR
 from bookbuilder.words import N_, _
@@ -255,13 +256,13 @@ class AccessibilityStatement(SphinxDirective):
         return [accessibility_statement(collapsed="collapsed" in self.options)]
 
 
-def visit_statement_epub(self: Any, node: accessibility_statement) -> None:
+def visit_statement_epub(self: HTML5Translator, node: accessibility_statement) -> None:
     # The pages are checked after they are written; the EPUB builder fills this in then.
     self.body.append(PLACEHOLDER)
     raise nodes.SkipNode
 
 
-def visit_statement_html(self: Any, node: accessibility_statement) -> None:
+def visit_statement_html(self: HTML5Translator, node: accessibility_statement) -> None:
     builddir = Path(self.builder.outdir).parent
     facts = facts_for_web(builddir, Path(self.builder.outdir), self.builder.config.epub_basename)
     if facts is None:
@@ -318,7 +319,7 @@ def load_checker_results(folder: Path) -> list[CheckerResult]:
 
 
 def statement_outdated(
-    app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     """env-get-outdated: the pages with the statement are written again when what it says
     changes (another EPUB, a checker's new run), though no source of theirs did."""
@@ -326,7 +327,8 @@ def statement_outdated(
         return []
     facts = facts_for_web(Path(app.outdir).parent, Path(app.outdir), app.config.epub_basename)
     key = json.dumps(asdict(facts), sort_keys=True) if facts else ""
-    if getattr(env, "bookbuilder_statement", None) == key:
+    kept = vars(env)  # the last build's key, an attribute of the environment's own, pickled
+    if kept.get("bookbuilder_statement") == key:
         return []
-    env.bookbuilder_statement = key
+    kept["bookbuilder_statement"] = key
     return [d for d in env.found_docs if env.metadata.get(d, {}).get(STATEMENT_FLAG)]

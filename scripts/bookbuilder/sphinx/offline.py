@@ -22,11 +22,13 @@ import io
 import json
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from docutils import nodes
 from PIL import Image
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.writers.html5 import HTML5Translator
 
 from bookbuilder.layout import DOWNLOADS_DIR
 from bookbuilder.render.cover import BACKGROUND, cover_png
@@ -47,11 +49,24 @@ DIGESTS = "offline-digests.json"  # beside the doctrees: each listed file's dige
 _DIGESTED = frozenset({".html", ".js", ".css", ".json", ".svg", ".webmanifest", ".txt"})
 
 
+class ListedFile(TypedDict):
+    path: str  # relative to the website's folder
+    size: int  # bytes
+
+
+class OfflineListing(TypedDict):
+    """``offline-files.json``: what the worker saves, and the version it saves them under."""
+
+    version: str
+    files: list[ListedFile]
+    downloads: list[ListedFile]
+
+
 class offline_panel(nodes.General, nodes.Element):
     """The landing page's "Save the whole book for offline reading" (hidden without the worker)."""
 
 
-def visit_offline_panel(self: Any, node: offline_panel) -> None:
+def visit_offline_panel(self: HTML5Translator, node: offline_panel) -> None:
     if self.builder.format != "html" or self.builder.name.startswith("epub"):
         raise nodes.SkipNode
     esc = html.escape
@@ -104,7 +119,11 @@ def add_offline_script(app: Sphinx) -> None:
 
 
 def link_manifest(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
 ) -> None:
     """html-page-context: the manifest, the theme colour and the icon in every page's head
     (without an icon, browsers ask for /favicon.ico, a 404 on every first visit)."""
@@ -149,7 +168,7 @@ def write_offline_files(app: Sphinx, exception: Exception | None) -> None:
     write_if_changed(outdir / WORKER, worker.encode())
 
 
-def _manifest(config: Any) -> dict[str, Any]:
+def _manifest(config: Config) -> dict[str, Any]:
     colour = _hex(BACKGROUND)
     return {
         "name": config.project,
@@ -169,21 +188,23 @@ def _manifest(config: Any) -> dict[str, Any]:
 
 
 def offline_listing(
-    outdir: Path, downloads_dir: str, known: dict[str, list] | None = None
-) -> dict[str, Any]:
+    outdir: Path, downloads_dir: str, known: dict[str, list[Any]] | None = None
+) -> OfflineListing:
     """What "Save the whole book" keeps (``files``), the downloads apart, and a version that
     changes when any of them does. ``known``: each file's digest from the last build, with the
     state of the file it was made from (reading every page again took 0.1 s of every build of
     1,000 reports); it is brought up to date."""
     known = {} if known is None else known
-    files, downloads, seen = [], [], set()
+    files: list[ListedFile] = []
+    downloads: list[ListedFile] = []
+    seen: set[str] = set()
     digest = hashlib.sha256()
     for path in sorted(p for p in outdir.rglob("*") if p.is_file()):
         relpath = path.relative_to(outdir).as_posix()
         if relpath in _NOT_KEPT_FILES or relpath.startswith(_NOT_KEPT_DIRS):
             continue
         info = path.stat()
-        entry = {"path": relpath, "size": info.st_size}
+        entry = ListedFile(path=relpath, size=info.st_size)
         (downloads if relpath.startswith(downloads_dir + "/") else files).append(entry)
         state = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
         if known.get(relpath, [None])[:-1] != state:
@@ -193,10 +214,10 @@ def offline_listing(
         digest.update(relpath.encode() + b"\0" + bytes.fromhex(known[relpath][-1]))
     for gone in known.keys() - seen:
         del known[gone]
-    return {"version": digest.hexdigest()[:16], "files": files, "downloads": downloads}
+    return OfflineListing(version=digest.hexdigest()[:16], files=files, downloads=downloads)
 
 
-def _listing(app: Sphinx, downloads_dir: str) -> dict[str, Any]:
+def _listing(app: Sphinx, downloads_dir: str) -> OfflineListing:
     """The listing, with the digests of the last build kept beside the doctrees."""
     memory = Path(app.doctreedir) / DIGESTS
     try:
@@ -210,8 +231,8 @@ def _listing(app: Sphinx, downloads_dir: str) -> dict[str, Any]:
 
 def _icon(title: str, size: int) -> bytes:
     """A square icon: the typographic cover (its title alone), centred on the cover's colour."""
-    with Image.open(io.BytesIO(cover_png(title, width=size))) as cover:
-        cover = cover.convert("RGB")
+    with Image.open(io.BytesIO(cover_png(title, width=size))) as drawn_cover:
+        cover = drawn_cover.convert("RGB")
         cover.thumbnail((size, size))
         icon = Image.new("RGB", (size, size), BACKGROUND)
         icon.paste(cover, ((size - cover.width) // 2, (size - cover.height) // 2))

@@ -27,11 +27,14 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
+from sphinx.writers.html5 import HTML5Translator
 
 from bookbuilder import editions
 from bookbuilder.check.countries import language_name
@@ -61,8 +64,9 @@ FILTERS_LABEL = N_("Filter the reports")
 PHONE_QUERY = "(max-width: 40rem)"  # the browse filters start closed below this width
 
 
-def is_web(builder: Any) -> bool:
-    """The HTML edition (html, dirhtml, singlehtml), not the EPUB, whose builder is a subclass."""
+def is_web(builder: Builder | type[Builder]) -> bool:
+    """The HTML edition (html, dirhtml, singlehtml), not the EPUB, whose builder is a subclass
+    (a builder or its class: the format and name are the class's)."""
     return builder.format == "html" and not builder.name.startswith("epub")
 
 
@@ -97,17 +101,17 @@ class report_trailer(nodes.General, nodes.Element):
     """What follows a report in the web edition: its chapter, and how to cite it."""
 
 
-def visit_web_only(self: Any, node: web_only) -> None:
+def visit_web_only(self: HTML5Translator, node: web_only) -> None:
     if not is_web(self.builder):
         raise nodes.SkipNode
     self.body.append(self.starttag(node, "div"))
 
 
-def depart_div(self: Any, node: nodes.Element) -> None:
+def depart_div(self: HTML5Translator, node: nodes.Element) -> None:
     self.body.append("</div>\n")
 
 
-def visit_report_trailer(self: Any, node: report_trailer) -> None:
+def visit_report_trailer(self: HTML5Translator, node: report_trailer) -> None:
     if not is_web(self.builder):
         raise nodes.SkipNode
     attrs = {"aria-label": _("About this report")}
@@ -118,20 +122,20 @@ def visit_report_trailer(self: Any, node: report_trailer) -> None:
     self.body.append(self.starttag(node, "aside", CLASS="report-trailer", **attrs))
 
 
-def depart_report_trailer(self: Any, node: report_trailer) -> None:
+def depart_report_trailer(self: HTML5Translator, node: report_trailer) -> None:
     self.body.append("</aside>\n")
 
 
-def visit_report_cite(self: Any, node: report_cite) -> None:
+def visit_report_cite(self: HTML5Translator, node: report_cite) -> None:
     self.body.append(self.starttag(node, "details", CLASS="report-cite"))
     self.body.append(f"<summary>{html.escape(node['label'])}</summary>\n")
 
 
-def depart_report_cite(self: Any, node: report_cite) -> None:
+def depart_report_cite(self: HTML5Translator, node: report_cite) -> None:
     self.body.append("</details>\n")
 
 
-def visit_cite_downloads(self: Any, node: cite_downloads) -> None:
+def visit_cite_downloads(self: HTML5Translator, node: cite_downloads) -> None:
     """ "Download: CSL-JSON · RIS", the files ``scholarly.page_metadata`` writes beside the
     pages (the web edition's; the EPUB has no such files)."""
     if not is_web(self.builder):
@@ -149,7 +153,7 @@ def visit_cite_downloads(self: Any, node: cite_downloads) -> None:
     raise nodes.SkipNode
 
 
-def visit_browse_cards(self: Any, node: browse_cards) -> None:
+def visit_browse_cards(self: HTML5Translator, node: browse_cards) -> None:
     if not is_web(self.builder):  # the EPUB leaves the browse page out of its package
         raise nodes.SkipNode
     here = self.builder.current_docname
@@ -263,7 +267,7 @@ def around(words: str, placeholder: str, markup: str, text: Callable[[str], str]
     return text(before) + markup + text(after)
 
 
-def visit_browse_filters(self: Any, node: browse_filters) -> None:
+def visit_browse_filters(self: HTML5Translator, node: browse_filters) -> None:
     if not is_web(self.builder):
         raise nodes.SkipNode
     esc = html.escape
@@ -314,7 +318,7 @@ def _human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def edition_files(config: Any) -> list[tuple[str, str, str, str]]:
+def edition_files(config: Config) -> list[tuple[str, str, str, str]]:
     """(edition, build folder, file name, label) of the editions the landing page offers
     (editions.py: those with a ``download`` label, in the book's language)."""
     basename = config.bookbuilder_meta.basename
@@ -324,7 +328,7 @@ def edition_files(config: Any) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def visit_book_downloads(self: Any, node: book_downloads) -> None:
+def visit_book_downloads(self: HTML5Translator, node: book_downloads) -> None:
     if not is_web(self.builder):
         raise nodes.SkipNode
     outdir = Path(self.builder.outdir)
@@ -589,20 +593,25 @@ def landing_outdated(
     build: BuildState,
     app: Sphinx,
     env: BuildEnvironment,
-    added: set,
-    changed: set,
-    removed: set,
+    added: set[str],
+    changed: set[str],
+    removed: set[str],
 ) -> list[str]:
     """env-get-outdated: the landing page lists the downloads: written again when they change."""
     now = build.downloads
-    if now is None or getattr(env, "bookbuilder_downloads", None) == now:
+    kept = vars(env)  # the last build's downloads, an attribute of the environment's own, pickled
+    if now is None or kept.get("bookbuilder_downloads") == now:
         return []
-    env.bookbuilder_downloads = now
+    kept["bookbuilder_downloads"] = now
     return [app.config.root_doc] if app.config.root_doc in env.found_docs else []
 
 
 def report_footer(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
 ) -> None:
     """html-page-context: a report's page names its own authors and licence, not the book's editors:
     the theme's footer says "By {author}" (printed as it is: escaped here) and "© Copyright
@@ -650,7 +659,11 @@ _HYPHENATED_WORD = re.compile(r"(\S*\w[-‐]\w\S*)")
 
 
 def link_previews(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
 ) -> None:
     """html-page-context: link previews (OpenGraph, Twitter card) and the browse page's script;
     web edition only."""
@@ -708,7 +721,7 @@ def social_card(app: Sphinx, exception: Exception | None) -> None:
     write_if_changed(target, card)
 
 
-def add_templates(app: Sphinx, config: Any) -> None:
+def add_templates(app: Sphinx, config: Config) -> None:
     """config-inited: our fixes to the theme's templates, found first."""
     # Our fixes to the theme's templates (accessibility), found before the theme's own.
     config.templates_path = [str(HTML_TEMPLATES), *config.templates_path]

@@ -29,8 +29,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging as sphinx_logging
 from sphinx.util.build_phase import BuildPhase
 
@@ -46,7 +48,8 @@ class WarningMemory(sphinx_logging.WarningStreamHandler):
     waits with Sphinx's while documents are read) and files those that name a document."""
 
     def __init__(self, app: Sphinx) -> None:
-        super().__init__(io.StringIO())  # never written to: emit files the warning instead
+        # never written to: emit files the warning instead
+        super().__init__(sphinx_logging.SafeEncodingWriter(io.StringIO()))
         self.app = app
         self.setLevel(logging.WARNING)
         self.addFilter(sphinx_logging.WarningSuppressor(app))
@@ -58,18 +61,19 @@ class WarningMemory(sphinx_logging.WarningStreamHandler):
         if not isinstance(record, sphinx_logging.SphinxWarningLogRecord):
             # not yet shaped by Sphinx's own handler (which comes first): shape a copy alike
             record = copy.copy(record)
-            sphinx_logging.WarningLogRecordTranslator(self.app).filter(record)
+            # its filter takes any record and makes it a SphinxWarningLogRecord; Sphinx's own
+            # annotation names only the latter (Sphinx 8 silences its override the same way)
+            sphinx_logging.WarningLogRecordTranslator(self.app).filter(record)  # type: ignore[arg-type]
         docname = _docname(self.app, getattr(record, "location", None))
         if docname is None:
             return
         line = record.getMessage()
-        env = self.app.env
         if self.app.phase == BuildPhase.INITIALIZATION:
             return  # made again by every build
         if self.app.phase == BuildPhase.READING:
-            env.bookbuilder_warnings.setdefault(docname, [])  # type: ignore[attr-defined]
-            if line not in env.bookbuilder_warnings[docname]:  # type: ignore[attr-defined]
-                env.bookbuilder_warnings[docname].append(line)  # type: ignore[attr-defined]
+            kept = read_warnings(self.app.env).setdefault(docname, [])
+            if line not in kept:
+                kept.append(line)
         elif not self.writing:
             if self.consistency is None:
                 self.consistency = {}
@@ -78,7 +82,14 @@ class WarningMemory(sphinx_logging.WarningStreamHandler):
             self.written.setdefault(docname, set()).add(line)
 
 
-def _docname(app: Sphinx, location: Any) -> str | None:
+def read_warnings(env: BuildEnvironment) -> dict[str, list[str]]:
+    """The read warnings the environment keeps, by document (an attribute of its own, pickled
+    with it: made here the first time)."""
+    kept: dict[str, list[str]] = vars(env).setdefault("bookbuilder_warnings", {})
+    return kept
+
+
+def _docname(app: Sphinx, location: object) -> str | None:
     if not isinstance(location, str) or not location:
         return None
     path = LOCATION_LINE.sub("", location) if LOCATION_LINE.search(location) else location
@@ -106,46 +117,47 @@ def _read_store(app: Sphinx) -> dict[str, Any]:
 
 def listen(build: BuildState, app: Sphinx) -> None:
     """builder-inited: file every warning that names a document from now on."""
-    if not hasattr(app.env, "bookbuilder_warnings"):
-        app.env.bookbuilder_warnings = {}  # type: ignore[attr-defined]
+    read_warnings(app.env)
     build.warnings = WarningMemory(app)
     logging.getLogger(sphinx_logging.NAMESPACE).addHandler(build.warnings)
 
 
-def forget_document(app: Sphinx, env: Any, docname: str) -> None:
+def forget_document(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     """env-purge-doc: a document read again or removed loses its read warnings."""
-    getattr(env, "bookbuilder_warnings", {}).pop(docname, None)
+    read_warnings(env).pop(docname, None)
 
 
-def merge_warnings(app: Sphinx, env: Any, docnames: Iterable[str], other: Any) -> None:
+def merge_warnings(
+    app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: BuildEnvironment
+) -> None:
     """env-merge-info: the read warnings of the documents another process read (``JOBS``), in
     the order it filed them. (Sphinx sends that process's warnings back to this one, which files
     them here too as it handles them: a warning is kept once.)"""
-    theirs = getattr(other, "bookbuilder_warnings", {})
-    ours = env.bookbuilder_warnings
+    theirs = read_warnings(other)
+    ours = read_warnings(env)
     for docname in sorted(set(docnames) & theirs.keys()):
         kept = ours.setdefault(docname, [])
         kept += [line for line in theirs[docname] if line not in kept]
 
 
-def note_checked(build: BuildState, app: Sphinx, env: Any) -> None:
+def note_checked(build: BuildState, app: Sphinx, env: BuildEnvironment) -> None:
     """env-check-consistency: this build's consistency warnings replace the last ones."""
     if build.warnings is not None and build.warnings.consistency is None:
         build.warnings.consistency = {}  # checked and nothing found: that is news too
 
 
-def note_writing(build: BuildState, app: Sphinx, builder: Any) -> None:
+def note_writing(build: BuildState, app: Sphinx, builder: Builder) -> None:
     """write-started: warnings from now on are write warnings."""
     if build.warnings is not None:
         build.warnings.writing = True
 
 
-def note_written(build: BuildState, app: Sphinx, doctree: Any, docname: str) -> None:
+def note_written(build: BuildState, app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """doctree-resolved: this document's write warnings are this build's."""
     build.docs_written.add(docname)
 
 
-def _writes_page_by_page(builder: Any) -> bool:
+def _writes_page_by_page(builder: Builder) -> bool:
     return type(builder).write_documents is Builder.write_documents
 
 
@@ -173,7 +185,7 @@ def remember(build: BuildState, app: Sphinx, exception: Exception | None) -> Non
     _store_path(app).write_text(json.dumps(store, ensure_ascii=False, sort_keys=True), "utf-8")
     lines: set[str] = set()
     for docname in current:
-        lines.update(app.env.bookbuilder_warnings.get(docname, ()))  # type: ignore[attr-defined]
+        lines.update(read_warnings(app.env).get(docname, ()))
         lines.update(store["consistency"].get(docname, ()))
         lines.update(store["write"][app.builder.name].get(docname, ()))
     (Path(app.doctreedir) / LAST_RUN).write_text("".join(f"{w}\n" for w in sorted(lines)))

@@ -16,8 +16,9 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -29,6 +30,9 @@ from bookbuilder.layout import CHAPTER_PAGES
 from bookbuilder.linebreak import breakable, column_em
 from bookbuilder.pdfengine.limits import PRINT_BOX_MM
 from bookbuilder.sphinx.report import report_body, report_start
+
+if TYPE_CHECKING:  # pdf.py, which builds with this translator, imports this module
+    from bookbuilder.sphinx.pdf import PDFBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +150,9 @@ class TypstTranslator(SphinxTranslator):
     output folder and says how wide it prints.
     """
 
-    def __init__(self, document: nodes.document, builder: Any) -> None:
+    builder: PDFBuilder
+
+    def __init__(self, document: nodes.document, builder: PDFBuilder) -> None:
         super().__init__(document, builder)
         self.body: list[str] = []
         self.section_level = 0
@@ -161,7 +167,6 @@ class TypstTranslator(SphinxTranslator):
         self.notes_pending: _PendingNotes | None = None
         self.notes_written = 0
         self.in_unlabelled_note = False
-        self.table_stack: list[dict[str, Any]] = []
         self.list_stack: list[str] = []
         # Where each page's markup begins (and where its parent's resumes): an index into
         # ``body`` and the page, so that a line Typst cannot read names its page (page_at_line).
@@ -291,7 +296,7 @@ class TypstTranslator(SphinxTranslator):
             node["typst_outlined"] = (len(self.body), where)
         # A report's title is in the report's language (a right-to-left one sets it right).
         self.out("#[" + settings if settings else "", f"#heading({args})[")
-        if first and level <= BOOKMARKED_LEVELS:
+        if first and where is not None and level <= BOOKMARKED_LEVELS:
             self.running[where] = running_title(node.astext())
         closing = "]" + (f" <{where}>" if where else "") + ("]" if settings else "")
         self._closers(node, closing + "\n\n")
@@ -587,7 +592,6 @@ class TypstTranslator(SphinxTranslator):
     # -- tables ----------------------------------------------------------------------------
 
     def visit_table(self, node: nodes.table) -> None:
-        self.table_stack.append({"cols": 0, "in_head": False, "head_open": False})
         title = next((c for c in node.children if isinstance(c, nodes.title)), None)
         if title is not None:
             caption = text(" ".join(title.astext().split()))
@@ -598,12 +602,10 @@ class TypstTranslator(SphinxTranslator):
             self._closers(node, "]\n\n")
 
     def depart_table(self, node: nodes.table) -> None:
-        self.table_stack.pop()
         self._close(node)
 
     def visit_tgroup(self, node: nodes.tgroup) -> None:
         cols = int(node.get("cols", 1))
-        self.table_stack[-1]["cols"] = cols
         # A first column of no width holds the cells that keep rows together (``_glue``).
         columns = "(0pt, " + "auto, " * cols + ")"
         self.out(f"#table(columns: {columns}, align: left, stroke: 0.4pt + luma(160),\n")
@@ -666,7 +668,8 @@ class TypstTranslator(SphinxTranslator):
             self.body = saved
         # A figure with :target: is a link, its address in a footnote to the caption (or to
         # the image, without one): readable on paper, as every link's.
-        uri = _external_uri(image.parent) if _linked_image(image.parent) is image else None
+        around = image.parent
+        uri = _external_uri(around) if _linked_image(around) is image else None
         if uri:
             note = address_note(uri)
             parts[0] = f"link({string(uri)}, {parts[0]})"
@@ -737,7 +740,9 @@ def _linked_image(node: nodes.Node) -> nodes.image | None:
     return None
 
 
-def _begins_a_part(page: addnodes.start_of_file, enclosing: list[str], reports: Any) -> bool:
+def _begins_a_part(
+    page: addnodes.start_of_file, enclosing: list[str], reports: Container[str]
+) -> bool:
     """Whether a part of the book (``pdfparts.py``) can begin with ``page``: a report (it
     begins a new page) inside no other report (a translation is inside its original's body);
     ``enclosing``: the pages it is inside; ``reports``: the report pages. (Its ``parent``
