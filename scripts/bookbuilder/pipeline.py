@@ -5,7 +5,9 @@ these functions and say what they found; no stage runs another.
 ``prepare`` gives the curated book and every problem found on the way. It never raises for bad
 input: a broken report, chapter or book setting is a Problem with file and line.
 ``build_editions`` renders the book and builds the chosen editions with Sphinx, in the order of
-the registry (``editions.py``); ``build_preview`` builds the website into ``_build/preview``.
+the registry (``editions.py``), or, with more than one job, the PDF first so that Typst
+typesets it beside the EPUB's build (``overlapping``); ``build_preview`` builds the website into
+``_build/preview``.
 """
 
 from __future__ import annotations
@@ -133,7 +135,9 @@ def build_editions(
 ) -> Built:
     """Render ``book`` and build the ``chosen`` editions in their build order (the website
     last: it offers the editions this build made), recording each one built as current
-    (``sphinx/current.py``). ``say`` hears each edition start and fail.
+    (``sphinx/current.py``). ``say`` hears each edition start and fail. With more than one
+    job, the PDF's typesetting runs beside the next edition (``overlapping``), and is waited
+    for before the website.
 
     Raises ``ImageError`` for an image that cannot be copied (nothing is built then) and
     ``diskspace.DiskFull`` for a full disk."""
