@@ -11,7 +11,8 @@ The builder puts the whole book into one document, like Sphinx's LaTeX builder (
 with every page of its contents inlined), writes it as Typst markup (:mod:`typst`) next to the
 layout (``templates/pdf/book.typ``) and the data the layout needs (``book.json``), places the
 images (at most 300 pixels per inch at the size they print) and compiles
-``_build/pdf/<basename>.pdf``. Typst reads nothing outside that output folder.
+``_build/pdf/<basename>.pdf`` (``typesetting.py``: at once, or, in ``make all`` with more than
+one job, beside the EPUB's build). Typst reads nothing outside that output folder.
 """
 
 from __future__ import annotations
