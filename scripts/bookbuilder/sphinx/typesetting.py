@@ -179,8 +179,8 @@ Work = Callable[[Report], None]
 @dataclass
 class Collected:
     """The typesetting that ran beside the next edition: the lines of its warnings and errors,
-    as Sphinx would have written them; the exception that ended it, if one did, with its
-    traceback as Sphinx's log would have shown it."""
+    as Sphinx would have written them; the exception that ended it, if one did (a bug: the
+    PDF's failure then ends with its traceback, where Sphinx's would end with its log)."""
 
     warnings: list[str]
     error: BaseException | None = None
