@@ -2,26 +2,36 @@
 
 Sphinx reads and writes the pages in ``JOBS`` processes (``bookbuilder.jobs``, ``-j``), and
 ``make check`` shares the reports out between as many: what each process learns must come
-back to the main one (``extension._parallel_safety``). The same book is built here with
-``JOBS=1`` and ``JOBS=2`` and every file of the website and the EPUB compared byte for byte,
-the PDF by its text, the command's own output line for line.
+back to the main one (``extension._parallel_safety``). ``make all`` typesets the PDF beside the
+EPUB's build (``sphinx/typesetting.py``). The same book is built here with ``JOBS=1`` and
+``JOBS=2`` and every file of the website and the EPUB compared byte for byte, the PDF by its
+text and structure, the command's own output line for line (the editions it starts in the
+order it builds them).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import subprocess
 import sys
+import time
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
+import pikepdf
 import pytest
 
 from bookbuilder.check import validate
+from bookbuilder.diskspace import DiskFull
 from bookbuilder.jobs import JobsError, jobs
-from bookbuilder.sphinx import parallel
+from bookbuilder.pdfengine import typeset
+from bookbuilder.sphinx import parallel, typesetting
+from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.state import BuildState
 from conftest import SMALL, copy_book, require_pdf, run_book
 
@@ -47,16 +57,37 @@ def parallel_book(target: Path) -> Path:
     return root
 
 
-def build(root: Path, jobs_setting: str, *editions: str) -> str:
+def build(root: Path, jobs_setting: str, *editions: str, **env: str) -> str:
     result = run_book(
         root,
         "build",
         *editions,
         # every page's sidebar compared with the theme's own (sphinx/navigation.py)
-        env={"JOBS": jobs_setting, "SOURCE_DATE_EPOCH": EPOCH, "BOOKBUILDER_CHECK_NAV": "1"},
+        env={
+            "JOBS": jobs_setting,
+            "SOURCE_DATE_EPOCH": EPOCH,
+            "BOOKBUILDER_CHECK_NAV": "1",
+            **env,
+        },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+def started_apart(said: str) -> tuple[list[str], list[str]]:
+    """The lines that say an edition is being built, in order, and every other line."""
+    lines = said.splitlines()
+    starts = [line for line in lines if line.startswith("Building the ")]
+    return starts, [line for line in lines if line not in starts]
+
+
+def same_output(serial: str, overlapped: str) -> None:
+    """The same lines; the editions started in another order (the PDF first, to typeset it
+    beside the EPUB)."""
+    serial_starts, serial_rest = started_apart(serial)
+    overlapped_starts, overlapped_rest = started_apart(overlapped)
+    assert serial_rest == overlapped_rest
+    assert Counter(serial_starts) == Counter(overlapped_starts)
 
 
 def files(folder: Path) -> dict[str, str]:
@@ -79,7 +110,8 @@ def test_two_jobs_build_the_same_book_as_one(tmp_path: Path) -> None:
     serial = parallel_book(tmp_path / "serial")
     parallel = parallel_book(tmp_path / "parallel")
     said = {root: build(root, n, "all") for root, n in ((serial, "1"), (parallel, "2"))}
-    assert said[serial] == said[parallel]
+    same_output(said[serial], said[parallel])
+    assert started_apart(said[parallel])[0][0] == "Building the pdf edition…"
     for edition in ("html", "epub"):
         one, two = files(serial / "_build" / edition), files(parallel / "_build" / edition)
         assert sorted(one) == sorted(two), edition
@@ -89,6 +121,154 @@ def test_two_jobs_build_the_same_book_as_one(tmp_path: Path) -> None:
     assert any(n.startswith("_images/") for n in files(parallel / "_build" / "html"))
     pdf = "_build/pdf/heatwave-2021.pdf"
     assert pdf_text(serial / pdf) == pdf_text(parallel / pdf)
+    assert pdf_structure(serial / pdf) == pdf_structure(parallel / pdf)
+
+
+def pdf_structure(pdf: Path) -> dict[str, Any]:
+    """What pikepdf's finishing and the joining of parts make: the pages and their labels,
+    the bookmarks, the structure tree's elements (kinds, in order), the viewer's title."""
+    with pikepdf.open(pdf) as document:
+        with document.open_outline() as outline:
+            stack, bookmarks = list(outline.root), []
+            while stack:
+                item = stack.pop(0)
+                bookmarks.append(item.title)
+                stack[:0] = list(item.children)
+        elements, todo = [], [document.Root.StructTreeRoot]
+        while todo:
+            node = todo.pop(0)
+            kids = node.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            found = [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+            elements += [str(k.S) for k in found]
+            todo[:0] = found
+        labels = pikepdf.NumberTree(document.Root.PageLabels)
+        return {
+            "pages": len(document.pages),
+            "labels": {key: repr(value) for key, value in labels.items()},
+            "bookmarks": bookmarks,
+            "elements": elements,
+            "title": bool(document.Root.ViewerPreferences.DisplayDocTitle),
+        }
+
+
+@pytest.mark.slow
+def test_a_pdf_typeset_in_parts_beside_the_epub_is_the_serial_one(tmp_path: Path) -> None:
+    """Parts, the front matter and the joining (``pdfparts.py``) in the thread beside the EPUB."""
+    require_pdf("pdftotext")
+    parts = {"BOOK_PDF_PART_REPORTS": "5"}
+    serial = parallel_book(tmp_path / "serial")
+    parallel = parallel_book(tmp_path / "parallel")
+    said = {
+        root: build(root, n, "epub", "pdf", **parts) for root, n in ((serial, "1"), (parallel, "2"))
+    }
+    same_output(said[serial], said[parallel])
+    one, two = files(serial / "_build" / "epub"), files(parallel / "_build" / "epub")
+    assert one == two
+    pdf = "_build/pdf/heatwave-2021.pdf"
+    assert pdf_text(serial / pdf) == pdf_text(parallel / pdf)
+    assert pdf_structure(serial / pdf) == pdf_structure(parallel / pdf)
+    assert not list((parallel / "_build" / "pdf").glob("*.part*.pdf")), "the parts are gone"
+
+
+@pytest.mark.slow
+def test_typst_failing_beside_the_epub_is_said_as_in_the_serial_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Typst's error, at the report whose markup it could not read, the PDF's failure, the
+    status and the website's downloads: the same with the PDF typeset beside the EPUB."""
+    from bookbuilder import cli
+
+    written = markup.TypstTranslator.visit_Text
+
+    def broken(self: markup.TypstTranslator, node: Any) -> None:  # a bug, for this test only
+        written(self, node)
+        if "zqxmarker" in node.astext():
+            self.out("#unclosed(")
+
+    monkeypatch.setattr(markup.TypstTranslator, "visit_Text", broken)
+    said, status = {}, {}
+    for setting in ("1", "2"):
+        book = copy_book(SMALL, tmp_path / setting)
+        report = book / "experiences" / "wildfire-smoke-vancouver.md"
+        report.write_text(report.read_text("utf-8") + "\nA sentence with zqxmarker.\n", "utf-8")
+        monkeypatch.setenv("JOBS", setting)
+        status[setting] = cli.main(["--root", str(book), "build", "all"])
+        captured = capsys.readouterr()
+        # not Sphinx's own warnings, which reach capsys in this process (the command sends
+        # them to _build/sphinx-pdf.log): what the command says of them
+        lines = (captured.out + captured.err).splitlines(keepends=True)
+        said[setting] = "".join(line for line in lines if not line.startswith(str(book)))
+        assert not list((book / "_build" / "pdf").glob("*.pdf"))
+        assert (book / "_build" / "epub" / "heatwave-2021.epub").is_file()
+        assert not list((book / "_build" / "html" / "downloads").glob("*.pdf"))
+    assert status["1"] == status["2"] == 1
+    same_output(said["1"], said["2"])
+    failed = said["2"].split("The pdf edition failed in this build:\n", 1)[1].splitlines()[0]
+    assert failed.strip().startswith("experiences/wildfire-smoke-vancouver.md:"), failed
+    assert "Typst could not typeset the PDF" in failed
+
+
+def a_pdf_build(tmp_path: Path) -> Any:
+    """What the typesetting reads of the PDF build's Sphinx application."""
+    config = SimpleNamespace(suppress_warnings=[], show_warning_types=True)
+    project = SimpleNamespace(doc2path=lambda name, absolute: tmp_path / f"{name}.md")
+    return SimpleNamespace(config=config, env=SimpleNamespace(project=project), outdir=tmp_path)
+
+
+def test_stopping_the_build_stops_typst_beside_it(tmp_path: Path) -> None:
+    """Ctrl-C (or a full disk) while the PDF is typeset beside the EPUB: no process is left."""
+    pid_file = tmp_path / "pid"
+    waits = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+
+    def work(report: typesetting.Report) -> None:
+        typeset.run_child([sys.executable, "-c", waits])
+        report(30, "never said: the child was stopped")
+
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), typesetting.beside() as beside:
+        typesetting.typeset_pdf(a_pdf_build(tmp_path), work)
+        assert beside.running
+        while not pid_file.is_file() or not pid_file.read_text():
+            time.sleep(0.05)
+        raise KeyboardInterrupt
+    assert time.monotonic() - start < 30
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+    assert beside.shaped is not None and not beside.shaped.lines
+    # and the next build typesets again
+    assert typeset.run_child([sys.executable, "-c", "print(1)"]).stdout == "1\n"
+
+
+def test_a_full_disk_while_finishing_the_pdf_beside_is_a_full_disk(tmp_path: Path) -> None:
+    def work(report: typesetting.Report) -> None:
+        report(30, "Typst: %s", "a warning")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "pdf" / "b.pdf"))
+
+    with typesetting.beside() as beside:
+        typesetting.typeset_pdf(a_pdf_build(tmp_path), work)
+        with pytest.raises(DiskFull) as raised:
+            beside.collect()
+    assert raised.value.folder == tmp_path / "pdf"
+
+
+def test_the_typesetting_beside_says_its_problems_as_sphinx_does(tmp_path: Path) -> None:
+    """The lines Sphinx writes to its warnings file: location, level, type."""
+
+    def work(report: typesetting.Report) -> None:
+        report(40, "Typst could not typeset the PDF: %s %s", "oops", "hint", location=("a/b", 7))
+        report(30, "Typst: %s", "two\nlines")
+
+    with typesetting.beside() as beside:
+        typesetting.typeset_pdf(a_pdf_build(tmp_path), work)
+        collected = beside.collect()
+    assert collected.warnings == [
+        f"{tmp_path}/a/b.md:7: ERROR: Typst could not typeset the PDF: oops hint "
+        "[bookbuilder.pdf-typst]",
+        "WARNING: Typst: two",
+        "lines [bookbuilder.pdf-typst]",
+    ]
+    assert collected.error is None
 
 
 @pytest.mark.slow  # three builds of a book of fourteen reports

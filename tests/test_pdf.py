@@ -364,7 +364,7 @@ def test_markup_typst_cannot_read_is_reported_at_the_report(
 
 
 def test_a_typst_diagnostic_names_its_line() -> None:
-    from bookbuilder.sphinx.pdf import failing_line
+    from bookbuilder.sphinx.typesetting import failing_line
 
     diagnostic = (
         "error: cannot add integer and string\n  ┌─ pdf/book.typ:3:12\n  │\n\n"

@@ -5,15 +5,20 @@ these functions and say what they found; no stage runs another.
 ``prepare`` gives the curated book and every problem found on the way. It never raises for bad
 input: a broken report, chapter or book setting is a Problem with file and line.
 ``build_editions`` renders the book and builds the chosen editions with Sphinx, in the order of
-the registry (``editions.py``); ``build_preview`` builds the website into ``_build/preview``.
+the registry (``editions.py``), or, with more than one job, the PDF first so that Typst
+typesets it beside the EPUB's build (``overlapping``); ``build_preview`` builds the website into
+``_build/preview``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bookbuilder import diskspace, pdfengine
 from bookbuilder.check import countries
@@ -22,7 +27,8 @@ from bookbuilder.check.conf import read_book_settings
 from bookbuilder.check.glyphs import check_glyphs
 from bookbuilder.check.validate import validate_all
 from bookbuilder.curate import curate
-from bookbuilder.editions import in_build_order, website
+from bookbuilder.editions import Edition, in_build_order, website
+from bookbuilder.jobs import jobs
 from bookbuilder.layout import BUILD_DIR, CONTRIBUTORS_CSV, DERIVATIVES, PREVIEW_DIR, SOURCE_DIR
 from bookbuilder.model import Book, BookMeta, Place, Problem, Status
 from bookbuilder.render.contributors import write_csv as write_contributors_csv
@@ -129,12 +135,14 @@ def build_editions(
 ) -> Built:
     """Render ``book`` and build the ``chosen`` editions in their build order (the website
     last: it offers the editions this build made), recording each one built as current
-    (``sphinx/current.py``). ``say`` hears each edition start and fail.
+    (``sphinx/current.py``). ``say`` hears each edition start and fail. With more than one
+    job, the PDF's typesetting runs beside the next edition (``overlapping``), and is waited
+    for before the website.
 
     Raises ``ImageError`` for an image that cannot be copied (nothing is built then) and
     ``diskspace.DiskFull`` for a full disk."""
     from bookbuilder.sphinx import build as builder  # Sphinx: imported by the stages that build
-    from bookbuilder.sphinx import current
+    from bookbuilder.sphinx import current, typesetting
 
     editions = in_build_order(chosen)
     builddir = root / BUILD_DIR
@@ -146,26 +154,92 @@ def build_editions(
     # every edition's copy of every image, made on all cores before Sphinx asks for them
     with diskspace.writing(builddir / DERIVATIVES):
         derive_all(rendered.srcdir, list(dict.fromkeys(e.images for e in editions)))
-    built = Built(rendered)
-    for edition in editions:
-        say(f"Building the {edition.name} edition…")
-        result = builder.run_sphinx(edition.name, rendered.srcdir, builddir, root, verbose)
-        warnings = [remap_warning(w, rendered.sources) for w in result.warnings]
-        built.warnings += warnings
-        if not result.ok:
-            say(result.message)
-            built.failed[edition.name] = [result.message]
-            continue
-        output = edition.output_path(builddir, book.meta.basename)
+    building = _Building(root, book, Built(rendered), say, verbose)
+    overlap = overlapping(editions)
+    with typesetting.beside() if overlap else contextlib.nullcontext() as beside:
+        typeset_beside: Edition | None = None  # the edition whose typesetting runs beside
+        for edition in overlap or editions:
+            if typeset_beside is not None and edition.website:  # it offers the PDF
+                building.collect(beside, typeset_beside)
+                typeset_beside = None
+            say(f"Building the {edition.name} edition…")
+            result = builder.run_sphinx(edition.name, rendered.srcdir, builddir, root, verbose)
+            building.said(edition, result.warnings)
+            if beside is not None and edition.typeset and beside.running:
+                typeset_beside = edition
+                if result.ok:
+                    continue  # its file is looked for when its typesetting has ended
+                building.collect(beside, edition)
+                typeset_beside = None
+            building.record(edition, result.ok, result.message)
+        if typeset_beside is not None:
+            building.collect(beside, typeset_beside)
+    return building.built
+
+
+def overlapping(editions: tuple[Edition, ...]) -> tuple[Edition, ...]:
+    """The order to build ``editions`` in so that the PDF's typesetting (Typst's processes)
+    runs beside the next edition's build (``sphinx/typesetting.py``): the typeset editions
+    first, the website still last, which offers them. Empty when it would not: with one job
+    (``JOBS=1``: the serial build), or with no edition to build beside the PDF."""
+    first = tuple(e for e in editions if e.typeset)
+    beside = tuple(e for e in editions if not e.typeset and not e.website)
+    if jobs() <= 1 or not first or not beside:
+        return ()
+    return first + tuple(e for e in editions if not e.typeset)
+
+
+@dataclass
+class _Building:
+    """``build_editions`` under way: what each edition's build said, and what it made."""
+
+    root: Path
+    book: Book
+    built: Built
+    say: Callable[[str], None]
+    verbose: bool
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # each edition's
+
+    def said(self, edition: Edition, warnings: Iterable[str]) -> None:
+        """``edition``'s build said ``warnings`` (at the rendered sources)."""
+        remapped = [remap_warning(w, self.built.rendered.sources) for w in warnings]
+        self.warnings.setdefault(edition.name, []).extend(remapped)
+        self.built.warnings += remapped
+
+    def record(self, edition: Edition, ok: bool, message: str) -> None:
+        """Note ``edition``'s file as built (and current), or why there is none."""
+        from bookbuilder.sphinx import current
+
+        builddir = self.root / BUILD_DIR
+        if not ok:
+            self.say(message)
+            self.built.failed[edition.name] = [message]
+            return
+        output = edition.output_path(builddir, self.book.meta.basename)
         if output.exists():
-            built.outputs.append(output)
+            self.built.outputs.append(output)
             current.built(builddir, edition.name)
         else:
-            said = output.relative_to(root)
-            say(f"The {edition.name} edition did not produce {said}.")
-            errors = [w for w in warnings if "ERROR" in w]
-            built.failed[edition.name] = errors or [f"it did not produce {said}"]
-    return built
+            said = output.relative_to(self.root)
+            self.say(f"The {edition.name} edition did not produce {said}.")
+            errors = [w for w in self.warnings.get(edition.name, []) if "ERROR" in w]
+            self.built.failed[edition.name] = errors or [f"it did not produce {said}"]
+
+    def collect(self, beside: Any, edition: Edition) -> None:
+        """Wait for ``edition``'s typesetting, which ran beside the next edition, and take
+        what it said as its build's (``sphinx/typesetting.py``)."""
+        from bookbuilder.sphinx import build as builder
+
+        collected = beside.collect()
+        if self.verbose and collected.warnings:  # where Sphinx would have printed them
+            print(*collected.warnings, sep="\n", file=sys.stderr)
+        self.said(edition, collected.warnings)
+        if edition.name in self.built.failed:
+            return  # its build failed already
+        if collected.error is not None:
+            self.record(edition, False, builder.failure_message(edition.name, collected.trace))
+        else:
+            self.record(edition, True, "")
 
 
 @dataclass

@@ -21,6 +21,8 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,19 +64,20 @@ def time_limit(main: Path) -> int:
     return 300 + 60 * main.stat().st_size // MIB
 
 
+def timestamp() -> int | None:
+    """The PDF's date: ``SOURCE_DATE_EPOCH`` when set (a reproducible build), else None (now)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return int(epoch) if epoch and epoch.isdigit() else None
+
+
 def typeset(main: Path, pdf: Path, timestamp: int | None, limit: int) -> Typeset:
     """Compile ``main`` (its folder is Typst's root: it reads nothing outside) into ``pdf`` in
-    a child process limited to ``limit`` bytes of address space and to :func:`time_limit`."""
+    a child process limited to ``limit`` bytes of address space and to :func:`time_limit`.
+    Raises :class:`Stopped` when :func:`stop_children` stopped it."""
     request = {"input": str(main), "output": str(pdf), "timestamp": timestamp, "limit": limit}
     seconds = time_limit(main)
     try:
-        ran = subprocess.run(
-            [sys.executable, "-m", __name__, json.dumps(request)],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=seconds,
-        )
+        ran = run_child([sys.executable, "-m", __name__, json.dumps(request)], timeout=seconds)
     except subprocess.TimeoutExpired:  # killed: Typst is stuck or far too slow
         return Typeset(
             False,
@@ -90,6 +93,61 @@ def typeset(main: Path, pdf: Path, timestamp: int | None, limit: int) -> Typeset
         except (ValueError, TypeError):
             pass
     return Typeset(False, stopped=_why_stopped(ran.returncode, ran.stderr, limit))
+
+
+# -- the children, stopped with the build -----------------------------------------------------
+
+
+class Stopped(Exception):
+    """:func:`stop_children` stopped the child process (the build is stopping)."""
+
+
+_children: set[subprocess.Popen[str]] = set()
+_children_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+def run_child(
+    argv: Sequence[str], timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``subprocess.run(argv, capture_output=True, text=True, timeout=timeout)``, in a process
+    that :func:`stop_children` kills from another thread (the PDF typeset beside the next
+    edition: ``sphinx/typesetting.py``)."""
+    with _children_lock:
+        if _stopping.is_set():
+            raise Stopped
+        child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _children.add(child)
+    try:
+        with child:  # as subprocess.run: killed on any exception, a timeout's included
+            try:
+                stdout, stderr = child.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.communicate()
+                raise
+            except BaseException:
+                child.kill()
+                raise
+    finally:
+        with _children_lock:
+            _children.discard(child)
+    if _stopping.is_set():
+        raise Stopped
+    return subprocess.CompletedProcess(list(argv), child.returncode, stdout, stderr)
+
+
+def stop_children() -> None:
+    """Kill every child :func:`run_child` runs, and refuse new ones until
+    :func:`allow_children`."""
+    with _children_lock:
+        _stopping.set()
+        for child in _children:
+            child.kill()
+
+
+def allow_children() -> None:
+    _stopping.clear()
 
 
 def _why_stopped(status: int, stderr: str, limit: int) -> str:

@@ -56,7 +56,7 @@ def run_sphinx(
     output = "" if verbose else log.read_text("utf-8", "replace")
     if status != 0 and (full := from_sphinx_output(output + "\n".join(warnings), outdir)):
         raise full  # said as such by the command line, not as Sphinx's traceback
-    message = "" if status == 0 else _failure_message(edition, output)
+    message = "" if status == 0 else failure_message(edition, output)
     return EditionResult(edition, status == 0, warnings=warnings, message=message)
 
 
@@ -67,7 +67,7 @@ def sphinx_jobs() -> list[str]:
     return ["-j", str(count)] if count > 1 else []
 
 
-def _failure_message(edition: str, output: str) -> str:
+def failure_message(edition: str, output: str) -> str:
     tail = "\n".join(output.strip().splitlines()[-15:])
     return f"Sphinx failed to build the {edition} edition:\n{tail}"
 

@@ -11,17 +11,17 @@ The builder puts the whole book into one document, like Sphinx's LaTeX builder (
 with every page of its contents inlined), writes it as Typst markup (:mod:`typst`) next to the
 layout (``templates/pdf/book.typ``) and the data the layout needs (``book.json``), places the
 images (at most 300 pixels per inch at the size they print) and compiles
-``_build/pdf/<basename>.pdf``. Typst reads nothing outside that output folder.
+``_build/pdf/<basename>.pdf`` (``typesetting.py``: at once, or, in ``make all`` with more than
+one job, beside the EPUB's build). Typst reads nothing outside that output folder.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -38,14 +38,11 @@ from sphinx.util.nodes import inline_all_toctrees
 
 from bookbuilder import words
 from bookbuilder.check.images import css_pixels, svg_intrinsic_size
-from bookbuilder.handover import read_handover
-from bookbuilder.layout import is_report_page
 from bookbuilder.model import BookMeta
-from bookbuilder.pdfengine import typeset
 from bookbuilder.pdfengine.fonts import FONTS, MONO_FONTS, PREFERRED_FONTS
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
-from bookbuilder.sphinx import bookindex, pdfparts
+from bookbuilder.sphinx import bookindex, pdfparts, typesetting
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.images import svg_root_attributes
 from bookbuilder.sphinx.outputs import write_if_changed
@@ -118,17 +115,16 @@ class PDFBuilder(Builder):
         pdfparts.clear(outdir, name)
         if parts := pdfparts.plan(translator, pdfparts.reports_per_part()):
             # a large book: compiled in parts and joined, in a fraction of the memory
-            pdfparts.typeset_in_parts(self, translator, parts, data)
-            return
-        head = markup.layout_import() + "#show: book\n\n"
-        write_if_changed(outdir / f"{name}.typ", (head + translator.astext()).encode())
-
-        def page_at_line(line: int) -> str:
-            return translator.page_at_line(line - head.count("\n"))
-
-        pdf = outdir / f"{name}.pdf"
-        if self.run_typst(outdir / f"{name}.typ", pdf, page_at_line, translator.largest_pages):
-            finish_pdf(pdf)
+            work = partial(pdfparts.typeset_in_parts, translator=translator, parts=parts, data=data)
+        else:
+            head = markup.layout_import() + "#show: book\n\n"
+            write_if_changed(outdir / f"{name}.typ", (head + translator.astext()).encode())
+            work = partial(_typeset_whole, translator=translator, head=head)
+        srcdir, root_doc = Path(self.srcdir), self.config.root_doc
+        typesetting.typeset_pdf(
+            self.app,
+            lambda report: work(typesetting.Typesetter(outdir, name, root_doc, srcdir, report)),
+        )
 
     # -- the book in one tree --------------------------------------------------------------
 
@@ -274,74 +270,18 @@ class PDFBuilder(Builder):
             return None
         return target.relative_to(self.outdir).as_posix()
 
-    # -- typesetting -----------------------------------------------------------------------
 
-    def run_typst(
-        self,
-        main: Path,
-        pdf: Path,
-        page_at_line: Callable[[int], str],
-        largest_pages: Callable[[], list[str]] = list,
-    ) -> bool:
-        """Typeset ``main`` into ``pdf`` in Typst's own process (``typeset.py``: a memory
-        limit of its own, so an abort never stops the build); ``page_at_line``: the page a line
-        of ``main`` is of; ``largest_pages``: the pages with the most markup, first. False
-        (and an error logged, no PDF left) when Typst made none."""
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        limit = typeset.memory_limit()
-        outcome = typeset.typeset(
-            main, pdf, int(epoch) if epoch and epoch.isdigit() else None, limit
-        )
-        if not outcome.ok:
-            # Not a traceback: the build says what stopped the PDF, and that no PDF was made,
-            # at the page whose markup Typst could not read (the summary names the editor's
-            # file: summary.remap_warning), or, when Typst ran out of memory, at the largest.
-            pdf.unlink(missing_ok=True)
-            if outcome.stopped:
-                # the reports (and translations) with the most markup: the likeliest cause
-                pages = [p for p in largest_pages() if is_report_page(p)][:3]
-                logger.error(
-                    "%s typesetting the PDF; no PDF was made.%s",
-                    outcome.stopped,
-                    f" The reports with the most to typeset: {', '.join(pages)}" if pages else "",
-                    location=self._page_location(pages[0] if pages else None),
-                    type="bookbuilder",
-                    subtype="pdf-typst",
-                )
-                return False
-            line = failing_line(outcome.diagnostic, main.name)
-            page = page_at_line(line) if line is not None else None
-            logger.error(
-                "Typst could not typeset the PDF: %s %s",
-                outcome.message,
-                " ".join(outcome.hints),
-                location=self._page_location(page),
-                type="bookbuilder",
-                subtype="pdf-typst",
-            )
-            return False
-        for warning in outcome.warnings:
-            logger.warning("Typst: %s", warning, type="bookbuilder", subtype="pdf-typst")
-        return True
+def _typeset_whole(
+    setter: typesetting.Typesetter, translator: markup.TypstTranslator, head: str
+) -> None:
+    """Compile the book's markup, written whole after ``head``, and finish the PDF."""
 
-    def _page_location(self, page: str | None) -> tuple[str, int] | None:
-        """Sphinx's location of a page's first line of text (a report's, its body's first)."""
-        if page is None or page == self.config.root_doc:
-            return None
-        source = read_handover(self.srcdir).source(page)
-        return (page, source.generated_line if source else 1)
+    def page_at_line(line: int) -> str:
+        return translator.page_at_line(line - head.count("\n"))
 
-
-# Typst's diagnostic: "error: …\n  ┌─ folder/book.typ:5:14\n" (its first span is the cause).
-DIAGNOSTIC_SPAN = re.compile(r"┌─ (?P<path>\S+):(?P<line>\d+):(?P<column>\d+)")
-
-
-def failing_line(diagnostic: str, main_name: str) -> int | None:
-    """The first line of the book's own markup (``main_name``) that Typst's diagnostic names."""
-    for match in DIAGNOSTIC_SPAN.finditer(diagnostic):
-        if match.group("path").rsplit("/", 1)[-1] == main_name:
-            return int(match.group("line"))
-    return None
+    main, pdf = (setter.outdir / f"{setter.name}.{suffix}" for suffix in ("typ", "pdf"))
+    if setter.run_typst(main, pdf, page_at_line, translator.largest_pages):
+        finish_pdf(pdf)
 
 
 def pdf_basename(config: Any) -> str:

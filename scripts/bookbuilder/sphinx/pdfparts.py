@@ -30,21 +30,19 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sphinx.util import logging
-
+from bookbuilder.pdfengine.typeset import run_child
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.outputs import write_if_changed
-
-logger = logging.getLogger(__name__)
+from bookbuilder.sphinx.typesetting import Typesetter
 
 PART_VARIABLE = "BOOK_PDF_PART_REPORTS"
 #: Reports per part: Typst's peak for 400 reports is about 0.6 GB (docs/performance.md).
@@ -100,12 +98,11 @@ def plan(translator: markup.TypstTranslator, per_part: int) -> list[Part]:
 
 
 def typeset_in_parts(
-    builder: Any, translator: markup.TypstTranslator, parts: list[Part], data: dict[str, Any]
+    setter: Typesetter, translator: markup.TypstTranslator, parts: list[Part], data: dict[str, Any]
 ) -> None:
     """Compile ``parts`` one after the other, then the front matter, and join them into the
-    book's PDF; errors are logged as for a book compiled whole (``builder.run_typst``)."""
-    outdir = Path(builder.outdir)
-    name = builder.config.bookbuilder_meta.basename
+    book's PDF; errors are reported as for a book compiled whole (``setter.run_typst``)."""
+    outdir, name = setter.outdir, setter.name
     every_label = set().union(*(p.labels for p in parts))
     pages: dict[str, str] = {}  # label → the printed number of its page
     first_page, notes = 1, 0
@@ -134,7 +131,7 @@ def typeset_in_parts(
         def page_at_line(line: int, before: int = before) -> str:
             return translator.page_at_line(line + before)
 
-        if not builder.run_typst(source, pdf, page_at_line, translator.largest_pages):
+        if not setter.run_typst(source, pdf, page_at_line, translator.largest_pages):
             return
 
         def owns(label: str, part: Part = part, last: bool = last) -> bool:
@@ -145,7 +142,7 @@ def typeset_in_parts(
         compiled.append({"pdf": str(pdf), "labels": sorted(found)})
         first_page += count
         notes += its_notes
-    front = _typeset_front(builder, translator, pages, outdir, name)
+    front = _typeset_front(setter, translator, pages)
     if front is None:
         return
     target = outdir / f"{name}.pdf"
@@ -155,12 +152,8 @@ def typeset_in_parts(
         made.unlink(missing_ok=True)  # the markup stays, as a whole book's does
     if why is not None:
         target.unlink(missing_ok=True)
-        logger.error(
-            "the PDF's parts could not be joined (%s); no PDF was made",
-            why,
-            type="bookbuilder",
-            subtype="pdf-typst",
-        )
+        said = "the PDF's parts could not be joined (%s); no PDF was made"
+        setter.report(logging.ERROR, said, why)
 
 
 def clear(outdir: Path, name: str) -> None:
@@ -181,11 +174,7 @@ def _index_labels(data: dict[str, Any]) -> set[str]:
 
 
 def _typeset_front(
-    builder: Any,
-    translator: markup.TypstTranslator,
-    pages: dict[str, str],
-    outdir: Path,
-    name: str,
+    setter: Typesetter, translator: markup.TypstTranslator, pages: dict[str, str]
 ) -> Path | None:
     """Compile the front matter (cover, title page, contents) with the stand-ins of the
     book's outlined headings; its PDF, or None (the error logged)."""
@@ -197,10 +186,10 @@ def _typeset_front(
     if INDEX_LABEL in pages:
         stand_ins.append(f"#index-stand-ins({int(pages[INDEX_LABEL])})\n")
     head = '#import "book.typ": *\n#show: book-front\n\n'
-    source = outdir / f"{name}.front.typ"
-    pdf = outdir / f"{name}.front.pdf"
+    source = setter.outdir / f"{setter.name}.front.typ"
+    pdf = setter.outdir / f"{setter.name}.front.pdf"
     write_if_changed(source, (head + "".join(stand_ins)).encode())
-    if not builder.run_typst(source, pdf, lambda line: builder.config.root_doc):
+    if not setter.run_typst(source, pdf, lambda line: setter.root_doc):
         return None
     return pdf
 
@@ -248,12 +237,7 @@ def _join_in_child(request: dict[str, Any], path: Path) -> str | None:
     """Run :func:`join` in a process of its own, asked by ``request`` (written to ``path``);
     None, or why it failed."""
     path.write_text(json.dumps(request, ensure_ascii=False), "utf-8")
-    ran = subprocess.run(
-        [sys.executable, "-m", __name__, str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    ran = run_child([sys.executable, "-m", __name__, str(path)])
     if ran.returncode == 0:
         return None
     return (ran.stderr.strip().splitlines() or [f"status {ran.returncode}"])[-1][:300]
