@@ -137,6 +137,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", partial(bookindex.prepare, build))
     app.connect("write-started", partial(remembered.note_writing, build))
     app.connect("doctree-resolved", partial(remembered.note_written, build))
+    app.add_event(parallel.WRITTEN_ELSEWHERE)  # JOBS > 1: pages a worker wrote (parallel.py)
+    app.connect(parallel.WRITTEN_ELSEWHERE, partial(remembered.note_written_elsewhere, build))
+    app.connect(parallel.WRITTEN_ELSEWHERE, partial(outputs.note_pages_elsewhere, build))
 
     # before the theme's handlers (500), which render the sidebar from the context
     app.connect("html-page-context", partial(navigation.use_one_level_sidebar, build), 400)

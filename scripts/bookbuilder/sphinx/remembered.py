@@ -145,6 +145,11 @@ def note_written(build: BuildState, app: Sphinx, doctree: Any, docname: str) -> 
     build.docs_written.add(docname)
 
 
+def note_written_elsewhere(build: BuildState, app: Sphinx, docnames: list[str]) -> None:
+    """bookbuilder-written-elsewhere: documents written in another process (parallel.py)."""
+    build.docs_written.update(docnames)
+
+
 def _writes_page_by_page(builder: Any) -> bool:
     return type(builder).write_documents is Builder.write_documents
 
