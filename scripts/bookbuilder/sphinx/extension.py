@@ -174,11 +174,12 @@ def _parallel_safety() -> dict[str, bool]:
     extension says it may. True here, because what the extension keeps is merged or made in the
     main process: the read warnings in the environment (``remembered.merge_warnings``);
     ``BuildState`` and the files beside the doctrees only in handlers Sphinx runs in the main
-    process (builder-inited, env-*, write-started, doctree-resolved, build-finished, and the
-    first page's html-page-context, written before the others are shared out); the images a
-    page shows, listed for copying by a post-transform (``images._to_copy``), which runs in the
-    main process too. ``tests/test_parallel.py`` holds a parallel build to a serial one, file
-    for file."""
+    process (builder-inited, env-*, write-started, build-finished, and the first page's
+    doctree-resolved and html-page-context, written before the others are shared out), or from
+    what a worker sends back (``parallel.WRITTEN_ELSEWHERE``: the pages it wrote); the images a
+    page shows, listed for copying by a post-transform (``images._to_copy``) and sent back with
+    the pages (``parallel.PagesInWorkers``). ``tests/test_parallel.py`` holds a parallel build to
+    a serial one, file for file."""
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

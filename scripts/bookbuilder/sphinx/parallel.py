@@ -24,6 +24,7 @@ back an environment costs about 0.3 ms a page of the book, reading a report abou
 
 from __future__ import annotations
 
+import gc
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -171,10 +172,16 @@ class PagesInWorkers(StandaloneHTMLBuilder):
             done(chunk, result)
             next(progress)
 
-        tasks = ParallelTasks(self._app.parallel)
-        for chunk in chunks:
-            tasks.add_task(task, chunk, step)
-        tasks.join()
+        # Objects made so far out of the collector's sight: a forked process that collects
+        # garbage would otherwise touch, and so copy, every page of this one's memory
+        gc.freeze()
+        try:
+            tasks = ParallelTasks(self._app.parallel)
+            for chunk in chunks:
+                tasks.add_task(task, chunk, step)
+            tasks.join()
+        finally:
+            gc.unfreeze()
         logger.info("")
 
     def _take_back(self, chunk: WrittenChunk) -> None:
