@@ -122,6 +122,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", partial(remembered.listen, build))
     app.connect("builder-inited", partial(online.sync_downloads, build))
     app.connect("builder-inited", offline.add_offline_script)
+    app.connect("builder-inited", partial(online.draw_social_card_aside, build))
 
     app.connect("env-purge-doc", remembered.forget_document)
     app.connect("env-merge-info", remembered.merge_warnings)  # JOBS > 1: see _parallel_safety
@@ -161,7 +162,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # before anything that lists the folder (the offline edition's file list)
     app.connect("build-finished", partial(outputs.prune_web_edition, build), priority=100)
     app.connect("build-finished", incremental.save_structure)
-    app.connect("build-finished", online.social_card)
+    app.connect("build-finished", partial(online.social_card, build))
     app.connect("build-finished", partial(remembered.remember, build), priority=900)
     # after every other handler: the listing covers the files they write
     app.connect("build-finished", offline.write_offline_files, priority=900)
