@@ -59,6 +59,7 @@ EDITIONS: dict[str, Edition] = {
             order=30,
             writes_html=True,
             website=True,
+            builder_class="bookbuilder.sphinx.parallel:BookHtmlBuilder",
         ),
         Edition(
             "epub",

@@ -25,9 +25,7 @@ def drawn(folder: Path, name: str, inputs: object, draw: Callable[[], bytes]) ->
     """What ``draw()`` makes of ``inputs`` (their ``repr`` is the key), from ``folder`` when it
     was drawn from the same inputs by the same code, Pillow and fonts, else drawn and kept there
     as ``name``, under its key: a picture is never found under another picture's key."""
-    machine = (code_fingerprint(), PIL.__version__, cover_fonts())
-    key = hashlib.sha256(repr((machine, inputs)).encode("utf-8", "replace")).hexdigest()
-    picture = folder / f"{key}-{name}"
+    picture = _kept(folder, name, inputs)
     try:
         return picture.read_bytes()
     except OSError:
@@ -40,3 +38,15 @@ def drawn(folder: Path, name: str, inputs: object, draw: Callable[[], bytes]) ->
     partial.write_bytes(data)
     os.replace(partial, picture)  # whole or not at all
     return data
+
+
+def is_drawn(folder: Path, name: str, inputs: object) -> bool:
+    """Whether :func:`drawn` finds the picture kept in ``folder``, without drawing it."""
+    return _kept(folder, name, inputs).is_file()
+
+
+def _kept(folder: Path, name: str, inputs: object) -> Path:
+    """Where the picture drawn from ``inputs`` is kept: named by its key (module docstring)."""
+    machine = (code_fingerprint(), PIL.__version__, cover_fonts())
+    key = hashlib.sha256(repr((machine, inputs)).encode("utf-8", "replace")).hexdigest()
+    return folder / f"{key}-{name}"

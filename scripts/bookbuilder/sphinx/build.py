@@ -62,7 +62,11 @@ def run_sphinx(
 
 def sphinx_jobs() -> list[str]:
     """Sphinx's ``-j``: pages read and written in ``JOBS`` processes (bookbuilder.jobs); the
-    extension merges what each process learnt (``extension.setup``: parallel read and write)."""
+    extension merges what each process learnt (``extension.setup``: parallel read and write).
+    Given to every edition: the web edition's and the EPUB's builders read and write whole pages
+    in every process (``parallel.PagesInWorkers``), so with 2 jobs their main process does 13%
+    and 24% of the 1-job build's CPU at 1,000 reports, and the workers no more in all than one
+    process (docs/performance.md, "Sphinx's -j made to pay")."""
     count = jobs()
     return ["-j", str(count)] if count > 1 else []
 

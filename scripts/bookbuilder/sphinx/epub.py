@@ -63,6 +63,7 @@ from bookbuilder.render.images import (
     publish_image,
 )
 from bookbuilder.sphinx import a11y
+from bookbuilder.sphinx.parallel import PagesInWorkers
 from bookbuilder.sphinx.settings import NAV_REPORT_LEVEL
 from bookbuilder.syntax import alt_is_file_name
 
@@ -160,7 +161,7 @@ class BookEpubTranslator(HTML5Translator):
                     break
 
 
-class BookEpubBuilder(Epub3Builder):
+class BookEpubBuilder(PagesInWorkers, Epub3Builder):
     """Sphinx's EPUB 3 builder, made accessible, fully described and reproducible."""
 
     name = "epub"

@@ -122,6 +122,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", partial(remembered.listen, build))
     app.connect("builder-inited", partial(online.sync_downloads, build))
     app.connect("builder-inited", offline.add_offline_script)
+    app.connect("builder-inited", partial(online.draw_social_card_aside, build))
 
     app.connect("env-purge-doc", remembered.forget_document)
     app.connect("env-merge-info", remembered.merge_warnings)  # JOBS > 1: see _parallel_safety
@@ -137,6 +138,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", partial(bookindex.prepare, build))
     app.connect("write-started", partial(remembered.note_writing, build))
     app.connect("doctree-resolved", partial(remembered.note_written, build))
+    app.add_event(parallel.WRITTEN_ELSEWHERE)  # JOBS > 1: pages a worker wrote (parallel.py)
+    app.connect(parallel.WRITTEN_ELSEWHERE, partial(remembered.note_written_elsewhere, build))
+    app.connect(parallel.WRITTEN_ELSEWHERE, partial(outputs.note_pages_elsewhere, build))
 
     # before the theme's handlers (500), which render the sidebar from the context
     app.connect("html-page-context", partial(navigation.use_one_level_sidebar, build), 400)
@@ -158,7 +162,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # before anything that lists the folder (the offline edition's file list)
     app.connect("build-finished", partial(outputs.prune_web_edition, build), priority=100)
     app.connect("build-finished", incremental.save_structure)
-    app.connect("build-finished", online.social_card)
+    app.connect("build-finished", partial(online.social_card, build))
     app.connect("build-finished", partial(remembered.remember, build), priority=900)
     # after every other handler: the listing covers the files they write
     app.connect("build-finished", offline.write_offline_files, priority=900)
@@ -171,11 +175,12 @@ def _parallel_safety() -> dict[str, bool]:
     extension says it may. True here, because what the extension keeps is merged or made in the
     main process: the read warnings in the environment (``remembered.merge_warnings``);
     ``BuildState`` and the files beside the doctrees only in handlers Sphinx runs in the main
-    process (builder-inited, env-*, write-started, doctree-resolved, build-finished, and the
-    first page's html-page-context, written before the others are shared out); the images a
-    page shows, listed for copying by a post-transform (``images._to_copy``), which runs in the
-    main process too. ``tests/test_parallel.py`` holds a parallel build to a serial one, file
-    for file."""
+    process (builder-inited, env-*, write-started, build-finished, and the first page's
+    doctree-resolved and html-page-context, written before the others are shared out), or from
+    what a worker sends back (``parallel.WRITTEN_ELSEWHERE``: the pages it wrote); the images a
+    page shows, listed for copying by a post-transform (``images._to_copy``) and sent back with
+    the pages (``parallel.PagesInWorkers``). ``tests/test_parallel.py`` holds a parallel build to
+    a serial one, file for file."""
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -148,8 +148,9 @@ def _files_shown(picture: web_picture) -> list[str]:
 
 def _to_copy(builder: Any, picture: web_picture) -> None:
     """Put the picture's files in the builder's list of images to copy into ``_images/``, here,
-    in the main process: with ``JOBS`` above 1 the HTML is written in other processes, and what
-    the writer adds to the list there never comes back (Sphinx copies the images at the end)."""
+    where the page is resolved: with ``JOBS`` above 1 the writer may run in another process than
+    the post-transforms, and what it adds to the list there never comes back (Sphinx copies the
+    images at the end); what the post-transforms add does (``parallel.PagesInWorkers``)."""
     for key in _files_shown(picture):
         builder.images.setdefault(key, builder.env.images[key][1])
 

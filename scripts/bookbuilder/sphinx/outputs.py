@@ -120,6 +120,11 @@ def note_page(
     build.pages_written.add(pagename)
 
 
+def note_pages_elsewhere(build: BuildState, app: Sphinx, docnames: list[str]) -> None:
+    """bookbuilder-written-elsewhere: each document's page, written in another process."""
+    build.pages_written.update(docnames)
+
+
 def expected_pages(builder: Any, written: set[str]) -> set[str]:
     """The pages a clean build writes (paths in the builder's folder): one per document, and
     those ``written`` by this build (index, search)."""

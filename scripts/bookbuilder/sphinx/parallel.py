@@ -1,23 +1,52 @@
-"""Sphinx's processes where they pay: reading a few pages in one process, as before.
+"""Sphinx's processes where they pay: whole pages in every process, a few pages in one.
 
-With ``JOBS`` above 1 (``bookbuilder.jobs``), Sphinx shares the pages it reads out between
-processes, each of which sends the whole environment back, pickled, to be merged: for the one
-report an editor added or edited, that costs more than reading it (measured on the benchmark's
-book: about 15 ms to read a report, about 0.3 ms a page of the book to pickle and unpickle the
-environment, per process). So a build that reads fewer than ``len(book) * jobs / READ_GAIN``
-pages reads them in this process, and still writes in ``JOBS`` processes.
+With ``JOBS`` above 1 (``bookbuilder.jobs``), Sphinx (9.0) shares the pages out between
+processes, and the web edition and the EPUB build with :class:`PagesInWorkers`, which changes
+how:
+
+- **Reading**: Sphinx cuts the pages into chunks of about ``sqrt(10 × pages / JOBS)`` and forks
+  a process for each, which sends back its whole environment, pickled, to be merged: a chunk
+  started after another was merged sends that one's pages back too, so the main process
+  unpickled about half the book per chunk (15 chunks at 1,000 reports). Here each process reads
+  one share of the pages, all forked at the start: each environment sent back holds its own
+  pages only.
+- **Writing**: Sphinx's main process loads and resolves every page (the post-transforms, ours
+  included), indexes it for the search (stemming every word) and pickles it to a worker, which
+  only translates it to HTML: with 2 jobs the main process did most of the work and one worker
+  the rest. Here each process loads, resolves, indexes and writes its own pages, and sends back
+  only what the main process needs afterwards: the search index's entries of its pages, the
+  images they show, and their names (:data:`WRITTEN_ELSEWHERE`, for ``BuildState``).
+
+A build that reads fewer than ``len(book) * jobs / READ_GAIN`` pages (an editor added or
+edited a report) reads them in this process, and still writes in ``JOBS`` processes: sending
+back an environment costs about 0.3 ms a page of the book, reading a report about 15 ms.
 """
 
 from __future__ import annotations
 
+import gc
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.build_phase import BuildPhase
+from sphinx.util.display import status_iterator
+from sphinx.util.parallel import ParallelTasks, make_chunks
 
 from bookbuilder.sphinx.state import BuildState
 
+logger = logging.getLogger(__name__)
+
 # How much longer a page takes to read than its share of sending the environment back.
 READ_GAIN = 50
+
+# Event (app, docnames): pages written in another process, in the order of a serial build.
+WRITTEN_ELSEWHERE = "bookbuilder-written-elsewhere"
 
 
 def read_few_in_one_process(build: BuildState, app: Sphinx, env: Any, docnames: list[str]) -> None:
@@ -33,3 +62,136 @@ def write_in_all_processes(build: BuildState, app: Sphinx, env: Any) -> None:
     if build.jobs_set_aside is not None:
         app.parallel = build.jobs_set_aside
         build.jobs_set_aside = None
+
+
+# The search index's entries, per page or per word (sphinx.search.IndexBuilder.feed): a word's
+# set of pages is the union of each page's, so a chunk's entries merge into the whole.
+_PAGE_ENTRIES = ("_titles", "_filenames", "_all_titles", "_index_entries")
+_WORD_ENTRIES = ("_mapping", "_title_mapping")
+
+
+@dataclass
+class WrittenChunk:
+    """What the main process needs of the pages a worker wrote."""
+
+    docnames: list[str]
+    images: dict[str, str]  # the builder's images to copy into _images/ (path: name)
+    search: dict[str, dict[str, Any]] = field(default_factory=dict)  # IndexBuilder's entries
+
+
+def write_page(builder: Any, docname: str) -> None:
+    """One page, as Sphinx's serial write does it (``sphinx.builders._write_docname``)."""
+    builder.phase = BuildPhase.RESOLVING
+    doctree = builder.env.get_and_resolve_doctree(docname, builder, tags=builder.tags)
+    builder.phase = BuildPhase.WRITING
+    builder.write_doc_serialized(docname, doctree)
+    builder.write_doc(docname, doctree)
+
+
+def _empty_search(indexer: Any) -> None:
+    """In a worker: the search index keeps only the pages this worker writes."""
+    if indexer is not None:
+        for name in (*_PAGE_ENTRIES, *_WORD_ENTRIES):
+            setattr(indexer, name, {})
+
+
+def _search_entries(indexer: Any) -> dict[str, dict[str, Any]]:
+    if indexer is None:
+        return {}
+    return {name: getattr(indexer, name) for name in (*_PAGE_ENTRIES, *_WORD_ENTRIES)}
+
+
+def _merge_search(indexer: Any, entries: dict[str, dict[str, Any]]) -> None:
+    """A worker's pages into the main process's search index, as feeding them here would."""
+    if indexer is None:
+        return
+    for name in _PAGE_ENTRIES:
+        getattr(indexer, name).update(entries[name])
+    for name in _WORD_ENTRIES:
+        words = getattr(indexer, name)
+        for word, pages in entries[name].items():
+            words.setdefault(word, set()).update(pages)
+
+
+class PagesInWorkers(StandaloneHTMLBuilder):
+    """Sphinx's HTML builders (the web edition's, the EPUB's) reading and writing whole pages in
+    every process (module docstring); the serial build (``JOBS=1``) is Sphinx's own."""
+
+    def _read_parallel(self, docnames: list[str], nproc: int) -> None:
+        for docname in docnames:  # all at once, as Sphinx does
+            self.events.emit("env-purge-doc", self.env, docname)
+            self.env.clear_doc(docname)
+
+        def read_share(share: list[str]) -> bytes:
+            self.env._app = self._app
+            for docname in share:
+                self.read_doc(docname, _cache=False)
+            return pickle.dumps(self.env, pickle.HIGHEST_PROTOCOL)
+
+        def merge(share: list[str], other: bytes) -> None:
+            self.env.merge_info_from(share, pickle.loads(other), self._app)
+
+        shares = [docnames[i::nproc] for i in range(nproc)]  # pages alike spread alike
+        self._in_processes(shares, read_share, merge, __("reading sources... "), "purple")
+
+    def _write_parallel(self, docnames: Any, nproc: int) -> None:
+        # Sphinx passes JOBS - 1, keeping this process to resolve the pages: the workers do it
+        first, rest = docnames[0], list(docnames[1:])
+        # the first page here: caches and templates warm, handlers that note the first page
+        write_page(self, first)
+        chunks = make_chunks(rest, self._app.parallel)
+        written: dict[str, WrittenChunk] = {}
+
+        def write_chunk(chunk: list[str]) -> WrittenChunk:
+            _empty_search(self.indexer)
+            images = dict(self.images)
+            for docname in chunk:
+                write_page(self, docname)
+            new_images = {k: v for k, v in self.images.items() if k not in images}
+            return WrittenChunk(chunk, new_images, _search_entries(self.indexer))
+
+        def chunk_done(chunk: list[str], result: WrittenChunk) -> None:
+            written[chunk[0]] = result
+
+        self._in_processes(chunks, write_chunk, chunk_done, __("writing output... "), "darkgreen")
+        for chunk in chunks:  # in the pages' order, whichever process finished first
+            self._take_back(written[chunk[0]])
+
+    def _in_processes(
+        self,
+        chunks: list[list[str]],
+        task: Callable[[list[str]], Any],
+        done: Callable[[list[str], Any], None],
+        message: str,
+        colour: str,
+    ) -> None:
+        """Each chunk in a forked process (``JOBS`` at a time); ``done`` in this one."""
+        progress = status_iterator(chunks, message, colour, len(chunks), self.config.verbosity)
+
+        def step(chunk: list[str], result: Any) -> None:
+            done(chunk, result)
+            next(progress)
+
+        # Objects made so far out of the collector's sight: a forked process that collects
+        # garbage would otherwise touch, and so copy, every page of this one's memory
+        gc.freeze()
+        try:
+            tasks = ParallelTasks(self._app.parallel)
+            for chunk in chunks:
+                tasks.add_task(task, chunk, step)
+            tasks.join()
+        finally:
+            gc.unfreeze()
+        logger.info("")
+
+    def _take_back(self, chunk: WrittenChunk) -> None:
+        for path, name in chunk.images.items():
+            self.images.setdefault(path, name)
+        _merge_search(self.indexer, chunk.search)
+        self.events.emit(WRITTEN_ELSEWHERE, chunk.docnames)
+
+
+class BookHtmlBuilder(PagesInWorkers):
+    """The web edition's builder: Sphinx's ``html``, whole pages in every process."""
+
+    name = "html"

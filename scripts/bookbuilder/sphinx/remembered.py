@@ -157,6 +157,11 @@ def note_written(build: BuildState, app: Sphinx, doctree: nodes.document, docnam
     build.docs_written.add(docname)
 
 
+def note_written_elsewhere(build: BuildState, app: Sphinx, docnames: list[str]) -> None:
+    """bookbuilder-written-elsewhere: documents written in another process (parallel.py)."""
+    build.docs_written.update(docnames)
+
+
 def _writes_page_by_page(builder: Builder) -> bool:
     return type(builder).write_documents is Builder.write_documents
 

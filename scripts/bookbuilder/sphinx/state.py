@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
     from bookbuilder.sphinx.bookindex import Section
     from bookbuilder.sphinx.navigation import SidebarLevel
     from bookbuilder.sphinx.remembered import WarningMemory
@@ -37,3 +39,5 @@ class BuildState:
     book_index: list[Section] | None = None
     # parallel.py: JOBS, set aside while a few pages are read in one process
     jobs_set_aside: int | None = None
+    # online.py: the process drawing the link preview while Sphinx reads (None: none)
+    drawing_aside: BaseProcess | None = None
