@@ -99,14 +99,14 @@ test: $(STAMP)
 # Sphinx's own processes to pay for themselves (the tests that compare JOBS set their own).
 TEST_WORKERS ?= auto
 test-fast: $(STAMP)
-	@JOBS=1 $(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --dist loadfile $(ARGS)
+	@JOBS=1 $(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --dist loadgroup $(ARGS)
 
 # The tests again, with another (generated) book in the repository's place: they must not count
 # on the sample book (scripts/other_book.py; runs on a temporary clone of the last commit).
 # The fast tier only: the slow tests build fixture books of their own and read nothing of the
 # book in the repository's place, so running them again with another book proves nothing more.
 test-other-book: $(STAMP)
-	@JOBS=1 $(BIN)/python scripts/other_book.py -- -m "not slow" -n $(TEST_WORKERS) --dist loadfile
+	@JOBS=1 $(BIN)/python scripts/other_book.py -- -m "not slow" -n $(TEST_WORKERS) --dist loadgroup
 
 # Rewrites tests/golden/ from what the code makes now; review with `git diff tests/golden`.
 golden: $(STAMP)
