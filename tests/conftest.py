@@ -18,7 +18,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,14 +92,36 @@ consent: true
 """
 
 
-def copy_book(source: Path, target: Path) -> Path:
-    """A book's editable parts (conf.py, chapters/, experiences/) copied into a fresh folder."""
+def copy_book(source: Path, target: Path, remembered_readings: bool = True) -> Path:
+    """A book's editable parts (conf.py, chapters/, experiences/) copied into a fresh folder.
+
+    With ``remembered_readings`` (and a fixture book that has images), the copy comes with
+    the OCR's memory of its images (``_build/cache/burned-in.pickle``, see
+    ``remembered_readings_file``), as an editor's book has after its first `make check`: the
+    burned-in rules run on the remembered lines, the engine does not read the same
+    fixture image again (1.8 s of the 3 s a check of the small book takes). A test of the
+    reading itself, or of what a first run leaves on disk, passes False."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source / "conf.py", target / "conf.py")
     for folder in ("chapters", "experiences"):
         if (source / folder).is_dir():
             shutil.copytree(source / folder, target / folder, symlinks=True)
+    memory = REMEMBERED_READINGS.get("file")
+    if remembered_readings and memory is not None and fixture_images(source):
+        from bookbuilder.check.burnedin import CACHE_FILE
+        from bookbuilder.layout import CACHE_DIR
+
+        (target / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(memory, target / CACHE_DIR / CACHE_FILE)
     return target
+
+
+def fixture_images(book: Path) -> list[Path]:
+    """The raster images of a book's reports (those the burned-in check reads)."""
+    from bookbuilder.check.burnedin import RASTER_SUFFIXES
+
+    images = book / "experiences" / "images"
+    return sorted(p for p in images.rglob("*") if p.suffix.lower() in RASTER_SUFFIXES)
 
 
 def small_book_with(
@@ -149,6 +172,36 @@ def one_process_at_a_time(lock: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def made_once_per_run(
+    factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
+    """The folder ``name``, made by ``make(folder)`` once for the whole test run: under
+    `make test-fast` (pytest-xdist) in the folder the run's processes share (pytest's
+    ``pytest-N/``, above each process's own ``popen-gwK/``), by whichever process asks first
+    while the others wait for it; in one process, in its own temporary folder. A folder left
+    half made by a failed ``make`` is made again by the next to ask."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / f"once-{name}"
+    made = base / f"once-{name}.made"
+    with one_process_at_a_time(base / f"once-{name}.lock"):
+        if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            make(folder)
+            made.write_text(tree_digest(folder), "utf-8")
+    return folder
+
+
+def assert_unchanged(folder: Path) -> None:
+    """A folder made by ``made_once_per_run`` is read by every process: no test may change
+    it (such a test works on a copy). Said by the file whose tests changed it."""
+    made = folder.parent / f"{folder.name}.made"
+    if tree_digest(folder) != made.read_text("utf-8"):
+        pytest.fail(f"{folder} is shared by every test of the run but was changed by one here")
+
+
 def tree_digest(*folders: Path) -> str:
     """One digest of every file's name and bytes under ``folders`` (symbolic links as links)."""
     digest = hashlib.sha256()
@@ -162,27 +215,78 @@ def tree_digest(*folders: Path) -> str:
     return digest.hexdigest()
 
 
-@pytest.fixture(scope="session")
-def small_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_book(SMALL, tmp_path_factory.mktemp("small-book"))
+#: The file of OCR readings that ``copy_book`` puts into a fixture book's copy (set by the
+#: session fixture below, before the first test).
+REMEMBERED_READINGS: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def remembered_readings_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The OCR's readings of every image of the fixture books, read once per test run (by
+    the burned-in check's own reader, in a process of its own: the engine takes ~1 GB), for
+    ``copy_book``. An image the engine cannot read here (no OCR libraries) is left out, and
+    read (or refused) by each test's own check as before."""
+    from bookbuilder.check.burnedin import CACHE_FILE
+
+    def read(folder: Path) -> None:
+        images = [str(p) for book in FIXTURES.glob("book-*") for p in fixture_images(book)]
+        script = (
+            "import sys; from pathlib import Path; from bookbuilder.check import burnedin\n"
+            "memory = burnedin.ReadingMemory(Path(sys.argv[1]))\n"
+            "burnedin.read_all([Path(p) for p in sys.argv[2:]], memory)\n"
+            "memory.save()\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(folder), *images], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    memory = made_once_per_run(tmp_path_factory, "ocr-readings", read) / CACHE_FILE
+    if memory.is_file():
+        REMEMBERED_READINGS["file"] = memory
+    return memory
+
+
+@pytest.fixture
+def small_book(tmp_path: Path) -> Path:
+    """A fresh copy of the small fixture book, not built, the test's own."""
+    return copy_book(SMALL, tmp_path / "small-book")
+
+
+def build_small(editions: tuple[str, ...]) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        copy_book(SMALL, folder)
+        result = run_book(folder, "build", *editions)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return make
 
 
 @pytest.fixture(scope="session")
-def small_build(small_book: Path) -> Path:
-    """The small fixture book's web edition and EPUB (`make html epub`), for reading only."""
-    result = run_book(small_book, "build", "html", "epub")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return small_book
+def small_build_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return made_once_per_run(tmp_path_factory, "small-build", build_small(("html", "epub")))
+
+
+@pytest.fixture(scope="module")
+def small_build(small_build_once: Path) -> Iterator[Path]:
+    """The small fixture book's web edition and EPUB (`make html epub`), built once per test
+    run and shared by every process: for reading only (checked at the end of each file)."""
+    yield small_build_once
+    assert_unchanged(small_build_once)
 
 
 @pytest.fixture(scope="session")
-def small_all_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small fixture book with all three editions (`make all`), for reading only."""
+def small_all_build_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_pdf("pdftotext")
-    root = copy_book(SMALL, tmp_path_factory.mktemp("small-all"))
-    result = run_book(root, "build", "all")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
+    return made_once_per_run(tmp_path_factory, "small-all", build_small(("all",)))
+
+
+@pytest.fixture(scope="module")
+def small_all_build(small_all_build_once: Path) -> Iterator[Path]:
+    """The small fixture book with all three editions (`make all`), built once per test run
+    and shared by every process: for reading only (checked at the end of each file)."""
+    yield small_all_build_once
+    assert_unchanged(small_all_build_once)
 
 
 # -- test tiers -----------------------------------------------------------------------------------
@@ -197,6 +301,72 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if set(BROWSER_FIXTURES) & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    tell_the_groups(items)
+
+
+# -- make test-fast's processes -------------------------------------------------------------------
+# `--dist loadgroup` (pytest-xdist): the tests of a file that share a book built for the file (a
+# module- or class-scoped fixture) are one group, run by one process, so the book is built once;
+# every other test goes to whichever process is free, one by one, so a file of many independent
+# tests (test_security.py's checks of hostile reports) is shared out. pytest-xdist's own
+# `xdist_group` marker cannot do this: it renames the test (`item._nodeid`), which pytest 9
+# no longer reads. So each process writes the groups it collected to a file named in the
+# environment, and the scheduler below (in the controlling process) reads them.
+GROUPS_FILE = "BOOKBUILDER_TEST_GROUPS"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if is_loadgroup(config) and not os.environ.get("PYTEST_XDIST_WORKER"):
+        handle, name = tempfile.mkstemp(prefix="bookbuilder-test-groups-", suffix=".json")
+        os.close(handle)
+        os.environ[GROUPS_FILE] = name  # the processes pytest-xdist starts inherit it
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if is_loadgroup(config) and not os.environ.get("PYTEST_XDIST_WORKER"):
+        Path(os.environ.pop(GROUPS_FILE)).unlink(missing_ok=True)
+
+
+def is_loadgroup(config: pytest.Config) -> bool:
+    return config.getoption("dist", "no") == "loadgroup" and bool(config.getoption("numprocesses"))
+
+
+def tell_the_groups(items: list[pytest.Item]) -> None:
+    """In a process of `make test-fast`: which tests go together (test id → its file)."""
+    worker, name = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get(GROUPS_FILE)
+    if not worker or not name:
+        return
+    groups = {i.nodeid: i.nodeid.split("::")[0] for i in items if shares_a_file_fixture(i)}
+    partial = Path(f"{name}.{worker}")
+    partial.write_text(json.dumps(groups), "utf-8")
+    os.replace(partial, name)  # every process collects the same tests: the last one stays
+
+
+def shares_a_file_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        definitions[-1].scope in ("module", "class", "package")
+        for definitions in info.name2fixturedefs.values()
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if not is_loadgroup(config):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedBooksTogether(LoadScopeScheduling):
+        """Scheduled once every process has collected (and written the groups)."""
+
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:
+                self.groups = json.loads(Path(os.environ[GROUPS_FILE]).read_text("utf-8"))
+            return self.groups.get(nodeid, nodeid)
+
+    return SharedBooksTogether(config, log)
 
 
 # -- golden files ---------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ REPORT = "shade-for-the-scanner-sevilla"
 
 @pytest.fixture
 def book(tmp_path: Path) -> Path:
-    root = copy_book(SMALL, tmp_path / "book")
+    root = copy_book(SMALL, tmp_path / "book", remembered_readings=False)  # read here
     report = root / "experiences" / f"{REPORT}.md"
     text = report.read_text("utf-8")
     report.write_text(text + "\n![A chest radiograph](images/" + REPORT + "/chest.png)\n", "utf-8")

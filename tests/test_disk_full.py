@@ -40,7 +40,8 @@ def assert_said_disk_full(result: subprocess.CompletedProcess[str], folder: str)
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     """The small book, and its `_build/` folder, ready for a tmpfs."""
-    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    # no remembered readings: _build/ must be empty, a tmpfs goes over it
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book", remembered_readings=False)
     build = root / "_build"
     build.mkdir()
     yield root, build
@@ -122,7 +123,7 @@ def test_an_injected_full_disk_is_said_as_such(tmp_path: Path, folder: str) -> N
 
 
 def test_the_message_names_a_quota_and_the_space_needed(tmp_path: Path) -> None:
-    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book", remembered_readings=False)
     error = OSError(errno.EDQUOT, os.strerror(errno.EDQUOT), str(root / "_build" / "x.html"))
     said = diskspace.message(error, root, root / "_build")
     assert said.startswith("Stopped: the quota is full while writing _build; ")

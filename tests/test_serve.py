@@ -245,7 +245,7 @@ def test_sphinx_warnings_name_the_reports_file_and_line(server) -> None:
 
 
 def test_a_busy_port_is_said_first_with_the_fix(tmp_path: Path) -> None:
-    book = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    book = copy_book(FIXTURES / "book-small", tmp_path / "book", remembered_readings=False)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
