@@ -111,7 +111,9 @@ def write_if_changed(path: Path, catalogue: Catalog, **options: bool) -> bool:
     """Writes ``catalogue`` to ``path`` unless the file says the same but for its
     POT-Creation-Date (then the file, its date and its mtime stay); whether it wrote."""
     out = io.BytesIO()
-    write_po(out, catalogue, width=100, sort_by_file=True, **options)
+    # Locations name the file, not the line: a word's line moves with every edit above it, and
+    # would make every change to the code a change to 44 catalogues.
+    write_po(out, catalogue, width=100, sort_by_file=True, include_lineno=False, **options)
     data = out.getvalue()
     if path.is_file() and _CREATION_DATE.sub(b"", path.read_bytes()) == _CREATION_DATE.sub(
         b"", data
