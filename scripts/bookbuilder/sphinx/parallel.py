@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.locale import __
 from sphinx.util import logging
@@ -113,9 +114,10 @@ def _merge_search(indexer: Any, entries: dict[str, dict[str, Any]]) -> None:
             words.setdefault(word, set()).update(pages)
 
 
-class PagesInWorkers(StandaloneHTMLBuilder):
-    """Sphinx's HTML builders (the web edition's, the EPUB's) reading and writing whole pages in
-    every process (module docstring); the serial build (``JOBS=1``) is Sphinx's own."""
+class ReadInShares(Builder):
+    """A builder whose parallel read gives each process one share of the pages (module
+    docstring). The PDF's builder reads this way too: in ``make all`` with more than one job it
+    builds first, so it is the one that reads the whole book."""
 
     def _read_parallel(self, docnames: list[str], nproc: int) -> None:
         for docname in docnames:  # all at once, as Sphinx does
@@ -133,29 +135,6 @@ class PagesInWorkers(StandaloneHTMLBuilder):
 
         shares = [docnames[i::nproc] for i in range(nproc)]  # pages alike spread alike
         self._in_processes(shares, read_share, merge, __("reading sources... "), "purple")
-
-    def _write_parallel(self, docnames: Any, nproc: int) -> None:
-        # Sphinx passes JOBS - 1, keeping this process to resolve the pages: the workers do it
-        first, rest = docnames[0], list(docnames[1:])
-        # the first page here: caches and templates warm, handlers that note the first page
-        write_page(self, first)
-        chunks = make_chunks(rest, self._app.parallel)
-        written: dict[str, WrittenChunk] = {}
-
-        def write_chunk(chunk: list[str]) -> WrittenChunk:
-            _empty_search(self.indexer)
-            images = dict(self.images)
-            for docname in chunk:
-                write_page(self, docname)
-            new_images = {k: v for k, v in self.images.items() if k not in images}
-            return WrittenChunk(chunk, new_images, _search_entries(self.indexer))
-
-        def chunk_done(chunk: list[str], result: WrittenChunk) -> None:
-            written[chunk[0]] = result
-
-        self._in_processes(chunks, write_chunk, chunk_done, __("writing output... "), "darkgreen")
-        for chunk in chunks:  # in the pages' order, whichever process finished first
-            self._take_back(written[chunk[0]])
 
     def _in_processes(
         self,
@@ -183,6 +162,34 @@ class PagesInWorkers(StandaloneHTMLBuilder):
         finally:
             gc.unfreeze()
         logger.info("")
+
+
+class PagesInWorkers(ReadInShares, StandaloneHTMLBuilder):
+    """Sphinx's HTML builders (the web edition's, the EPUB's) reading and writing whole pages in
+    every process (module docstring); the serial build (``JOBS=1``) is Sphinx's own."""
+
+    def _write_parallel(self, docnames: Any, nproc: int) -> None:
+        # Sphinx passes JOBS - 1, keeping this process to resolve the pages: the workers do it
+        first, rest = docnames[0], list(docnames[1:])
+        # the first page here: caches and templates warm, handlers that note the first page
+        write_page(self, first)
+        chunks = make_chunks(rest, self._app.parallel)
+        written: dict[str, WrittenChunk] = {}
+
+        def write_chunk(chunk: list[str]) -> WrittenChunk:
+            _empty_search(self.indexer)
+            images = dict(self.images)
+            for docname in chunk:
+                write_page(self, docname)
+            new_images = {k: v for k, v in self.images.items() if k not in images}
+            return WrittenChunk(chunk, new_images, _search_entries(self.indexer))
+
+        def chunk_done(chunk: list[str], result: WrittenChunk) -> None:
+            written[chunk[0]] = result
+
+        self._in_processes(chunks, write_chunk, chunk_done, __("writing output... "), "darkgreen")
+        for chunk in chunks:  # in the pages' order, whichever process finished first
+            self._take_back(written[chunk[0]])
 
     def _take_back(self, chunk: WrittenChunk) -> None:
         for path, name in chunk.images.items():

@@ -28,7 +28,6 @@ from typing import Any, ClassVar
 from docutils import nodes
 from PIL import Image
 from sphinx import addnodes
-from sphinx.builders import Builder
 from sphinx.environment.adapters.asset import ImageAdapter
 from sphinx.errors import NoUri
 from sphinx.locale import _
@@ -46,6 +45,7 @@ from bookbuilder.sphinx import bookindex, pdfparts, typesetting
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.images import svg_root_attributes
 from bookbuilder.sphinx.outputs import write_if_changed
+from bookbuilder.sphinx.parallel import ReadInShares
 from bookbuilder.sphinx.pdffinish import finish_pdf
 from bookbuilder.sphinx.report import report_body
 
@@ -63,7 +63,7 @@ class PlacedImage:
     width_mm: float
 
 
-class PDFBuilder(Builder):
+class PDFBuilder(ReadInShares):
     """``sphinx-build -b pdf``: the book as one tagged PDF, typeset by Typst."""
 
     name = "pdf"
