@@ -133,7 +133,9 @@ class ReadInShares(Builder):
         def merge(share: list[str], other: bytes) -> None:
             self.env.merge_info_from(share, pickle.loads(other), self._app)
 
-        shares = [docnames[i::nproc] for i in range(nproc)]  # pages alike spread alike
+        # pages alike spread alike; no empty share: a process that read nothing sends back an
+        # environment whose domains never set up their data, which Sphinx cannot merge
+        shares = [docnames[i::nproc] for i in range(min(nproc, len(docnames)))]
         self._in_processes(shares, read_share, merge, __("reading sources... "), "purple")
 
     def _in_processes(
