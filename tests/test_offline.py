@@ -12,6 +12,7 @@ import http.server
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,9 @@ ALL_KEPT_URLS = """async () => {
   }
   return urls;
 }"""
+STYLESHEETS = (
+    """Array.from(document.querySelectorAll('link[rel=stylesheet]'), (link) => link.href)"""
+)
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +100,17 @@ def page() -> Iterator[object]:
         browser.close()
 
 
-def wait_until_kept(page, url: str) -> None:
-    page.wait_for_function(
-        f"async () => (await ({ALL_KEPT_URLS})()).includes({json.dumps(url)})", timeout=20_000
-    )
+def wait_until_kept(page, url: str, timeout: float = 20.0) -> None:
+    """Until the worker has kept the page and its stylesheets.
+
+    Polled from here: Playwright's `wait_for_function` takes the promise an async predicate
+    returns for a truthy answer and returns at once, so it cannot wait on the Cache API.
+    """
+    wanted = {url, *page.evaluate(STYLESHEETS)}
+    deadline = time.monotonic() + timeout
+    while not wanted <= set(page.evaluate(ALL_KEPT_URLS)):
+        assert time.monotonic() < deadline, f"not kept after {timeout} s: {sorted(wanted)}"
+        time.sleep(0.1)
 
 
 def test_the_site_can_be_installed(site: Path) -> None:
