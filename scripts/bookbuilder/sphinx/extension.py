@@ -138,6 +138,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", partial(bookindex.prepare, build))
     app.connect("write-started", partial(remembered.note_writing, build))
     app.connect("doctree-resolved", partial(remembered.note_written, build))
+    app.connect("doctree-resolved", images.list_pictures_to_copy)
     app.add_event(parallel.WRITTEN_ELSEWHERE)  # JOBS > 1: pages a worker wrote (parallel.py)
     app.connect(parallel.WRITTEN_ELSEWHERE, partial(remembered.note_written_elsewhere, build))
     app.connect(parallel.WRITTEN_ELSEWHERE, partial(outputs.note_pages_elsewhere, build))
@@ -178,9 +179,9 @@ def _parallel_safety() -> dict[str, bool]:
     process (builder-inited, env-*, write-started, build-finished, and the first page's
     doctree-resolved and html-page-context, written before the others are shared out), or from
     what a worker sends back (``parallel.WRITTEN_ELSEWHERE``: the pages it wrote); the images a
-    page shows, listed for copying by a post-transform (``images._to_copy``) and sent back with
-    the pages (``parallel.PagesInWorkers``). ``tests/test_parallel.py`` holds a parallel build to
-    a serial one, file for file."""
+    page shows, listed for copying where the page is resolved (``images.list_pictures_to_copy``)
+    and sent back with the pages (``parallel.PagesInWorkers``). ``tests/test_parallel.py`` holds
+    a parallel build to a serial one, file for file."""
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
