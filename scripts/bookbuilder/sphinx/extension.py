@@ -60,7 +60,7 @@ from bookbuilder.sphinx.state import BuildState
 ENV_VERSION = 5
 
 
-def _skip(self: Any, node: nodes.Node) -> None:
+def _skip(self: nodes.NodeVisitor, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
@@ -186,7 +186,9 @@ def _parallel_safety() -> dict[str, bool]:
 
 
 def _add_nodes(app: Sphinx) -> None:
-    """Our nodes, each with its writers; a writer not named raises an error, on purpose."""
+    """Our nodes, each with its writers; a writer not named raises an error, on purpose.
+    ``override=False`` (Sphinx's default) is said where writers are unpacked from a dict, which
+    the type checker would otherwise take to hold ``override`` too."""
     language = (report.visit_in_language_html, report.depart_in_language_html)
     for node in (report.in_language, report.report_body):
         app.add_node(node, html=language, epub=language)
@@ -211,18 +213,23 @@ def _add_nodes(app: Sphinx) -> None:
         (glance.world_map, (glance.visit_world_map, None)),
         (glance.chart_bars, (glance.visit_chart_bars, None)),
     ):
-        app.add_node(node, html=visitors, epub=visitors, **dict.fromkeys(not_web(), SKIP))
+        app.add_node(
+            node, override=False, html=visitors, epub=visitors, **dict.fromkeys(not_web(), SKIP)
+        )
     statement = {
         "html": (a11y.visit_statement_html, None),
         "epub": (a11y.visit_statement_epub, None),
     }
-    app.add_node(a11y.accessibility_statement, **statement, **dict.fromkeys(not_web(), SKIP))
+    app.add_node(
+        a11y.accessibility_statement, override=False, **statement, **dict.fromkeys(not_web(), SKIP)
+    )
     # written at once by HTML's writers; the others get it as nodes (ContributorsAsNodes)
     listing = (contributors.visit_contributors_html, None)
     app.add_node(contributors.contributors_list, html=listing, epub=listing)
     # A picture with its sizes, in the web edition only (sphinx/images.py).
     app.add_node(
         images.web_picture,
+        override=False,
         html=(images.visit_web_picture, None),
         epub=SKIP,
         latex=SKIP,
