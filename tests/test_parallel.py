@@ -210,7 +210,7 @@ def test_typst_failing_beside_the_epub_is_said_as_in_the_serial_build(
 
 
 def a_pdf_build(tmp_path: Path) -> Any:
-    """What the typesetting reads of the PDF build's Sphinx application."""
+    """What the typesetting reads of the PDF build's builder."""
     config = SimpleNamespace(suppress_warnings=[], show_warning_types=True)
     project = SimpleNamespace(doc2path=lambda name, absolute: tmp_path / f"{name}.md")
     return SimpleNamespace(config=config, env=SimpleNamespace(project=project), outdir=tmp_path)

@@ -311,8 +311,8 @@ def test_the_cover_comes_first_and_images_print_at_most_300_ppi(tmp_path: Path) 
     folder = root / "_build" / "pdf"
     with pikepdf.open(folder / "heatwave-2021.pdf") as document:
         first = document.pages[0]
-        assert len(first.images) == 1, "the cover is the first page's picture"
-        cover = next(iter(first.images.values()))
+        assert len(first.get_images()) == 1, "the cover is the first page's picture"
+        cover = next(iter(first.get_images().values()))
         assert (int(cover.Width), int(cover.Height)) == (600, 900)
         figures = [
             e
@@ -321,7 +321,9 @@ def test_the_cover_comes_first_and_images_print_at_most_300_ppi(tmp_path: Path) 
         ]
         assert figures, "the cover has its text alternative"
         sizes = {
-            (int(i.Width), int(i.Height)) for page in document.pages for i in page.images.values()
+            (int(i.Width), int(i.Height))
+            for page in document.pages
+            for i in page.get_images().values()
         }
     first_text = subprocess.run(
         ["pdftotext", "-f", "1", "-l", "1", str(folder / "heatwave-2021.pdf"), "-"],

@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 
 from bookbuilder import words
 from bookbuilder.check.validate import validate_book_meta
+from conftest import FIXTURES, copy_book, run_book
 
 CATALOGUES = sorted(words.LOCALE_DIR.glob(f"*/LC_MESSAGES/{words.DOMAIN}.po"))
 PLACEHOLDER = re.compile(r"\{\w*\}")
@@ -124,3 +125,68 @@ def test_a_language_without_catalogue_is_named_in_a_warning() -> None:
     assert meta is not None
     (problem,) = [p for p in problems if p.code == "book.no-catalogue"]
     assert "'cy' (Welsh)" in str(problem) and not problem.is_error
+
+
+def test_a_plural_phrase_takes_the_book_s_forms_by_plural_category() -> None:
+    """conf.py's forms of "{n} report" in Polish: each number reads the form of its CLDR
+    category (1 one, 2-4 and 22 few, 5 and 25 many); the catalogue keeps the other phrases."""
+    forms = {"one": "{n} raport", "few": "{n} raporty", "many": "{n} raportów", "other": "{n}"}
+    given = {"{n} report": forms, "Contributors": "Autorzy"}
+    meta, problems = validate_book_meta(_book({"language": "pl", "words": given}))
+    assert meta is not None and not problems
+    assert dict(meta.words) == {"Contributors": "Autorzy"}
+    assert meta.plural_forms == {"{n} report": forms}
+    words.install(meta.language, dict(meta.words), meta.plural_forms)
+    try:
+        said = {
+            n: words.ngettext("{n} report", "{n} reports", n).format(n=n) for n in (1, 3, 5, 22)
+        }
+        assert said == {1: "1 raport", 3: "3 raporty", 5: "5 raportów", 22: "22 raporty"}
+        assert words._("Contributors") == "Autorzy"
+        catalogue = words.translations("pl").ngettext("by {n} author.", "by {n} authors.", 5)
+        assert words.ngettext("by {n} author.", "by {n} authors.", 5) == catalogue != ""
+    finally:
+        words.install("en")
+    # a form the book changes changes what the Sphinx side's words depend on
+    changed = {"{n} report": {**forms, "many": "{n} sprawozdań"}}
+    assert words.digest("pl", {}, changed) != words.digest("pl", {}, {"{n} report": forms})
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("{n} Berichte", "found '{n} Berichte' for a plural phrase"),
+        ({"one": "ein Bericht"}, "found the forms 'one', without 'other'"),
+        ({"oen": "{n}", "other": "{n}"}, "not a CLDR plural category; "),
+        ({"one": "{count}", "other": "{n}"}, "whose placeholders are {count}"),
+        ({"one": "{n}", "other": "Berichte"}, "whose placeholders are none"),
+    ],
+)
+def test_a_plural_phrase_s_forms_are_checked(value: object, said: str) -> None:
+    meta, problems = validate_book_meta(_book({"words": {"{n} report": value}}))
+    assert meta is None
+    (problem,) = problems
+    assert said in str(problem) and problem.code == "book.words", problem
+    if "oen" in str(value):
+        assert "did you mean 'one'" in str(problem)
+
+
+def test_a_book_s_plural_phrase_reads_in_its_website(tmp_path: Path) -> None:
+    """The forms conf.py gives reach both sides of the build: the render stage's "at a glance"
+    page and the Sphinx side's browse page count the book's reports with the book's words."""
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    conf = root / "conf.py"
+    forms = '"words": {"{n} report": {"one": "{n} case", "other": "{n} cases"}},'
+    conf.write_text(
+        conf.read_text("utf-8").replace(
+            '"licence": "CC0-1.0",', f'"licence": "CC0-1.0",\n    {forms}'
+        ),
+        "utf-8",
+    )
+    result = run_book(root, "build", "html")
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = root / "_build" / "html"
+    glance = re.search(r"(\d+) cases from", (site / "at-a-glance.html").read_text("utf-8"))
+    assert glance is not None and int(glance.group(1)) > 1
+    count = re.search(r'id="browse-count"[^>]*>([^<]*)<', (site / "browse.html").read_text("utf-8"))
+    assert count is not None and count.group(1) == f"{glance.group(1)} cases"

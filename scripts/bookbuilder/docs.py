@@ -44,10 +44,13 @@ def block(name: str) -> str:
 
 
 def words_list_markdown() -> str:
-    """The keys of conf.py's ``words``: every English word of the builder (its catalogue)."""
+    """The keys of conf.py's ``words``: every English word of the builder (its catalogue), then
+    every plural phrase (its singular, the key; its plural)."""
     shipped = ", ".join(f"`{code}`" for code in sorted(words.shipped_languages()))
     lines = [f"Catalogues shipped: {shipped}.", ""]
     lines += [f"- `{word}`" for word in words.known_words()]
+    lines += ["", "Plural phrases (the key is the singular; its plural in brackets):", ""]
+    lines += [f"- `{one}` (`{other}`)" for one, other in words.known_plurals().items()]
     return "\n".join(lines) + "\n"
 
 

@@ -277,6 +277,8 @@ class BookMeta:
     min_words: int = DEFAULT_MIN_WORDS
     topic_labels: tuple[tuple[str, str], ...] = ()  # (topic, how it is printed), conf.py's
     words: tuple[tuple[str, str], ...] = ()  # (English word, the book's), conf.py's (words.py)
+    # (a plural phrase's English singular, its forms by CLDR plural category), conf.py's words
+    plural_words: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     def __post_init__(self) -> None:
         editors = tuple(e if isinstance(e, PersonName) else PersonName.of(e) for e in self.editors)
@@ -286,6 +288,12 @@ class BookMeta:
     def editor_names(self) -> tuple[str, ...]:
         """The editors as printed."""
         return tuple(e.printed for e in self.editors)
+
+    @property
+    def plural_forms(self) -> dict[str, dict[str, str]]:
+        """conf.py's plural phrases: each one's forms by CLDR plural category, by its English
+        singular (words.install's ``plurals``)."""
+        return {phrase: dict(forms) for phrase, forms in self.plural_words}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ registry first: one catalogue, one ``_`` everywhere. A word defined at import ti
 label in ``model.py``) is marked with :func:`N_` and translated where it is shown.
 
 conf.py's ``book["words"]`` replaces any word (its keys are the English words, the catalogue's
-message ids: :func:`known_words`); :func:`install` lays those over the catalogue.
+message ids: :func:`known_words`), and any plural phrase (its key the English singular, its value
+the phrase's forms by CLDR plural category: :func:`known_plurals`); :func:`install` lays those
+over the catalogue.
 """
 
 from __future__ import annotations
@@ -35,9 +37,15 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.plural import PluralRule
 from babel.support import Translations
 
 DOMAIN = "bookbuilder"
+#: CLDR's plural categories: the forms a plural phrase of conf.py's ``words`` may give, ``other``
+#: always (the form of any number a language gives no category of its own).
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+#: A plural phrase's forms, by category.
+PluralForms = Mapping[str, str]
 LOCALE_DIR = Path(__file__).parent / "locale"
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"  # the English words: the catalogues' message ids
 _NAMESPACE = "general"  # where sphinx.locale.get_translation looks for a domain's translator
@@ -102,6 +110,32 @@ def known_words() -> tuple[str, ...]:
     return tuple(str(m.id) for m in catalogue if m.id and isinstance(m.id, str))
 
 
+@functools.cache
+def known_plurals() -> dict[str, str]:
+    """Every plural phrase of the builder (the template's, ``ngettext``'s): its English singular,
+    the key ``book["words"]`` takes for it, and its English plural."""
+    with TEMPLATE.open("rb") as file:
+        catalogue = read_po(file)
+    return {str(m.id[0]): str(m.id[1]) for m in catalogue if isinstance(m.id, tuple | list)}
+
+
+def plural_category(language: str, n: int) -> str:
+    """The CLDR plural category of ``n`` in ``language`` (``one``, ``few``…, ``other``); for a
+    language Babel does not know, English's."""
+    rule = _plural_rule(language)
+    if rule is None:
+        return "one" if n == 1 else "other"
+    return str(rule(n))
+
+
+@functools.cache
+def _plural_rule(language: str) -> PluralRule | None:
+    try:
+        return Locale.parse(language.replace("-", "_")).plural_form
+    except (ValueError, UnknownLocaleError):
+        return None
+
+
 def compiled_locale_dir() -> Path:
     """A folder of compiled catalogues (``<id>/LC_MESSAGES/bookbuilder.mo``), each compiled
     from its ``.po`` when missing or older. Beside the ``.po`` files when the package folder can
@@ -132,11 +166,21 @@ def _compile_into(target: Path) -> None:
 
 
 class Replaced(gettext.NullTranslations):
-    """conf.py's own words over a catalogue: a replaced word wins, the rest is the catalogue's."""
+    """conf.py's own words over a catalogue: a replaced word or plural phrase wins, the rest is
+    the catalogue's. A replaced phrase's form for ``n`` is its CLDR category's in ``language``
+    (``other`` when the book gave none for that category)."""
 
-    def __init__(self, words: Mapping[str, str], under: gettext.NullTranslations) -> None:
+    def __init__(
+        self,
+        words: Mapping[str, str],
+        under: gettext.NullTranslations,
+        language: str = "en",
+        plurals: Mapping[str, PluralForms] | None = None,
+    ) -> None:
         super().__init__()
         self._words = dict(words)
+        self._plurals = dict(plurals or {})
+        self.language = language
         self.under = under
 
     def gettext(self, message: str) -> str:
@@ -145,31 +189,50 @@ class Replaced(gettext.NullTranslations):
         return self.under.gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        replaced = self._words.get(singular if n == 1 else plural)
-        return replaced if replaced is not None else self.under.ngettext(singular, plural, n)
+        forms = self._plurals.get(singular)
+        if forms is None:
+            return self.under.ngettext(singular, plural, n)
+        return forms.get(plural_category(self.language, n), forms["other"])
 
 
-def translations(language: str, words: Mapping[str, str] | None = None) -> gettext.NullTranslations:
-    """The builder's words in ``language`` (Babel's ``Translations.load``), ``words`` over them."""
+def translations(
+    language: str,
+    words: Mapping[str, str] | None = None,
+    plurals: Mapping[str, PluralForms] | None = None,
+) -> gettext.NullTranslations:
+    """The builder's words in ``language`` (Babel's ``Translations.load``), ``words`` and the
+    plural phrases' forms (``plurals``) over them."""
     found = catalogue_id(language)
     loaded: gettext.NullTranslations = gettext.NullTranslations()
     if found and found != "en":
         loaded = Translations.load(str(compiled_locale_dir()), [found], DOMAIN)
-    return Replaced(words, loaded) if words else loaded
+    return Replaced(words or {}, loaded, language, plurals) if words or plurals else loaded
 
 
-def digest(language: str, words: Mapping[str, str] | None = None) -> str:
+def digest(
+    language: str,
+    words: Mapping[str, str] | None = None,
+    plurals: Mapping[str, PluralForms] | None = None,
+) -> str:
     """What the words of a book in ``language`` depend on: its catalogue and conf.py's words."""
     found = catalogue_id(language)
     source = LOCALE_DIR / str(found) / "LC_MESSAGES" / f"{DOMAIN}.po"
     data = source.read_bytes() if found and source.is_file() else b""
     data += json.dumps(sorted((words or {}).items()), ensure_ascii=False).encode()
+    if plurals:
+        forms = sorted((phrase, sorted(f.items())) for phrase, f in plurals.items())
+        data += json.dumps(forms, ensure_ascii=False).encode()
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def install(language: str, words: Mapping[str, str] | None = None) -> None:
-    """Makes ``_`` speak ``language`` (conf.py's ``words`` first), before Sphinx runs or in it."""
-    sphinx.locale.translators[_NAMESPACE, DOMAIN] = translations(language, words)
+def install(
+    language: str,
+    words: Mapping[str, str] | None = None,
+    plurals: Mapping[str, PluralForms] | None = None,
+) -> None:
+    """Makes ``_`` speak ``language`` (conf.py's ``words`` and plural phrases first), before
+    Sphinx runs or in it."""
+    sphinx.locale.translators[_NAMESPACE, DOMAIN] = translations(language, words, plurals)
 
 
 def direction(language: str) -> str:

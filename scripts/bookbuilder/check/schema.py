@@ -777,8 +777,15 @@ def check_topic_labels(loc: Located, key: str, ck: Checker) -> Any:
 
 
 WORDS_ALLOWED = (
-    'a dict of the builder\'s English words and the book\'s own, e.g. {"Contributors": "Authors"} '
-    "(docs/editors-guide.md lists every word)"
+    'a dict of the builder\'s English words and the book\'s own, e.g. {"Contributors": "Authors"}; '
+    "a plural phrase (its English singular) takes its forms by CLDR plural category, e.g. "
+    '{"{n} report": {"one": "{n} Bericht", "other": "{n} Berichte"}} '
+    "(docs/report-format.md lists every word and phrase)"
+)
+PLURAL_FORMS_ALLOWED = (
+    "a dict of the phrase's forms by CLDR plural category ("
+    + ", ".join(words.PLURAL_CATEGORIES)
+    + '), other among them, e.g. {"one": "{n} Bericht", "other": "{n} Berichte"}'
 )
 _PLACEHOLDER = re.compile(r"\{\w*\}")
 
@@ -786,15 +793,23 @@ _PLACEHOLDER = re.compile(r"\{\w*\}")
 @allows(WORDS_ALLOWED)
 def check_words(loc: Located, key: str, ck: Checker) -> Any:
     """conf.py's ``words``: each key one of the builder's words (its catalogue's English
-    message id), each value text with the same ``{placeholders}``."""
+    message id), its value text with the same ``{placeholders}``; or one of its plural phrases
+    (the English singular), its value the forms (:func:`_check_plural_forms`). Both kinds, as
+    ``BookMeta``'s ``words`` and ``plural_words``."""
     if not isinstance(loc.value, dict):
         return ck.wrong_type(loc, key, WORDS_ALLOWED)
-    known = words.known_words()
+    known, plurals = words.known_words(), words.known_plurals()
     replaced = []
+    phrases = []
     for word, value in loc.value.items():
         where = f"{key}[{word!r}]"
+        if word in plurals:
+            forms = _check_plural_forms(value, where, (word, plurals[word]), ck)
+            if forms is not INVALID:
+                phrases.append((word, forms))
+            continue
         if word not in known:
-            near = suggest(word, known)
+            near = suggest(word, [*known, *plurals])
             ck.add(
                 loc.line,
                 where,
@@ -815,7 +830,41 @@ def check_words(loc: Located, key: str, ck: Checker) -> Any:
             )
             continue
         replaced.append((word, found))
-    return tuple(replaced)
+    return tuple(replaced), tuple(phrases)
+
+
+def _check_plural_forms(loc: Located, key: str, english: tuple[str, str], ck: Checker) -> Any:
+    """A plural phrase's forms: text by CLDR plural category, ``other`` among them (a number of
+    a category not given takes it); no placeholder the English lacks, and ``other`` with all of
+    them (``one`` may say the number in words)."""
+    if not isinstance(loc.value, dict):
+        found = f"found {describe(loc.value)} for a plural phrase"
+        return ck.add(loc.line, key, found, PLURAL_FORMS_ALLOWED, code=Code.BOOK_WORDS)
+    if "other" not in loc.value:
+        found = f"found the forms {', '.join(map(repr, loc.value)) or 'none'}, without 'other'"
+        return ck.add(loc.line, key, found, PLURAL_FORMS_ALLOWED, code=Code.BOOK_WORDS)
+    wanted = sorted(set(_PLACEHOLDER.findall(" ".join(english))))
+    forms = []
+    for category, value in loc.value.items():
+        where = f"{key}[{category!r}]"
+        if category not in words.PLURAL_CATEGORIES:
+            near = suggest(category, words.PLURAL_CATEGORIES)
+            found = f"found {shown(category)}, not a CLDR plural category"
+            ck.add(loc.line, where, found, PLURAL_FORMS_ALLOWED, near, code=Code.BOOK_WORDS)
+            continue
+        form = text(300)(value, where, ck)
+        if form is INVALID:
+            continue
+        given = sorted(set(_PLACEHOLDER.findall(form)))
+        if not set(given) <= set(wanted) or (category == "other" and given != wanted):
+            what = f"found {shown(form)}, whose placeholders are {', '.join(given) or 'none'}"
+            allowed = f"the placeholders {', '.join(wanted)}" + (
+                "" if category == "other" else " or some of them"
+            )
+            ck.add(loc.line, where, what, allowed, code=Code.BOOK_WORDS)
+            continue
+        forms.append((category, form))
+    return tuple(forms) if len(forms) == len(loc.value) else INVALID
 
 
 @allows(check_slug("a file name").allowed)
@@ -1513,10 +1562,11 @@ BOOK_FIELDS: tuple[Field, ...] = (
         False,
         None,
         "Any word the builder adds (headings, labels, buttons, chart titles), replaced: the "
-        "English word as the key, the book's as the value; the rest come from the catalogue of "
-        "the book's language.",
+        "English word as the key, the book's as the value; a phrase with a number, its forms by "
+        "the number's CLDR plural category; the rest come from the catalogue of the book's "
+        "language.",
         check_words,
-        (),
+        ((), ()),
     ),
     Field(
         "min_words",

@@ -348,6 +348,7 @@ def validate_book_meta(
         return None, problems
     if values["basename"] is None:
         values["basename"] = slugify(values["title"]) or "book"
+    values["words"], values["plural_words"] = values["words"]  # check_words: both kinds
     return BookMeta(**values), problems
 
 

@@ -420,7 +420,8 @@ def render(
     shows the report reads it; ``publish_image`` writes the metadata-stripped copy of an image.
     ``book_root`` (where ``meta.cover`` is found) defaults to the folder above ``_build/``.
     """
-    words.install(book.meta.language, dict(book.meta.words))  # the pages' words: the book's
+    # the pages' words: the book's
+    words.install(book.meta.language, dict(book.meta.words), book.meta.plural_forms)
     srcdir.mkdir(parents=True, exist_ok=True)
     writer = _Writer(srcdir)
     sources: dict[str, PageSource] = {}

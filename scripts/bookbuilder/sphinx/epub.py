@@ -37,12 +37,13 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
+from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.epub3 import HTML_TAG, Epub3Builder, NavPoint
 from sphinx.jinja2glue import SphinxFileSystemLoader
@@ -66,6 +67,11 @@ from bookbuilder.sphinx import a11y
 from bookbuilder.sphinx.parallel import PagesInWorkers
 from bookbuilder.sphinx.settings import NAV_REPORT_LEVEL
 from bookbuilder.syntax import alt_is_file_name
+
+if TYPE_CHECKING:
+    # the NCX's navigation points, as Sphinx's EPUB builder types them (only there, in its
+    # private base module); epub3.NavPoint is the navigation document's
+    from sphinx.builders._epub_base import NavPoint as NcxNavPoint
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +156,7 @@ class Landmark(NamedTuple):
 class BookEpubTranslator(HTML5Translator):
     """Sphinx's HTML writer, with a heading level on toctree captions (ARIA needs one)."""
 
-    def visit_title(self, node: Any) -> None:
+    def visit_title(self, node: nodes.title) -> None:
         super().visit_title(node)
         if isinstance(node.parent, addnodes.compact_paragraph) and node.parent.get("toctree"):
             for index in range(len(self.body) - 1, max(len(self.body) - 4, -1), -1):
@@ -187,13 +193,14 @@ class BookEpubBuilder(PagesInWorkers, Epub3Builder):
         self.templates.loaders.insert(0, SphinxFileSystemLoader(str(TEMPLATES)))
         self.templates.templatepathlen += 1
 
-    def prepare_writing(self, docnames: Any) -> None:
+    def prepare_writing(self, docnames: Set[str]) -> None:
         super().prepare_writing(docnames)
         self.globalcontext["cover_alt"] = cover_alt(self.meta)
 
     @contextlib.contextmanager
     def _book_templates(self) -> Iterator[None]:
-        self.template_dir = TEMPLATES
+        # of the kind Sphinx declares the attribute to be (Sphinx's private path type)
+        self.template_dir = type(Epub3Builder.template_dir)(TEMPLATES)
         try:
             yield
         finally:
@@ -346,8 +353,8 @@ class BookEpubBuilder(PagesInWorkers, Epub3Builder):
             navlist.append(NavPoint(html.escape(_("Index")), "genindex" + self.out_suffix, []))
         return navlist
 
-    def build_navpoints(self, nodes: list[dict[str, Any]]) -> list[Any]:
-        return super().build_navpoints(self.book_refnodes(nodes))
+    def build_navpoints(self, refnodes: list[dict[str, Any]]) -> list[NcxNavPoint]:
+        return super().build_navpoints(self.book_refnodes(refnodes))
 
     def navigation_doc_metadata(self, navlist: list[NavPoint]) -> dict[str, Any]:
         metadata = super().navigation_doc_metadata(navlist)
@@ -373,7 +380,7 @@ class BookEpubBuilder(PagesInWorkers, Epub3Builder):
             marks.append(Landmark("index", "genindex" + self.out_suffix, html.escape(_("Index"))))
         return marks
 
-    def toc_metadata(self, level: int, navpoints: list[NavPoint]) -> dict[str, Any]:
+    def toc_metadata(self, level: int, navpoints: list[NcxNavPoint]) -> dict[str, Any]:
         # dtb:depth: the depth the NCX has (3 only when a report has a translation)
         metadata = super().toc_metadata(_depth(navpoints), navpoints)
         metadata["uid"] = html.escape(self.config.epub_identifier)  # the NCX repeats the OPF's
@@ -395,7 +402,7 @@ class BookEpubBuilder(PagesInWorkers, Epub3Builder):
                 epub.writestr(info, data, compresslevel=9)
 
 
-def _depth(points: Sequence[Any]) -> int:
+def _depth(points: Sequence[NcxNavPoint]) -> int:
     return max((1 + _depth(point.children) for point in points), default=0)
 
 

@@ -60,7 +60,7 @@ from bookbuilder.sphinx.state import BuildState
 ENV_VERSION = 5
 
 
-def _skip(self: Any, node: nodes.Node) -> None:
+def _skip(self: nodes.NodeVisitor, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
@@ -138,6 +138,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", partial(bookindex.prepare, build))
     app.connect("write-started", partial(remembered.note_writing, build))
     app.connect("doctree-resolved", partial(remembered.note_written, build))
+    app.connect("doctree-resolved", images.list_pictures_to_copy)
     app.add_event(parallel.WRITTEN_ELSEWHERE)  # JOBS > 1: pages a worker wrote (parallel.py)
     app.connect(parallel.WRITTEN_ELSEWHERE, partial(remembered.note_written_elsewhere, build))
     app.connect(parallel.WRITTEN_ELSEWHERE, partial(outputs.note_pages_elsewhere, build))
@@ -178,14 +179,16 @@ def _parallel_safety() -> dict[str, bool]:
     process (builder-inited, env-*, write-started, build-finished, and the first page's
     doctree-resolved and html-page-context, written before the others are shared out), or from
     what a worker sends back (``parallel.WRITTEN_ELSEWHERE``: the pages it wrote); the images a
-    page shows, listed for copying by a post-transform (``images._to_copy``) and sent back with
-    the pages (``parallel.PagesInWorkers``). ``tests/test_parallel.py`` holds a parallel build to
-    a serial one, file for file."""
+    page shows, listed for copying where the page is resolved (``images.list_pictures_to_copy``)
+    and sent back with the pages (``parallel.PagesInWorkers``). ``tests/test_parallel.py`` holds
+    a parallel build to a serial one, file for file."""
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _add_nodes(app: Sphinx) -> None:
-    """Our nodes, each with its writers; a writer not named raises an error, on purpose."""
+    """Our nodes, each with its writers; a writer not named raises an error, on purpose.
+    ``override=False`` (Sphinx's default) is said where writers are unpacked from a dict, which
+    the type checker would otherwise take to hold ``override`` too."""
     language = (report.visit_in_language_html, report.depart_in_language_html)
     for node in (report.in_language, report.report_body):
         app.add_node(node, html=language, epub=language)
@@ -210,18 +213,23 @@ def _add_nodes(app: Sphinx) -> None:
         (glance.world_map, (glance.visit_world_map, None)),
         (glance.chart_bars, (glance.visit_chart_bars, None)),
     ):
-        app.add_node(node, html=visitors, epub=visitors, **dict.fromkeys(not_web(), SKIP))
+        app.add_node(
+            node, override=False, html=visitors, epub=visitors, **dict.fromkeys(not_web(), SKIP)
+        )
     statement = {
         "html": (a11y.visit_statement_html, None),
         "epub": (a11y.visit_statement_epub, None),
     }
-    app.add_node(a11y.accessibility_statement, **statement, **dict.fromkeys(not_web(), SKIP))
+    app.add_node(
+        a11y.accessibility_statement, override=False, **statement, **dict.fromkeys(not_web(), SKIP)
+    )
     # written at once by HTML's writers; the others get it as nodes (ContributorsAsNodes)
     listing = (contributors.visit_contributors_html, None)
     app.add_node(contributors.contributors_list, html=listing, epub=listing)
     # A picture with its sizes, in the web edition only (sphinx/images.py).
     app.add_node(
         images.web_picture,
+        override=False,
         html=(images.visit_web_picture, None),
         epub=SKIP,
         latex=SKIP,

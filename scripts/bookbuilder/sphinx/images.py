@@ -26,6 +26,7 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from bookbuilder import editions
@@ -133,7 +134,6 @@ class EditionImages(SphinxPostTransform):
         )
         if "ids" in node:
             picture["ids"] = list(node["ids"])
-        _to_copy(self.app.builder, picture)
         return picture
 
 
@@ -146,11 +146,17 @@ def _files_shown(picture: web_picture) -> list[str]:
     return [*files, picture["large_uri"]] if picture["zoom"] else files
 
 
-def _to_copy(builder: Any, picture: web_picture) -> None:
-    """Put the picture's files in the builder's list of images to copy into ``_images/``, here,
-    where the page is resolved: with ``JOBS`` above 1 the writer may run in another process than
-    the post-transforms, and what it adds to the list there never comes back (Sphinx copies the
-    images at the end); what the post-transforms add does (``parallel.PagesInWorkers``)."""
+def list_pictures_to_copy(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """doctree-resolved: put the files of the page's pictures in the builder's list of images to
+    copy into ``_images/``, in the process that resolved the page, just after the post-transforms
+    (whose ``self.app`` Sphinx deprecates): with ``JOBS`` above 1 the writer may run in another
+    process, and what it adds to the list there never comes back (Sphinx copies the images at
+    the end); what is added where the page is resolved does (``parallel.PagesInWorkers``)."""
+    for picture in doctree.findall(web_picture):
+        _to_copy(app.builder, picture)
+
+
+def _to_copy(builder: Builder, picture: web_picture) -> None:
     for key in _files_shown(picture):
         builder.images.setdefault(key, builder.env.images[key][1])
 

@@ -17,7 +17,8 @@ def use_book_words(app: Sphinx, config: Config) -> None:
     """The words in the book's language, conf.py's ``words`` over the catalogue's."""
     meta = getattr(config, "bookbuilder_meta", None)
     replaced = dict(meta.words) if meta is not None else {}
-    words.install(config.language or "en", replaced)
+    plurals = meta.plural_forms if meta is not None else {}
+    words.install(config.language or "en", replaced, plurals)
     # A word Sphinx uses and its catalogue lacks in this language ("Index" in Arabic): ours. The
     # fallback goes onto Sphinx's own translator object, which its templates hold too.
     sphinx_words = sphinx.locale.translators.get(("general", "sphinx"))
@@ -28,7 +29,7 @@ def use_book_words(app: Sphinx, config: Config) -> None:
         chain = getattr(chain, "_fallback", None)
     if chain is None:  # once per process: it reads whichever book's words are installed
         sphinx_words.add_fallback(_BuildersWords())
-    config.bookbuilder_words = words.digest(config.language or "en", replaced)
+    config.bookbuilder_words = words.digest(config.language or "en", replaced, plurals)
 
 
 class _BuildersWords(NullTranslations):

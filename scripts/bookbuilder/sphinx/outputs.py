@@ -26,14 +26,19 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.search import js_index
 from sphinx.util._files import FilenameUniqDict
 
 from bookbuilder.layout import CITE_DIR, REPORT_PAGES
 from bookbuilder.sphinx.state import BuildState
+
+if TYPE_CHECKING:
+    from sphinx.builders import Builder
+    from sphinx.builders.html import StandaloneHTMLBuilder
 
 
 def write_if_changed(path: Path, data: bytes) -> None:
@@ -68,7 +73,7 @@ class PathNames(FilenameUniqDict):
             relative = relative.relative_to(root) if root else Path(relative.name)
         return relative.as_posix().strip("/").replace("/", "-")
 
-    def add_file(self, docname: str, newfile: Any) -> str:
+    def add_file(self, docname: str, newfile: str | os.PathLike[str]) -> str:
         newfile = str(newfile)
         if newfile in self:
             docnames, unique_name = self[newfile]
@@ -90,29 +95,36 @@ def name_images_by_path(app: Sphinx) -> None:
     images = app.env.images
     folders = (Path(app.srcdir), Path(app.doctreedir) / "images")  # as given, and resolved
     roots = tuple(dict.fromkeys([*folders, *(f.resolve() for f in folders)]))
-    if not isinstance(images, PathNames):  # a new environment (old ones: see env_version)
-        table = PathNames()
-        table.roots = roots
-        for path, (docnames, _name) in images.items():
-            for docname in sorted(docnames):
-                table.add_file(docname, path)
-        app.env.images = table
-    app.env.images.roots = roots
+    if isinstance(images, PathNames):
+        images.roots = roots
+        return
+    table = PathNames()  # a new environment (old ones: see env_version)
+    table.roots = roots
+    for path, (docnames, _name) in images.items():
+        for docname in sorted(docnames):
+            table.add_file(docname, path)
+    app.env.images = table
 
 
-def _prunes(builder: Any) -> bool:
-    """The builders whose folder holds one file per page: the web edition and the EPUB."""
+def _prunes(builder: Builder) -> TypeGuard[StandaloneHTMLBuilder]:
+    """The builders whose folder holds one file per page: the web edition and the EPUB (Sphinx's
+    builders of HTML all are ``StandaloneHTMLBuilder``'s)."""
     return builder.format == "html"
 
 
-def empty_static(app: Sphinx, builder: Any) -> None:
+def empty_static(app: Sphinx, builder: Builder) -> None:
     """write-started: ``_static/`` holds only what this build copies into it."""
     if _prunes(builder):
         shutil.rmtree(Path(builder.outdir) / STATIC, ignore_errors=True)
 
 
 def note_page(
-    build: BuildState, app: Sphinx, pagename: str, templatename: str, context: Any, doctree: Any
+    build: BuildState,
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
 ) -> None:
     """html-page-context: the pages this build writes."""
     if not build.pages_written:  # the first page: the last build's search index is still there
@@ -125,7 +137,7 @@ def note_pages_elsewhere(build: BuildState, app: Sphinx, docnames: list[str]) ->
     build.pages_written.update(docnames)
 
 
-def expected_pages(builder: Any, written: set[str]) -> set[str]:
+def expected_pages(builder: StandaloneHTMLBuilder, written: set[str]) -> set[str]:
     """The pages a clean build writes (paths in the builder's folder): one per document, and
     those ``written`` by this build (index, search)."""
     names = set(builder.env.found_docs) | written
@@ -138,7 +150,7 @@ def files_beside_pages() -> dict[str, str]:
     return {CITE_DIR: REPORT_PAGES}
 
 
-def stale_outputs(builder: Any, written: set[str]) -> list[Path]:
+def stale_outputs(builder: StandaloneHTMLBuilder, written: set[str]) -> list[Path]:
     """The files of the builder's folder that a clean build of the book as it stands lacks.
 
     Plain strings and one walk of the folder (not into ``_static/``): a book of 5,000 reports
@@ -175,7 +187,7 @@ def stale_outputs(builder: Any, written: set[str]) -> list[Path]:
     return sorted(stale)
 
 
-def prune(builder: Any, written: set[str]) -> list[Path]:
+def prune(builder: StandaloneHTMLBuilder, written: set[str]) -> list[Path]:
     """Delete what a clean build would not have written, and the folders that leaves empty;
     ``written``: the pages this build wrote."""
     outdir = Path(builder.outdir)
@@ -189,11 +201,11 @@ def prune(builder: Any, written: set[str]) -> list[Path]:
     return removed
 
 
-def _search_index_path(builder: Any) -> Path:
+def _search_index_path(builder: Builder) -> Path:
     return Path(builder.outdir) / getattr(builder, "searchindex_filename", "searchindex.js")
 
 
-def _read_search_index(builder: Any) -> dict[str, Any] | None:
+def _read_search_index(builder: Builder) -> dict[str, Any] | None:
     path = _search_index_path(builder)
     if getattr(builder, "indexer", None) is None or path.suffix != ".js":
         return None
@@ -212,7 +224,7 @@ def _index_entries_by_page(index: dict[str, Any]) -> dict[str, list[tuple[str, s
     return pages
 
 
-def repair_search_index(builder: Any, build: BuildState) -> None:
+def repair_search_index(builder: Builder, build: BuildState) -> None:
     """Sphinx's search index, updated rather than made anew, differs from a clean build's:
 
     - it keeps every word of a removed page as a term no page has (``"carer": []``): a
@@ -255,6 +267,6 @@ def prune_web_edition(build: BuildState, app: Sphinx, exception: Exception | Non
         repair_search_index(app.builder, build)
 
 
-def prune_epub(build: BuildState, app: Sphinx, builder: Any) -> None:
+def prune_epub(build: BuildState, app: Sphinx, builder: StandaloneHTMLBuilder) -> None:
     """bookbuilder-epub-written (BookEpubBuilder, before it packs its folder): the same."""
     prune(builder, build.pages_written)

@@ -122,7 +122,7 @@ class PDFBuilder(ReadInShares):
             work = partial(_typeset_whole, translator=translator, head=head)
         srcdir, root_doc = Path(self.srcdir), self.config.root_doc
         typesetting.typeset_pdf(
-            self.app,
+            self,
             lambda report: work(typesetting.Typesetter(outdir, name, root_doc, srcdir, report)),
         )
 

@@ -37,12 +37,15 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bookbuilder.pdfengine.typeset import run_child
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.outputs import write_if_changed
 from bookbuilder.sphinx.typesetting import Typesetter
+
+if TYPE_CHECKING:
+    from pikepdf import Array, Object, OutlineItem, Pdf
 
 PART_VARIABLE = "BOOK_PDF_PART_REPORTS"
 #: Reports per part: Typst's peak for 400 reports is about 0.6 GB (docs/performance.md).
@@ -202,7 +205,7 @@ def _printed_pages(
     import pikepdf
 
     with pikepdf.open(pdf) as document:
-        index = {page.objgen: i for i, page in enumerate(document.pages)}
+        index = {page.obj.objgen: i for i, page in enumerate(document.pages)}
         found = {}
         for label, dest in _dests(document).items():
             if owns(label) and (at := _dest_page(dest, index)) is not None:
@@ -213,7 +216,7 @@ def _printed_pages(
         return len(document.pages), found, notes
 
 
-def _dests(document: Any) -> dict[str, Any]:
+def _dests(document: Pdf) -> dict[str, Object]:
     import pikepdf
 
     names = document.Root.get("/Names")
@@ -222,14 +225,23 @@ def _dests(document: Any) -> dict[str, Any]:
     return dict(pikepdf.NameTree(names.Dests).items())
 
 
-def _dest_page(dest: Any, index: dict[tuple[int, int], int]) -> int | None:
-    """The page (an index into ``index``) of an explicit destination."""
+def _explicit(dest: Object | int | None) -> Array | None:
+    """A destination's explicit array (page, how to show it): ``dest`` itself, or a destination
+    dictionary's ``/D``; None for a destination of another kind."""
     import pikepdf
 
     if isinstance(dest, pikepdf.Dictionary):
         dest = dest.get("/D")
-    if isinstance(dest, pikepdf.Array) and len(dest) and isinstance(dest[0], pikepdf.Dictionary):
-        return index.get(dest[0].objgen)
+    return dest if isinstance(dest, pikepdf.Array) else None
+
+
+def _dest_page(dest: Object | int | None, index: dict[tuple[int, int], int]) -> int | None:
+    """The page (an index into ``index``) of an explicit destination."""
+    import pikepdf
+
+    array = _explicit(dest)
+    if array is not None and len(array) and isinstance(array[0], pikepdf.Dictionary):
+        return index.get(array[0].objgen)
     return None
 
 
@@ -260,14 +272,14 @@ class _Joined:
             )
         )
         self.root.K = pikepdf.Array([self.document])
-        self.parents: dict[int, Any] = {}  # the new parent tree
-        self.ids: dict[str, Any] = {}
+        self.parents: dict[int, Object] = {}  # the new parent tree
+        self.ids: dict[str, Object] = {}
         self.role_map = pikepdf.Dictionary()
-        self.dests: dict[str, Any] = {}
-        self.page_labels: dict[int, Any] = {}
+        self.dests: dict[str, Object] = {}
+        self.page_labels: dict[int, Object] = {}
         self.numbered: dict[str, int] = {}  # the highest number of each kind of ID so far
 
-    def add(self, source: Any, pages: range, owned: set[str], structure: list[Any]) -> None:
+    def add(self, source: Pdf, pages: range, owned: set[str], structure: list[Object]) -> None:
         """Add ``pages`` of ``source``, its structure elements ``structure`` (the tops), and
         the destinations of the labels it ``owned``."""
         import pikepdf
@@ -294,8 +306,8 @@ class _Joined:
             self.document.K.append(copied)
         for role, standard in tree.get("/RoleMap", {}).items():
             self.role_map[role] = standard
-        for key, element in ids.items():
-            self.ids[key] = self._copy(source, element)
+        for id_, element in ids.items():
+            self.ids[id_] = self._copy(source, element)
         for label, dest in _dests(source).items():
             if label in owned:
                 self.dests[label] = self._copy(source, dest)
@@ -305,7 +317,7 @@ class _Joined:
                 if key in pages:
                     self.page_labels[key - pages.start + offset] = self._copy(source, value)
 
-    def _renumber(self, tree: Any) -> dict[str, Any]:
+    def _renumber(self, tree: Object) -> dict[str, Object]:
         """The IDs of a part's structure elements numbered on from the parts before (in the
         part itself, before it is copied: the header cells' names too); new ID → element."""
         import pikepdf
@@ -341,12 +353,12 @@ class _Joined:
                         )
         return found
 
-    def _parent(self, source: Any, value: Any) -> int:
+    def _parent(self, source: Pdf, value: Object) -> int:
         key = len(self.parents)
         self.parents[key] = self._copy(source, value)
         return key
 
-    def _copy(self, source: Any, value: Any) -> Any:
+    def _copy(self, source: Pdf, value: Object) -> Object:
         """``value`` of ``source`` copied into the joined PDF (with what it refers to)."""
         import pikepdf
 
@@ -356,21 +368,24 @@ class _Joined:
             value = source.make_indirect(value)
         return self.pdf.copy_foreign(value)
 
-    def bookmarks(self, front: Any, stand_ins: dict[int, str], kept: int) -> None:
+    def bookmarks(self, front: Pdf, stand_ins: dict[int, str], kept: int) -> None:
         """The bookmarks of the front matter's stand-ins, pointed at the real headings."""
         import pikepdf
 
-        index = {page.objgen: i for i, page in enumerate(front.pages)}
+        index = {page.obj.objgen: i for i, page in enumerate(front.pages)}
 
-        def copy(item: Any) -> Any | None:
-            at = _dest_page(item.destination, index) if item.destination is not None else None
-            if at is None:
+        def copy(item: OutlineItem) -> OutlineItem | None:
+            explicit = _explicit(item.destination)
+            at = _dest_page(explicit, index)
+            if explicit is None or at is None:
                 return None
+            dest: Array | None = None
             if at < kept:
-                dest = pikepdf.Array([self.pdf.pages[at].obj, *list(item.destination)[1:]])
-            elif (label := stand_ins.get(at)) in self.dests:
-                dest = self.dests[label]
-            else:
+                dest = pikepdf.Array([self.pdf.pages[at].obj, *list(explicit)[1:]])
+            elif (label := stand_ins.get(at)) is not None and label in self.dests:
+                # an outline item's /Dest is the array itself, not a destination dictionary
+                dest = _explicit(self.dests[label])
+            if dest is None:
                 return None
             new = pikepdf.OutlineItem(item.title, destination=dest)
             new.is_closed = item.is_closed
@@ -393,7 +408,7 @@ class _Joined:
                 if re.search(r"\s\w+$", text):
                     annotation.Contents = re.sub(r"\w+$", pages[str(dest)], text)
 
-    def finish(self, front: Any) -> None:
+    def finish(self, front: Pdf) -> None:
         import pikepdf
 
         pdf = self.pdf
@@ -413,8 +428,8 @@ class _Joined:
             if key not in ("/K", "/P"):
                 self.document[key] = self._copy(front, value)
         parents = pikepdf.NumberTree.new(pdf)
-        for key, value in self.parents.items():
-            parents[key] = value
+        for number, value in self.parents.items():
+            parents[number] = value
         self.root.ParentTree = parents.obj
         self.root.ParentTreeNextKey = len(self.parents)
         self.root.RoleMap = self.role_map
@@ -428,8 +443,8 @@ class _Joined:
             dests[key] = value
         pdf.Root.Names = pikepdf.Dictionary(Dests=dests.obj)
         labels = pikepdf.NumberTree.new(pdf)
-        for key, value in sorted(self.page_labels.items()):
-            labels[key] = value
+        for number, value in sorted(self.page_labels.items()):
+            labels[number] = value
         pdf.Root.PageLabels = labels.obj
 
 
@@ -443,7 +458,9 @@ def join(front_pdf: Path, parts: list[dict[str, Any]], pages: dict[str, str], ou
     # the sources stay open until the PDF is saved: their streams are copied then
     with contextlib.ExitStack() as open_files:
         front = open_files.enter_context(pikepdf.open(front_pdf))
-        index: dict[tuple[int, int], int] = {page.objgen: i for i, page in enumerate(front.pages)}
+        index: dict[tuple[int, int], int] = {
+            page.obj.objgen: i for i, page in enumerate(front.pages)
+        }
         stand_ins: dict[int, str] = {}
         for label, dest in _dests(front).items():
             if (at := _dest_page(dest, index)) is not None:
@@ -463,13 +480,15 @@ def join(front_pdf: Path, parts: list[dict[str, Any]], pages: dict[str, str], ou
         save_pdf(joined.pdf, output)
 
 
-def _tops(document: Any) -> list[Any]:
+def _tops(document: Pdf) -> list[Object]:
     """The elements directly below the structure tree's ``Document``."""
     import pikepdf
 
     kids = document.Root.StructTreeRoot.K
     top = kids[0] if isinstance(kids, pikepdf.Array) else kids
     inner = top.get("/K")
+    if inner is None:
+        return []
     return list(inner) if isinstance(inner, pikepdf.Array) else [inner]
 
 

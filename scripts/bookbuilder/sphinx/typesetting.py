@@ -37,7 +37,7 @@ from bookbuilder.layout import is_report_page
 from bookbuilder.pdfengine import typeset
 
 if TYPE_CHECKING:
-    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
 
 logger = sphinx_logging.getLogger(__name__)
 
@@ -62,23 +62,24 @@ def to_sphinx(level: int, message: str, *args: object, location: Location = None
 
 @dataclass
 class Shaped:
-    """Problems shaped into the lines Sphinx would write for them in the PDF build of ``app``
-    (its ``suppress_warnings``, ``show_warning_types``, pages' paths), kept in ``lines``."""
+    """Problems shaped into the lines Sphinx would write for them in the PDF build of
+    ``builder`` (its ``suppress_warnings``, ``show_warning_types``, pages' paths), kept in
+    ``lines``."""
 
     settings: Any
     lines: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def of(cls, app: Sphinx) -> Shaped:
-        # what Sphinx's filters read of the application: not the application itself, which
-        # the next edition's build replaces
+    def of(cls, builder: Builder) -> Shaped:
+        # what Sphinx's filters read of the build: not the builder itself, which the
+        # next edition's build replaces
         settings = SimpleNamespace(
             config=SimpleNamespace(
-                suppress_warnings=list(app.config.suppress_warnings),
-                show_warning_types=app.config.show_warning_types,
+                suppress_warnings=list(builder.config.suppress_warnings),
+                show_warning_types=builder.config.show_warning_types,
             ),
-            env=SimpleNamespace(doc2path=partial(app.env.project.doc2path, absolute=True)),
+            env=SimpleNamespace(doc2path=partial(builder.env.project.doc2path, absolute=True)),
             _warncount=0,
         )
         return cls(settings)
@@ -202,9 +203,9 @@ class Beside:
         """Typesetting was handed over and not yet collected."""
         return self.thread is not None
 
-    def start(self, work: Work, app: Sphinx) -> None:
-        shaped = self.shaped = Shaped.of(app)
-        self.outdir = Path(app.outdir)
+    def start(self, work: Work, builder: Builder) -> None:
+        shaped = self.shaped = Shaped.of(builder)
+        self.outdir = Path(builder.outdir)
 
         def run() -> None:
             try:
@@ -259,10 +260,10 @@ def beside() -> Iterator[Beside]:
         opened.stop()  # a no-op when collected
 
 
-def typeset_pdf(app: Sphinx, work: Work) -> None:
+def typeset_pdf(builder: Builder, work: Work) -> None:
     """Run ``work`` now, its problems logged by Sphinx, or hand it over to the build's
     :class:`Beside` when one is open."""
     if _open is None:
         work(to_sphinx)
     else:
-        _open.start(work, app)
+        _open.start(work, builder)
