@@ -21,13 +21,10 @@ What decides whether a problem blocks the build:
 from __future__ import annotations
 
 import functools
-import multiprocessing as mp
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -53,7 +50,7 @@ from bookbuilder.check.schema import (
     suggest,
 )
 from bookbuilder.codes import Code, Scope
-from bookbuilder.jobs import jobs
+from bookbuilder.jobs import Shares, jobs
 from bookbuilder.jsondata import made
 from bookbuilder.layout import CONF_FILE, IMAGES_DIR, REPORTS_DIR, report_source, translation_parts
 from bookbuilder.model import (
@@ -401,43 +398,45 @@ def _validate_reports(
     root: Path,
     book_language: str,
     today: date,
-    cache_dir: Path | None = None,
+    cache_dir: Path | None,
+    shares: Shares,
 ) -> list[tuple[Report | None, list[Problem]]]:
     """``validate_report`` on every source, or its remembered result when nothing it depends
     on changed (:mod:`bookbuilder.check.cache`)."""
     if cache_dir is None:
-        return _check_all(sources, root, book_language, today)
+        return _check_all(sources, root, book_language, today, shares)
     keys = [report_key(src, root, book_language, today) for src in sources]
     return cached_results(
-        sources, keys, cache_dir, lambda todo: _check_all(todo, root, book_language, today)
+        sources, keys, cache_dir, lambda todo: _check_all(todo, root, book_language, today, shares)
     )
 
 
 def _check_all(
-    sources: list[SourceFile], root: Path, book_language: str, today: date
+    sources: list[SourceFile], root: Path, book_language: str, today: date, shares: Shares
 ) -> list[tuple[Report | None, list[Problem]]]:
     """With two or more jobs (``bookbuilder.jobs``), large books are shared out between forked
     processes (profiled: checking the bodies is most of ``make check``), whose results come back
     in the order of ``sources``: the same problems in the same order."""
     check = functools.partial(validate_report, root=root, book_language=book_language, today=today)
-    workers = jobs()  # every core by default; JOBS=1: one after another
-    if len(sources) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [check(src) for src in sources]
-    chunk = -(-len(sources) // (workers * 4))
-    try:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            return list(pool.map(check, sources, chunksize=chunk))
-    except (OSError, BrokenProcessPool):  # no processes to be had here: one is enough
-        return [check(src) for src in sources]
+    return shares.map(check, sources)
 
 
 def validate_all(
     root: Path, book_language: str, today: date, cache_dir: Path | None = None
 ) -> Validated:
     """Load and check every report and chapter under ``root``; ``cache_dir``: where results
-    of unchanged reports are remembered between runs (None: check everything)."""
+    of unchanged reports are remembered between runs (None: check everything). From
+    :data:`PARALLEL_FROM` reports on, the front matters are parsed and the reports checked in
+    ``JOBS`` processes (every core by default; ``JOBS=1``: one after another)."""
+    with Shares(jobs(), PARALLEL_FROM) as shares:
+        return _validate_all(root, book_language, today, cache_dir, shares)
+
+
+def _validate_all(
+    root: Path, book_language: str, today: date, cache_dir: Path | None, shares: Shares
+) -> Validated:
     memory = FrontMatterMemory(cache_dir) if cache_dir is not None else None
-    all_sources, load_problems = load_reports(root, memory)
+    all_sources, load_problems = load_reports(root, memory, shares)
     if memory is not None:
         memory.save()
     by_path: dict[str, list[Problem]] = defaultdict(list)
@@ -449,7 +448,7 @@ def validate_all(
     reports: list[Report] = []
     invalid: list[LeftOut] = []
     problems: list[Problem] = []
-    checked = _validate_reports(sources, root, book_language, today, cache_dir)
+    checked = _validate_reports(sources, root, book_language, today, cache_dir, shares)
     burned_in = _burned_in(sources, checked, cache_dir)
     for src, (report, found) in zip(sources, checked, strict=True):
         found = by_path.pop(src.relpath, []) + found + burned_in.get(src.relpath, [])
