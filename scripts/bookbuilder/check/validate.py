@@ -471,6 +471,7 @@ def _validate_all(
     invalid: list[LeftOut] = []
     problems: list[Problem] = []
     checked = _validate_reports(sources, root, book_language, today, cache_dir, shares)
+    shares.close()  # done with: the burned-in reading below forks processes of its own
     burned_in = _burned_in(sources, checked, cache_dir)
     for src, (report, found) in zip(sources, checked, strict=True):
         found = by_path.pop(src.relpath, []) + found + burned_in.get(src.relpath, [])
