@@ -11,9 +11,18 @@ build, one page after another. The outputs are the same, byte for byte, with any
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
 SETTING = "JOBS"
+
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 class JobsError(ValueError):
@@ -40,3 +49,44 @@ def jobs() -> int:
             f"or leave it out to use them all."
         )
     return int(value)
+
+
+class Shares:
+    """Up to ``workers`` forked processes for one command's many small tasks, started at the
+    first :meth:`map` that has at least ``at_least`` items and kept for the next (``make
+    check`` loads, then checks, the reports in the same two processes: one start-up).
+
+    :meth:`map` returns the results in the items' order, so the outputs are the same with any
+    number of processes; with one, or where processes cannot be forked, every item is done
+    here, one after another. Use it as a context manager, which ends the processes.
+    """
+
+    def __init__(self, workers: int, at_least: int) -> None:
+        self.workers = workers if "fork" in mp.get_all_start_methods() else 1
+        self.at_least = at_least
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, task: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+        if self.workers < 2 or len(items) < self.at_least:
+            return [task(item) for item in items]
+        # a few chunks per process: an uneven chunk at the end waits for less
+        chunk = -(-len(items) // (self.workers * 4))
+        try:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("fork"))
+            return list(self._pool.map(task, items, chunksize=chunk))
+        except (OSError, BrokenProcessPool):  # no processes to be had here: one is enough
+            self.close()
+            self.workers = 1
+            return [task(item) for item in items]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self) -> Shares:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -154,6 +154,8 @@ def cached_results(
 # The front matter's fields (None: it cannot be used) and the problems found while reading it
 FrontMatterResult = tuple[dict[str, Located] | None, list[Problem]]
 ParseFrontMatter = Callable[[str, str, int], FrontMatterResult]
+# What the front matter's parser is given: its text, the file, the file line of its first line
+FrontMatter = tuple[str, str, int]
 
 
 class FrontMatterMemory:
@@ -172,15 +174,35 @@ class FrontMatterMemory:
     def parse(
         self, parse: ParseFrontMatter, text: str, relpath: str, first_line: int
     ) -> FrontMatterResult:
-        key = hashlib.sha256(
-            repr((relpath, first_line, text)).encode("utf-8", "surrogatepass")
-        ).hexdigest()
+        key = _text_key(text, relpath, first_line)
         result: FrontMatterResult | None = self.known.get(key)
         if result is None:
             result = parse(text, relpath, first_line)
         self.used[key] = result
         return result
 
+    def parse_all(
+        self,
+        parse_all: Callable[[list[FrontMatter]], list[FrontMatterResult]],
+        items: Sequence[FrontMatter],
+    ) -> list[FrontMatterResult]:
+        """:meth:`parse` on many front matters, the ones not known given to ``parse_all`` in one
+        call (which may share them out between processes); the results in the items' order."""
+        keys = [_text_key(*item) for item in items]
+        results: list[FrontMatterResult | None] = [self.known.get(key) for key in keys]
+        todo = [i for i, result in enumerate(results) if result is None]
+        for i, result in zip(todo, parse_all([items[i] for i in todo]), strict=True):
+            results[i] = result
+        final = [result for result in results if result is not None]
+        self.used.update(zip(keys, final, strict=True))
+        return final
+
     def save(self) -> None:
         if self.used.keys() != self.known.keys():
             _write(self.path, self.used)
+
+
+def _text_key(text: str, relpath: str, first_line: int) -> str:
+    return hashlib.sha256(
+        repr((relpath, first_line, text)).encode("utf-8", "surrogatepass")
+    ).hexdigest()

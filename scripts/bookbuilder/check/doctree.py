@@ -530,6 +530,7 @@ def check_tree(
     """The problems of a body's tree, as the build would render it: refusals, docutils'
     messages, nodes outside the allow-list, footnotes never referred to, PDF limits."""
     document, found = parse_body(body, relpath)
+    every = list(document.findall())  # one walk of the tree, in its order, for every check below
 
     def at(line: int | None) -> int:
         return body_line + max((line or 1) - 1, 0)
@@ -549,7 +550,7 @@ def check_tree(
         problems.append(
             Problem(relpath, at(_node_line(node)), _message(code, why), None, code=code)
         )
-    problems += _unreferenced_footnotes(document, relpath, at)
+    problems += _unreferenced_footnotes(every, relpath, at)
     problems += [
         Problem(
             relpath,
@@ -560,11 +561,12 @@ def check_tree(
             Severity.WARNING,
             code=Code.BODY_FIGURE,
         )
-        for figure in document.findall(nodes.figure)
-        if not any(isinstance(child, nodes.caption) for child in figure.children)
+        for figure in every
+        if isinstance(figure, nodes.figure)
+        and not any(isinstance(child, nodes.caption) for child in figure.children)
     ]
-    problems += _pdf_limits(document, relpath, at)
-    problems += typesetting_limits(document, relpath, at)
+    problems += _pdf_limits(every, relpath, at)
+    problems += typesetting_limits(document, relpath, at, every)
     return problems
 
 
@@ -585,9 +587,9 @@ def _message(code: Code, message: str) -> str:
 
 
 def _unreferenced_footnotes(
-    document: nodes.document, relpath: str, at: Callable[[int | None], int]
+    every: list[nodes.Node], relpath: str, at: Callable[[int | None], int]
 ) -> list[Problem]:
-    referred = {ref.get("refid") for ref in document.findall(nodes.footnote_reference)}
+    referred = {ref.get("refid") for ref in every if isinstance(ref, nodes.footnote_reference)}
     return [
         Problem(
             relpath,
@@ -598,19 +600,21 @@ def _unreferenced_footnotes(
             Severity.WARNING,
             code=Code.BODY_FOOTNOTE,
         )
-        for footnote in document.findall(nodes.footnote)
-        if not set(footnote["ids"]) & referred
+        for footnote in every
+        if isinstance(footnote, nodes.footnote) and not set(footnote["ids"]) & referred
     ]
 
 
 def _pdf_limits(
-    document: nodes.document, relpath: str, at: Callable[[int | None], int]
+    every: list[nodes.Node], relpath: str, at: Callable[[int | None], int]
 ) -> list[Problem]:
     """What a PDF engine cannot set: tables wider than a page, nesting deeper than Typst goes
     (errors: the PDF would fail or lose text); text with no place to break a line over a
     line's width (a warning: the PDF breaks it at an arbitrary character, ``linebreak.py``)."""
     problems = []
-    for text in document.findall(nodes.Text):
+    for text in every:
+        if not isinstance(text, nodes.Text):
+            continue
         parent = text.parent
         for run in too_wide(str(text)):
             word = str(text)[run.start : run.end]
@@ -626,18 +630,18 @@ def _pdf_limits(
                     code=Code.BODY_LONG_RUN,
                 )
             )
-    for group in document.findall(nodes.tgroup):
-        if int(group.get("cols", 0)) > MAX_COLUMNS:
-            problems.append(
-                Problem(
-                    relpath,
-                    at(_node_line(group)),
-                    f"a table of {group['cols']} columns found; at most {MAX_COLUMNS} fit a "
-                    "page of the PDF: split the table, or turn it around (rows for columns)",
-                    None,
-                    code=Code.BODY_PDF,
-                )
-            )
+    problems += [
+        Problem(
+            relpath,
+            at(_node_line(group)),
+            f"a table of {group['cols']} columns found; at most {MAX_COLUMNS} fit a "
+            "page of the PDF: split the table, or turn it around (rows for columns)",
+            None,
+            code=Code.BODY_PDF,
+        )
+        for group in every
+        if isinstance(group, nodes.tgroup) and int(group.get("cols", 0)) > MAX_COLUMNS
+    ]
     return problems
 
 
@@ -653,18 +657,24 @@ def _node_line(node: nodes.Node | None) -> int | None:
 
 
 def typesetting_limits(
-    document: nodes.document, relpath: str, at: Callable[[int | None], int]
+    document: nodes.document,
+    relpath: str,
+    at: Callable[[int | None], int],
+    every: list[nodes.Node],
 ) -> list[Problem]:
     """Errors for what would stop the PDF engine, make it drop notes or need more than a few
-    hundred megabytes for one report: nesting, tables, footnotes, size."""
+    hundred megabytes for one report: nesting, tables, footnotes, size. ``every``: the tree's
+    nodes in order (``document.findall()``), walked once for all the checks."""
     found: list[tuple[nodes.Node, Code, str]] = []
     found += _too_deep(document)
-    for group in document.findall(nodes.tgroup):
-        found += _table_limits(group)
-    found += _footnote_limits(document)
+    for group in every:
+        if isinstance(group, nodes.tgroup):
+            found += _table_limits(group)
+    found += _footnote_limits(every)
     elements = sum(
         LINK_WEIGHT if isinstance(node, nodes.reference) else 1
-        for node in document.findall(nodes.Element)
+        for node in every
+        if isinstance(node, nodes.Element)
     )
     if elements - 1 > MAX_ELEMENTS:  # not the document itself
         found.append(
@@ -759,10 +769,10 @@ def _table_limits(group: nodes.tgroup) -> list[tuple[nodes.Node, Code, str]]:
     return found
 
 
-def _footnote_limits(document: nodes.document) -> list[tuple[nodes.Node, Code, str]]:
+def _footnote_limits(every: list[nodes.Node]) -> list[tuple[nodes.Node, Code, str]]:
     """Notes that would not fit the page of their mark: a note bringing too many others with
-    it, a paragraph with too many marks."""
-    notes = {id_: note for note in document.findall(nodes.footnote) for id_ in note["ids"]}
+    it, a paragraph with too many marks (``every``: the tree's nodes in order)."""
+    notes = {id_: note for note in every if isinstance(note, nodes.footnote) for id_ in note["ids"]}
     refers: dict[str, list[str]] = {
         id_: [str(r.get("refid", "")) for r in note.findall(nodes.footnote_reference)]
         for id_, note in notes.items()
@@ -784,7 +794,9 @@ def _footnote_limits(document: nodes.document) -> list[tuple[nodes.Node, Code, s
             break  # one is enough to say: every note of such a chain is part of it
     marks: dict[int, int] = {}
     holders: dict[int, nodes.Node] = {}
-    for reference in document.findall(nodes.footnote_reference):
+    for reference in every:
+        if not isinstance(reference, nodes.footnote_reference):
+            continue
         holder = reference.parent
         while holder is not None and not isinstance(holder, nodes.TextElement):
             holder = holder.parent

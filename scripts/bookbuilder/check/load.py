@@ -35,8 +35,10 @@ tag in lower case (:func:`translation_parts`).
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -52,9 +54,10 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bookbuilder.check import yaml_mistakes
-from bookbuilder.check.cache import FrontMatterMemory
+from bookbuilder.check.cache import FrontMatterMemory, FrontMatterResult
 from bookbuilder.check.schema import SLUG, SLUG_MAX, language_tag, slugify
 from bookbuilder.codes import Code
+from bookbuilder.jobs import Item, Result, Shares
 from bookbuilder.layout import CHAPTERS_DIR, REPORTS_DIR, translation_parts
 from bookbuilder.model import Located, Problem, Severity, SourceFile
 
@@ -183,30 +186,59 @@ def load_source(
     Returns the file (None when it cannot be read at all) and its problems. Never raises for
     bad content.
     """
+    read = _read(path, root)
+    if isinstance(read, list):
+        return None, read
+    if memory is None:
+        parsed = parse_yaml(*read.front_matter)
+    else:
+        parsed = memory.parse(parse_yaml, *read.front_matter)
+    return read.source(parsed)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A file read and split, its front matter not parsed yet."""
+
+    path: Path
+    relpath: str
+    lines: list[str]
+    closing: int  # the index of the front matter's closing line
+
+    @property
+    def front_matter(self) -> tuple[str, str, int]:
+        """What :func:`parse_yaml` is given: the YAML's text, the file, its first line."""
+        return "\n".join(self.lines[1 : self.closing]), self.relpath, 2
+
+    def source(self, parsed: FrontMatterResult) -> tuple[SourceFile | None, list[Problem]]:
+        front_matter, problems = parsed
+        if front_matter is None:
+            return None, problems
+        source = SourceFile(
+            path=self.path,
+            relpath=self.relpath,
+            stem=self.path.stem,
+            front_matter=front_matter,
+            front_matter_line=1,
+            body="\n".join(self.lines[self.closing + 1 :]),
+            body_line=self.closing + 2,
+        )
+        return source, problems
+
+
+def _read(path: Path, root: Path) -> _Read | list[Problem]:
+    """The file read and split at its front matter, or why it cannot be."""
     relpath = _relpath(path, root)
     try:
-        text = _decoded(_file_bytes(path, root, relpath), relpath)
-        lines = text.split("\n")
-        closing = _closing_line(lines, relpath)
+        lines = _decoded(_file_bytes(path, root, relpath), relpath).split("\n")
+        return _Read(path, relpath, lines, _closing_line(lines, relpath))
     except _Unreadable as unreadable:
-        return None, unreadable.problems
-    yaml_text = "\n".join(lines[1:closing])
-    if memory is None:
-        front_matter, problems = parse_yaml(yaml_text, relpath, 2)
-    else:
-        front_matter, problems = memory.parse(parse_yaml, yaml_text, relpath, 2)
-    if front_matter is None:
-        return None, problems
-    source = SourceFile(
-        path=path,
-        relpath=relpath,
-        stem=path.stem,
-        front_matter=front_matter,
-        front_matter_line=1,
-        body="\n".join(lines[closing + 1 :]),
-        body_line=closing + 2,
-    )
-    return source, problems
+        return unreadable.problems
+
+
+def _parse_front_matter(item: tuple[str, str, int]) -> FrontMatterResult:
+    """:func:`parse_yaml` on one :attr:`_Read.front_matter`: a task for another process."""
+    return parse_yaml(*item)
 
 
 def _file_bytes(path: Path, root: Path, relpath: str) -> bytes:
@@ -639,11 +671,12 @@ _BAD = object()
 
 
 def load_reports(
-    root: Path, memory: FrontMatterMemory | None = None
+    root: Path, memory: FrontMatterMemory | None = None, shares: Shares | None = None
 ) -> tuple[list[SourceFile], list[Problem]]:
     """Every ``experiences/*.md`` file (not ``experiences/images/``), in name order: reports
-    and translations (tell them apart with :func:`translation_parts`)."""
-    return _load_folder(root, REPORTS_DIR, translations=True, memory=memory)
+    and translations (tell them apart with :func:`translation_parts`). ``shares``: processes
+    to parse the front matters in (the files are read here, in order)."""
+    return _load_folder(root, REPORTS_DIR, translations=True, memory=memory, shares=shares)
 
 
 def load_chapters(root: Path) -> tuple[list[SourceFile], list[Problem]]:
@@ -652,35 +685,57 @@ def load_chapters(root: Path) -> tuple[list[SourceFile], list[Problem]]:
 
 
 def _load_folder(
-    root: Path, name: str, translations: bool = False, memory: FrontMatterMemory | None = None
+    root: Path,
+    name: str,
+    translations: bool = False,
+    memory: FrontMatterMemory | None = None,
+    shares: Shares | None = None,
 ) -> tuple[list[SourceFile], list[Problem]]:
     folder = root / name
     sources: list[SourceFile] = []
     problems: list[Problem] = []
     if not folder.is_dir():
         return sources, problems
+    # every file read (and its name checked) first, in name order, with its problems in place
+    found: list[list[Problem] | _Read] = []
     for path in sorted(folder.glob("*.md"), key=lambda p: p.name):
         if path.name.startswith("."):
             # Editors' backup and lock files start with a dot; skipped, but never silently.
-            problems.append(
-                Problem(
-                    path.relative_to(root).as_posix(),
-                    1,
-                    "found a hidden file (its name starts with '.'), which is not read; "
-                    "allowed: <slug>.md — rename it if it is a report",
-                    severity=Severity.WARNING,
-                    code=Code.FILE_HIDDEN,
-                )
+            hidden = Problem(
+                path.relative_to(root).as_posix(),
+                1,
+                "found a hidden file (its name starts with '.'), which is not read; "
+                "allowed: <slug>.md — rename it if it is a report",
+                severity=Severity.WARNING,
+                code=Code.FILE_HIDDEN,
             )
+            found.append([hidden])
             continue
         slug_problem = check_stem(path, root, translations)
-        if slug_problem is not None:
-            problems.append(slug_problem)
-        source, file_problems = load_source(path, root, memory)
+        found.append([slug_problem] if slug_problem is not None else [])
+        found.append(_read(path, root))  # the file's problems, when it cannot be read
+    # then their front matters parsed (by ``shares``' processes, or the memory's last run)
+    reads = [item for item in found if isinstance(item, _Read)]
+    texts = [read.front_matter for read in reads]
+    share_out = shares.map if shares is not None else _one_by_one
+    if memory is None:
+        parsed = share_out(_parse_front_matter, texts)
+    else:
+        parsed = memory.parse_all(functools.partial(share_out, _parse_front_matter), texts)
+    made = iter(parsed)
+    for item in found:
+        if isinstance(item, list):
+            problems += item
+            continue
+        source, file_problems = item.source(next(made))
         problems += file_problems
         if source is not None:
             sources.append(source)
     return sources, problems
+
+
+def _one_by_one(task: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    return [task(item) for item in items]
 
 
 def check_stem(path: Path, root: Path, translations: bool = False) -> Problem | None:
