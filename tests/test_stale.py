@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -327,6 +328,82 @@ def test_a_withdrawn_report_leaves_the_epub(withdrawn: Path) -> None:
 @pytest.mark.slow  # the small book built twice in all three editions
 def test_a_withdrawal_gives_a_clean_builds_editions(withdrawn: Path, tmp_path: Path) -> None:
     assert_same_as_clean(withdrawn, tmp_path / "clean")
+
+
+# ------------------------------------------------------------------------------------------------
+# Edits spelled out, each on a freshly built book, the editions written in shares (JOBS=2:
+# sphinx/parallel.py gives each process whole pages to read and write)
+
+
+def _replace(root: Path, report: str, old: str, new: str) -> None:
+    path = root / "experiences" / f"{report}.md"
+    text = path.read_text("utf-8")
+    assert old in text, f"{path.name} no longer says {old!r}: the fixture book changed"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _replace_image(root: Path) -> None:
+    for image in (root / "experiences" / "images" / "shade-for-the-scanner-sevilla").iterdir():
+        image.write_bytes(png((200, 120, 40)))
+
+
+def _add_report(root: Path) -> None:
+    slug = "generated-report-1"
+    (root / "experiences" / "images" / slug).mkdir(parents=True)
+    (root / "experiences" / "images" / slug / "photo.png").write_bytes(png((1, 90, 9)))
+    (root / "experiences" / f"{slug}.md").write_text(new_report(slug, 1, image=True), "utf-8")
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    # The randomised sequence's find (2026-12-07): an image's bytes replaced, its report's text
+    # not. The EPUB's build (first) read the report again; the website's (last: it offers the
+    # editions) read nothing and found the report's source older than its page, so it kept the
+    # page with the old image's copies, which it then pruned as no page's: the new copies were
+    # missing from _build/html. Any JOBS; not the shares' fault.
+    "an image replaced": _replace_image,
+    # one report read again: its page and its chapter's written, one of them by a worker
+    "a report's text": lambda root: _replace(
+        root, "wildfire-smoke-vancouver", "We opened a second room", "We opened a third room"
+    ),
+    # pages written though not read again (their previous/next links, their sidebar's list of
+    # the chapter's reports), by workers that resolve them
+    "a report retitled": lambda root: _replace(
+        root, "hitze-im-ct-koeln", 'title: "Thirty-nine', 'title: "Forty'
+    ),
+    "a report moved to another chapter": lambda root: _replace(
+        root, "hitze-im-ct-koeln", "country: DE", "country: CA"
+    ),
+    # the index entry (a topic) gone from the search index, though a worker wrote the page:
+    # Sphinx's own parallel write runs html-page-context in its worker, and the pages it wrote
+    # kept their last build's entries (outputs.repair_search_index); the shares send them back
+    "a report's topic removed": lambda root: _replace(
+        root,
+        "hitze-im-ct-koeln",
+        "topics: [heat, equipment, wellbeing]",
+        "topics: [heat, equipment]",
+    ),
+    # its page, citation files and images pruned; its words out of the search index
+    "a report withdrawn": lambda root: _replace(
+        root,
+        "shade-for-the-scanner-sevilla",
+        "consent: true\n",
+        "consent: true\nstatus: withdrawn\n",
+    ),
+    # a new page and image, its words merged into the search index from a worker
+    "a report added": _add_report,
+}
+
+
+@pytest.mark.slow  # the small book built three times in two editions
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_an_edit_gives_a_clean_builds_editions(
+    edit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOBS", "2")
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    build(root, *EDITIONS)
+    EDITS[edit](root)
+    assert_same_as_clean(root, tmp_path / "clean")
 
 
 # ------------------------------------------------------------------------------------------------

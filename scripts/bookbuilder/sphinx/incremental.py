@@ -4,7 +4,9 @@ Sphinx writes the pages whose sources changed and their toctree parents. A page 
 the book's structure (the sidebar, its previous and next pages, their titles), which changes
 when another report is added, withdrawn, moved or retitled: those pages are written again
 (``pages_whose_structure_changed``), so an incremental build's website is a clean build's
-(``tests/test_stale.py``). And the theme's compiled templates are kept between builds.
+(``tests/test_stale.py``). So are the pages whose document another edition's build read again
+since this edition last wrote them: all editions share one environment (``sphinx/build.py``).
+And the theme's compiled templates are kept between builds.
 """
 
 from __future__ import annotations
@@ -67,9 +69,17 @@ def pages_whose_structure_changed(app: Sphinx, env: Any) -> list[str]:
     every page is. An edit inside one report's text changes nothing here: that page alone is
     rewritten.
 
+    And the pages whose document was read again since this edition's last build: Sphinx writes
+    those it reads itself, but all editions share one environment, and a document another
+    edition read is not read again here. An image replaced under the same name changes no
+    Markdown: the EPUB's build (first) read the report again, the website's (last) found the
+    source older than its page and kept it, showing the old image's copies, which it pruned
+    as no page's (tests/test_stale.py, "an image replaced").
+
     The structure of the last finished build is kept beside the doctrees (``save_structure``):
     a build that fails compares the next one with the last good one."""
     current = structure_seen_by_pages(env, app.config.root_doc)
+    current["read"] = {doc: env.all_docs.get(doc) for doc in sorted(env.found_docs)}
     # This build's structure waits beside the doctrees until the build finishes (no state kept
     # on the builder): a build that fails leaves the last good one in place.
     _structure_file(app, pending=True).write_text(json.dumps(current, ensure_ascii=False), "utf-8")
@@ -79,8 +89,12 @@ def pages_whose_structure_changed(app: Sphinx, env: Any) -> list[str]:
         return []  # the first build of this edition: every page is written anyway
     if previous.get("sidebar") != current["sidebar"]:
         return sorted(env.found_docs)
-    before = previous.get("pages", {})
-    return sorted(doc for doc, seen in current["pages"].items() if before.get(doc) != seen)
+    before, read_before = previous.get("pages", {}), previous.get("read", {})
+    return sorted(
+        doc
+        for doc, seen in current["pages"].items()
+        if before.get(doc) != seen or read_before.get(doc) != current["read"][doc]
+    )
 
 
 def save_structure(app: Sphinx, exception: Exception | None) -> None:

@@ -114,25 +114,12 @@ def _merge_search(indexer: Any, entries: dict[str, dict[str, Any]]) -> None:
             words.setdefault(word, set()).update(pages)
 
 
-def whole_book(docnames: Any, found: Any) -> bool:
-    """Whether a read or write covers every page: only then are the pages shared out here.
-    An incremental build (an editor's edit) takes Sphinx's own parallel read and write, as
-    before this module's shares: its few pages gain nothing from them, and a randomised
-    sequence of edits (tests/test_stale.py) once left a page's files out of the website when
-    an incremental build wrote in shares, a fault not yet found (docs/performance.md)."""
-    return set(docnames) >= set(found)
-
-
 class ReadInShares(Builder):
     """A builder whose parallel read gives each process one share of the pages (module
     docstring). The PDF's builder reads this way too: in ``make all`` with more than one job it
     builds first, so it is the one that reads the whole book."""
 
     def _read_parallel(self, docnames: list[str], nproc: int) -> None:
-        if not whole_book(docnames, self.env.found_docs):
-            # an edit's few pages: Sphinx's own read (see whole_book)
-            super()._read_parallel(docnames, nproc)
-            return
         for docname in docnames:  # all at once, as Sphinx does
             self.events.emit("env-purge-doc", self.env, docname)
             self.env.clear_doc(docname)
@@ -181,12 +168,12 @@ class ReadInShares(Builder):
 
 class PagesInWorkers(ReadInShares, StandaloneHTMLBuilder):
     """Sphinx's HTML builders (the web edition's, the EPUB's) reading and writing whole pages in
-    every process (module docstring); the serial build (``JOBS=1``) is Sphinx's own."""
+    every process (module docstring); the serial build (``JOBS=1``) is Sphinx's own. An edit's
+    few pages too: Sphinx's own parallel write runs ``html-page-context`` in its worker, so
+    ``BuildState`` never learnt of the pages it wrote, and the search index kept their last
+    build's entries (docs/performance.md, "then for every build again")."""
 
     def _write_parallel(self, docnames: Any, nproc: int) -> None:
-        if not whole_book(docnames, self.env.found_docs):
-            super()._write_parallel(docnames, nproc)  # an edit's pages: see whole_book
-            return
         # Sphinx passes JOBS - 1, keeping this process to resolve the pages: the workers do it
         first, rest = docnames[0], list(docnames[1:])
         # the first page here: caches and templates warm, handlers that note the first page
