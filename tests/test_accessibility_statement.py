@@ -32,11 +32,9 @@ def statement_texts(facts: a11y.AccessibilityFacts) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_book(FIXTURES / "book-small", tmp_path_factory.mktemp("a11y"))
-    result = run_book(root, "build", "epub", "html")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
+def built(small_build: Path) -> Path:
+    """The small book's EPUB and website (`make html epub`), shared by the run: for reading."""
+    return small_build
 
 
 def opf_meta(epub: Path) -> dict[str, list[str]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bookbuilder.sphinx.offline import offline_listing
-from conftest import CHROMIUM_FLAGS, FIXTURES, copy_book, require_module, require_tool, run_book
+from conftest import CHROMIUM_FLAGS, require_module, require_tool
 
 OPENED = "experiences/wildfire-smoke-vancouver.html"
 NOT_OPENED = "experiences/shade-for-the-scanner-sevilla.html"
@@ -38,11 +38,9 @@ STYLESHEETS = (
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_book(FIXTURES / "book-small", tmp_path_factory.mktemp("offline"))
-    result = run_book(root, "build", "epub", "html")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "_build" / "html"
+def site(small_build: Path) -> Path:
+    """The small book's website (with its EPUB), the run's shared build: served, never changed."""
+    return small_build / "_build" / "html"
 
 
 class NoStoreHandler(http.server.SimpleHTTPRequestHandler):
