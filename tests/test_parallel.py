@@ -12,6 +12,7 @@ order it builds them).
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import os
 import subprocess
@@ -229,6 +230,7 @@ def test_stopping_the_build_stops_typst_beside_it(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt), typesetting.beside() as beside:
         typesetting.typeset_pdf(a_pdf_build(tmp_path), work)
         assert beside.running
+        assert gc.get_freeze_count() > 0  # the build's objects, out of the collector's sight
         while not pid_file.is_file() or not pid_file.read_text():
             time.sleep(0.05)
         raise KeyboardInterrupt
@@ -236,6 +238,7 @@ def test_stopping_the_build_stops_typst_beside_it(tmp_path: Path) -> None:
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text()), 0)
     assert beside.shaped is not None and not beside.shaped.lines
+    assert gc.get_freeze_count() == 0  # given back to the collector
     # and the next build typesets again
     assert typeset.run_child([sys.executable, "-c", "print(1)"]).stdout == "1\n"
 
@@ -250,6 +253,7 @@ def test_a_full_disk_while_finishing_the_pdf_beside_is_a_full_disk(tmp_path: Pat
         with pytest.raises(DiskFull) as raised:
             beside.collect()
     assert raised.value.folder == tmp_path / "pdf"
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_typesetting_beside_says_its_problems_as_sphinx_does(tmp_path: Path) -> None:
@@ -269,6 +273,22 @@ def test_the_typesetting_beside_says_its_problems_as_sphinx_does(tmp_path: Path)
         "lines [bookbuilder.pdf-typst]",
     ]
     assert collected.error is None
+    assert gc.get_freeze_count() == 0
+
+
+def test_work_that_makes_objects_that_live_on_pauses_the_collector() -> None:
+    """The PDF's tree of the whole book, made in the main process: no full collection meanwhile
+    (docs/performance.md, "The serial part of a cold build"), and the collector as it was after."""
+    with parallel.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with parallel.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
 
 
 @pytest.mark.slow  # three builds of a book of fourteen reports

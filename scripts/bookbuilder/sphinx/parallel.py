@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import gc
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,6 +124,26 @@ def whole_book(docnames: Any, found: Any) -> bool:
     return set(docnames) >= set(found)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection for a while: for work in the build's main process that makes a
+    great many objects which all live on, such as the PDF's tree of the whole book. Python's
+    collector runs a full collection each time the objects made since the last one reach a
+    quarter of those that lived through it, and each goes through every object of the
+    process, which holds the book's environment: for the PDF's tree of 1,000 reports, eight of
+    them took half the main process's CPU while the other cores waited, and found nothing to
+    free (docs/performance.md). What the work leaves as garbage is collected afterwards, as
+    usual. (``typesetting.Beside`` freezes what the PDF's typesetting holds, for the same
+    reason.)"""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class ReadInShares(Builder):
     """A builder whose parallel read gives each process one share of the pages (module
     docstring). The PDF's builder reads this way too: in ``make all`` with more than one job it
@@ -168,6 +189,7 @@ class ReadInShares(Builder):
 
         # Objects made so far out of the collector's sight: a forked process that collects
         # garbage would otherwise touch, and so copy, every page of this one's memory
+        frozen_already = gc.get_freeze_count() > 0  # by whoever froze them: they thaw them
         gc.freeze()
         try:
             tasks = ParallelTasks(self._app.parallel)
@@ -175,7 +197,8 @@ class ReadInShares(Builder):
                 tasks.add_task(task, chunk, step)
             tasks.join()
         finally:
-            gc.unfreeze()
+            if not frozen_already:
+                gc.unfreeze()
         logger.info("")
 
 

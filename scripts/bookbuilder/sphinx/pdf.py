@@ -33,7 +33,6 @@ from sphinx.errors import NoUri
 from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.console import darkgreen
-from sphinx.util.nodes import inline_all_toctrees
 
 from bookbuilder import words
 from bookbuilder.check.images import css_pixels, svg_intrinsic_size
@@ -45,7 +44,7 @@ from bookbuilder.sphinx import bookindex, pdfparts, typesetting
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.images import svg_root_attributes
 from bookbuilder.sphinx.outputs import write_if_changed
-from bookbuilder.sphinx.parallel import ReadInShares
+from bookbuilder.sphinx.parallel import ReadInShares, collector_paused
 from bookbuilder.sphinx.pdffinish import finish_pdf
 from bookbuilder.sphinx.report import report_body
 
@@ -102,13 +101,14 @@ class PDFBuilder(ReadInShares):
     def write_documents(self, docnames: Any) -> None:
         # Every image is placed again below: a withdrawn report's photographs do not stay.
         shutil.rmtree(Path(self.outdir) / "_images", ignore_errors=True)
-        tree = self.assemble()
-        translator = self.create_translator(tree, self)
-        tree.walkabout(translator)
+        with collector_paused():  # the whole book's tree: objects that live on
+            tree = self.assemble()
+            translator = self.create_translator(tree, self)
+            tree.walkabout(translator)
+            data = self.book_json(translator)
         name = pdf_basename(self.config)
         outdir = Path(self.outdir)
         (outdir / "book.typ").write_text(TEMPLATE.read_text("utf-8"), "utf-8")
-        data = self.book_json(translator)
         write_if_changed(
             outdir / "book.json", json.dumps(data, ensure_ascii=False, indent=1).encode()
         )
@@ -133,7 +133,7 @@ class PDFBuilder(ReadInShares):
         self.docnames = {root}
         tree = self.env.get_doctree(root)
         tree["docname"] = root
-        tree = inline_all_toctrees(self, self.docnames, root, tree, darkgreen, [root])
+        tree = inline_pages(self, self.docnames, root, tree.deepcopy(), [root])
         tree["docname"] = root
         self.env.resolve_references(tree, root, self)
         for xref in list(tree.findall(addnodes.pending_xref)):
@@ -282,6 +282,65 @@ def _typeset_whole(
     main, pdf = (setter.outdir / f"{setter.name}.{suffix}" for suffix in ("typ", "pdf"))
     if setter.run_typst(main, pdf, page_at_line, translator.largest_pages):
         finish_pdf(pdf)
+
+
+def inline_pages(
+    builder: PDFBuilder,
+    docnames: set[str],
+    docname: str,
+    tree: nodes.document,
+    traversed: list[str],
+    indent: str = "",
+) -> nodes.document:
+    """Every toctree of ``tree`` replaced by the pages it lists, each inlined the same way, as
+    ``sphinx.util.nodes.inline_all_toctrees`` does, but without its copy of every page: each
+    page's tree comes fresh from its pickle here (``get_doctree``), so nothing else holds it,
+    and Sphinx's deep copy of every node of the book was a third of the PDF's assembly, done
+    in the main process while the other cores wait (docs/performance.md). What the copy did
+    besides is done here: a node without a source or line takes its page's current ones."""
+    for toctree in list(tree.findall(addnodes.toctree)):
+        inlined: list[nodes.Node] = []
+        indent += " "
+        for included in map(str, toctree["includefiles"]):
+            if included in traversed:
+                continue
+            traversed.append(included)
+            logger.info(indent + darkgreen(included))
+            try:
+                page = builder.env.get_doctree(included)
+            except Exception:
+                logger.warning(
+                    _("toctree contains ref to nonexisting file %r"),
+                    included,
+                    location=docname,
+                    type="toc",
+                    subtype="not_readable",
+                )
+                continue
+            _as_copied(page)
+            page = inline_pages(builder, docnames, included, page, traversed, indent)
+            docnames.add(included)
+            start = addnodes.start_of_file(docname=included)
+            start.children = page.children  # their parent stays the page, as in Sphinx's
+            for section in start.findall(nodes.section):
+                if "docname" not in section:
+                    section["docname"] = included
+            inlined.append(start)
+        toctree.parent.replace(toctree, inlined)
+    return tree
+
+
+def _as_copied(page: nodes.document) -> None:
+    """What Sphinx's deep copy of ``page`` (``sphinx.util.nodes._deepcopy``) gives its nodes: a
+    source and a line where they had none, the page's current ones."""
+    source, line = page.current_source, page.current_line
+    if source is None and line is None:
+        return
+    for node in page.findall(include_self=False):
+        if node.source is None:
+            node.source = source
+        if node.line is None:
+            node.line = line
 
 
 def pdf_basename(config: Any) -> str:

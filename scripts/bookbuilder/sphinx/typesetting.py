@@ -17,6 +17,7 @@ build leaves no process behind.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import threading
@@ -188,10 +189,18 @@ class Collected:
 
 
 class Beside:
-    """The PDF's typesetting in a thread of the build, while the next edition is built."""
+    """The PDF's typesetting in a thread of the build, while the next edition is built.
+
+    Meanwhile every object of the build's process is out of the garbage collector's sight
+    (``gc.freeze``): the typesetting holds the whole book's tree, and each full collection
+    during the EPUB's build went through it all again, in the main process, while the other
+    cores waited (1.4 s of the EPUB's table of contents at 1,000 reports: docs/performance.md).
+    They are given back to it when the typesetting is collected or stopped; the EPUB's own
+    objects are collected as usual."""
 
     def __init__(self) -> None:
         self.thread: threading.Thread | None = None
+        self.frozen = False  # the build's objects out of the collector's sight
         self.shaped: Shaped | None = None
         self.outdir = Path()  # the PDF's folder
         self.error: BaseException | None = None
@@ -216,6 +225,14 @@ class Beside:
 
         self.thread = threading.Thread(target=run, name="pdf-typesetting", daemon=True)
         self.thread.start()
+        if not self.frozen and gc.get_freeze_count() == 0:
+            gc.freeze()
+            self.frozen = True
+
+    def _thaw(self) -> None:
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
 
     def collect(self) -> Collected:
         """Wait for the typesetting to end; what it said. A full disk met while finishing the
@@ -223,6 +240,7 @@ class Beside:
         assert self.thread is not None and self.shaped is not None
         self.thread.join()
         self.thread = None
+        self._thaw()
         error, self.error = self.error, None
         if isinstance(error, OSError) and is_disk_full(error) and error.errno is not None:
             named = Path(str(error.filename)) if error.filename else None
@@ -239,6 +257,7 @@ class Beside:
             self.thread.join()
         finally:
             self.thread = None
+            self._thaw()
             typeset.allow_children()
 
 
