@@ -99,16 +99,21 @@ class PDFBuilder(ReadInShares):
         pass  # the whole book is written at once: write_documents
 
     def write_documents(self, docnames: Any) -> None:
+        # The whole book's tree: objects that live on until the typesetting ends (handed over to
+        # typesetting.Beside, which keeps them out of the collector's sight, or done here)
+        with collector_paused():
+            self._write_and_typeset()
+
+    def _write_and_typeset(self) -> None:
         # Every image is placed again below: a withdrawn report's photographs do not stay.
         shutil.rmtree(Path(self.outdir) / "_images", ignore_errors=True)
-        with collector_paused():  # the whole book's tree: objects that live on
-            tree = self.assemble()
-            translator = self.create_translator(tree, self)
-            tree.walkabout(translator)
-            data = self.book_json(translator)
+        tree = self.assemble()
+        translator = self.create_translator(tree, self)
+        tree.walkabout(translator)
         name = pdf_basename(self.config)
         outdir = Path(self.outdir)
         (outdir / "book.typ").write_text(TEMPLATE.read_text("utf-8"), "utf-8")
+        data = self.book_json(translator)
         write_if_changed(
             outdir / "book.json", json.dumps(data, ensure_ascii=False, indent=1).encode()
         )
