@@ -31,7 +31,7 @@ from bookbuilder.check import validate
 from bookbuilder.diskspace import DiskFull
 from bookbuilder.jobs import JobsError, jobs
 from bookbuilder.pdfengine import typeset
-from bookbuilder.sphinx import parallel, typesetting
+from bookbuilder.sphinx import collector, parallel, typesetting
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.state import BuildState
 from conftest import SMALL, copy_book, require_pdf, run_book
@@ -279,12 +279,12 @@ def test_the_typesetting_beside_says_its_problems_as_sphinx_does(tmp_path: Path)
 def test_work_that_makes_objects_that_live_on_pauses_the_collector() -> None:
     """The PDF's tree of the whole book, made in the main process: no full collection meanwhile
     (docs/performance.md, "The serial part of a cold build"), and the collector as it was after."""
-    with parallel.collector_paused():
+    with collector.paused():
         assert not gc.isenabled()
     assert gc.isenabled()
     gc.disable()
     try:
-        with parallel.collector_paused():
+        with collector.paused():
             assert not gc.isenabled()
         assert not gc.isenabled()  # left as it was found
     finally:

@@ -24,10 +24,8 @@ back an environment costs about 0.3 ms a page of the book, reading a report abou
 
 from __future__ import annotations
 
-import gc
 import pickle
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +38,7 @@ from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks, make_chunks
 
+from bookbuilder.sphinx import collector
 from bookbuilder.sphinx.state import BuildState
 
 logger = logging.getLogger(__name__)
@@ -124,24 +123,13 @@ def whole_book(docnames: Any, found: Any) -> bool:
     return set(docnames) >= set(found)
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No garbage collection for a while: for work in the build's main process that makes a
-    great many objects which all live on, such as the PDF's tree of the whole book. Python's
-    collector runs a full collection each time the objects made since the last one reach a
-    quarter of those that lived through it, and each goes through every object of the
-    process, which holds the book's environment: for the PDF's tree of 1,000 reports, eight of
-    them took half the main process's CPU while the other cores waited, and found nothing to
-    free (docs/performance.md). What the work leaves as garbage is collected afterwards, as
-    usual. (``typesetting.Beside`` freezes what the PDF's typesetting holds, for the same
-    reason.)"""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+# Why the objects of this process are out of the garbage collector's sight (collector.py)
+FORKING, ENVIRONMENT = "forking Sphinx's processes", "a whole book's environment"
+
+
+def thaw_environment(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished, last: the environment read in shares is the collector's again."""
+    collector.release(ENVIRONMENT)
 
 
 class ReadInShares(Builder):
@@ -171,6 +159,9 @@ class ReadInShares(Builder):
         # environment whose domains never set up their data, which Sphinx cannot merge
         shares = [docnames[i::nproc] for i in range(min(nproc, len(docnames)))]
         self._in_processes(shares, read_share, merge, __("reading sources... "), "purple")
+        # The whole book's environment, merged: it lives until the build ends, and every full
+        # collection in this process went through it again (thaw_environment)
+        collector.hold(ENVIRONMENT)
 
     def _in_processes(
         self,
@@ -189,16 +180,11 @@ class ReadInShares(Builder):
 
         # Objects made so far out of the collector's sight: a forked process that collects
         # garbage would otherwise touch, and so copy, every page of this one's memory
-        frozen_already = gc.get_freeze_count() > 0  # by whoever froze them: they thaw them
-        gc.freeze()
-        try:
+        with collector.held(FORKING):
             tasks = ParallelTasks(self._app.parallel)
             for chunk in chunks:
                 tasks.add_task(task, chunk, step)
             tasks.join()
-        finally:
-            if not frozen_already:
-                gc.unfreeze()
         logger.info("")
 
 

@@ -40,11 +40,11 @@ from bookbuilder.model import BookMeta
 from bookbuilder.pdfengine.fonts import FONTS, MONO_FONTS, PREFERRED_FONTS
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
-from bookbuilder.sphinx import bookindex, pdfparts, typesetting
+from bookbuilder.sphinx import bookindex, collector, pdfparts, typesetting
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.images import svg_root_attributes
 from bookbuilder.sphinx.outputs import write_if_changed
-from bookbuilder.sphinx.parallel import ReadInShares, collector_paused
+from bookbuilder.sphinx.parallel import ReadInShares
 from bookbuilder.sphinx.pdffinish import finish_pdf
 from bookbuilder.sphinx.report import report_body
 
@@ -101,7 +101,7 @@ class PDFBuilder(ReadInShares):
     def write_documents(self, docnames: Any) -> None:
         # The whole book's tree: objects that live on until the typesetting ends (handed over to
         # typesetting.Beside, which keeps them out of the collector's sight, or done here)
-        with collector_paused():
+        with collector.paused():
             self._write_and_typeset()
 
     def _write_and_typeset(self) -> None:

@@ -17,7 +17,6 @@ build leaves no process behind.
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 import threading
@@ -36,6 +35,7 @@ from bookbuilder.diskspace import DiskFull, is_disk_full
 from bookbuilder.handover import read_handover
 from bookbuilder.layout import is_report_page
 from bookbuilder.pdfengine import typeset
+from bookbuilder.sphinx import collector
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -173,6 +173,9 @@ def failing_line(diagnostic: str, main_name: str) -> int | None:
 
 # -- beside the next edition -----------------------------------------------------------------
 
+#: Why the build's objects are out of the garbage collector's sight while the PDF is typeset
+TYPESETTING = "the PDF's tree, typeset beside the next edition"
+
 #: The work that ends in the PDF, given where to say its problems.
 Work = Callable[[Report], None]
 
@@ -192,7 +195,7 @@ class Beside:
     """The PDF's typesetting in a thread of the build, while the next edition is built.
 
     Meanwhile every object of the build's process is out of the garbage collector's sight
-    (``gc.freeze``): the typesetting holds the whole book's tree, and each full collection
+    (``collector.py``): the typesetting holds the whole book's tree, and each full collection
     during the EPUB's build went through it all again, in the main process, while the other
     cores waited (1.4 s of the EPUB's table of contents at 1,000 reports: docs/performance.md).
     They are given back to it when the typesetting is collected or stopped; the EPUB's own
@@ -200,7 +203,6 @@ class Beside:
 
     def __init__(self) -> None:
         self.thread: threading.Thread | None = None
-        self.frozen = False  # the build's objects out of the collector's sight
         self.shaped: Shaped | None = None
         self.outdir = Path()  # the PDF's folder
         self.error: BaseException | None = None
@@ -225,14 +227,7 @@ class Beside:
 
         self.thread = threading.Thread(target=run, name="pdf-typesetting", daemon=True)
         self.thread.start()
-        if not self.frozen and gc.get_freeze_count() == 0:
-            gc.freeze()
-            self.frozen = True
-
-    def _thaw(self) -> None:
-        if self.frozen:
-            gc.unfreeze()
-            self.frozen = False
+        collector.hold(TYPESETTING)
 
     def collect(self) -> Collected:
         """Wait for the typesetting to end; what it said. A full disk met while finishing the
@@ -240,7 +235,7 @@ class Beside:
         assert self.thread is not None and self.shaped is not None
         self.thread.join()
         self.thread = None
-        self._thaw()
+        collector.release(TYPESETTING)
         error, self.error = self.error, None
         if isinstance(error, OSError) and is_disk_full(error) and error.errno is not None:
             named = Path(str(error.filename)) if error.filename else None
@@ -257,7 +252,7 @@ class Beside:
             self.thread.join()
         finally:
             self.thread = None
-            self._thaw()
+            collector.release(TYPESETTING)
             typeset.allow_children()
 
 
