@@ -30,7 +30,7 @@ from PIL import Image
 from sphinx import addnodes
 from sphinx.environment.adapters.asset import ImageAdapter
 from sphinx.errors import NoUri
-from sphinx.locale import _
+from sphinx.locale import _, __
 from sphinx.util import logging
 from sphinx.util.console import darkgreen
 
@@ -315,7 +315,7 @@ def inline_pages(
                 page = builder.env.get_doctree(included)
             except Exception:
                 logger.warning(
-                    _("toctree contains ref to nonexisting file %r"),
+                    __("toctree contains ref to nonexisting file %r"),
                     included,
                     location=docname,
                     type="toc",
