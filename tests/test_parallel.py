@@ -362,3 +362,21 @@ def test_a_few_pages_are_read_in_one_process_and_written_in_all(
     assert app.parallel == jobs_while_reading
     parallel.write_in_all_processes(build, app, env)
     assert app.parallel == 2
+
+
+@pytest.mark.slow  # one build of the small book, in this process
+def test_a_build_in_shares_gives_the_collector_back_its_objects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The environment read in shares is out of the garbage collector's sight until the build
+    finishes (``collector.py``), and then is the collector's again: a build in a long-lived
+    process (``make serve``) leaves nothing held."""
+    from bookbuilder.pipeline import build_editions, prepare
+
+    monkeypatch.setenv("JOBS", "2")
+    root = copy_book(SMALL, tmp_path / "book")
+    prepared = prepare(root)
+    assert prepared.book is not None
+    built = build_editions(root, prepared.book, ["html"], say=lambda _line: None)
+    assert not built.failed
+    assert gc.get_freeze_count() == 0
