@@ -12,6 +12,7 @@ order it builds them).
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import os
 import subprocess
@@ -30,7 +31,7 @@ from bookbuilder.check import validate
 from bookbuilder.diskspace import DiskFull
 from bookbuilder.jobs import JobsError, jobs
 from bookbuilder.pdfengine import typeset
-from bookbuilder.sphinx import parallel, typesetting
+from bookbuilder.sphinx import collector, parallel, typesetting
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.state import BuildState
 from conftest import SMALL, copy_book, require_pdf, run_book
@@ -229,6 +230,7 @@ def test_stopping_the_build_stops_typst_beside_it(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt), typesetting.beside() as beside:
         typesetting.typeset_pdf(a_pdf_build(tmp_path), work)
         assert beside.running
+        assert gc.get_freeze_count() > 0  # the build's objects, out of the collector's sight
         while not pid_file.is_file() or not pid_file.read_text():
             time.sleep(0.05)
         raise KeyboardInterrupt
@@ -236,6 +238,7 @@ def test_stopping_the_build_stops_typst_beside_it(tmp_path: Path) -> None:
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text()), 0)
     assert beside.shaped is not None and not beside.shaped.lines
+    assert gc.get_freeze_count() == 0  # given back to the collector
     # and the next build typesets again
     assert typeset.run_child([sys.executable, "-c", "print(1)"]).stdout == "1\n"
 
@@ -250,6 +253,7 @@ def test_a_full_disk_while_finishing_the_pdf_beside_is_a_full_disk(tmp_path: Pat
         with pytest.raises(DiskFull) as raised:
             beside.collect()
     assert raised.value.folder == tmp_path / "pdf"
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_typesetting_beside_says_its_problems_as_sphinx_does(tmp_path: Path) -> None:
@@ -269,6 +273,22 @@ def test_the_typesetting_beside_says_its_problems_as_sphinx_does(tmp_path: Path)
         "lines [bookbuilder.pdf-typst]",
     ]
     assert collected.error is None
+    assert gc.get_freeze_count() == 0
+
+
+def test_work_that_makes_objects_that_live_on_pauses_the_collector() -> None:
+    """The PDF's tree of the whole book, made in the main process: no full collection meanwhile
+    (docs/performance.md, "The serial part of a cold build"), and the collector as it was after."""
+    with collector.paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
 
 
 @pytest.mark.slow  # three builds of a book of fourteen reports
@@ -342,3 +362,21 @@ def test_a_few_pages_are_read_in_one_process_and_written_in_all(
     assert app.parallel == jobs_while_reading
     parallel.write_in_all_processes(build, app, env)
     assert app.parallel == 2
+
+
+@pytest.mark.slow  # one build of the small book, in this process
+def test_a_build_in_shares_gives_the_collector_back_its_objects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The environment read in shares is out of the garbage collector's sight until the build
+    finishes (``collector.py``), and then is the collector's again: a build in a long-lived
+    process (``make serve``) leaves nothing held."""
+    from bookbuilder.pipeline import build_editions, prepare
+
+    monkeypatch.setenv("JOBS", "2")
+    root = copy_book(SMALL, tmp_path / "book")
+    prepared = prepare(root)
+    assert prepared.book is not None
+    built = build_editions(root, prepared.book, ["html"], say=lambda _line: None)
+    assert not built.failed
+    assert gc.get_freeze_count() == 0

@@ -18,6 +18,8 @@ from bookbuilder import editions
 from bookbuilder.diskspace import from_sphinx_output
 from bookbuilder.jobs import jobs
 from bookbuilder.layout import DOCTREES
+from bookbuilder.sphinx import collector
+from bookbuilder.sphinx.parallel import ENVIRONMENT
 from bookbuilder.sphinx.remembered import LAST_RUN
 
 
@@ -48,7 +50,10 @@ def run_sphinx(
         args.append("-q")
     log = builddir / f"sphinx-{edition}.log"
     with _output_to(None if verbose else log):
-        status = sphinx_main(args)
+        try:
+            status = sphinx_main(args)
+        finally:  # build-finished gives the environment back; not after a Ctrl-C (make serve)
+            collector.release(ENVIRONMENT)
     warnings = warnings_file.read_text("utf-8").splitlines() if warnings_file.is_file() else []
     # and those of the pages this run did not read or write again (sphinx/remembered.py)
     if remembered.is_file():

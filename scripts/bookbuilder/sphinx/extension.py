@@ -167,6 +167,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", partial(remembered.remember, build), priority=900)
     # after every other handler: the listing covers the files they write
     app.connect("build-finished", offline.write_offline_files, priority=900)
+    app.connect("build-finished", parallel.thaw_environment, priority=1000)  # last
 
     return {"version": "1", "env_version": ENV_VERSION, **_parallel_safety()}
 

@@ -24,7 +24,6 @@ back an environment costs about 0.3 ms a page of the book, reading a report abou
 
 from __future__ import annotations
 
-import gc
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks, make_chunks
 
+from bookbuilder.sphinx import collector
 from bookbuilder.sphinx.state import BuildState
 
 logger = logging.getLogger(__name__)
@@ -114,6 +114,15 @@ def _merge_search(indexer: Any, entries: dict[str, dict[str, Any]]) -> None:
             words.setdefault(word, set()).update(pages)
 
 
+# Why the objects of this process are out of the garbage collector's sight (collector.py)
+FORKING, ENVIRONMENT = "forking Sphinx's processes", "a whole book's environment"
+
+
+def thaw_environment(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished, last: the environment read in shares is the collector's again."""
+    collector.release(ENVIRONMENT)
+
+
 class ReadInShares(Builder):
     """A builder whose parallel read gives each process one share of the pages (module
     docstring). The PDF's builder reads this way too: in ``make all`` with more than one job it
@@ -137,6 +146,9 @@ class ReadInShares(Builder):
         # environment whose domains never set up their data, which Sphinx cannot merge
         shares = [docnames[i::nproc] for i in range(min(nproc, len(docnames)))]
         self._in_processes(shares, read_share, merge, __("reading sources... "), "purple")
+        # The whole book's environment, merged: it lives until the build ends, and every full
+        # collection in this process went through it again (thaw_environment)
+        collector.hold(ENVIRONMENT)
 
     def _in_processes(
         self,
@@ -155,14 +167,11 @@ class ReadInShares(Builder):
 
         # Objects made so far out of the collector's sight: a forked process that collects
         # garbage would otherwise touch, and so copy, every page of this one's memory
-        gc.freeze()
-        try:
+        with collector.held(FORKING):
             tasks = ParallelTasks(self._app.parallel)
             for chunk in chunks:
                 tasks.add_task(task, chunk, step)
             tasks.join()
-        finally:
-            gc.unfreeze()
         logger.info("")
 
 

@@ -30,10 +30,9 @@ from PIL import Image
 from sphinx import addnodes
 from sphinx.environment.adapters.asset import ImageAdapter
 from sphinx.errors import NoUri
-from sphinx.locale import _
+from sphinx.locale import _, __
 from sphinx.util import logging
 from sphinx.util.console import darkgreen
-from sphinx.util.nodes import inline_all_toctrees
 
 from bookbuilder import words
 from bookbuilder.check.images import css_pixels, svg_intrinsic_size
@@ -41,7 +40,7 @@ from bookbuilder.model import BookMeta
 from bookbuilder.pdfengine.fonts import FONTS, MONO_FONTS, PREFERRED_FONTS
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
-from bookbuilder.sphinx import bookindex, pdfparts, typesetting
+from bookbuilder.sphinx import bookindex, collector, pdfparts, typesetting
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.images import svg_root_attributes
 from bookbuilder.sphinx.outputs import write_if_changed
@@ -100,6 +99,12 @@ class PDFBuilder(ReadInShares):
         pass  # the whole book is written at once: write_documents
 
     def write_documents(self, docnames: Any) -> None:
+        # The whole book's tree: objects that live on until the typesetting ends (handed over to
+        # typesetting.Beside, which keeps them out of the collector's sight, or done here)
+        with collector.paused():
+            self._write_and_typeset()
+
+    def _write_and_typeset(self) -> None:
         # Every image is placed again below: a withdrawn report's photographs do not stay.
         shutil.rmtree(Path(self.outdir) / "_images", ignore_errors=True)
         tree = self.assemble()
@@ -133,7 +138,7 @@ class PDFBuilder(ReadInShares):
         self.docnames = {root}
         tree = self.env.get_doctree(root)
         tree["docname"] = root
-        tree = inline_all_toctrees(self, self.docnames, root, tree, darkgreen, [root])
+        tree = inline_pages(self, self.docnames, root, tree.deepcopy(), [root])
         tree["docname"] = root
         self.env.resolve_references(tree, root, self)
         for xref in list(tree.findall(addnodes.pending_xref)):
@@ -282,6 +287,65 @@ def _typeset_whole(
     main, pdf = (setter.outdir / f"{setter.name}.{suffix}" for suffix in ("typ", "pdf"))
     if setter.run_typst(main, pdf, page_at_line, translator.largest_pages):
         finish_pdf(pdf)
+
+
+def inline_pages(
+    builder: PDFBuilder,
+    docnames: set[str],
+    docname: str,
+    tree: nodes.document,
+    traversed: list[str],
+    indent: str = "",
+) -> nodes.document:
+    """Every toctree of ``tree`` replaced by the pages it lists, each inlined the same way, as
+    ``sphinx.util.nodes.inline_all_toctrees`` does, but without its copy of every page: each
+    page's tree comes fresh from its pickle here (``get_doctree``), so nothing else holds it,
+    and Sphinx's deep copy of every node of the book was a third of the PDF's assembly, done
+    in the main process while the other cores wait (docs/performance.md). What the copy did
+    besides is done here: a node without a source or line takes its page's current ones."""
+    for toctree in list(tree.findall(addnodes.toctree)):
+        inlined: list[nodes.Node] = []
+        indent += " "
+        for included in map(str, toctree["includefiles"]):
+            if included in traversed:
+                continue
+            traversed.append(included)
+            logger.info(indent + darkgreen(included))
+            try:
+                page = builder.env.get_doctree(included)
+            except Exception:
+                logger.warning(
+                    __("toctree contains ref to nonexisting file %r"),
+                    included,
+                    location=docname,
+                    type="toc",
+                    subtype="not_readable",
+                )
+                continue
+            _as_copied(page)
+            page = inline_pages(builder, docnames, included, page, traversed, indent)
+            docnames.add(included)
+            start = addnodes.start_of_file(docname=included)
+            start.children = page.children  # their parent stays the page, as in Sphinx's
+            for section in start.findall(nodes.section):
+                if "docname" not in section:
+                    section["docname"] = included
+            inlined.append(start)
+        toctree.parent.replace(toctree, inlined)
+    return tree
+
+
+def _as_copied(page: nodes.document) -> None:
+    """What Sphinx's deep copy of ``page`` (``sphinx.util.nodes._deepcopy``) gives its nodes: a
+    source and a line where they had none, the page's current ones."""
+    source, line = page.current_source, page.current_line
+    if source is None and line is None:
+        return
+    for node in page.findall(include_self=False):
+        if node.source is None:
+            node.source = source
+        if node.line is None:
+            node.line = line
 
 
 def pdf_basename(config: Any) -> str:

@@ -35,6 +35,7 @@ from bookbuilder.diskspace import DiskFull, is_disk_full
 from bookbuilder.handover import read_handover
 from bookbuilder.layout import is_report_page
 from bookbuilder.pdfengine import typeset
+from bookbuilder.sphinx import collector
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
@@ -173,6 +174,9 @@ def failing_line(diagnostic: str, main_name: str) -> int | None:
 
 # -- beside the next edition -----------------------------------------------------------------
 
+#: Why the build's objects are out of the garbage collector's sight while the PDF is typeset
+TYPESETTING = "the PDF's tree, typeset beside the next edition"
+
 #: The work that ends in the PDF, given where to say its problems.
 Work = Callable[[Report], None]
 
@@ -189,7 +193,14 @@ class Collected:
 
 
 class Beside:
-    """The PDF's typesetting in a thread of the build, while the next edition is built."""
+    """The PDF's typesetting in a thread of the build, while the next edition is built.
+
+    Meanwhile every object of the build's process is out of the garbage collector's sight
+    (``collector.py``): the typesetting holds the whole book's tree, and each full collection
+    during the EPUB's build went through it all again, in the main process, while the other
+    cores waited (1.4 s of the EPUB's table of contents at 1,000 reports: docs/performance.md).
+    They are given back to it when the typesetting is collected or stopped; the EPUB's own
+    objects are collected as usual."""
 
     def __init__(self) -> None:
         self.thread: threading.Thread | None = None
@@ -217,6 +228,7 @@ class Beside:
 
         self.thread = threading.Thread(target=run, name="pdf-typesetting", daemon=True)
         self.thread.start()
+        collector.hold(TYPESETTING)
 
     def collect(self) -> Collected:
         """Wait for the typesetting to end; what it said. A full disk met while finishing the
@@ -224,6 +236,7 @@ class Beside:
         assert self.thread is not None and self.shaped is not None
         self.thread.join()
         self.thread = None
+        collector.release(TYPESETTING)
         error, self.error = self.error, None
         if isinstance(error, OSError) and is_disk_full(error) and error.errno is not None:
             named = Path(str(error.filename)) if error.filename else None
@@ -240,6 +253,7 @@ class Beside:
             self.thread.join()
         finally:
             self.thread = None
+            collector.release(TYPESETTING)
             typeset.allow_children()
 
 
