@@ -7,11 +7,14 @@ not read again for the next. Outputs keep Sphinx's usual layout under ``_build/`
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sphinx.application import Sphinx
 from sphinx.cmd.build import main as sphinx_main
 
 from bookbuilder import editions
@@ -29,12 +32,23 @@ class EditionResult:
     message: str = ""
 
 
+# run_sphinx's ``before_read``, for the extension's handler (``before_reading``): one build at a
+# time runs in a process, and the list is emptied when it ends
+_BEFORE_READ: list[Callable[[], object]] = []
+
+
 def run_sphinx(
-    edition: str, srcdir: Path, builddir: Path, confdir: Path, verbose: bool
+    edition: str,
+    srcdir: Path,
+    builddir: Path,
+    confdir: Path,
+    verbose: bool,
+    before_read: Callable[[], object] | None = None,
 ) -> EditionResult:
     """Run one edition's Sphinx builder (editions.py); its warnings are collected, its chatter
     shown only when verbose. A full disk raises ``diskspace.DiskFull``, naming the folder being
-    written."""
+    written. ``before_read`` is called once Sphinx has started, before it reads any page (the
+    render stage's charts, drawn meanwhile: ``RenderResult.charts_drawn``)."""
     builder = editions.edition(edition).builder
     outdir = builddir / builder  # where -M puts the edition
     warnings_file = builddir / f"warnings-{edition}.log"
@@ -47,8 +61,13 @@ def run_sphinx(
     if not verbose:
         args.append("-q")
     log = builddir / f"sphinx-{edition}.log"
-    with _output_to(None if verbose else log):
-        status = sphinx_main(args)
+    _BEFORE_READ[:] = [before_read] if before_read is not None else []
+    try:
+        with _output_to(None if verbose else log):
+            status = sphinx_main(args)
+    finally:
+        _BEFORE_READ.clear()
+        gc.unfreeze()  # what was set aside (``before_reading``) may be collected again
     warnings = warnings_file.read_text("utf-8").splitlines() if warnings_file.is_file() else []
     # and those of the pages this run did not read or write again (sphinx/remembered.py)
     if remembered.is_file():
@@ -58,6 +77,20 @@ def run_sphinx(
         raise full  # said as such by the command line, not as Sphinx's traceback
     message = "" if status == 0 else failure_message(edition, output)
     return EditionResult(edition, status == 0, warnings=warnings, message=message)
+
+
+def before_reading(app: Sphinx) -> None:
+    """builder-inited (in the main process, before any page is read or a worker forked):
+    ``run_sphinx``'s ``before_read``. Sphinx's start (its extensions, the environment) took
+    about a second while the charts were drawn aside and the render stage waited for them.
+
+    Then everything made so far (the book, the modules, the environment just loaded) is set
+    aside from Python's cycle collector until ``run_sphinx`` ends (``gc.freeze``): each of its
+    full collections went through all of it again, a quarter of the CPU time of a build at
+    1,000 reports with nothing to do (measured: 3.9-4.3 s, 3.0 s frozen, same peak memory)."""
+    while _BEFORE_READ:
+        _BEFORE_READ.pop()()
+    gc.freeze()
 
 
 def sphinx_jobs() -> list[str]:
