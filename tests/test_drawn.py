@@ -124,3 +124,32 @@ def test_the_chart_process_ends_when_the_pages_fail(
     with pytest.raises(ValueError, match="cannot be written"):
         pipeline.render_sources(prepared.book, book_root / "_build" / "src")
     assert asides[0].pool is None
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_charts_written_later_make_the_same_sources(tmp_path: Path) -> None:
+    """A build's render stage returns while the charts are still drawn (Sphinx starts meanwhile
+    and waits for them before it reads): its page and fingerprint do not wait, and once they are
+    written the sources are the render stage's that waited, byte for byte."""
+    from datetime import date
+
+    from bookbuilder import pipeline
+
+    rendered = {}
+    for name, later in (("waited", False), ("later", True)):
+        root = copy_book(FIXTURES / "book-small", tmp_path / name)
+        prepared = pipeline.prepare(root, date(2024, 6, 1))
+        assert prepared.book is not None
+        rendered[name] = pipeline.render_sources(
+            prepared.book, root / "_build" / "src", charts_later=later
+        )
+    waited, later = rendered["waited"], rendered["later"]
+    assert waited.drawing is None
+    assert later.drawing is not None  # nothing drawn yet in its folder: drawn aside
+    assert later.fingerprint == waited.fingerprint
+    later.charts_drawn()
+    later.charts_drawn()  # once written, again changes nothing
+    assert _files(later.srcdir) == _files(waited.srcdir)

@@ -27,11 +27,12 @@ from typing import Any
 import pikepdf
 import pytest
 
+from bookbuilder import collector
 from bookbuilder.check import validate
 from bookbuilder.diskspace import DiskFull
 from bookbuilder.jobs import JobsError, jobs
 from bookbuilder.pdfengine import typeset
-from bookbuilder.sphinx import collector, parallel, typesetting
+from bookbuilder.sphinx import parallel, typesetting
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.state import BuildState
 from conftest import SMALL, copy_book, require_pdf, run_book

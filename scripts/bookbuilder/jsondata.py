@@ -17,7 +17,7 @@ import dataclasses
 import functools
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from enum import Enum
 from typing import Any, TypeAlias, TypeVar
@@ -32,20 +32,48 @@ _SCALARS = (str, int, float, bool)
 
 def to_data(value: object) -> Json:
     """``value`` as JSON-ready data: a dataclass as a mapping of its fields, in their order;
-    dates as ISO text; enums as their values; tuples, lists and sets as lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):  # before str: a StrEnum is a str
-        return to_data(value.value)
-    if value is None or isinstance(value, _SCALARS):
-        return value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple | list | frozenset):
-        return [to_data(v) for v in value]
-    if isinstance(value, Mapping):
-        return {_key(k): to_data(v) for k, v in value.items()}
+    dates as ISO text; enums as their values; tuples, lists and sets as lists.
+
+    Each type's writer is chosen once, by the value's own type (``_writer_of``), and a
+    dataclass's names its fields once: the render stage writes 3,000 records a build at 1,000
+    reports, and asking each record for its fields was most of that (profiled)."""
+    kind = type(value)
+    writer = _WRITERS.get(kind)
+    if writer is None:
+        writer = _WRITERS[kind] = _writer_of(kind)
+    return writer(value)
+
+
+Writer: TypeAlias = Callable[[Any], Json]
+
+
+def _as_is(value: object) -> Json:
+    return typing.cast(Json, value)
+
+
+def _writer_of(kind: type) -> Writer:
+    """How every value of type ``kind`` is written (the rules of :func:`to_data`, in order)."""
+    if dataclasses.is_dataclass(kind):
+        names = tuple(f.name for f in dataclasses.fields(kind))
+        return lambda value: {name: to_data(getattr(value, name)) for name in names}
+    if issubclass(kind, Enum):  # before str: a StrEnum is a str
+        return lambda value: to_data(value.value)
+    if kind is type(None) or issubclass(kind, _SCALARS):
+        return _as_is
+    if issubclass(kind, date):
+        return lambda value: value.isoformat()
+    if issubclass(kind, tuple | list | frozenset):
+        return lambda value: [to_data(v) for v in value]
+    if issubclass(kind, Mapping):
+        return lambda value: {_key(k): to_data(v) for k, v in value.items()}
+    return _cannot_write
+
+
+def _cannot_write(value: object) -> Json:
     raise TypeError(f"{type(value).__name__} cannot be written as data: {value!r}")
+
+
+_WRITERS: dict[type, Writer] = {}
 
 
 def _key(key: object) -> str:

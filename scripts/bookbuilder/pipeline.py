@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bookbuilder import diskspace, pdfengine
+from bookbuilder import collector, diskspace, pdfengine
 from bookbuilder.check import countries
 from bookbuilder.check.body import unfinished_body
 from bookbuilder.check.conf import read_book_settings
@@ -88,19 +88,26 @@ def prepare(root: Path, today: date | None = None, cache_dir: Path | None = None
     return Prepared(meta, book, shown, len(ordered) - len(shown))
 
 
-def render_sources(book: Book, srcdir: Path) -> RenderResult:
+def render_sources(book: Book, srcdir: Path, charts_later: bool = False) -> RenderResult:
+    """``charts_later``: the charts that changed may still be drawing (``render``); the
+    builds let Sphinx start meanwhile and wait for them before it reads (``run_sphinx``'s
+    ``before_read``)."""
     language = book.meta.language
 
     def place_of(code: str, city: str | None) -> Place:
         return countries.place(code, language, city)
 
-    result = render(book, srcdir, place_of, publish_image)
+    result = render(book, srcdir, place_of, publish_image, charts_later=charts_later)
     # The Contributors page's list, for the editors' letters: beside the sources, in _build/.
     write_contributors_csv(result.contributors, srcdir.parent / CONTRIBUTORS_CSV)
     return result
 
 
 # -- build: Sphinx's builders, one edition at a time -------------------------------------------
+
+# Why the objects are out of the garbage collector's sight (collector.py): the book and the
+# modules live as long as the build, and every full collection went through them again
+BUILDING = "building: the book and the modules"
 
 
 @dataclass
@@ -141,13 +148,31 @@ def build_editions(
 
     Raises ``ImageError`` for an image that cannot be copied (nothing is built then) and
     ``diskspace.DiskFull`` for a full disk."""
+    editions = in_build_order(chosen)
+    with collector.held(BUILDING):
+        with diskspace.writing(root / SOURCE_DIR):
+            rendered = render_sources(book, root / SOURCE_DIR, charts_later=True)
+        try:
+            return _build_rendered(root, book, rendered, editions, verbose, say)
+        finally:  # the charts' files whatever happened (Sphinx waits for them before it reads)
+            with diskspace.writing(root / SOURCE_DIR):
+                rendered.charts_drawn()
+
+
+def _build_rendered(
+    root: Path,
+    book: Book,
+    rendered: RenderResult,
+    editions: tuple[Edition, ...],
+    verbose: bool,
+    say: Callable[[str], None],
+) -> Built:
+    """``build_editions`` once the sources are rendered (the charts maybe still drawing,
+    while Sphinx is imported and starts)."""
     from bookbuilder.sphinx import build as builder  # Sphinx: imported by the stages that build
     from bookbuilder.sphinx import current, typesetting
 
-    editions = in_build_order(chosen)
     builddir = root / BUILD_DIR
-    with diskspace.writing(root / SOURCE_DIR):
-        rendered = render_sources(book, root / SOURCE_DIR)
     sources = current.sources_fingerprint(rendered.fingerprint, root)
     with diskspace.writing(builddir):
         current.start(builddir, sources, tuple(e.name for e in editions))
@@ -163,7 +188,9 @@ def build_editions(
                 building.collect(beside, typeset_beside)
                 typeset_beside = None
             say(f"Building the {edition.name} edition…")
-            result = builder.run_sphinx(edition.name, rendered.srcdir, builddir, root, verbose)
+            result = builder.run_sphinx(
+                edition.name, rendered.srcdir, builddir, root, verbose, rendered.charts_drawn
+            )
             building.said(edition, result.warnings)
             if beside is not None and edition.typeset and beside.running:
                 typeset_beside = edition
@@ -257,7 +284,13 @@ def build_preview(root: Path, book: Book, verbose: bool = False) -> Preview:
     from the editions ``make html`` builds."""
     from bookbuilder.sphinx import build as builder  # Sphinx: imported by the stages that build
 
-    rendered = render_sources(book, root / SOURCE_DIR)
-    result = builder.run_sphinx(website().name, rendered.srcdir, root / PREVIEW_DIR, root, verbose)
+    rendered = render_sources(book, root / SOURCE_DIR, charts_later=True)
+    try:
+        preview = root / PREVIEW_DIR
+        result = builder.run_sphinx(
+            website().name, rendered.srcdir, preview, root, verbose, rendered.charts_drawn
+        )
+    finally:
+        rendered.charts_drawn()
     warnings = sorted({remap_warning(w, rendered.sources) for w in result.warnings})
     return Preview(rendered, result.ok, warnings, result.message)

@@ -117,6 +117,14 @@ class RenderResult:
     contributors: tuple[Contributor, ...] = ()  # as the Contributors page lists them
     # a digest of every file Sphinx reads (their names and bytes): the same book, the same value
     fingerprint: str = ""
+    # the charts still being drawn aside (``render(..., charts_later=True)``): their files are
+    # written by ``charts_drawn``, which Sphinx's build calls before it reads the pages
+    drawing: _ChartsAside | None = None
+
+    def charts_drawn(self) -> None:
+        """Wait for the charts drawn aside and write their files (at once when none are)."""
+        if self.drawing is not None:
+            self.drawing.write_drawn()
 
 
 class _Writer:
@@ -412,6 +420,7 @@ def render(
     place_of: PlaceOf,
     publish_image: PublishImage,
     book_root: Path | None = None,
+    charts_later: bool = False,
 ) -> RenderResult:
     """Write the book's MyST sources, copies of its images and its data file into ``srcdir``.
 
@@ -419,17 +428,15 @@ def render(
     book's language, M49 region): each report's record is made once, here, and every page that
     shows the report reads it; ``publish_image`` writes the metadata-stripped copy of an image.
     ``book_root`` (where ``meta.cover`` is found) defaults to the folder above ``_build/``.
+    ``charts_later``: the charts that changed may still be drawing when this returns (the
+    result's ``drawing``); ``RenderResult.charts_drawn`` writes them. Their page and the
+    sources' fingerprint do not wait for them: both are made from what the charts show.
     """
     # the pages' words: the book's
     words.install(book.meta.language, dict(book.meta.words), book.meta.plural_forms)
     srcdir.mkdir(parents=True, exist_ok=True)
     writer = _Writer(srcdir)
-    sources: dict[str, PageSource] = {}
-    people: list[Contributor] = []
-
     recs = records(book, place_of)
-    record_of = {r.slug: r for r in recs}
-    pages: dict[str, ReportRecord] = {}  # every report's and translation's page
     cover = _copy_cover(writer, book.meta, book_root or srcdir.parents[1], publish_image)
     writer.text("index.md", landing_page(book, cover))
     writer.text(BROWSE_DOC + ".md", browse_page(book, recs))
@@ -439,15 +446,32 @@ def render(
     if book.reports:
         aside = _ChartsAside(writer, facets(book, recs), len(book.reports), rtl)
     try:  # the charts that changed are drawn aside while the pages are written
-        _write_chapters(book, writer, record_of, sources, pages, publish_image)
-        made = aside.charts() if aside is not None else []
-    finally:
+        return _write_pages(book, writer, recs, aside, publish_image, charts_later)
+    except BaseException:
         if aside is not None:
-            aside.close()
-    if book.reports:
-        for chart in made:
-            writer.bytes(f"{GLANCE_DIR}/{chart.filename}", chart.svg)
-        shown = map_countries(aside.facet_values) if aside is not None else []
+            aside.close()  # whatever happened: the drawing process ends with the stage
+        raise
+
+
+def _write_pages(
+    book: Book,
+    writer: _Writer,
+    recs: Sequence[ReportRecord],
+    aside: _ChartsAside | None,
+    publish_image: PublishImage,
+    charts_later: bool,
+) -> RenderResult:
+    """``render``'s pages, hand-over and images, while ``aside`` draws the charts."""
+    sources: dict[str, PageSource] = {}
+    people: list[Contributor] = []
+    record_of = {r.slug: r for r in recs}
+    pages: dict[str, ReportRecord] = {}  # every report's and translation's page
+    _write_chapters(book, writer, record_of, sources, pages, publish_image)
+    made = aside.planned() if aside is not None else []
+    if aside is not None and not charts_later:
+        aside.write_drawn()
+    if aside is not None:
+        shown = map_countries(aside.facet_values)
         writer.text(f"{GLANCE_DIR}/{MAP_FILE}", map_svg(shown))
         writer.text(GLANCE_DOC + ".md", glance_page(book, made, shown))
         people = contributors(book)
@@ -468,12 +492,13 @@ def render(
     _publish_images(writer.images, publish_image)
     removed = writer.remove_stale()
     return RenderResult(
-        srcdir,
+        writer.root,
         tuple(writer.written),
         tuple(removed),
         sources,
         tuple(people),
         writer.fingerprint(),
+        aside if charts_later and aside is not None and aside.missing else None,
     )
 
 
@@ -584,6 +609,33 @@ class _ChartsAside:
                 self.pending = self.pool.submit(_draw_all, self.missing)
             except (OSError, ValueError):
                 self.close()
+
+    def planned(self) -> list[Chart]:
+        """Every chart as its page lists it (its picture not awaited), each file kept in the
+        source folder under its key: a chart's picture is its key's (``chart_key``), so the
+        sources' fingerprint need not wait for the drawing. The charts already drawn are
+        written now."""
+        planned = charts(self.facet_values, self.total, lambda *spec: b"", self.rtl)
+        cached = _cached_chart(self.writer, [])
+        for chart in planned:
+            relpath = f"{GLANCE_DIR}/{chart.filename}"
+            spec = (list(chart.values), _("Reports"), self.rtl)
+            if svg := cached(*spec):
+                self.writer.bytes(relpath, svg)
+            else:  # drawn aside: written by write_drawn (a new key: a new picture)
+                self.writer.keep(relpath)
+                self.writer.written.append(relpath)
+            self.writer.digests[relpath] = f"chart {chart_key(*spec)}"
+        return planned
+
+    def write_drawn(self) -> None:
+        """Wait for the charts drawn aside and write every chart's file where ``planned`` kept
+        it (those already written again only if their bytes changed)."""
+        for chart in self.charts():
+            target = self.writer.root / GLANCE_DIR / chart.filename
+            if not (target.is_file() and target.read_bytes() == chart.svg):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(chart.svg)
 
     def charts(self) -> list[Chart]:
         """Every chart, those drawn aside kept in the cache first."""

@@ -51,6 +51,7 @@ from bookbuilder.sphinx import (
     scholarly,
     toctree,
 )
+from bookbuilder.sphinx.build import before_reading
 from bookbuilder.sphinx.epub import EPUB_WRITTEN, BookEpubTranslator
 from bookbuilder.sphinx.state import BuildState
 
@@ -116,6 +117,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", lockdown.enforce_safe_myst)
     app.connect("config-inited", online.add_templates)
 
+    app.connect("builder-inited", before_reading)  # the render stage's charts
     app.connect("builder-inited", incremental.cache_compiled_templates)
     app.connect("builder-inited", lockdown.lock_down)
     app.connect("builder-inited", outputs.name_images_by_path)

@@ -38,7 +38,7 @@ from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks, make_chunks
 
-from bookbuilder.sphinx import collector
+from bookbuilder import collector
 from bookbuilder.sphinx.state import BuildState
 
 logger = logging.getLogger(__name__)

@@ -34,13 +34,13 @@ from sphinx.locale import _, __
 from sphinx.util import logging
 from sphinx.util.console import darkgreen
 
-from bookbuilder import words
+from bookbuilder import collector, words
 from bookbuilder.check.images import css_pixels, svg_intrinsic_size
 from bookbuilder.model import BookMeta
 from bookbuilder.pdfengine.fonts import FONTS, MONO_FONTS, PREFERRED_FONTS
 from bookbuilder.render.cover import cover_alt
 from bookbuilder.render.images import PRINT_JPEG_QUALITY, publish_image
-from bookbuilder.sphinx import bookindex, collector, pdfparts, typesetting
+from bookbuilder.sphinx import bookindex, pdfparts, typesetting
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.images import svg_root_attributes
 from bookbuilder.sphinx.outputs import write_if_changed

@@ -31,11 +31,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sphinx.util import logging as sphinx_logging
 
+from bookbuilder import collector
 from bookbuilder.diskspace import DiskFull, is_disk_full
 from bookbuilder.handover import read_handover
 from bookbuilder.layout import is_report_page
 from bookbuilder.pdfengine import typeset
-from bookbuilder.sphinx import collector
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
