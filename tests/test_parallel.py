@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -381,3 +382,35 @@ def test_a_build_in_shares_gives_the_collector_back_its_objects(
     built = build_editions(root, prepared.book, ["html"], say=lambda _line: None)
     assert not built.failed
     assert gc.get_freeze_count() == 0
+
+
+def _fails_at_once(chunk: list[str]) -> str:
+    if chunk == ["broken"]:
+        raise ValueError("a page that cannot be read")
+    time.sleep(0.2)
+    return chunk[0]
+
+
+def test_a_process_failing_while_chunks_are_handed_out_stops_the_build() -> None:
+    """Sphinx's ``ParallelTasks.add_task`` swallows a process's failure met while it hands out
+    the next chunk, and ends the processes still running: their pages would be left out of the
+    book without a word. The chunks after the failing one are handed out only once it has
+    failed (the pause), as when there are more chunks than processes."""
+    from sphinx.errors import SphinxParallelError
+
+    def chunks() -> Iterator[list[str]]:
+        yield ["broken"]
+        time.sleep(1.0)  # the first process has failed by now
+        yield ["a"]
+        yield ["b"]
+
+    taken: list[str] = []
+    with pytest.raises(SphinxParallelError, match="a page that cannot be read"):
+        parallel.in_processes(1, chunks(), _fails_at_once, lambda _c, result: taken.append(result))
+
+
+def test_every_chunk_is_taken_back_in_order_of_finishing() -> None:
+    taken: list[str] = []
+    chunks = [["a"], ["b"], ["c"], ["d"]]
+    parallel.in_processes(2, chunks, _fails_at_once, lambda _c, result: taken.append(result))
+    assert sorted(taken) == ["a", "b", "c", "d"]

@@ -25,13 +25,14 @@ back an environment costs about 0.3 ms a page of the book, reading a report abou
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.errors import SphinxParallelError
 from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.build_phase import BuildPhase
@@ -123,6 +124,62 @@ def thaw_environment(app: Sphinx, exception: Exception | None) -> None:
     collector.release(ENVIRONMENT)
 
 
+class TasksThatStop(ParallelTasks):
+    """Sphinx's ``ParallelTasks``, but a process that fails while chunks are still being handed
+    out stops the build. Sphinx's ``add_task`` catches any error its bookkeeping raises, a
+    process's failure included, ends the processes still running and goes on: their chunks'
+    pages would be left out of the book without a word (more chunks than processes: the
+    write's chunks, or ``JOBS`` above 2)."""
+
+    failure: Exception | None = None
+
+    def _join_one(self) -> bool:
+        try:
+            return super()._join_one()
+        except Exception as error:
+            self.failure = self.failure or error
+            raise
+
+    def add_task(
+        self,
+        task_func: Callable[[Any], Any] | Callable[[], Any],
+        arg: Any = None,
+        result_func: Callable[[Any, Any], Any] | None = None,
+    ) -> None:
+        super().add_task(task_func, arg, result_func)
+        if self.failure is not None:
+            raise self.failure
+
+
+def in_processes(
+    nproc: int,
+    chunks: Iterable[list[str]],
+    task: Callable[[list[str]], Any],
+    done: Callable[[list[str], Any], None],
+) -> None:
+    """``task`` on each chunk in a forked process, ``nproc`` at a time; ``done`` here with its
+    result. Every chunk's result is taken, or the build stops (``TasksThatStop``)."""
+    tasks = TasksThatStop(nproc)
+    handed_out: list[list[str]] = []
+    finished: list[list[str]] = []
+
+    def finish(chunk: list[str], result: Any) -> None:
+        done(chunk, result)
+        finished.append(chunk)
+
+    for chunk in chunks:
+        handed_out.append(chunk)
+        tasks.add_task(task, chunk, finish)
+    tasks.join()
+    if len(finished) != len(handed_out):
+        lost = [docname for chunk in handed_out if chunk not in finished for docname in chunk]
+        raise SphinxParallelError(
+            f"{len(handed_out) - len(finished)} of {len(handed_out)} processes sent nothing "
+            f"back (pages: {', '.join(lost[:5])}{'…' if len(lost) > 5 else ''})",
+            "",
+        )
+
+
 class ReadInShares(Builder):
     """A builder whose parallel read gives each process one share of the pages (module
     docstring). The PDF's builder reads this way too: in ``make all`` with more than one job it
@@ -168,10 +225,7 @@ class ReadInShares(Builder):
         # Objects made so far out of the collector's sight: a forked process that collects
         # garbage would otherwise touch, and so copy, every page of this one's memory
         with collector.held(FORKING):
-            tasks = ParallelTasks(self._app.parallel)
-            for chunk in chunks:
-                tasks.add_task(task, chunk, step)
-            tasks.join()
+            in_processes(self._app.parallel, chunks, task, step)
         logger.info("")
 
 
