@@ -127,7 +127,9 @@ def test_handlers_run_in_the_order_setup_lists_them(tmp_path: Path) -> None:
     assert page[-1].__name__ == "escape_page_title"
     # the folder is pruned before the offline listing is made of it
     assert finished.index(outputs.prune_web_edition) < finished.index(remembered.remember)
-    assert finished[-1].__name__ == "write_offline_files"
+    assert finished[-2].__name__ == "write_offline_files"
+    # and, last, the garbage collector gets back what the run held out of its sight
+    assert finished[-1].__name__ == "give_back_to_collector"
 
 
 def test_each_build_has_its_own_state(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -152,11 +152,24 @@ def build_editions(
     with collector.held(BUILDING):
         with diskspace.writing(root / SOURCE_DIR):
             rendered = render_sources(book, root / SOURCE_DIR, charts_later=True)
-        try:
+        with charts_written_whatever_happens(rendered, root):
             return _build_rendered(root, book, rendered, editions, verbose, say)
-        finally:  # the charts' files whatever happened (Sphinx waits for them before it reads)
-            with diskspace.writing(root / SOURCE_DIR):
-                rendered.charts_drawn()
+
+
+@contextlib.contextmanager
+def charts_written_whatever_happens(rendered: RenderResult, root: Path) -> Iterator[None]:
+    """The charts drawn aside, written when the build ends however it ends (Sphinx waits for
+    them before it reads; a build stopped before that still leaves them for the next one). When
+    the build failed, its failure is the one said: writing the charts on the disk it filled
+    would otherwise replace "the disk is full while writing _build/images" with the sources."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(Exception):
+            rendered.charts_drawn()
+        raise
+    with diskspace.writing(root / SOURCE_DIR):
+        rendered.charts_drawn()
 
 
 def _build_rendered(
@@ -285,12 +298,10 @@ def build_preview(root: Path, book: Book, verbose: bool = False) -> Preview:
     from bookbuilder.sphinx import build as builder  # Sphinx: imported by the stages that build
 
     rendered = render_sources(book, root / SOURCE_DIR, charts_later=True)
-    try:
+    with charts_written_whatever_happens(rendered, root):
         preview = root / PREVIEW_DIR
         result = builder.run_sphinx(
             website().name, rendered.srcdir, preview, root, verbose, rendered.charts_drawn
         )
-    finally:
-        rendered.charts_drawn()
     warnings = sorted({remap_warning(w, rendered.sources) for w in result.warnings})
     return Preview(rendered, result.ok, warnings, result.message)

@@ -51,7 +51,7 @@ from bookbuilder.sphinx import (
     scholarly,
     toctree,
 )
-from bookbuilder.sphinx.build import before_reading
+from bookbuilder.sphinx.build import before_reading, give_back_to_collector
 from bookbuilder.sphinx.epub import EPUB_WRITTEN, BookEpubTranslator
 from bookbuilder.sphinx.state import BuildState
 
@@ -169,7 +169,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", partial(remembered.remember, build), priority=900)
     # after every other handler: the listing covers the files they write
     app.connect("build-finished", offline.write_offline_files, priority=900)
-    app.connect("build-finished", parallel.thaw_environment, priority=1000)  # last
+    app.connect("build-finished", give_back_to_collector, priority=1000)  # last
 
     return {"version": "1", "env_version": ENV_VERSION, **_parallel_safety()}
 

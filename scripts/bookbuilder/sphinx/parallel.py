@@ -119,11 +119,6 @@ def _merge_search(indexer: Any, entries: dict[str, dict[str, Any]]) -> None:
 FORKING, ENVIRONMENT = "forking Sphinx's processes", "a whole book's environment"
 
 
-def thaw_environment(app: Sphinx, exception: Exception | None) -> None:
-    """build-finished, last: the environment read in shares is the collector's again."""
-    collector.release(ENVIRONMENT)
-
-
 class TasksThatStop(ParallelTasks):
     """Sphinx's ``ParallelTasks``, but a process that fails while chunks are still being handed
     out stops the build. Sphinx's ``add_task`` catches any error its bookkeeping raises, a
@@ -204,7 +199,7 @@ class ReadInShares(Builder):
         shares = [docnames[i::nproc] for i in range(min(nproc, len(docnames)))]
         self._in_processes(shares, read_share, merge, __("reading sources... "), "purple")
         # The whole book's environment, merged: it lives until the build ends, and every full
-        # collection in this process went through it again (thaw_environment)
+        # collection in this process went through it again (build.give_back_to_collector)
         collector.hold(ENVIRONMENT)
 
     def _in_processes(
