@@ -175,7 +175,9 @@ def test_an_arabic_book_reads_right_to_left_everywhere(browser, built: Path) -> 
     body = page.evaluate("getComputedStyle(document.querySelector('.report-body')).direction")
     assert body == "ltr"
     page.goto((site / "at-a-glance.html").as_uri())
-    for bar in page.locator("a.book-bar").all():  # each grows leftwards from its label
+    bars = page.locator("a.book-bar").all()
+    assert bars, "the glance page's charts have no bars"
+    for bar in bars:  # each grows leftwards from its label
         label, track, fill, count = (
             bar.locator(f".book-bar-{part}").bounding_box()
             for part in ("label", "track", "fill", "count")

@@ -177,6 +177,7 @@ def test_a_book_s_plural_phrase_reads_in_its_website(tmp_path: Path) -> None:
     root = copy_book(FIXTURES / "book-small", tmp_path / "book")
     conf = root / "conf.py"
     forms = '"words": {"{n} report": {"one": "{n} case", "other": "{n} cases"}},'
+    assert '"licence": "CC0-1.0",' in conf.read_text("utf-8")  # where the setting goes
     conf.write_text(
         conf.read_text("utf-8").replace(
             '"licence": "CC0-1.0",', f'"licence": "CC0-1.0",\n    {forms}'

@@ -11,8 +11,8 @@ free were a large part of it (docs/performance.md, "The serial part of a cold bu
 - :func:`paused` for work that makes a great many objects which all live on (the PDF's tree
   of the whole book);
 - :func:`hold` and :func:`release` to keep every object made so far out of the collector's
-  sight (``gc.freeze``) for a while, for as many reasons as hold them at once: a build (the
-  book and the modules, ``pipeline.build_editions``), a Sphinx run once started (its
+  sight (``gc.freeze``) for a while, for as many reasons as hold them at once: the render
+  stage (the book and the modules, ``pipeline.build_editions``), a Sphinx run once started (its
   environment loaded, ``sphinx/build.py``), forking Sphinx's processes (``parallel.py``: a
   forked process that collects would otherwise touch, and so copy, every page of this one's
   memory), the environment read in shares until its build finishes, the PDF's tree while it is

@@ -107,7 +107,7 @@ def render_sources(book: Book, srcdir: Path, charts_later: bool = False) -> Rend
 
 # Why the objects are out of the garbage collector's sight (collector.py): the book and the
 # modules live as long as the build, and every full collection went through them again
-BUILDING = "building: the book and the modules"
+RENDERING = "rendering: the book and the modules"
 
 
 @dataclass
@@ -149,11 +149,12 @@ def build_editions(
     Raises ``ImageError`` for an image that cannot be copied (nothing is built then) and
     ``diskspace.DiskFull`` for a full disk."""
     editions = in_build_order(chosen)
-    with collector.held(BUILDING):
-        with diskspace.writing(root / SOURCE_DIR):
-            rendered = render_sources(book, root / SOURCE_DIR, charts_later=True)
-        with charts_written_whatever_happens(rendered, root):
-            return _build_rendered(root, book, rendered, editions, verbose, say)
+    with collector.held(RENDERING), diskspace.writing(root / SOURCE_DIR):
+        rendered = render_sources(book, root / SOURCE_DIR, charts_later=True)
+    # each Sphinx run then sets aside what it holds from its start to its end (sphinx/build.py);
+    # held across the runs, a reason would keep every run's garbage frozen until the last
+    with charts_written_whatever_happens(rendered, root):
+        return _build_rendered(root, book, rendered, editions, verbose, say)
 
 
 @contextlib.contextmanager
@@ -205,13 +206,12 @@ def _build_rendered(
                 edition.name, rendered.srcdir, builddir, root, verbose, rendered.charts_drawn
             )
             building.said(edition, result.warnings)
-            if beside is not None and edition.typeset and beside.running:
+            if beside is not None and edition.typeset and beside.running and result.ok:
                 typeset_beside = edition
-                if result.ok:
-                    continue  # its file is looked for when its typesetting has ended
-                building.collect(beside, edition)
-                typeset_beside = None
+                continue  # its file is looked for when its typesetting has ended
             building.record(edition, result.ok, result.message)
+            if beside is not None and edition.typeset and beside.running:
+                building.collect(beside, edition)  # its Sphinx run failed: only waited for
         if typeset_beside is not None:
             building.collect(beside, typeset_beside)
     return building.built

@@ -35,6 +35,7 @@ from pathlib import Path
 import sphinx.locale
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.plural import PluralRule
@@ -105,18 +106,21 @@ def has_catalogue(language: str) -> bool:
 @functools.cache
 def known_words() -> tuple[str, ...]:
     """Every word of the builder (the template's message ids): the keys ``book["words"]`` takes."""
-    with TEMPLATE.open("rb") as file:
-        catalogue = read_po(file)
-    return tuple(str(m.id) for m in catalogue if m.id and isinstance(m.id, str))
+    return tuple(str(m.id) for m in _template() if m.id and isinstance(m.id, str))
 
 
 @functools.cache
 def known_plurals() -> dict[str, str]:
     """Every plural phrase of the builder (the template's, ``ngettext``'s): its English singular,
     the key ``book["words"]`` takes for it, and its English plural."""
+    return {str(m.id[0]): str(m.id[1]) for m in _template() if isinstance(m.id, tuple | list)}
+
+
+@functools.cache
+def _template() -> Catalog:
+    """The catalogue template, read once for both lists above."""
     with TEMPLATE.open("rb") as file:
-        catalogue = read_po(file)
-    return {str(m.id[0]): str(m.id[1]) for m in catalogue if isinstance(m.id, tuple | list)}
+        return read_po(file)
 
 
 def plural_category(language: str, n: int) -> str:

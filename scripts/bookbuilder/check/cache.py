@@ -153,14 +153,13 @@ def cached_results(
 
 # The front matter's fields (None: it cannot be used) and the problems found while reading it
 FrontMatterResult = tuple[dict[str, Located] | None, list[Problem]]
-ParseFrontMatter = Callable[[str, str, int], FrontMatterResult]
 # What the front matter's parser is given: its text, the file, the file line of its first line
 FrontMatter = tuple[str, str, int]
 
 
 class FrontMatterMemory:
-    """What ``parse`` made of each front matter text (with its file and first line) in the last
-    run; :meth:`save` keeps those of this run only."""
+    """What the YAML parser made of each front matter text (with its file and first line) in
+    the last run; :meth:`save` keeps those of this run only."""
 
     def __init__(self, cache_dir: Path) -> None:
         self.path = cache_dir / FRONT_MATTER_FILE
@@ -171,22 +170,12 @@ class FrontMatterMemory:
         # the version under "", and a FrontMatterResult under each text's key
         self.used: dict[str, object] = {"": version}
 
-    def parse(
-        self, parse: ParseFrontMatter, text: str, relpath: str, first_line: int
-    ) -> FrontMatterResult:
-        key = _text_key(text, relpath, first_line)
-        result: FrontMatterResult | None = self.known.get(key)
-        if result is None:
-            result = parse(text, relpath, first_line)
-        self.used[key] = result
-        return result
-
     def parse_all(
         self,
         parse_all: Callable[[list[FrontMatter]], list[FrontMatterResult]],
         items: Sequence[FrontMatter],
     ) -> list[FrontMatterResult]:
-        """:meth:`parse` on many front matters, the ones not known given to ``parse_all`` in one
+        """Many front matters parsed, the ones not known given to ``parse_all`` in one
         call (which may share them out between processes); the results in the items' order."""
         keys = [_text_key(*item) for item in items]
         results: list[FrontMatterResult | None] = [self.known.get(key) for key in keys]

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,7 +57,7 @@ from bookbuilder.check import yaml_mistakes
 from bookbuilder.check.cache import FrontMatterMemory, FrontMatterResult
 from bookbuilder.check.schema import SLUG, SLUG_MAX, language_tag, slugify
 from bookbuilder.codes import Code
-from bookbuilder.jobs import Item, Result, Shares
+from bookbuilder.jobs import Shares
 from bookbuilder.layout import CHAPTERS_DIR, REPORTS_DIR, translation_parts
 from bookbuilder.model import Located, Problem, Severity, SourceFile
 
@@ -177,11 +177,9 @@ def _refusal(relpath: str, line: int, found: str, allowed: str, code: Code) -> P
     return Problem(relpath, line, f"{found}; allowed: {allowed}", None, code=code)
 
 
-def load_source(
-    path: Path, root: Path, memory: FrontMatterMemory | None = None
-) -> tuple[SourceFile | None, list[Problem]]:
+def load_source(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
     """Read one Markdown file: check its bytes, split front matter and body, parse the YAML
-    (or take what it made of the same text from ``memory``, the last run's).
+    (many files at once, with the last run's memory: ``load_reports``).
 
     Returns the file (None when it cannot be read at all) and its problems. Never raises for
     bad content.
@@ -189,11 +187,7 @@ def load_source(
     read = _read(path, root)
     if isinstance(read, list):
         return None, read
-    if memory is None:
-        parsed = parse_yaml(*read.front_matter)
-    else:
-        parsed = memory.parse(parse_yaml, *read.front_matter)
-    return read.source(parsed)
+    return read.source(parse_yaml(*read.front_matter))
 
 
 @dataclass(frozen=True)
@@ -717,7 +711,7 @@ def _load_folder(
     # then their front matters parsed (by ``shares``' processes, or the memory's last run)
     reads = [item for item in found if isinstance(item, _Read)]
     texts = [read.front_matter for read in reads]
-    share_out = shares.map if shares is not None else _one_by_one
+    share_out = (shares or Shares(1, 0)).map  # Shares(1, …): every item here, one by one
     if memory is None:
         parsed = share_out(_parse_front_matter, texts)
     else:
@@ -732,10 +726,6 @@ def _load_folder(
         if source is not None:
             sources.append(source)
     return sources, problems
-
-
-def _one_by_one(task: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    return [task(item) for item in items]
 
 
 def check_stem(path: Path, root: Path, translations: bool = False) -> Problem | None:

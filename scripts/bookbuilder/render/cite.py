@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from babel import UnknownLocaleError
 from babel.lists import format_list
 
+from bookbuilder.check.countries import locale_for
 from bookbuilder.model import BookMeta, ReportRecord
 from bookbuilder.names import PersonName
 from bookbuilder.words import _, ngettext
@@ -128,7 +128,4 @@ def plain(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
 
 def _joined(names: Sequence[str], language: str) -> str:
     """Names as a list in ``language`` (CLDR's: "A, B, and C", "A, B und C", "A、B和C")."""
-    try:
-        return format_list(list(names), locale=language.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return format_list(list(names), locale="en")
+    return format_list(list(names), locale=locale_for(language))

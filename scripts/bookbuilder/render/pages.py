@@ -601,6 +601,7 @@ class _ChartsAside:
     ) -> None:
         self.writer, self.facet_values, self.total, self.rtl = writer, facet_values, total, rtl
         self.missing: list[_ChartSpec] = []
+        self.written_out = False  # write_drawn is called by every edition's build: once is enough
         charts(facet_values, total, _cached_chart(writer, self.missing), rtl)
         self.pool: ProcessPoolExecutor | None = None
         if self.missing:
@@ -631,11 +632,14 @@ class _ChartsAside:
     def write_drawn(self) -> None:
         """Wait for the charts drawn aside and write every chart's file where ``planned`` kept
         it (those already written again only if their bytes changed)."""
+        if self.written_out:
+            return
         for chart in self.charts():
             target = self.writer.root / GLANCE_DIR / chart.filename
             if not (target.is_file() and target.read_bytes() == chart.svg):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(chart.svg)
+        self.written_out = True
 
     def charts(self) -> list[Chart]:
         """Every chart, those drawn aside kept in the cache first."""

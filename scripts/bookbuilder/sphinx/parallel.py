@@ -30,12 +30,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.builders import Builder
+from sphinx.builders import Builder, _write_docname
 from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.errors import SphinxParallelError
 from sphinx.locale import __
 from sphinx.util import logging
-from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks, make_chunks
 
@@ -82,12 +80,8 @@ class WrittenChunk:
 
 
 def write_page(builder: Any, docname: str) -> None:
-    """One page, as Sphinx's serial write does it (``sphinx.builders._write_docname``)."""
-    builder.phase = BuildPhase.RESOLVING
-    doctree = builder.env.get_and_resolve_doctree(docname, builder, tags=builder.tags)
-    builder.phase = BuildPhase.WRITING
-    builder.write_doc_serialized(docname, doctree)
-    builder.write_doc(docname, doctree)
+    """One page, as Sphinx's serial write does it."""
+    _write_docname(docname, env=builder.env, builder=builder, tags=builder.tags)
 
 
 def _empty_search(indexer: Any) -> None:
@@ -153,26 +147,12 @@ def in_processes(
     done: Callable[[list[str], Any], None],
 ) -> None:
     """``task`` on each chunk in a forked process, ``nproc`` at a time; ``done`` here with its
-    result. Every chunk's result is taken, or the build stops (``TasksThatStop``)."""
+    result. Every chunk's result is taken, or the build stops (``TasksThatStop``: a failing
+    process raises in ``add_task`` or in ``join``)."""
     tasks = TasksThatStop(nproc)
-    handed_out: list[list[str]] = []
-    finished: list[list[str]] = []
-
-    def finish(chunk: list[str], result: Any) -> None:
-        done(chunk, result)
-        finished.append(chunk)
-
     for chunk in chunks:
-        handed_out.append(chunk)
-        tasks.add_task(task, chunk, finish)
+        tasks.add_task(task, chunk, done)
     tasks.join()
-    if len(finished) != len(handed_out):
-        lost = [docname for chunk in handed_out if chunk not in finished for docname in chunk]
-        raise SphinxParallelError(
-            f"{len(handed_out) - len(finished)} of {len(handed_out)} processes sent nothing "
-            f"back (pages: {', '.join(lost[:5])}{'…' if len(lost) > 5 else ''})",
-            "",
-        )
 
 
 class ReadInShares(Builder):
