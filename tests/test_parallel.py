@@ -212,6 +212,40 @@ def test_typst_failing_beside_the_epub_is_said_as_in_the_serial_build(
     assert "Typst could not typeset the PDF" in failed
 
 
+@pytest.mark.slow  # the EPUB and the PDF of the small book, in this process
+def test_a_bug_in_the_typesetting_beside_says_where_its_trace_is_not_the_trace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An exception ending the PDF's typesetting beside the EPUB is a bug of the builder: the
+    editor reads that the edition was not built, and where its full trace was written."""
+    require_pdf()
+    from bookbuilder import cli
+    from bookbuilder.sphinx import pdf
+
+    def broken(path: Path) -> None:  # a bug, for this test only
+        raise RuntimeError("zqx: a bug in the finishing")
+
+    monkeypatch.setattr(pdf, "finish_pdf", broken)
+    monkeypatch.setenv("JOBS", "2")
+    book = copy_book(SMALL, tmp_path / "book")
+    assert cli.main(["--root", str(book), "build", "epub", "pdf"]) == 1
+    captured = capsys.readouterr()
+    said = "".join(
+        line
+        for line in (captured.out + captured.err).splitlines(keepends=True)
+        if not line.startswith(str(book))  # Sphinx's own warnings, in this process
+    )
+    assert "Traceback" not in said and 'File "' not in said and "zqx" not in said, said
+    assert (
+        "The pdf edition was not built: a bug in the builder (RuntimeError), not a problem in "
+        "the book. Its full trace is in _build/sphinx-pdf.log: please send that file"
+    ) in said
+    trace = (book / "_build" / "sphinx-pdf.log").read_text("utf-8")
+    assert "Traceback (most recent call last)" in trace
+    assert "RuntimeError: zqx: a bug in the finishing" in trace
+    assert (book / "_build" / "epub" / "heatwave-2021.epub").is_file()
+
+
 def a_pdf_build(tmp_path: Path) -> Any:
     """What the typesetting reads of the PDF build's builder."""
     config = SimpleNamespace(suppress_warnings=[], show_warning_types=True)
@@ -246,10 +280,18 @@ def test_stopping_the_build_stops_typst_beside_it(tmp_path: Path) -> None:
     assert typeset.run_child([sys.executable, "-c", "print(1)"]).stdout == "1\n"
 
 
-def test_a_full_disk_while_finishing_the_pdf_beside_is_a_full_disk(tmp_path: Path) -> None:
+@pytest.mark.parametrize("named", ["pdf/b.pdf", b"pdf/b.pdf", "pdf"])
+def test_a_full_disk_while_finishing_the_pdf_beside_is_a_full_disk(
+    tmp_path: Path, named: str | bytes
+) -> None:
+    """At the folder being written, as diskspace.py says it wherever it is met: the folder of
+    the file the error names (as text or bytes), or the folder it names."""
+    (tmp_path / "pdf").mkdir()
+    filename = os.path.join(os.fsencode(tmp_path) if isinstance(named, bytes) else tmp_path, named)
+
     def work(report: typesetting.Report) -> None:
         report(30, "Typst: %s", "a warning")
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "pdf" / "b.pdf"))
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), filename)
 
     with typesetting.beside() as beside:
         typesetting.typeset_pdf(a_pdf_build(tmp_path), work)

@@ -51,16 +51,24 @@ def is_disk_full(error: BaseException) -> bool:
 
 @contextmanager
 def writing(folder: Path) -> Iterator[None]:
-    """Name ``folder`` in a disk-full error raised inside (a write's own error names no file)."""
+    """Name ``folder`` in a disk-full error raised inside that names no file of its own (a
+    write's own error names none)."""
     try:
         yield
-    except DiskFull:
-        raise
     except OSError as error:
-        code = error.errno
-        if code in DISK_FULL and not error.filename:  # as is_disk_full, with the code kept
-            raise DiskFull(code, folder) from error
+        raise_if_full(error, folder)
         raise
+
+
+def raise_if_full(error: BaseException, folder: Path) -> None:
+    """Raise ``error`` as a ``DiskFull`` if the disk or the quota is full: while writing the
+    folder of the file it names, or else ``folder``. The one conversion of a writer's error,
+    wherever it was met (``writing``, the PDF typeset beside the next edition)."""
+    if isinstance(error, DiskFull):
+        raise error
+    if isinstance(error, OSError) and error.errno in DISK_FULL:
+        named = _named_folder(error.filename) if error.filename else folder
+        raise DiskFull(error.errno, named) from error
 
 
 def from_sphinx_output(output: str, edition_dir: Path) -> DiskFull | None:
@@ -71,7 +79,7 @@ def from_sphinx_output(output: str, edition_dir: Path) -> DiskFull | None:
         return None
     code = next(c for c in sorted(DISK_FULL) if match.group(f"e{c}"))
     path = Path(match.group("path")) if match.group("path") else None
-    return DiskFull(code, path.parent if path is not None else edition_dir)
+    return DiskFull(code, _named_folder(path) if path is not None else edition_dir)
 
 
 def message(error: OSError, root: Path, build_dir: Path) -> str:
@@ -105,9 +113,14 @@ def _folder_of(error: OSError, build_dir: Path) -> Path:
     if isinstance(error, DiskFull):
         return error.folder
     if error.filename:
-        path = Path(os.fsdecode(error.filename))
-        return path if path.is_dir() else path.parent
+        return _named_folder(error.filename)
     return build_dir
+
+
+def _named_folder(filename: str | bytes | os.PathLike[str]) -> Path:
+    """The folder an error's file is in (the folder itself, when it names one)."""
+    path = Path(os.fsdecode(filename))
+    return path if path.is_dir() else path.parent
 
 
 def _free(folder: Path) -> int:

@@ -63,7 +63,7 @@ def run_sphinx(
     args += sphinx_jobs()
     if not verbose:
         args.append("-q")
-    log = builddir / f"sphinx-{edition}.log"
+    log = log_file(builddir, edition)
     _BEFORE_READ[:] = [before_read or _nothing]
     try:
         with _output_to(None if verbose else log):
@@ -123,6 +123,11 @@ def sphinx_jobs() -> list[str]:
     process (docs/performance.md, "Sphinx's -j made to pay")."""
     count = jobs()
     return ["-j", str(count)] if count > 1 else []
+
+
+def log_file(builddir: Path, edition: str) -> Path:
+    """Where an edition's build writes what it prints (Sphinx, Typst; a bug's trace)."""
+    return builddir / f"sphinx-{edition}.log"
 
 
 def failure_message(edition: str, output: str) -> str:

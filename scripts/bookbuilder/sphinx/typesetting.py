@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sphinx.util import logging as sphinx_logging
 
 from bookbuilder import collector
-from bookbuilder.diskspace import DiskFull, is_disk_full
+from bookbuilder.diskspace import raise_if_full
 from bookbuilder.handover import read_handover
 from bookbuilder.layout import is_report_page
 from bookbuilder.pdfengine import typeset
@@ -238,10 +238,8 @@ class Beside:
         self.thread = None
         collector.release(TYPESETTING)
         error, self.error = self.error, None
-        if isinstance(error, OSError) and is_disk_full(error) and error.errno is not None:
-            named = Path(str(error.filename)) if error.filename else None
-            folder = named.parent if named else self.outdir
-            raise DiskFull(error.errno, folder) from error
+        if error is not None:
+            raise_if_full(error, self.outdir)
         return Collected(list(self.shaped.lines), error, self.trace)
 
     def stop(self) -> None:
