@@ -171,6 +171,67 @@ def test_a_plural_phrase_s_forms_are_checked(value: object, said: str) -> None:
         assert "did you mean 'one'" in str(problem)
 
 
+def test_make_check_warns_of_a_plural_form_the_book_s_language_does_not_use(
+    tmp_path: Path,
+) -> None:
+    """A ``few`` in an English book: no number takes it, so the editor is told, at conf.py's
+    line, which phrase, which category and the categories English uses; the book still builds."""
+    root = copy_book(FIXTURES / "book-small", tmp_path / "book")
+    conf = root / "conf.py"
+    forms = (
+        '"words": {"{n} report": {"one": "{n} case", "few": "{n} cases", "other": "{n} cases"}},'
+    )
+    text = conf.read_text("utf-8")
+    assert '"licence": "CC0-1.0",' in text and '"language": "en"' in text
+    conf.write_text(text.replace('"licence": "CC0-1.0",', f'"licence": "CC0-1.0",\n    {forms}'))
+    line = 1 + conf.read_text("utf-8").splitlines().index(f"    {forms}")
+    result = run_book(root, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = [w for w in result.stdout.splitlines() if "[book.plural-category]" in w]
+    assert said == [
+        f"  conf.py:{line}: warning: words['{{n}} report']['few']: found a form for 'few', a "
+        "plural category English (en) does not use: no number takes it; allowed: the categories "
+        "of English: one, other [book.plural-category]"
+    ], result.stdout
+
+
+@pytest.mark.parametrize(
+    ("language", "forms", "unused", "used"),
+    [
+        ("ja", {"one": "{n}件", "other": "{n}件"}, ["one"], "other"),
+        (
+            "pl",
+            {"one": "{n}", "two": "{n}", "few": "{n}", "other": "{n}"},
+            ["two"],
+            "one, few, many, other",
+        ),
+        (
+            "ar",
+            {"zero": "{n}", "two": "{n}", "other": "{n}"},
+            [],
+            "zero, one, two, few, many, other",
+        ),
+        ("xx-unknown", {"few": "{n}", "other": "{n}"}, None, ""),
+    ],
+)
+def test_only_the_categories_the_language_uses_are_quiet(
+    language: str, forms: dict, unused: list[str] | None, used: str
+) -> None:
+    meta, problems = validate_book_meta(
+        _book({"language": language, "words": {"{n} report": forms}})
+    )
+    if unused is None:  # a language Babel does not know: said as such, nothing of its plurals
+        assert meta is None and not [p for p in problems if p.code == "book.plural-category"]
+        return
+    assert meta is not None and meta.plural_forms == {"{n} report": forms}
+    warned = [p for p in problems if p.code == "book.plural-category"]
+    assert [p.key for p in warned] == [f"words['{{n}} report'][{c!r}]" for c in unused]
+    assert all("allowed: the categories of " in str(p) for p in warned)
+    assert all(str(p).endswith(f": {used} [book.plural-category]") for p in warned)
+    assert all(not p.is_error for p in warned)
+    assert words.plural_categories(language) == tuple(used.split(", "))
+
+
 def test_a_book_s_plural_phrase_reads_in_its_website(tmp_path: Path) -> None:
     """The forms conf.py gives reach both sides of the build: the render stage's "at a glance"
     page and the Sphinx side's browse page count the book's reports with the book's words."""
@@ -191,3 +252,16 @@ def test_a_book_s_plural_phrase_reads_in_its_website(tmp_path: Path) -> None:
     assert glance is not None and int(glance.group(1)) > 1
     count = re.search(r'id="browse-count"[^>]*>([^<]*)<', (site / "browse.html").read_text("utf-8"))
     assert count is not None and count.group(1) == f"{glance.group(1)} cases"
+
+
+def test_the_book_s_language_is_read_as_a_locale_in_one_place() -> None:
+    """Plural rules, country and language names, lists of names: one reading of the tag
+    (``words.locale_for``), English for a tag Babel does not know."""
+    from bookbuilder.check import countries
+    from bookbuilder.render import cite
+
+    assert countries.locale_for is words.locale_for is cite.locale_for
+    assert words.locale_for("pt-BR") is words.locale_for("pt-BR")  # read once
+    assert str(words.locale_for("pt-BR")) == str(words.locale_for("pt_BR")) == "pt_BR"
+    assert words.plural_category("xx-unknown", 1) == "one" and words.direction("xx") == "ltr"
+    assert countries.country_name("DE", "xx-unknown") == "Germany"

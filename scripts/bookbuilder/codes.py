@@ -204,6 +204,11 @@ class Code(StrEnum):
         ERROR,
         "words names a word the builder does not have, or drops a placeholder",
     )
+    BOOK_PLURAL_CATEGORY = (
+        "book.plural-category",
+        WARNING,
+        "words gives a plural form for a category the book's language does not use",
+    )
     BOOK_NO_CATALOGUE = (
         "book.no-catalogue",
         WARNING,

@@ -38,7 +38,6 @@ from babel.core import get_global
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.plural import PluralRule
 from babel.support import Translations
 
 DOMAIN = "bookbuilder"
@@ -126,18 +125,26 @@ def _template() -> Catalog:
 def plural_category(language: str, n: int) -> str:
     """The CLDR plural category of ``n`` in ``language`` (``one``, ``few``…, ``other``); for a
     language Babel does not know, English's."""
-    rule = _plural_rule(language)
-    if rule is None:
-        return "one" if n == 1 else "other"
-    return str(rule(n))
+    return str(locale_for(language).plural_form(n))
+
+
+def plural_categories(language: str) -> tuple[str, ...]:
+    """The CLDR plural categories ``language`` uses, in CLDR's order (``other`` always):
+    English's ``one, other``, Polish's ``one, few, many, other``."""
+    used = locale_for(language).plural_form.tags | {"other"}
+    return tuple(c for c in PLURAL_CATEGORIES if c in used)
 
 
 @functools.cache
-def _plural_rule(language: str) -> PluralRule | None:
+def locale_for(language: str) -> Locale:
+    """Babel's locale for a BCP 47 tag or Sphinx language code (``pt-BR``, ``pt_BR``); English
+    when Babel does not know it. The one reading of a book's language as a CLDR locale: its
+    plural rules here, its country and language names (``check/countries.py``), its lists
+    (``render/cite.py``)."""
     try:
-        return Locale.parse(language.replace("-", "_")).plural_form
-    except (ValueError, UnknownLocaleError):
-        return None
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError, AttributeError):
+        return Locale.parse("en")
 
 
 def compiled_locale_dir() -> Path:
@@ -241,11 +248,7 @@ def install(
 
 def direction(language: str) -> str:
     """``rtl`` for a language written right to left (CLDR's character order), else ``ltr``."""
-    try:
-        locale = Locale.parse(language.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return "ltr"
-    return "rtl" if locale.character_order == "right-to-left" else "ltr"
+    return "rtl" if locale_for(language).character_order == "right-to-left" else "ltr"
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

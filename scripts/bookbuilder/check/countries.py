@@ -23,6 +23,7 @@ from importlib.resources import files
 from babel import Locale, UnknownLocaleError
 
 from bookbuilder.model import Place
+from bookbuilder.words import locale_for
 
 DATA_FILE = "m49.csv"
 MAP_FILE = "worldmap.json"  # the world map's outlines (render/worldmap.py)
@@ -81,15 +82,6 @@ def region_of(code: str) -> str | None:
     """The M49 continental region of a country code, or None (unknown code, Antarctica)."""
     area = table().get(code.strip().upper()) if isinstance(code, str) else None
     return (area.region or None) if area else None
-
-
-@cache
-def locale_for(language: str) -> Locale:
-    """Babel's locale for a BCP 47 tag or Sphinx language code; English when unknown."""
-    try:
-        return Locale.parse(language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError, AttributeError):
-        return Locale.parse("en")
 
 
 def language_name(tag: str, in_language: str) -> str:

@@ -491,7 +491,7 @@ def language_tag(value: str) -> str | None:
 
 def _language_suggestion(value: str, book_language: str) -> str | None:
     names: dict[str, str] = {}
-    for locale in (countries.locale_for("en"), countries.locale_for(book_language)):
+    for locale in (words.locale_for("en"), words.locale_for(book_language)):
         for code, name in locale.languages.items():
             if language_tag(code.replace("_", "-")):
                 names.setdefault(name.casefold(), code.replace("_", "-"))
@@ -519,7 +519,7 @@ def check_book_language(loc: Located, key: str, ck: Checker) -> Any:
     """The book's language; a warning when the builder's words have no catalogue in it."""
     tag = check_language(loc, key, ck)
     if tag is not INVALID and not words.has_catalogue(tag):
-        name = Locale.parse(tag.replace("-", "_")).get_display_name("en") or tag
+        name = words.locale_for(tag).get_display_name("en") or tag
         found = f"found '{tag}' ({name}), for which the builder's words have no catalogue"
         allowed = (
             "a language the builder ships (its words stay English in any other): "
@@ -865,6 +865,30 @@ def _check_plural_forms(loc: Located, key: str, english: tuple[str, str], ck: Ch
             continue
         forms.append((category, form))
     return tuple(forms) if len(forms) == len(loc.value) else INVALID
+
+
+def check_plural_categories(values: Mapping[str, Any], line: int, ck: Checker) -> None:
+    """A warning for each form ``words`` gives a plural phrase (:func:`check_words`) for a
+    CLDR category the book's language does not use: no number of the book ever takes it (a
+    ``few`` in an English book), so the editor meant another category or another language."""
+    language, checked = values.get("language"), values.get("words")
+    if not isinstance(language, str) or not isinstance(checked, tuple):
+        return  # an invalid language or words: said already
+    used = words.plural_categories(language)
+    name = words.locale_for(language).get_display_name("en") or language
+    for phrase, forms in checked[1]:
+        for category, _form in forms:
+            if category in used:
+                continue
+            ck.add(
+                line,
+                f"words[{phrase!r}][{category!r}]",
+                f"found a form for {category!r}, a plural category {name} ({language}) does "
+                "not use: no number takes it",
+                f"the categories of {name}: {', '.join(used)}",
+                code=Code.BOOK_PLURAL_CATEGORY,
+                severity=Severity.WARNING,
+            )
 
 
 @allows(check_slug("a file name").allowed)

@@ -47,6 +47,7 @@ from bookbuilder.check.schema import (
     TRANSLATION_FIELDS,
     Checker,
     check_mapping,
+    check_plural_categories,
     language_tag,
     slugify,
     suggest,
@@ -342,6 +343,8 @@ def validate_book_meta(
             continue
         located[key] = Located(_located_value(value, line), line)
     values = check_mapping(located, BOOK_FIELDS, "", start, ck)
+    if "words" in located:
+        check_plural_categories(values, located["words"].line, ck)
     problems = _by_line(ck.problems)
     if not _ok(values) or any(p.is_error for p in problems):
         return None, problems

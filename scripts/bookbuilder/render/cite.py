@@ -17,10 +17,9 @@ from collections.abc import Sequence
 
 from babel.lists import format_list
 
-from bookbuilder.check.countries import locale_for
 from bookbuilder.model import BookMeta, ReportRecord
 from bookbuilder.names import PersonName
-from bookbuilder.words import _, ngettext
+from bookbuilder.words import _, locale_for, ngettext
 
 # Characters with a meaning in BibTeX field values and in the LaTeX they end up in: each
 # replacement's own braces are balanced, so the field's are too.
