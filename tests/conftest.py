@@ -15,6 +15,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -198,6 +199,7 @@ def run_book_here(
         contextlib.redirect_stdout(out),
         contextlib.redirect_stderr(err),
         stdin_empty(),
+        sphinx_logging_restored(),
     ):
         try:
             status = cli.main(argv)
@@ -225,6 +227,27 @@ def environment(changes: dict[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextlib.contextmanager
+def sphinx_logging_restored() -> Iterator[None]:
+    """Sphinx's logger (``sphinx``, the namespace of all of Sphinx's and the extension's
+    loggers) as it was, after a block that built in this process: each Sphinx application
+    sets its handlers up (``sphinx.util.logging.setup``: this run's output streams, its
+    application held by their filters, the logger made not to propagate) and nothing takes
+    them off, so a later test's Sphinx logging went to a stream of this test (capsys's, the
+    build's log), or twice."""
+    logger = logging.getLogger("sphinx")
+    handlers, level, propagate = list(logger.handlers), logger.level, logger.propagate
+    try:
+        yield
+    finally:
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+        for handler in handlers:
+            logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 @contextlib.contextmanager

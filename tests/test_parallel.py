@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import gc
 import hashlib
+import logging
 import os
 import subprocess
 import sys
@@ -36,11 +37,19 @@ from bookbuilder.pdfengine import typeset
 from bookbuilder.sphinx import parallel, typesetting
 from bookbuilder.sphinx import typst as markup
 from bookbuilder.sphinx.state import BuildState
-from conftest import SMALL, copy_book, require_pdf, run_book
+from conftest import SMALL, copy_book, require_pdf, run_book, sphinx_logging_restored
 
 EPOCH = "1609459200"  # 2021-01-01: the EPUB's dates and zip times the same in both builds
 # copies of a report under other names: enough pages that each process reads and writes several
 COPIES = 9
+
+
+@pytest.fixture(autouse=True)
+def _sphinx_logging_as_it_was() -> Iterator[None]:
+    """Several tests here build in this process (``cli.main``, ``build_editions``): Sphinx's
+    handlers of each build are taken off after it (``conftest.sphinx_logging_restored``)."""
+    with sphinx_logging_restored():
+        yield
 
 
 def parallel_book(target: Path) -> Path:
@@ -422,9 +431,15 @@ def test_a_build_in_shares_gives_the_collector_back_its_objects(
     root = copy_book(SMALL, tmp_path / "book")
     prepared = prepare(root)
     assert prepared.book is not None
-    built = build_editions(root, prepared.book, ["html"], say=lambda _line: None)
-    assert not built.failed
-    assert gc.get_freeze_count() == 0
+    logger = logging.getLogger("sphinx")
+    before = list(logger.handlers), logger.level, logger.propagate
+    with sphinx_logging_restored():
+        built = build_editions(root, prepared.book, ["html"], say=lambda _line: None)
+        assert not built.failed
+        assert gc.get_freeze_count() == 0
+        assert any(h not in before[0] for h in logger.handlers)  # this build's, set up by Sphinx
+    # and taken off again: a later test's Sphinx logs to its own streams, once
+    assert (list(logger.handlers), logger.level, logger.propagate) == before
 
 
 def _fails_at_once(chunk: list[str]) -> str:
