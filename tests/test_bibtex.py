@@ -152,7 +152,7 @@ def test_the_entrys_note_is_in_the_books_language(language: str, note: str) -> N
 
 
 def _italian(language: str) -> str:
-    return Locale.parse("it").get_display_name(language)
+    return Locale.parse("it").get_display_name(words.locale_for(language))
 
 
 def test_a_translated_note_cannot_end_its_field() -> None:
@@ -185,9 +185,19 @@ def test_a_translated_note_cannot_end_its_field() -> None:
         ),
         (
             "ja",
-            # the parts' order and the ". " between them are still one pattern for all
-            "Ann Example. 「Notti」。 イタリア語からの翻訳：Marco Rossi、Eva Bianchi。 "
-            "『B』所収, Ed One、Ed Two編. P, 2020.",
+            # each part ends with "。", no space after it, as the text around it does
+            "Ann Example。「Notti」。イタリア語からの翻訳：Marco Rossi、Eva Bianchi。"
+            "Ed One、Ed Two編『B』所収。P、2020。",
+        ),
+        (
+            "zh",
+            "Ann Example。《Notti》。译自意大利语，译者：Marco Rossi和Eva Bianchi。"
+            "载于Ed One和Ed Two主编《B》。P，2020。",
+        ),
+        (
+            "zh-Hant",
+            "Ann Example。〈Notti〉。譯自義大利文，譯者：Marco Rossi和Eva Bianchi。"
+            "收錄於Ed One和Ed Two主編《B》。P，2020。",
         ),
     ],
 )

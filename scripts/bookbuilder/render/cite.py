@@ -103,21 +103,30 @@ def _note(record: ReportRecord) -> str:
 def plain(record: ReportRecord, book: BookMeta, url: str | None = None) -> str:
     """A reference as a reader would type it: authors, title, book, editors, publisher, year,
     in the book's language (the words from its catalogue, the quotation marks its own, lists of
-    names joined as CLDR joins them: "A, B und C"), as the note of :func:`bibtex` is."""
+    names joined as CLDR joins them: "A, B und C"), as the note of :func:`bibtex` is. The
+    punctuation between the parts is the catalogue's too (the whole reference is one pattern,
+    ``{authors}. {title} {source}. {publication}.``): a Japanese or Chinese book's ends each
+    part with "。" and sets no space after it (docs/report-format.md)."""
     who = _joined([a.printed for a in record.authors], book.language)
     title = _("“{title}”.").format(title=record.title)
     if record.translation is not None:
         translators = _joined([t.printed for t in record.translation.translators], book.language)
-        title += " " + _("Translated from {language} by {translators}.").format(
-            language=record.translation.from_language_name, translators=translators
+        title = _("{title} Translated from {language} by {translators}.").format(
+            title=title, language=record.translation.from_language_name, translators=translators
         )
-    within = _("In: {book}").format(book=book.title)
+    source = _("In: {book}").format(book=book.title)
     if book.editors:
         editors = _joined(list(book.editor_names), book.language)
         edited = ngettext("{names} (ed.)", "{names} (eds.)", len(book.editors))
-        within += ", " + edited.format(names=editors)
-    tail = ", ".join(str(p) for p in (book.publisher, book.year) if p)
-    text = f"{who}. {title} {within}. {tail}."
+        source = _("In: {book}, {editors}").format(
+            book=book.title, editors=edited.format(names=editors)
+        )
+    publication = str(book.year)
+    if book.publisher:
+        publication = _("{publisher}, {year}").format(publisher=book.publisher, year=book.year)
+    text = _("{authors}. {title} {source}. {publication}.").format(
+        authors=who, title=title, source=source, publication=publication
+    )
     if record.doi:  # the DOI is the lasting address, so it comes before the page's
         text += f" https://doi.org/{record.doi}"
     if url:
