@@ -278,24 +278,11 @@ class _Building:
             return  # its build failed already
         if collected.error is not None:
             log = builder.log_file(self.root / BUILD_DIR, edition.name)
-            said = bug_said(edition.name, collected.error, collected.trace, log, self.root)
-            self.record(edition, False, said)
+            self.record(
+                edition, False, builder.bug_said(edition.name, collected.trace, log, self.root)
+            )
         else:
             self.record(edition, True, "")
-
-
-def bug_said(edition: str, error: BaseException, trace: str, log: Path, root: Path) -> str:
-    """An edition's typesetting ended by an exception (a bug of the builder, not of the book):
-    its full trace added to the edition's log, after what Sphinx printed there, and what the
-    editor reads instead of it: the edition was not built, why, and which file to send."""
-    with log.open("a", encoding="utf-8") as written:
-        written.write(f"\nThe {edition} edition's typesetting failed:\n{trace}")
-    name = type(error).__name__
-    return (
-        f"The {edition} edition was not built: a bug in the builder ({name}), not a problem "
-        f"in the book. Its full trace is in {log.relative_to(root).as_posix()}: please send "
-        "that file to the builder's maintainers."
-    )
 
 
 @dataclass

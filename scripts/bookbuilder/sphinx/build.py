@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,7 +72,9 @@ def run_sphinx(
     finally:  # build-finished gives them back, but not after a Ctrl-C (make serve)
         _BEFORE_READ.clear()
         _give_back()
-    warnings = warnings_file.read_text("utf-8").splitlines() if warnings_file.is_file() else []
+    written = warnings_file.read_text("utf-8") if warnings_file.is_file() else ""
+    written, trace = _crash_apart(written) if status != 0 else (written, None)
+    warnings = written.splitlines()
     # and those of the pages this run did not read or write again (sphinx/remembered.py)
     if remembered.is_file():
         warnings = sorted({*warnings, *remembered.read_text("utf-8").splitlines()})
@@ -79,6 +82,8 @@ def run_sphinx(
     if status != 0 and (full := from_sphinx_output(output + "\n".join(warnings), outdir)):
         raise full  # said as such by the command line, not as Sphinx's traceback
     message = "" if status == 0 else failure_message(edition, output)
+    if trace is not None:
+        message = bug_said(edition, trace, log, confdir)
     return EditionResult(edition, status == 0, warnings=warnings, message=message)
 
 
@@ -128,6 +133,51 @@ def sphinx_jobs() -> list[str]:
 def log_file(builddir: Path, edition: str) -> Path:
     """Where an edition's build writes what it prints (Sphinx, Typst; a bug's trace)."""
     return builddir / f"sphinx-{edition}.log"
+
+
+# Sphinx's report of an exception that ended its build (``handle_exception``), written to its
+# error output, which ``-w`` sends to the warnings file too: its start, and its last lines
+_CRASH_REPORT = "\nVersions\n========\n"
+_CRASH_SAVED = re.compile(r"^The full traceback has been saved in:\n(.+)$", re.MULTILINE)
+# A traceback's last line: the exception's class (its module dropped), then its message if any
+_EXCEPTION = re.compile(r"\s*(?:\w+\.)*(\w+)(?::|$)")
+
+
+def _crash_apart(written: str) -> tuple[str, str | None]:
+    """The warnings file of a failed build, without Sphinx's report of the exception that
+    ended it, if one did (a bug): the warnings before it, and the full trace Sphinx saved in
+    a temporary file (taken out of it)."""
+    saved = _CRASH_SAVED.search(written)
+    start = written.rfind(_CRASH_REPORT, 0, saved.start()) if saved else -1
+    if saved is None or start < 0:
+        return written, None
+    lines = written[:start].rstrip("\n").splitlines()
+    while lines and lines[-1].endswith("!") and ":" not in lines[-1]:  # its "Extension error!"
+        lines.pop()
+    saved_file = Path(saved.group(1).strip())
+    try:  # moved to the edition's log (bug_said): the one place a build's trace is kept
+        trace = saved_file.read_text("utf-8", "replace")
+        saved_file.unlink()
+    except OSError:  # gone from the temporary folder: what it printed
+        trace = written[start:]
+    return "".join(f"{line}\n" for line in lines), trace
+
+
+def bug_said(edition: str, trace: str, log: Path, root: Path) -> str:
+    """An edition's build ended by an exception (a bug of the builder, not of the book), in
+    Sphinx's run or in the PDF's typesetting beside the next edition: its full trace added to
+    the edition's log, after what the build printed there, and what the editor reads instead
+    of it: the edition was not built, why, and which file to send."""
+    with log.open("a", encoding="utf-8") as written:
+        written.write(f"\nThe {edition} edition's build failed:\n{trace.rstrip()}\n")
+    name = _EXCEPTION.match(trace.rstrip().rsplit("\n", 1)[-1])
+    kind = f" ({name.group(1)})" if name else ""
+    shown = log.relative_to(root).as_posix() if log.is_relative_to(root) else str(log)
+    return (
+        f"The {edition} edition was not built: a bug in the builder{kind}, not a problem in "
+        f"the book. Its full trace is in {shown}: please send that file to the builder's "
+        "maintainers."
+    )
 
 
 def failure_message(edition: str, output: str) -> str:
