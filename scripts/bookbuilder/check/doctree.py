@@ -494,9 +494,10 @@ def _renderer() -> _CheckRenderer:
 
 def parse_body(
     text: str, source: str, reading: Reading | None = None
-) -> tuple[nodes.document, list[tuple[int | None, Code, str]]]:
+) -> tuple[nodes.document, list[tuple[int | None, Code, str]], list[nodes.Node]]:
     """Render a body into a docutils tree as the build does; the tree, the renderer's refusals
-    and docutils' own messages (as (line, code, message), lines of ``text`` from 1).
+    and docutils' own messages (as (line, code, message), lines of ``text`` from 1), and every
+    node of the tree in its order (one walk, for every check of :func:`check_tree`).
     ``reading``: the body's tokens, already checked by ``body.py`` (they are used up: the
     renderer changes their lines); without it the body is read here."""
     from sphinx.util.docutils import docutils_namespace
@@ -523,22 +524,47 @@ def parse_body(
             reading = read(text)
         renderer = _renderer()
         renderer.render(reading.tokens, {**renderer.md.options, "document": document}, reading.env)
-        document.transformer.add_transforms(
-            [
-                references.Substitutions,
-                references.PropagateTargets,
-                references.AnonymousHyperlinks,
-                references.IndirectHyperlinks,
-                references.Footnotes,
-                references.ExternalTargets,
-                references.InternalTargets,
-                references.DanglingReferences,
-            ]
-        )
-        document.transformer.apply_transforms()
+        every = list(document.findall())
+        if any(_transformed(node) for node in every):
+            document.transformer.add_transforms(_REFERENCE_TRANSFORMS)
+            document.transformer.apply_transforms()
+            every = list(document.findall())
     refused = document["bookbuilder_refused"]
     del document["bookbuilder_refused"]
-    return document, refused + messages
+    return document, refused + messages, every
+
+
+#: docutils' reference transforms, as the build runs them: footnotes numbered, targets and
+#: references resolved, what stays unresolved reported.
+_REFERENCE_TRANSFORMS = [
+    references.Substitutions,
+    references.PropagateTargets,
+    references.AnonymousHyperlinks,
+    references.IndirectHyperlinks,
+    references.Footnotes,
+    references.ExternalTargets,
+    references.InternalTargets,
+    references.DanglingReferences,
+]
+#: The nodes those transforms act on (with references by name, or anonymous): a tree without
+#: any is left as it is by every one of them, which then only walk it (a tenth of checking a
+#: body, profiled), so they are not run.
+_TRANSFORMED_NODES = (
+    nodes.target,
+    nodes.footnote,
+    nodes.footnote_reference,
+    nodes.citation,
+    nodes.citation_reference,
+    nodes.substitution_definition,
+    nodes.substitution_reference,
+    nodes.pending,
+)
+
+
+def _transformed(node: nodes.Node) -> bool:
+    if isinstance(node, _TRANSFORMED_NODES):
+        return True
+    return isinstance(node, nodes.Element) and ("refname" in node or bool(node.get("anonymous")))
 
 
 def check_tree(
@@ -552,8 +578,7 @@ def check_tree(
     """The problems of a body's tree, as the build would render it: refusals, docutils'
     messages, nodes outside the allow-list, footnotes never referred to, PDF limits.
     ``reading``: the body's tokens, once ``body.py`` has checked them (:func:`parse_body`)."""
-    document, found = parse_body(body, relpath, reading)
-    every = list(document.findall())  # one walk of the tree, in its order, for every check below
+    document, found, every = parse_body(body, relpath, reading)
 
     def at(line: int | None) -> int:
         return body_line + max((line or 1) - 1, 0)
