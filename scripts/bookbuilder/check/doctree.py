@@ -562,9 +562,12 @@ _TRANSFORMED_NODES = (
 
 
 def _transformed(node: nodes.Node) -> bool:
+    if isinstance(node, nodes.Text):  # most of a tree's nodes: asked first
+        return False
     if isinstance(node, _TRANSFORMED_NODES):
         return True
-    return isinstance(node, nodes.Element) and ("refname" in node or bool(node.get("anonymous")))
+    attributes = getattr(node, "attributes", {})
+    return "refname" in attributes or bool(attributes.get("anonymous"))
 
 
 def check_tree(
