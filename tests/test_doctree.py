@@ -288,3 +288,15 @@ def test_the_fuzzer_accepts_what_it_should(book: Path) -> None:
     assert source is not None
     _report, found = validate_report(source, book, "en", date(2024, 1, 1))
     assert [str(p) for p in found if isinstance(p, Problem) and p.is_error] == []
+
+
+def test_a_body_opening_with_a_dashed_block_is_read_as_the_build_reads_it(
+    build_reader, tmp_path: Path
+) -> None:
+    # The build's page starts with the report's title, so a '---' block opening the body is no
+    # front matter there; the check read it as one (a field list, refused) until it read the
+    # body with the one parser (body.make_parser), which does not look for front matter.
+    body = "---\nplace: Ward 3\n---\n\nThe night was long.\n"
+    doctree, _warnings = build_reader(body)
+    assert not list(doctree.findall(nodes.field_list))
+    assert problems(body, tmp_path) == []

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookbuilder.check.privacy import lint, nhs_number_valid
+from bookbuilder.check.privacy import _TITLES, lint, nhs_number_valid
 from bookbuilder.model import Problem, Severity
 
 RELPATH = "experiences/giulia-bianchi-night-shifts.md"
@@ -175,3 +175,13 @@ def test_codice_fiscale_with_letters_for_every_digit_is_seen() -> None:
     # "omocodia": every digit of a codice fiscale may be replaced by a letter (0=L … 9=V)
     problems = lint("Il codice era RSSMRAULALMHRLMZ, scritto sul referto.", 3, "x.md")
     assert [(p.line, p.code) for p in problems] == [(3, "privacy.national-id")]
+
+
+def test_every_title_before_a_name_is_found() -> None:
+    # The name pattern is led by the letters titles start with (privacy._TITLE_LETTERS): a
+    # title added with another first letter must be found all the same.
+    for title in _TITLES.replace("\\.", ".").split("|"):
+        found = warnings_for(f"Seen by {title} Rossi at noon.")
+        assert [(p.code, p.message.split("'")[1]) for p in found] == [
+            ("privacy.name", f"{title} Rossi")
+        ], title

@@ -39,7 +39,9 @@ a line starting with ``%``, is the way to leave a note that is never published);
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +60,7 @@ from bookbuilder.model import ImageRef, Problem, Report, Severity
 from bookbuilder.syntax import (
     IMAGES_DIR,
     LINK_SCHEMES,
+    MYST_DISABLED_SYNTAX,
     MYST_EXTENSIONS,
     alt_is_file_name,
     directive_options,
@@ -235,17 +238,57 @@ _GENERIC_ALT = frozenset(
 )
 
 
+def report_config(base: MdParserConfig | None = None) -> MdParserConfig:
+    """The MyST settings a report's body is read with, by the check and by the build alike:
+    only the report format's syntax, HTML not recognised (it stays text), links to web and
+    e-mail addresses only; ``base`` (the book's settings) gives everything else."""
+    return dataclasses.replace(
+        base or MdParserConfig(),
+        enable_extensions=set(MYST_EXTENSIONS),
+        disable_syntax=list(MYST_DISABLED_SYNTAX),
+        url_schemes={scheme: None for scheme in LINK_SCHEMES},
+        all_links_external=False,
+        commonmark_only=False,
+        gfm_only=False,
+    )
+
+
+@dataclass
+class Reading:
+    """A body read once: markdown-it's tokens and environment (link reference definitions).
+    ``body.py`` checks them, then ``doctree.py`` renders the same tokens into the docutils tree
+    the build makes (MyST's renderer shifts their lines as it goes: it comes last)."""
+
+    tokens: list[Token]
+    env: dict[str, Any]
+
+
+def read(body: str) -> Reading:
+    """The one reading of a body (:func:`make_parser`), with the record of link targets as
+    written emptied for it."""
+    md, written = shared_parser()
+    written.clear()
+    env: dict[str, Any] = {}
+    return Reading(md.parse(body, env), env)
+
+
 def check_body(
-    body: str, body_line: int, relpath: str, slug: str, experiences_dir: Path
+    body: str,
+    body_line: int,
+    relpath: str,
+    slug: str,
+    experiences_dir: Path,
+    reading: Reading | None = None,
 ) -> tuple[tuple[ImageRef, ...], list[Problem]]:
     """Check a report's body; return its valid images and every problem found.
 
     ``body_line`` is the file line of the body's first line; ``experiences_dir`` is the folder
-    holding ``<slug>.md`` and ``images/<slug>/``. Never raises for any text: everything wrong
-    with the body is a :class:`Problem` (an error, ``code`` ``body.*``).
+    holding ``<slug>.md`` and ``images/<slug>/``; ``reading``: the body already read
+    (:func:`read`). Never raises for any text: everything wrong with the body is a
+    :class:`Problem` (an error, ``code`` ``body.*``).
     """
     checker = _Checker(relpath=relpath, slug=slug, experiences_dir=experiences_dir)
-    checker.check_markdown(body, body_line, depth=0)
+    checker.check_markdown(body, body_line, depth=0, reading=reading or read(body))
     return tuple(checker.images), checker.problems
 
 
@@ -254,19 +297,23 @@ def image_references(
 ) -> list[tuple[str, str]]:
     """Every image the body shows, valid or not, as (target as written, alt text or "")."""
     checker = _Checker(relpath=relpath, slug=slug, experiences_dir=experiences_dir)
-    checker.check_markdown(body, body_line, depth=0)
+    checker.check_markdown(body, body_line, depth=0, reading=read(body))
     return checker.seen
 
 
 def make_parser() -> tuple[MarkdownIt, dict[str, str]]:
-    """MyST's markdown-it parser as the book configures it, set up for checking.
+    """MyST's markdown-it parser with the build's settings (:func:`report_config`), set up so
+    that nothing it would leave as text hides from the check.
 
-    HTML is recognised (so it can be refused), every link target is accepted by the parser (so
-    that a ``javascript:`` link becomes a link token we can refuse rather than plain text), and
-    YAML front matter is not looked for (the body has none). The returned dict maps each
-    normalised link target to the target as written (entities decoded), filled while parsing.
+    HTML is recognised (so it can be refused; the build leaves it as text), every link target
+    is accepted by the parser (so that a ``javascript:`` link becomes a link token we can refuse
+    rather than plain text), and YAML front matter is not looked for (the body has none). A body
+    that passes the check has neither HTML nor such a link, and then these tokens are the
+    build's, token for token. The returned dict maps each normalised link target to the target
+    as written (entities decoded), filled while parsing.
     """
-    md = create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), RendererHTML)
+    config = dataclasses.replace(report_config(), disable_syntax=[])
+    md = create_md_parser(config, RendererHTML)
     md.disable("front_matter")
     # MyST's word count only fills ``env["wordcount"]``, which the build's renderer reads and
     # these checks never do: no token changes without it (7% of checking a body, profiled)
@@ -285,17 +332,11 @@ def make_parser() -> tuple[MarkdownIt, dict[str, str]]:
     return md, written
 
 
-_PARSER: list[tuple[MarkdownIt, dict[str, str]]] = []
-
-
-def _shared_parser() -> tuple[MarkdownIt, dict[str, str]]:
-    """One parser for every report (setting one up cost as much as parsing a report), with its
-    record of link targets emptied for the next report."""
-    if not _PARSER:
-        _PARSER.append(make_parser())
-    md, written = _PARSER[0]
-    written.clear()
-    return md, written
+@functools.cache
+def shared_parser() -> tuple[MarkdownIt, dict[str, str]]:
+    """One parser for every report (setting one up cost as much as parsing a report), and for
+    the renderer of the report's tree (``doctree.py``)."""
+    return make_parser()
 
 
 @dataclass
@@ -308,7 +349,7 @@ class _Checker:
     seen: list[tuple[str, str]] = field(default_factory=list)  # every image: (target, alt)
 
     def __post_init__(self) -> None:
-        self.md, self.written = _shared_parser()
+        self.md, self.written = shared_parser()
         self.image_targets: set[str] = set()
         self.found: set[Problem] = set()  # a set: de-duplicating stays linear in the problems
         self.seen_at: set[tuple[int, Code]] = set()
@@ -324,8 +365,11 @@ class _Checker:
     def reported(self, line: int, code: Code) -> bool:
         return (line, code) in self.seen_at
 
-    def check_markdown(self, text: str, first_line: int, depth: int) -> None:
-        """Check Markdown ``text`` whose first line is file line ``first_line``."""
+    def check_markdown(
+        self, text: str, first_line: int, depth: int, reading: Reading | None = None
+    ) -> None:
+        """Check Markdown ``text`` whose first line is file line ``first_line``; ``reading``:
+        the text already read (the body itself), else it is parsed here (directive content)."""
         if depth > _MAX_DEPTH:
             self.error(
                 first_line,
@@ -333,8 +377,10 @@ class _Checker:
                 f"directives nested more than {_MAX_DEPTH} deep; nest them less deeply",
             )
             return
-        env: dict[str, Any] = {}
-        tokens = self.md.parse(text, env)
+        if reading is None:
+            reading = Reading([], {})
+            reading.tokens = self.md.parse(text, reading.env)
+        tokens, env = reading.tokens, reading.env
         line = first_line
         for i, token in enumerate(tokens):
             if token.map:

@@ -161,7 +161,11 @@ def _engine() -> Any:
 
 def read_image(data: bytes) -> Reading:
     """Read the text of an image file's bytes (PNG, JPEG, WebP), upright as it is shown."""
-    image, scale_x, scale_y = _decode(data)
+    return _read_decoded(*_decode(data))
+
+
+def _read_decoded(image: Any, scale_x: float, scale_y: float) -> Reading:
+    """The reading of an image as :func:`_decode` gives it."""
     small = image.copy()
     small.thumbnail((96, 96))
     grey, dark = _colours(small)
@@ -209,9 +213,10 @@ def _flat(image: Any) -> bool:
     return all(high - low <= FLAT_LEVELS for low, high in image.getextrema())
 
 
-def _small_and_flat(data: bytes) -> bool:
-    """A small image (up to :data:`_GLANCE_PIXELS`) that is flat; False for anything else, a
-    file Pillow cannot open included (the worker says why)."""
+def _small_and_flat(data: bytes) -> tuple[Any, float, float] | None:
+    """A small image (up to :data:`_GLANCE_PIXELS`) that is flat, as :func:`_decode` gives it
+    (read from there: decoded once); None for anything else, a file Pillow cannot open
+    included (the worker says why)."""
     import io
 
     from PIL import Image
@@ -221,10 +226,11 @@ def _small_and_flat(data: bytes) -> bool:
     try:
         with quiet_pillow(), Image.open(io.BytesIO(data)) as opened:
             if opened.width * opened.height > _GLANCE_PIXELS:
-                return False
-        return _flat(_decode(data)[0])
+                return None
+        decoded = _decode(data)
+        return decoded if _flat(decoded[0]) else None
     except Exception:  # a damaged file: read (and said) by the worker
-        return False
+        return None
 
 
 def _colours(small: Any) -> tuple[float, float]:
@@ -553,9 +559,12 @@ def _read_file(path: Path) -> tuple[str, Reading | str]:
     return _read_data(hashlib.sha256(data).hexdigest(), data)
 
 
-def _read_data(digest: str, data: bytes) -> tuple[str, Reading | str]:
+def _read_data(
+    digest: str, data: bytes, decoded: tuple[Any, float, float] | None = None
+) -> tuple[str, Reading | str]:
+    """``decoded``: the image already decoded (:func:`_small_and_flat`)."""
     try:
-        return digest, read_image(data)
+        return digest, read_image(data) if decoded is None else _read_decoded(*decoded)
     except ImportError as error:  # OpenCV without its system libraries (a bare server)
         return digest, f"the OCR engine cannot start: {error}; install libgl1 and libglib2.0-0"
     except Exception as error:  # Pillow or the engine on a damaged file: said, never a traceback
@@ -569,7 +578,7 @@ def read_all(
     told (done, total) after each image read. A small flat image is read here at once (no
     engine needed); the workers start only when there is text to look for."""
     results: dict[Path, Reading | str] = {}
-    flat: list[tuple[Path, str, bytes]] = []
+    flat: list[tuple[Path, tuple[str, Reading | str]]] = []  # read at once: no image kept
     todo: list[Path] = []
     for path in dict.fromkeys(paths):
         data = path.read_bytes()
@@ -577,14 +586,13 @@ def read_all(
         remembered = memory.get(digest)
         if remembered is not None:
             results[path] = remembered
-        elif _small_and_flat(data):
-            flat.append((path, digest, data))
+        elif (decoded := _small_and_flat(data)) is not None:
+            flat.append((path, _read_data(digest, data, decoded)))
         else:
             todo.append(path)
     total = len(flat) + len(todo)
-    done = ((path, _read_data(digest, data)) for path, digest, data in flat)
     read = zip(todo, _read_many(todo), strict=True)
-    for count, (path, (digest, reading)) in enumerate(itertools.chain(done, read), 1):
+    for count, (path, (digest, reading)) in enumerate(itertools.chain(flat, read), 1):
         results[path] = reading
         if isinstance(reading, Reading):
             memory.put(digest, reading)

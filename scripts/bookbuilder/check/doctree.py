@@ -1,14 +1,16 @@
 """One reading of a report's body: the docutils tree the build renders, checked by the contract.
 
 ``body.py`` reads the body with markdown-it and gives precise messages about what an editor
-wrote. That alone is a second parse: whatever markdown-it and docutils read differently (a line
-break only one of them sees, a CSV cell parsed after the check, an option value only the
+wrote. That alone would not be enough: whatever markdown-it and docutils read differently (a
+line break only one of them sees, a CSV cell parsed after the check, an option value only the
 directive converts) would pass the check and act in the build. So the check also renders the
-body exactly as the build does:
+very tokens ``body.py`` checked (:class:`~bookbuilder.check.body.Reading`, one parse of the
+body) into the tree the build makes:
 
-- the same MyST configuration (:func:`report_config`), the same directive and role classes
-  (Sphinx's own, registered for the parse only), docutils with raw output and file insertion
-  off;
+- the same MyST configuration (``body.report_config``; the check's parser also recognises
+  HTML and every link target, which it then renders as the build's text and ``body.py``
+  refuses), the same directive and role classes (Sphinx's own, registered for the parse
+  only), docutils with raw output and file insertion off;
 - the same renderer rules (:class:`ReportRules`, mixed into MyST's docutils renderer here and
   into its Sphinx renderer by :mod:`bookbuilder.sphinx.lockdown`): only the allowed directives,
   options and roles run, each directive's options are converted by its own converters first
@@ -29,7 +31,6 @@ on the same tree, with a warning for text the PDF can only break at an arbitrary
 from __future__ import annotations
 
 import copy
-import dataclasses
 import functools
 import io
 import optparse
@@ -45,16 +46,21 @@ from docutils.frontend import get_default_settings
 from docutils.parsers.rst import directives, roles
 from docutils.transforms import references
 from docutils.utils import new_document
-from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import validateLink
 from markdown_it.tree import SyntaxTreeNode
-from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils import base as myst_base
 from myst_parser.mdit_to_docutils.base import DocutilsRenderer
 from myst_parser.parsers.directives import MarkupError, parse_directive_text
 from myst_parser.parsers.docutils_ import Parser as MystDocutilsParser
-from myst_parser.parsers.mdit import create_md_parser
 
-from bookbuilder.check.body import ALLOWED_DIRECTIVES, ALLOWED_LINK_PREFIXES, ALLOWED_ROLES
+from bookbuilder.check.body import (
+    ALLOWED_DIRECTIVES,
+    ALLOWED_LINK_PREFIXES,
+    ALLOWED_ROLES,
+    Reading,
+    read,
+    shared_parser,
+)
 from bookbuilder.codes import Code
 from bookbuilder.linebreak import too_wide
 from bookbuilder.model import Problem, Severity
@@ -69,9 +75,6 @@ from bookbuilder.pdfengine.limits import (
     MAX_TABLE_CELLS,
 )
 from bookbuilder.syntax import (
-    LINK_SCHEMES,
-    MYST_DISABLED_SYNTAX,
-    MYST_EXTENSIONS,
     image_folder,
     in_image_folder,
     plain_names,
@@ -156,21 +159,6 @@ ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
 #: Sphinx's own nodes that allowed constructs make (``{seealso}``, ``{kbd}``…), by class name,
 #: so the check does not import Sphinx's node module for a name test.
 ALLOWED_SPHINX_NODES = frozenset({"seealso", "literal_emphasis", "literal_strong"})
-
-
-def report_config(base: MdParserConfig | None = None) -> MdParserConfig:
-    """The MyST settings a report's body is read with, by the check and by the build alike:
-    only the report format's syntax, HTML not recognised (it stays text), links to web and
-    e-mail addresses only; ``base`` (the book's settings) gives everything else."""
-    return dataclasses.replace(
-        base or MdParserConfig(),
-        enable_extensions=set(MYST_EXTENSIONS),
-        disable_syntax=list(MYST_DISABLED_SYNTAX),
-        url_schemes={scheme: None for scheme in LINK_SCHEMES},
-        all_links_external=False,
-        commonmark_only=False,
-        gfm_only=False,
-    )
 
 
 def allowed_link(uri: str) -> bool:
@@ -444,10 +432,33 @@ def _registry() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 class _CheckRenderer(ReportRules):
-    """MyST's docutils renderer with the report rules; refusals become the check's problems."""
+    """MyST's docutils renderer with the report rules; refusals become the check's problems.
+
+    It renders the tokens ``body.py`` has checked (:class:`bookbuilder.check.body.Reading`),
+    read with HTML recognised and every link target accepted. What the build's parser leaves
+    as text (HTML, a link or image whose target markdown-it would not make one of) is text
+    here too, and refused by ``body.py`` alone, at the line it was written on.
+    """
 
     def refuse(self, line: int | None, code: Code, message: str) -> None:
         self.document["bookbuilder_refused"].append((line, code, message))
+
+    def render_html_block(self, token: SyntaxTreeNode) -> None:
+        self.current_node.append(nodes.Text(token.content))
+
+    render_html_inline = render_html_block
+
+    def render_link(self, token: SyntaxTreeNode) -> None:
+        if not validateLink(str(token.attrGet("href") or "")):
+            self.render_children(token)
+            return
+        super().render_link(token)
+
+    def render_image(self, token: SyntaxTreeNode) -> None:
+        if not validateLink(str(token.attrGet("src") or "")):
+            self.render_children(token)
+            return
+        super().render_image(token)
 
 
 def _check_env() -> SimpleNamespace:
@@ -475,14 +486,20 @@ def _settings() -> optparse.Values:
 
 
 @functools.cache
-def _parser() -> MarkdownIt:
-    """MyST's parser with the check's renderer, made once; each parse gives it its document."""
-    return create_md_parser(report_config(), _CheckRenderer)
+def _renderer() -> _CheckRenderer:
+    """The check's renderer around the one parser of reports' bodies (``body.py``'s), made
+    once; each render gives it its document."""
+    return _CheckRenderer(shared_parser()[0])
 
 
-def parse_body(text: str, source: str) -> tuple[nodes.document, list[tuple[int | None, Code, str]]]:
+def parse_body(
+    text: str, source: str, reading: Reading | None = None
+) -> tuple[nodes.document, list[tuple[int | None, Code, str]], list[nodes.Node]]:
     """Render a body into a docutils tree as the build does; the tree, the renderer's refusals
-    and docutils' own messages (as (line, code, message), lines of ``text`` from 1)."""
+    and docutils' own messages (as (line, code, message), lines of ``text`` from 1), and every
+    node of the tree in its order (one walk, for every check of :func:`check_tree`).
+    ``reading``: the body's tokens, already checked by ``body.py`` (they are used up: the
+    renderer changes their lines); without it the body is read here."""
     from sphinx.util.docutils import docutils_namespace
 
     settings = copy.copy(_settings())
@@ -503,34 +520,68 @@ def parse_body(text: str, source: str) -> tuple[nodes.document, list[tuple[int |
     with docutils_namespace():
         directives._directives.update(known_directives)
         roles._roles.update(known_roles)
-        parser = _parser()
-        parser.options["document"] = document
-        parser.render(text)
-        document.transformer.add_transforms(
-            [
-                references.Substitutions,
-                references.PropagateTargets,
-                references.AnonymousHyperlinks,
-                references.IndirectHyperlinks,
-                references.Footnotes,
-                references.ExternalTargets,
-                references.InternalTargets,
-                references.DanglingReferences,
-            ]
-        )
-        document.transformer.apply_transforms()
+        if reading is None:
+            reading = read(text)
+        renderer = _renderer()
+        renderer.render(reading.tokens, {**renderer.md.options, "document": document}, reading.env)
+        every = list(document.findall())
+        if any(_transformed(node) for node in every):
+            document.transformer.add_transforms(_REFERENCE_TRANSFORMS)
+            document.transformer.apply_transforms()
+            every = list(document.findall())
     refused = document["bookbuilder_refused"]
     del document["bookbuilder_refused"]
-    return document, refused + messages
+    return document, refused + messages, every
+
+
+#: docutils' reference transforms, as the build runs them: footnotes numbered, targets and
+#: references resolved, what stays unresolved reported.
+_REFERENCE_TRANSFORMS = [
+    references.Substitutions,
+    references.PropagateTargets,
+    references.AnonymousHyperlinks,
+    references.IndirectHyperlinks,
+    references.Footnotes,
+    references.ExternalTargets,
+    references.InternalTargets,
+    references.DanglingReferences,
+]
+#: The nodes those transforms act on (with references by name, or anonymous): a tree without
+#: any is left as it is by every one of them, which then only walk it (a tenth of checking a
+#: body, profiled), so they are not run.
+_TRANSFORMED_NODES = (
+    nodes.target,
+    nodes.footnote,
+    nodes.footnote_reference,
+    nodes.citation,
+    nodes.citation_reference,
+    nodes.substitution_definition,
+    nodes.substitution_reference,
+    nodes.pending,
+)
+
+
+def _transformed(node: nodes.Node) -> bool:
+    if isinstance(node, nodes.Text):  # most of a tree's nodes: asked first
+        return False
+    if isinstance(node, _TRANSFORMED_NODES):
+        return True
+    attributes = getattr(node, "attributes", {})
+    return "refname" in attributes or bool(attributes.get("anonymous"))
 
 
 def check_tree(
-    body: str, body_line: int, relpath: str, slug: str, own_images: Path
+    body: str,
+    body_line: int,
+    relpath: str,
+    slug: str,
+    own_images: Path,
+    reading: Reading | None = None,
 ) -> list[Problem]:
     """The problems of a body's tree, as the build would render it: refusals, docutils'
-    messages, nodes outside the allow-list, footnotes never referred to, PDF limits."""
-    document, found = parse_body(body, relpath)
-    every = list(document.findall())  # one walk of the tree, in its order, for every check below
+    messages, nodes outside the allow-list, footnotes never referred to, PDF limits.
+    ``reading``: the body's tokens, once ``body.py`` has checked them (:func:`parse_body`)."""
+    document, found, every = parse_body(body, relpath, reading)
 
     def at(line: int | None) -> int:
         return body_line + max((line or 1) - 1, 0)

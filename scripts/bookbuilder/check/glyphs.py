@@ -185,12 +185,24 @@ def _message(char: str) -> str:
 
 
 def file_problems(
-    relpath: str, texts: Iterable[Located], covered: frozenset[int], severity: Severity
+    relpath: str,
+    texts: Iterable[Located],
+    covered: frozenset[int],
+    severity: Severity,
+    fine: set[str] | None = None,
 ) -> list[Problem]:
-    """One problem for each character of the file that no font draws, at its first line."""
+    """One problem for each character of the file that no font draws, at its first line.
+    ``fine``: characters known to need no new glyph (found in other files), added to here: a
+    book's files share most of their characters, so each is looked up once."""
     located = list(texts)
-    used = set().union(*(set(text) for _line, _key, text in located))
+    used: set[str] = set()
+    for _line, _key, text in located:
+        used.update(text)
+    if fine is not None:
+        used -= fine
     missing = drawn("".join(c for c in used if ord(c) not in covered))
+    if fine is not None:
+        fine |= used - missing
     if not missing:  # the usual case: one set per file, no line looked at
         return []
     first: dict[str, tuple[int, str | None]] = {}
@@ -226,11 +238,13 @@ def check_glyphs(
                 code=Code.PDF_FONTS_MISSING,
             )
         ]
-    problems = file_problems(CONF_FILE, meta_texts(meta), covered, Severity.ERROR)
+    fine: set[str] = set()
+    problems = file_problems(CONF_FILE, meta_texts(meta), covered, Severity.ERROR, fine)
     for chapter in chapters:
-        problems += file_problems(chapter.relpath, chapter_texts(chapter), covered, Severity.ERROR)
+        texts = chapter_texts(chapter)
+        problems += file_problems(chapter.relpath, texts, covered, Severity.ERROR, fine)
     for file in files:
         texts = report_texts(file) if isinstance(file, Report) else translation_texts(file)
         severity = Severity.ERROR if file.relpath in published else Severity.WARNING
-        problems += file_problems(file.relpath, texts, covered, severity)
+        problems += file_problems(file.relpath, texts, covered, severity, fine)
     return problems

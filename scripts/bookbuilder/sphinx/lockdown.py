@@ -52,7 +52,8 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from bookbuilder import layout
-from bookbuilder.check.doctree import ReportRules, refused_nodes, report_config
+from bookbuilder.check.body import report_config
+from bookbuilder.check.doctree import ReportRules, refused_nodes
 from bookbuilder.handover import read_handover
 from bookbuilder.layout import REPORT_PAGES
 from bookbuilder.model import ReportRecord
