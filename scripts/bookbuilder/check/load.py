@@ -389,7 +389,12 @@ def _parse_yaml(
 ) -> tuple[dict[str, Located] | None, list[Problem]]:
     line_of = _line_map(text, first_line)
     try:
-        _prescan(text, relpath, line_of, loader_class)
+        # libyaml, which only accepts (anything it refuses is read again, below, for the
+        # message): without '&' or '*' before a name, the text has no anchor or alias to refuse
+        # before composing, so its events are read once, and the nodes checked instead
+        accept_only = loader_class is not FrontMatterLoader and not _MAY_REFER.search(text)
+        if not accept_only:
+            _prescan(text, relpath, line_of, loader_class)
         loader = loader_class(text)
         try:
             node = loader.get_single_node()
@@ -397,6 +402,8 @@ def _parse_yaml(
             loader.dispose()
         if node is None:
             return {}, []
+        if accept_only and not _plain_nodes(node):
+            return None, []  # read again by the pure-Python parser, which says why
         walker = _Walker(relpath, line_of, text.split("\n"))
         if isinstance(node, MappingNode) and node.tag != MAP:
             walker._tagged(node, "")
@@ -501,6 +508,30 @@ def _prescan(
             error.context = "while reading the list or mapping opened by this bracket"
             error.context_mark = unclosed[-1]
         raise
+
+
+# What an anchor (``&name``) or an alias (``*name``) starts with: a text without it has neither.
+_MAY_REFER = re.compile(r"[&*]\S")
+
+
+def _plain_nodes(root: Node) -> bool:
+    """What :func:`_prescan` refuses on the events, looked for on the composed nodes instead:
+    no list or mapping nested deeper than :data:`MAX_DEPTH`, no escape of a non-character.
+    (Composing a text with no anchor or alias makes a tree: nothing is visited twice.)"""
+    todo: list[tuple[Node, int]] = [(root, 1)]
+    while todo:
+        node, depth = todo.pop()
+        if isinstance(node, ScalarNode):
+            if _NOT_TEXT.search(node.value):
+                return False
+        elif depth > MAX_DEPTH:
+            return False
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                todo += ((key, depth + 1), (value, depth + 1))
+        else:
+            todo += ((item, depth + 1) for item in node.value)
+    return True
 
 
 def _editors_mistake(error: yaml.MarkedYAMLError, text: str, relpath: str, line_of) -> Problem:
