@@ -15,6 +15,7 @@ import errno
 import gc
 import hashlib
 import logging
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -32,7 +33,7 @@ import pytest
 from bookbuilder import collector
 from bookbuilder.check import validate
 from bookbuilder.diskspace import DiskFull
-from bookbuilder.jobs import JobsError, jobs
+from bookbuilder.jobs import JobsError, Shares, jobs
 from bookbuilder.pdfengine import typeset
 from bookbuilder.sphinx import parallel, typesetting
 from bookbuilder.sphinx import typst as markup
@@ -386,6 +387,22 @@ def test_check_finds_the_same_problems_in_the_same_order_with_any_jobs(
         found[setting] = [(p.path, p.line, p.message) for p in result.problems]
     assert len(found["1"]) >= 10
     assert found["1"] == found["2"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_work_done_meanwhile_is_done_once_here_after_the_processes_started(
+    workers: int,
+) -> None:
+    """``make check`` scans the fonts while the reports are checked: in this process, once,
+    and only when every process of the share is forked (none copies what it starts)."""
+    seen: list[tuple[int, int]] = []
+
+    def meanwhile() -> None:
+        seen.append((os.getpid(), len(multiprocessing.active_children())))
+
+    with Shares(workers, 0) as shares:
+        assert shares.map(abs, [-1, -2, 3, -4], meanwhile) == [1, 2, 3, 4]
+    assert seen == [(os.getpid(), 0 if workers == 1 else workers)]
 
 
 @pytest.mark.parametrize(

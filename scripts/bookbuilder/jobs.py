@@ -66,19 +66,37 @@ class Shares:
         self.at_least = at_least
         self._pool: ProcessPoolExecutor | None = None
 
-    def map(self, task: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    def map(
+        self,
+        task: Callable[[Item], Result],
+        items: Sequence[Item],
+        meanwhile: Callable[[], object] = lambda: None,
+    ) -> list[Result]:
+        """``meanwhile``: done once in this process, while the others work on the items (first,
+        when there are none): serial work that does not need their results."""
         if self.workers < 2 or len(items) < self.at_least:
+            meanwhile()
             return [task(item) for item in items]
         # a few chunks per process: an uneven chunk at the end waits for less
         chunk = -(-len(items) // (self.workers * 4))
         try:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("fork"))
-            return list(self._pool.map(task, items, chunksize=chunk))
+            # every item sent, so every process forked: no thread ``meanwhile`` starts is copied
+            results = self._pool.map(task, items, chunksize=chunk)
         except (OSError, BrokenProcessPool):  # no processes to be had here: one is enough
-            self.close()
-            self.workers = 1
+            self._alone()
+            return self.map(task, items, meanwhile)
+        meanwhile()
+        try:
+            return list(results)
+        except (OSError, BrokenProcessPool):
+            self._alone()
             return [task(item) for item in items]
+
+    def _alone(self) -> None:
+        self.close()
+        self.workers = 1
 
     def close(self) -> None:
         if self._pool is not None:

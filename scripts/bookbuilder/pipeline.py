@@ -13,6 +13,7 @@ typesets it beside the EPUB's build (``overlapping``); ``build_preview`` builds 
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from bookbuilder import collector, diskspace, pdfengine
 from bookbuilder.check import countries
 from bookbuilder.check.body import unfinished_body
 from bookbuilder.check.conf import read_book_settings
-from bookbuilder.check.glyphs import check_glyphs
+from bookbuilder.check.glyphs import check_glyphs, installed_coverage
 from bookbuilder.check.validate import validate_all
 from bookbuilder.curate import curate
 from bookbuilder.editions import Edition, in_build_order, website
@@ -60,7 +61,9 @@ def prepare(root: Path, today: date | None = None, cache_dir: Path | None = None
     meta, problems = read_book_settings(root)
     if meta is None:
         return Prepared(None, None, tuple(problems))
-    validated = validate_all(root, meta.language, today or date.today(), cache_dir)
+    # Typst's font scan (for the glyphs, below) done while the reports are being checked
+    coverage = functools.cache(installed_coverage)
+    validated = validate_all(root, meta.language, today or date.today(), cache_dir, coverage)
     problems += validated.problems
     for report in validated.reports:
         if report.status is Status.ACCEPTED:
@@ -82,6 +85,7 @@ def prepare(root: Path, today: date | None = None, cache_dir: Path | None = None
         validated.chapters,
         [*validated.reports, *validated.translations],
         published,
+        coverage,
     )
     ordered = tuple(sorted(problems, key=lambda p: (p.path, p.line)))
     shown = tuple(p for p in ordered if p.is_error or p.code not in meta.silence)

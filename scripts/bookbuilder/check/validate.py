@@ -26,7 +26,7 @@ import gc
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -411,36 +411,51 @@ def _validate_reports(
     today: date,
     cache_dir: Path | None,
     shares: Shares,
+    meanwhile: Callable[[], object],
 ) -> list[tuple[Report | None, list[Problem]]]:
     """``validate_report`` on every source, or its remembered result when nothing it depends
     on changed (:mod:`bookbuilder.check.cache`)."""
     if cache_dir is None:
-        return _check_all(sources, root, book_language, today, shares)
+        return _check_all(sources, root, book_language, today, shares, meanwhile)
     keys = [report_key(src, root, book_language, today) for src in sources]
     return cached_results(
-        sources, keys, cache_dir, lambda todo: _check_all(todo, root, book_language, today, shares)
+        sources,
+        keys,
+        cache_dir,
+        lambda todo: _check_all(todo, root, book_language, today, shares, meanwhile),
     )
 
 
 def _check_all(
-    sources: list[SourceFile], root: Path, book_language: str, today: date, shares: Shares
+    sources: list[SourceFile],
+    root: Path,
+    book_language: str,
+    today: date,
+    shares: Shares,
+    meanwhile: Callable[[], object],
 ) -> list[tuple[Report | None, list[Problem]]]:
     """With two or more jobs (``bookbuilder.jobs``), large books are shared out between forked
     processes (profiled: checking the bodies is most of ``make check``), whose results come back
     in the order of ``sources``: the same problems in the same order."""
     check = functools.partial(validate_report, root=root, book_language=book_language, today=today)
-    return shares.map(check, sources)
+    return shares.map(check, sources, meanwhile)
 
 
 def validate_all(
-    root: Path, book_language: str, today: date, cache_dir: Path | None = None
+    root: Path,
+    book_language: str,
+    today: date,
+    cache_dir: Path | None = None,
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> Validated:
     """Load and check every report and chapter under ``root``; ``cache_dir``: where results
     of unchanged reports are remembered between runs (None: check everything). From
     :data:`PARALLEL_FROM` reports on, the front matters are parsed and the reports checked in
-    ``JOBS`` processes (every core by default; ``JOBS=1``: one after another)."""
+    ``JOBS`` processes (every core by default; ``JOBS=1``: one after another). ``meanwhile``:
+    done once here while those processes check the reports (the caller's serial work that
+    needs no report)."""
     with Shares(jobs(), PARALLEL_FROM) as shares, _fewer_collections():
-        return _validate_all(root, book_language, today, cache_dir, shares)
+        return _validate_all(root, book_language, today, cache_dir, shares, meanwhile)
 
 
 # Python's cycle collector runs after every 700 objects made and not freed; parsing a report makes
@@ -464,7 +479,12 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _validate_all(
-    root: Path, book_language: str, today: date, cache_dir: Path | None, shares: Shares
+    root: Path,
+    book_language: str,
+    today: date,
+    cache_dir: Path | None,
+    shares: Shares,
+    meanwhile: Callable[[], object],
 ) -> Validated:
     memory = FrontMatterMemory(cache_dir) if cache_dir is not None else None
     all_sources, load_problems = load_reports(root, memory, shares)
@@ -479,7 +499,7 @@ def _validate_all(
     reports: list[Report] = []
     invalid: list[LeftOut] = []
     problems: list[Problem] = []
-    checked = _validate_reports(sources, root, book_language, today, cache_dir, shares)
+    checked = _validate_reports(sources, root, book_language, today, cache_dir, shares, meanwhile)
     shares.close()  # done with: the burned-in reading below forks processes of its own
     burned_in = _burned_in(sources, checked, cache_dir)
     for src, (report, found) in zip(sources, checked, strict=True):
