@@ -403,6 +403,13 @@ def _count(problems: list[Problem]) -> str:
 # Below this many reports one process is quicker than starting a second one.
 PARALLEL_FROM = 300
 
+# Checks the reports (``validate_report`` on each source), in order: ``Shares.map`` and the work
+# done meanwhile
+ShareOut = Callable[
+    [Callable[[SourceFile], tuple[Report | None, list[Problem]]], list[SourceFile]],
+    list[tuple[Report | None, list[Problem]]],
+]
+
 
 def _validate_reports(
     sources: list[SourceFile],
@@ -410,19 +417,18 @@ def _validate_reports(
     book_language: str,
     today: date,
     cache_dir: Path | None,
-    shares: Shares,
-    meanwhile: Callable[[], object],
+    share_out: ShareOut,
 ) -> list[tuple[Report | None, list[Problem]]]:
     """``validate_report`` on every source, or its remembered result when nothing it depends
     on changed (:mod:`bookbuilder.check.cache`)."""
     if cache_dir is None:
-        return _check_all(sources, root, book_language, today, shares, meanwhile)
+        return _check_all(sources, root, book_language, today, share_out)
     keys = [report_key(src, root, book_language, today) for src in sources]
     return cached_results(
         sources,
         keys,
         cache_dir,
-        lambda todo: _check_all(todo, root, book_language, today, shares, meanwhile),
+        lambda todo: _check_all(todo, root, book_language, today, share_out),
     )
 
 
@@ -431,14 +437,13 @@ def _check_all(
     root: Path,
     book_language: str,
     today: date,
-    shares: Shares,
-    meanwhile: Callable[[], object],
+    share_out: ShareOut,
 ) -> list[tuple[Report | None, list[Problem]]]:
     """With two or more jobs (``bookbuilder.jobs``), large books are shared out between forked
     processes (profiled: checking the bodies is most of ``make check``), whose results come back
     in the order of ``sources``: the same problems in the same order."""
     check = functools.partial(validate_report, root=root, book_language=book_language, today=today)
-    return shares.map(check, sources, meanwhile)
+    return share_out(check, sources)
 
 
 def validate_all(
@@ -499,7 +504,8 @@ def _validate_all(
     reports: list[Report] = []
     invalid: list[LeftOut] = []
     problems: list[Problem] = []
-    checked = _validate_reports(sources, root, book_language, today, cache_dir, shares, meanwhile)
+    share_out = functools.partial(shares.map, meanwhile=meanwhile)
+    checked = _validate_reports(sources, root, book_language, today, cache_dir, share_out)
     shares.close()  # done with: the burned-in reading below forks processes of its own
     burned_in = _burned_in(sources, checked, cache_dir)
     for src, (report, found) in zip(sources, checked, strict=True):
