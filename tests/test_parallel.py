@@ -405,6 +405,20 @@ def test_the_work_done_meanwhile_is_done_once_here_after_the_processes_started(
     assert seen == [(os.getpid(), 0 if workers == 1 else workers)]
 
 
+def _frozen(_item: int) -> int:
+    return gc.get_freeze_count()
+
+
+def test_the_shares_processes_never_collect_what_they_were_forked_with() -> None:
+    """Their collector leaves alone what this process held when they forked (the modules, the
+    book), and this process's collector has it back."""
+    before = gc.get_freeze_count()
+    with Shares(2, 0) as shares:
+        in_processes = shares.map(_frozen, [1, 2, 3, 4])
+    assert min(in_processes) > before + 1000
+    assert gc.get_freeze_count() == before
+
+
 @pytest.mark.parametrize(
     ("setting", "expected"), [("1", 1), ("3", 3), ("", None), ("auto", None), (" 2 ", 2)]
 )

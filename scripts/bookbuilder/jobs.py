@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from bookbuilder import collector
+
 SETTING = "JOBS"
+
+# Why the objects are out of the collector's sight (collector.py) while the shares' processes fork
+FORKING = "forking the shares' processes"
 
 
 Item = TypeVar("Item")
@@ -80,10 +85,7 @@ class Shares:
         # a few chunks per process: an uneven chunk at the end waits for less
         chunk = -(-len(items) // (self.workers * 4))
         try:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("fork"))
-            # every item sent, so every process forked: no thread ``meanwhile`` starts is copied
-            results = self._pool.map(task, items, chunksize=chunk)
+            results = self._started(task, items, chunk)
         except (OSError, BrokenProcessPool):  # no processes to be had here: one is enough
             self._alone()
             return self.map(task, items, meanwhile)
@@ -93,6 +95,19 @@ class Shares:
         except (OSError, BrokenProcessPool):
             self._alone()
             return [task(item) for item in items]
+
+    def _started(
+        self, task: Callable[[Item], Result], items: Sequence[Item], chunk: int
+    ) -> Iterator[Result]:
+        """Every item sent (so every process forked: no thread ``meanwhile`` starts is
+        copied). What this process holds when they fork (the modules, the book) is frozen
+        for their cycle collector, which then never walks it again: 0.03 s of each one's
+        0.1 s of collections, in a ``make check`` at 1,000 reports."""
+        if self._pool is not None:
+            return self._pool.map(task, items, chunksize=chunk)
+        with collector.held(FORKING):
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("fork"))
+            return self._pool.map(task, items, chunksize=chunk)
 
     def _alone(self) -> None:
         self.close()
