@@ -13,13 +13,9 @@ developers' switch, which the tests set) lets the exception through, as Python p
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 import os
-import platform
 import re
-import shlex
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -164,6 +160,10 @@ def _written(text: str, root: Path) -> Path | None:
 def _context(argv: Sequence[str]) -> str:
     """What the maintainers need beside the trace: when, the command line, the versions (of
     Python, the libraries the builder runs, the builder and its commit), the system."""
+    import importlib.metadata  # 20 ms: loaded when a bug is said, not at each start
+    import platform
+    import shlex
+
     versions = [f"Python {sys.version.split()[0]} ({sys.executable})"]
     for name in _DISTRIBUTIONS:
         try:
@@ -187,6 +187,8 @@ def _context(argv: Sequence[str]) -> str:
 def _commit() -> str:
     """The builder's commit (``-dirty`` if its files were changed since), if it is a Git
     checkout and Git is there to say it."""
+    import subprocess
+
     try:
         described = subprocess.run(
             ["git", "describe", "--always", "--dirty", "--abbrev=40"],
