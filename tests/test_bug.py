@@ -125,3 +125,35 @@ def test_ctrl_c_stops_a_build_with_one_line(tmp_path: Path) -> None:
     assert "The `build html` command stopped (Ctrl-C): what it was doing is not finished." in out
     for traced in ("Traceback", "Interrupted!", "a bug in the builder", "failed"):
         assert traced not in out + err, out + err
+
+
+# `python -m bookbuilder`, stopped by a Ctrl-C while it loads its modules (before cli.main runs)
+CTRL_C_AT_START = """
+import os, runpy, signal, sys
+
+sent = []
+
+def ctrl_c(event, args):
+    if event == "import" and args[0] == "bookbuilder.pipeline" and not sent:
+        sent.append(os.kill(os.getpid(), signal.SIGINT))
+
+sys.addaudithook(ctrl_c)
+runpy.run_module("bookbuilder", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_ctrl_c_while_the_builder_starts_is_one_line_too(tmp_path: Path) -> None:
+    """Loading the builder's modules takes about a second, before ``cli.main`` can say it."""
+    result = subprocess.run(
+        [sys.executable, "-c", CTRL_C_AT_START, "build", "html"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=copy_book(SMALL, tmp_path / "book"),
+        env={**os.environ, bug.TRACEBACK: ""},
+    )
+    assert result.returncode == 130, result.stdout + result.stderr
+    assert result.stdout == (
+        "The `build html` command stopped (Ctrl-C): what it was doing is not finished.\n"
+    )
+    assert result.stderr == ""
