@@ -9,7 +9,8 @@ build, while the other cores wait, and at 1,000 reports full collections that fo
 free were a large part of it (docs/performance.md, "The serial part of a cold build"):
 
 - :func:`paused` for work that makes a great many objects which all live on (the PDF's tree
-  of the whole book);
+  of the whole book), and :func:`pause` when that work ends in another function's hands
+  (Sphinx's start, up to ``builder-inited``: ``sphinx/build.py``);
 - :func:`hold` and :func:`release` to keep every object made so far out of the collector's
   sight (``gc.freeze``) for a while, for as many reasons as hold them at once: the render
   stage (the book and the modules, ``pipeline.build_editions``), a Sphinx run once started (its
@@ -24,7 +25,7 @@ free were a large part of it (docs/performance.md, "The serial part of a cold bu
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 _held_for: set[str] = set()  # the reasons the objects are out of the collector's sight
@@ -67,3 +68,20 @@ def paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def pause() -> Callable[[], None]:
+    """No garbage collection until the function returned is called (again: nothing), for
+    :func:`paused`'s kind of work when it ends elsewhere. The collector is left as it was
+    found."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    resumed = False
+
+    def resume() -> None:
+        nonlocal resumed
+        if not resumed and was_enabled:
+            gc.enable()
+        resumed = True
+
+    return resume
