@@ -307,6 +307,12 @@ def test_a_read_keeps_the_young_collections_and_skips_the_full_ones() -> None:
     assert gc.get_threshold() == before
 
 
+def test_shares_spread_pages_alike_and_leave_none_empty() -> None:
+    pages = [f"chapter-{c}/report-{r}" for c in "ab" for r in range(3)]
+    assert parallel.shares(pages, 2) == [pages[0::2], pages[1::2]]
+    assert parallel.shares(pages[:1], 2) == [pages[:1]]  # a process that read nothing: no merge
+
+
 @pytest.mark.slow  # three builds of a book of fourteen reports
 def test_an_incremental_parallel_build_is_a_full_serial_one(tmp_path: Path) -> None:
     """A report added, then built with two jobs: the website of a serial build from scratch."""
