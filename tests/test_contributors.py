@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bookbuilder.model import Author, Book, BookMeta, Chapter, ChapterSpec, Report
 from bookbuilder.render.contributors import contributors
@@ -230,6 +232,30 @@ def test_text_added_after_smart_quotes_gets_their_typography(language: str, prin
         smartquotes_excludes=defaults.smartquotes_excludes,
     )
     assert educate('St John\'s "Heat" Unit -- x', config) == printed
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["ab", " ", "'", '"', "`", "\\", "&#34;", "&#96;", "&quot;", "-", ".", "<b>", "“"]
+        ),
+        max_size=12,
+    ).map("".join),
+    language=st.sampled_from(["en", "fr", "de", "ja"]),
+    action=st.sampled_from(["qDe", "qde", "1", "2", "3", "-1", "qBw"]),
+)
+def test_text_with_nothing_to_educate_is_given_back_as_smartquotes_would(
+    text: str, language: str, action: str
+) -> None:
+    """educate's shortcut (text smartquotes would leave alone) says what smartquotes says, for
+    every action and quotes of other languages: only the shortcut's speed differs."""
+    from docutils.utils import smartquotes
+
+    from bookbuilder.sphinx.report import STUPEFY, nothing_to_educate
+
+    if action != STUPEFY and nothing_to_educate(text):
+        assert smartquotes.smartyPants(text, attr=action, language=language) == text
 
 
 def test_the_page_written_at_once_is_the_page_written_from_nodes(

@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bookbuilder.names",
             "bookbuilder.linebreak",
             "bookbuilder.diskspace",
+            "bookbuilder.bug",
             "bookbuilder.spreadsheet",
         ),
     ),

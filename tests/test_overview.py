@@ -107,6 +107,9 @@ def test_words_and_widths() -> None:
     body = "## A heading\n\n:::{figure} images/x/y.png\n:alt: not counted\n\nA caption.\n:::\n"
     assert count_words(body + "[a link](https://example.org/many/words/here) l'esame") == 7
     assert count_words("放射線科の夜") == 6
+    # a report's words counted up to what the book asks (unfinished_body): no further
+    long = body + "[a link](https://example.org/many/words/here) l'esame"
+    assert [count_words(long, up_to=n) for n in (0, 3, 7, 8)] == [0, 3, 7, 7]
     assert display_width("山田 花子") == 9
     from bookbuilder.overview import Row
 

@@ -356,6 +356,55 @@ def test_work_that_makes_objects_that_live_on_pauses_the_collector() -> None:
         gc.enable()
 
 
+def test_a_pause_ended_elsewhere_leaves_the_collector_as_it_was_found() -> None:
+    """Sphinx's start (``run_sphinx`` up to builder-inited): the collector off until the pause is
+    resumed, once; resumed again, nothing; a collector found off stays off."""
+    resume = collector.pause()
+    assert not gc.isenabled()
+    resume()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        resume()  # a second time: it has no say any more
+        assert not gc.isenabled()
+        collector.pause()()
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
+
+
+def test_a_sphinx_run_that_fails_before_it_starts_gives_the_collector_back(tmp_path: Path) -> None:
+    """run_sphinx pauses the collector until builder-inited: a run that never gets there (no
+    conf.py) leaves it running all the same."""
+    from bookbuilder.editions import website
+    from bookbuilder.sphinx.build import run_sphinx
+
+    (tmp_path / "src").mkdir()
+    result = run_sphinx(website().name, tmp_path / "src", tmp_path / "_build", tmp_path, False)
+    assert not result.ok
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_read_keeps_the_young_collections_and_skips_the_full_ones() -> None:
+    """Sphinx's read and write: the cyclic garbage of each page still collected, the old
+    generation (what lives on: the environment) not gone through again and again
+    (docs/performance.md, "What profiling found"); the thresholds as they were after."""
+    before = gc.get_threshold()
+    with collector.no_full_collections():
+        young, middle, old = gc.get_threshold()
+        assert (young, middle) == before[:2] and old > 10**9
+        gc.collect(1)
+        assert gc.get_count()[2] > 0  # counting towards a full collection that never comes
+    assert gc.get_threshold() == before
+
+
+def test_shares_spread_pages_alike_and_leave_none_empty() -> None:
+    pages = [f"chapter-{c}/report-{r}" for c in "ab" for r in range(3)]
+    assert parallel.shares(pages, 2) == [pages[0::2], pages[1::2]]
+    assert parallel.shares(pages[:1], 2) == [pages[:1]]  # a process that read nothing: no merge
+
+
 @pytest.mark.slow  # three builds of a book of fourteen reports
 def test_an_incremental_parallel_build_is_a_full_serial_one(tmp_path: Path) -> None:
     """A report added, then built with two jobs: the website of a serial build from scratch."""

@@ -1,7 +1,13 @@
 import gc
 import sys
 
-from bookbuilder.cli import main
+from bookbuilder import bug
+
+try:
+    from bookbuilder.cli import main
+except KeyboardInterrupt:  # Ctrl-C while the builder loads (about a second), before main() can
+    print(bug.stopped(" ".join(sys.argv[1:])), flush=True)  # `make`'s arguments: `build html`
+    sys.exit(bug.EX_INTERRUPTED)
 
 status = main()
 # The process ends: Python's last cycle collection, at exit, need not go through everything

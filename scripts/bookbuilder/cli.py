@@ -2,7 +2,8 @@
 ``import``, ``serve``.
 
 Run through the Makefile (``make check``, ``make epub``…). Every failure is a message naming the
-file and line, and a non-zero exit status; a Python traceback here is a bug.
+file and line, and a non-zero exit status; an exception no stage expected is a bug of the
+builder, said as one by :func:`main` (``bookbuilder/bug.py``), never as Python's traceback.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
-from bookbuilder import diskspace, docs, editions, overview, pdfengine
+from bookbuilder import bug, diskspace, docs, editions, overview, pdfengine
 from bookbuilder.check.conf import read_book_settings
 from bookbuilder.check.schema import STATUSES
 from bookbuilder.editor import new as new_report
@@ -379,8 +380,29 @@ COMMANDS: dict[str, Command] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command ``argv`` asks for (the process's arguments by default): its exit status.
+
+    0: done; 1: a problem in the book (or a full disk), said as messages; 2: a wrong ``JOBS``;
+    70: a bug of the builder (``bug.EX_SOFTWARE``), said as one, its trace in ``_build/bug.log``;
+    130: Ctrl-C. An unexpected exception never reaches the editor as Python's traceback, unless
+    the developers' switch ``BOOKBUILDER_TRACEBACK=1`` (set by the tests) asks for it."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = make_parser().parse_args(argv)
     root = args.root.resolve()
+    command = " ".join([args.command, *getattr(args, "editions", ())])
+    try:
+        return _run(args, root)
+    except (KeyboardInterrupt, Exception) as error:  # SystemExit passes (argparse's usage)
+        if bug.after_ctrl_c(error):  # Ctrl-C, or what stopping for it raised on the way out
+            _say(bug.stopped(command))
+            return bug.EX_INTERRUPTED
+        if bug.raised():
+            raise
+        _say(*bug.reported(command, error, argv, root))
+        return bug.EX_SOFTWARE
+
+
+def _run(args: argparse.Namespace, root: Path) -> int:
     try:
         jobs()  # a wrong JOBS is said before any work starts
     except JobsError as error:

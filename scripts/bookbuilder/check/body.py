@@ -80,8 +80,8 @@ _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
 def count_words(body: str, up_to: int | None = None) -> int:
     """Words of a report's text: MyST comments (``%`` lines), fences, directive options and
-    link targets are not text. ``up_to``: counted no further (whether a text is long enough:
-    matching the words is most of the count, and a report's are mostly past the least asked)."""
+    link targets are not text. ``up_to``: counted no further (whether a report has enough
+    words, asked of every report on every build: the whole count was most of it)."""
     lines = [line for line in body.split("\n") if not _NOT_TEXT.match(line)]
     text = _LINK_TARGET.sub("]", "\n".join(lines))
     text = re.sub(r"^\s*\{[\w-]+\}.*$", "", text, flags=re.MULTILINE)

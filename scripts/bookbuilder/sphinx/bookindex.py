@@ -250,12 +250,21 @@ def index_page(
         return
     builder = app.builder
     titles = app.env.titles
+    # each report is listed under its authors, country, roles, modalities and topics: its
+    # address and title are worked out once, not once per entry
+    uris: dict[str, str] = {}
+    shown: dict[str, str] = {}
 
     def href(locator: Locator) -> str:
-        return f"{builder.get_relative_uri(pagename, locator.docname)}#{locator.target}"
+        docname = locator.docname
+        if docname not in uris:
+            uris[docname] = builder.get_relative_uri(pagename, docname)
+        return f"{uris[docname]}#{locator.target}"
 
     def title(docname: str) -> str:
-        return titles[docname].astext() if docname in titles else docname
+        if docname not in shown:
+            shown[docname] = titles[docname].astext() if docname in titles else docname
+        return shown[docname]
 
     epub = builder.name.startswith("epub")
     context["bookbuilder_index"] = index_html(sections, href, title, _("Index"), epub=epub)

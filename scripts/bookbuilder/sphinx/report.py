@@ -172,7 +172,30 @@ def educate(text: str, config: Any) -> str:
     # as SphinxSmartQuotes: only for a language docutils has quotes for
     if not any(tag in smartquotes.smartchars.quotes for tag in normalize_language_tag(language)):
         return text
+    if config.smartquotes_action != STUPEFY and nothing_to_educate(text):
+        return text
     return smartquotes.smartyPants(text, attr=config.smartquotes_action, language=language)
+
+
+# smartquotes' action that turns typography back into ASCII: it changes text with none of the
+# characters below
+STUPEFY = "-1"
+# What smartquotes acts on: quotes, backticks, backslash escapes and their entities (``&#34;``
+# becomes ``"`` on the way out), dashes (``--``, ``---``) and ellipses (``...``, ``. . .``)
+_EDUCATED_CHARACTERS = frozenset("'\"`\\&")
+
+
+def nothing_to_educate(text: str) -> bool:
+    """Whether smartquotes would give ``text`` back unchanged: most of a book's cards, names
+    and places. Each call of it tokenises and runs a dozen expressions, 0.17 s of the browse
+    page's 0.19 s at 1,000 reports (its cards' titles, names, places and summaries; the
+    Contributors page's entries too)."""
+    return (
+        _EDUCATED_CHARACTERS.isdisjoint(text)
+        and "--" not in text
+        and "..." not in text
+        and ". ." not in text
+    )
 
 
 def _title_section(document: nodes.document) -> nodes.section | None:
