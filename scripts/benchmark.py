@@ -25,6 +25,7 @@ book starts with the 140 reports of the small one. docs/performance.md says what
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -550,7 +551,8 @@ def _fetch(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
+    # a page asked for while the rebuild rewrites it comes cut short: asked again
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
         return None
 
 
