@@ -3,16 +3,14 @@ to what a report's result depends on (its text, its images, the date) checks it 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bookbuilder.check import load, validate
-from bookbuilder.check.cache import CACHE_FILE, FRONT_MATTER_FILE, cached_results
+from bookbuilder.check.cache import CACHE_FILE, FRONT_MATTER_FILE
 from bookbuilder.check.validate import validate_all
-from bookbuilder.model import SourceFile
 from conftest import SMALL, copy_book, run_book
 
 TODAY = date(2024, 6, 1)
@@ -146,29 +144,3 @@ def test_a_front_matter_is_parsed_again_only_when_its_text_changes(
     assert parsed[2 * reports :] == [EDITED]
     assert validate_all(book, "en", TODAY) == broken  # as the parser itself says
     assert any(p.path == EDITED and p.is_error for p in broken.problems)
-
-
-def test_the_keys_the_cache_does_not_know_are_worked_out_while_the_reports_are_checked(
-    book: Path, tmp_path: Path
-) -> None:
-    """A cold ``make check`` needs no key to know that every report is to be checked: the keys,
-    needed to remember the results, are worked out while the workers check."""
-    sources, _ = load.load_reports(book)
-    asked: list[str] = []
-
-    def key_of(src: SourceFile) -> str:
-        asked.append(src.relpath)
-        return "the same key"
-
-    def check(todo: list[SourceFile], meanwhile: Callable[[], object]) -> list[str]:
-        keys_before = len(asked)
-        meanwhile()
-        return [f"{src.relpath} checked after {keys_before} keys" for src in todo]
-
-    cache = tmp_path / "cache"
-    first = cached_results(sources, key_of, cache, check)
-    assert first == [f"{src.relpath} checked after 0 keys" for src in sources]
-    assert sorted(asked) == sorted(src.relpath for src in sources)
-    asked.clear()
-    assert cached_results(sources, key_of, cache, check) == first  # known: keys compared first
-    assert len(asked) == len(sources)

@@ -126,37 +126,24 @@ def _write(path: Path, entries: Mapping[str, object]) -> None:
 
 def cached_results(
     sources: Sequence[SourceFile],
-    key_of: Callable[[SourceFile], str],
+    keys: Sequence[str],
     cache_dir: Path,
-    check: Callable[[list[SourceFile], Callable[[], object]], list[Result]],
+    check: Callable[[list[SourceFile]], list[Result]],
 ) -> list[Result]:
-    """``check`` run on the sources whose key is not in the cache; every result, in order.
-    The key of a source the cache does not know is needed only to remember its result:
-    ``check`` is given their working out, to do while it waits (a cold ``make check``: every
-    key, 0.05 s at 1,000 reports, while the workers check)."""
+    """``check`` run on the sources whose key is not in the cache; every result, in order."""
     path = cache_dir / CACHE_FILE
     known: dict[str, tuple[str, Result]] = _read(path)
-    keys: list[str | None] = [None] * len(sources)
     results: list[Result | None] = []
     todo: list[int] = []
-    for i, src in enumerate(sources):
+    for i, (src, key) in enumerate(zip(sources, keys, strict=True)):
         entry = known.get(src.relpath)
-        if entry is not None:
-            keys[i] = key_of(src)
-            if entry[0] == keys[i]:
-                results.append(entry[1])
-                continue
-        results.append(None)
-        todo.append(i)
-
-    def unknown_keys() -> None:
-        for i in todo:
-            if keys[i] is None:
-                keys[i] = key_of(sources[i])
-
-    for i, result in zip(todo, check([sources[i] for i in todo], unknown_keys), strict=True):
+        if entry is not None and entry[0] == key:
+            results.append(entry[1])
+        else:
+            results.append(None)
+            todo.append(i)
+    for i, result in zip(todo, check([sources[i] for i in todo]), strict=True):
         results[i] = result
-    unknown_keys()  # (done already, unless ``check`` had nothing to wait for)
     final = [r for r in results if r is not None]
     entries = {src.relpath: (key, r) for src, key, r in zip(sources, keys, final, strict=True)}
     if todo or entries.keys() != known.keys():

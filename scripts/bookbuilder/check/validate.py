@@ -403,11 +403,11 @@ def _count(problems: list[Problem]) -> str:
 # Below this many reports one process is quicker than starting a second one.
 PARALLEL_FROM = 300
 
-# Checks the reports (``validate_report`` on each source), in order, doing the work it is given
-# (and the caller's) while it waits: ``Shares.map``
-Checked = tuple[Report | None, list[Problem]]
+# Checks the reports (``validate_report`` on each source), in order: ``Shares.map`` and the work
+# done meanwhile
 ShareOut = Callable[
-    [Callable[[SourceFile], Checked], list[SourceFile], Callable[[], object]], list[Checked]
+    [Callable[[SourceFile], tuple[Report | None, list[Problem]]], list[SourceFile]],
+    list[tuple[Report | None, list[Problem]]],
 ]
 
 
@@ -423,12 +423,12 @@ def _validate_reports(
     on changed (:mod:`bookbuilder.check.cache`)."""
     if cache_dir is None:
         return _check_all(sources, root, book_language, today, share_out)
-    key_of = functools.partial(report_key, root=root, book_language=book_language, today=today)
+    keys = [report_key(src, root, book_language, today) for src in sources]
     return cached_results(
         sources,
-        key_of,
+        keys,
         cache_dir,
-        lambda todo, keys: _check_all(todo, root, book_language, today, share_out, keys),
+        lambda todo: _check_all(todo, root, book_language, today, share_out),
     )
 
 
@@ -438,13 +438,12 @@ def _check_all(
     book_language: str,
     today: date,
     share_out: ShareOut,
-    meanwhile: Callable[[], object] = lambda: None,
 ) -> list[tuple[Report | None, list[Problem]]]:
     """With two or more jobs (``bookbuilder.jobs``), large books are shared out between forked
     processes (profiled: checking the bodies is most of ``make check``), whose results come back
     in the order of ``sources``: the same problems in the same order."""
     check = functools.partial(validate_report, root=root, book_language=book_language, today=today)
-    return share_out(check, sources, meanwhile)
+    return share_out(check, sources)
 
 
 def validate_all(
@@ -505,12 +504,7 @@ def _validate_all(
     reports: list[Report] = []
     invalid: list[LeftOut] = []
     problems: list[Problem] = []
-
-    def share_out(
-        check: Callable[[SourceFile], Checked], todo: list[SourceFile], also: Callable[[], object]
-    ) -> list[Checked]:  # the cache's work and the caller's while the reports are checked
-        return shares.map(check, todo, lambda: (also(), meanwhile()))
-
+    share_out = functools.partial(shares.map, meanwhile=meanwhile)
     checked = _validate_reports(sources, root, book_language, today, cache_dir, share_out)
     shares.close()  # done with: the burned-in reading below forks processes of its own
     burned_in = _burned_in(sources, checked, cache_dir)
