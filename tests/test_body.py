@@ -164,6 +164,14 @@ BAD = [
     ("[x](https://)", "body.link", 1, "without a host"),
     ("[x](mailto:)", "body.link", 1, "an incomplete 'mailto:' address"),
     ("<javascript:alert(1)>", "body.link", 1, "'javascript:alert(1)'"),
+    # a label defined twice: the build's parser refuses the first target and can take the other
+    (
+        'Text.\n\n[a]: https://example.org\n[a]: javascript:x "t"\n',
+        "body.link",
+        4,
+        "'javascript:x'",
+    ),
+    ("[a]: javascript:x\n[a]: https://example.org\n", "body.link", 1, "'javascript:x'"),
     ("a\n\n[x][evil]\n\n[evil]: javascript:alert(1)", "body.link", 5, "link reference definition"),
     ("[unused]: data:x", "body.link", 1, "link reference definition to 'data:x'"),
     ("| a |\n|---|\n| [x](#t) |", "body.link", 3, "an anchor"),

@@ -412,7 +412,11 @@ class _Checker:
                 self.fence(token, line, depth)
             elif token.type == "inline":
                 self.inline(token.children or [], line)
-        for ref in env.get("references", {}).values():
+        # a label defined again: markdown-it keeps the first and sets the others aside, but the
+        # build's parser, which refuses some targets, can take a later one, or read a refused
+        # definition as a paragraph: every definition is checked
+        definitions = [*env.get("references", {}).values(), *env.get("duplicate_refs", [])]
+        for ref in definitions:
             href = ref.get("href", "")
             if href in self.image_targets:
                 continue  # used as an image, checked as one
