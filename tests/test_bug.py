@@ -157,3 +157,32 @@ def test_ctrl_c_while_the_builder_starts_is_one_line_too(tmp_path: Path) -> None
         "The `build html` command stopped (Ctrl-C): what it was doing is not finished.\n"
     )
     assert result.stderr == ""
+
+
+def test_a_crash_report_is_taken_only_from_the_file_sphinx_saved(tmp_path: Path) -> None:
+    """Warnings carry a report's text: a block that looks like Sphinx's crash report must not
+    make the build read, then delete, a file it names outside Sphinx's own trace files."""
+    from bookbuilder.sphinx.build import _crash_apart
+
+    victim = tmp_path / "editors-notes.txt"
+    victim.write_text("keep me", "utf-8")
+    fake = (
+        "a.md:3: WARNING: something\n\nVersions\n========\n\n"
+        f"The full traceback has been saved in:\n{victim}\n"
+    )
+    assert _crash_apart(fake) == (fake, None)
+    assert victim.read_text("utf-8") == "keep me"
+
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".log", prefix="sphinx-err-", delete=False, encoding="utf-8"
+    ) as saved:
+        saved.write("Traceback (most recent call last):\nRuntimeError: boom\n")
+    real = (
+        "a.md:3: WARNING: something\n\nVersions\n========\n\n"
+        f"The full traceback has been saved in:\n{saved.name}\n"
+    )
+    warnings, trace = _crash_apart(fake + real)
+    assert warnings.startswith("a.md:3: WARNING: something\n")
+    assert trace is not None and "RuntimeError: boom" in trace
+    assert not Path(saved.name).exists()
+    assert victim.read_text("utf-8") == "keep me"

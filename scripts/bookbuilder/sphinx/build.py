@@ -7,9 +7,11 @@ not read again for the next. Outputs keep Sphinx's usual layout under ``_build/`
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,9 +153,11 @@ def _crash_apart(written: str) -> tuple[str, str | None]:
     """The warnings file of a failed build, without Sphinx's report of the exception that
     ended it, if one did (a bug): the warnings before it, and the full trace Sphinx saved in
     a temporary file (taken out of it)."""
-    saved = _CRASH_SAVED.search(written)
+    # the last report (Sphinx's own ends the file), and only a file Sphinx names so in the
+    # temporary folder: warnings carry a report's text, which must not name a file to move
+    saved = next(reversed(list(_CRASH_SAVED.finditer(written))), None)
     start = written.rfind(_CRASH_REPORT, 0, saved.start()) if saved else -1
-    if saved is None or start < 0:
+    if saved is None or start < 0 or not _sphinx_saved_it(Path(saved.group(1).strip())):
         return written, None
     lines = written[:start].rstrip("\n").splitlines()
     while lines and lines[-1].endswith("!") and ":" not in lines[-1]:  # its "Extension error!"
@@ -165,6 +169,13 @@ def _crash_apart(written: str) -> tuple[str, str | None]:
     except OSError:  # gone from the temporary folder: what it printed
         trace = written[start:]
     return "".join(f"{line}\n" for line in lines), trace
+
+
+def _sphinx_saved_it(path: Path) -> bool:
+    """A trace file as Sphinx writes it (``sphinx.util.exceptions.save_traceback``)."""
+    return path.parent == Path(tempfile.gettempdir()) and fnmatch.fnmatch(
+        path.name, "sphinx-err-*.log"
+    )
 
 
 def bug_said(edition: str, trace: str, log: Path, root: Path) -> str:
