@@ -186,3 +186,23 @@ def test_a_crash_report_is_taken_only_from_the_file_sphinx_saved(tmp_path: Path)
     assert trace is not None and "RuntimeError: boom" in trace
     assert not Path(saved.name).exists()
     assert victim.read_text("utf-8") == "keep me"
+
+
+def test_output_read_by_a_command_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    """``make check | head``: what reads the output goes away; the builder stops without a word
+    on its error output (no bug said, no traceback), with the status of a broken pipe."""
+    read, write = os.pipe()
+    os.close(read)  # nothing reads: the first line written fails, as after head's last line
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bookbuilder", "fields", "report"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", bug.TRACEBACK: ""},
+        )
+    finally:
+        os.close(write)
+    assert result.returncode == 141, result.stderr
+    assert result.stderr == ""

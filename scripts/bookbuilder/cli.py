@@ -384,14 +384,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     0: done; 1: a problem in the book (or a full disk), said as messages; 2: a wrong ``JOBS``;
     70: a bug of the builder (``bug.EX_SOFTWARE``), said as one, its trace in ``_build/bug.log``;
-    130: Ctrl-C. An unexpected exception never reaches the editor as Python's traceback, unless
-    the developers' switch ``BOOKBUILDER_TRACEBACK=1`` (set by the tests) asks for it."""
+    130: Ctrl-C; 141: what read the output went away (``make check | head``). An unexpected
+    exception never reaches the editor as Python's traceback, unless the developers' switch
+    ``BOOKBUILDER_TRACEBACK=1`` (set by the tests) asks for it."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = make_parser().parse_args(argv)
     root = args.root.resolve()
     command = " ".join([args.command, *getattr(args, "editions", ())])
     try:
         return _run(args, root)
+    except BrokenPipeError:  # what reads the output went away (``make check | head``)
+        return _output_gone()
     except (KeyboardInterrupt, Exception) as error:  # SystemExit passes (argparse's usage)
         if bug.after_ctrl_c(error):  # Ctrl-C, or what stopping for it raised on the way out
             _say(bug.stopped(command))
@@ -400,6 +403,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _say(*bug.reported(command, error, argv, root))
         return bug.EX_SOFTWARE
+
+
+# The status of a command that wrote to a pipe nothing reads any more (128 + SIGPIPE)
+EX_OUTPUT_GONE = 141
+
+
+def _output_gone() -> int:
+    """Nothing more to say, and nowhere to say it: the rest of the output, and Python's flush
+    of it at exit, go nowhere instead of failing again (Python's documentation, "Note on
+    SIGPIPE")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EX_OUTPUT_GONE
 
 
 def _run(args: argparse.Namespace, root: Path) -> int:
