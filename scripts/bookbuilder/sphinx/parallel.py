@@ -251,9 +251,11 @@ class PagesInWorkers(ReadInShares, StandaloneHTMLBuilder):
         def write_chunk(chunk: list[str]) -> WrittenChunk:
             _empty_search(self.indexer)
             images = dict(self.images)
-            with collector.no_full_collections():  # as _write_serial
-                for docname in chunk:
-                    write_page(self, docname)
+            # full collections left on, unlike _write_serial: a worker's share grows with the
+            # book, and what its pages leave would wait for the process's end (at 5,000
+            # reports, 2 jobs: peak 555 MB without them, 485 MB with, the same CPU time)
+            for docname in chunk:
+                write_page(self, docname)
             new_images = {k: v for k, v in self.images.items() if k not in images}
             return WrittenChunk(chunk, new_images, _search_entries(self.indexer))
 
