@@ -177,9 +177,9 @@ def test_a_crash_report_is_taken_only_from_the_file_sphinx_saved(tmp_path: Path)
         "w", suffix=".log", prefix="sphinx-err-", delete=False, encoding="utf-8"
     ) as saved:
         saved.write("Traceback (most recent call last):\nRuntimeError: boom\n")
-    real = (
+    real = (  # the sentence in the machine's language (Sphinx's French catalogue)
         "a.md:3: WARNING: something\n\nVersions\n========\n\n"
-        f"The full traceback has been saved in:\n{saved.name}\n"
+        f"La trace complète a été sauvegardée dans :\n{saved.name}\n"
     )
     warnings, trace = _crash_apart(fake + real)
     assert warnings.startswith("a.md:3: WARNING: something\n")
@@ -206,3 +206,16 @@ def test_output_read_by_a_command_that_stops_early_ends_quietly(tmp_path: Path) 
         os.close(write)
     assert result.returncode == 141, result.stderr
     assert result.stderr == ""
+
+
+def test_a_bug_whose_message_holds_a_file_name_not_in_utf8_is_still_written(
+    tmp_path: Path,
+) -> None:
+    """A file name read from the disk with bytes that are not UTF-8 (Python keeps them as
+    surrogates) in the exception's message: the trace is written all the same, not a second
+    error raised from the bug handler."""
+    name = b"/book/experiences/r\xe9sum\xe9.md".decode("utf-8", "surrogateescape")
+    said = bug.reported("check", ValueError(f"cannot read {name}"), ["check"], tmp_path)
+    log = tmp_path / "_build" / "bug.log"
+    assert said == [bug.said("The `check` command stopped", "ValueError: x", log, tmp_path)]
+    assert "cannot read /book/experiences/r\\udce9sum\\udce9.md" in log.read_text("utf-8")

@@ -394,8 +394,6 @@ def test_a_read_keeps_the_young_collections_and_skips_the_full_ones() -> None:
     with collector.no_full_collections():
         young, middle, old = gc.get_threshold()
         assert (young, middle) == before[:2] and old > 10**9
-        gc.collect(1)
-        assert gc.get_count()[2] > 0  # counting towards a full collection that never comes
     assert gc.get_threshold() == before
 
 

@@ -144,17 +144,24 @@ def _written(text: str, root: Path) -> Path | None:
     log = root / BUILD_DIR / BUG_LOG
     try:
         log.parent.mkdir(exist_ok=True)
-        log.write_text(text, "utf-8")
+        log.write_text(text, "utf-8", "backslashreplace")  # a file name not in UTF-8
         return log
     except OSError:
         pass
     try:
         handle, name = tempfile.mkstemp(prefix="bookbuilder-bug-", suffix=".log")
-        with os.fdopen(handle, "w", encoding="utf-8") as written:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as written:
             written.write(text)
         return Path(name)
     except OSError:
         return None
+
+
+def _folder() -> str:
+    try:
+        return os.getcwd()
+    except OSError:  # removed while the command ran
+        return "(removed)"
 
 
 def _context(argv: Sequence[str]) -> str:
@@ -174,7 +181,7 @@ def _context(argv: Sequence[str]) -> str:
         [
             f"When: {datetime.now(UTC).isoformat(timespec='seconds')}",
             f"Command: {shlex.join(['python', '-m', 'bookbuilder', *argv])}",
-            f"Folder: {Path.cwd()}",
+            f"Folder: {_folder()}",
             f"Versions: {', '.join(versions)}",
             f"Builder's commit: {_commit()}",
             f"System: {platform.platform()}",

@@ -81,13 +81,11 @@ def paused() -> Iterator[None]:
     """No garbage collection for a while, for work that makes a great many objects which all
     live on (for the PDF's tree of 1,000 reports, eight full collections were half the main
     process's CPU, and found nothing to free). The collector is left as it was found."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    resume = pause()
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        resume()
 
 
 def pause() -> Callable[[], None]:

@@ -51,8 +51,8 @@ def is_disk_full(error: BaseException) -> bool:
 
 @contextmanager
 def writing(folder: Path) -> Iterator[None]:
-    """Name ``folder`` in a disk-full error raised inside that names no file of its own (a
-    write's own error names none)."""
+    """A disk-full error raised inside said as a ``DiskFull`` (:func:`raise_if_full`): naming
+    the folder of the file it names, or ``folder`` (a write's own error names none)."""
     try:
         yield
     except OSError as error:

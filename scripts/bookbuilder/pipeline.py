@@ -210,11 +210,12 @@ def _build_rendered(
                 edition.name, rendered.srcdir, builddir, root, verbose, rendered.charts_drawn
             )
             building.said(edition, result.warnings)
-            if beside is not None and edition.typeset and beside.running and result.ok:
+            typesets_beside = beside is not None and edition.typeset and beside.running
+            if typesets_beside and result.ok:
                 typeset_beside = edition
                 continue  # its file is looked for when its typesetting has ended
             building.record(edition, result.ok, result.message)
-            if beside is not None and edition.typeset and beside.running:
+            if typesets_beside:
                 building.collect(beside, edition)  # its Sphinx run failed: only waited for
         if typeset_beside is not None:
             building.collect(beside, typeset_beside)

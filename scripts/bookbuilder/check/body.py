@@ -383,8 +383,8 @@ class _Checker:
             )
             return
         if reading is None:
-            reading = Reading([], {})
-            reading.tokens = self.md.parse(text, reading.env)
+            env: dict[str, Any] = {}
+            reading = Reading(self.md.parse(text, env), env)
         tokens, env = reading.tokens, reading.env
         line = first_line
         for i, token in enumerate(tokens):

@@ -35,8 +35,9 @@ class EditionResult:
     message: str = ""
 
 
-# run_sphinx's ``before_read``, for the extension's handler (``before_reading``): one build at a
-# time runs in a process, and the list is emptied when it ends
+# run_sphinx's ``before_read`` and the collector's resumption, in that order, for the extension's
+# handler (``before_reading``): one build at a time runs in a process, and the list is emptied
+# when it ends
 _BEFORE_READ: list[Callable[[], object]] = []
 
 # Why the objects are out of the garbage collector's sight (collector.py): ``before_reading``
@@ -71,7 +72,7 @@ def run_sphinx(
     # objects that all live on: no collection until builder-inited sets them aside (at 1,000
     # reports, two full ones of 0.08 s each after a report was added, which freed nothing)
     resume_collector = collector.pause()
-    _BEFORE_READ[:] = [resume_collector, before_read or _nothing]
+    _BEFORE_READ[:] = [before_read or _nothing, resume_collector]  # in this order
     try:
         with _output_to(None if verbose else log), bug.interrupts_kept():
             status = sphinx_main(args)
@@ -86,11 +87,14 @@ def run_sphinx(
     if remembered.is_file():
         warnings = sorted({*warnings, *remembered.read_text("utf-8").splitlines()})
     output = "" if verbose else log.read_text("utf-8", "replace")
-    if status != 0 and (full := from_sphinx_output(output + "\n".join(warnings), outdir)):
+    said = "\n".join([output, *warnings, trace or ""])  # the crash report too (V=1: no log)
+    if status != 0 and (full := from_sphinx_output(said, outdir)):
         raise full  # said as such by the command line, not as Sphinx's traceback
-    message = "" if status == 0 else failure_message(edition, output)
+    message = ""
     if trace is not None:
         message = bug_said(edition, trace, log, confdir)
+    elif status != 0:
+        message = failure_message(edition, output)
     return EditionResult(edition, status == 0, warnings=warnings, message=message)
 
 
@@ -106,8 +110,9 @@ def before_reading(app: Sphinx) -> None:
     The collector, paused by ``run_sphinx`` while Sphinx started, runs again from here."""
     if not _BEFORE_READ:
         return  # Sphinx started by other code (a test's application): nothing to set aside
-    while _BEFORE_READ:
-        _BEFORE_READ.pop()()
+    for step in _BEFORE_READ:
+        step()
+    _BEFORE_READ.clear()
     collector.hold(SPHINX_STARTED)
 
 
@@ -146,7 +151,9 @@ def log_file(builddir: Path, edition: str) -> Path:
 # Sphinx's report of an exception that ended its build (``handle_exception``), written to its
 # error output, which ``-w`` sends to the warnings file too: its start, and its last lines
 _CRASH_REPORT = "\nVersions\n========\n"
-_CRASH_SAVED = re.compile(r"^The full traceback has been saved in:\n(.+)$", re.MULTILINE)
+# the file it saved the trace in, on a line of its own (the sentence before it is in the
+# language of the machine's locale)
+_CRASH_SAVED = re.compile(r"^(.*sphinx-err-[^/\\\n]*\.log)$", re.MULTILINE)
 
 
 def _crash_apart(written: str) -> tuple[str, str | None]:
@@ -157,12 +164,12 @@ def _crash_apart(written: str) -> tuple[str, str | None]:
     # temporary folder: warnings carry a report's text, which must not name a file to move
     saved = next(reversed(list(_CRASH_SAVED.finditer(written))), None)
     start = written.rfind(_CRASH_REPORT, 0, saved.start()) if saved else -1
-    if saved is None or start < 0 or not _sphinx_saved_it(Path(saved.group(1).strip())):
+    saved_file = Path(saved.group(1)) if saved else None
+    if saved_file is None or start < 0 or not _sphinx_saved_it(saved_file):
         return written, None
     lines = written[:start].rstrip("\n").splitlines()
     while lines and lines[-1].endswith("!") and ":" not in lines[-1]:  # its "Extension error!"
         lines.pop()
-    saved_file = Path(saved.group(1).strip())
     try:  # moved to the edition's log (bug_said): the one place a build's trace is kept
         trace = saved_file.read_text("utf-8", "replace")
         saved_file.unlink()
@@ -183,9 +190,13 @@ def bug_said(edition: str, trace: str, log: Path, root: Path) -> str:
     Sphinx's run or in the PDF's typesetting beside the next edition: its full trace added to
     the edition's log, after what the build printed there, and what the editor reads instead
     of it: the edition was not built, why, and which file to send."""
-    with log.open("a", encoding="utf-8") as written:
-        written.write(f"\nThe {edition} edition's build failed:\n{trace.rstrip()}\n")
-    return bug.said(f"The {edition} edition was not built", trace, log, root)
+    stopped = f"The {edition} edition was not built"
+    try:
+        with log.open("a", encoding="utf-8", errors="backslashreplace") as written:
+            written.write(f"\nThe {edition} edition's build failed:\n{trace.rstrip()}\n")
+    except OSError:  # a full disk, often why it failed: the trace follows the sentence
+        return f"{bug.said(stopped, trace, None, root)}\n{trace.rstrip()}"
+    return bug.said(stopped, trace, log, root)
 
 
 def failure_message(edition: str, output: str) -> str:

@@ -11,6 +11,7 @@ And the theme's compiled templates are kept between builds.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -21,27 +22,17 @@ from sphinx.application import Sphinx
 from bookbuilder.sphinx.chapters import ChapterReportLists
 
 
-class _Titles:
-    """Each page's title as text, each taken from its node once: a report's sidebar lists 21
-    reports, so a book of 1,000 asked for 25,000 titles."""
-
-    def __init__(self, env: Any) -> None:
-        self.env = env
-        self.known: dict[str | None, str | None] = {}
-
-    def __call__(self, doc: str | None) -> str | None:
-        if doc not in self.known:
-            node = self.env.titles.get(doc) if doc is not None else None
-            self.known[doc] = node.astext() if node is not None else None
-        return self.known[doc]
-
-
 def structure_seen_by_pages(env: Any, root_doc: str) -> dict[str, Any]:
     """What the web pages show of the book's structure: ``sidebar``, the part every page shows
     (the root document's toctree entries and their titles), and ``pages``, each page's own part
     (its parents up to the root, its previous and next pages, and on a report's page the
     chapter's reports its sidebar lists, with their titles)."""
-    title_of = _Titles(env)
+
+    @functools.cache  # each title taken from its node once: a report's sidebar lists 21 reports
+    def title_of(doc: str | None) -> str | None:
+        node = env.titles.get(doc) if doc is not None else None
+        return node.astext() if node is not None else None
+
     sidebar = []
     if root_doc in env.all_docs:
         for toctree in env.get_doctree(root_doc).findall(addnodes.toctree):
